@@ -1,0 +1,34 @@
+"""govreport — periodic AI governance reports under the Bankers Association's AI norms.
+
+「金融機構運用人工智慧技術作業規範」 (TBA, 2023, amended 2025): parameterised notebook templates run by
+Papermill, data contracts in Great Expectations, fairness / model-quality / explainability /
+sustainability indicators, a hash-chained evidence store (Art. 10) and self-contained HTML reports for
+senior management (Art. 9, 13).
+
+The public API is listed in ``__all__``; heavy dependencies (Great Expectations, nbconvert, Papermill)
+are imported only by the functions that need them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import GovreportError
+from .periods import Period, parse_period
+from .status import DEFAULT_THRESHOLDS, DIMENSIONS, Indicator, Status, Threshold, threshold_for
+from .workspace import Workspace, find_workspace
+
+__all__ = [
+    "__version__",
+    "GovreportError",
+    "Period",
+    "parse_period",
+    "Status",
+    "Threshold",
+    "Indicator",
+    "DIMENSIONS",
+    "DEFAULT_THRESHOLDS",
+    "threshold_for",
+    "Workspace",
+    "find_workspace",
+]

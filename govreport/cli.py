@@ -1,0 +1,291 @@
+"""The ``govreport`` command line.
+
+Every command takes ``--workspace DIR`` (default: the current directory). Errors a user can fix are
+printed as one line on stderr (``error: <file>:<line>: field '<x>': <what> — <fix>``) with exit code 2
+for bad input and 1 for failed runs, failed expectations or tampered evidence; never a traceback.
+Heavy libraries (Papermill, nbconvert, Great Expectations) are imported inside commands only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import GovreportError
+
+WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
+
+
+def _ws(path: str | None):  # noqa: ANN202 - returns Workspace, imported lazily
+    from .workspace import Workspace
+
+    return Workspace.load(path)
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+workspace_option = click.option(
+    "--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=".", show_default=True,
+    envvar="GOVREPORT_WORKSPACE", help=WORKSPACE_HELP,
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="govreport")
+def cli() -> None:
+    """govreport — periodic AI governance reports under 「金融機構運用人工智慧技術作業規範」.
+
+    \b
+    Start here:
+      govreport demo --out demo-ws        build and run a demo workspace (4 quarters, 3 systems)
+      govreport init my-ws                create an empty workspace to fill in
+      govreport systems list -w my-ws     the AI-system inventory with risk tiers (Art. 3)
+      govreport run --period 2026Q3       run every system's templates for a period
+      govreport evidence verify           check the tamper-evident evidence chain (Art. 10)
+    """
+
+
+# -- init ---------------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--name-zh", default="示範銀行", show_default=True, help="Bank name in Traditional Chinese.")
+@click.option("--name-en", default="Example Bank", show_default=True, help="Bank name in English.")
+def init(directory: str, name_zh: str, name_en: str) -> None:
+    """Create a new workspace in DIRECTORY (the folder a bank keeps in git)."""
+    from .scaffold import init_workspace
+
+    root = init_workspace(Path(directory), name_zh=name_zh, name_en=name_en)
+    click.echo(f"created workspace {root}")
+    click.echo("next: describe each AI system in systems/<id>.yaml (see systems/example-scorecard.yaml),")
+    click.echo(f"      then `govreport systems check -w {directory}`")
+
+
+# -- systems ------------------------------------------------------------------------------------------
+@cli.group()
+def systems() -> None:
+    """The AI-system inventory (systems/*.yaml)."""
+
+
+@systems.command("list")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def systems_list(workspace: str, as_json: bool) -> None:
+    """Show the portfolio, highest risk tier first, with review frequency (Art. 3, 13)."""
+    from .inventory import Inventory
+
+    inv = Inventory.load(_ws(workspace))
+    rows = [s.public_summary() | {"warnings": s.warnings()} for s in inv.ordered()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        header = ("ID", "TIER", "SCORE", "REVIEW", "KIND", "NAME")
+        table = [header] + [
+            (r["id"], r["tier"], str(r["risk_score"]), f"{r['review_months']} mo", r["kind"],
+             f"{r['name_zh']} / {r['name_en']}") for r in rows
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+        for row in table:
+            click.echo("  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+        for r in rows:
+            for w in r["warnings"]:
+                click.echo(f"  ! {r['id']}: {w}")
+    for e in inv.errors.values():
+        _err(f"error: {e}")
+    if inv.errors:
+        raise SystemExit(2)
+
+
+@systems.command("check")
+@workspace_option
+def systems_check(workspace: str) -> None:
+    """Validate every systems/*.yaml; print one line per problem (exit 2 if any is invalid)."""
+    from .inventory import Inventory
+
+    ws = _ws(workspace)
+    inv = Inventory.load(ws)
+    for s in inv.ordered():
+        warnings = s.warnings()
+        click.echo(f"ok   {s.id} ({s.tier.tier}, {s.tier.reason})" + (f", {len(warnings)} warning(s)" if warnings else ""))
+        for w in warnings:
+            click.echo(f"     warning: {w}")
+    for e in inv.errors.values():
+        _err(f"error: {e}")
+    if not inv.systems and not inv.errors:
+        _err(f"error: no systems found in {ws.systems_dir} — add one YAML file per AI system")
+        raise SystemExit(2)
+    click.echo(f"{len(inv.systems)} valid, {len(inv.errors)} invalid")
+    if inv.errors:
+        raise SystemExit(2)
+
+
+# -- run ----------------------------------------------------------------------------------------------
+@cli.command()
+@workspace_option
+@click.option("--period", "-p", required=True, help="Period to assess: 2026Q3, 2026-07 or 2026.")
+@click.option("--system", "-s", "system_ids", multiple=True, help="Only this system id (repeatable).")
+@click.option("--parallel", "-j", type=click.IntRange(1, 64), default=None,
+              help="Systems run at once (default: run.parallelism in govreport.yaml).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the final line.")
+def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int | None, quiet: bool) -> None:
+    """Run the applicable templates of every AI system for PERIOD through Papermill.
+
+    Each run is recorded in the evidence store (Art. 10) and writes
+    reports/<period>/<system>/<template>/v<N>/ (notebook.ipynb, report.html, results.json).
+    A failing system never stops the others; the exit code is 1 if any run failed.
+    """
+    from .periods import parse_period
+    from .runner import run_period
+
+    p = parse_period(period)
+    ws = _ws(workspace)
+
+    def progress(msg: str) -> None:
+        if not quiet or "✗" in msg:
+            click.echo(msg, err=True)
+
+    summary = run_period(ws, p, list(system_ids) or None, progress=progress, parallelism=parallel)
+    ok = len(summary.results) - len(summary.failed)
+    click.echo(f"{p.label}: {ok} succeeded, {len(summary.failed)} failed (batch {summary.batch_id})")
+    for r in summary.results:
+        if r.report:
+            click.echo(f"  {r.system_id}/{r.template}: {ws.resolve(r.report)}")
+    summary.raise_for_failures()
+
+
+# -- evidence -----------------------------------------------------------------------------------------
+@cli.group()
+def evidence() -> None:
+    """The tamper-evident evidence store (Art. 10)."""
+
+
+@evidence.command("verify")
+@workspace_option
+def evidence_verify(workspace: str) -> None:
+    """Recompute the hash chain and every output's SHA-256; exit 1 naming any tampered record."""
+    from .runner import open_store
+
+    store = open_store(_ws(workspace))
+    problems = store.verify()
+    n = len(store.records())
+    if problems:
+        for p in problems:
+            _err(f"TAMPERED {p}")
+        _err(f"error: evidence chain check failed: {len(problems)} problem(s) in {n} record(s)")
+        raise SystemExit(1)
+    click.echo(f"evidence intact: {n} record(s), chain and output files verified")
+
+
+@evidence.command("list")
+@workspace_option
+@click.option("--period", "-p", default=None, help="Only this period.")
+@click.option("--system", "-s", "system_id", default=None, help="Only this system.")
+@click.option("--status", type=click.Choice(["succeeded", "failed", "interrupted"]), default=None)
+def evidence_list(workspace: str, period: str | None, system_id: str | None, status: str | None) -> None:
+    """List run records (RUN_ID, period, system, template, version, status)."""
+    from .runner import open_store
+
+    for r in open_store(_ws(workspace)).records(period=period, system_id=system_id, status=status):
+        err = f"  {r.error[:100]}" if r.error else ""
+        click.echo(f"{r.seq:>6}  {r.period:<8} {r.system_id:<24} {r.template:<16} v{r.version:<3} "
+                   f"{r.status:<11} {r.finished_at[:19]}{err}")
+
+
+@evidence.command("show")
+@workspace_option
+@click.argument("run_id", type=int)
+def evidence_show(workspace: str, run_id: int) -> None:
+    """Print one record (RUN_ID from `evidence list`) as JSON."""
+    from .runner import open_store
+
+    rec = open_store(_ws(workspace)).get(run_id)
+    click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+
+
+# -- demo ---------------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--out", "out", type=click.Path(file_okay=False), default="govreport-demo", show_default=True,
+              help="Folder for the demo workspace (must be empty or absent).")
+@click.option("--periods", default="2025Q4,2026Q1,2026Q2,2026Q3", show_default=True,
+              help="Comma-separated quarters to generate and run.")
+@click.option("--no-run", is_flag=True, help="Only build the workspace and data; run nothing.")
+def demo(out: str, periods: str, no_run: bool) -> None:
+    """Build a demo workspace on embedded synthetic data and run every period.
+
+    Three AI systems (a credit-card default scorecard, a third-party generative customer-service
+    assistant, a transaction-monitoring model) over four quarters, with drift and a fairness problem,
+    so the reports show green, amber and red. The folder is then an ordinary workspace.
+    """
+    from .demo import build_demo
+    from .periods import parse_period
+    from .runner import run_period
+    from .workspace import Workspace
+
+    plist = [parse_period(p.strip()) for p in periods.split(",") if p.strip()]
+    root = build_demo(Path(out), [p.label for p in plist], progress=lambda m: click.echo(m, err=True))
+    click.echo(f"demo workspace: {root}")
+    if no_run:
+        return
+    ws = Workspace.load(root)
+    failed = []
+    for p in plist:
+        summary = run_period(ws, p, progress=lambda m: click.echo(m, err=True))
+        failed.extend(summary.failed)
+    reports = sorted(ws.reports_dir.glob("*/*/*/v*/report.html"))
+    click.echo(f"{len(reports)} report(s) under {ws.reports_dir}; open for example:")
+    for r in reports[-3:]:
+        click.echo(f"  {r}")
+    if failed:
+        raise GovreportError(f"{len(failed)} demo run(s) failed: " + "; ".join(f"{f.system_id}/{f.period}: {f.error}" for f in failed))
+
+
+# -- templates ----------------------------------------------------------------------------------------
+@cli.command("templates")
+@workspace_option
+def templates_cmd(workspace: str) -> None:
+    """List the notebook templates (packaged, and the workspace's overrides)."""
+    from .resources import bundled_dir
+
+    own = Path(workspace) / "templates_nb"
+    for p in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
+        override = own / p.name
+        click.echo(f"{p.stem:<20} {override if override.exists() else p}" + ("  (workspace override)" if override.exists() else ""))
+
+
+def _attach_optional() -> None:
+    try:
+        from .cli_contracts import contracts
+    except ImportError:  # pragma: no cover - the contracts group is part of the package
+        return
+    cli.add_command(contracts)
+
+
+_attach_optional()
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, turning GovreportError into one line and an exit code."""
+    try:
+        return cli.main(args=argv, prog_name="govreport", standalone_mode=False)
+    except GovreportError as e:
+        _err(f"error: {e}")
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""``govreport demo``: a workspace on deterministic synthetic data, ready to run.
+
+Three AI systems of different kinds, with data for each requested quarter:
+
+* ``card-default`` — 信用卡違約評分卡, a high-tier credit-card default scorecard. Its population drifts
+  (credit limits fall, utilisation and late payments rise) so score PSI and Gini worsen quarter by quarter,
+  and the model increasingly penalises customers aged 65 and over — the planted fairness problem (Art. 6),
+  green in the first quarter, red by the last.
+* ``txn-monitoring`` — 交易監控模型, a medium-tier transaction-monitoring model: stable and mostly green.
+* ``cs-assistant`` — 智能客服助理, a third-party generative customer-service assistant with bilingual
+  transcripts: a leaked national ID in one quarter, a missing AI disclosure in others (Art. 8, 11).
+
+All data is generated from fixed seeds (same bytes on every machine); no file is downloaded. Identifiers
+are synthetic: the national IDs are made-up numbers with a valid checksum, for testing the masking.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .periods import parse_period
+from .scaffold import init_workspace
+
+__all__ = ["build_demo", "make_scorecard_data", "make_monitoring_data", "make_conversations", "fake_national_id"]
+
+_LETTER_CODES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def _rng(*key: object) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32("|".join(map(str, key)).encode()))
+
+
+def fake_national_id(rng: np.random.Generator) -> str:
+    """A made-up Taiwan national ID with a valid checksum (for masking tests; belongs to nobody real)."""
+    letter = "ABCDEFGHJKLMNPQRSTUVXYWZIO"[int(rng.integers(0, 26))]
+    digits = [int(rng.integers(1, 3))] + [int(d) for d in rng.integers(0, 10, 7)]
+    code = _LETTER_CODES[letter]
+    total = code // 10 + (code % 10) * 9 + sum(d * w for d, w in zip(digits, range(8, 0, -1), strict=True))
+    check = (10 - total % 10) % 10
+    return letter + "".join(map(str, digits)) + str(check)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# -- credit-card default scorecard --------------------------------------------------------------------
+def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> pd.DataFrame:
+    """One quarter of scored applications. ``step`` −1 is the reference (training) sample, 0.. are
+    successive quarters with growing drift and a growing penalty on customers aged 65+."""
+    rng = _rng(seed_key, step)
+    k = max(step, 0)
+    age = np.where(rng.random(n) < 0.09, rng.uniform(62, 82, n), 20 + rng.gamma(5.0, 4.6, n))
+    age = np.clip(np.round(age), 20, 85)
+    sex = np.where(rng.random(n) < 0.60, 2, 1)
+    education = rng.choice([1, 2, 3, 4], n, p=[0.35, 0.47, 0.16, 0.02])
+    marriage = rng.choice([1, 2, 3], n, p=[0.46, 0.52, 0.02])
+    limit = np.round(np.exp(rng.normal(np.log(150_000) - 0.10 * k, 0.65, n)), -4).clip(10_000, 1_000_000)
+    late_shift = 0.05 * k
+    pay0 = rng.choice([-2, -1, 0, 1, 2, 3], n, p=np.array([0.09, 0.19, 0.49 - late_shift, 0.12, 0.09 + late_shift * 0.7,
+                                                          0.02 + late_shift * 0.3]))
+    util = np.clip(rng.beta(2.0 + 0.35 * k, 5.0, n), 0, 1)
+    bill = np.round(util * limit)
+    pay_amt = np.round(bill * rng.beta(1.2, 6, n))
+    true_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + (1.4 + 0.25 * k) * (util - 0.3)
+                  - 0.35 * np.log(limit / 150_000) - 0.8 * (pay_amt / np.maximum(bill, 1)))
+    default = (rng.random(n) < _sigmoid(true_logit + rng.normal(0, 0.5, n))).astype(int)
+    elderly_penalty = [0.0, 0.3, 0.5, 0.95][min(k, 3)] if step >= 0 else 0.0
+    model_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + 1.4 * (util - 0.3)
+                   - 0.35 * np.log(limit / 150_000) - 0.8 * (pay_amt / np.maximum(bill, 1))
+                   + elderly_penalty * (age >= 65) + rng.normal(0, 0.3 + 0.28 * k, n))
+    pd_score = _sigmoid(model_logit)
+    decision = (pd_score < 0.22).astype(int)  # 1 = approved (favourable)
+    return pd.DataFrame({
+        "APPLICATION_ID": [f"APP{step + 1:02d}{i:07d}" for i in range(n)],
+        "LIMIT_BAL": limit.astype(int), "SEX": sex, "EDUCATION": education, "MARRIAGE": marriage,
+        "AGE": age.astype(int), "PAY_0": pay0, "BILL_AMT1": bill.astype(int), "PAY_AMT1": pay_amt.astype(int),
+        "UTILISATION": util.round(4), "PD": pd_score.round(6), "DECISION": decision, "DEFAULT": default,
+    })
+
+
+# -- transaction monitoring ---------------------------------------------------------------------------
+def make_monitoring_data(step: int, n: int = 20_000) -> pd.DataFrame:
+    rng = _rng("txn", step)
+    k = max(step, 0)
+    foreign = rng.random(n) < 0.09
+    age = np.clip(np.round(rng.normal(43, 13, n)), 20, 85).astype(int)
+    amount = np.round(np.exp(rng.normal(8.6 + 0.02 * k, 1.3, n)))
+    cross_border = rng.random(n) < (0.05 + 0.10 * foreign)
+    night = rng.random(n) < 0.12
+    velocity = rng.poisson(2.0 + 0.05 * k, n)
+    account_age = np.clip(rng.gamma(3.0, 24.0, n), 1, 480).round().astype(int)
+    logit = (-5.6 + 0.8 * np.log1p(amount / 10_000) + 1.4 * cross_border + 1.0 * night
+             + 0.3 * velocity - 0.008 * account_age)
+    suspicious = (rng.random(n) < _sigmoid(logit)).astype(int)
+    score = _sigmoid(logit + 1.2 + rng.normal(0, 0.25, n))
+    alert = (score > 0.12).astype(int)
+    return pd.DataFrame({
+        "TXN_ID": [f"T{step + 1:02d}{i:08d}" for i in range(n)],
+        "NATIONALITY": np.where(foreign, "外籍 foreign", "本國 domestic"), "AGE": age,
+        "AMOUNT": amount.astype(int), "CROSS_BORDER": cross_border.astype(int), "NIGHT": night.astype(int),
+        "VELOCITY_24H": velocity, "ACCOUNT_AGE_M": account_age, "RISK_SCORE": score.round(6),
+        "ALERT": alert, "CONFIRMED_SUSPICIOUS": suspicious,
+    })
+
+
+# -- generative assistant transcripts -----------------------------------------------------------------
+_DISCLOSURE_ZH = "您好，我是示範銀行的 AI 智能客服，回覆由人工智慧自動產生；如需真人服務，請輸入「真人」。"
+_DISCLOSURE_EN = "Hello, I am Example Bank's AI assistant; replies are generated automatically. Type 'agent' for a person."
+_QA = [
+    ("信用卡年費怎麼收？", "首年免年費，次年起刷卡滿六次即可免年費。", "首年免年費，次年刷卡滿六次免年費。"),
+    ("我要掛失信用卡", "已為您暫停卡片，請稍後由真人客服協助補發。", "卡片可於 APP 掛失並申請補發。"),
+    ("How do I raise my credit limit?", "You can request a temporary limit increase in the app under Card Services.",
+     "Temporary limit increases are requested in the app under Card Services."),
+    ("外幣匯款手續費多少？", "外幣匯出手續費為新台幣 300 元起，另收郵電費。", "外幣匯出手續費 300 元起，另收郵電費。"),
+    ("What is the interest rate on revolving credit?", "Revolving interest ranges from 6.75% to 15% a year.",
+     "Revolving credit interest is 6.75%–15% per year depending on your rating."),
+    ("我想找真人客服", "好的，已為您轉接真人客服，請稍候。", "轉接真人客服。"),
+]
+
+
+def make_conversations(step: int, n_conv: int = 300, start: datetime | None = None) -> list[dict]:
+    """Synthetic bilingual transcripts with planted problems by quarter index ``step``."""
+    rng = _rng("cs", step)
+    start = start or datetime(2025, 10, 1)
+    rows: list[dict] = []
+    for c in range(n_conv):
+        cid = f"C{step + 1:02d}{c:05d}"
+        t = start + timedelta(minutes=int(rng.integers(0, 60 * 24 * 88)))
+        channel = ["app", "web", "line"][int(rng.integers(0, 3))]
+        english = rng.random() < 0.3
+        disclose = not (step >= 2 and rng.random() < (0.04 if step == 2 else 0.08))
+        turns: list[tuple[str, str, str | None]] = []
+        if disclose:
+            turns.append(("assistant", _DISCLOSURE_EN if english else _DISCLOSURE_ZH, None))
+        for _ in range(int(rng.integers(1, 3))):
+            q, a, ref = _QA[int(rng.integers(0, len(_QA)))]
+            turns += [("customer", q, None), ("assistant", a, ref)]
+        if step == 1 and c in (17, 211):  # planted leak: the assistant repeats a national ID
+            nid = fake_national_id(rng)
+            turns += [("customer", f"我的身分證字號是 {nid}，幫我查帳單", None),
+                      ("assistant", f"已查詢身分證 {nid} 的帳單，本期應繳 12,345 元。", None)]
+        if step == 2 and c == 5:  # planted prohibited statement
+            turns += [("customer", "這檔基金會賺嗎？", None), ("assistant", "這檔基金保證獲利，請放心投資。", None)]
+        handed = any(q in ("我想找真人客服",) for _, q, _ in turns)
+        for i, (role, text, ref) in enumerate(turns):
+            rows.append({
+                "conversation_id": cid, "turn": i + 1, "role": role, "text": text,
+                "timestamp": (t + timedelta(seconds=20 * i)).isoformat(), "channel": channel,
+                "handed_to_human": handed, "latency_ms": int(rng.gamma(4, 300)) if role == "assistant" else None,
+                "feedback": int(rng.integers(3, 6)) if role == "assistant" and rng.random() < 0.2 else None,
+                "reference_answer": ref,
+            })
+    return rows
+
+
+# -- the workspace ------------------------------------------------------------------------------------
+_SYSTEMS = {
+    "card-default": """\
+id: card-default
+name_zh: 信用卡違約評分卡
+name_en: Credit-card default scorecard
+kind: predictive
+description: 申請評分卡，預測未來一個月違約機率（PD），PD < 0.22 核准。
+owner: {{name: 林怡君, role: 模型負責人 Model owner, unit: 風險管理處 Risk Management}}
+accountable: {{name: 張志明, role: 風險長 Chief Risk Officer, committee: 人工智慧治理委員會 AI Governance Committee}}
+scope: {{affects_transaction_rights: true, material_operational_impact: true, interacts_with_consumers: false}}
+risk_factors: {{customer_facing: 2, personal_data: 3, autonomy: 3, complexity: 2, impact: 3, remedies: 2}}
+channels:
+  - {{name: 信用卡線上申請 online application, customer_facing: true, ai_disclosure: true, opt_out: true, alternative: 臨櫃人工審核 branch review}}
+prelaunch:
+  go_live: 2024-03-01
+  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true, incident_response: true}}
+  opinions:
+    infosec: {{date: 2024-01-20, opinion: 同意 approved, by: 資訊安全處}}
+    compliance: {{date: 2024-01-25, opinion: 同意 approved, by: 法令遵循處}}
+    risk: {{date: 2024-02-02, opinion: 同意，須每季監控 approved with quarterly monitoring, by: 風險管理處}}
+datasets:
+  - {{name: reference, role: reference, path: data/card-default/reference.parquet}}
+  - {{name: scoring, role: scoring, path: "data/card-default/scoring_{{period}}.parquet"}}
+model:
+  label: DEFAULT
+  label_favourable: 0
+  prediction: DECISION
+  prediction_favourable: 1
+  score: PD
+  score_higher_is: adverse
+  features: [LIMIT_BAL, EDUCATION, MARRIAGE, PAY_0, BILL_AMT1, PAY_AMT1, UTILISATION]
+protected_attributes:
+  - {{column: SEX, category: sex}}
+  - {{column: AGE, category: age, bands: [25, 35, 45, 55, 65]}}
+  - {{column: MARRIAGE, category: marital_status, used_as_feature: true, justification: 婚姻狀況經模型驗證委員會核准為信用風險因子（2024-02 會議紀錄）}}
+""",
+    "txn-monitoring": """\
+id: txn-monitoring
+name_zh: 交易監控模型
+name_en: Transaction-monitoring model
+kind: predictive
+description: 洗錢防制交易監控，分數 > 0.12 產生警示，交由人工調查。
+owner: {{name: 吳家豪, role: 模型負責人 Model owner, unit: 洗錢防制處 AML}}
+accountable: {{name: 李淑芬, role: 法遵長 Chief Compliance Officer, committee: 人工智慧治理委員會 AI Governance Committee}}
+scope: {{material_operational_impact: true, affects_transaction_rights: true}}
+risk_factors: {{customer_facing: 1, personal_data: 3, autonomy: 1, complexity: 2, impact: 2, remedies: 2}}
+prelaunch:
+  go_live: 2023-07-01
+  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true, incident_response: true}}
+  opinions:
+    infosec: {{date: 2023-05-10, opinion: 同意 approved}}
+    compliance: {{date: 2023-05-12, opinion: 同意 approved}}
+    risk: {{date: 2023-05-20, opinion: 同意 approved}}
+datasets:
+  - {{name: reference, role: reference, path: data/txn-monitoring/reference.parquet}}
+  - {{name: scoring, role: scoring, path: "data/txn-monitoring/scoring_{{period}}.parquet"}}
+model:
+  label: CONFIRMED_SUSPICIOUS
+  label_favourable: 0
+  prediction: ALERT
+  prediction_favourable: 0
+  score: RISK_SCORE
+  score_higher_is: adverse
+  features: [AMOUNT, CROSS_BORDER, NIGHT, VELOCITY_24H, ACCOUNT_AGE_M]
+protected_attributes:
+  - {{column: NATIONALITY, category: nationality}}
+  - {{column: AGE, category: age}}
+""",
+    "cs-assistant": """\
+id: cs-assistant
+name_zh: 智能客服助理
+name_en: Customer-service assistant (generative)
+kind: generative
+description: 第三方大型語言模型客服，回答信用卡與匯款問題，可轉接真人客服。
+owner: {{name: 黃雅婷, role: 數位金融部 Digital Banking, unit: 數位金融部}}
+accountable: {{name: 張志明, role: 風險長 Chief Risk Officer, committee: 人工智慧治理委員會 AI Governance Committee}}
+scope: {{interacts_with_consumers: true, customer_service: true, product_advice: true}}
+risk_factors: {{customer_facing: 3, personal_data: 2, autonomy: 2, complexity: 3, impact: 3, remedies: 2}}
+vendor:
+  name: 雲語科技 CloudLingo Ltd.
+  country: TW
+  trace_log_attestation: {{provided: true, date: 2025-09-30, document: CL-ATTEST-2025-09}}
+  contract_clauses: [audit_rights, data_location, incident_notification, subcontracting, exit_plan]
+  outsourcing_approved: true
+channels:
+  - {{name: 行動銀行 APP, customer_facing: true, ai_disclosure: true, opt_out: true, alternative: 真人客服 human agent}}
+  - {{name: LINE 官方帳號, customer_facing: true, ai_disclosure: true, opt_out: false, alternative: 客服專線 0800 hotline}}
+prelaunch:
+  go_live: 2025-06-01
+  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true, incident_response: true}}
+  opinions:
+    infosec: {{date: 2025-05-02, opinion: 同意 approved}}
+    compliance: {{date: 2025-05-06, opinion: 同意，需每季檢視對話 approved with quarterly transcript review}}
+    risk: {{date: 2025-05-09, opinion: 同意 approved}}
+datasets:
+  - {{name: conversations, role: conversations, path: "data/cs-assistant/conversations_{{period}}.jsonl", format: jsonl}}
+""",
+}
+
+
+def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None] = lambda _m: None) -> Path:
+    """Create the demo workspace at ``out`` with data for ``periods`` (quarters, oldest first)."""
+    out = out.resolve()
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"{out} is not empty", field="--out", fix="choose a new folder for the demo")
+    plist = sorted(parse_period(p) for p in periods)
+    if not plist:
+        raise InputError("no periods given", field="--periods", fix="give at least one quarter, e.g. 2026Q3")
+    root = init_workspace(out, name_zh="示範銀行", name_en="Example Bank (demo)")
+    (root / "govreport.yaml").write_text(
+        (root / "govreport.yaml").read_text(encoding="utf-8").replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
+        encoding="utf-8")
+    for sid, text in _SYSTEMS.items():
+        (root / "systems" / f"{sid}.yaml").write_text(text.format(), encoding="utf-8")
+    progress("generating demo data …")
+    for sid, maker in (("card-default", make_scorecard_data), ("txn-monitoring", make_monitoring_data)):
+        d = root / "data" / sid
+        d.mkdir(parents=True, exist_ok=True)
+        maker(-1).to_parquet(d / "reference.parquet", index=False)
+        for step, p in enumerate(plist):
+            maker(step).to_parquet(d / f"scoring_{p.label}.parquet", index=False)
+    d = root / "data" / "cs-assistant"
+    d.mkdir(parents=True, exist_ok=True)
+    for step, p in enumerate(plist):
+        rows = make_conversations(step, start=datetime(p.start.year, p.start.month, p.start.day))
+        (d / f"conversations_{p.label}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (root / "README.md").write_text(DEMO_README.format(periods=", ".join(p.label for p in plist)), encoding="utf-8")
+    return root
+
+
+DEMO_README = """\
+# govreport demo workspace
+
+Synthetic data for three AI systems and the quarters {periods}, generated by `govreport demo`.
+Every govreport command works here with `--workspace` pointing at this folder, e.g.
+
+    govreport systems list --workspace .
+    govreport run --period 2026Q3 --workspace .
+    govreport evidence verify --workspace .
+
+Reports: `reports/<period>/<system>/<template>/v<N>/report.html`. The templates open in JupyterLab and run
+as they are with their default parameters from anywhere inside this folder (`govreport templates`).
+"""

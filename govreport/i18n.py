@@ -1,0 +1,118 @@
+"""One message catalogue for every label and sentence a report shows: Traditional Chinese first, English.
+
+Templates never hard-code report text; they call :func:`t` (one language), :func:`bi` (Chinese with the
+English beneath, as HTML) or :func:`article` (第N條 / Art. N). Numbers and dates are formatted here too.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+__all__ = ["t", "bi", "article", "fmt_num", "fmt_pct", "MESSAGES", "STATUS_LABELS", "DIMENSION_LABELS"]
+
+STATUS_LABELS = {
+    "green": ("綠燈：符合", "Green: meets the threshold"),
+    "amber": ("黃燈：需關注", "Amber: needs attention"),
+    "red": ("紅燈：需處置", "Red: action required"),
+    "not_assessed": ("未評估", "Not assessed"),
+}
+
+DIMENSION_LABELS = {
+    "data_quality": ("資料品質", "Data quality"),
+    "model_quality": ("模型品質", "Model quality"),
+    "system_security": ("系統安全性", "System security"),
+    "fairness": ("公平性", "Fairness"),
+    "sustainability": ("永續發展", "Sustainability"),
+    "transparency": ("透明性", "Transparency"),
+    "explainability": ("可解釋性", "Explainability"),
+    "governance": ("治理", "Governance"),
+    "consumer_protection": ("消費者保護", "Consumer protection"),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "report.model_risk.title": ("模型風險檢視報告", "Model-risk review"),
+    "report.genai.title": ("生成式 AI 對話檢視報告", "Generative-AI conversation review"),
+    "cover.system": ("AI 系統", "AI system"),
+    "cover.period": ("檢視期間", "Period"),
+    "cover.tier": ("風險等級", "Risk tier"),
+    "cover.accountable": ("權責主管／委員會", "Accountable executive / committee"),
+    "cover.owner": ("負責人", "Owner"),
+    "cover.vendor": ("第三方供應商", "Third-party vendor"),
+    "cover.overall": ("整體狀態", "Overall status"),
+    "cover.generated": ("產製時間", "Generated"),
+    "section.summary": ("重點摘要", "At a glance"),
+    "section.changes": ("與上期相比", "Changes since the last review"),
+    "section.decisions": ("需管理階層決策事項", "Decisions for management"),
+    "section.fairness": ("公平性（第6條）", "Fairness (Art. 6)"),
+    "section.proxy": ("代理變數掃描（第6條）", "Proxy scan (Art. 6)"),
+    "section.quality": ("模型品質與監控（第7條）", "Model quality and monitoring (Art. 7)"),
+    "section.drift": ("母體穩定度（第7條）", "Population stability (Art. 7)"),
+    "section.explain": ("可解釋性（第7條）", "Explainability (Art. 7)"),
+    "section.trend": ("歷期趨勢", "Trend over periods"),
+    "section.genai": ("對話輸出檢查（第8、11、13條）", "Output checks (Art. 8, 11, 13)"),
+    "section.examples": ("違規對話範例（已遮罩個資）", "Examples of failing turns (personal data masked)"),
+    "section.methods": ("方法與門檻", "Methods and thresholds"),
+    "section.inventory_gaps": ("盤點紀錄缺漏", "Gaps in the inventory record"),
+    "tier.high": ("高", "high"), "tier.medium": ("中", "medium"), "tier.low": ("低", "low"),
+    "tier.out_of_scope": ("非適用範圍", "out of scope"),
+    "change.new": ("新增", "new"), "change.improved": ("改善", "improved"),
+    "change.worsened": ("惡化", "worsened"), "change.same": ("持平", "unchanged"),
+    "change.none": ("無上期資料可比較。", "No previous period to compare with."),
+    "decision.none": ("本期無需決策事項。", "No decision is needed this period."),
+    "decision.red": ("{label}為紅燈（{value}，門檻 {rule}）：請核定改善計畫與期限。",
+                     "{label_en} is red ({value}; {rule}): approve a remediation plan and deadline."),
+    "fairness.lead": (
+        "下圖為各群體的核准（有利決策）比率；虛線為最高群體比率的五分之四。低於虛線的群體可能受到不利對待。",
+        "Approval (favourable-decision) rate by group; the dashed line is four-fifths of the highest group's "
+        "rate. Groups below it may be treated unfavourably."),
+    "fairness.di": ("{attr}：最低與最高核准率之比為 {value}（{status}）。",
+                    "{attr}: the lowest-to-highest approval-rate ratio is {value} ({status_en})."),
+    "fairness.small": ("樣本數少於 {n} 的群體僅列出信賴區間，不作判定。",
+                       "Groups smaller than {n} are shown with their confidence interval and not judged."),
+    "quality.lead": ("AUC 與 KS 衡量模型區辨好壞客戶的能力；校準圖比較預測機率與實際發生率。",
+                     "AUC and KS measure how well the model separates good from bad outcomes; the reliability "
+                     "chart compares predicted probabilities with observed rates."),
+    "drift.lead": ("PSI 衡量本期分布相對於參考期的變化：< 0.10 穩定、0.10–0.25 需關注、> 0.25 顯著變化。",
+                   "PSI measures how far this period's distribution moved from the reference: < 0.10 stable, "
+                   "0.10–0.25 watch, > 0.25 significant shift."),
+    "explain.lead": ("特徵重要性顯示模型主要依據哪些變數；不利決策理由碼統計顯示客戶最常被拒絕的原因。",
+                     "Feature importance shows what the model relies on; reason codes show the most frequent "
+                     "reasons behind adverse decisions."),
+    "trend.lead": ("各指標歷期數值（取自證據庫中各期最新成功執行紀錄）。",
+                   "Each indicator over past periods (from the latest successful run of each period in the "
+                   "evidence store)."),
+    "genai.lead": ("以下指標依本期所有對話紀錄計算，個人資料一律遮罩。",
+                   "Indicators over all logged conversations of the period; personal data is always masked."),
+    "footer": ("本報告由 govreport 依「金融機構運用人工智慧技術作業規範」產製；證據雜湊見證據庫（第10條）。",
+               "Produced by govreport under the TBA AI norms; evidence hashes are in the evidence store "
+               "(Art. 10)."),
+}
+
+
+def t(key: str, lang: str = "zh-TW", **kw: Any) -> str:
+    zh, en = MESSAGES[key]
+    return (zh if lang == "zh-TW" else en).format(**kw)
+
+
+def bi(key: str, tag: str = "p", **kw: Any) -> str:
+    """Chinese, then English beneath in a muted style, as HTML (both escaped)."""
+    zh, en = MESSAGES[key]
+    return (f"<{tag}>{html.escape(zh.format(**kw))}<br><span class=\"gr-en\">{html.escape(en.format(**kw))}"
+            f"</span></{tag}>")
+
+
+def article(n: int, lang: str = "zh-TW") -> str:
+    return f"第{n}條" if lang == "zh-TW" else f"Art. {n}"
+
+
+def fmt_num(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.{digits}f}"
+
+
+def fmt_pct(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "—"
+    return f"{100 * x:.{digits}f}%"

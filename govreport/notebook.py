@@ -1,0 +1,158 @@
+"""What a template needs from the library: its context, its data, its history, and saving results.
+
+A template's parameters cell declares ``workspace``, ``system_id``, ``period`` and ``output_dir`` (the
+runner injects all four). With their defaults (``None``) a template opened in JupyterLab anywhere inside a
+workspace still runs: the workspace is found by walking up to ``govreport.yaml``, the system is the first
+one the template applies to, the period is the latest with data, and results go to a scratch folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataError, InputError
+from .inventory import AISystem, Inventory
+from .periods import Period, parse_period
+from .results import write_results
+from .status import Indicator
+from .workspace import Workspace, find_workspace
+
+__all__ = ["TemplateContext", "open_context", "read_dataset"]
+
+
+def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8") -> pd.DataFrame:
+    """Read a CSV, Parquet or JSON Lines dataset with a clear error when it cannot be read."""
+    if not path.is_file():
+        raise DataError("dataset not found", file=path, fix="check the dataset path in the system record")
+    kind = fmt if fmt != "auto" else {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}.get(
+        path.suffix.lower(), "csv")
+    try:
+        if kind == "parquet":
+            df = pd.read_parquet(path)
+        elif kind == "jsonl":
+            df = pd.read_json(path, lines=True, encoding=encoding)
+        else:
+            df = pd.read_csv(path, encoding=encoding)
+    except UnicodeDecodeError:
+        raise DataError(f"cannot decode the file as {encoding}", file=path,
+                        fix="declare the file's encoding (e.g. encoding: cp950) in the dataset entry") from None
+    except Exception as e:  # pyarrow / pandas parser errors of many kinds
+        raise DataError(f"cannot read the file as {kind}: {str(e).splitlines()[0][:200]}", file=path,
+                        fix="check the file format and the dataset's `format:`") from None
+    if df.empty:
+        raise DataError("dataset has no rows", file=path, fix="check that the export for this period completed")
+    return df
+
+
+@dataclass
+class TemplateContext:
+    ws: Workspace
+    system: AISystem
+    period: Period
+    output_dir: Path
+    template: str
+
+    # -- data ---------------------------------------------------------------------------------------
+    def dataset_path(self, role: str) -> Path | None:
+        ds = self.system.dataset(role)
+        return self.ws.resolve(ds.resolve(self.period.label)) if ds else None
+
+    def load(self, role: str) -> pd.DataFrame:
+        ds = self.system.dataset(role)
+        if ds is None:
+            raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
+                             file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
+                             fix=f"add a dataset with role: {role}")
+        return read_dataset(self.ws.resolve(ds.resolve(self.period.label)), ds.format, ds.encoding)
+
+    # -- history (read from the evidence store; never recomputed) ------------------------------------
+    def history(self) -> pd.DataFrame:
+        """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
+        status (one row per indicator and period), oldest first, up to but excluding this period."""
+        from .runner import open_store
+
+        rows: list[dict[str, Any]] = []
+        latest: dict[str, Any] = {}
+        for rec in open_store(self.ws).records(system_id=self.system.id, template=self.template,
+                                               status="succeeded"):
+            latest[rec.period] = rec
+        for label, rec in latest.items():
+            try:
+                p = parse_period(label)
+            except InputError:
+                continue
+            if p.kind != self.period.kind or p.start >= self.period.start:
+                continue
+            for ind_id, v in (rec.summary.get("indicators") or {}).items():
+                rows.append({"period": label, "start": p.start, "indicator": ind_id,
+                             "value": v.get("value"), "status": v.get("status")})
+        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
+        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+
+    def previous_results(self) -> dict[str, Any] | None:
+        """The previous period's results.json (latest succeeded run), if any."""
+        from .runner import open_store
+
+        rec = None
+        for r in open_store(self.ws).records(system_id=self.system.id, template=self.template,
+                                             period=self.period.previous().label, status="succeeded"):
+            rec = r
+        if rec is None or "results" not in rec.outputs:
+            return None
+        path = self.ws.resolve(rec.outputs["results"]["path"])
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    # -- saving -------------------------------------------------------------------------------------
+    def save(self, indicators: list[Indicator], sections: dict[str, Any], notes: list[str] | None = None,
+             ) -> dict[str, Any]:
+        """Write results.json into the output folder and return it."""
+        from .results import build_results
+
+        data = build_results(system=self.system.public_summary(), period=self.period.label,
+                             template=self.template, indicators=indicators, sections=sections,
+                             notes=notes or [])
+        write_results(self.output_dir / "results.json", data)
+        return data
+
+
+def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
+    ds = system.dataset("scoring") or system.dataset("conversations")
+    if ds is None or "{period}" not in ds.path:
+        raise InputError("cannot guess a period for this system", field="period", fix="set the `period` parameter")
+    pattern = ws.resolve(ds.path)
+    found = []
+    prefix, _, suffix = pattern.name.partition("{period}")
+    for f in pattern.parent.glob(pattern.name.replace("{period}", "*")):
+        label = f.name[len(prefix): len(f.name) - len(suffix)]
+        try:
+            found.append(parse_period(label))
+        except InputError:
+            continue
+    if not found:
+        raise DataError(f"no data files match {ds.path}", field="period", fix="set the `period` parameter")
+    return max(found)
+
+
+def open_context(workspace: str | Path | None, system_id: str | None, period: str | None,
+                 output_dir: str | Path | None, template: str) -> TemplateContext:
+    """Resolve a template's parameters (see the module docstring for the defaults)."""
+    root = Path(workspace) if workspace else find_workspace()
+    ws = Workspace.load(root)
+    inv = Inventory.load(ws)
+    if system_id:
+        system = inv.get(system_id)
+    else:
+        candidates = [s for s in inv.ordered() if template in s.applicable_templates and s.lifecycle != "retired"]
+        if not candidates:
+            raise InputError(f"no system in {ws.systems_dir} uses the template '{template}'",
+                             field="system_id", fix="set the `system_id` parameter")
+        system = candidates[0]
+    p = parse_period(period) if period else _latest_period_with_data(ws, system)
+    out = Path(output_dir) if output_dir else ws.state_dir / "scratch" / system.id / p.label / template
+    out.mkdir(parents=True, exist_ok=True)
+    return TemplateContext(ws, system, p, out, template)

@@ -1,0 +1,81 @@
+"""Reporting periods: a quarter (``2026Q3``), a month (``2026-07``) or a year (``2026``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from .errors import PeriodError
+
+__all__ = ["Period", "parse_period"]
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+_FIX = "write a quarter like 2026Q3, a month like 2026-07, or a year like 2026"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period. Ordered by start date, then by length."""
+
+    start: date
+    kind: Literal["quarter", "month", "year"]
+    label: str
+
+    @property
+    def end(self) -> date:
+        """The last day of the period (inclusive)."""
+        y, m = self.start.year, self.start.month
+        months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        m += months
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+        return date(y, m, 1) - timedelta(days=1)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        return parse_period(_shift(self, -1))
+
+    def next(self) -> Period:
+        return parse_period(_shift(self, +1))
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _shift(p: Period, n: int) -> str:
+    y, m = p.start.year, p.start.month
+    if p.kind == "year":
+        return f"{y + n}"
+    if p.kind == "quarter":
+        q = (m - 1) // 3 + n
+        return f"{y + q // 4}Q{q % 4 + 1}"
+    k = m - 1 + n
+    return f"{y + k // 12}-{k % 12 + 1:02d}"
+
+
+def parse_period(text: str | Period) -> Period:
+    """Parse ``YYYYQn``, ``YYYY-MM`` or ``YYYY``; anything else raises :class:`PeriodError`."""
+    if isinstance(text, Period):
+        return text
+    s = str(text).strip()
+    if s[:4].isdigit() and not 1900 <= int(s[:4]) <= 2999:
+        raise PeriodError(f"'{text}' has an implausible year", field="period", fix=_FIX)
+    if m := _QUARTER.match(s.upper()):
+        y, q = int(m.group(1)), int(m.group(2))
+        return Period(date(y, 3 * (q - 1) + 1, 1), "quarter", f"{y}Q{q}")
+    if m := _MONTH.match(s):
+        return Period(date(int(m.group(1)), int(m.group(2)), 1), "month", s)
+    if m := _YEAR.match(s):
+        return Period(date(int(s), 1, 1), "year", s)
+    raise PeriodError(f"'{text}' is not a period", field="period", fix=_FIX)

@@ -1,0 +1,66 @@
+"""Render an executed notebook to a self-contained HTML report with nbconvert.
+
+The report hides code (inputs, prompts, stderr), uses govreport's house style instead of JupyterLab's
+CSS, loads nothing from a CDN (no require.js, MathJax or Mermaid), and contains Plotly's JavaScript
+exactly once (the templates embed it with their first chart, see :mod:`govreport.charts`). The file is
+written under a temporary name and renamed, so a reader never sees a half-written report.
+
+nbconvert is imported inside :func:`render_notebook` only: it is a heavy import the CLI does not need.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import TemplateError
+
+__all__ = ["render_notebook", "count_plotly_bundles", "atomic_write_text"]
+
+_PKG = Path(__file__).resolve().parent
+_PLOTLY_MARKER = re.compile(r"\* plotly\.js v\d")
+
+
+def count_plotly_bundles(html: str) -> int:
+    """How many copies of plotly.js an HTML page embeds (the bundle's licence banner)."""
+    return len(_PLOTLY_MARKER.findall(html))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
+    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    nb.cells = [c for c in nb.cells if "remove_cell" not in c.get("metadata", {}).get("tags", [])]
+    if title:
+        nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="govreport",
+        extra_template_basedirs=[str(_PKG / "nbtemplates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {"govreport_css": (_PKG / "report.css").read_text(encoding="utf-8")}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
+    if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):
+        raise TemplateError("the rendered report would load a script from the network", file=nb_path,
+                            fix="show charts with govreport.charts.show(), not fig.show()")
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(html_path, body)
+    return html_path

@@ -1,0 +1,92 @@
+"""``results.json``: the machine-readable result of one template run.
+
+The schema ships as ``govreport/schemas/results.schema.json`` (documented in docs/results.md). The file
+is validated against it when written, and written under a temporary name then renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .render import atomic_write_text
+from .resources import schema_path
+from .status import DIMENSIONS, Indicator, Status, worst
+
+__all__ = ["build_results", "write_results", "load_results", "validate_results", "json_safe"]
+
+SCHEMA_VERSION = "1.0"
+
+
+def json_safe(obj: Any) -> Any:
+    """Replace NaN/inf by None and numpy scalars by Python numbers, recursively."""
+    if isinstance(obj, Mapping):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        with contextlib.suppress(ValueError, AttributeError):
+            obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def build_results(
+    *,
+    system: Mapping[str, Any],
+    period: str,
+    template: str,
+    indicators: Iterable[Indicator],
+    sections: Mapping[str, Any] | None = None,
+    notes: Iterable[str] = (),
+    inputs: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    inds = list(indicators)
+    dims: dict[str, str] = {d: Status.NOT_ASSESSED.value for d in DIMENSIONS}
+    for d in {i.dimension for i in inds}:
+        dims[d] = worst(i.status for i in inds if i.dimension == d and i.status).value
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "govreport_version": __version__,
+        "system": dict(system),
+        "period": period,
+        "template": template,
+        "status": worst(i.status for i in inds if i.status).value,
+        "dimensions": dims,
+        "indicators": [i.to_dict() for i in inds],
+        "inputs": list(inputs),
+        "notes": list(notes),
+    }
+    for key, value in (sections or {}).items():
+        if key in data:
+            raise ValueError(f"section name {key!r} collides with a results.json field")
+        data[key] = value
+    return json_safe(data)
+
+
+def validate_results(data: Mapping[str, Any]) -> None:
+    import jsonschema
+
+    schema = json.loads(schema_path("results.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+
+
+def write_results(path: str | Path, data: Mapping[str, Any]) -> Path:
+    """Validate ``data`` against the schema and write it atomically."""
+    validate_results(data)
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(p, json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    return p
+
+
+def load_results(path: str | Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

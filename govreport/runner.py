@@ -1,0 +1,444 @@
+"""The governance run: execute the applicable templates of each AI system for a period.
+
+``run_period`` plans one job per (system, template), checks everything that can be checked before any
+notebook starts (period, system ids, kernel, templates and their parameters — as papermill's
+``inspection`` does), then executes the jobs through Papermill in worker processes, at most
+``parallelism`` at a time. Each job:
+
+1. writes into a private staging folder ``reports/.staging/<job>/`` (never into a final report folder);
+2. runs the template with injected parameters, a per-cell timeout (Papermill) and a per-notebook timeout
+   (the worker process group is killed when it expires);
+3. renders the executed notebook to a self-contained HTML report (succeeded runs only);
+4. is recorded in the evidence store with the SHA-256 of every input and output; inside the store's lock
+   the staging folder is renamed to ``reports/<period>/<system>/<template>/v<N>/``.
+
+A failing, dying or timed-out notebook is kept with its error and recorded as ``failed``; the other jobs go
+on. A run killed outright (SIGKILL) leaves a staging folder whose owner is gone: the next run records it
+as ``interrupted`` and removes it, so nothing half-written is ever taken for a report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .errors import GovreportError, KernelError, RunFailed, TemplateError
+from .evidence import EvidenceStore, RunRecord, redact, sha256_file
+from .inventory import AISystem, Inventory, check_system_id
+from .periods import Period, parse_period
+from .workspace import Workspace
+
+__all__ = ["run_period", "JobResult", "RunSummary", "open_store", "check_kernel", "template_parameters"]
+
+INJECTED = ("workspace", "system_id", "period", "output_dir")
+_PACKAGES = (
+    "govreport", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "pyarrow",
+    "plotly", "great_expectations", "scikit-learn", "SQLAlchemy", "pydantic",
+)
+
+
+@dataclass
+class Job:
+    system: AISystem
+    template: str
+    template_path: Path
+    period: Period
+    staging: Path = field(default_factory=Path)
+
+
+@dataclass
+class JobResult:
+    system_id: str
+    template: str
+    period: str
+    status: str  # succeeded | failed | interrupted
+    seq: int
+    version: int
+    seconds: float
+    error: str = ""
+    report: str | None = None
+
+
+@dataclass
+class RunSummary:
+    batch_id: str
+    period: str
+    results: list[JobResult]
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status != "succeeded"]
+
+    def raise_for_failures(self) -> None:
+        if self.failed:
+            names = "; ".join(f"{r.system_id}/{r.template}: {r.error}" for r in self.failed)
+            raise RunFailed(
+                f"{len(self.failed)} of {len(self.results)} runs failed for {self.period}: {names}",
+                fix="see the kept notebooks and `govreport evidence list --status failed`",
+            )
+
+
+def open_store(ws: Workspace) -> EvidenceStore:
+    return EvidenceStore(ws.evidence_url, ws.root)
+
+
+# -- pre-flight checks ------------------------------------------------------------------------------
+def check_kernel(name: str) -> None:
+    """Refuse to start when the kernel is not installed (checked once, before any notebook runs)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise KernelError(
+            f"Jupyter kernel '{name}' is not installed",
+            field="run.kernel",
+            fix=f"run `python -m ipykernel install --user --name {name}`, or set run.kernel in govreport.yaml",
+        ) from None
+
+
+def template_parameters(path: Path) -> dict[str, Any]:
+    """The parameters a template declares in its cell tagged ``parameters``."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as e:  # nbformat raises several unrelated types for bad files
+        raise TemplateError(f"not a readable notebook ({type(e).__name__})", file=path, fix="restore the file") from None
+    meta = nb.metadata
+    if "kernelspec" not in meta or "language_info" not in meta:
+        raise TemplateError(
+            "notebook metadata lacks kernelspec or language_info (Papermill needs both)",
+            file=path,
+            fix="open and save it in JupyterLab with a Python kernel",
+        )
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise TemplateError("no cell tagged 'parameters'", file=path, fix="tag the cell holding the defaults")
+    from papermill.inspection import inspect_notebook
+
+    return inspect_notebook(str(path))
+
+
+def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
+    check_kernel(ws.config.run.kernel)
+    seen: dict[Path, dict[str, Any]] = {}
+    for job in jobs:
+        if job.template_path not in seen:
+            seen[job.template_path] = template_parameters(job.template_path)
+        missing = [p for p in INJECTED if p not in seen[job.template_path]]
+        if missing:
+            raise TemplateError(
+                f"template does not declare the parameter(s) {', '.join(missing)}",
+                file=job.template_path,
+                fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
+            )
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in _PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _inputs(ws: Workspace, system: AISystem, period: Period) -> tuple[list[dict[str, Any]], list[str]]:
+    """Fingerprints of the system's datasets and contracts for the period, and what is missing."""
+    inputs: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for ds in system.datasets:
+        raw = ds.resolve(period.label)
+        if "://" in raw:
+            inputs.append({"name": ds.name, "role": ds.role, "path": raw, "sha256": None})
+            continue
+        path = ws.resolve(raw)
+        if not path.is_file():
+            if ds.role in ("scoring", "conversations"):
+                missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
+            continue
+        inputs.append({"name": ds.name, "role": ds.role, "path": ws.relative(path),
+                       "sha256": sha256_file(path), "bytes": path.stat().st_size})
+        if ds.contract:
+            for f in sorted(ws.contracts_dir.glob(f"{ds.contract}.*")):
+                inputs.append({"name": f"{ds.contract} ({f.suffix.lstrip('.')})", "role": "contract",
+                               "path": ws.relative(f), "sha256": sha256_file(f)})
+    return inputs, missing
+
+
+def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
+    """In the worker: die with the parent (Linux), so a SIGKILLed run leaves no orphan executing."""
+    os.setsid()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+# -- the run ----------------------------------------------------------------------------------------
+class _Runner:
+    def __init__(self, ws: Workspace, store: EvidenceStore, period: Period, batch_id: str,
+                 progress: Callable[[str], None]) -> None:
+        self.ws = ws
+        self.store = store
+        self.period = period
+        self.batch_id = batch_id
+        self.progress = progress
+        self.staging_root = ws.reports_dir / ".staging"
+        self.env = _versions()
+        self._lock = threading.Lock()
+
+    def recover_interrupted(self) -> list[JobResult]:
+        """Record staging folders left by runs that were killed, and remove them."""
+        out: list[JobResult] = []
+        if not self.staging_root.is_dir():
+            return out
+        for d in sorted(self.staging_root.iterdir()):
+            job_file = d / "job.json"
+            try:
+                job = json.loads(job_file.read_text())
+            except (OSError, ValueError):
+                if d.is_dir() and time.time() - d.stat().st_mtime > 3600:
+                    shutil.rmtree(d, ignore_errors=True)
+                continue
+            if _alive(job.get("owner_pid", -1)) and job.get("owner_pid") != os.getpid():
+                continue
+            rec = RunRecord(
+                system_id=job["system_id"], period=job["period"], template=job["template"],
+                status="interrupted", started_at=job["started_at"], batch_id=job["batch_id"],
+                template_sha256=job.get("template_sha256", ""), parameters=job.get("parameters", {}),
+                inputs=job.get("inputs", []), environment=job.get("environment", {}),
+                error=f"interrupted: the run (process {job.get('owner_pid')}) stopped before it finished",
+            )
+            rec = self.store.append(rec)
+            shutil.rmtree(d, ignore_errors=True)
+            self.progress(f"recorded an interrupted earlier run: {rec.system_id}/{rec.template} "
+                          f"{rec.period} (RUN_ID {rec.seq})")
+            out.append(JobResult(rec.system_id, rec.template, rec.period, "interrupted", rec.seq,
+                                 rec.version, 0.0, rec.error))
+        return out
+
+    def record_config_failure(self, system_id: str, error: GovreportError) -> JobResult:
+        rec = self.store.append(RunRecord(
+            system_id=system_id, period=self.period.label, template="-", status="failed",
+            started_at=_now(), batch_id=self.batch_id, environment=self.env, error=str(error),
+        ))
+        return JobResult(system_id, "-", self.period.label, "failed", rec.seq, rec.version, 0.0, str(error))
+
+    def execute(self, job: Job) -> JobResult:
+        t0 = time.monotonic()
+        started = _now()
+        ws, cfg = self.ws, self.ws.config.run
+        job.staging = self.staging_root / f"{self.batch_id}-{job.system.id}-{job.template}-{uuid.uuid4().hex[:6]}"
+        job.staging.mkdir(parents=True)
+        params = {
+            "workspace": str(ws.root),
+            "system_id": job.system.id,
+            "period": self.period.label,
+            "output_dir": str(job.staging),
+        }
+        inputs, missing = _inputs(ws, job.system, self.period)
+        inputs.insert(0, {"name": job.template, "role": "template", "path": str(job.template_path),
+                          "sha256": sha256_file(job.template_path)})
+        job_doc = {
+            "owner_pid": os.getpid(), "batch_id": self.batch_id, "system_id": job.system.id,
+            "template": job.template, "period": self.period.label, "started_at": started,
+            "template_sha256": inputs[0]["sha256"], "parameters": redact(params), "inputs": inputs,
+            "environment": {**self.env, "kernel": cfg.kernel},
+        }
+        (job.staging / "job.json").write_text(json.dumps(job_doc, ensure_ascii=False))
+
+        if missing:
+            status, error = "failed", "; ".join(missing)
+            (job.staging / "job.json").unlink()
+        else:
+            status, error = self._run_worker(job, params)
+        record = RunRecord(
+            system_id=job.system.id, period=self.period.label, template=job.template, status=status,
+            started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
+            parameters=job_doc["parameters"], inputs=inputs, environment=job_doc["environment"], error=error,
+        )
+        if status == "succeeded":
+            record.summary = _summary(job.staging / "results.json")
+        record = self._finalise(job, record)
+        report = record.outputs.get("html", {}).get("path")
+        return JobResult(job.system.id, job.template, self.period.label, status, record.seq, record.version,
+                         time.monotonic() - t0, error, report)
+
+    def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str]:
+        cfg = self.ws.config.run
+        spec = {
+            "template": str(job.template_path), "output": str(job.staging / "notebook.ipynb"),
+            "html": str(job.staging / "report.html"), "parameters": params, "kernel": cfg.kernel,
+            "cell_timeout": cfg.cell_timeout, "cwd": str(self.ws.root),
+            "title": f"{job.system.name_zh} {job.system.name_en} · {self.period.label}",
+        }
+        spec_path = job.staging / "worker.json"
+        spec_path.write_text(json.dumps(spec, ensure_ascii=False))
+        log = open(job.staging / "worker.log", "wb")  # noqa: SIM115 - closed below
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "govreport._worker", str(spec_path)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
+                env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1"},
+            )
+            try:
+                proc.wait(timeout=cfg.notebook_timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
+                                  "(run.notebook_timeout in govreport.yaml)")
+        finally:
+            log.close()
+        status_file = job.staging / "status.json"
+        if status_file.exists():
+            st = json.loads(status_file.read_text())
+            return st["status"], st.get("error", "")
+        tail = (job.staging / "worker.log").read_text(errors="replace").strip().splitlines()[-1:]
+        return "failed", f"worker process exited with code {proc.returncode}: {' '.join(tail)}"
+
+    def _finalise(self, job: Job, record: RunRecord) -> RunRecord:
+        for scratch in ("worker.json", "status.json", "job.json"):
+            (job.staging / scratch).unlink(missing_ok=True)
+        outputs = {}
+        for name, fname in (("notebook", "notebook.ipynb"), ("html", "report.html"),
+                            ("results", "results.json"), ("log", "worker.log")):
+            p = job.staging / fname
+            if p.is_file():
+                outputs[name] = {"file": fname, "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        for leftover in job.staging.iterdir():  # anything else the notebook wrote
+            if leftover.is_file() and leftover.name not in {o["file"] for o in outputs.values()}:
+                outputs[leftover.stem] = {"file": leftover.name, "sha256": sha256_file(leftover),
+                                          "bytes": leftover.stat().st_size}
+        final_holder: dict[str, Path] = {}
+
+        def move(rec: RunRecord) -> None:
+            final = self.ws.reports_dir / rec.period / rec.system_id / rec.template / f"v{rec.version}"
+            if final.exists():  # a folder without a record (e.g. a crash between rename and commit)
+                shutil.move(str(final), str(final.with_name(f"{final.name}.orphan-{uuid.uuid4().hex[:6]}")))
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(job.staging, final)
+            final_holder["dir"] = final
+            rec.outputs = {k: {"path": self.ws.relative(final / v["file"]), "sha256": v["sha256"],
+                               "bytes": v["bytes"]} for k, v in outputs.items()}
+
+        try:
+            return self.store.append(record, before_commit=move)
+        except BaseException:
+            if "dir" in final_holder and final_holder["dir"].exists():
+                os.replace(final_holder["dir"], job.staging)  # keep staging for the next run to recover
+            raise
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.wait()
+
+
+def _summary(results_path: Path) -> dict[str, Any]:
+    """The part of results.json the review and the site need without opening files."""
+    try:
+        data = json.loads(results_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        "status": data.get("status"),
+        "dimensions": data.get("dimensions", {}),
+        "indicators": {i["id"]: {"status": i["status"], "value": i.get("value")}
+                       for i in data.get("indicators", [])},
+    }
+
+
+def run_period(
+    ws: Workspace,
+    period: str | Period,
+    systems: Sequence[str] | None = None,
+    *,
+    store: EvidenceStore | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+    parallelism: int | None = None,
+) -> RunSummary:
+    """Run every applicable template of the selected systems for ``period``; never raises for a failed
+    notebook (see :meth:`RunSummary.raise_for_failures`)."""
+    p = parse_period(period)
+    inventory = Inventory.load(ws)
+    selected: list[AISystem] = []
+    broken: dict[str, GovreportError] = {}
+    if systems:
+        for sid in systems:
+            check_system_id(sid)
+            if sid in inventory.errors:
+                broken[sid] = inventory.errors[sid]
+            else:
+                selected.append(inventory.get(sid))
+    else:
+        selected = [s for s in inventory.ordered() if s.lifecycle != "retired"]
+        broken = dict(inventory.errors)
+    jobs = [Job(s, t, ws.template_path(t), p) for s in selected for t in s.applicable_templates]
+    if jobs:
+        _preflight(ws, jobs)
+    store = store or open_store(ws)
+    batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    runner = _Runner(ws, store, p, batch_id, progress)
+    runner.recover_interrupted()  # earlier batches' killed runs: recorded and reported through progress
+    results: list[JobResult] = []
+    for sid, err in broken.items():
+        progress(f"✗ {sid}: {err}")
+        results.append(runner.record_config_failure(sid, err))
+    total = len(jobs)
+    if not jobs and not broken:
+        progress(f"nothing to run for {p}: no active systems in {ws.systems_dir}")
+    workers = max(1, min(parallelism or ws.config.run.parallelism, total or 1))
+    progress(f"running {total} notebook(s) for {p.label}, {workers} at a time")
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govreport-run") as pool:
+        futures = {pool.submit(runner.execute, job): job for job in jobs}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            done += 1
+            try:
+                r = fut.result()
+            except GovreportError as e:
+                r = JobResult(job.system.id, job.template, p.label, "failed", 0, 0, 0.0, str(e))
+            mark = "✓" if r.status == "succeeded" else "✗"
+            tail = f" — {r.error}" if r.error else ""
+            progress(f"[{done}/{total}] {mark} {r.system_id}/{r.template} {p.label} v{r.version} "
+                     f"({r.seconds:.1f} s, RUN_ID {r.seq}){tail}")
+            results.append(r)
+    return RunSummary(batch_id, p.label, results)

@@ -1,0 +1,181 @@
+"""The workspace: the folder a bank keeps in its own git repository.
+
+Layout (``govreport init DIR`` creates it)::
+
+    govreport.yaml        workspace settings (this module's WorkspaceConfig)
+    systems/*.yaml        the AI-system inventory, one file per system (govreport.inventory)
+    data_contracts/       data contracts and their Great Expectations suites
+    scheduled/*.yaml      schedules
+    templates_nb/         optional: notebook templates that override the packaged ones by file name
+    data/                 datasets, if the bank keeps them here (any path or URL works)
+    reports/              outputs, reports/<period>/<system>/<template>/v<N>/ (configurable)
+    .govreport/           the default SQLite evidence store and working files (do not commit)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._yamlio import load_model
+from .errors import ConfigError, TemplateError
+from .resources import bundled_dir
+
+__all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "find_workspace", "CONFIG_FILE"]
+
+CONFIG_FILE = "govreport.yaml"
+_EVIDENCE_ENV = "GOVREPORT_EVIDENCE_URL"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunSettings(_Strict):
+    """How notebooks are executed."""
+
+    kernel: str = Field("python3", description="Jupyter kernel name; checked before any run starts")
+    cell_timeout: Annotated[int, Field(gt=0)] = Field(600, description="seconds one cell may take")
+    notebook_timeout: Annotated[int, Field(gt=0)] = Field(1800, description="seconds one notebook may take")
+    parallelism: Annotated[int, Field(ge=1, le=64)] = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        description="systems run at once (default: the number of cores, at most 4)",
+    )
+
+
+class EvidenceSettings(_Strict):
+    url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the evidence store; default SQLite at .govreport/evidence.db. "
+        "Keep passwords out of this file: use url_env.",
+    )
+    url_env: str | None = Field(None, description="name of an environment variable holding the URL")
+
+
+class WorkspaceConfig(_Strict):
+    """``govreport.yaml``."""
+
+    name_zh: str = Field(..., min_length=1, description="bank or workspace name in Traditional Chinese")
+    name_en: str = Field(..., min_length=1)
+    preparer: str = Field("", description="who prepares the periodic reports (cover page)")
+    reports_dir: str = "reports"
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
+    default_language: str = Field("zh-TW", pattern=r"^(zh-TW|en)$")
+
+
+class Workspace:
+    """An opened workspace: its root folder and validated settings."""
+
+    def __init__(self, root: Path, config: WorkspaceConfig) -> None:
+        self.root = root
+        self.config = config
+
+    # -- construction -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, root: str | Path | None = None) -> Workspace:
+        """Open the workspace at ``root`` (default: the current directory)."""
+        root = Path(root or ".").resolve()
+        cfg = root / CONFIG_FILE
+        if not root.is_dir():
+            raise ConfigError("workspace folder does not exist", file=root, fix="create one with `govreport init DIR`")
+        if not cfg.exists():
+            raise ConfigError(
+                f"not a govreport workspace (no {CONFIG_FILE})",
+                file=root,
+                fix="run `govreport init DIR`, or pass --workspace pointing at one",
+            )
+        return cls(root, load_model(cfg, WorkspaceConfig))
+
+    # -- folders ------------------------------------------------------------------------------------
+    @property
+    def systems_dir(self) -> Path:
+        return self.root / "systems"
+
+    @property
+    def contracts_dir(self) -> Path:
+        return self.root / "data_contracts"
+
+    @property
+    def schedules_dir(self) -> Path:
+        return self.root / "scheduled"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates_nb"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.resolve(self.config.reports_dir)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".govreport"
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path from a workspace file: relative paths are relative to the workspace root."""
+        p = Path(path)
+        return p if p.is_absolute() else self.root / p
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the root when inside it (what the evidence store records)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # -- evidence store -----------------------------------------------------------------------------
+    @property
+    def evidence_url(self) -> str:
+        ev = self.config.evidence
+        if ev.url_env:
+            url = os.environ.get(ev.url_env)
+            if not url:
+                raise ConfigError(
+                    f"environment variable {ev.url_env} is not set",
+                    file=self.root / CONFIG_FILE,
+                    field="evidence.url_env",
+                    fix=f"export {ev.url_env}=postgresql+psycopg://user:pass@host/db",
+                )
+            return url
+        if os.environ.get(_EVIDENCE_ENV):
+            return os.environ[_EVIDENCE_ENV]
+        if ev.url:
+            return ev.url
+        return f"sqlite:///{(self.state_dir / 'evidence.db').as_posix()}"
+
+    # -- templates ----------------------------------------------------------------------------------
+    def template_path(self, name: str) -> Path:
+        """The notebook for template ``name``: the workspace's override if present, else the packaged one."""
+        filename = name if name.endswith(".ipynb") else f"{name}.ipynb"
+        own = self.templates_dir / filename
+        if own.is_file():
+            return own
+        packaged = bundled_dir("templates_nb") / filename
+        if packaged.is_file():
+            return packaged
+        available = sorted(p.stem for p in bundled_dir("templates_nb").glob("*.ipynb"))
+        raise TemplateError(
+            f"template '{name}' not found in {self.templates_dir} or the packaged templates",
+            field="templates",
+            fix=f"use one of: {', '.join(available)}",
+        )
+
+
+def find_workspace(start: str | Path | None = None) -> Path:
+    """Walk up from ``start`` (default: the current directory, or $GOVREPORT_WORKSPACE) to govreport.yaml.
+
+    Lets a template opened in JupyterLab anywhere inside a workspace find it with its default parameters.
+    """
+    env = os.environ.get("GOVREPORT_WORKSPACE")
+    here = Path(start or env or ".").resolve()
+    for d in (here, *here.parents):
+        if (d / CONFIG_FILE).is_file():
+            return d
+    raise ConfigError(
+        f"no {CONFIG_FILE} in {here} or any folder above it",
+        fix="open the notebook inside a workspace, or set the `workspace` parameter",
+    )

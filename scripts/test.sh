@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install what the tests need and run them: the README's test command, and what CI runs (.ci/run).
+#
+#   bash scripts/test.sh                 # everything, slow end-to-end tests included
+#   bash scripts/test.sh -m "not slow"   # extra arguments go to pytest
+#
+# Installs: the package with its test extras (pip); as root with apt-get also Debian's chromium (headless
+# report tests), fonts-noto-cjk (Chinese text in browser and PDF), poppler-utils (pdftotext) and
+# postgresql (evidence-store tests on a real server, started here on 127.0.0.1:55432 and stopped at exit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian packages: ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "note: not installing ${need_apt[*]} (needs root and apt-get); tests that need them will skip"
+  fi
+fi
+
+python -m pip install -q --disable-pip-version-check -e ".[test]"
+python -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
+
+# A throw-away PostgreSQL server for the evidence-store tests, unless one is given.
+if [ -z "${GOVREPORT_TEST_PG_URL:-}" ]; then
+  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -n "$initdb" ]; then
+    pgbin=$(dirname "$initdb")
+    pgdata=$(mktemp -d /tmp/govreport-pg.XXXXXX)
+    as_pg=()
+    if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata"; as_pg=(runuser -u postgres --); fi
+    "${as_pg[@]}" "$pgbin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-k /tmp -p 55432 -h 127.0.0.1" -l "$pgdata/log" -w start >/dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdata"' EXIT
+    export GOVREPORT_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:55432/postgres"
+    echo "PostgreSQL test server on 127.0.0.1:55432"
+  fi
+fi
+
+python -m pytest "$@"

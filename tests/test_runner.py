@@ -1,0 +1,172 @@
+"""The run pipeline with real Papermill kernels: isolation, failures, timeouts, kills, versions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from govreport.errors import KernelError, TemplateError
+from govreport.runner import open_store, run_period
+from govreport.scaffold import init_workspace
+from govreport.workspace import Workspace
+from tests.helpers.nb import PROBE, SYSTEM, write_notebook
+
+pytestmark = pytest.mark.slow
+
+
+def make_ws(tmp_path: Path, ids: list[str], **run_settings) -> Workspace:
+    root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")
+    for sid in ids:
+        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, template="probe"), encoding="utf-8")
+        (root / "data" / f"{sid}_2026Q3.csv").write_text("x\n0.05\n0.07\n", encoding="utf-8")
+    write_notebook(root / "templates_nb" / "probe.ipynb", *PROBE)
+    if run_settings:
+        cfg = (root / "govreport.yaml").read_text(encoding="utf-8")
+        for k, v in run_settings.items():
+            cfg = cfg.replace(f"  {k}: ", f"  {k}: {v}  # was ", 1)
+        (root / "govreport.yaml").write_text(cfg, encoding="utf-8")
+    return Workspace.load(root)
+
+
+def test_failures_are_isolated_kept_and_recorded(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one", "fail-one", "die-one", "ok-two"], parallelism=2)
+    messages: list[str] = []
+    summary = run_period(ws, "2026Q3", progress=messages.append)
+    by_id = {r.system_id: r for r in summary.results}
+    assert by_id["ok-one"].status == by_id["ok-two"].status == "succeeded"
+    assert by_id["fail-one"].status == "failed" and "ValueError: planted failure in fail-one" in by_id["fail-one"].error
+    assert by_id["die-one"].status == "failed" and "kernel died" in by_id["die-one"].error
+    assert any(m.startswith("[4/4]") for m in messages)  # progress reached the end
+
+    # the failing notebook is kept, with the failing cell's error in it
+    rec = next(r for r in open_store(ws).records() if r.system_id == "fail-one")
+    nb = json.loads((ws.root / rec.outputs["notebook"]["path"]).read_text())
+    assert any(o.get("ename") == "ValueError" for c in nb["cells"] for o in c.get("outputs", []))
+    assert "html" not in rec.outputs  # no report pretends to be complete
+
+    ok = next(r for r in open_store(ws).records() if r.system_id == "ok-one")
+    out_dir = ws.root / Path(ok.outputs["html"]["path"]).parent
+    assert out_dir == ws.reports_dir / "2026Q3" / "ok-one" / "probe" / "v1"
+    html = (out_dir / "report.html").read_text()
+    assert html.count("* plotly.js v") == 1  # embedded exactly once
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", html)  # nothing fetched
+    results = json.loads((out_dir / "results.json").read_text())
+    assert results["indicators"][0]["status"] == "green" and results["probe"]["rows"] == 2
+    assert ok.summary["indicators"]["psi"]["status"] == "green"
+    assert {i["role"] for i in ok.inputs} >= {"template", "conversations"}
+    assert all(len(i["sha256"]) == 64 for i in ok.inputs)
+    assert open_store(ws).verify() == []
+    with pytest.raises(Exception, match="2 of 4 runs failed"):
+        summary.raise_for_failures()
+
+
+def test_rerun_creates_new_version_and_keeps_old(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one"])
+    run_period(ws, "2026Q3")
+    first = (ws.reports_dir / "2026Q3/ok-one/probe/v1/report.html").read_bytes()
+    run_period(ws, "2026Q3")
+    assert (ws.reports_dir / "2026Q3/ok-one/probe/v2/report.html").is_file()
+    assert (ws.reports_dir / "2026Q3/ok-one/probe/v1/report.html").read_bytes() == first
+    assert [r.version for r in open_store(ws).records()] == [1, 2]
+    assert open_store(ws).verify() == []
+
+
+def test_cell_and_notebook_timeouts(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROBE_SLEEP", "30")
+    ws = make_ws(tmp_path, ["slow-one", "ok-one"], cell_timeout=3)
+    t0 = time.monotonic()
+    by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
+    assert "cell_timeout (3 s)" in by_id["slow-one"].error and by_id["ok-one"].status == "succeeded"
+    assert time.monotonic() - t0 < 28
+
+    ws2 = make_ws(tmp_path / "b", ["slow-one"], notebook_timeout=6)
+    r = run_period(ws2, "2026Q3").results[0]
+    assert r.status == "failed" and "timed out after 6 s" in r.error
+    assert not list((ws2.reports_dir / ".staging").iterdir())  # staging moved into a kept, recorded folder
+
+
+def test_missing_dataset_fails_that_system_only(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one", "ok-two"])
+    (ws.root / "data" / "ok-two_2026Q3.csv").unlink()
+    by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
+    assert by_id["ok-one"].status == "succeeded"
+    assert by_id["ok-two"].status == "failed" and "dataset 'conversations' not found at data/ok-two_2026Q3.csv" in by_id["ok-two"].error
+
+
+def test_invalid_system_file_is_recorded_and_others_run(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one"])
+    (ws.systems_dir / "broken.yaml").write_text("id: broken\nkind: robot\n", encoding="utf-8")
+    by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
+    assert by_id["ok-one"].status == "succeeded"
+    assert by_id["broken"].status == "failed" and "broken.yaml" in by_id["broken"].error
+
+
+def test_preflight_refuses_unknown_kernel_and_bad_template(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one"])
+    cfg = (ws.root / "govreport.yaml").read_text().replace("kernel: python3", "kernel: no-such-kernel")
+    (ws.root / "govreport.yaml").write_text(cfg)
+    with pytest.raises(KernelError, match="'no-such-kernel' is not installed"):
+        run_period(Workspace.load(ws.root), "2026Q3")
+    assert open_store(ws).records() == []  # nothing started, nothing recorded
+
+    ws2 = make_ws(tmp_path / "b", ["ok-one"])
+    write_notebook(ws2.root / "templates_nb" / "probe.ipynb", "print(1)", params="workspace = None\n")
+    with pytest.raises(TemplateError, match="does not declare the parameter"):
+        run_period(ws2, "2026Q3")
+
+
+def test_cli_run_exit_codes_and_messages(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one", "fail-one"])
+    proc = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "fail-one/probe: cell" in proc.stderr and "Traceback" not in proc.stderr
+    assert "1 succeeded, 1 failed" in proc.stdout
+    for bad, msg in [(["--period", "2026Q9"], "'2026Q9' is not a period"),
+                     (["--period", "2026Q3", "--system", "../x"], "'../x' is not a valid system id"),
+                     (["--period", "2026Q3", "--system", "nope"], "unknown system id 'nope'")]:
+        proc = subprocess.run([sys.executable, "-m", "govreport", "run", "-w", str(ws.root), *bad],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2 and msg in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_sigkill_mid_run_then_clean_restart(tmp_path):
+    ws = make_ws(tmp_path, ["slow-one"])
+    env = {**os.environ, "PROBE_SLEEP": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = ws.reports_dir / ".staging"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until the notebook is executing
+        nbs = list(staging.glob("*/notebook.ipynb")) if staging.exists() else []
+        if nbs:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the run never started executing")
+    time.sleep(2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(1)
+    assert not (ws.reports_dir / "2026Q3" / "slow-one").exists()  # no half-written report
+    assert open_store(ws).records() == []
+
+    env["PROBE_SLEEP"] = "0"
+    r = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "recorded an interrupted earlier run" in r.stderr
+    recs = open_store(ws).records()
+    assert [x.status for x in recs] == ["interrupted", "succeeded"]
+    assert recs[1].version == 2 and (ws.reports_dir / "2026Q3/slow-one/probe/v2/report.html").is_file()
+    assert not list(staging.iterdir())
+    assert open_store(ws).verify() == []
