@@ -63,11 +63,11 @@ def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> p
     sex = np.where(rng.random(n) < 0.60, 2, 1)
     education = rng.choice([1, 2, 3, 4], n, p=[0.35, 0.47, 0.16, 0.02])
     marriage = rng.choice([1, 2, 3], n, p=[0.46, 0.52, 0.02])
-    limit = np.round(np.exp(rng.normal(np.log(150_000) - 0.10 * k, 0.65, n)), -4).clip(10_000, 1_000_000)
-    late_shift = 0.05 * k
+    limit = np.round(np.exp(rng.normal(np.log(150_000) - 0.06 * k, 0.65, n)), -4).clip(10_000, 1_000_000)
+    late_shift = 0.03 * k
     pay0 = rng.choice([-2, -1, 0, 1, 2, 3], n, p=np.array([0.09, 0.19, 0.49 - late_shift, 0.12, 0.09 + late_shift * 0.7,
                                                           0.02 + late_shift * 0.3]))
-    util = np.clip(rng.beta(2.0 + 0.35 * k, 5.0, n), 0, 1)
+    util = np.clip(rng.beta(2.0 + 0.2 * k, 5.0, n), 0, 1)
     bill = np.round(util * limit)
     pay_amt = np.round(bill * rng.beta(1.2, 6, n))
     true_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + (1.4 + 0.25 * k) * (util - 0.3)
@@ -76,7 +76,7 @@ def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> p
     elderly_penalty = [0.0, 0.3, 0.5, 0.95][min(k, 3)] if step >= 0 else 0.0
     model_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + 1.4 * (util - 0.3)
                    - 0.35 * np.log(limit / 150_000) - 0.8 * (pay_amt / np.maximum(bill, 1))
-                   + elderly_penalty * (age >= 65) + rng.normal(0, 0.3 + 0.28 * k, n))
+                   + elderly_penalty * (age >= 65) + rng.normal(0, 0.2 + 0.25 * k, n))
     pd_score = _sigmoid(model_logit)
     decision = (pd_score < 0.22).astype(int)  # 1 = approved (favourable)
     return pd.DataFrame({
@@ -198,6 +198,7 @@ protected_attributes:
   - {{column: SEX, category: sex}}
   - {{column: AGE, category: age, bands: [25, 35, 45, 55, 65]}}
   - {{column: MARRIAGE, category: marital_status, used_as_feature: true, justification: 婚姻狀況經模型驗證委員會核准為信用風險因子（2024-02 會議紀錄）}}
+fairness: {{intersections: [[SEX, AGE]], min_group_size: 30}}
 """,
     "txn-monitoring": """\
 id: txn-monitoring

@@ -222,6 +222,15 @@ class ProtectedAttribute(_Strict):
         return v
 
 
+class FairnessSettings(_Strict):
+    """How fairness is assessed for the system (Art. 6)."""
+
+    intersections: list[list[str]] | Literal["pairs", "none"] = Field(
+        "pairs", description="intersections of protected attributes to assess: all pairs, none, or a list")
+    min_group_size: Annotated[int, Field(ge=1)] = Field(30, description="smaller groups are shown, not judged")
+    n_bootstrap: Annotated[int, Field(ge=0, le=5000)] = Field(200, description="bootstrap resamples for CIs")
+
+
 class Energy(_Strict):
     """Art. 4: energy of work outside govreport, declared per period (kWh); detailed in docs."""
 
@@ -248,6 +257,7 @@ class AISystem(_Strict):
     datasets: list[Dataset] = Field(default_factory=list)
     model: ModelSpec | None = None
     protected_attributes: list[ProtectedAttribute] = Field(default_factory=list)
+    fairness: FairnessSettings = Field(default_factory=FairnessSettings)
     thresholds: dict[str, dict[str, Any]] = Field(default_factory=dict)
     templates: list[str] | None = None
     energy: Energy = Field(default_factory=Energy)

@@ -19,7 +19,7 @@ from .errors import TemplateError
 __all__ = ["render_notebook", "count_plotly_bundles", "atomic_write_text"]
 
 _PKG = Path(__file__).resolve().parent
-_PLOTLY_MARKER = re.compile(r"\* plotly\.js v\d")
+_PLOTLY_MARKER = re.compile(r"(\* plotly\.js v\d|govreport: plotly\.js v\d)")
 
 
 def count_plotly_bundles(html: str) -> int:

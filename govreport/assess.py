@@ -1,0 +1,120 @@
+"""Model-risk assessment of a predictive AI system for one period (Art. 6, 7, 13).
+
+:func:`assess_frames` computes every indicator from the scored data (and the reference period's data) with
+:mod:`govreport.metrics`; :func:`assess_predictive` does it for an inventory system inside a template. The
+notebook only presents the returned :class:`Assessment`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from .errors import MetricInputError
+from .status import Indicator
+
+__all__ = ["Assessment", "assess_frames", "assess_predictive"]
+
+
+@dataclass
+class Assessment:
+    indicators: list[Indicator]
+    sections: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def assess_frames(
+    current: pd.DataFrame,
+    reference: pd.DataFrame | None,
+    *,
+    label: str,
+    label_favourable: Any,
+    prediction: str,
+    prediction_favourable: Any,
+    protected: Sequence[str],
+    score: str | None = None,
+    score_higher_is: Literal["adverse", "favourable"] = "adverse",
+    features: Sequence[str] = (),
+    bands: Mapping[str, Sequence[float]] | None = None,
+    justifications: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None = None,
+    intersections: Sequence[Sequence[str]] | str | None = "pairs",
+    min_group_size: int = 30,
+    n_bootstrap: int = 200,
+) -> Assessment:
+    """All model-risk indicators of one scored dataset (see the module docstring)."""
+    from . import metrics
+
+    notes: list[str] = []
+    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in current]
+    if missing:
+        raise MetricInputError(f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
+                               field=missing[0], fix="check the column names in the system's model block")
+    fair = metrics.fairness(current, label=label, label_favourable=label_favourable, prediction=prediction,
+                            prediction_favourable=prediction_favourable, protected=list(protected), bands=bands,
+                            thresholds=thresholds, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
+                            intersections=None if intersections == "none" else intersections)
+    indicators = fair.indicators()
+    sections: dict[str, Any] = {"fairness": fair.to_dict()}
+    feats = [f for f in features if f in current.columns]
+    if feats and protected:
+        proxy = metrics.proxy_scan(current, feats, list(protected), justifications=justifications, bands=bands,
+                                   thresholds=thresholds)
+        indicators += proxy.indicators()
+        sections["proxy"] = proxy.to_dict()
+    if score:
+        ref_gini = None
+        if reference is not None and {label, score} <= set(reference.columns):
+            ref_gini = metrics.model_quality(reference, label=label, label_favourable=label_favourable,
+                                             score=score, score_higher_is=score_higher_is).gini
+        else:
+            notes.append("no reference period with labels and scores: Gini drop not assessed")
+        quality = metrics.model_quality(current, label=label, label_favourable=label_favourable, score=score,
+                                        score_higher_is=score_higher_is, reference_gini=ref_gini,
+                                        thresholds=thresholds)
+        indicators += quality.indicators()
+        sections["model_quality"] = quality.to_dict()
+    if reference is not None:
+        cols = [c for c in feats if c in reference.columns]
+        dr = metrics.drift(current, reference, cols, score=score if score and score in reference else None,
+                           thresholds=thresholds)
+        indicators += dr.indicators()
+        sections["drift"] = dr.to_dict()
+    else:
+        notes.append("no reference dataset: drift (PSI) not assessed")
+    if feats and score:
+        imp = metrics.feature_importance(current, feats, score=score, thresholds=thresholds)
+        adverse = current[prediction] != prediction_favourable
+        reasons = metrics.reason_codes(current, feats, score, adverse, score_higher_is=score_higher_is,
+                                       thresholds=thresholds)
+        indicators += imp.indicators() + reasons.indicators()
+        sections["explainability"] = {"importance": imp.to_dict(), "reason_codes": reasons.to_dict()}
+    return Assessment(indicators, sections, notes)
+
+
+def assess_predictive(ctx: Any) -> Assessment:
+    """Assess the inventory system of a :class:`govreport.notebook.TemplateContext` for its period."""
+    from .governance import governance_indicators
+
+    system = ctx.system
+    m = system.model
+    if m is None:
+        raise MetricInputError(f"system '{system.id}' has no model block", field="model",
+                               fix="add label, prediction and score columns to the system record")
+    current = ctx.load("scoring")
+    reference = ctx.load("reference") if system.dataset("reference") else None
+    pas = system.protected_attributes
+    result = assess_frames(
+        current, reference, label=m.label, label_favourable=m.label_favourable, prediction=m.prediction,
+        prediction_favourable=m.prediction_favourable, protected=[p.column for p in pas], score=m.score,
+        score_higher_is=m.score_higher_is, features=m.features,
+        bands={p.column: p.bands for p in pas if p.bands},
+        justifications={p.column: p.justification for p in pas if p.used_as_feature and p.justification},
+        thresholds=system.thresholds, intersections=system.fairness.intersections,
+        min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
+    )
+    result.indicators += governance_indicators(system)
+    return result

@@ -1,0 +1,139 @@
+"""End to end: `govreport demo` on embedded data, the reports in a real browser with the network blocked."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govreport.render import count_plotly_bundles
+
+from govreport.runner import open_store
+from govreport.workspace import Workspace
+from tests.helpers.browser import chart_counts, dump_dom, screenshot
+
+pytestmark = pytest.mark.slow
+PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Workspace:
+    out = tmp_path_factory.mktemp("demo") / "ws"
+    r = subprocess.run([sys.executable, "-m", "govreport", "demo", "--out", str(out)], capture_output=True,
+                       text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "12 report(s)" in r.stdout
+    return Workspace.load(out)
+
+
+def _results(ws: Workspace, period: str, system: str, template: str) -> dict:
+    return json.loads((ws.reports_dir / period / system / template / "v1" / "results.json").read_text())
+
+
+def test_every_period_and_system_has_a_report(demo):
+    for p in PERIODS:
+        for sid, tpl in (("card-default", "model_risk"), ("txn-monitoring", "model_risk"),
+                         ("cs-assistant", "genai_review")):
+            d = demo.reports_dir / p / sid / tpl / "v1"
+            assert (d / "report.html").stat().st_size > 100_000, d
+            assert (d / "notebook.ipynb").is_file() and (d / "results.json").is_file()
+    recs = open_store(demo).records()
+    assert len(recs) == 12 and {r.status for r in recs} == {"succeeded"}
+    assert open_store(demo).verify() == []
+
+
+def test_reports_show_green_amber_and_red_with_a_planted_fairness_problem(demo):
+    statuses = set()
+    for p in PERIODS:
+        for sid, tpl in (("card-default", "model_risk"), ("txn-monitoring", "model_risk"),
+                         ("cs-assistant", "genai_review")):
+            statuses |= {i["status"] for i in _results(demo, p, sid, tpl)["indicators"]}
+    assert {"green", "amber", "red"} <= statuses
+    di = [_ind(_results(demo, p, "card-default", "model_risk"), "disparate_impact_ratio", "AGE") for p in PERIODS]
+    assert di[0]["status"] == "green" and di[-1]["status"] == "red"
+    assert di[-1]["value"] < di[0]["value"]
+
+
+def _ind(results: dict, ind_id: str, attribute: str | None = None) -> dict:
+    for i in results["indicators"]:
+        if i["id"] == ind_id and (attribute is None or i.get("details", {}).get("attribute") == attribute):
+            return i
+    raise AssertionError(f"{ind_id} {attribute} not in results")
+
+
+def test_latest_reports_render_every_chart_offline(demo):
+    ARTEFACTS.mkdir(exist_ok=True)
+    for sid, tpl in (("card-default", "model_risk"), ("cs-assistant", "genai_review")):
+        page = demo.reports_dir / "2026Q3" / sid / tpl / "v1" / "report.html"
+        html = page.read_text(encoding="utf-8")
+        assert count_plotly_bundles(html) == 1
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", html)
+        containers, drawn = chart_counts(dump_dom(page))
+        assert containers >= (6 if tpl == "model_risk" else 2) and drawn == containers, (sid, containers, drawn)
+        screenshot(page, ARTEFACTS / f"{sid}-2026Q3.png")
+
+
+def test_no_planted_national_id_in_any_output(demo):
+    ids = set()
+    for f in (demo.root / "data" / "cs-assistant").glob("*.jsonl"):
+        ids |= set(re.findall(r"[A-Z][12]\d{8}", f.read_text(encoding="utf-8")))
+    assert ids, "the demo plants national IDs in its transcripts"
+    for f in demo.reports_dir.rglob("*"):
+        if f.is_file() and f.suffix in (".html", ".json", ".ipynb", ".log"):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            leaked = [i for i in ids if i in text]
+            assert not leaked, f"{f} contains {leaked}"
+
+
+def test_templates_run_as_is_inside_the_workspace(demo, tmp_path):
+    """An analyst opens a packaged template in JupyterLab inside the workspace and runs it unchanged."""
+    import papermill as pm
+
+    from govreport.resources import bundled_dir
+
+    for tpl in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
+        out = tmp_path / tpl.name
+        pm.execute_notebook(str(tpl), str(out), kernel_name="python3", cwd=str(demo.root / "data"),
+                            progress_bar=False)
+        nb = json.loads(out.read_text())
+        assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_cli_commands_work_on_the_demo_workspace(demo):
+    def gr(*args):
+        return subprocess.run([sys.executable, "-m", "govreport", *args, "--workspace", str(demo.root)],
+                              capture_output=True, text=True, timeout=120)
+
+    r = gr("systems", "list")
+    assert r.returncode == 0 and re.search(r"card-default\s+high", r.stdout) and "txn-monitoring" in r.stdout
+    r = gr("evidence", "verify")
+    assert r.returncode == 0 and "12 record(s)" in r.stdout
+    r = gr("evidence", "show", "1")
+    rec = json.loads(r.stdout)
+    assert rec["status"] == "succeeded" and len(rec["template_sha256"]) == 64
+    assert all(len(o["sha256"]) == 64 for o in rec["outputs"].values())
+    assert {"govreport", "papermill", "pandas"} <= set(rec["environment"])
+
+
+def test_naive_plotly_export_draws_nothing_offline(tmp_path):
+    """Control: the straightforward Papermill → nbconvert export of fig.show() needs a CDN, so the same
+    browser check counts no drawn chart — the check above can fail."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    from tests.helpers.nb import write_notebook
+
+    src = write_notebook(tmp_path / "naive.ipynb",
+                         "import plotly.express as px\npx.bar(x=['a', 'b'], y=[1, 2]).show()")
+    pm.execute_notebook(str(src), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(tmp_path / "out.ipynb", as_version=4))
+    page = tmp_path / "naive.html"
+    page.write_text(body, encoding="utf-8")
+    containers, drawn = chart_counts(dump_dom(page))
+    assert drawn == 0

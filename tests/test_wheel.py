@@ -1,0 +1,47 @@
+"""The templates, contracts and schedules work from a built wheel in a fresh virtual environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
+    dist = tmp_path / "dist"
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    wheel = next(dist.glob("govreport-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("govreport/_bundled/templates_nb/") and n.endswith(".ipynb") for n in names)
+    assert "govreport/schemas/results.schema.json" in names
+    assert "govreport/nbtemplates/govreport/index.html.j2" in names
+
+    # a fresh venv; dependencies come from the machine's site-packages, govreport only from the wheel
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, timeout=300)
+    where = subprocess.run([str(py), "-c", "import govreport; print(govreport.__file__)"], capture_output=True,
+                           text=True, cwd=tmp_path, check=True).stdout
+    assert str(venv) in where, where
+
+    out = tmp_path / "demo-ws"
+    r = subprocess.run([str(venv / "bin" / "govreport"), "demo", "--out", str(out), "--periods", "2026Q2,2026Q3"],
+                       capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert len(list(out.glob("reports/*/*/*/v1/report.html"))) == 6
+    # the evidence shows the template was the wheel's bundled copy, not the source checkout's
+    import json
+
+    r = subprocess.run([str(venv / "bin" / "govreport"), "evidence", "show", "1", "-w", str(out)],
+                       capture_output=True, text=True, timeout=120, check=True)
+    template = next(i for i in json.loads(r.stdout)["inputs"] if i["role"] == "template")["path"]
+    assert template.startswith(str(venv)) and "/_bundled/templates_nb/" in template, template
