@@ -131,6 +131,9 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "auc": Threshold("higher", 0.70, 0.60),
     "ks": Threshold("higher", 0.20, 0.10),
     "ece": Threshold("lower", 0.05, 0.10),
+    # Art. 7 explainability: an explanation is only as good as the surrogate that produces it.
+    "surrogate_fidelity_r2": Threshold("higher", 0.70, 0.50),
+    "reason_code_coverage": Threshold("higher", 0.95, 0.80),
     # Art. 7 data quality: share of expectations / rows passing.
     "data_quality_pass_rate": Threshold("higher", 1.0, 0.95),
     # Art. 8 — personal data leaks: zero tolerance.

@@ -27,7 +27,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python -m pip install -q --disable-pip-version-check -e ".[test]"
-python -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
 
 # A throw-away PostgreSQL server for the evidence-store tests, unless one is given.
 if [ -z "${GOVREPORT_TEST_PG_URL:-}" ]; then
