@@ -159,6 +159,53 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
     summary.raise_for_failures()
 
 
+# -- assess -----------------------------------------------------------------------------------------
+def _columns(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--label", required=True, help="Column with the observed outcome.")
+@click.option("--label-favourable", required=True, help="Value of --label that is good for the customer.")
+@click.option("--prediction", required=True, help="Column with the model's decision.")
+@click.option("--prediction-favourable", required=True, help="Value of --prediction that is good for the customer.")
+@click.option("--protected", required=True, help="Protected attributes (Art. 6), comma-separated: SEX,AGE.")
+@click.option("--score", default=None, help="Column with the model's probability score (for AUC, KS, calibration).")
+@click.option("--score-higher-is", type=click.Choice(["favourable", "adverse"]), default="adverse",
+              show_default=True, help="What a higher score means for the customer.")
+@click.option("--features", default=None, help="Model features, comma-separated (proxy scan, drift, reasons).")
+@click.option("--reference", type=click.Path(dir_okay=False), default=None,
+              help="Reference (e.g. training-period) scored file for drift and Gini change.")
+@click.option("--out", type=click.Path(file_okay=False), default="govreport-assessment", show_default=True,
+              help="Folder for report.html and results.json.")
+def assess(data: str, label: str, label_favourable: str, prediction: str, prediction_favourable: str,
+           protected: str, score: str | None, score_higher_is: str, features: str | None,
+           reference: str | None, out: str) -> None:
+    """Assess one scored file (CSV or Parquet) without an inventory entry.
+
+    Writes a self-contained report.html and results.json to --out with fairness (Art. 6), model quality,
+    drift and explainability (Art. 7), using the same library and model_risk template as `govreport run`.
+
+    \b
+    Example:
+      govreport assess scored.csv --label DEFAULT --label-favourable 0 \\
+        --prediction DECISION --prediction-favourable 1 --protected SEX,AGE \\
+        --score PD --score-higher-is adverse --out assessment
+    """
+    from .adhoc import assess_file
+
+    paths = assess_file(
+        Path(data), label=label, label_favourable=label_favourable, prediction=prediction,
+        prediction_favourable=prediction_favourable, protected=_columns(protected), score=score,
+        score_higher_is=score_higher_is, features=_columns(features),
+        reference=Path(reference) if reference else None, out=Path(out),
+        progress=lambda m: click.echo(m, err=True),
+    )
+    for p in paths.values():
+        click.echo(str(p))
+
+
 # -- evidence -----------------------------------------------------------------------------------------
 @cli.group()
 def evidence() -> None:

@@ -250,7 +250,7 @@ vendor:
   outsourcing_approved: true
 channels:
   - {{name: 行動銀行 APP, customer_facing: true, ai_disclosure: true, opt_out: true, alternative: 真人客服 human agent}}
-  - {{name: LINE 官方帳號, customer_facing: true, ai_disclosure: true, opt_out: false, alternative: 客服專線 0800 hotline}}
+  - {{name: LINE 官方帳號, customer_facing: true, ai_disclosure: true, opt_out: true, alternative: 客服專線 0800 hotline}}
 prelaunch:
   go_live: 2025-06-01
   areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true, incident_response: true}}

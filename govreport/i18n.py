@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.inventory_gaps": ("盤點紀錄缺漏", "Gaps in the inventory record"),
     "tier.high": ("高", "high"), "tier.medium": ("中", "medium"), "tier.low": ("低", "low"),
     "tier.out_of_scope": ("非適用範圍", "out of scope"),
+    "tier.unassessed": ("未分級（臨時評估）", "not tiered (ad-hoc assessment)"),
     "change.new": ("新增", "new"), "change.improved": ("改善", "improved"),
     "change.worsened": ("惡化", "worsened"), "change.same": ("持平", "unchanged"),
     "change.none": ("無上期資料可比較。", "No previous period to compare with."),

@@ -262,6 +262,7 @@ class AISystem(_Strict):
     templates: list[str] | None = None
     energy: Energy = Field(default_factory=Energy)
     last_review: dt.date | None = None
+    adhoc: bool = Field(False, description="set by `govreport assess`: not an inventory entry, no tier")
 
     @model_validator(mode="after")
     def _consistent(self) -> AISystem:
@@ -309,8 +310,8 @@ class AISystem(_Strict):
             "name_en": self.name_en,
             "kind": self.kind,
             "lifecycle": self.lifecycle,
-            "tier": t.tier,
-            "risk_score": t.score,
+            "tier": "unassessed" if self.adhoc else t.tier,
+            "risk_score": None if self.adhoc else t.score,
             "review_months": t.review_months,
             "in_scope": t.in_scope,
             "owner": self.owner.model_dump(),

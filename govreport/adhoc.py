@@ -1,0 +1,128 @@
+"""``govreport assess``: assess one scored file without an inventory entry.
+
+Builds a private, ordinary workspace under ``OUT/.govreport-assess/`` holding one ad-hoc system whose
+datasets point at the given files, runs the same ``model_risk`` template through the same runner (so the
+run is recorded as evidence like any other), and copies ``report.html`` and ``results.json`` to ``OUT``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .errors import DataError, InputError, MetricInputError
+from .notebook import read_dataset
+from .scaffold import init_workspace
+from .workspace import Workspace
+
+__all__ = ["assess_file", "coerce_value"]
+
+ADHOC_ID = "adhoc"
+
+
+def coerce_value(series: pd.Series, text: str, option: str) -> Any:
+    """The command-line value ``text`` in the column's type (``1`` → 1 for an integer column)."""
+    if pd.api.types.is_bool_dtype(series):
+        if text.lower() in ("true", "1", "yes"):
+            return True
+        if text.lower() in ("false", "0", "no"):
+            return False
+    elif pd.api.types.is_numeric_dtype(series):
+        try:
+            num = float(text)
+        except ValueError:
+            raise MetricInputError(f"'{text}' is not a number but column '{series.name}' is numeric",
+                                   field=option, fix=f"give one of {sorted(series.dropna().unique()[:5].tolist())}") from None
+        return int(num) if num.is_integer() else num
+    return text
+
+
+def assess_file(
+    data: Path,
+    *,
+    label: str,
+    label_favourable: str,
+    prediction: str,
+    prediction_favourable: str,
+    protected: Sequence[str],
+    score: str | None = None,
+    score_higher_is: str = "adverse",
+    features: Sequence[str] = (),
+    reference: Path | None = None,
+    out: Path,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Path]:
+    """Run the model-risk template on ``data``; return the paths of ``report.html`` and ``results.json``."""
+    from .runner import run_period
+
+    data = data.resolve()
+    df = read_dataset(data)
+    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in df]
+    if missing:
+        raise DataError(f"column(s) {', '.join(dict.fromkeys(missing))} not in the file", file=data,
+                        field=missing[0], fix=f"the file has: {', '.join(map(str, df.columns[:30]))}")
+    if reference is not None:
+        ref_cols = set(read_dataset(reference.resolve()).columns)
+        lacking = [c for c in (label, *features, *([score] if score else [])) if c not in ref_cols]
+        if lacking:
+            raise DataError(f"the reference file lacks column(s) {', '.join(lacking)} of the scored file",
+                            file=reference, field=lacking[0],
+                            fix="give a reference with the same columns (e.g. the training period's scores)")
+    if not protected:
+        raise InputError("no protected attribute given", field="--protected", fix="e.g. --protected SEX,AGE")
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    ws_root = out / ".govreport-assess"
+    if not (ws_root / "govreport.yaml").exists():
+        init_workspace(ws_root, name_zh="臨時評估", name_en="Ad-hoc assessment")
+    system = {
+        "id": ADHOC_ID,
+        "name_zh": f"臨時評估：{data.name}",
+        "name_en": f"Ad-hoc assessment: {data.name}",
+        "kind": "predictive",
+        "adhoc": True,
+        "description": "ad-hoc assessment from `govreport assess`; not an inventory entry",
+        "owner": {"name": "(not recorded)"},
+        "accountable": {"name": "(not recorded)", "role": "(not recorded)"},
+        "scope": {},
+        "risk_factors": dict.fromkeys(
+            ("customer_facing", "personal_data", "autonomy", "complexity", "impact", "remedies"), 1),
+        "datasets": [{"name": "scoring", "role": "scoring", "path": str(data)}]
+        + ([{"name": "reference", "role": "reference", "path": str(reference.resolve())}] if reference else []),
+        "model": {
+            "label": label,
+            "label_favourable": coerce_value(df[label], label_favourable, "--label-favourable"),
+            "prediction": prediction,
+            "prediction_favourable": coerce_value(df[prediction], prediction_favourable, "--prediction-favourable"),
+            "score": score,
+            "score_higher_is": score_higher_is,
+            "features": list(features),
+        },
+        "protected_attributes": [{"column": c} for c in protected],
+        "templates": ["model_risk"],
+    }
+    (ws_root / "systems" / f"{ADHOC_ID}.yaml").write_text(
+        yaml.safe_dump(system, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ws = Workspace.load(ws_root)
+    today = date.today()
+    period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    summary = run_period(ws, period, [ADHOC_ID], progress=progress, parallelism=1)
+    summary.raise_for_failures()
+    result = summary.results[0]
+    final = ws.resolve(result.report).parent if result.report else None
+    if final is None:
+        raise DataError("the assessment produced no report", fix=f"see {ws.reports_dir}")
+    paths = {}
+    for name in ("report.html", "results.json"):
+        target = out / name
+        tmp = out / f".{name}.tmp"
+        shutil.copyfile(final / name, tmp)
+        tmp.replace(target)
+        paths[name] = target
+    return paths
