@@ -72,6 +72,19 @@ runs = sa.Table(
     sa.Index("ix_govreport_runs_spt", "system_id", "period", "template"),
 )
 
+#: One row per (schedule, period) ever claimed: the primary key makes "run exactly once" hold across
+#: processes and machines sharing one store.
+claims_table = sa.Table(
+    "govreport_schedule_claims",
+    metadata,
+    sa.Column("schedule", sa.String(128), primary_key=True),
+    sa.Column("period", sa.String(16), primary_key=True),
+    sa.Column("claimed_at", sa.String(40), nullable=False),
+    sa.Column("claimed_by", sa.String(200), nullable=False),
+    sa.Column("due_at", sa.String(40), nullable=False),
+    sa.Column("late", sa.Boolean, nullable=False),
+)
+
 _JSON_FIELDS = ("parameters", "inputs", "outputs", "environment", "summary")
 
 
@@ -309,6 +322,27 @@ class EvidenceStore:
             tmp.replace(self.head_file)
         except OSError:
             pass  # the head file is a second witness, never a reason to lose a record
+
+    def claim(self, schedule: str, period: str, *, due_at: str, late: bool, claimed_by: str) -> bool:
+        """Claim (schedule, period) for running. True for exactly one caller, ever; False if already
+        claimed — also when two processes race, because the insert hits the primary key."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(claims_table.insert().values(schedule=schedule, period=period, claimed_at=_now(),
+                                                    claimed_by=claimed_by, due_at=due_at, late=late))
+        except sa.exc.IntegrityError:
+            return False
+        except sa.exc.SQLAlchemyError as e:
+            raise EvidenceError(f"cannot write to the evidence store: {_first_line(e)}",
+                                fix="check that the database is reachable and writable") from None
+        return True
+
+    def claims(self, schedule: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(claims_table).order_by(claims_table.c.claimed_at)
+        if schedule is not None:
+            q = q.where(claims_table.c.schedule == schedule)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
 
     # -- reading ------------------------------------------------------------------------------------
     def records(self, **filters: Any) -> list[RunRecord]:

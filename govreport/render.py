@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from .errors import TemplateError
@@ -33,11 +34,31 @@ def atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _ensure_nbconvert_data_path() -> None:
+    """Make nbconvert's own ``lab`` template findable.
+
+    nbconvert looks for it under the data folders of the *running* environment; in a virtual environment
+    that borrows nbconvert from the system (``--system-site-packages``) or with a ``pip --user`` install,
+    the folder nbconvert was installed with is elsewhere. Add it to ``JUPYTER_PATH`` (this process only).
+    """
+    import nbconvert
+    from jupyter_core.paths import jupyter_path
+
+    prefix = Path(nbconvert.__file__).resolve().parents[4]  # {prefix}/lib/pythonX.Y/site-packages/nbconvert
+    candidates = [prefix / "share" / "jupyter", Path(sys.base_prefix) / "share" / "jupyter"]
+    known = {str(Path(p).resolve()) for p in jupyter_path()}
+    extra = [str(c) for c in candidates
+             if (c / "nbconvert" / "templates" / "lab").is_dir() and str(c.resolve()) not in known]
+    if extra:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([*filter(None, [os.environ.get("JUPYTER_PATH")]), *extra])
+
+
 def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
     """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    _ensure_nbconvert_data_path()
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from govreport.render import count_plotly_bundles
-
 from govreport.runner import open_store
 from govreport.workspace import Workspace
 from tests.helpers.browser import chart_counts, dump_dom, screenshot
@@ -60,10 +59,11 @@ def test_reports_show_green_amber_and_red_with_a_planted_fairness_problem(demo):
 
 
 def _ind(results: dict, ind_id: str, attribute: str | None = None) -> dict:
+    want = f"fairness.{attribute}.{ind_id}" if attribute else ind_id
     for i in results["indicators"]:
-        if i["id"] == ind_id and (attribute is None or i.get("details", {}).get("attribute") == attribute):
+        if i["id"] == want:
             return i
-    raise AssertionError(f"{ind_id} {attribute} not in results")
+    raise AssertionError(f"{want} not in results")
 
 
 def test_latest_reports_render_every_chart_offline(demo):
@@ -137,3 +137,19 @@ def test_naive_plotly_export_draws_nothing_offline(tmp_path):
     page.write_text(body, encoding="utf-8")
     containers, drawn = chart_counts(dump_dom(page))
     assert drawn == 0
+
+
+def test_every_results_json_validates_against_the_shipped_schema(demo):
+    import jsonschema
+
+    from govreport.resources import schema_path
+
+    schema = json.loads(schema_path("results.schema.json").read_text())
+    files = sorted(demo.reports_dir.glob("*/*/*/v*/results.json"))
+    assert len(files) == 12
+    for f in files:
+        jsonschema.validate(json.loads(f.read_text()), schema)
+    bad = json.loads(files[0].read_text())
+    bad["indicators"][0]["status"] = "purple"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

@@ -165,3 +165,20 @@ def test_bad_url_is_a_clear_error(tmp_path):
 def test_redact():
     r = redact({"password": "x", "url": "postgresql://me:pw@h/db", "nested": {"api_key": "k"}, "period": "2026Q3"})
     assert r == {"password": "***", "url": "postgresql://me:***@h/db", "nested": {"api_key": "***"}, "period": "2026Q3"}
+
+
+def test_schedule_claim_is_exactly_once(store, tmp_path):
+    results = []
+
+    def work():
+        results.append(store.claim("quarterly", "2026Q3", due_at="2026-10-01T09:00:00+08:00", late=False,
+                                   claimed_by="test"))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 5 + [True]
+    assert store.claim("quarterly", "2026Q4", due_at="x", late=True, claimed_by="t")
+    assert [(c["period"], c["late"]) for c in store.claims("quarterly")] == [("2026Q3", False), ("2026Q4", True)]

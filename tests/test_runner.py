@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport.render import count_plotly_bundles
-
 from govreport.errors import KernelError, TemplateError
+from govreport.render import count_plotly_bundles
 from govreport.runner import open_store, run_period
 from govreport.scaffold import init_workspace
 from govreport.workspace import Workspace
