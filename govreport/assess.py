@@ -116,5 +116,8 @@ def assess_predictive(ctx: Any) -> Assessment:
         thresholds=system.thresholds, intersections=system.fairness.intersections,
         min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
     )
-    result.indicators += governance_indicators(system)
+    dq_indicators, dq_section = ctx.data_quality()
+    result.indicators = dq_indicators + result.indicators + governance_indicators(system)
+    if dq_section:
+        result.sections["data_quality"] = dq_section
     return result

@@ -17,6 +17,7 @@ are synthetic: the national IDs are made-up numbers with a valid checksum, for t
 from __future__ import annotations
 
 import json
+import shutil
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ import pandas as pd
 
 from .errors import InputError
 from .periods import parse_period
+from .resources import bundled_dir
 from .scaffold import init_workspace
 
 __all__ = ["build_demo", "make_scorecard_data", "make_monitoring_data", "make_conversations", "fake_national_id"]
@@ -185,7 +187,7 @@ prelaunch:
     risk: {{date: 2024-02-02, opinion: 同意，須每季監控 approved with quarterly monitoring, by: 風險管理處}}
 datasets:
   - {{name: reference, role: reference, path: data/card-default/reference.parquet}}
-  - {{name: scoring, role: scoring, path: "data/card-default/scoring_{{period}}.parquet"}}
+  - {{name: scoring, role: scoring, path: "data/card-default/scoring_{{period}}.parquet", contract: card_default_scoring}}
 model:
   label: DEFAULT
   label_favourable: 0
@@ -219,7 +221,7 @@ prelaunch:
     risk: {{date: 2023-05-20, opinion: 同意 approved}}
 datasets:
   - {{name: reference, role: reference, path: data/txn-monitoring/reference.parquet}}
-  - {{name: scoring, role: scoring, path: "data/txn-monitoring/scoring_{{period}}.parquet"}}
+  - {{name: scoring, role: scoring, path: "data/txn-monitoring/scoring_{{period}}.parquet", contract: txn_monitoring_scoring}}
 model:
   label: CONFIRMED_SUSPICIOUS
   label_favourable: 0
@@ -259,7 +261,7 @@ prelaunch:
     compliance: {{date: 2025-05-06, opinion: 同意，需每季檢視對話 approved with quarterly transcript review}}
     risk: {{date: 2025-05-09, opinion: 同意 approved}}
 datasets:
-  - {{name: conversations, role: conversations, path: "data/cs-assistant/conversations_{{period}}.jsonl", format: jsonl}}
+  - {{name: conversations, role: conversations, path: "data/cs-assistant/conversations_{{period}}.jsonl", format: jsonl, contract: cs_assistant_conversations}}
 """,
 }
 
@@ -276,6 +278,9 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     (root / "govreport.yaml").write_text(
         (root / "govreport.yaml").read_text(encoding="utf-8").replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
         encoding="utf-8")
+    for f in bundled_dir("data_contracts").iterdir():
+        if f.is_file() and f.name.endswith((".contract.yaml", ".suite.json")):
+            shutil.copyfile(f, root / "data_contracts" / f.name)
     for sid, text in _SYSTEMS.items():
         (root / "systems" / f"{sid}.yaml").write_text(text.format(), encoding="utf-8")
     progress("generating demo data …")

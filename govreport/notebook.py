@@ -70,6 +70,28 @@ class TemplateContext:
                              fix=f"add a dataset with role: {role}")
         return read_dataset(self.ws.resolve(ds.resolve(self.period.label)), ds.format, ds.encoding)
 
+    # -- data contracts (Art. 7, 8) ------------------------------------------------------------------
+    def data_quality(self) -> tuple[list[Indicator], dict[str, Any]]:
+        """Validate every dataset of the system that names a contract, for this period, through Great
+        Expectations; returns the indicators and the ``data_quality`` section of results.json."""
+        from .contracts import load_contract, validate
+        from .errors import ContractError
+
+        indicators: list[Indicator] = []
+        section: dict[str, Any] = {}
+        for ds in self.system.datasets:
+            if not ds.contract or ds.role not in ("scoring", "conversations", "training"):
+                continue
+            path = self.ws.contracts_dir / f"{ds.contract}.contract.yaml"
+            if not path.is_file():
+                raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",
+                                    fix="add it to data_contracts/ or remove `contract:` from the dataset")
+            result = validate(load_contract(path), self.ws.root,
+                              data=self.ws.resolve(ds.resolve(self.period.label)), period=self.period.label)
+            indicators += result.indicators()
+            section[ds.contract] = result.to_dict()
+        return indicators, section
+
     # -- history (read from the evidence store; never recomputed) ------------------------------------
     def history(self) -> pd.DataFrame:
         """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,

@@ -17,7 +17,7 @@ from .status import DIMENSIONS, Status
 
 __all__ = ["cover", "at_a_glance", "indicator_table", "changes", "decisions", "examples_table", "footer",
            "compare_statuses", "fmt_value", "fairness_sentence", "fairness_table", "key_indicators", "notes",
-           "status_legend"]
+           "status_legend", "data_quality_table"]
 
 e = html.escape
 
@@ -189,6 +189,35 @@ def notes(results: Mapping[str, Any]) -> str:
     if not items:
         return ""
     return "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>" + "".join(f"<li>{e(n)}</li>" for n in items) + "</ul>"
+
+
+def data_quality_table(results: Mapping[str, Any]) -> str:
+    """Per contract: the five quality dimensions and the failed expectations (samples already masked)."""
+    parts = []
+    for name, r in (results.get("data_quality") or {}).items():
+        rows = []
+        for dim, info in r["dimensions"].items():
+            v = info.get("value")
+            shown = "—" if v is None else (f"{v:.0f} 天 days" if dim == "freshness" else
+                                           f"{v:.3f}" if dim == "representativeness" else f"{100 * v:.2f}%")
+            rule = (info.get("threshold") or {}).get("rule", info.get("note", "—"))
+            rows.append(f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>{badge(info.get('status', 'not_assessed'))}</td>"
+                        f"<td>{e(rule)}</td></tr>")
+        failed = [x for x in r["expectations"] if not x["success"]]
+        fail_rows = "".join(
+            f"<tr><td>{e(str(x.get('column') or '—'))}</td><td>{e(x['type'])}</td>"
+            f"<td class='num'>{e(str(x.get('unexpected_count') if x.get('unexpected_count') is not None else '—'))}</td>"
+            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>" for x in failed)
+        ds = r.get("dataset", {})
+        parts.append(
+            f"<h3>{e(name)} <span class='gr-en'>{e(str(ds.get('rows')))} rows · "
+            f"{len(r['expectations'])} expectations · SHA-256 {e(str(ds.get('sha256'))[:12])}…</span></h3>"
+            f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
+            f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
+            + (f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>列數 Rows</th>"
+               f"<th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>" if failed else
+               "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"))
+    return "".join(parts) or "<p>本系統未設定資料合約。<span class='gr-en'>No data contract for this system.</span></p>"
 
 
 def examples_table(examples: Mapping[str, list[Mapping[str, Any]]], labels: Mapping[str, tuple[str, str]]) -> str:

@@ -134,8 +134,11 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     # Art. 7 explainability: an explanation is only as good as the surrogate that produces it.
     "surrogate_fidelity_r2": Threshold("higher", 0.70, 0.50),
     "reason_code_coverage": Threshold("higher", 0.95, 0.80),
-    # Art. 7 data quality: share of expectations / rows passing.
+    # Art. 7 data quality: the worst expectation's share of passing rows, per dimension.
     "data_quality_pass_rate": Threshold("higher", 1.0, 0.95),
+    "completeness": Threshold("higher", 0.99, 0.95),
+    "validity": Threshold("higher", 0.99, 0.95),
+    "uniqueness": Threshold("higher", 1.0, 0.999),
     # Art. 8 — personal data leaks: zero tolerance.
     "pii_leak_rate": Threshold("lower", 0.0, 0.0, red_inclusive=False),
     # Art. 11 — disclosure shown on every customer-facing conversation / channel.
