@@ -5,7 +5,8 @@ Three AI systems of different kinds, with data for each requested quarter:
 * ``card-default`` — 信用卡違約評分卡, a high-tier credit-card default scorecard. Its population drifts
   (credit limits fall, utilisation and late payments rise) so score PSI and Gini worsen quarter by quarter,
   and the model increasingly penalises customers aged 65 and over — the planted fairness problem (Art. 6),
-  green in the first quarter, red by the last.
+  green in the first quarter, red by the last. Its exports also break their data contract: 100 repeated
+  applications in the third quarter (uniqueness) and bills with the wrong sign in the fourth (validity).
 * ``txn-monitoring`` — 交易監控模型, a medium-tier transaction-monitoring model: stable and mostly green.
 * ``cs-assistant`` — 智能客服助理, a third-party generative customer-service assistant with bilingual
   transcripts: a leaked national ID in one quarter, a missing AI disclosure in others (Art. 8, 11).
@@ -81,8 +82,14 @@ def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> p
                    + elderly_penalty * (age >= 65) + rng.normal(0, 0.2 + 0.25 * k, n))
     pd_score = _sigmoid(model_logit)
     decision = (pd_score < 0.22).astype(int)  # 1 = approved (favourable)
+    ids = [f"APP{step + 1:02d}{i:07d}" for i in range(n)]
+    if step == 2:  # planted data-quality problem: an export that repeated 100 applications (uniqueness)
+        ids[-100:] = ids[:100]
+    if step == 3:  # planted data-quality problem: 3 % of bills exported with the wrong sign (validity)
+        flip = rng.random(n) < 0.03
+        bill = np.where(flip, -bill, bill)
     return pd.DataFrame({
-        "APPLICATION_ID": [f"APP{step + 1:02d}{i:07d}" for i in range(n)],
+        "APPLICATION_ID": ids,
         "LIMIT_BAL": limit.astype(int), "SEX": sex, "EDUCATION": education, "MARRIAGE": marriage,
         "AGE": age.astype(int), "PAY_0": pay0, "BILL_AMT1": bill.astype(int), "PAY_AMT1": pay_amt.astype(int),
         "UTILISATION": util.round(4), "PD": pd_score.round(6), "DECISION": decision, "DEFAULT": default,

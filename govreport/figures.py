@@ -14,12 +14,27 @@ import plotly.graph_objects as go
 
 from .charts import STATUS_COLOURS, STATUS_SYMBOLS
 
-__all__ = ["trend", "rate_bars", "group_rates", "intersection_heatmap", "roc_ks", "reliability", "psi_ranking",
+__all__ = ["quality_dimensions", "trend", "rate_bars", "group_rates", "intersection_heatmap", "roc_ks", "reliability", "psi_ranking",
            "importance_bars", "reason_codes", "proxy_heatmap"]
 
 
 def _title(zh: str, en: str) -> dict[str, Any]:
     return {"text": f"{zh}<br><span style='font-size:12px;color:#52606d'>{en}</span>"}
+
+
+def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
+    """Pass rate of completeness, validity and uniqueness per contract, coloured by status."""
+    fig = go.Figure()
+    for name, r in (results.get("data_quality") or {}).items():
+        dims = [d for d in ("completeness", "validity", "uniqueness") if r["dimensions"][d].get("value") is not None]
+        fig.add_trace(go.Bar(
+            x=dims, y=[100 * r["dimensions"][d]["value"] for d in dims], name=name,
+            marker={"color": [STATUS_COLOURS[r["dimensions"][d].get("status", "not_assessed")] for d in dims],
+                    "line": {"color": "#1f2933", "width": 1}},
+            text=[f"{100 * r['dimensions'][d]['value']:.2f}%" for d in dims], textposition="outside"))
+    fig.update_layout(title=_title("各資料合約之通過率", "Pass rate by contract and dimension"),
+                      yaxis={"range": [0, 110], "ticksuffix": "%"}, barmode="group", height=380)
+    return fig
 
 
 def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str]) -> go.Figure:

@@ -32,6 +32,7 @@ DIMENSION_LABELS = {
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "report.model_risk.title": ("模型風險檢視報告", "Model-risk review"),
+    "report.data_quality.title": ("資料品質檢視報告", "Data-quality review"),
     "report.genai.title": ("生成式 AI 對話檢視報告", "Generative-AI conversation review"),
     "cover.system": ("AI 系統", "AI system"),
     "cover.period": ("檢視期間", "Period"),

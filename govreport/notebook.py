@@ -169,7 +169,8 @@ def open_context(workspace: str | Path | None, system_id: str | None, period: st
     if system_id:
         system = inv.get(system_id)
     else:
-        candidates = [s for s in inv.ordered() if template in s.applicable_templates and s.lifecycle != "retired"]
+        active = [s for s in inv.ordered() if s.lifecycle != "retired"]
+        candidates = [s for s in active if template in s.applicable_templates] or active
         if not candidates:
             raise InputError(f"no system in {ws.systems_dir} uses the template '{template}'",
                              field="system_id", fix="set the `system_id` parameter")

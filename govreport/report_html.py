@@ -179,7 +179,8 @@ def key_indicators(results: Mapping[str, Any]) -> list[str]:
     for ind in results["indicators"]:
         i = ind["id"]
         if (i.startswith("fairness.") and i.endswith(".disparate_impact_ratio") and "×" not in i) or i in (
-                "model_quality.auc", "drift.psi.score", "model_quality.ks"):
+                "model_quality.auc", "drift.psi.score", "model_quality.ks") or (
+                i.startswith("data_quality.") and i.endswith((".completeness", ".validity"))):
             keep.append(i)
     return keep
 

@@ -58,6 +58,16 @@ def test_reports_show_green_amber_and_red_with_a_planted_fairness_problem(demo):
     assert di[-1]["value"] < di[0]["value"]
 
 
+def test_planted_data_quality_problems_are_found(demo):
+    dq = [_results(demo, p, "card-default", "model_risk")["data_quality"]["card_default_scoring"] for p in PERIODS]
+    assert dq[0]["success"] and dq[1]["success"]
+    assert dq[2]["dimensions"]["uniqueness"]["status"] == "red"
+    assert dq[2]["dimensions"]["uniqueness"]["value"] == pytest.approx(1 - 200 / 20000)
+    bills = next(e for e in dq[3]["expectations"] if e["column"] == "BILL_AMT1" and "between" in e["type"])
+    assert not bills["success"] and dq[3]["dimensions"]["validity"]["status"] == "amber"
+    assert all("APP" not in str(v) or "*" in str(v) for d in dq for e in d["expectations"] for v in e["sample_unexpected"])
+
+
 def _ind(results: dict, ind_id: str, attribute: str | None = None) -> dict:
     want = f"fairness.{attribute}.{ind_id}" if attribute else ind_id
     for i in results["indicators"]:
