@@ -128,17 +128,29 @@ def intersection_heatmap(name: str, data: Mapping[str, Any], metric: str = "sele
 
 
 def roc_ks(quality: Mapping[str, Any]) -> go.Figure:
+    """ROC curve (left) and the KS chart (right): cumulative shares of the two outcome classes by score."""
+    from plotly.subplots import make_subplots
+
     roc = quality.get("roc") or {}
-    fig = go.Figure()
+    ks = quality.get("ks_curve") or {}
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("ROC 曲線 ROC curve", "KS 圖 Kolmogorov–Smirnov"))
     fig.add_trace(go.Scatter(x=roc.get("fpr", []), y=roc.get("tpr", []), mode="lines", name="ROC",
-                             line={"width": 3}))
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="隨機 random", line={"dash": "dot", "color": "#9aa5b1"}))
-    auc = quality.get("auc")
-    ks = quality.get("ks")
-    fig.update_layout(title=_title(f"ROC 曲線（AUC {auc:.3f}，KS {ks:.3f}）" if auc is not None and ks is not None
-                                   else "ROC 曲線", "ROC curve"),
-                      xaxis={"title": "偽陽性率 FPR", "range": [0, 1]}, yaxis={"title": "真陽性率 TPR", "range": [0, 1]},
-                      height=420)
+                             line={"width": 3, "color": "#2b5c8a"}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="隨機 random",
+                             line={"dash": "dot", "color": "#9aa5b1"}), row=1, col=1)
+    share = ks.get("population_share", [])
+    fig.add_trace(go.Scatter(x=share, y=ks.get("cum_target", []), mode="lines", name="目標類別 target class",
+                             line={"color": "#b2182b"}), row=1, col=2)
+    fig.add_trace(go.Scatter(x=share, y=ks.get("cum_other", []), mode="lines", name="其他 other class",
+                             line={"color": "#2b5c8a"}), row=1, col=2)
+    auc, ksv = quality.get("auc"), quality.get("ks")
+    title = f"AUC {auc:.3f} · Gini {2 * auc - 1:.3f} · KS {ksv:.3f}" if auc is not None and ksv is not None else ""
+    fig.update_layout(title=_title(f"模型區辨力 {title}", "Discrimination: ROC and KS"), height=440)
+    fig.update_xaxes(title_text="偽陽性率 FPR", range=[0, 1], row=1, col=1)
+    fig.update_yaxes(title_text="真陽性率 TPR", range=[0, 1], row=1, col=1)
+    fig.update_xaxes(title_text="依分數排序之母體比例 population share by score", range=[0, 1], row=1, col=2)
+    fig.update_yaxes(title_text="累積比例 cumulative share", range=[0, 1], row=1, col=2)
     return fig
 
 
