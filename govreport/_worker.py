@@ -34,9 +34,15 @@ def main(spec_path: str) -> int:
     out_dir = Path(spec["output"]).parent
     status_path = out_dir / "status.json"
 
+    from govreport.energy import measure
+
+    meter = measure().start()  # Art. 4: CodeCarbon, imported lazily; never raises
+
     def done(status: str, error: str = "") -> int:
+        energy = meter.stop()  # idempotent; a failed measurement is {"kwh": None, "reason": ...}
+        doc = {"status": status, "error": " ".join(error.split())[:2000], "energy": energy}
         tmp = status_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"status": status, "error": " ".join(error.split())[:2000]}))
+        tmp.write_text(json.dumps(doc))
         tmp.replace(status_path)
         return 0 if status == "succeeded" else 1
 

@@ -86,6 +86,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "evidence store)."),
     "genai.lead": ("以下指標依本期所有對話紀錄計算，個人資料一律遮罩。",
                    "Indicators over all logged conversations of the period; personal data is always masked."),
+    "report.sustainability.title": ("AI 永續指標報告（第4條）", "AI sustainability indicators (Art. 4)"),
+    "sust.section.summary": ("整體指標", "Portfolio indicators"),
+    "sust.section.trend": ("各季趨勢", "Trend by quarter"),
+    "sust.section.systems": ("各系統指標", "Indicators by system"),
+    "sust.section.intensity": ("排放密集度與目標", "Intensity against target"),
+    "sust.section.inclusion": ("普惠金融成果（第4條）", "Inclusion outcomes (Art. 4)"),
+    "sust.section.governance": ("治理指標（第9、13條）", "Governance (Art. 9, 13)"),
+    "sust.section.methods": ("方法、係數與數據來源", "Methods, factors and sources"),
+    "sust.section.export": ("永續報告書匯出檔", "Export for the sustainability report"),
+    "sust.lead": (
+        "排放量 = 用電量（kWh）× PUE × 用電年度之經濟部能源署電力排碳係數。量測值為 govreport 每次執行以 CodeCarbon "
+        "量測之能耗；申報與估算值取自 AI 系統盤點紀錄。所有數字皆讀自證據庫，未重新執行任何分析。",
+        "Emissions = energy (kWh) × PUE × the MOEA Energy Administration grid factor of the year the energy was "
+        "used. Measured figures are each govreport run's energy, measured with CodeCarbon; declared and estimated "
+        "figures come from the AI-system inventory. Everything is read from the evidence store; nothing is re-run."),
+    "sust.trend.lead": ("各季排放量依系統、能源使用量依數據來源（量測、申報、估算）分列。",
+                        "Emissions by quarter split by system, and energy split by source (measured, declared, "
+                        "estimated)."),
+    "sust.intensity.lead": ("每千次預測或服務請求之排放量（gCO2e）；虛線為工作區設定之目標。",
+                            "Grams of CO2e per 1,000 predictions or requests; the dashed line is the workspace's "
+                            "target."),
+    "sust.inclusion.lead": (
+        "取自各期公平性結果：最年輕與最高齡年齡群之核准（有利決策）比率，及其與最高群體比率之比（五分之四原則）。",
+        "From each period's fairness results: the approval (favourable-decision) rate of the youngest and the "
+        "oldest age band, and its ratio to the highest band's rate (four-fifths rule)."),
+    "sust.none": ("本期無可計算之指標。", "No indicator could be computed for this period."),
+    "sust.inclusion.none": ("本期無含年齡屬性之公平性結果。", "No fairness results with an age attribute this period."),
+    "sust.training.none": ("sustainability.yaml 未記錄本期員工 AI 教育訓練時數。",
+                           "No staff AI-training hours recorded for this period in sustainability.yaml."),
+    "sust.export.lead": ("下列檔案位於本報告輸出資料夾，欄位對應 GRI 揭露項目，可直接納入永續報告書。",
+                         "These files are in this report's output folder; each row names the GRI disclosure it "
+                         "feeds, ready for the sustainability report."),
     "footer": ("本報告由 govreport 依「金融機構運用人工智慧技術作業規範」產製；證據雜湊見證據庫（第10條）。",
                "Produced by govreport under the TBA AI norms; evidence hashes are in the evidence store "
                "(Art. 10)."),

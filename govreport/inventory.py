@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._yamlio import load_model
+from .energy import Energy
 from .errors import GovreportError, InventoryError
 from .workspace import Workspace
 
@@ -229,13 +230,6 @@ class FairnessSettings(_Strict):
         "pairs", description="intersections of protected attributes to assess: all pairs, none, or a list")
     min_group_size: Annotated[int, Field(ge=1)] = Field(30, description="smaller groups are shown, not judged")
     n_bootstrap: Annotated[int, Field(ge=0, le=5000)] = Field(200, description="bootstrap resamples for CIs")
-
-
-class Energy(_Strict):
-    """Art. 4: energy of work outside govreport, declared per period (kWh); detailed in docs."""
-
-    pue: float | None = Field(None, ge=1.0)
-    declared: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class AISystem(_Strict):

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .energy import worker_energy
 from .errors import GovreportError, KernelError, RunFailed, TemplateError
 from .evidence import EvidenceStore, RunRecord, redact, sha256_file
 from .inventory import AISystem, Inventory, check_system_id
@@ -280,11 +281,13 @@ class _Runner:
         }
         (job.staging / "job.json").write_text(json.dumps(job_doc, ensure_ascii=False))
 
+        energy = None
         if missing:
             status, error = "failed", "; ".join(missing)
             (job.staging / "job.json").unlink()
         else:
             status, error = self._run_worker(job, params)
+            energy = worker_energy(job.staging / "status.json")  # before _finalise removes status.json
         record = RunRecord(
             system_id=job.system.id, period=self.period.label, template=job.template, status=status,
             started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
@@ -292,6 +295,8 @@ class _Runner:
         )
         if status == "succeeded":
             record.summary = _summary(job.staging / "results.json")
+        if energy is not None:
+            record.summary["energy"] = energy  # Art. 4: read by govreport.sustainability
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
         return JobResult(job.system.id, job.template, self.period.label, status, record.seq, record.version,
