@@ -1,152 +1,250 @@
-"""``govreport contracts …``: data contracts for the datasets AI systems train on and score."""
+"""``govreport contracts …``: data contracts for the datasets AI systems train on and score (Art. 7, 8).
+
+Attach with ``cli.add_command(contracts)``; the group also works on its own (click's ``CliRunner``).
+Every :class:`~govreport.errors.GovreportError` becomes one line on stderr and its exit code: 2 for bad
+input, 1 for failing expectations or lint errors. Only ``click`` is imported here at start-up; pandas
+and Great Expectations are imported by the commands that need them.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from .errors import ValidationFailed
+from .errors import GovreportError, ValidationFailed
 
 __all__ = ["contracts"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _folder(workspace: str) -> tuple[Path, Path]:
+
+def resolve_workspace(workspace: str) -> tuple[Path, Path]:
+    """``(workspace root, data_contracts folder)`` for ``--workspace`` — the one place to swap in
+    ``Workspace.load(workspace)`` (``.root``, ``.contracts_dir``)."""
     root = Path(workspace).resolve()
     return root, root / "data_contracts"
 
 
-@click.group()
+def _handled(f: F) -> F:
+    """Turn a GovreportError into its one line on stderr and its exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except GovreportError as e:
+            click.echo(str(e), err=True)
+            raise SystemExit(e.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+_ws_opt = click.option("--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=".",
+                       show_default=True, envvar="GOVREPORT_WORKSPACE",
+                       help="Workspace folder (holds govreport.yaml and data_contracts/).")
+
+
+@click.group("contracts", context_settings={"help_option_names": ["-h", "--help"]})
 def contracts() -> None:
-    """Data contracts: a dataset plus its Great Expectations suite (data_contracts/)."""
+    """Data contracts (Art. 7, 8): a dataset plus its Great Expectations suite, in data_contracts/."""
 
 
-_ws_opt = click.option("--workspace", "-w", type=click.Path(file_okay=False), default=".", show_default=True,
-                       envvar="GOVREPORT_WORKSPACE", help="Workspace folder.")
-
-
+# -- list ----------------------------------------------------------------------------------------------------
 @contracts.command("list")
 @_ws_opt
-def list_cmd(workspace: str) -> None:
-    """List the contracts in data_contracts/ with their datasets and suites."""
-    from .contracts import list_contracts, load_contract
-    from .errors import GovreportError
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_handled
+def list_cmd(workspace: str, as_json: bool) -> None:
+    """List the contracts with their datasets, suites and personal-data columns.
 
-    _, folder = _folder(workspace)
+    Exit 2 if a contract cannot be read (the others are still listed).
+    """
+    from .contracts import list_contracts, load_contract, read_suite
+
+    _, folder = resolve_workspace(workspace)
     paths = list_contracts(folder)
-    if not paths:
-        click.echo(f"no contracts in {folder} — add <name>.contract.yaml + <name>.suite.json, "
-                   "or run `govreport contracts scaffold DATA --name NAME`")
-        return
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
     for p in paths:
         try:
-            c = load_contract(p).contract
+            cf = load_contract(p)
         except GovreportError as e:
-            click.echo(f"error: {e}", err=True)
+            errors.append(str(e))
             continue
-        where = c.dataset.path or f"{c.dataset.table} @ SQL"
-        click.echo(f"{c.name:<28} {where:<50} {c.suite}  personal: {', '.join(c.personal_data) or '—'}")
+        c = cf.contract
+        try:
+            n: int | str = len(read_suite(cf.suite_path).expectations)
+        except GovreportError as e:
+            errors.append(str(e))
+            n = "?"
+        src = c.dataset
+        rows.append({"name": c.name, "source": src.path if src.path else f"SQL table {src.table}",
+                     "suite": c.suite_file, "expectations": n, "personal_data": c.personal_columns,
+                     "protected_attributes": c.protected_columns, "keys": c.keys, "description": c.description})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows and not errors:
+        click.echo(f"no contracts in {folder} — add <name>.contract.yaml + <name>.suite.json, "
+                   "or run `govreport contracts scaffold DATA --name NAME`")
+    else:
+        width = max([len(r["name"]) for r in rows] + [8])
+        for r in rows:
+            click.echo(f"{r['name']:<{width}}  {r['source']}  ({r['expectations']} expectations; "
+                       f"personal: {', '.join(r['personal_data']) or '—'}; "
+                       f"Art. 6: {', '.join(r['protected_attributes']) or '—'})")
+    for e in errors:
+        click.echo(e, err=True)
+    if errors:
+        raise SystemExit(2)
+
+
+# -- validate ----------------------------------------------------------------------------------------------
+def _fmt(dim: str, v: float | None) -> str:
+    if v is None:
+        return "—"
+    if dim == "freshness":
+        return f"{v:.0f} days"
+    if dim == "representativeness":
+        return f"PSI {v:.3f}"
+    return f"{100 * v:.2f}%"
 
 
 @contracts.command("validate")
 @click.argument("name")
 @_ws_opt
-@click.option("--data", type=click.Path(dir_okay=False), default=None, help="Validate this file instead of the "
-              "contract's dataset.")
-@click.option("--period", "-p", default=None, help="Fill {period} in the dataset path (e.g. 2026Q3).")
+@click.option("--data", type=click.Path(dir_okay=False), default=None,
+              help="Validate this file instead of the contract's dataset (same reading options).")
+@click.option("--period", "-p", default=None, help="Fill {period} in the dataset path, e.g. 2026Q3.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="As-of day of the freshness check (default: the period's end, or today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-def validate_cmd(name: str, workspace: str, data: str | None, period: str | None, as_json: bool) -> None:
-    """Run contract NAME's suite through Great Expectations.
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here.")
+@_handled
+def validate_cmd(name: str, workspace: str, data: str | None, period: str | None, as_of: Any, as_json: bool,
+                 output: str | None) -> None:
+    """Run contract NAME's suite through Great Expectations and summarise it by quality dimension.
 
-    Exit 0 when every expectation passes, 1 when some fail, 2 for bad input. Sample values of
-    personal-data columns are masked in everything printed.
+    Exit 0 when every expectation passes, 1 when some fail, 2 for bad input. Values of personal-data
+    columns are masked in everything printed or written.
     """
-    from .contracts import load_contract, validate
-    from .errors import ContractError
+    from .contracts import find_contract, load_contract, validate
 
-    root, folder = _folder(workspace)
-    path = folder / f"{name}.contract.yaml"
-    if not path.is_file():
-        from .contracts import list_contracts
-
-        known = ", ".join(p.name.removesuffix(".contract.yaml") for p in list_contracts(folder)) or "none"
-        raise ContractError(f"no contract named '{name}'", file=folder, fix=f"known contracts: {known}")
-    result = validate(load_contract(path), root, data=Path(data) if data else None, period=period)
+    root, folder = resolve_workspace(workspace)
+    result = validate(load_contract(find_contract(folder, name)), root, data=Path(data) if data else None,
+                      period=period, as_of=as_of.date() if as_of else None)
+    d = result.to_dict()
+    if output:
+        Path(output).write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
-        d = result.dataset
-        click.echo(f"{result.contract}: {'PASSED' if result.success else 'FAILED'} — {d.get('rows')} rows, "
-                   f"{len(result.expectations)} expectations, {result.seconds:.1f} s")
+        ds = result.dataset
+        where = ds.get("path") or (f"{ds.get('url')} table {ds.get('table')}" if ds.get("table") else "DataFrame")
+        click.echo(f"{result.contract}: {'PASSED' if result.success else 'FAILED'} — {result.rows:,} rows, "
+                   f"{len(result.expectations)} expectations ({len(result.failed)} failed), {result.seconds:.1f} s")
+        click.echo(f"  data   {where}  sha256 {str(ds.get('sha256'))[:16]}…")
+        click.echo(f"  suite  {result.suite['path']}  sha256 {result.suite['sha256'][:16]}…")
         for dim, info in result.dimensions.items():
-            v = info.get("value")
-            shown = "—" if v is None else (f"{v:.4f}" if dim != "freshness" else f"{v:.0f} days")
-            click.echo(f"  {dim:<20} {shown:>12}  {info.get('status', 'not_assessed')}")
-        for e in result.expectations:
-            if not e["success"]:
-                pct = e.get("unexpected_percent")
-                where = f"{e['column']}: " if e.get("column") else ""
-                extra = f" ({e['unexpected_count']} rows, {pct:.2f}%)" if pct is not None else ""
-                sample = f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
-                click.echo(f"  ✗ {where}{e['type']}{extra}{sample}")
+            rule = (info.get("threshold") or {}).get("rule") or info.get("note", "")
+            click.echo(f"  {dim:<19} {_fmt(dim, info.get('value')):>13}  {info['status']:<12} {rule}")
+        for e in result.failed:
+            where = f"{e['column']}: " if e.get("column") else (f"{', '.join(e['columns'])}: " if e["columns"] else "")
+            count = e.get("unexpected_count")
+            extra = f" ({count:,} rows, {100 * (e['unexpected_share'] or 0):.2f}%)" if count is not None else ""
+            if e.get("observed_value") is not None and count is None:
+                extra = f" (observed {e['observed_value']})"
+            sample = f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
+            error = f" [error: {e['error']}]" if e.get("error") else ""
+            click.echo(f"  ✗ {where}{e['type']}{extra}{sample}{error}")
+        for w in result.warnings:
+            click.echo(f"  ! {w}")
     if not result.success:
-        raise ValidationFailed(f"{sum(not e['success'] for e in result.expectations)} expectation(s) failed "
-                               f"for contract '{name}'", fix="see the lines above; fix the data or the suite")
+        raise ValidationFailed(f"{len(result.failed)} of {len(result.expectations)} expectation(s) failed",
+                               file=result.suite["path"], fix="fix the data, or the suite (see the ✗ lines)")
 
 
+# -- scaffold ------------------------------------------------------------------------------------------------
 @contracts.command("scaffold")
-@click.argument("data", type=click.Path(dir_okay=False, exists=True))
-@click.option("--name", required=True, help="Contract name (letters, digits, - and _).")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--name", required=True, help="Contract name (letters, digits, '-' and '_').")
 @_ws_opt
-@click.option("--sample", default=100_000, show_default=True, help="Rows read to infer the suite.")
-@click.option("--encoding", default="utf-8", show_default=True, help="File encoding, e.g. cp950.")
+@click.option("--encoding", default=None, help="Text encoding of a CSV / JSON Lines file, e.g. cp950.")
+@click.option("--delimiter", default=None, help="CSV separator (default ',', tab for .tsv).")
+@click.option("--sample", default=100_000, show_default=True, type=click.IntRange(min=10),
+              help="Rows sampled to infer the suite.")
 @click.option("--force", is_flag=True, help="Overwrite an existing contract of that name.")
-def scaffold_cmd(data: str, name: str, workspace: str, sample: int, encoding: str, force: bool) -> None:
-    """Write a starting suite and contract for DATA: types, null rates, ranges, category sets, key
-    uniqueness; columns that look like personal data or Art. 6 attributes are marked for you to confirm."""
-    import re
+@_handled
+def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, delimiter: str | None, sample: int,
+                 force: bool) -> None:
+    """Write a starting suite and contract for the data file PATH.
 
-    from .contracts import DatasetSource, write_scaffold
-    from .contracts._load import read_file
-    from .contracts._scaffold import scaffold
+    The suite: types, null rates, ranges, category sets, key uniqueness. Columns that look like personal
+    data (Taiwan national ID with checksum, phone, e-mail, card, names, addresses) or Art. 6 attributes
+    (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for you to
+    confirm.
+    """
+    from .contracts import DatasetSource, scaffold, write_scaffold
+    from .contracts._load import read_dataset
     from .errors import InputError
 
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise InputError(f"'{name}' is not a valid contract name", field="--name",
-                         fix="use letters, digits, '-' and '_'")
-    root, folder = _folder(workspace)
-    if (folder / f"{name}.contract.yaml").exists() and not force:
-        raise InputError(f"contract '{name}' exists", file=folder / f"{name}.contract.yaml",
-                         fix="choose another --name or pass --force")
-    path = Path(data).resolve()
-    df = read_file(path, DatasetSource(path=str(path), encoding=encoding)).head(sample)
+    root, folder = resolve_workspace(workspace)
+    for f in (folder / f"{name}.contract.yaml", folder / f"{name}.suite.json"):
+        if f.exists() and not force:
+            raise InputError(f"{f.name} already exists", file=f, fix="choose another --name, or pass --force")
+    p = Path(path).resolve()
     try:
-        rel = path.relative_to(root).as_posix()
+        src = DatasetSource(path=str(p), encoding=encoding, delimiter=delimiter)
+    except ValueError as e:
+        raise InputError(str(e).splitlines()[-1].removeprefix("  Value error, "), field="--encoding/--delimiter",
+                         fix="e.g. --encoding cp950 --delimiter ';'") from None
+    df = read_dataset(p, src, via="option", nrows=1_000_000)
+    rows_read = len(df)
+    if len(df) > sample:
+        df = df.sample(sample, random_state=0).sort_index()
+    try:
+        rel = p.relative_to(root).as_posix()
     except ValueError:
-        rel = str(path)
-    suite, text, notes = scaffold(df, name, rel)
-    if encoding.lower() not in ("utf-8", "utf8"):
-        text = text.replace(f"  path: {json.dumps(rel, ensure_ascii=False)}",
-                            f"  path: {json.dumps(rel, ensure_ascii=False)}\n  encoding: {encoding}")
-    sp, cp = write_scaffold(folder, name, suite, text)
-    click.echo(f"wrote {cp} and {sp} ({len(suite['expectations'])} expectations)")
-    for n in notes:
+        rel = str(p)
+    sc = scaffold(df, name, data_path=rel, encoding=encoding, delimiter=delimiter, rows_read=rows_read)
+    sp, cp = write_scaffold(folder, sc, force=force)
+    click.echo(f"wrote {cp} and {sp} ({len(sc.suite['expectations'])} expectations from {len(df):,} rows)")
+    for n in sc.notes:
         click.echo(f"  confirm: {n}")
+    click.echo(f"next: review both files, then `govreport contracts validate {name}`")
 
 
+# -- lint ------------------------------------------------------------------------------------------------------
 @contracts.command("lint")
 @_ws_opt
-@click.option("--period", "-p", default=None, help="Check the data of this period for vanished columns.")
-def lint_cmd(workspace: str, period: str | None) -> None:
-    """Check every contract: malformed files, unknown expectation types, columns the data no longer has,
-    a suite written by another Great Expectations version. Exit 1 if anything is found."""
+@click.option("--period", "-p", default=None, help="Check this period's data (default: the newest file).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--no-data", "no_data", is_flag=True, help="Check the files only, not the data's columns.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_handled
+def lint_cmd(workspace: str, period: str | None, strict: bool, no_data: bool, as_json: bool) -> None:
+    """Check every contract and suite: files that do not load, unknown expectation types, columns the
+    data no longer has, a suite written by another Great Expectations version, unconfirmed entries.
+
+    Exit 1 when there are errors (or warnings, with --strict).
+    """
     from .contracts import lint
 
-    root, folder = _folder(workspace)
-    problems = lint(folder, root, period)
-    for p in problems:
-        click.echo(p, err=True)
-    if problems:
-        raise ValidationFailed(f"{len(problems)} problem(s) in {folder}")
-    click.echo(f"contracts in {folder}: no problems")
+    root, folder = resolve_workspace(workspace)
+    issues = lint(folder, root, period=period, check_data=not no_data)
+    if as_json:
+        click.echo(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2))
+    else:
+        for i in issues:
+            click.echo(str(i), err=True)
+    errors = sum(i.severity == "error" for i in issues)
+    warnings = len(issues) - errors
+    if errors or (strict and warnings):
+        raise ValidationFailed(f"{errors} error(s), {warnings} warning(s) in the contracts", file=folder,
+                               fix="see the lines above")
+    if not as_json:
+        click.echo(f"contracts in {folder}: {errors} errors, {warnings} warnings")

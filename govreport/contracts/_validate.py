@@ -1,14 +1,16 @@
 """Running a contract's suite through Great Expectations' own engine and summarising it (Art. 7, 8).
 
-Great Expectations is imported inside :func:`validate` only (≈6 s); nothing here runs at CLI start-up.
+Files are read into pandas (with the contract's encoding and delimiter) and validated by GX's pandas
+engine; SQL tables are validated in the database by GX's SQL engine. Great Expectations is imported
+inside :func:`validate` only (≈6 s): nothing here runs at ``import govreport.contracts`` or CLI start-up.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
+import math
 import time
+import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,286 +18,497 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ContractError
-from ..evidence import sha256_file
-from ..masking import mask_text, mask_value
-from ..status import Indicator, Status, Threshold, threshold_for, worst
-from ._load import read_file, read_source, sql_url
-from ._model import ContractFile, DatasetSource
+from ..errors import DataError
+from ..masking import looks_like_personal_data, mask_text, mask_value
+from ..status import Indicator, Status, worst
+from ._dimensions import (
+    Newest,
+    check_columns,
+    expectation_dimension,
+    freshness_dimension,
+    indicators_for,
+    newest_in_column,
+    newest_of_file,
+    representativeness_dimension,
+)
+from ._load import (
+    SqlTable,
+    file_format,
+    fill_period,
+    frame_fingerprint,
+    mask_url,
+    missing_columns_error,
+    read_dataset,
+    read_header,
+    resolve_data_path,
+    sha256_file,
+    sql_url,
+)
+from ._model import ContractFile, DatasetSource, load_contract
+from ._suite import SuiteFile, build_gx_suite, columns_of, dimension_of, import_gx, load_suite
 
-__all__ = ["ContractResult", "validate", "load_suite", "DIMENSIONS", "DIMENSION_OF"]
+__all__ = ["ContractResult", "validate", "SAMPLE_SIZE"]
 
-DIMENSIONS = ("completeness", "validity", "uniqueness", "freshness", "representativeness")
-DIMENSION_OF = {
-    "expect_column_values_to_not_be_null": "completeness",
-    "expect_column_values_to_be_unique": "uniqueness",
-    "expect_compound_columns_to_be_unique": "uniqueness",
-    "expect_select_column_values_to_be_unique_within_record": "uniqueness",
-    "expect_column_proportion_of_unique_values_to_be_between": "uniqueness",
-}
-_LABELS = {
-    "completeness": ("完整性", "Completeness"),
-    "validity": ("有效性", "Validity"),
-    "uniqueness": ("唯一性", "Uniqueness"),
-    "freshness": ("時效性（資料天數）", "Freshness (age in days)"),
-    "representativeness": ("代表性（相對訓練資料之 PSI）", "Representativeness (PSI vs. training data)"),
-}
-_COLUMN_KEYS = ("column", "column_A", "column_B")
-
-
-def _suite_error(path: Path, message: str, fix: str, line: int | None = None, field: str | None = None) -> ContractError:
-    return ContractError(message, file=path, line=line, field=field, fix=fix)
-
-
-def load_suite(path: Path) -> dict[str, Any]:
-    """The suite JSON, checked: parseable, has expectations, every type known to Great Expectations."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _suite_error(path, "suite file not found", "check `suite:` in the contract") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise _suite_error(path, f"malformed suite JSON: {e.msg}", "fix the JSON syntax", line=e.lineno) from None
-    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
-        raise _suite_error(path, "not a Great Expectations suite (no `expectations` list)",
-                           "write it with ExpectationSuite.to_json_dict() or `govreport contracts scaffold`")
-    from great_expectations.expectations.registry import get_expectation_impl
-
-    for i, exp in enumerate(data["expectations"]):
-        kind = exp.get("type") or exp.get("expectation_type")
-        try:
-            get_expectation_impl(str(kind))
-        except Exception:
-            raise _suite_error(path, f"unknown expectation type '{kind}'",
-                               "use a Great Expectations 1.x type such as expect_column_values_to_not_be_null",
-                               field=f"expectations[{i}].type") from None
-    return data
-
-
-def _columns_of(exp: dict[str, Any]) -> list[str]:
-    kw = exp.get("kwargs", {})
-    cols = [kw[k] for k in _COLUMN_KEYS if isinstance(kw.get(k), str)]
-    if not str(exp.get("type", "")).startswith("expect_table_"):
-        cols += [c for c in kw.get("column_list") or [] if isinstance(c, str)]
-    return cols
+#: Sample unexpected values kept per expectation (masked when the column holds personal data).
+SAMPLE_SIZE = 5
+_DETECT_ROWS = 2000
 
 
 @dataclass
 class ContractResult:
+    """What :func:`validate` found. ``to_dict()`` is JSON-safe and holds no raw personal data."""
+
     contract: str
     success: bool
     rows: int | None
+    columns: int | None
     dataset: dict[str, Any]
     suite: dict[str, Any]
+    contract_file: dict[str, Any]
     expectations: list[dict[str, Any]]
     dimensions: dict[str, dict[str, Any]]
+    warnings: list[str]
+    period: str | None
+    as_of: str
     seconds: float
-    indicators_: list[Indicator] = field(default_factory=list, repr=False)
+    gx_version: str
+    personal_data: list[str] = field(default_factory=list)
+    protected_attributes: list[str] = field(default_factory=list)
+    _indicators: list[Indicator] = field(default_factory=list, repr=False)
 
     def indicators(self) -> list[Indicator]:
-        return list(self.indicators_)
+        """The five ``data_quality`` indicators (Art. 7), one per dimension."""
+        return list(self._indicators)
 
     @property
     def status(self) -> Status:
-        return worst(i.status for i in self.indicators_ if i.status)
+        """The worst status of the five dimensions."""
+        return worst(i.status for i in self._indicators if i.status)
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [e for e in self.expectations if not e["success"]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"contract": self.contract, "success": self.success, "status": self.status.value, "rows": self.rows,
-                "dataset": self.dataset, "suite": self.suite, "expectations": self.expectations,
-                "dimensions": self.dimensions, "seconds": round(self.seconds, 3)}
+        return {
+            "contract": self.contract,
+            "success": self.success,
+            "status": self.status.value,
+            "rows": self.rows,
+            "columns": self.columns,
+            "period": self.period,
+            "as_of": self.as_of,
+            "dataset": self.dataset,
+            "suite": self.suite,
+            "contract_file": self.contract_file,
+            "personal_data": self.personal_data,
+            "protected_attributes": self.protected_attributes,
+            "expectations": self.expectations,
+            "dimensions": self.dimensions,
+            "warnings": self.warnings,
+            "gx_version": self.gx_version,
+            "seconds": round(self.seconds, 3),
+        }
 
 
-def _gx_context() -> Any:
-    import great_expectations as gx
+# -- helpers ----------------------------------------------------------------------------------------------
+def _rel(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _json_safe(v: Any) -> Any:
+    """Plain JSON types; NaN/NaT → None; numpy scalars → Python; anything else → str."""
+    if v is None or isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(v, dict):
+        return {str(k): _json_safe(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set):
+        return [_json_safe(x) for x in v]
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(v, "item"):
+        try:
+            return _json_safe(v.item())
+        except (TypeError, ValueError):
+            pass
+    if isinstance(v, datetime | date | pd.Timestamp):
+        return v.isoformat()
+    return str(v)
+
+
+def _mask_one(v: Any, personal: bool) -> Any:
+    v = _json_safe(v)
+    if v is None:
+        return None
+    if personal:
+        return mask_value(v)
+    return mask_text(v) if isinstance(v, str) else v
+
+
+def _mask_sample(v: Any, cols: list[str], personal: set[str]) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _mask_one(x, str(k) in personal) for k, x in v.items()}
+    return _mask_one(v, any(c in personal for c in cols))
+
+
+def _mask_kwargs(kwargs: dict[str, Any], is_personal: bool) -> dict[str, Any]:
+    out = {k: _json_safe(v) for k, v in kwargs.items() if k != "batch_id"}
+    if is_personal:
+        for k in ("value_set", "value_pairs_set"):
+            if isinstance(out.get(k), list):
+                out[k] = f"<{len(out[k])} values, not shown: personal data>"
+        for k in ("value", "min_value", "max_value"):
+            if isinstance(out.get(k), str):
+                out[k] = mask_value(out[k])
+    return {k: _mask_nested(v) for k, v in out.items()}
+
+
+def _mask_nested(v: Any) -> Any:
+    """Identifiers inside any string of a (JSON-safe) value are masked."""
+    if isinstance(v, str):
+        return mask_text(v)
+    if isinstance(v, list):
+        return [_mask_nested(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _mask_nested(x) for k, x in v.items()}
+    return v
+
+
+def _exception_message(info: Any) -> str | None:
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "exception")
+    for v in info.values():
+        if isinstance(v, dict) and v.get("raised_exception"):
+            return str(v.get("exception_message") or "exception")
+    return None
+
+
+def _key_expectation(sf: SuiteFile, keys: list[str]) -> list[dict[str, Any]]:
+    """The uniqueness expectation the contract's ``keys`` imply, unless the suite already has it."""
+    if not keys:
+        return []
+    for e in sf.expectations:
+        kw = e.get("kwargs") or {}
+        if len(keys) == 1 and e.get("type") == "expect_column_values_to_be_unique" and kw.get("column") == keys[0] \
+                and kw.get("mostly", 1) == 1:
+            return []
+        if e.get("type") == "expect_compound_columns_to_be_unique" and set(kw.get("column_list") or []) == set(keys):
+            return []
+    meta = {"source": "contract keys", "dimension": "uniqueness"}
+    if len(keys) == 1:
+        return [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": keys[0]}, "meta": meta}]
+    return [{"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(keys)}, "meta": meta}]
+
+
+def _as_of(period: str | None, as_of: date | None) -> tuple[str | None, date]:
+    today = datetime.now(UTC).date()
+    if period is None:
+        return None, as_of or today
+    from ..periods import parse_period
+
+    p = parse_period(period)
+    return p.label, as_of or min(p.end, today)
+
+
+def _sql_batch(ctx: Any, url: str, name: str, table: str, schema: str | None) -> Any:
+    backend = url.split(":", 1)[0].split("+", 1)[0]
+    if backend == "sqlite":
+        ds = ctx.data_sources.add_sqlite("govreport-sql", connection_string=url)
+    elif backend in ("postgresql", "postgres"):
+        ds = ctx.data_sources.add_postgres("govreport-sql", connection_string=url)
+    else:
+        ds = ctx.data_sources.add_sql("govreport-sql", connection_string=url)
+    asset = ds.add_table_asset(name, table_name=table, schema_name=schema)
+    return asset.add_batch_definition_whole_table("all").get_batch()
+
+
+def gx_context() -> Any:
+    """A fresh ephemeral Great Expectations context with progress bars off."""
+    gx = import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     return ctx
 
 
-def _pass_rate(results: list[dict[str, Any]]) -> float | None:
-    rates = [1 - (r["unexpected_percent"] or 0) / 100 if r["unexpected_percent"] is not None
-             else (1.0 if r["success"] else 0.0) for r in results]
-    return min(rates) if rates else None
+# -- validate ---------------------------------------------------------------------------------------------
+def validate(contract: ContractFile | Path | str, root: Path | str | None = None, *,
+             data: Path | str | pd.DataFrame | None = None, period: str | None = None, as_of: date | None = None,
+             reference: Path | str | pd.DataFrame | None = None) -> ContractResult:
+    """Validate a contract's dataset with its suite through Great Expectations and summarise it.
 
+    Parameters
+    ----------
+    contract:
+        A loaded :class:`ContractFile`, or the path of a ``.contract.yaml``.
+    root:
+        The workspace root that relative dataset paths start from (default: the folder holding
+        ``data_contracts/``).
+    data:
+        Validate this file or DataFrame instead of the contract's dataset (same reading options).
+    period:
+        Fills ``{period}`` in dataset paths and table names; its last day (or today, if earlier) is the
+        as-of day of the freshness check.
+    as_of:
+        The as-of day of the freshness check, overriding the period's.
+    reference:
+        The training/reference data for representativeness, overriding the contract's.
 
-def _fingerprint_frame(df: pd.DataFrame) -> str:
-    h = hashlib.sha256(",".join(map(str, df.columns)).encode())
-    h.update(pd.util.hash_pandas_object(df, index=False).values.tobytes())
-    return h.hexdigest()
-
-
-def validate(cf: ContractFile, root: Path, *, data: Path | None = None, period: str | None = None,
-             as_of: date | None = None) -> ContractResult:
-    """Validate the contract's dataset (or ``data``) with its suite through Great Expectations."""
-    import great_expectations as gx
-
+    Raises :class:`~govreport.errors.DataError` / :class:`~govreport.errors.ContractError` (exit 2) for
+    bad input. A failing expectation is not an exception: see ``result.success``.
+    """
     t0 = time.perf_counter()
-    c = cf.contract
-    suite_json = load_suite(cf.suite_path)
-    ctx = _gx_context()
-    src = c.dataset
-    df: pd.DataFrame | None = None
-    if data is not None:
-        df = read_file(data, src if src.path else DatasetSource(path=str(data)))
-        path: Path | None = data
-    elif src.path:
-        df, path = read_source(src, root, period, contract_path=cf.path)
-    else:
-        path = None
-    if df is not None:
-        missing = sorted({col for e in suite_json["expectations"] for col in _columns_of(e) if col not in df.columns})
-        if missing:
-            raise ContractError(f"the data lacks column(s) {', '.join(missing)} that the suite expects",
-                                file=path, field=missing[0],
-                                fix=f"fix the export, or remove the expectations on it from {cf.suite_path.name}")
-        batch = (ctx.data_sources.add_pandas("govreport").add_dataframe_asset(c.name)
-                 .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
-        dataset = {"path": str(path), "sha256": sha256_file(path) if path else _fingerprint_frame(df),
-                   "rows": len(df), "columns": len(df.columns)}
-        columns = set(df.columns)
-    else:
-        url = sql_url(src, cf.path)
-        columns = _sql_columns(url, str(src.table), cf.path)
-        missing = sorted({col for e in suite_json["expectations"] for col in _columns_of(e) if col not in columns})
-        if missing:
-            raise ContractError(f"table {src.table} lacks column(s) {', '.join(missing)} that the suite expects",
-                                file=cf.path, field=missing[0], fix="fix the table, or the suite")
-        ds = ctx.data_sources.add_sql("govreport-sql", connection_string=url)
-        asset = ds.add_table_asset(c.name, table_name=src.table)
-        batch = asset.add_batch_definition_whole_table("all").get_batch()
-        dataset = {"url": _mask_url(url), "table": src.table, "sha256": None}
-    suite_json = {k: v for k, v in suite_json.items() if k in ("name", "expectations", "meta", "notes")}
-    suite = gx.ExpectationSuite(**suite_json)
-    res = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
-    personal = set(c.personal_data)
-    rows_seen = None
-    exps = []
-    for r in res.results:
-        cfg = r.expectation_config
-        kind = cfg.type
-        kwargs = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
-        result = r.result or {}
-        rows_seen = result.get("element_count", rows_seen)
-        column = kwargs.get("column")
-        sample = result.get("partial_unexpected_list") or []
-        masked = [mask_value(v) if column in personal else mask_text(v) for v in sample[:5]]
-        err = (r.exception_info or {}).get("exception_message") if isinstance(r.exception_info, dict) else None
-        exps.append({
-            "type": kind, "column": column, "kwargs": _mask_kwargs(kwargs, personal),
-            "dimension": DIMENSION_OF.get(kind, "validity"), "success": bool(r.success),
-            "unexpected_count": result.get("unexpected_count"),
-            "unexpected_percent": result.get("unexpected_percent_total", result.get("unexpected_percent")),
-            "sample_unexpected": masked, **({"error": err} if err else {}),
-        })
-    if dataset.get("rows") is None:
-        dataset["rows"] = rows_seen
-    dims = _dimensions(cf, root, exps, df, path, period, as_of, columns)
-    inds = []
-    for d, info in dims.items():
-        th = info.pop("_threshold")
-        zh, en = _LABELS[d]
-        inds.append(Indicator(f"data_quality.{c.name}.{d}", "data_quality", 7, info["value"], f"{zh}（{c.name}）",
-                              f"{en} ({c.name})", th, note=info.get("note", ""),
-                              details={"contract": c.name, "dimension": d}))
-        info["status"] = inds[-1].status.value if inds[-1].status else "not_assessed"
-        info["threshold"] = th.to_dict() if th else None
-    suite_meta = {"path": str(cf.suite_path), "sha256": sha256_file(cf.suite_path),
-                  "expectations": len(suite_json["expectations"]),
-                  "gx_version": (suite_json.get("meta") or {}).get("great_expectations_version")}
-    return ContractResult(c.name, bool(res.success), dataset.get("rows"), dataset, suite_meta, exps, dims,
-                          time.perf_counter() - t0, inds)
-
-
-def _mask_kwargs(kwargs: dict[str, Any], personal: set[str]) -> dict[str, Any]:
-    if kwargs.get("column") in personal and "value_set" in kwargs:
-        return {**kwargs, "value_set": f"<{len(kwargs['value_set'])} values>"}
-    return kwargs
-
-
-def _mask_url(url: str) -> str:
-    import re
-
-    return re.sub(r"(://[^/\s:@]+:)[^/\s@]+@", r"\1***@", url)
-
-
-def _sql_columns(url: str, table: str, contract_path: Path) -> set[str]:
-    import sqlalchemy as sa
-
+    cf = contract if isinstance(contract, ContractFile) else load_contract(contract)
+    root = Path(root).resolve() if root is not None else cf.default_root
+    label, day = _as_of(period, as_of)
+    sf = load_suite(cf.suite_path)
+    warn: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=1)
     try:
-        eng = sa.create_engine(url)
-        with eng.connect():
-            insp = sa.inspect(eng)
-            if not insp.has_table(table):
-                raise ContractError(f"table '{table}' does not exist in {_mask_url(url)}", file=contract_path,
-                                    field="dataset.table", fix="check the table name (and schema) in the contract")
-            return {col["name"] for col in insp.get_columns(table)}
-    except sa.exc.SQLAlchemyError as e:
-        raise ContractError(f"cannot connect to {_mask_url(url)}: {str(e).splitlines()[0][:150]}", file=contract_path,
-                            field="dataset.url", fix="check the URL and that the database is reachable") from None
+        return _validate(cf, root, sf, data, label, day, reference, warn, pool, t0)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _threshold(name: str, cf: ContractFile) -> Threshold:
-    return threshold_for(name, cf.contract.thresholds)
-
-
-def _dimensions(cf: ContractFile, root: Path, exps: list[dict[str, Any]], df: pd.DataFrame | None,
-                path: Path | None, period: str | None, as_of: date | None, columns: set[str],
-                ) -> dict[str, dict[str, Any]]:
+def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
+              reference: Any, warn: list[str], pool: ThreadPoolExecutor, t0: float) -> ContractResult:
     c = cf.contract
-    out: dict[str, dict[str, Any]] = {}
-    for d in ("completeness", "validity", "uniqueness"):
-        mine = [e for e in exps if e["dimension"] == d]
-        out[d] = {"value": _pass_rate(mine), "expectations": len(mine),
-                  "failed": sum(not e["success"] for e in mine), "_threshold": _threshold(d, cf)}
-        if not mine:
-            out[d]["note"] = "no expectation of this kind in the suite"
-    # freshness: age in days of the newest record (or of the file), against the contract's rule
-    fresh = c.freshness
-    if fresh is None:
-        out["freshness"] = {"value": None, "note": "no freshness rule in the contract", "_threshold": None}
+    personal = set(c.personal_columns)
+    df: pd.DataFrame | None = None
+    sql: SqlTable | None = None
+    data_path: Path | None = None
+    sha: Future[str] | None = None
+    dataset: dict[str, Any]
+    if isinstance(data, pd.DataFrame):
+        df = data if all(isinstance(x, str) for x in data.columns) else data.rename(columns=str)
+        if len(df) == 0:
+            raise DataError("the DataFrame has no rows", field="data", fix="pass the period's data")
+        dataset = {"kind": "dataframe", "path": None, "fingerprint": "rows-sha256"}
     else:
-        ref_day = as_of or _period_end(period) or datetime.now(UTC).date()
-        newest: date | None = None
-        if fresh.column and df is not None:
-            if fresh.column not in df.columns:
-                raise ContractError(f"freshness column '{fresh.column}' is not in the data", file=cf.path,
-                                    field="freshness.column", fix="name a timestamp column of the dataset")
-            ts = pd.to_datetime(df[fresh.column], errors="coerce").max()
-            newest = ts.date() if not pd.isna(ts) else None
-        elif path is not None:
-            newest = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
-        age = max(0, (ref_day - newest).days) if newest else None  # newer than the period's end: age 0
-        out["freshness"] = {"value": float(age) if age is not None else None, "newest": str(newest) if newest else None,
-                            "as_of": str(ref_day), "_threshold": threshold_for(
-                                "freshness_days", {"freshness_days": {"better": "lower", "green": fresh.max_age_days,
-                                                                      "red": 2 * fresh.max_age_days,
-                                                                      **c.thresholds.get("freshness", {})}})}
-    # representativeness: PSI of key columns between the data and the training/reference data
-    if c.reference is None or df is None:
-        out["representativeness"] = {"value": None, "_threshold": None,
-                                     "note": "no reference dataset in the contract" if c.reference is None
-                                     else "not computed for SQL sources"}
+        if data is not None:
+            data_path = Path(data)
+            src = c.dataset if not c.dataset.is_sql else DatasetSource(path=str(data_path))
+        elif not c.dataset.is_sql:
+            data_path = resolve_data_path(c.dataset, root, label, contract_path=cf.path)
+            src = c.dataset
+        if data_path is not None:
+            if data_path.is_file():
+                sha = pool.submit(sha256_file, data_path)  # hashed while pandas and GX work
+            df = read_dataset(data_path, src, text_columns=personal)
+            dataset = {"kind": file_format(data_path, src), "path": _rel(data_path, root),
+                       "bytes": data_path.stat().st_size, "fingerprint": "file-sha256"}
+        else:
+            url = sql_url(c.dataset, cf.path, root)
+            table = fill_period(str(c.dataset.table), label, file=cf.path, field="dataset.table")
+            sql = SqlTable(url, table, c.dataset.schema_name, contract_path=cf.path)
+            sha = pool.submit(sql.fingerprint)
+            dataset = {"kind": "sql", "url": mask_url(url), "table": table, "schema": c.dataset.schema_name,
+                       "fingerprint": "rows-sha256"}
+    present = list(df.columns) if df is not None else list(sql.columns)  # type: ignore[union-attr]
+    where: Path | str | None = data_path or (f"table {dataset.get('table')}" if sql else None)
+
+    # -- the columns the suite and the contract name ------------------------------------------------------
+    gone = [col for col in sf.columns() if col not in present]
+    if gone:
+        raise missing_columns_error(gone, present, file=where, what="the suite expects",
+                                    fix=f"fix the export, or remove the expectations on it from {sf.path.name}")
+    named = [*c.keys, *([c.freshness.column] if c.freshness and c.freshness.column else [])]
+    gone = [col for col in named if col not in present]
+    if gone:
+        raise missing_columns_error(gone, present, file=where, what=f"the contract {cf.path.name} names "
+                                    "(keys / freshness.column)", fix="fix the export, or the contract")
+    for what, cols in (("personal_data", c.personal_columns), ("protected_attributes", c.protected_columns)):
+        absent = [col for col in cols if col not in present]
+        if absent:
+            warn.append(f"{cf.path.name}: {what} lists {', '.join(absent)}, which the data does not have")
+    for p in c.personal_data:
+        if not p.confirmed:
+            warn.append(f"{cf.path.name}: personal_data '{p.column}' is not confirmed (confirmed: false)")
+    for a in c.protected_attributes:
+        if not a.confirmed:
+            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is not confirmed (confirmed: false)")
+        if a.used_as_feature and not a.justification.strip():
+            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is used as a feature without a "
+                        "justification (Art. 6)")
+
+    # -- columns that look like personal data but are not declared: mask them all the same (Art. 8) ----------
+    masked = set(personal)
+    if df is not None:
+        for col in df.columns:
+            if col in personal or pd.api.types.is_float_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]) \
+                    or pd.api.types.is_datetime64_any_dtype(df[col]):
+                continue
+            kind = looks_like_personal_data(df[col].head(_DETECT_ROWS), sample=200)
+            if kind:
+                masked.add(col)
+                warn.append(f"column '{col}' looks like personal data ({kind}) but is not under personal_data in "
+                            f"{cf.path.name}: its values are masked; declare it with its purpose (Art. 8)")
+
+    # -- Great Expectations ------------------------------------------------------------------------------------
+    extra = _key_expectation(sf, list(c.keys))
+    all_exps = [*sf.expectations, *extra]
+    gx = import_gx()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
+        ctx = gx_context()
+        suite, ids = build_gx_suite(sf, extra)
+        if df is not None:
+            batch = (ctx.data_sources.add_pandas("govreport").add_dataframe_asset(c.name)
+                     .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+            dataset["engine"] = "great_expectations pandas"
+        else:
+            assert sql is not None
+            batch = _sql_batch(ctx, sql.url, c.name, sql.table, sql.schema)
+            dataset["engine"] = f"great_expectations sql ({sql.engine.dialect.name})"
+        res = batch.validate(suite)
+    by_id = {r.expectation_config.id: r for r in res.results}
+    exps: list[dict[str, Any]] = []
+    rows_seen: int | None = None
+    for i, (exp, eid) in enumerate(zip(all_exps, ids, strict=True)):
+        r = by_id[eid]
+        kwargs = dict(exp.get("kwargs") or {})
+        cols = columns_of(exp)
+        is_personal = any(col in masked for col in cols)
+        result = r.result or {}
+        count = result.get("element_count")
+        if count is not None:
+            rows_seen = int(count)
+        unexpected = result.get("unexpected_count")
+        sample = [_mask_sample(v, cols, masked) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]]
+        entry: dict[str, Any] = {
+            "index": i,
+            "type": exp["type"],
+            "column": kwargs.get("column") if isinstance(kwargs.get("column"), str) else None,
+            "columns": cols,
+            "kwargs": _mask_kwargs(kwargs, is_personal),
+            "dimension": dimension_of(exp),
+            "source": "suite" if i < len(sf.expectations) else "contract keys",
+            "success": bool(r.success),
+            "element_count": _json_safe(count),
+            "unexpected_count": _json_safe(unexpected),
+            "unexpected_share": (round(unexpected / count, 8) if unexpected is not None and count else None),
+            "unexpected_percent": _json_safe(result.get("unexpected_percent")),
+            "missing_count": _json_safe(result.get("missing_count")),
+            "sample_unexpected": sample,
+            "masked": is_personal,
+        }
+        if "observed_value" in result:
+            obs = result["observed_value"]
+            entry["observed_value"] = [_mask_sample(v, cols, masked) for v in obs] if isinstance(obs, list | tuple) \
+                else _mask_sample(obs, cols, masked)
+        err = _exception_message(r.exception_info)
+        if err:
+            entry["error"] = mask_text(err.strip().splitlines()[0][:300])
+        exps.append(entry)
+
+    # -- dimensions ----------------------------------------------------------------------------------------------
+    dims: dict[str, dict[str, Any]] = {d: expectation_dimension(d, exps, c.threshold(d))
+                                       for d in ("completeness", "validity", "uniqueness")}
+    newest: Newest | None = None
+    if c.freshness is not None:
+        col = c.freshness.column
+        if col and df is not None:
+            newest = Newest(newest_in_column(df[col]), f"column {col}",
+                            note=f"column '{col}' holds no readable timestamp")
+        elif col and sql is not None:
+            from ._dimensions import _as_datetime
+
+            newest = Newest(_as_datetime(sql.max(col)), f"column {col}", note=f"column '{col}' holds no readable "
+                                                                                  "timestamp")
+        elif data_path is not None:
+            newest = Newest(newest_of_file(data_path), "file modification time")
+        else:
+            newest = Newest(None, "none", note="no file time for a SQL table or a DataFrame: set freshness.column")
+        if newest.when is None:
+            warn.append(f"freshness of {c.name}: {newest.note}")
+    dims["freshness"] = freshness_dimension(c, newest, day)
+    dims["representativeness"] = _representativeness(cf, root, label, df, sql, reference, pool)
+
+    if sha is not None:
+        digest = sha.result()
+        if isinstance(digest, tuple):
+            dataset["sha256"], rows_seen = digest[0], digest[1]
+        else:
+            dataset["sha256"] = digest
+    elif df is not None:
+        dataset["sha256"] = frame_fingerprint(df)[0]
+    if sql is not None:
+        sql.dispose()
+    rows = len(df) if df is not None else rows_seen
+    dataset.update(rows=rows, columns=len(present))
+    indicators = indicators_for(c.name, dims)
+    if sf.gx_version and sf.gx_version != gx.__version__:
+        warn.append(f"{sf.path.name} was written by Great Expectations {sf.gx_version}; "
+                    f"{gx.__version__} is installed")
+    return ContractResult(
+        contract=c.name, success=bool(res.success), rows=rows, columns=len(present), dataset=dataset,
+        suite={"path": _rel(sf.path, root), "name": sf.name, "sha256": sf.sha256,
+               "expectations": len(sf.expectations), "added_from_contract": len(extra), "gx_version": sf.gx_version},
+        contract_file={"path": _rel(cf.path, root), "sha256": sha256_file(cf.path)},
+        expectations=exps, dimensions=dims, warnings=warn, period=label, as_of=day.isoformat(),
+        seconds=time.perf_counter() - t0, gx_version=gx.__version__,
+        personal_data=sorted(masked), protected_attributes=c.protected_columns, _indicators=indicators)
+
+
+def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.DataFrame | None,
+                        sql: SqlTable | None, reference: Any, pool: ThreadPoolExecutor) -> dict[str, Any]:
+    c = cf.contract
+    rep = c.representativeness
+    if rep is None and reference is None:
+        return representativeness_dimension(c, None, None, columns=[], reference_info=None)
+    ref_df: pd.DataFrame | None = None
+    ref_path: Path | None = None
+    ref_src: DatasetSource | None = None
+    ref_header: list[str] = []
+    sha: Future[str] | None = None
+    info: dict[str, Any]
+    if isinstance(reference, pd.DataFrame):
+        ref_df, info = reference, {"kind": "dataframe", "sha256": frame_fingerprint(reference)[0]}
+    elif reference is not None or (rep is not None and not rep.reference.is_sql):
+        src = rep.reference if rep is not None and not rep.reference.is_sql else DatasetSource(path=str(reference))
+        path = Path(reference) if reference is not None else resolve_data_path(
+            src, root, label, contract_path=cf.path, field="representativeness.reference.path")
+        ref_path, ref_src = path, src
+        sha = pool.submit(sha256_file, path) if path.is_file() else None
+        ref_header = read_header(path, src)
+        info = {"kind": file_format(path, src), "path": _rel(path, root)}
     else:
-        from ..metrics import psi
-
-        ref, _ = read_source(c.reference, root, period, contract_path=cf.path)
-        cols = [x for x in (c.representativeness_columns or c.protected_attributes) if x in df and x in ref]
-        per = {x: psi(df[x], ref[x]) for x in cols}
-        worst_col = max(per, key=lambda k: per[k]) if per else None
-        out["representativeness"] = {"value": per[worst_col] if worst_col else None, "columns": per,
-                                     "worst": worst_col, "_threshold": _threshold("psi", cf)}
-    return out
-
-
-def _period_end(period: str | None) -> date | None:
-    if not period:
-        return None
-    from ..periods import parse_period
-
-    return parse_period(period).end
-
-
+        assert rep is not None
+        url = sql_url(rep.reference, cf.path, root)
+        table = fill_period(str(rep.reference.table), label, file=cf.path, field="representativeness.reference.table")
+        ref_sql = SqlTable(url, table, rep.reference.schema_name, contract_path=cf.path)
+        info = {"kind": "sql", "url": mask_url(url), "table": table}
+    present = list(df.columns) if df is not None else list(sql.columns) if sql is not None else []
+    ref_cols = list(ref_df.columns) if ref_df is not None else ref_header if ref_path is not None \
+        else list(ref_sql.columns)
+    if rep is not None and rep.columns:
+        columns = list(rep.columns)
+        frames = {"current": pd.DataFrame(columns=present), "reference": pd.DataFrame(columns=ref_cols)}
+        check_columns(columns, frames, file=cf.path)
+    else:
+        columns = [col for col in c.protected_columns if col in present and col in ref_cols]
+    if not columns:
+        return representativeness_dimension(c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info)
+    if ref_path is not None:
+        ref_df = read_dataset(ref_path, ref_src, columns=columns)
+        info["sha256"] = sha.result() if sha is not None else None
+    elif ref_df is None:
+        ref_df = ref_sql.read(columns)
+        info["sha256"], info["rows"] = ref_sql.fingerprint()
+        ref_sql.dispose()
+    info.setdefault("rows", len(ref_df))
+    current = df if df is not None else (sql.read(columns) if sql is not None and columns else None)
+    return representativeness_dimension(c, current, ref_df, columns=columns, reference_info=info)

@@ -1,0 +1,170 @@
+"""The five Art. 7 data-quality dimensions of a validated contract.
+
+* **completeness**, **validity**, **uniqueness** — from the suite's expectations (see
+  :data:`~govreport.contracts.DIMENSION_OF`; an expectation may set ``meta.dimension``). The value is the
+  lowest *pass share* among the dimension's expectations: ``1 − unexpected_percent / 100`` as Great
+  Expectations reports it (the share of checked, non-missing values that passed), or 1/0 for an
+  expectation on the whole table (passed/failed). Default thresholds: ``completeness`` and ``validity``
+  green ≥ 0.99, red < 0.95; ``uniqueness`` green = 1, red < 0.999.
+* **freshness** — the age in days of the newest record (``freshness.column``) or of the file
+  (modification time), on the as-of day: the end of ``--period`` when given, else today. Green up to
+  ``freshness.max_age_days``, red beyond twice that.
+* **representativeness** — the largest PSI (population stability index) between the data and the
+  contract's reference (training) data over the compared columns, with each column's largest shift in a
+  category's (or bin's) share of rows. Thresholds of PSI: green < 0.10, red > 0.25.
+
+A contract can override any of these lines under ``thresholds:``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError
+from ..status import Indicator, Threshold
+from ._model import QUALITY_DIMENSIONS, Contract
+
+__all__ = ["LABELS", "expectation_dimension", "freshness_dimension", "representativeness_dimension",
+           "indicators_for", "Newest"]
+
+LABELS: dict[str, tuple[str, str]] = {
+    "completeness": ("完整性", "Completeness"),
+    "validity": ("有效性", "Validity"),
+    "uniqueness": ("唯一性", "Uniqueness"),
+    "freshness": ("時效性（資料天數）", "Freshness (age in days)"),
+    "representativeness": ("代表性（相對訓練資料之 PSI）", "Representativeness (PSI vs. reference data)"),
+}
+_UNITS = {"completeness": "share", "validity": "share", "uniqueness": "share", "freshness": "days",
+          "representativeness": "PSI"}
+
+
+def _pass_share(e: dict[str, Any]) -> float:
+    if e.get("error"):
+        return 0.0
+    pct = e.get("unexpected_percent")
+    if pct is None:
+        return 1.0 if e["success"] else 0.0
+    return max(0.0, 1.0 - float(pct) / 100.0)
+
+
+def expectation_dimension(dim: str, exps: list[dict[str, Any]], threshold: Threshold) -> dict[str, Any]:
+    mine = [e for e in exps if e["dimension"] == dim]
+    info: dict[str, Any] = {"value": None, "unit": _UNITS[dim], "expectations": len(mine),
+                            "failed": sum(not e["success"] for e in mine), "_threshold": threshold}
+    if not mine:
+        info["note"] = "no expectation of this kind in the suite"
+        return info
+    shares = [(_pass_share(e), e) for e in mine]
+    value, worst = min(shares, key=lambda t: t[0])
+    info["value"] = round(value, 6)
+    info["worst"] = {"type": worst["type"], "column": worst.get("column"), "index": worst["index"]}
+    return info
+
+
+@dataclass
+class Newest:
+    """The newest record's time and where it came from (for freshness)."""
+
+    when: datetime | None
+    source: str
+    note: str = ""
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    ts = pd.to_datetime(value, errors="coerce", utc=True)
+    if ts is None or pd.isna(ts):
+        return None
+    return ts.to_pydatetime().replace(tzinfo=None)
+
+
+def newest_in_column(series: pd.Series) -> datetime | None:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        ts = series.max()
+    else:
+        parsed = pd.to_datetime(series, errors="coerce", utc=True, format="ISO8601")
+        if parsed.isna().all():
+            parsed = pd.to_datetime(series, errors="coerce", utc=True, format="mixed")
+        ts = parsed.max()
+    return _as_datetime(ts)
+
+
+def newest_of_file(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+
+
+def freshness_dimension(contract: Contract, newest: Newest | None, as_of: date) -> dict[str, Any]:
+    th = contract.threshold("freshness")
+    if contract.freshness is None:
+        return {"value": None, "unit": "days", "note": "no freshness rule in the contract", "_threshold": None}
+    info: dict[str, Any] = {"value": None, "unit": "days", "as_of": as_of.isoformat(), "_threshold": th}
+    if newest is None or newest.when is None:
+        info["source"] = newest.source if newest else None
+        info["note"] = newest.note if newest and newest.note else "the age of the data could not be determined"
+        return info
+    age = (as_of - newest.when.date()).days
+    info.update(value=float(max(0, age)), newest=newest.when.isoformat(timespec="seconds"), source=newest.source)
+    if age < 0:
+        info["note"] = "the data is newer than the as-of day (counted as 0 days old)"
+    return info
+
+
+def representativeness_dimension(contract: Contract, current: pd.DataFrame | None, reference: pd.DataFrame | None,
+                                 *, columns: list[str], reference_info: dict[str, Any] | None,
+                                 note: str = "") -> dict[str, Any]:
+    th = contract.threshold("representativeness")
+    info: dict[str, Any] = {"value": None, "unit": "PSI", "_threshold": th}
+    if reference_info:
+        info["reference"] = reference_info
+    if current is None or reference is None:
+        info["note"] = note or "no reference dataset in the contract (representativeness:)"
+        info["_threshold"] = th if reference is not None else None
+        return info
+    if not columns:
+        info["note"] = "no columns to compare (list representativeness.columns, or protected attributes)"
+        return info
+    from ..metrics import psi_table
+
+    rep = contract.representativeness
+    bins = rep.bins if rep else 10
+    per: dict[str, dict[str, Any]] = {}
+    for col in columns:
+        table = psi_table(current[col], reference[col], bins)
+        shift = (table["current_share"] - table["reference_share"]).abs()
+        i = int(shift.to_numpy().argmax())
+        per[col] = {"psi": round(float(table["contribution"].sum()), 6),
+                    "max_share_shift": round(float(shift.iloc[i]), 6), "bin": str(table["bin"].iloc[i]),
+                    "bins": len(table)}
+    worst = max(per, key=lambda k: per[k]["psi"])
+    info.update(value=per[worst]["psi"], worst=worst, columns=per)
+    return info
+
+
+def check_columns(columns: list[str], frames: dict[str, pd.DataFrame], *, file: Path | str | None) -> None:
+    for label, df in frames.items():
+        gone = [c for c in columns if c not in df.columns]
+        if gone:
+            raise DataError(f"the {label} data lacks the representativeness column(s) {', '.join(gone)}", file=file,
+                            field="representativeness.columns", fix="list only columns both datasets have")
+
+
+def indicators_for(contract: str, dims: dict[str, dict[str, Any]]) -> list[Indicator]:
+    """One ``data_quality`` indicator (Art. 7) per dimension; sets each dimension's status and threshold."""
+    out = []
+    for d in QUALITY_DIMENSIONS:
+        info = dims[d]
+        th = info.pop("_threshold", None)
+        zh, en = LABELS[d]
+        ind = Indicator(f"data_quality.{contract}.{d}", "data_quality", 7, info.get("value"), f"{zh}（{contract}）",
+                        f"{en} ({contract})", th, unit=_UNITS[d], note=info.get("note", ""),
+                        details={"contract": contract, "dimension": d})
+        info["status"] = ind.status.value if ind.status else "not_assessed"
+        info["threshold"] = th.to_dict() if th else None
+        out.append(ind)
+    return out
