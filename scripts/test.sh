@@ -6,14 +6,15 @@
 #
 # Installs: the package with its test extras (pip); as root with apt-get also Debian's chromium (headless
 # report tests), fonts-noto-cjk (Chinese text in browser and PDF), poppler-utils (pdftotext) and
-# postgresql (evidence-store tests on a real server, started here on 127.0.0.1:55432 and stopped at exit).
+# postgresql (evidence-store tests on a real server, started here on a free loopback port, stopped at exit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+have_deb() { dpkg -s "$1" >/dev/null 2>&1; }
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+have_deb fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -33,14 +34,15 @@ if [ -z "${GOVREPORT_TEST_PG_URL:-}" ]; then
   initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -n "$initdb" ]; then
     pgbin=$(dirname "$initdb")
+    pgport=$(python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
     pgdata=$(mktemp -d /tmp/govreport-pg.XXXXXX)
     as_pg=()
     if [ "$(id -u)" = 0 ]; then chown postgres "$pgdata"; as_pg=(runuser -u postgres --); fi
     "${as_pg[@]}" "$pgbin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
-    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-k /tmp -p 55432 -h 127.0.0.1" -l "$pgdata/log" -w start >/dev/null
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-k $pgdata -p $pgport -h 127.0.0.1" -l "$pgdata/log" -w start >/dev/null
     trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdata"' EXIT
-    export GOVREPORT_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:55432/postgres"
-    echo "PostgreSQL test server on 127.0.0.1:55432"
+    export GOVREPORT_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$pgport/postgres"
+    echo "PostgreSQL test server on 127.0.0.1:$pgport"
   fi
 fi
 
