@@ -20,6 +20,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..errors import ContractError, DataError
+from ..evidence import sha256_file  # one implementation for evidence and contracts
 from ._model import DatasetSource
 
 __all__ = [
@@ -76,15 +77,6 @@ def file_format(path: Path, src: DatasetSource | None = None) -> str:
 
 
 # -- hashing ----------------------------------------------------------------------------------------------
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    """SHA-256 of the file's bytes (hashlib releases the GIL: run it in a thread beside other work)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def frame_fingerprint(frames: pd.DataFrame | Iterable[pd.DataFrame]) -> tuple[str, int]:
     """``(sha256, rows)`` of a table's content, independent of row order: SHA-256 over the column names
     and the sorted 64-bit hashes of the rows (``pandas.util.hash_pandas_object``)."""
