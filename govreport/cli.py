@@ -306,11 +306,17 @@ def templates_cmd(workspace: str) -> None:
 
 
 def _attach_optional() -> None:
-    try:
-        from .cli_contracts import contracts
-    except ImportError:  # pragma: no cover - the contracts group is part of the package
-        return
-    cli.add_command(contracts)
+    """Command groups kept in their own modules (each imports its heavy libraries inside its commands)."""
+    import importlib
+
+    for module, name in (("cli_contracts", "contracts"), ("cli_schedule", "schedule"), ("cli_publish", "publish")):
+        try:
+            mod = importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as e:  # pragma: no cover - a module still being written
+            if e.name != f"{__package__}.{module}":
+                raise
+            continue
+        cli.add_command(getattr(mod, name))
 
 
 _attach_optional()

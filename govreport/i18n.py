@@ -124,6 +124,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+
+def _merge_area_catalogues() -> None:
+    """Each capability keeps its messages in ``govreport/messages/<area>.py`` (a ``MESSAGES`` dict); they are
+    merged here into the one catalogue, and a key defined twice is a programming error."""
+    import importlib
+    import pkgutil
+
+    from . import messages as _pkg
+
+    for mod in sorted(pkgutil.iter_modules(_pkg.__path__), key=lambda m: m.name):
+        extra: dict[str, tuple[str, str]] = importlib.import_module(f"{_pkg.__name__}.{mod.name}").MESSAGES
+        clash = sorted(set(extra) & set(MESSAGES))
+        if clash:
+            raise RuntimeError(f"message keys defined twice (govreport/messages/{mod.name}.py): {clash}")
+        MESSAGES.update(extra)
+
+
+_merge_area_catalogues()
+
+
 def t(key: str, lang: str = "zh-TW", **kw: Any) -> str:
     zh, en = MESSAGES[key]
     return (zh if lang == "zh-TW" else en).format(**kw)

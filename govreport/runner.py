@@ -44,7 +44,16 @@ from .inventory import AISystem, Inventory, check_system_id
 from .periods import Period, parse_period
 from .workspace import Workspace
 
-__all__ = ["run_period", "JobResult", "RunSummary", "open_store", "check_kernel", "template_parameters"]
+__all__ = [
+    "run_period", "run_portfolio", "PORTFOLIO", "PORTFOLIO_TEMPLATES", "JobResult", "RunSummary", "open_store",
+    "check_kernel", "template_parameters",
+]
+
+#: The evidence-store ``system_id`` of portfolio-level runs (sustainability, the periodic review). Not a
+#: valid inventory id (ids may not start with '_'), so it never clashes with a system.
+PORTFOLIO = "_portfolio"
+#: Portfolio templates in the order they run: the review reads the sustainability run's results.
+PORTFOLIO_TEMPLATES = ("sustainability", "review")
 
 INJECTED = ("workspace", "system_id", "period", "output_dir")
 _PACKAGES = (
@@ -55,11 +64,20 @@ _PACKAGES = (
 
 @dataclass
 class Job:
-    system: AISystem
+    system: AISystem | None  # None: a portfolio-level template
     template: str
     template_path: Path
     period: Period
     staging: Path = field(default_factory=Path)
+
+    @property
+    def system_id(self) -> str:
+        return self.system.id if self.system is not None else PORTFOLIO
+
+    def title(self, ws: Workspace) -> str:
+        if self.system is None:
+            return f"{ws.config.name_zh} {ws.config.name_en} · {self.period.label}"
+        return f"{self.system.name_zh} {self.system.name_en} · {self.period.label}"
 
 
 @dataclass
@@ -174,10 +192,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _inputs(ws: Workspace, system: AISystem, period: Period) -> tuple[list[dict[str, Any]], list[str]]:
+def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[list[dict[str, Any]], list[str]]:
     """Fingerprints of the system's datasets and contracts for the period, and what is missing."""
     inputs: list[dict[str, Any]] = []
     missing: list[str] = []
+    if system is None:  # portfolio templates read the evidence store and workspace files
+        for name in ("sustainability.yaml", "findings.yaml", "govreport.yaml"):
+            f = ws.root / name
+            if f.is_file():
+                inputs.append({"name": name, "role": "workspace", "path": name, "sha256": sha256_file(f)})
+        return inputs, missing
     for ds in system.datasets:
         raw = ds.resolve(period.label)
         if "://" in raw:
@@ -262,11 +286,11 @@ class _Runner:
         t0 = time.monotonic()
         started = _now()
         ws, cfg = self.ws, self.ws.config.run
-        job.staging = self.staging_root / f"{self.batch_id}-{job.system.id}-{job.template}-{uuid.uuid4().hex[:6]}"
+        job.staging = self.staging_root / f"{self.batch_id}-{job.system_id}-{job.template}-{uuid.uuid4().hex[:6]}"
         job.staging.mkdir(parents=True)
         params = {
             "workspace": str(ws.root),
-            "system_id": job.system.id,
+            "system_id": job.system_id if job.system is not None else None,
             "period": self.period.label,
             "output_dir": str(job.staging),
         }
@@ -274,7 +298,7 @@ class _Runner:
         inputs.insert(0, {"name": job.template, "role": "template", "path": str(job.template_path),
                           "sha256": sha256_file(job.template_path)})
         job_doc = {
-            "owner_pid": os.getpid(), "batch_id": self.batch_id, "system_id": job.system.id,
+            "owner_pid": os.getpid(), "batch_id": self.batch_id, "system_id": job.system_id,
             "template": job.template, "period": self.period.label, "started_at": started,
             "template_sha256": inputs[0]["sha256"], "parameters": redact(params), "inputs": inputs,
             "environment": {**self.env, "kernel": cfg.kernel},
@@ -289,7 +313,7 @@ class _Runner:
             status, error = self._run_worker(job, params)
             energy = worker_energy(job.staging / "status.json")  # before _finalise removes status.json
         record = RunRecord(
-            system_id=job.system.id, period=self.period.label, template=job.template, status=status,
+            system_id=job.system_id, period=self.period.label, template=job.template, status=status,
             started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
             parameters=job_doc["parameters"], inputs=inputs, environment=job_doc["environment"], error=error,
         )
@@ -299,7 +323,7 @@ class _Runner:
             record.summary["energy"] = energy  # Art. 4: read by govreport.sustainability
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
-        return JobResult(job.system.id, job.template, self.period.label, status, record.seq, record.version,
+        return JobResult(job.system_id, job.template, self.period.label, status, record.seq, record.version,
                          time.monotonic() - t0, error, report)
 
     def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str]:
@@ -308,7 +332,7 @@ class _Runner:
             "template": str(job.template_path), "output": str(job.staging / "notebook.ipynb"),
             "html": str(job.staging / "report.html"), "parameters": params, "kernel": cfg.kernel,
             "cell_timeout": cfg.cell_timeout, "cwd": str(self.ws.root),
-            "title": f"{job.system.name_zh} {job.system.name_en} · {self.period.label}",
+            "title": job.title(self.ws),
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))
@@ -395,12 +419,13 @@ def run_period(
     period: str | Period,
     systems: Sequence[str] | None = None,
     *,
+    templates: Sequence[str] | None = None,
     store: EvidenceStore | None = None,
     progress: Callable[[str], None] = lambda _m: None,
     parallelism: int | None = None,
 ) -> RunSummary:
-    """Run every applicable template of the selected systems for ``period``; never raises for a failed
-    notebook (see :meth:`RunSummary.raise_for_failures`)."""
+    """Run every applicable template of the selected systems for ``period`` (only those named in
+    ``templates`` when given); never raises for a failed notebook (see :meth:`RunSummary.raise_for_failures`)."""
     p = parse_period(period)
     inventory = Inventory.load(ws)
     selected: list[AISystem] = []
@@ -415,7 +440,8 @@ def run_period(
     else:
         selected = [s for s in inventory.ordered() if s.lifecycle != "retired"]
         broken = dict(inventory.errors)
-    jobs = [Job(s, t, ws.template_path(t), p) for s in selected for t in s.applicable_templates]
+    jobs = [Job(s, t, ws.template_path(t), p) for s in selected for t in s.applicable_templates
+            if templates is None or t in templates]
     if jobs:
         _preflight(ws, jobs)
     store = store or open_store(ws)
@@ -440,10 +466,48 @@ def run_period(
             try:
                 r = fut.result()
             except GovreportError as e:
-                r = JobResult(job.system.id, job.template, p.label, "failed", 0, 0, 0.0, str(e))
+                r = JobResult(job.system_id, job.template, p.label, "failed", 0, 0, 0.0, str(e))
             mark = "✓" if r.status == "succeeded" else "✗"
             tail = f" — {r.error}" if r.error else ""
             progress(f"[{done}/{total}] {mark} {r.system_id}/{r.template} {p.label} v{r.version} "
                      f"({r.seconds:.1f} s, RUN_ID {r.seq}){tail}")
             results.append(r)
+    return RunSummary(batch_id, p.label, results)
+
+
+def run_portfolio(
+    ws: Workspace,
+    period: str | Period,
+    templates: Sequence[str] = PORTFOLIO_TEMPLATES,
+    *,
+    store: EvidenceStore | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> RunSummary:
+    """Run the portfolio-level templates (default: sustainability, then the periodic review) for ``period``.
+
+    They read what the system runs recorded — they recompute nothing — so run them after
+    :func:`run_period`. Each is recorded like a system run, under ``system_id`` :data:`PORTFOLIO`, with its
+    report in ``reports/<period>/_portfolio/<template>/v<N>/``. One after another (the review reads the
+    sustainability results); a failing one does not stop the next. Never raises for a failed notebook.
+    """
+    p = parse_period(period)
+    jobs = [Job(None, t, ws.template_path(t), p) for t in templates]
+    if jobs:
+        _preflight(ws, jobs)
+    store = store or open_store(ws)
+    batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    runner = _Runner(ws, store, p, batch_id, progress)
+    runner.recover_interrupted()
+    results: list[JobResult] = []
+    for i, job in enumerate(jobs, 1):
+        progress(f"[{i}/{len(jobs)}] {job.template} {p.label} (portfolio) …")
+        try:
+            r = runner.execute(job)
+        except GovreportError as e:
+            r = JobResult(PORTFOLIO, job.template, p.label, "failed", 0, 0, 0.0, str(e))
+        mark = "✓" if r.status == "succeeded" else "✗"
+        tail = f" — {r.error}" if r.error else ""
+        progress(f"[{i}/{len(jobs)}] {mark} {job.template} {p.label} v{r.version} ({r.seconds:.1f} s, "
+                 f"RUN_ID {r.seq}){tail}")
+        results.append(r)
     return RunSummary(batch_id, p.label, results)

@@ -24,7 +24,9 @@ from ._yamlio import load_model
 from .errors import ConfigError, TemplateError
 from .resources import bundled_dir
 
-__all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "find_workspace", "CONFIG_FILE"]
+__all__ = [
+    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "find_workspace", "CONFIG_FILE",
+]
 
 CONFIG_FILE = "govreport.yaml"
 _EVIDENCE_ENV = "GOVREPORT_EVIDENCE_URL"
@@ -55,6 +57,26 @@ class EvidenceSettings(_Strict):
     url_env: str | None = Field(None, description="name of an environment variable holding the URL")
 
 
+class SmtpSettings(_Strict):
+    """Where schedule notifications are sent from. Secrets come from the environment, never from this file."""
+
+    host: str = Field(..., min_length=1)
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: str = Field("starttls", pattern=r"^(starttls|ssl|none)$", description="starttls, ssl or none")
+    sender: str = Field(..., min_length=3, description="From: address, e.g. ai-governance@bank.example")
+    username_env: str | None = Field(None, description="environment variable holding the SMTP user name")
+    password_env: str | None = Field(None, description="environment variable holding the SMTP password")
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+
+
+class NotifySettings(_Strict):
+    """How people are told that scheduled reports are ready (recipients are set per schedule)."""
+
+    smtp: SmtpSettings | None = None
+    report_base_url: str = Field(
+        "", description="prefix for links to reports (an intranet URL or file share); default: local paths")
+
+
 class WorkspaceConfig(_Strict):
     """``govreport.yaml``."""
 
@@ -65,6 +87,7 @@ class WorkspaceConfig(_Strict):
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     run: RunSettings = Field(default_factory=RunSettings)
     default_language: str = Field("zh-TW", pattern=r"^(zh-TW|en)$")
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
 
 class Workspace:
