@@ -146,9 +146,41 @@ def test_min_group_size_matches_fairlearn_on_judged_groups(scored):
     sf = names[keep]
     assert a.summaries["disparate_impact_ratio"].value == pytest.approx(
         flm.demographic_parity_ratio(y, p, sensitive_features=sf), abs=TOL)
-    assert a.summaries["equalized_odds_difference"].value == pytest.approx(
-        flm.equalized_odds_difference(y, p, sensitive_features=sf), abs=TOL)
+    # tpr and fpr each need min_group_size rows in their own denominator (favourable / unfavourable labels)
+    fav = y == 1
+    n_fav, n_unf = fav.groupby(sf).sum(), (~fav).groupby(sf).sum()
+    tpr_ok, fpr_ok = sf.isin(n_fav[n_fav >= 200].index), sf.isin(n_unf[n_unf >= 200].index)
+    assert (~fpr_ok).any(), "the test needs a judged group with too few unfavourable labels for its fpr"
+    tpr_range = flm.true_positive_rate_difference(y[tpr_ok], p[tpr_ok], sensitive_features=sf[tpr_ok])
+    fpr_range = flm.false_positive_rate_difference(y[fpr_ok], p[fpr_ok], sensitive_features=sf[fpr_ok])
+    assert a.summaries["equal_opportunity_difference"].value == pytest.approx(tpr_range, abs=TOL)
+    assert a.summaries["equalized_odds_difference"].value == pytest.approx(max(tpr_range, fpr_range), abs=TOL)
+    thin = set(sf[~fpr_ok])
+    assert thin <= set(a.summaries["equalized_odds_difference"].excluded)
+    assert all("reported, not judged" in a.groups[k].reasons["fpr"] for k in thin)
     assert a.to_dict()["judged_groups"] == [k for k in a.groups if k not in small]
+
+
+def test_rate_with_few_rows_in_its_denominator_is_not_judged():
+    """A band with 500 customers but 3 favourable labels: its tpr (3 rows) must not decide the verdict."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for g, n, n_fav in (("A", 2000, 1000), ("B", 2000, 1000), ("C", 500, 3)):
+        y = np.r_[np.ones(n_fav, int), np.zeros(n - n_fav, int)]
+        pred = (rng.random(n) < 0.5).astype(int)
+        if g == "C":
+            pred[:n_fav] = 0  # tpr of C = 0/3: an extreme value on three rows
+        rows.append(pd.DataFrame({"g": g, "y": y, "p": pred}))
+    df = pd.concat(rows, ignore_index=True)
+    res = fairness(df, label="y", label_favourable=1, prediction="p", prediction_favourable=1,
+                   protected=["g"], min_group_size=30, n_bootstrap=0)
+    a = res.attributes["g"]
+    assert a.groups["C"].judged and a.groups["C"].rates["tpr"] == 0.0
+    eod = a.summaries["equal_opportunity_difference"]
+    assert eod.excluded == ["C"] and eod.value is not None and eod.value < 0.1
+    with_c = fairness(df, label="y", label_favourable=1, prediction="p", prediction_favourable=1,
+                      protected=["g"], min_group_size=3, n_bootstrap=0).attributes["g"]
+    assert with_c.summaries["equal_opportunity_difference"].value > 0.4
 
 
 def test_real_data_result_is_json_and_shaped(scored, result):
@@ -270,7 +302,7 @@ def test_no_favourable_outcome_anywhere_gives_none_and_reason_not_nan():
     assert "no rows with a favourable label" in a.groups["M"].reasons["tpr"]
     assert a.groups["F"].rates["ppv"] is None
     eo = a.summaries["equal_opportunity_difference"]
-    assert eo.value is None and "tpr is defined for only 1" in eo.reason
+    assert eo.value is None and "tpr rests on at least 30 rows (favourable labels) in only 1 group" in eo.reason
     text = json.dumps(res.to_dict(), allow_nan=False)
     assert "NaN" not in text and "Infinity" not in text
     assert all(i.value is None or np.isfinite(i.value) for i in res.indicators())

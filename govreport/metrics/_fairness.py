@@ -21,7 +21,12 @@ demographic parity *difference* do not change when the coding is flipped, but th
 and equal opportunity do: compare with fairlearn on a 0/1 column where 1 = favourable.
 
 Only groups with ``n >= min_group_size`` (default 30) enter the summaries ("judged"); smaller groups are
-reported with their bootstrap interval and ``judged: false``. A rate whose denominator is zero (e.g. tpr
+reported with their bootstrap interval and ``judged: false``. The same minimum applies to each rate's own
+denominator: a group enters the tpr-based summaries only with ``tp + fn >= min_group_size`` favourable-label
+rows, and the fpr-based one only with ``fp + tn >= min_group_size`` unfavourable-label rows — a rate measured
+on a handful of rows (say 3 defaulters in a band of 500) is reported with its interval, not judged, and the
+group is listed under the summary's ``excluded``. Fairlearn has no such minimum: compare with it on groups
+above the minimum. A rate whose denominator is zero (e.g. tpr
 of a group with no favourable labels) is None with a reason, and the group is left out of the summaries
 that need that rate. Fairlearn/scikit-learn report such a rate as 0 instead.
 
@@ -69,6 +74,7 @@ _RATE_REASON = {
     "accuracy": "the group is empty",
 }
 _NO_LABEL = "no label column was given"
+_DENOMINATOR = {"tpr": "favourable labels", "fpr": "unfavourable labels", "ppv": "favourable predictions"}
 
 
 def _rates(c: np.ndarray, has_label: bool) -> dict[str, np.ndarray]:
@@ -94,10 +100,23 @@ def _extremes(x: np.ndarray, judged: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return mx, mn, valid.sum(axis=-1)
 
 
-def _summaries(rates: dict[str, np.ndarray], judged: np.ndarray) -> dict[str, np.ndarray]:
-    s_mx, s_mn, s_k = _extremes(rates["selection_rate"], judged)
-    t_mx, t_mn, t_k = _extremes(rates["tpr"], judged)
-    f_mx, f_mn, f_k = _extremes(rates["fpr"], judged)
+def _judged(counts: np.ndarray, min_group_size: int) -> dict[str, np.ndarray]:
+    """Per rate, the groups whose denominator reaches ``min_group_size`` (counts ordered tn, fp, fn, tp)."""
+    tn, fp, fn, tp = counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3]
+    n = tn + fp + fn + tp
+    overall = n >= min_group_size
+    return {
+        "selection_rate": overall, "accuracy": overall,
+        "tpr": overall & (tp + fn >= min_group_size),
+        "fpr": overall & (fp + tn >= min_group_size),
+        "ppv": overall & (tp + fp >= min_group_size),
+    }
+
+
+def _summaries(rates: dict[str, np.ndarray], judged: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    s_mx, s_mn, s_k = _extremes(rates["selection_rate"], judged["selection_rate"])
+    t_mx, t_mn, t_k = _extremes(rates["tpr"], judged["tpr"])
+    f_mx, f_mn, f_k = _extremes(rates["fpr"], judged["fpr"])
     with np.errstate(divide="ignore", invalid="ignore"):
         dpd = np.where(s_k >= 2, s_mx - s_mn, np.nan)
         dir_ = np.where((s_k >= 2) & (s_mx > 0), s_mn / np.where(s_mx > 0, s_mx, 1.0), np.nan)
@@ -262,14 +281,15 @@ def _intersections(
     return out
 
 
-def _summary_reason(metric: str, value: float, judged: np.ndarray, n: np.ndarray, rates: dict[str, np.ndarray],
-                    labels: list[str], min_group_size: int, has_label: bool) -> str:
+def _summary_reason(metric: str, value: float, judged: Mapping[str, np.ndarray], n: np.ndarray,
+                    rates: dict[str, np.ndarray], labels: list[str], min_group_size: int, has_label: bool) -> str:
     if np.isfinite(value):
         return ""
     if len(labels) == 1:
         return f"only one group ({labels[0]!r}): there is nothing to compare"
-    if judged.sum() < 2:
-        return (f"fewer than two groups have n ≥ {min_group_size} ({int(judged.sum())} of {len(labels)}); "
+    overall = judged["selection_rate"]
+    if overall.sum() < 2:
+        return (f"fewer than two groups have n ≥ {min_group_size} ({int(overall.sum())} of {len(labels)}); "
                 "small groups are reported with intervals, not judged")
     if metric in ("demographic_parity_difference", "disparate_impact_ratio"):
         return "no judged group has a favourable prediction, so the ratio is 0/0 (undefined)"
@@ -277,9 +297,9 @@ def _summary_reason(metric: str, value: float, judged: np.ndarray, n: np.ndarray
         return _NO_LABEL
     need = ["tpr"] if metric == "equal_opportunity_difference" else ["tpr", "fpr"]
     for r in need:
-        k = int((judged & np.isfinite(rates[r])).sum())
+        k = int((judged[r] & np.isfinite(rates[r])).sum())
         if k < 2:
-            return (f"{r} is defined for only {k} judged group(s) ({_RATE_REASON[r]} elsewhere); "
+            return (f"{r} rests on at least {min_group_size} rows ({_DENOMINATOR[r]}) in only {k} group(s); "
                     "it needs two")
     return "undefined"
 
@@ -313,16 +333,17 @@ def _assess(
     labels = [SEP.join(v.values()) for v in values]
 
     n = counts.sum(axis=1)
-    judged = n >= min_group_size
+    jm = _judged(counts, min_group_size)
+    judged = jm["selection_rate"]
     rates = _rates(counts, has_label)
-    summ = _summaries(rates, judged)
+    summ = _summaries(rates, jm)
 
     group_ci: list[dict[str, list[float | None]] | None] = [None] * len(ids)
     summ_ci: dict[str, list[float | None] | None] = dict.fromkeys(SUMMARIES)
     if n_bootstrap > 0:
         reps = resample_counts(counts, n_bootstrap, rng)
         b_rates = _rates(reps, has_label)
-        b_summ = _summaries(b_rates, judged)
+        b_summ = _summaries(b_rates, jm)
         bounds = {r: percentile_interval(b_rates[r], confidence) for r in RATES}
         group_ci = [{r: [opt_float(bounds[r][0][i]), opt_float(bounds[r][1][i])] for r in RATES}
                     for i in range(len(ids))]
@@ -335,6 +356,11 @@ def _assess(
         gr = {r: opt_float(rates[r][i]) for r in RATES}
         reasons = {r: (_NO_LABEL if not has_label and r != "selection_rate" else _RATE_REASON[r])
                    for r, v in gr.items() if v is None}
+        if judged[i]:
+            for r in ("tpr", "fpr", "ppv"):
+                if r not in reasons and not jm[r][i]:
+                    reasons[r] = (f"fewer than {min_group_size} rows with {_DENOMINATOR[r]} in the group: "
+                                  "reported, not judged")
         groups[name] = GroupRates(
             name=name, n=int(n[i]), counts={c: int(counts[i, j]) for j, c in enumerate(_COUNTS)},
             rates=gr, judged=bool(judged[i]), ci=group_ci[i], reasons=reasons, values=values[i],
@@ -346,19 +372,20 @@ def _assess(
     for m in SUMMARIES:
         v = float(summ[m])
         threshold = threshold_for(m, overrides)
-        reason = _summary_reason(m, v, judged, n, rates, labels, min_group_size, has_label)
+        reason = _summary_reason(m, v, jm, n, rates, labels, min_group_size, has_label)
         value = opt_float(v)
         mx_g = mn_g = None
         if value is not None:
-            x = np.where(judged & np.isfinite(rates[basis[m]]), rates[basis[m]], np.nan)
+            x = np.where(jm[basis[m]] & np.isfinite(rates[basis[m]]), rates[basis[m]], np.nan)
             mx_g, mn_g = labels[int(np.nanargmax(x))], labels[int(np.nanargmin(x))]
             if m == "equalized_odds_difference":
-                f = np.where(judged & np.isfinite(rates["fpr"]), rates["fpr"], np.nan)
+                f = np.where(jm["fpr"] & np.isfinite(rates["fpr"]), rates["fpr"], np.nan)
                 if np.nanmax(f) - np.nanmin(f) > np.nanmax(x) - np.nanmin(x):
                     mx_g, mn_g = labels[int(np.nanargmax(f))], labels[int(np.nanargmin(f))]
         need = ["selection_rate"] if basis[m] == "selection_rate" else (
             ["tpr"] if m == "equal_opportunity_difference" else ["tpr", "fpr"])
-        excluded = [labels[i] for i in np.flatnonzero(judged) if any(not np.isfinite(rates[r][i]) for r in need)]
+        excluded = [labels[i] for i in np.flatnonzero(judged)
+                    if any(not (jm[r][i] and np.isfinite(rates[r][i])) for r in need)]
         summaries[m] = SummaryMetric(
             metric=m, value=value, threshold=threshold,
             status=threshold.evaluate(value) if value is not None else Status.NOT_ASSESSED,
