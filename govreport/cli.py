@@ -48,6 +48,7 @@ def cli() -> None:
       govreport init my-ws                create an empty workspace to fill in
       govreport systems list -w my-ws     the AI-system inventory with risk tiers (Art. 3)
       govreport run --period 2026Q3       run every system's templates for a period
+      govreport review --period 2026Q3    the periodic review for senior management (Art. 9, 13)
       govreport evidence verify           check the tamper-evident evidence chain (Art. 10)
     """
 
@@ -156,6 +157,37 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
     for r in summary.results:
         if r.report:
             click.echo(f"  {r.system_id}/{r.template}: {ws.resolve(r.report)}")
+    summary.raise_for_failures()
+
+
+# -- review -----------------------------------------------------------------------------------------
+@cli.command()
+@workspace_option
+@click.option("--period", "-p", required=True, help="Period to review, e.g. 2026Q3 (its system runs come first).")
+@click.option("--no-sustainability", is_flag=True,
+              help="Reuse the period's latest sustainability run instead of running the sustainability template.")
+def review(workspace: str, period: str, no_sustainability: bool) -> None:
+    """Build the periodic review for senior management (Art. 9, 11–15) for PERIOD.
+
+    Runs the portfolio templates — `sustainability` (Art. 4), then `review` — which read the evidence
+    store, the inventory and findings.yaml and re-run nothing. Run `govreport run --period P` first.
+    The report lands in reports/<period>/_portfolio/review/v<N>/report.html (Traditional Chinese, with an
+    English switch), with review.json for the next period's comparison and `govreport publish`.
+
+    \b
+    Example:
+      govreport run --period 2026Q3 && govreport review --period 2026Q3
+    """
+    from .periods import parse_period
+    from .runner import run_portfolio
+
+    p = parse_period(period)
+    ws = _ws(workspace)
+    templates = ("review",) if no_sustainability else ("sustainability", "review")
+    summary = run_portfolio(ws, p, templates, progress=lambda m: click.echo(m, err=True))
+    for r in summary.results:
+        if r.report:
+            click.echo(f"{r.template}: {ws.resolve(r.report)}")
     summary.raise_for_failures()
 
 
@@ -271,7 +303,7 @@ def demo(out: str, periods: str, no_run: bool) -> None:
     """
     from .demo import build_demo
     from .periods import parse_period
-    from .runner import run_period
+    from .runner import run_period, run_portfolio
     from .workspace import Workspace
 
     plist = [parse_period(p.strip()) for p in periods.split(",") if p.strip()]
@@ -284,9 +316,11 @@ def demo(out: str, periods: str, no_run: bool) -> None:
     for p in plist:
         summary = run_period(ws, p, progress=lambda m: click.echo(m, err=True))
         failed.extend(summary.failed)
+        failed.extend(run_portfolio(ws, p, progress=lambda m: click.echo(m, err=True)).failed)
     reports = sorted(ws.reports_dir.glob("*/*/*/v*/report.html"))
-    click.echo(f"{len(reports)} report(s) under {ws.reports_dir}; open for example:")
-    for r in reports[-3:]:
+    click.echo(f"{len(reports)} report(s) under {ws.reports_dir}; start with the latest periodic review:")
+    reviews = sorted(ws.reports_dir.glob(f"{plist[-1].label}/_portfolio/review/v*/report.html"))
+    for r in reviews[-1:] or reports[-3:]:
         click.echo(f"  {r}")
     if failed:
         raise GovreportError(f"{len(failed)} demo run(s) failed: " + "; ".join(f"{f.system_id}/{f.period}: {f.error}" for f in failed))

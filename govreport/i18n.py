@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["t", "bi", "article", "fmt_num", "fmt_pct", "MESSAGES", "STATUS_LABELS", "DIMENSION_LABELS"]
+__all__ = ["t", "bi", "article", "fmt_num", "fmt_pct", "fmt_date", "MESSAGES", "STATUS_LABELS", "DIMENSION_LABELS"]
 
 STATUS_LABELS = {
     "green": ("綠燈：符合", "Green: meets the threshold"),
@@ -170,3 +170,15 @@ def fmt_pct(x: float | None, digits: int = 1) -> str:
     if x is None:
         return "—"
     return f"{100 * x:.{digits}f}%"
+
+
+def fmt_date(value: str | None, lang: str = "zh-TW") -> str:
+    """An ISO date (or date-time) as the reader's language writes it: 2026年9月30日 / 30 Sep 2026."""
+    import datetime as _dt
+
+    if not value:
+        return "—"
+    d = _dt.date.fromisoformat(str(value)[:10])
+    if lang == "zh-TW":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {d.strftime('%b')} {d.year}"
