@@ -16,6 +16,14 @@ __all__ = ["load_yaml", "load_model", "format_validation_error"]
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: pydantic parses them and, for an impossible date such as
+    2026-13-01, reports the field and line instead of PyYAML raising a bare ValueError."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+
+
 def _line_index(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -38,8 +46,8 @@ def load_yaml(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, 
     except UnicodeDecodeError:
         raise error("not UTF-8 text", file=path, fix="save the file as UTF-8") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         raise error(f"malformed YAML: {e.problem}", file=path, line=line, fix="fix the YAML syntax") from None

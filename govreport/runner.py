@@ -494,6 +494,14 @@ def run_portfolio(
     jobs = [Job(None, t, ws.template_path(t), p) for t in templates]
     if jobs:
         _preflight(ws, jobs)
+    if "review" in templates:  # workspace files the review reads: refuse them now, naming the line
+        from .findings import load_findings
+
+        load_findings(ws.root)
+    if "sustainability" in templates:
+        from .sustainability import load_settings
+
+        load_settings(ws.root)
     store = store or open_store(ws)
     batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     runner = _Runner(ws, store, p, batch_id, progress)

@@ -36,3 +36,21 @@ def credit_csv() -> Path:
 @pytest.fixture(scope="session")
 def credit_df(credit_csv: Path) -> pd.DataFrame:
     return pd.read_csv(credit_csv, encoding="utf-8-sig")
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
+    """The demo built and run once per test session by the real CLI (`govreport demo`): 3 systems × 4
+    quarters, then the sustainability and review templates of each quarter. Tests must not modify it:
+    copy it (``shutil.copytree``) to change anything."""
+    import subprocess
+    import sys
+
+    from govreport.workspace import Workspace
+
+    out = tmp_path_factory.mktemp("demo") / "ws"
+    r = subprocess.run([sys.executable, "-m", "govreport", "demo", "--out", str(out)], capture_output=True,
+                       text=True, timeout=1800)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "20 report(s)" in r.stdout, r.stdout
+    return Workspace.load(out)

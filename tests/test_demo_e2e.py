@@ -21,13 +21,8 @@ ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Workspace:
-    out = tmp_path_factory.mktemp("demo") / "ws"
-    r = subprocess.run([sys.executable, "-m", "govreport", "demo", "--out", str(out)], capture_output=True,
-                       text=True, timeout=1200)
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert "12 report(s)" in r.stdout
-    return Workspace.load(out)
+def demo(demo_workspace: Workspace) -> Workspace:
+    return demo_workspace
 
 
 def _results(ws: Workspace, period: str, system: str, template: str) -> dict:
@@ -42,7 +37,8 @@ def test_every_period_and_system_has_a_report(demo):
             assert (d / "report.html").stat().st_size > 100_000, d
             assert (d / "notebook.ipynb").is_file() and (d / "results.json").is_file()
     recs = open_store(demo).records()
-    assert len(recs) == 12 and {r.status for r in recs} == {"succeeded"}
+    assert len(recs) == 20 and {r.status for r in recs} == {"succeeded"}
+    assert sorted(r.template for r in recs if r.system_id == "_portfolio") == ["review"] * 4 + ["sustainability"] * 4
     assert open_store(demo).verify() == []
 
 
@@ -122,7 +118,7 @@ def test_cli_commands_work_on_the_demo_workspace(demo):
     r = gr("systems", "list")
     assert r.returncode == 0 and re.search(r"card-default\s+high", r.stdout) and "txn-monitoring" in r.stdout
     r = gr("evidence", "verify")
-    assert r.returncode == 0 and "12 record(s)" in r.stdout
+    assert r.returncode == 0 and "20 record(s)" in r.stdout
     r = gr("evidence", "show", "1")
     rec = json.loads(r.stdout)
     assert rec["status"] == "succeeded" and len(rec["template_sha256"]) == 64
@@ -156,7 +152,7 @@ def test_every_results_json_validates_against_the_shipped_schema(demo):
 
     schema = json.loads(schema_path("results.schema.json").read_text())
     files = sorted(demo.reports_dir.glob("*/*/*/v*/results.json"))
-    assert len(files) == 12
+    assert len(files) == 20
     for f in files:
         jsonschema.validate(json.loads(f.read_text()), schema)
     bad = json.loads(files[0].read_text())
