@@ -493,6 +493,10 @@ def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> Sus
         last_review[sid] = s.last_review
         templates[sid] = [x for x in s.applicable_templates if x != TEMPLATE]
     for sid in sorted({x.system_id for x in lines} - set(systems)):
+        if sid == "_portfolio":  # the portfolio templates' own runs (sustainability, review)
+            systems[sid] = SystemInfo(sid, "全行治理報告產製", "Portfolio reports (govreport)", "-", "-", 0, "-",
+                                      in_inventory=False)
+            continue
         systems[sid] = SystemInfo(sid, sid, sid, "-", "-", 0, "-", in_inventory=False)
     return SustainabilityData(
         root=ws.root, ws_name=(ws.config.name_zh, ws.config.name_en), settings=settings, factors=factors, lines=lines,
@@ -1274,7 +1278,9 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
     fig = go.Figure()
     for sid in sorted(q["system_id"].unique()) if len(q) else []:
         d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
-        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=sid,
+        info = rep.data.systems.get(sid)
+        name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
+        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=name,
                              hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>"))
     fig.update_layout(barmode="stack", title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
                       yaxis={"title": "kgCO2e"}, xaxis={"type": "category"}, height=400)
