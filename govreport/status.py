@@ -147,6 +147,11 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     # Art. 13 — generative output risk: any prohibited statement is amber, more than 1 in 1,000 turns red.
     "prohibited_statement_rate": Threshold("lower", 0.0, 0.001),
     "groundedness": Threshold("higher", 0.60, 0.40),
+    # Art. 13 — service quality of a generative assistant (docs/genai.md): declines, hand-overs, reply time.
+    "refusal_rate": Threshold("lower", 0.10, 0.25),
+    "escalation_rate": Threshold("lower", 0.20, 0.40),
+    "latency_p50_s": Threshold("lower", 3.0, 6.0),
+    "latency_p95_s": Threshold("lower", 8.0, 15.0),
     # Art. 10–12 — records: complete is green, anything missing is red (prelaunch: amber while mostly done).
     "channel_compliance_rate": Threshold("higher", 1.0, 1.0),
     "prelaunch_completeness": Threshold("higher", 1.0, 0.75),
