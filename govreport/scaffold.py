@@ -25,6 +25,10 @@ run:
   cell_timeout: 600          # seconds one cell may take
   notebook_timeout: 1800     # seconds one notebook may take
   parallelism: 2             # systems run at once
+# notify:                    # e-mail when scheduled runs finish (docs/schedules.md); secrets from the environment
+#   report_base_url: https://intranet.bank.example/ai-governance/reports/
+#   smtp: {{host: smtp.bank.example, port: 587, security: starttls, sender: ai-governance@bank.example,
+#          username_env: GOVREPORT_SMTP_USER, password_env: GOVREPORT_SMTP_PASSWORD}}
 """
 
 EXAMPLE_SYSTEM = """\
@@ -83,5 +87,9 @@ def init_workspace(root: Path, *, name_zh: str, name_en: str) -> Path:
     (root / "templates_nb" / "README.md").write_text(
         "Notebook templates placed here override the packaged ones with the same file name.\n"
         "List the packaged ones with `govreport templates`.\n", encoding="utf-8")
+    from .resources import bundled_dir
+
+    for packaged in sorted(bundled_dir("scheduled").glob("*.yaml")):  # the default schedules (docs/schedules.md)
+        (root / "scheduled" / packaged.name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")
     (root / ".gitignore").write_text(".govreport/\nreports/.staging/\n", encoding="utf-8")
     return root

@@ -1,0 +1,536 @@
+"""Schedules: periodic runs that happen exactly once per (schedule, period), on time, and catch up.
+
+A schedule is a file ``scheduled/<name>.yaml`` in the workspace (field reference: ``docs/schedules.md``)::
+
+    cron: "0 7 10 1,4,7,10 *"      # 07:00 on 10 Jan, Apr, Jul, Oct
+    timezone: Asia/Taipei          # default
+    covers: previous_quarter       # the period each run covers, from the occurrence's local date
+    systems: {review_due: true}    # all | [ids] | {ids, tier, kind, review_due}
+    templates: [model_risk, genai_review, sustainability, review]
+    max_delay: 1d                  # a run starting later than this after its occurrence is recorded late
+    start: 2026-01-01              # catch up every occurrence from here (default: the latest one)
+    notify: {to: [ai-governance@bank.example]}
+
+:func:`due_runs` lists the occurrences that are due at ``now`` and not yet claimed, oldest first: every
+occurrence since ``start`` (or, without one, since the earliest claimed occurrence; a schedule never run
+begins with its latest occurrence). Several occurrences covering the same period count once, at the first.
+
+:func:`run_due` claims each in the evidence store (a primary key: two processes, even on two machines
+sharing the store, never both get it), runs the selected systems' templates through
+:func:`govreport.runner.run_period` and then the portfolio templates through
+:func:`govreport.runner.run_portfolio`, writes the summary JSON to
+``reports/<period>/_schedules/<schedule>.json`` and sends the e-mail (:mod:`govreport.notify`). A failed
+notebook, a failed pre-flight check of one system, or a failed e-mail never stops the rest; a notification
+that could not be sent is kept under ``.govreport/notify/pending/`` and retried on the next call.
+
+``review_due: true`` applies the inventory's tier rule (:func:`govreport.inventory.risk_tier`): a system is
+selected when its review interval (high 3 months, medium 6, low and out of scope 12) ends with the covered
+period — so a quarterly schedule reviews high-tier systems every quarter, medium ones at the end of June and
+December, low ones at the end of December.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ._yamlio import load_model, load_yaml
+from .errors import GovreportError, InputError, ScheduleError
+from .evidence import EvidenceStore
+from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
+from .periods import Period, parse_period
+from .workspace import Workspace
+
+__all__ = [
+    "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
+    "load_schedule", "load_schedules", "due_runs", "next_runs", "covered_period", "select_systems",
+    "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
+]
+
+COVERS = ("previous_month", "previous_quarter", "previous_year", "current_month", "current_quarter",
+          "current_year")
+#: Occurrences one schedule may enumerate in one call (a guard against "* * * * *" with an old start).
+MAX_OCCURRENCES = 20_000
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
+_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+PORTFOLIO_NAMES = ("sustainability", "review")
+
+
+SystemId = Annotated[str, Field(pattern=SYSTEM_ID_PATTERN)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SystemSelector(_Strict):
+    """Which systems a schedule runs. Empty lists select everything; the conditions combine with AND."""
+
+    ids: list[SystemId] = Field(default_factory=list, description="only these system ids")
+    tier: list[Literal["high", "medium", "low", "out_of_scope"]] = Field(default_factory=list)
+    kind: list[Literal["predictive", "generative"]] = Field(default_factory=list)
+    review_due: bool = Field(False, description="only systems whose tier-rule review interval ends with the period")
+
+    def matches(self, system: AISystem, period: Period) -> bool:
+        if system.lifecycle == "retired":
+            return False
+        if self.ids and system.id not in self.ids:
+            return False
+        tier = system.tier
+        if self.tier and tier.tier not in self.tier:
+            return False
+        if self.kind and system.kind not in self.kind:
+            return False
+        return not self.review_due or review_falls_due(tier.review_months, period)
+
+
+def review_falls_due(review_months: int, period: Period) -> bool:
+    """True when a review interval of ``review_months`` (counted from January) ends with ``period``."""
+    return period.end.month % review_months == 0 if review_months < 12 else period.end.month == 12
+
+
+class NotifyTargets(_Strict):
+    """Who is told when a schedule's runs finish (the SMTP server is ``notify.smtp`` in govreport.yaml)."""
+
+    to: list[str] = Field(..., min_length=1, description="e-mail addresses")
+    cc: list[str] = Field(default_factory=list)
+    when: Literal["always", "failures"] = Field("always", description="always, or only when a run failed")
+
+    @field_validator("to", "cc")
+    @classmethod
+    def _addresses(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if not _EMAIL.match(a)]
+        if bad:
+            raise ValueError(f"'{bad[0]}' is not an e-mail address (write name@bank.example)")
+        return v
+
+
+class Schedule(_Strict):
+    """One ``scheduled/<name>.yaml``."""
+
+    name: str = Field("", pattern=r"^$|^[a-z0-9][a-z0-9_-]{0,63}$", description="default: the file name")
+    description: str = ""
+    enabled: bool = True
+    cron: str = Field(..., min_length=1, description="five-field cron expression, in `timezone`")
+    timezone: str = "Asia/Taipei"
+    covers: Literal[COVERS] = "previous_quarter"  # type: ignore[valid-type]
+    systems: SystemSelector = Field(default_factory=SystemSelector,
+                                    description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}")
+    templates: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None, description="system and portfolio templates to run; default: every applicable system template")
+    max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
+    start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
+    notify: NotifyTargets | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, v: str) -> str:
+        from cronsim import CronSim, CronSimError
+
+        v = " ".join(v.split())
+        if len(v.split()) != 5:
+            raise ValueError(f"'{v}' is not a cron expression: expected five fields "
+                             "(minute hour day-of-month month day-of-week), e.g. '0 7 10 1,4,7,10 *'")
+        try:
+            CronSim(v, datetime(2026, 1, 1, tzinfo=UTC))
+        except CronSimError as e:
+            raise ValueError(f"'{v}' is not a valid cron expression: {e} (e.g. '0 7 10 1,4,7,10 *')") from None
+        return v
+
+    @field_validator("systems", mode="before")
+    @classmethod
+    def _systems(cls, v: Any) -> Any:
+        if v == "all" or v is None:
+            return {}
+        if isinstance(v, list):
+            return {"ids": v}
+        if isinstance(v, str):
+            raise ValueError(f"'{v}' is not a system selection (write all, a list of system ids, or a mapping "
+                             "with ids, tier, kind, review_due)")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{v}' is not a time zone (use an IANA name such as Asia/Taipei or UTC)") from None
+        return v
+
+    @field_validator("max_delay")
+    @classmethod
+    def _delay(cls, v: str) -> str:
+        if not _DURATION.match(str(v)):
+            raise ValueError(f"'{v}' is not a duration (write a number and m, h, d or w, e.g. 6h or 2d)")
+        return str(v).strip()
+
+    # -- derived ------------------------------------------------------------------------------------
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def delay(self) -> timedelta:
+        m = _DURATION.match(self.max_delay)
+        assert m is not None  # validated
+        return timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+
+    @property
+    def system_templates(self) -> list[str] | None:
+        """Templates to run per system (None: every applicable one)."""
+        if self.templates is None:
+            return None
+        return [t for t in self.templates if t not in PORTFOLIO_NAMES]
+
+    @property
+    def portfolio_templates(self) -> list[str]:
+        """Portfolio templates, in the order they must run (sustainability before review)."""
+        return [t for t in PORTFOLIO_NAMES if t in (self.templates or [])]
+
+    def start_at(self) -> datetime | None:
+        if self.start is None:
+            return None
+        return self.start if self.start.tzinfo else self.start.replace(tzinfo=self.tzinfo)
+
+
+# -- loading ----------------------------------------------------------------------------------------
+def _available_templates(ws: Workspace) -> set[str]:
+    from .resources import bundled_dir
+
+    names = {p.stem for p in bundled_dir("templates_nb").glob("*.ipynb")}
+    if ws.templates_dir.is_dir():
+        names |= {p.stem for p in ws.templates_dir.glob("*.ipynb")}
+    return names
+
+
+def load_schedule(path: Path, ws: Workspace | None = None, inventory: Inventory | None = None) -> Schedule:
+    """Load and validate one schedule file; with a workspace, system ids and templates are checked too."""
+    sched = load_model(path, Schedule, ScheduleError)
+    if not sched.name:
+        sched.name = path.stem
+        if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}$", sched.name):
+            raise ScheduleError(f"'{sched.name}' is not a valid schedule name", file=path, field="name",
+                                fix="name the file with lower-case letters, digits, '-' and '_' (review-quarterly.yaml)")
+    if ws is None:
+        return sched
+    inventory = inventory or Inventory.load(ws)
+    _, lines = load_yaml(path, ScheduleError)
+    known = set(inventory.systems) | set(inventory.errors)
+    for i, sid in enumerate(sched.systems.ids):
+        if sid not in known:
+            line = lines.get(("systems", i)) or lines.get(("systems", "ids", i)) or lines.get(("systems",))
+            raise ScheduleError(f"unknown system id '{sid}'", file=path, line=line, field="systems",
+                                fix=f"known systems: {', '.join(sorted(known)) or 'none'} (see `govreport systems list`)")
+    available = _available_templates(ws)
+    for i, name in enumerate(sched.templates or []):
+        if name not in available:
+            raise ScheduleError(f"unknown template '{name}'", file=path, line=lines.get(("templates", i)),
+                                field="templates", fix=f"use one of: {', '.join(sorted(available))}")
+    return sched
+
+
+def load_schedules(ws: Workspace) -> tuple[dict[str, Schedule], list[GovreportError], dict[str, Path]]:
+    """Every ``scheduled/*.yaml``: the valid schedules by name, the errors of the invalid files, the files."""
+    schedules: dict[str, Schedule] = {}
+    errors: list[GovreportError] = []
+    files: dict[str, Path] = {}
+    if not ws.schedules_dir.is_dir():
+        return schedules, errors, files
+    inventory = Inventory.load(ws)
+    for path in sorted([*ws.schedules_dir.glob("*.yaml"), *ws.schedules_dir.glob("*.yml")]):
+        try:
+            s = load_schedule(path, ws, inventory)
+        except GovreportError as e:
+            errors.append(e)
+            continue
+        if s.name in schedules:
+            errors.append(ScheduleError(f"schedule name '{s.name}' is also used by {files[s.name].name}",
+                                        file=path, field="name", fix="give each schedule a unique name"))
+            continue
+        schedules[s.name] = s
+        files[s.name] = path
+    return schedules, errors, files
+
+
+# -- time -------------------------------------------------------------------------------------------
+def parse_now(text: str | None) -> datetime:
+    """``--now``: an ISO 8601 date-time (offset optional: without one, the machine's local time)."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"'{text}' is not an ISO 8601 date-time", field="--now",
+                         fix="write e.g. 2026-10-05T07:00+08:00 or 2026-10-05T07:00:00Z") from None
+    return value if value.tzinfo else value.astimezone()
+
+
+def covered_period(covers: str, moment: datetime) -> Period:
+    """The period a run at ``moment`` (local time of the schedule) covers."""
+    d: date = moment.date()
+    kind = covers.split("_", 1)[1]
+    label = {"month": f"{d.year}-{d.month:02d}", "quarter": f"{d.year}Q{(d.month - 1) // 3 + 1}",
+             "year": f"{d.year}"}[kind]
+    p = parse_period(label)
+    return p.previous() if covers.startswith("previous_") else p
+
+
+def _occurrences(s: Schedule, after: datetime) -> Iterator[datetime]:
+    """Occurrences strictly after ``after``, in the schedule's time zone."""
+    from cronsim import CronSim
+
+    yield from CronSim(s.cron, after.astimezone(s.tzinfo).replace(microsecond=0))
+
+
+def _latest(s: Schedule, now: datetime) -> datetime | None:
+    from cronsim import CronSim
+
+    local = now.astimezone(s.tzinfo).replace(microsecond=0) + timedelta(seconds=1)
+    try:
+        return next(CronSim(s.cron, local, reverse=True))
+    except StopIteration:  # pragma: no cover - cronsim iterates forever
+        return None
+
+
+@dataclass(frozen=True)
+class DueRun:
+    """One (schedule, period) due at ``now``."""
+
+    schedule: Schedule
+    period: Period
+    due_at: datetime
+    late: bool
+
+    @property
+    def name(self) -> str:
+        return self.schedule.name
+
+
+def due_runs(s: Schedule, now: datetime, claimed: Mapping[str, str]) -> list[DueRun]:
+    """Occurrences of ``s`` up to ``now`` whose period is not in ``claimed`` (period → due_at), oldest first."""
+    if not s.enabled:
+        return []
+    start = s.start_at()
+    if start is not None:
+        lower = start - timedelta(seconds=1)
+    elif claimed:
+        lower = min(datetime.fromisoformat(d) for d in claimed.values()) - timedelta(seconds=1)
+    else:
+        latest = _latest(s, now)
+        if latest is None:
+            return []
+        lower = latest - timedelta(seconds=1)
+    out: dict[str, DueRun] = {}
+    for n, occ in enumerate(_occurrences(s, lower)):
+        if occ > now:
+            break
+        if n >= MAX_OCCURRENCES:
+            raise ScheduleError(f"more than {MAX_OCCURRENCES} occurrences since {lower:%Y-%m-%d}", field="start",
+                                fix="set a later `start`, or a less frequent cron expression")
+        period = covered_period(s.covers, occ)
+        if period.label in claimed or period.label in out:
+            continue
+        out[period.label] = DueRun(s, period, occ, now > occ + s.delay)
+    return list(out.values())
+
+
+def next_runs(s: Schedule, now: datetime, count: int = 3) -> list[tuple[datetime, Period]]:
+    """The next ``count`` occurrences after ``now`` and the period each covers."""
+    out = []
+    for occ in _occurrences(s, now):
+        out.append((occ, covered_period(s.covers, occ)))
+        if len(out) >= count:
+            break
+    return out
+
+
+def select_systems(s: Schedule, inventory: Inventory, period: Period) -> list[str]:
+    """Ids the schedule runs for ``period`` (systems whose file is broken are kept so they are recorded)."""
+    sel = s.systems
+    ids = [x.id for x in inventory.ordered() if sel.matches(x, period)]
+    ids += [sid for sid in sorted(inventory.errors) if (not sel.ids or sid in sel.ids)]
+    return ids
+
+
+# -- running ----------------------------------------------------------------------------------------
+@dataclass
+class ScheduleOutcome:
+    """What happened to one due (schedule, period) in this call."""
+
+    schedule: str
+    period: str
+    due_at: str
+    late: bool
+    state: str  # ran | claimed_elsewhere
+    succeeded: int = 0
+    failed: int = 0
+    summary_file: str | None = None
+    notification: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunDueReport:
+    now: str
+    outcomes: list[ScheduleOutcome] = field(default_factory=list)
+    errors: list[GovreportError] = field(default_factory=list)
+    retried: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed_runs(self) -> int:
+        return sum(o.failed for o in self.outcomes)
+
+    @property
+    def failed_notifications(self) -> list[dict[str, Any]]:
+        last: dict[tuple[str, str], dict[str, Any]] = {}
+        for n in [*self.retried, *(o.notification for o in self.outcomes)]:
+            if n.get("schedule"):
+                last[(n["schedule"], n["period"])] = n
+        return [n for n in last.values() if n.get("status") == "failed"]
+
+
+def summary_path(ws: Workspace, schedule: str, period: str) -> Path:
+    return ws.reports_dir / period / "_schedules" / f"{schedule}.json"
+
+
+def _link(ws: Workspace, rel: str | None) -> str | None:
+    if not rel:
+        return None
+    path = ws.resolve(rel)
+    base = ws.config.notify.report_base_url
+    if base:
+        try:
+            return base.rstrip("/") + "/" + path.resolve().relative_to(ws.reports_dir.resolve()).as_posix()
+        except ValueError:
+            return base.rstrip("/") + "/" + rel
+    return str(path)
+
+
+def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
+             progress: Callable[[str], None]) -> dict[str, Any]:
+    """Run one claimed (schedule, period); never raises for a failed run. Returns the summary document."""
+    from .masking import mask_text
+    from .runner import run_period, run_portfolio
+
+    s, p = due.schedule, due.period
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    inventory = Inventory.load(ws)
+    ids = select_systems(s, inventory, p)
+    results: list[Any] = []
+    errors: list[str] = []
+    if ids and s.system_templates != []:
+        try:
+            results += run_period(ws, p, ids, templates=s.system_templates, store=store, progress=progress).results
+        except GovreportError as e:  # a pre-flight check failed: isolate it by running the systems one by one
+            progress(f"✗ {s.name} {p.label}: {e} — running the systems one by one")
+            for sid in ids:
+                try:
+                    results += run_period(ws, p, [sid], templates=s.system_templates, store=store,
+                                          progress=progress).results
+                except GovreportError as e1:
+                    errors.append(f"{sid}: {e1}")
+    if s.portfolio_templates:
+        try:
+            results += run_portfolio(ws, p, s.portfolio_templates, store=store, progress=progress).results
+        except GovreportError as e:
+            errors.append(f"portfolio ({', '.join(s.portfolio_templates)}): {e}")
+    runs = [{
+        "system_id": r.system_id, "template": r.template, "status": r.status, "run_id": r.seq,
+        "version": r.version, "seconds": round(r.seconds, 1), "report": r.report, "link": _link(ws, r.report),
+        "error": mask_text(r.error),
+    } for r in results]
+    failed = sum(r["status"] != "succeeded" for r in runs) + len(errors)
+    return {
+        "schema": "govreport.schedule-summary/1",
+        "workspace": {"name_zh": ws.config.name_zh, "name_en": ws.config.name_en},
+        "schedule": s.name, "description": s.description, "cron": s.cron, "timezone": s.timezone,
+        "covers": s.covers, "period": p.label, "period_start": p.start.isoformat(), "period_end": p.end.isoformat(),
+        "due_at": due.due_at.isoformat(), "late": due.late, "max_delay": s.max_delay,
+        "claimed_by": claimed_by, "started_at": started,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "systems": ids, "runs": runs, "errors": [mask_text(e) for e in errors],
+        "counts": {"runs": len(runs), "succeeded": len(runs) + len(errors) - failed, "failed": failed},
+        "notification": {"status": "none"},
+    }
+
+
+def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
+    """Write the summary JSON atomically (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_due(
+    ws: Workspace,
+    now: datetime | None = None,
+    *,
+    store: EvidenceStore | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+    only: Sequence[str] | None = None,
+) -> RunDueReport:
+    """Run every (schedule, period) due at ``now``, oldest first, each exactly once across processes.
+
+    Pending notifications are retried first. Invalid schedule files are reported in
+    :attr:`RunDueReport.errors` and the valid schedules still run. Never raises for a failed run or e-mail.
+    """
+    from . import notify
+    from .runner import open_store
+
+    now = now or datetime.now(UTC)
+    report = RunDueReport(now.isoformat())
+    report.retried = notify.retry_pending(ws, progress=progress)
+    schedules, report.errors, _files = load_schedules(ws)
+    if only:
+        unknown = [n for n in only if n not in schedules]
+        if unknown:
+            raise InputError(f"unknown schedule '{unknown[0]}'", field="--schedule",
+                             fix=f"known schedules: {', '.join(sorted(schedules)) or 'none'}")
+        schedules = {n: schedules[n] for n in only}
+    store = store or open_store(ws)
+    claims: dict[str, dict[str, str]] = {}
+    for c in store.claims():
+        claims.setdefault(c["schedule"], {})[c["period"]] = c["due_at"]
+    due: list[DueRun] = []
+    for s in schedules.values():
+        try:
+            due += due_runs(s, now, claims.get(s.name, {}))
+        except GovreportError as e:
+            report.errors.append(e)
+    due.sort(key=lambda d: (d.due_at.astimezone(UTC), list(schedules).index(d.name)))
+    if not due:
+        progress(f"nothing due at {now.isoformat()}")
+    claimed_by = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    yielded: set[str] = set()
+    for d in due:
+        if d.name in yielded:  # another process is working through this schedule, oldest first
+            continue
+        out = ScheduleOutcome(d.name, d.period.label, d.due_at.isoformat(), d.late, "claimed_elsewhere")
+        if not store.claim(d.name, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by):
+            progress(f"{d.name} {d.period.label}: claimed by another run-due; leaving this schedule to it")
+            yielded.add(d.name)
+            report.outcomes.append(out)
+            continue
+        late = " (late)" if d.late else ""
+        progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
+        doc = _execute(ws, store, d, claimed_by, progress)
+        path = summary_path(ws, d.name, d.period.label)
+        write_summary(path, doc)
+        out.state, out.summary_file = "ran", str(path)
+        out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
+        out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)
+        report.outcomes.append(out)
+    return report
