@@ -101,7 +101,15 @@ def psi_table(
         if len(labels) > 1000:
             raise MetricInputError(f"the column has {len(labels):,} distinct values; PSI needs bins",
                                    field=col, fix="drop it from the drift columns or group its values first")
-    keep = (rc > 0) | (cc > 0) | (np.asarray(labels) != MISSING)
+    return psi_from_counts(labels, rc, cc, epsilon)
+
+
+def psi_from_counts(labels: Sequence[str], rc: Any, cc: Any, epsilon: float = DEFAULT_EPSILON) -> pd.DataFrame:
+    """The PSI table from per-bin reference and current counts (the empty ``(missing)`` bin is dropped).
+
+    :mod:`govreport.engines` counts the bins in SQL or Spark and enters here, so both paths share this code.
+    """
+    keep = (np.asarray(rc) > 0) | (np.asarray(cc) > 0) | (np.asarray(labels) != MISSING)
     labels = [lab for lab, k_ in zip(labels, keep, strict=True) if k_]
     rc, cc = np.asarray(rc)[keep].astype(np.int64), np.asarray(cc)[keep].astype(np.int64)
     rs, cs = rc / rc.sum(), cc / cc.sum()
@@ -216,18 +224,31 @@ def drift(
                 fix=f"extract {'the reference period' if name == 'reference_df' else 'this period'} with the same "
                     "columns, or drop them from the drift columns",
             )
+    def one(c: str) -> tuple[pd.DataFrame, bool]:
+        table = psi_table(current_df[c], reference_df[c].rename(c), bins, epsilon=epsilon)
+        return table, _is_numeric(reference_df[c]) and reference_df[c].nunique() > bins
+
+    return drift_from_tables({c: one(c) for c in cols}, one(score) if score is not None else None,
+                             score=score, n_current=len(current_df), n_reference=len(reference_df), bins=bins,
+                             epsilon=epsilon, thresholds=thresholds)
+
+
+def drift_from_tables(
+    tables: Mapping[str, tuple[pd.DataFrame, bool]], score_table: tuple[pd.DataFrame, bool] | None, *,
+    score: str | None, n_current: int, n_reference: int, bins: int, epsilon: float,
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
+) -> DriftResult:
+    """The result from per-column PSI tables ``(table, numeric)`` (see :func:`psi_from_counts`)."""
     threshold = threshold_for("psi", thresholds)
 
-    def one(c: str) -> ColumnDrift:
-        table = psi_table(current_df[c], reference_df[c].rename(c), bins, epsilon=epsilon)
+    def col(c: str, table: pd.DataFrame, numeric: bool) -> ColumnDrift:
         v = float(table["contribution"].sum())
-        numeric = _is_numeric(reference_df[c]) and reference_df[c].nunique() > bins
         return ColumnDrift(c, v, threshold.evaluate(v), "quantile bins" if numeric else "categories", table)
 
-    result_cols = {c: one(c) for c in cols}
     return DriftResult(
-        columns=result_cols, score=one(score) if score is not None else None, threshold=threshold,
-        n_current=len(current_df), n_reference=len(reference_df),
+        columns={c: col(c, *t) for c, t in tables.items()},
+        score=col(str(score), *score_table) if score_table is not None else None, threshold=threshold,
+        n_current=n_current, n_reference=n_reference,
         settings={"bins": bins, "epsilon": epsilon, "numeric_bins": "reference quantiles, right-closed",
                   "empty_bin_share": epsilon},
     )

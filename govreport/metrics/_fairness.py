@@ -315,6 +315,7 @@ def _assess(
     confidence: float,
     rng: np.random.Generator,
     overrides: Mapping[str, Mapping[str, Any]] | None,
+    weights: np.ndarray | None = None,
 ) -> AttributeFairness:
     shape = tuple(len(e.labels) for e in encs)
     codes = encs[0].codes
@@ -322,12 +323,12 @@ def _assess(
         codes = codes * len(e.labels) + e.codes
     size = int(np.prod(shape))
     if size <= 4_000_000:
-        counts = np.bincount(codes * 4 + cell, minlength=size * 4).reshape(size, 4)
+        counts = np.bincount(codes * 4 + cell, weights, minlength=size * 4).astype(np.int64).reshape(size, 4)
         ids = np.flatnonzero(counts.sum(axis=1))
         counts = counts[ids]
     else:  # very many combinations: only tabulate the observed ones
         ids, inv = np.unique(codes, return_inverse=True)
-        counts = np.bincount(inv * 4 + cell, minlength=len(ids) * 4).reshape(len(ids), 4)
+        counts = np.bincount(inv * 4 + cell, weights, minlength=len(ids) * 4).astype(np.int64).reshape(len(ids), 4)
     parts = np.unravel_index(ids, shape)
     values = [{e.name: e.labels[p[i]] for e, p in zip(encs, parts, strict=True)} for i in range(len(ids))]
     labels = [SEP.join(v.values()) for v in values]
@@ -478,22 +479,40 @@ def fairness(
         a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, max_groups=max_groups)
         for a in protected
     }
+    return from_encoded(
+        encoded, combos, cell, has_label, None, len(df), label=label, label_favourable=label_favourable,
+        prediction=prediction, prediction_favourable=prediction_favourable, min_group_size=min_group_size,
+        n_bootstrap=n_bootstrap, confidence=float(confidence), seed=seed, thresholds=thresholds)
+
+
+def from_encoded(
+    encoded: Mapping[str, Encoded], combos: Sequence[tuple[str, ...]], cell: np.ndarray, has_label: bool,
+    weights: np.ndarray | None, n: int, *, label: str | None, label_favourable: Any, prediction: str,
+    prediction_favourable: Any, min_group_size: int, n_bootstrap: int, confidence: float, seed: int,
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
+) -> FairnessResult:
+    """The result from encoded attributes and per-row cells (``2·label_fav + prediction_fav``).
+
+    ``weights`` (row counts) lets one row stand for many: the aggregated tables that
+    :mod:`govreport.engines` computes in SQL or Spark enter here, so both paths share this code.
+    """
+    protected = list(encoded)
     keys: list[tuple[str, list[Encoded]]] = [(a, [encoded[a]]) for a in protected]
     keys += [(SEP.join(c), [encoded[a] for a in c]) for c in combos]
     seeds = np.random.SeedSequence(seed).spawn(len(keys))
     attributes = {
         key: _assess(key, encs, cell, has_label, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
-                     confidence=float(confidence), rng=np.random.default_rng(s), overrides=thresholds)
+                     confidence=confidence, rng=np.random.default_rng(s), overrides=thresholds, weights=weights)
         for (key, encs), s in zip(keys, seeds, strict=True)
     }
     settings = {
         "label": label, "label_favourable": label_favourable if has_label else None,
         "prediction": prediction, "prediction_favourable": prediction_favourable,
         "protected": protected, "intersections": [SEP.join(c) for c in combos],
-        "min_group_size": min_group_size, "n_bootstrap": n_bootstrap, "confidence": float(confidence),
+        "min_group_size": min_group_size, "n_bootstrap": n_bootstrap, "confidence": confidence,
         "seed": seed,
         "ci_method": "percentile bootstrap on multinomial resamples of per-group confusion counts"
                      if n_bootstrap else None,
         "positive_class": "favourable",
     }
-    return FairnessResult(attributes=attributes, n=len(df), settings=settings)
+    return FairnessResult(attributes=attributes, n=n, settings=settings)

@@ -186,24 +186,39 @@ def proxy_scan(
     if unknown:
         raise MetricInputError(f"justifications name {', '.join(map(repr, unknown))}, which is not in protected",
                                field="justifications", fix="key justifications by protected attribute name")
-    threshold = threshold_for("proxy_cramers_v", thresholds)
     bands = dict(bands or {})
 
     enc_p = {a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories) for a in protected}
     enc_f = {f: _encode_feature(df[f], bins, max_levels, max_categories) for f in features}
-    pairs: list[ProxyPair] = []
+    tables: dict[tuple[str, str], tuple[np.ndarray, str]] = {}
     for a in protected:
         pc, kp = enc_p[a].codes, len(enc_p[a].labels)
         for f in features:
             if f == a:
                 continue
             fc, kf, how = enc_f[f]
-            table = np.bincount(fc * kp + pc, minlength=kf * kp).reshape(kf, kp)
-            v = opt_float(cramers_v(table, bias_corrected=bias_corrected))
-            note = "" if v is not None else "one of the two has a single level"
-            status = threshold.evaluate(v) if v is not None else Status.NOT_ASSESSED
-            levels = int((table.sum(axis=1) > 0).sum())
-            pairs.append(ProxyPair(f, a, v, status, levels, how, note))
+            tables[(f, a)] = (np.bincount(fc * kp + pc, minlength=kf * kp).reshape(kf, kp), how)
+    return proxy_from_tables(tables, features, protected, justifications=justifications, bins=bins,
+                             max_levels=max_levels, bias_corrected=bias_corrected, thresholds=thresholds)
+
+
+def proxy_from_tables(
+    tables: Mapping[tuple[str, str], tuple[np.ndarray, str]], features: list[str], protected: list[str], *,
+    justifications: Mapping[str, str], bins: int, max_levels: int, bias_corrected: bool,
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
+) -> ProxyResult:
+    """The result from contingency tables ``{(feature, protected): (feature levels × groups, binning)}``.
+
+    :mod:`govreport.engines` counts the tables in SQL or Spark and enters here, so both paths share this code.
+    """
+    threshold = threshold_for("proxy_cramers_v", thresholds)
+    pairs: list[ProxyPair] = []
+    for (f, a), (table, how) in tables.items():
+        v = opt_float(cramers_v(table, bias_corrected=bias_corrected))
+        note = "" if v is not None else "one of the two has a single level"
+        status = threshold.evaluate(v) if v is not None else Status.NOT_ASSESSED
+        levels = int((table.sum(axis=1) > 0).sum())
+        pairs.append(ProxyPair(f, a, v, status, levels, how, note))
     protected_features = {a: (str(justifications[a]).strip() or None) if a in justifications else None
                           for a in protected if a in features}
     settings = {"features": features, "protected": protected, "bins": bins, "max_levels": max_levels,

@@ -162,9 +162,38 @@ def model_quality(
     fav = binary_outcome(df[label], label_favourable, label_unfavourable, column=label, param="label_favourable")
     p = probability_array(df[score], column=score)
     y = ~fav if score_higher_is == "adverse" else fav
-    n, n_target = len(y), int(y.sum())
 
     values, pos, neg = score_histogram(p, y)
+    brier = float(np.mean((p - y) ** 2))
+    if calibration_bins == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.percentile(p, np.linspace(0, 100, n_bins + 1))
+    ids = np.searchsorted(edges[1:-1], p)
+    cnt = np.bincount(ids, minlength=n_bins)
+    s_pred = np.bincount(ids, weights=p, minlength=n_bins)
+    s_true = np.bincount(ids, weights=y.astype(float), minlength=n_bins)
+    return from_statistics(values, pos, neg, brier, edges, cnt, s_pred, s_true, label=label,
+                           label_favourable=label_favourable, score=score, score_higher_is=score_higher_is,
+                           n_bins=n_bins, calibration_bins=calibration_bins, reference_gini=reference_gini,
+                           thresholds=thresholds, max_curve_points=max_curve_points)
+
+
+def from_statistics(
+    values: np.ndarray, pos: np.ndarray, neg: np.ndarray, brier: float, edges: np.ndarray, cnt: np.ndarray,
+    s_pred: np.ndarray, s_true: np.ndarray, *, label: str, label_favourable: Any, score: str,
+    score_higher_is: str, n_bins: int, calibration_bins: str, reference_gini: float | None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None, max_curve_points: int, auc_method: str | None = None,
+) -> QualityResult:
+    """The result from sufficient statistics: target (``pos``) and other (``neg``) counts per ascending
+    score value, the Brier score, and per calibration bin (``edges``) the count, score sum and target sum.
+
+    :mod:`govreport.engines` computes these in SQL or Spark and enters here, so both paths share this code.
+    """
+    pos, neg = np.asarray(pos, dtype=np.int64), np.asarray(neg, dtype=np.int64)
+    cnt = np.asarray(cnt, dtype=np.int64)
+    n_target = int(pos.sum())
+    n = n_target + int(neg.sum())
     auc = auc_from_counts(pos, neg)
     # cumulative shares from the highest score down: the ROC curve
     cpos = np.concatenate([[0], np.cumsum(pos[::-1])])
@@ -185,15 +214,6 @@ def model_quality(
     ks_curve = {"threshold": thr[idx], "population_share": (cpos[idx] + cneg[idx]) / n,
                 "cum_target": tpr[idx], "cum_other": fpr[idx]}
 
-    brier = float(np.mean((p - y) ** 2))
-    if calibration_bins == "uniform":
-        edges = np.linspace(0.0, 1.0, n_bins + 1)
-    else:
-        edges = np.percentile(p, np.linspace(0, 100, n_bins + 1))
-    ids = np.searchsorted(edges[1:-1], p)
-    cnt = np.bincount(ids, minlength=n_bins)
-    s_pred = np.bincount(ids, weights=p, minlength=n_bins)
-    s_true = np.bincount(ids, weights=y.astype(float), minlength=n_bins)
     nz = cnt > 0
     mean_pred = np.where(nz, s_pred / np.maximum(cnt, 1), np.nan)
     obs = np.where(nz, s_true / np.maximum(cnt, 1), np.nan)
@@ -216,6 +236,6 @@ def model_quality(
         roc=json_safe(roc), ks_curve=json_safe(ks_curve),
         settings={"label": label, "label_favourable": label_favourable, "score": score,
                   "score_higher_is": score_higher_is, "n_bins": n_bins, "calibration_bins": calibration_bins,
-                  "auc_method": "exact (per-distinct-score counts, ties count one half)"},
+                  "auc_method": auc_method or "exact (per-distinct-score counts, ties count one half)"},
         thresholds=thresholds,
     )
