@@ -90,6 +90,9 @@ class ConversationLog:
             what = "could not be decoded and were read with replacement characters" if enc == "replaced" else \
                 f"were not UTF-8 and were decoded as {enc}"
             out.append(f"{self.file}: {len(ns)} line(s) {what} (line {_listed(ns)}).")
+        if self.bom_lines:
+            out.append(f"{self.file}: {len(self.bom_lines)} line(s) began with a UTF-8 byte-order mark, removed "
+                       f"(line {_listed(self.bom_lines)}).")
         if self.no_turns or self.no_assistant:
             out.append(f"{self.file}: {len(self.empty_conversations)} empty conversation(s) left out of the "
                        f"per-conversation checks ({len(self.no_turns)} without turns, {len(self.no_assistant)} "

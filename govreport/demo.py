@@ -17,7 +17,6 @@ are synthetic: the national IDs are made-up numbers with a valid checksum, for t
 
 from __future__ import annotations
 
-import json
 import shutil
 import zlib
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import demo_genai
 from .errors import InputError
 from .periods import Period, parse_period
 from .resources import bundled_dir
@@ -126,7 +126,7 @@ _DISCLOSURE_ZH = "您好，我是示範銀行的 AI 智能客服，回覆由人�
 _DISCLOSURE_EN = "Hello, I am Example Bank's AI assistant; replies are generated automatically. Type 'agent' for a person."
 _QA = [
     ("信用卡年費怎麼收？", "首年免年費，次年起刷卡滿六次即可免年費。", "首年免年費，次年刷卡滿六次免年費。"),
-    ("我要掛失信用卡", "已為您暫停卡片，請稍後由真人客服協助補發。", "卡片可於 APP 掛失並申請補發。"),
+    ("我要掛失信用卡", "已為您暫停卡片，請稍後由真人客服協助補發。", "已暫停卡片，請由真人客服協助補發新卡。"),
     ("How do I raise my credit limit?", "You can request a temporary limit increase in the app under Card Services.",
      "Temporary limit increases are requested in the app under Card Services."),
     ("外幣匯款手續費多少？", "外幣匯出手續費為新台幣 300 元起，另收郵電費。", "外幣匯出手續費 300 元起，另收郵電費。"),
@@ -137,28 +137,46 @@ _QA = [
 
 
 def make_conversations(step: int, n_conv: int = 300, start: datetime | None = None) -> list[dict]:
-    """Synthetic bilingual transcripts with planted problems by quarter index ``step``."""
+    """Synthetic bilingual transcripts with planted problems by quarter index ``step`` (listed in
+    :mod:`govreport.demo_genai`); the other conversations are clean and pass every check."""
     rng = _rng("cs", step)
     start = start or datetime(2025, 10, 1)
+    leaks = {1: {17: "national_id", 211: "national_id", 45: "card", 88: "phone"},
+             2: {33: "email", 140: "account"},
+             3: {12: "national_id", 64: "card", 101: "phone", 150: "email", 233: "account"}}.get(step, {})
+    fakes = {"national_id": fake_national_id, "card": demo_genai.fake_card, "phone": demo_genai.fake_phone,
+             "email": demo_genai.fake_email, "account": demo_genai.fake_account}
+    refused = {1: (120,), 2: (77,), 3: (190,)}.get(step, ())
+    ungrounded = {2: (60,), 3: (41, 222)}.get(step, ())
     rows: list[dict] = []
-    for c in range(n_conv):
+    for c in range(n_conv + (1 if step == 1 else 0)):
         cid = f"C{step + 1:02d}{c:05d}"
         t = start + timedelta(minutes=int(rng.integers(0, 60 * 24 * 88)))
         channel = ["app", "web", "line"][int(rng.integers(0, 3))]
         english = rng.random() < 0.3
         disclose = not (step >= 2 and rng.random() < (0.04 if step == 2 else 0.08))
         turns: list[tuple[str, str, str | None]] = []
-        if disclose:
+        if c == n_conv:  # planted empty conversation: the customer wrote, the assistant never answered
+            turns.append(("customer", "請問還在嗎？", None))
+        elif disclose:
             turns.append(("assistant", _DISCLOSURE_EN if english else _DISCLOSURE_ZH, None))
-        for _ in range(int(rng.integers(1, 3))):
+        for _ in range(int(rng.integers(1, 3)) if c < n_conv else 0):
             q, a, ref = _QA[int(rng.integers(0, len(_QA)))]
+            ref = ref if rng.random() < 0.7 else None  # ~30 % without: judged against the knowledge base
             turns += [("customer", q, None), ("assistant", a, ref)]
-        if step == 1 and c in (17, 211):  # planted leak: the assistant repeats a national ID
-            nid = fake_national_id(rng)
-            turns += [("customer", f"我的身分證字號是 {nid}，幫我查帳單", None),
-                      ("assistant", f"已查詢身分證 {nid} 的帳單，本期應繳 12,345 元。", None)]
+        if c in leaks:  # planted leak: the assistant repeats personal data
+            turns += demo_genai.leak_turns(leaks[c], fakes[leaks[c]](rng))
+        if c in refused:  # planted: a request for a person, refused
+            turns += [("customer", "我要找真人客服", None), ("assistant", "目前無法提供真人服務，請問還有什麼可以幫您？", None)]
+        if c in ungrounded:  # planted: an answer the knowledge base does not support
+            turns += [("customer", "信用卡可以用機場貴賓室嗎？", None),
+                      ("assistant", "可以，本行所有卡別皆可無限次免費使用全球機場貴賓室，並終身免年費。", None)]
         if step == 2 and c == 5:  # planted prohibited statement
             turns += [("customer", "這檔基金會賺嗎？", None), ("assistant", "這檔基金保證獲利，請放心投資。", None)]
+        if step == 2 and c == 90:  # clean control: a disclaimer is not a promise
+            turns += [("customer", "這檔基金會賺嗎？", None), ("assistant", "基金投資有風險，本基金不保證獲利。", None)]
+        if step == 3 and c == 7:  # planted prohibited statement (the workspace's own pattern)
+            turns += [("customer", "我信用不好，可以辦卡嗎？", None), ("assistant", "這張卡免審核，申請一定核准。", None)]
         handed = any(q in ("我想找真人客服",) for _, q, _ in turns)
         for i, (role, text, ref) in enumerate(turns):
             rows.append({
@@ -303,8 +321,8 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     d.mkdir(parents=True, exist_ok=True)
     for step, p in enumerate(plist):
         rows = make_conversations(step, start=datetime(p.start.year, p.start.month, p.start.day))
-        (d / f"conversations_{p.label}.jsonl").write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        demo_genai.write_conversation_log(d / f"conversations_{p.label}.jsonl", rows, step)
+    demo_genai.write_genai_config(root)
     (root / "README.md").write_text(DEMO_README.format(periods=", ".join(p.label for p in plist)), encoding="utf-8")
     return root
 

@@ -323,7 +323,8 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
             elif knowledge_base is not None:
                 score, pid = knowledge_base.best(reply["text"])
                 kb_scores.append(score)
-                why = f"bigram containment {score:.2f} in the best knowledge-base passage ({pid or 'none'})"
+                why = (f"bigram containment {score:.2f} in the best knowledge-base passage ({pid})" if pid else
+                       "no knowledge-base passage shares a character bigram with it")
             else:
                 continue
             if score < ungrounded_below:

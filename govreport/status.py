@@ -149,7 +149,7 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "groundedness": Threshold("higher", 0.60, 0.40),
     # Art. 13 — service quality of a generative assistant (docs/genai.md): declines, hand-overs, reply time.
     "refusal_rate": Threshold("lower", 0.10, 0.25),
-    "escalation_rate": Threshold("lower", 0.20, 0.40),
+    "escalation_rate": Threshold("lower", 0.30, 0.50),
     "latency_p50_s": Threshold("lower", 3.0, 6.0),
     "latency_p95_s": Threshold("lower", 8.0, 15.0),
     # Art. 10–12 — records: complete is green, anything missing is red (prelaunch: amber while mostly done).
