@@ -23,7 +23,8 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,10 +61,10 @@ def compose(doc: Mapping[str, Any], summary_link: str) -> tuple[str, str]:
     """Subject and plain-text body (zh-TW, then English) of the summary ``doc``."""
     c = doc["counts"]
     ok, failed = c["succeeded"], c["failed"]
+    late = ("schedule.mail.subject.late",) if doc["late"] else ()
     subject = (t("schedule.mail.subject", "zh-TW", schedule=doc["schedule"], period=doc["period"], ok=ok, failed=failed)
-               + " / " + t("schedule.mail.subject", "en", ok=ok, failed=failed))
-    if doc["late"]:
-        subject += t("schedule.mail.subject.late", "zh-TW") + t("schedule.mail.subject.late", "en")
+               + "".join(t(k, "zh-TW") for k in late) + " / " + t("schedule.mail.subject", "en", ok=ok, failed=failed)
+               + "".join(t(k, "en") for k in late))
 
     def block(lang: str) -> list[str]:
         bank = doc["workspace"]["name_zh" if lang == "zh-TW" else "name_en"]
@@ -98,15 +99,16 @@ def compose(doc: Mapping[str, Any], summary_link: str) -> tuple[str, str]:
 
 def send_mail(smtp: SmtpSettings, to: list[str], cc: list[str], subject: str, body: str) -> None:
     """Send one plain-text UTF-8 message; any failure becomes :class:`NotifyFailed` with a one-line reason."""
-    msg = EmailMessage()
+    # MIMEText and Header (not EmailMessage): the modern header folder drops a space between encoded words,
+    # which garbles mixed Chinese and English subjects ("失敗 1 件" arrives as "失敗1 件").
+    msg = MIMEText(body, "plain", "utf-8")
     msg["From"] = smtp.sender
     msg["To"] = ", ".join(to)
     if cc:
         msg["Cc"] = ", ".join(cc)
-    msg["Subject"] = subject
+    msg["Subject"] = Header(subject, "utf-8")
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=smtp.sender.rsplit("@", 1)[-1])
-    msg.set_content(body, charset="utf-8")
     user = password = None
     for attr, env in (("username_env", smtp.username_env), ("password_env", smtp.password_env)):
         if env:
@@ -132,6 +134,13 @@ def send_mail(smtp: SmtpSettings, to: list[str], cc: list[str], subject: str, bo
             refused = client.send_message(msg, to_addrs=[*to, *cc])
         if refused:
             raise NotifyFailed(f"{where} refused recipient(s): {', '.join(sorted(refused))}")
+    except smtplib.SMTPRecipientsRefused as e:
+        why = "; ".join(f"{a} ({c} {m.decode(errors='replace') if isinstance(m, bytes) else m})"
+                        for a, (c, m) in sorted(e.recipients.items()))
+        raise NotifyFailed(f"SMTP server {where} refused recipient(s): {why}") from None
+    except smtplib.SMTPResponseException as e:
+        msg = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
+        raise NotifyFailed(f"SMTP server {where} answered {e.smtp_code} {' '.join(msg.split())}") from None
     except smtplib.SMTPException as e:
         raise NotifyFailed(f"SMTP server {where}: {_one_line(e)}") from None
     except (OSError, ssl.SSLError) as e:
