@@ -60,10 +60,22 @@ class ConversationLog:
     bom_lines: list[int] = field(default_factory=list)
     no_turns: list[str] = field(default_factory=list)
     no_assistant: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # the columns the file itself has, in order
+
+    @property
+    def readable_rate(self) -> float | None:
+        """Share of the log's non-blank lines that were read (malformed ones were not)."""
+        used = self.frame["_line"].nunique() if "_line" in self.frame.columns else 0
+        total = used + len({n for n, _ in self.malformed})
+        return used / total if total else None
 
     @property
     def empty_conversations(self) -> list[str]:
         return [*self.no_turns, *self.no_assistant]
+
+    def source_frame(self) -> pd.DataFrame:
+        """The readable turns with only the file's own columns (for its data contract)."""
+        return self.frame[self.columns]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``genai.log`` section of results.json (line numbers capped at :data:`MAX_LISTED`)."""
@@ -310,6 +322,7 @@ def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf
         raise DataError("the conversation log has no turns", file=path,
                         fix="check that the export for this period completed")
     df = pd.DataFrame(rows)
+    log.columns = [c for c in df.columns if c != "_line" and c in seen]
     for col in OPTIONAL_COLUMNS:
         if col not in df.columns:
             df[col] = None

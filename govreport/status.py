@@ -152,6 +152,7 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "escalation_rate": Threshold("lower", 0.30, 0.50),
     "latency_p50_s": Threshold("lower", 3.0, 6.0),
     "latency_p95_s": Threshold("lower", 8.0, 15.0),
+    "log_readable_rate": Threshold("higher", 1.0, 0.99),
     # Art. 10–12 — records: complete is green, anything missing is red (prelaunch: amber while mostly done).
     "channel_compliance_rate": Threshold("higher", 1.0, 1.0),
     "prelaunch_completeness": Threshold("higher", 1.0, 0.75),

@@ -1,0 +1,117 @@
+"""HTML blocks of the generative-AI review: the log's data-quality notes, the vendor's attestation (Art. 10),
+example labels and the methods note. Built from results.json only (never from the transcripts); text from
+the message catalogue (``govreport/messages/genai.py``), Chinese first with English beneath; all escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from .charts import badge
+from .genai import EXAMPLE_KINDS
+from .i18n import fmt_date, t
+
+__all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods"]
+
+e = html.escape
+
+
+def _bi(key: str, tag: str = "p", **kw: Any) -> str:
+    return f"<{tag}>{e(t(key, **kw))}<br><span class='gr-en'>{e(t(key, 'en', **kw))}</span></{tag}>"
+
+
+def _h3(key: str) -> str:
+    return f"<h3>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></h3>"
+
+
+def _lines(items: list[Any], total: int) -> str:
+    shown = ", ".join(map(str, items))
+    return shown if total <= len(items) else f"{shown} … ({total})"
+
+
+def _row(key: str, value: str) -> str:
+    return f"<tr><th>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></th><td>{value}</td></tr>"
+
+
+def log_panel(results: Mapping[str, Any]) -> str:
+    """The period's log: size, and every line that could not be used as it was, with line numbers."""
+    g = results.get("genai") or {}
+    log = g.get("log") or {}
+    rows = [_row("genai.log.file", e(str(log.get("file", "—")))),
+            _row("genai.log.lines", e(f"{log.get('lines', 0):,}")),
+            _row("genai.log.turns", e(f"{log.get('turns', 0):,}")),
+            _row("genai.log.conversations", e(f"{g.get('conversations', 0):,}"))]
+    notes = []
+    if log.get("malformed"):
+        nums = [m["line"] for m in log.get("malformed_lines", [])]
+        notes.append(_bi("genai.log.malformed", "li", n=log["malformed"], lines=_lines(nums, log["malformed"])))
+    for enc, info in (log.get("encoding_fallback") or {}).items():
+        key = "genai.log.replaced" if enc == "replaced" else "genai.log.encoding"
+        notes.append(_bi(key, "li", n=info["count"], enc=enc, lines=_lines(info["lines"], info["count"])))
+    if log.get("bom_lines"):
+        notes.append(_bi("genai.log.bom", "li", n=log["bom_lines"]))
+    empty = log.get("empty_conversations") or {}
+    n_empty = empty.get("no_turns", 0) + empty.get("no_assistant_turns", 0)
+    if n_empty:
+        notes.append(_bi("genai.log.empty", "li", n=n_empty, none=empty.get("no_turns", 0),
+                         noasst=empty.get("no_assistant_turns", 0), ids=_lines(empty.get("ids", []), n_empty)))
+    status = "amber" if notes else "green"
+    body = f"<ul>{''.join(notes)}</ul>" if notes else _bi("genai.log.clean")
+    return (f"{_h3('genai.log.title')}<table>{''.join(rows)}</table>"
+            f"<div class='gr-callout gr-{status}'>{body}</div>")
+
+
+def vendor_panel(results: Mapping[str, Any]) -> str:
+    """The vendor's trace-log attestation (Art. 10) with its status, or a line saying none is needed."""
+    v = (results.get("genai") or {}).get("vendor")
+    title = _h3("genai.vendor.title")
+    if not v:
+        return title + _bi("genai.vendor.none")
+    ind = next((i for i in results.get("indicators", []) if i["id"] == "vendor_attestation"), None)
+    status = ind["status"] if ind else ("green" if v.get("provided") else "red")
+    provided = t("genai.vendor.yes" if v.get("provided") else "genai.vendor.no")
+    provided_en = t("genai.vendor.yes" if v.get("provided") else "genai.vendor.no", "en")
+    age = v.get("age_days")
+    rows = [_row("genai.vendor.name", e(f"{v['name']}" + (f" ({v['country']})" if v.get("country") else ""))),
+            _row("genai.vendor.provided", f"{badge(status)} {e(provided)} <span class='gr-en'>{e(provided_en)}</span>"),
+            _row("genai.vendor.date", e(fmt_date(v.get("date"))) + f" <span class='gr-en'>{e(fmt_date(v.get('date'), 'en'))}</span>"),
+            _row("genai.vendor.age", e(f"{age} 天 days" if age is not None else "—")),
+            _row("genai.vendor.document", e(v.get("document") or "—")),
+            _row("genai.vendor.clauses", e(", ".join(v.get("contract_clauses") or []) or "—")),
+            _row("genai.vendor.approved", e({True: "是 yes", False: "否 no"}.get(v.get("outsourcing_approved"), "—")))]
+    if not v.get("provided"):
+        note = f"<div class='gr-callout gr-red'>{_bi('genai.vendor.missing', 'span')}</div>"
+    elif v.get("stale"):
+        note = f"<div class='gr-callout gr-amber'>{_bi('genai.vendor.stale', 'span')}</div>"
+    else:
+        note = _bi("genai.vendor.ok")
+    return f"{title}<table>{''.join(rows)}</table>{note}"
+
+
+def side_by_side(*parts: str) -> str:
+    """Blocks next to each other on a wide page, stacked on a narrow one."""
+    cells = "".join(f"<div style='flex:1 1 340px;min-width:0'>{p}</div>" for p in parts)
+    return f"<div style='display:flex;flex-wrap:wrap;gap:2em;align-items:flex-start'>{cells}</div>"
+
+
+def example_labels() -> dict[str, tuple[str, str]]:
+    """Bilingual headings of the example groups, for :func:`govreport.report_html.examples_table`."""
+    return {k: (t(f"genai.ex.{k}"), t(f"genai.ex.{k}", "en")) for k in EXAMPLE_KINDS}
+
+
+def methods(results: Mapping[str, Any]) -> str:
+    """How the checks were made: pattern sources, knowledge base, measures and the ungrounded cut."""
+    g = results.get("genai") or {}
+    rules = g.get("rules") or {}
+    grounded = g.get("groundedness") or {}
+    kb = grounded.get("knowledge_base")
+    kb_text = (f"{kb['source']}, {kb['passages']} passages, SHA-256 {kb['sha256'][:12]}…" if kb else
+               t("genai.methods.nokb"))
+    kb_en = kb_text if kb else t("genai.methods.nokb", "en")
+    cut = grounded.get("ungrounded_below", 0.4)
+    sources = ", ".join(rules.get("sources") or ["default"])
+    return (_bi("genai.methods.rules", n=rules.get("count", 0), sources=sources)
+            + f"<p>{e(t('genai.methods.grounded', kb=kb_text, cut=f'{cut:g}'))}<br><span class='gr-en'>"
+              f"{e(t('genai.methods.grounded', 'en', kb=kb_en, cut=f'{cut:g}'))}</span></p>")
