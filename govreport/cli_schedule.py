@@ -48,7 +48,7 @@ def _lang_line(key: str, **kw: object) -> str:
 def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) -> None:
     """Each schedule's next runs and the period each covers, what is due now, and the last run."""
     from .runner import open_store
-    from .schedule import due_runs, load_schedules, next_runs, parse_now
+    from .schedule import due_runs, load_schedules, next_runs, parse_now, summary_path
 
     moment = parse_now(now)
     ws = _ws(workspace)
@@ -72,6 +72,7 @@ def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) ->
             "notify": s.notify.to if s.notify else [],
             "next": [{"at": at.isoformat(), "period": p.label} for at, p in next_runs(s, moment, count)],
             "due": [{"period": d.period.label, "due_at": d.due_at.isoformat(), "late": d.late} for d in due],
+            "unfinished": sorted(p for p in claims.get(name, {}) if not summary_path(ws, name, p).exists()),
             "last": ({"period": last[name]["period"], "due_at": last[name]["due_at"], "late": bool(last[name]["late"])}
                      if name in last else None),
         })
@@ -89,6 +90,9 @@ def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) ->
             if r["due"]:
                 periods = ", ".join(d["period"] + (" (late)" if d["late"] else "") for d in r["due"])
                 click.echo("    " + _lang_line("schedule.list.due", n=len(r["due"]), periods=periods))
+            if r["unfinished"]:
+                click.echo(f"    claimed, no summary yet (still running, or resumed by the next run-due): "
+                           f"{', '.join(r['unfinished'])}")
             if r["last"]:
                 click.echo("    " + _lang_line("schedule.list.last", period=r["last"]["period"],
                                                when=r["last"]["due_at"], late=", late" if r["last"]["late"] else ""))
@@ -121,10 +125,10 @@ def run_due_cmd(workspace: str, now: str | None, names: tuple[str, ...], quiet: 
             click.echo(msg, err=True)
 
     report = run_due(ws, moment, progress=progress, only=list(names) or None)
-    ran = [o for o in report.outcomes if o.state == "ran"]
+    ran = [o for o in report.outcomes if o.state in ("ran", "resumed")]
     for o in report.outcomes:
-        late = " (late)" if o.late else ""
-        if o.state == "ran":
+        late = (" (late)" if o.late else "") + (" (resumed)" if o.state == "resumed" else "")
+        if o.state in ("ran", "resumed"):
             click.echo(t("schedule.run.ran", "en", schedule=o.schedule, period=o.period, late=late, ok=o.succeeded,
                          failed=o.failed, path=ws.relative(Path(o.summary_file or ""))))
         else:

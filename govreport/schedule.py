@@ -54,7 +54,7 @@ from .workspace import Workspace
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
-    "load_schedule", "load_schedules", "due_runs", "next_runs", "covered_period", "select_systems",
+    "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "next_runs", "covered_period", "select_systems",
     "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
 ]
 
@@ -313,6 +313,9 @@ class DueRun:
     period: Period
     due_at: datetime
     late: bool
+    #: set when resuming a claim whose process died before it finished: the claim key and the dead claimer
+    resume_key: str | None = None
+    resumed_from: str | None = None
 
     @property
     def name(self) -> str:
@@ -374,7 +377,7 @@ class ScheduleOutcome:
     period: str
     due_at: str
     late: bool
-    state: str  # ran | claimed_elsewhere
+    state: str  # ran | resumed | claimed_elsewhere
     succeeded: int = 0
     failed: int = 0
     summary_file: str | None = None
@@ -416,6 +419,54 @@ def _link(ws: Workspace, rel: str | None) -> str | None:
         except ValueError:
             return base.rstrip("/") + "/" + rel
     return str(path)
+
+
+#: A claim from another machine with no summary after this long is taken for dead and resumed.
+ABANDONED_AFTER = timedelta(hours=48)
+
+
+def _owner_gone(claimed_by: str, claimed_at: str, now: datetime) -> bool:
+    host, _, rest = claimed_by.partition(":")
+    pid = rest.split(":", 1)[0]
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    try:
+        return datetime.now(UTC) - datetime.fromisoformat(claimed_at) > ABANDONED_AFTER
+    except ValueError:
+        return False
+
+
+def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequence[Mapping[str, Any]],
+                    now: datetime) -> list[DueRun]:
+    """Claimed (schedule, period) whose claiming process died before writing the summary: to be resumed.
+
+    Resuming claims ``<schedule>#resume<N>`` for the same period, so two processes never resume it both."""
+    latest: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
+    first: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for c in rows:
+        name, _, n = c["schedule"].partition("#resume")
+        key = (name, c["period"])
+        num = int(n) if n.isdigit() else 0
+        if num == 0:
+            first[key] = c
+        if key not in latest or num > latest[key][0]:
+            latest[key] = (num, c)
+    out = []
+    for (name, period), c in first.items():
+        if name not in schedules or summary_path(ws, name, period).exists():
+            continue
+        num, last = latest[(name, period)]
+        if not _owner_gone(last["claimed_by"], last["claimed_at"], now):
+            continue
+        out.append(DueRun(schedules[name], parse_period(period), datetime.fromisoformat(c["due_at"]), bool(c["late"]),
+                          resume_key=f"{name}#resume{num + 1}", resumed_from=last["claimed_by"]))
+    return out
 
 
 def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
@@ -462,6 +513,7 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "systems": ids, "runs": runs, "errors": [mask_text(e) for e in errors],
         "counts": {"runs": len(runs), "succeeded": len(runs) + len(errors) - failed, "failed": failed},
+        "resumed_from": due.resumed_from,
         "notification": {"status": "none"},
     }
 
@@ -501,16 +553,17 @@ def run_due(
                              fix=f"known schedules: {', '.join(sorted(schedules)) or 'none'}")
         schedules = {n: schedules[n] for n in only}
     store = store or open_store(ws)
+    rows = store.claims()
     claims: dict[str, dict[str, str]] = {}
-    for c in store.claims():
+    for c in rows:
         claims.setdefault(c["schedule"], {})[c["period"]] = c["due_at"]
-    due: list[DueRun] = []
+    due: list[DueRun] = incomplete_runs(ws, schedules, rows, now)  # oldest: resumed first
     for s in schedules.values():
         try:
             due += due_runs(s, now, claims.get(s.name, {}))
         except GovreportError as e:
             report.errors.append(e)
-    due.sort(key=lambda d: (d.due_at.astimezone(UTC), list(schedules).index(d.name)))
+    due.sort(key=lambda d: (d.resume_key is None, d.due_at.astimezone(UTC), list(schedules).index(d.name)))
     if not due:
         progress(f"nothing due at {now.isoformat()}")
     claimed_by = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -519,17 +572,23 @@ def run_due(
         if d.name in yielded:  # another process is working through this schedule, oldest first
             continue
         out = ScheduleOutcome(d.name, d.period.label, d.due_at.isoformat(), d.late, "claimed_elsewhere")
-        if not store.claim(d.name, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by):
+        if not store.claim(d.resume_key or d.name, d.period.label, due_at=d.due_at.isoformat(), late=d.late,
+                           claimed_by=claimed_by):
             progress(f"{d.name} {d.period.label}: claimed by another run-due; leaving this schedule to it")
-            yielded.add(d.name)
+            if d.resume_key is None:
+                yielded.add(d.name)
             report.outcomes.append(out)
             continue
         late = " (late)" if d.late else ""
-        progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
+        if d.resumed_from:
+            progress(f"{d.name} {d.period.label}{late}: resuming — {d.resumed_from} claimed it and stopped before "
+                     "it finished")
+        else:
+            progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
         doc = _execute(ws, store, d, claimed_by, progress)
         path = summary_path(ws, d.name, d.period.label)
         write_summary(path, doc)
-        out.state, out.summary_file = "ran", str(path)
+        out.state, out.summary_file = "resumed" if d.resumed_from else "ran", str(path)
         out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
         out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)
         report.outcomes.append(out)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +52,8 @@ risk_factors: {factors}
 templates: [tiny]
 """
 #: A tiny template (fast real Papermill run); the high-tier system's 2025Q4 run fails on purpose.
-TINY = ("if system_id == 'hi' and period == '2025Q4':\n    raise ValueError('planted failure of hi in 2025Q4')",
+TINY = ("import os, time\nif os.environ.get('TINY_SLEEP'):\n    time.sleep(float(os.environ['TINY_SLEEP']))",
+        "if system_id == 'hi' and period == '2025Q4':\n    raise ValueError('planted failure of hi in 2025Q4')",
         "print(system_id, period)")
 MONTHLY = """\
 description: 每月監控 Monthly monitoring
@@ -313,6 +317,39 @@ def test_install_prints_crontab_line_and_writes_systemd_units(tmp_path):
     assert f"ExecStart={sys.executable} -m govreport schedule run-due --quiet --workspace {ws.root}" in service
     assert "Type=oneshot" in service and "OnCalendar=*:0/5" in timer and "Persistent=true" in timer
     assert "enable --now govreport-ws-" in r.stdout
+
+
+# -- a run-due killed mid-run is resumed, exactly once --------------------------------------------------
+@pytest.mark.slow
+def test_a_killed_run_due_is_resumed_by_the_next_call(tmp_path):
+    ws = make_ws(tmp_path, {"hi": HIGH}, {"q": 'cron: "0 6 5 1,4,7,10 *"\ncovers: previous_quarter\n'
+                                                'templates: [tiny]\nstart: 2026-10-01\n'})
+    cmd = [sys.executable, "-m", "govreport", "schedule", "run-due", "-w", str(ws.root), "--now",
+           "2026-10-05T06:10+08:00"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "TINY_SLEEP": "120"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    store = open_store(ws)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((ws.reports_dir / ".staging").glob("*/worker.json")):
+        time.sleep(0.5)
+    assert [c["period"] for c in store.claims()] == ["2026Q3"]
+    proc.send_signal(signal.SIGKILL)  # the machine goes down mid-run
+    proc.wait(timeout=30)
+    assert not (ws.reports_dir / "2026Q3/_schedules/q.json").exists()
+    r = govreport(ws, "schedule", "list", "--now", "2026-10-05T06:20+08:00")
+    assert "claimed, no summary yet (still running, or resumed by the next run-due): 2026Q3" in r.stdout
+
+    r = govreport(ws, "schedule", "run-due", "--now", "2026-10-05T06:20+08:00")
+    assert r.returncode == 0, r.stderr
+    assert "q 2026Q3 (resumed): 1 succeeded, 0 failed" in r.stdout
+    assert "recorded an interrupted earlier run: hi/tiny 2026Q3" in r.stderr
+    doc = json.loads((ws.reports_dir / "2026Q3/_schedules/q.json").read_text())
+    assert doc["resumed_from"].endswith(f":{proc.pid}:" + doc["resumed_from"].rsplit(":", 1)[-1])
+    assert [(x.status, x.version) for x in store.records(system_id="hi")] == [("interrupted", 1), ("succeeded", 2)]
+    assert sorted(c["schedule"] for c in store.claims()) == ["q", "q#resume1"]
+    r = govreport(ws, "schedule", "run-due", "--now", "2026-10-05T06:30+08:00")
+    assert r.returncode == 0 and "Nothing is due." in r.stdout
+    assert len(store.records(system_id="hi")) == 2
 
 
 # -- a simulated year -------------------------------------------------------------------------------
