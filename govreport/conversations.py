@@ -8,8 +8,9 @@ reads JSON Lines or CSV and keeps going where a whole-file reader would stop:
   counted and reported with their line numbers; the rest of the log is still assessed;
 * **mixed encodings**: every line is decoded on its own — UTF-8 (a byte-order mark on any line is
   dropped and counted), then the dataset's declared encoding, then cp950 (Big5 as Windows writes it);
-  a line that none of these decodes is read as UTF-8 with replacement characters. Lines that needed a
-  fallback are counted and reported with their line numbers; nothing crashes;
+  a line that none of these decodes is read as UTF-8 with replacement characters. Lines not in the
+  declared encoding (UTF-8 unless the dataset says otherwise) are counted and reported with their line
+  numbers; nothing crashes;
 * **empty conversations**: a conversation whose turns all have empty text (``no turns``; in the nested
   layout, an empty ``turns`` list) or in which the assistant never spoke (``no assistant turns``) is
   counted and reported, and left out of the per-conversation checks (AI disclosure);
@@ -118,34 +119,40 @@ def _listed(items: list[Any]) -> str:
 
 
 # -- decoding, one line at a time -------------------------------------------------------------------
-def _decoder_chain(declared: str) -> list[str]:
-    chain = ["utf-8"]
+def _decoder_chain(declared: str) -> tuple[str, list[str]]:
+    """UTF-8 first (strict UTF-8 practically never decodes other text by accident), then the declared
+    encoding, then cp950."""
     try:
         name = codecs.lookup(declared).name
     except LookupError:
         raise DataError(f"unknown encoding {declared!r}", field="encoding",
                         fix="declare an encoding Python knows, e.g. utf-8 or cp950") from None
+    chain = ["utf-8"]
     if name not in ("utf-8", "utf-8-sig"):
         chain.append(name)
     if "cp950" not in chain:
         chain.append("cp950")
-    return chain
+    return ("utf-8" if name == "utf-8-sig" else name), chain
 
 
-def _decode(raw: bytes, chain: list[str]) -> tuple[str, str | None, bool]:
-    """The text of one line, the fallback encoding used (None for UTF-8) and whether it had a BOM."""
+def _decode(raw: bytes, chain: list[str]) -> tuple[str, str, bool]:
+    """The text of one line, the encoding that decoded it (``replaced`` if none did) and whether it had
+    a byte-order mark."""
     bom = raw.startswith(codecs.BOM_UTF8)
     if bom:
         raw = raw[len(codecs.BOM_UTF8):]
-    for i, enc in enumerate(chain):
+    for enc in chain:
         try:
-            return raw.decode(enc), (None if i == 0 else enc), bom
+            return raw.decode(enc), enc, bom
         except UnicodeDecodeError:
             continue
     return raw.decode("utf-8", errors="replace"), "replaced", bom
 
 
-def _physical_lines(path: Path, chain: list[str], log: ConversationLog) -> list[tuple[int, str]]:
+def _physical_lines(path: Path, encoding: str, log: ConversationLog) -> list[tuple[int, str]]:
+    """Every line decoded on its own; lines not in the declared encoding are recorded in
+    ``log.fallback`` (pure ASCII lines are in every encoding)."""
+    declared, chain = _decoder_chain(encoding)
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -156,11 +163,11 @@ def _physical_lines(path: Path, chain: list[str], log: ConversationLog) -> list[
     if raw_lines and raw_lines[-1] == b"":
         raw_lines.pop()
     for n, raw in enumerate(raw_lines, start=1):
-        text, fallback, bom = _decode(raw.rstrip(b"\r"), chain)
+        text, enc, bom = _decode(raw.rstrip(b"\r"), chain)
         if bom:
             log.bom_lines.append(n)
-        if fallback:
-            log.fallback.setdefault(fallback, []).append(n)
+        if enc != declared and not raw.isascii():
+            log.fallback.setdefault(enc, []).append(n)
         out.append((n, text))
     log.lines = len(raw_lines)
     return out
@@ -303,7 +310,7 @@ def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf
         raise DataError(f"a conversation log must be JSON Lines or CSV, not {kind}", file=path, field="format",
                         fix="export the log as .jsonl or .csv")
     log = ConversationLog(pd.DataFrame(), file=path.name)
-    lines = _physical_lines(path, _decoder_chain(encoding or "utf-8"), log)
+    lines = _physical_lines(path, encoding or "utf-8", log)
     if kind == "jsonl":
         rows, seen = _json_records(lines, log)
         missing = [c for c in REQUIRED_COLUMNS if c not in seen]
