@@ -166,13 +166,13 @@ class Schedule(_Strict):
     def _tz(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"'{v}' is not a time zone (use an IANA name such as Asia/Taipei or UTC)") from None
         return v
 
-    @field_validator("max_delay")
+    @field_validator("max_delay", mode="before")
     @classmethod
-    def _delay(cls, v: str) -> str:
+    def _delay(cls, v: Any) -> str:
         if not _DURATION.match(str(v)):
             raise ValueError(f"'{v}' is not a duration (write a number and m, h, d or w, e.g. 6h or 2d)")
         return str(v).strip()
