@@ -449,21 +449,8 @@ def fairness(
     protected = as_name_list(protected, "protected")
     prediction = str(prediction)
     require_columns(df, [*protected, prediction, *([label] if label is not None else [])])
-    min_group_size = check_int(min_group_size, "min_group_size", minimum=0)
-    n_bootstrap = check_int(n_bootstrap, "n_bootstrap", minimum=0)
-    if not 0.0 < float(confidence) < 1.0:
-        raise MetricInputError(f"confidence must be between 0 and 1, not {confidence!r}", field="confidence",
-                               fix="pass e.g. confidence=0.95")
-    overlap = [c for c in protected if c in (label, prediction)]
-    if overlap:
-        raise MetricInputError(f"{overlap[0]!r} is both a protected attribute and the label or prediction",
-                               field="protected", fix="list only the protected attribute columns")
-    combos = _intersections(intersections, protected)
-    bands = dict(bands or {})
-    unknown = [k for k in bands if k not in protected]
-    if unknown:
-        raise MetricInputError(f"bands are given for {', '.join(map(repr, unknown))}, which is not in protected",
-                               field="bands", fix=f"band only protected attributes: {', '.join(protected)}")
+    min_group_size, n_bootstrap, combos, bands = check_arguments(
+        protected, label, prediction, min_group_size, n_bootstrap, confidence, intersections, bands)
 
     pred_fav = binary_outcome(df[prediction], prediction_favourable, prediction_unfavourable,
                               column=prediction, param="prediction_favourable")
@@ -516,3 +503,26 @@ def from_encoded(
         "positive_class": "favourable",
     }
     return FairnessResult(attributes=attributes, n=n, settings=settings)
+
+
+def check_arguments(
+    protected: list[str], label: str | None, prediction: str, min_group_size: Any, n_bootstrap: Any,
+    confidence: Any, intersections: Any, bands: Mapping[str, Sequence[float]] | None,
+) -> tuple[int, int, list[tuple[str, ...]], dict[str, Sequence[float]]]:
+    """The checked arguments of :func:`fairness` (shared with :mod:`govreport.engines`)."""
+    min_group_size = check_int(min_group_size, "min_group_size", minimum=0)
+    n_bootstrap = check_int(n_bootstrap, "n_bootstrap", minimum=0)
+    if not 0.0 < float(confidence) < 1.0:
+        raise MetricInputError(f"confidence must be between 0 and 1, not {confidence!r}", field="confidence",
+                               fix="pass e.g. confidence=0.95")
+    overlap = [c for c in protected if c in (label, prediction)]
+    if overlap:
+        raise MetricInputError(f"{overlap[0]!r} is both a protected attribute and the label or prediction",
+                               field="protected", fix="list only the protected attribute columns")
+    combos = _intersections(intersections, protected)
+    bands = dict(bands or {})
+    unknown = [k for k in bands if k not in protected]
+    if unknown:
+        raise MetricInputError(f"bands are given for {', '.join(map(repr, unknown))}, which is not in protected",
+                               field="bands", fix=f"band only protected attributes: {', '.join(protected)}")
+    return min_group_size, n_bootstrap, combos, bands

@@ -179,13 +179,7 @@ def proxy_scan(
     features = as_name_list(features, "features")
     protected = as_name_list(protected, "protected")
     require_columns(df, [*features, *protected])
-    bins = check_int(bins, "bins", minimum=2)
-    max_levels = check_int(max_levels, "max_levels", minimum=2)
-    justifications = dict(justifications or {})
-    unknown = [k for k in justifications if k not in protected]
-    if unknown:
-        raise MetricInputError(f"justifications name {', '.join(map(repr, unknown))}, which is not in protected",
-                               field="justifications", fix="key justifications by protected attribute name")
+    bins, max_levels, justifications = check_arguments(protected, bins, max_levels, justifications)
     bands = dict(bands or {})
 
     enc_p = {a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories) for a in protected}
@@ -214,6 +208,7 @@ def proxy_from_tables(
     threshold = threshold_for("proxy_cramers_v", thresholds)
     pairs: list[ProxyPair] = []
     for (f, a), (table, how) in tables.items():
+        table = table[np.lexsort(table.T[::-1])]  # rows in one order whatever the level codes: same float sums
         v = opt_float(cramers_v(table, bias_corrected=bias_corrected))
         note = "" if v is not None else "one of the two has a single level"
         status = threshold.evaluate(v) if v is not None else Status.NOT_ASSESSED
@@ -226,3 +221,16 @@ def proxy_from_tables(
                 "method": "Cramér's V, bias-corrected (Bergsma 2013)" if bias_corrected else "Cramér's V"}
     return ProxyResult(pairs=pairs, protected_features=protected_features, threshold=threshold,
                        settings=settings)
+
+
+def check_arguments(protected: list[str], bins: Any, max_levels: Any,
+                    justifications: Mapping[str, str] | None) -> tuple[int, int, dict[str, str]]:
+    """The checked arguments of :func:`proxy_scan` (shared with :mod:`govreport.engines`)."""
+    bins = check_int(bins, "bins", minimum=2)
+    max_levels = check_int(max_levels, "max_levels", minimum=2)
+    justifications = dict(justifications or {})
+    unknown = [k for k in justifications if k not in protected]
+    if unknown:
+        raise MetricInputError(f"justifications name {', '.join(map(repr, unknown))}, which is not in protected",
+                               field="justifications", fix="key justifications by protected attribute name")
+    return bins, max_levels, justifications

@@ -1,0 +1,169 @@
+"""One data-source layer: a dataset named by a path or URL, read into pandas or opened on an engine.
+
+A source is written as one string (docs/engines.md):
+
+==================================  ======================================================================
+``data/scored.csv`` / ``.parquet``  a file (relative to the workspace root), read into pandas
+``sqlite:///data/bank.db#scored``   a SQL table (``#table`` or ``table=``); any SQLAlchemy URL, e.g.
+                                    ``postgresql+psycopg://user@host/db#risk.scored`` (``schema.table``)
+``sqlite:///data/bank.db`` + query  a SQL query (``query="SELECT …"``), run as a sub-query
+``spark:risk.scored_2026q3``        a table of the Spark session's catalogue (Hive / Unity / Glue)
+``spark+parquet:lake/scored/``      a Parquet file or folder read by Spark (``s3a://…`` works too)
+==================================  ======================================================================
+
+:func:`parse_source` turns the string into a typed :class:`Source`; :meth:`Source.open_frame` reads it
+into pandas (the small-data path); :mod:`govreport.engines` runs the indicators on it where it lives.
+Spark sessions come from :func:`spark_session` with :class:`SparkSettings` (master URL, default
+``local[*]``, and any ``spark.*`` settings). pyspark is imported only inside functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from .contracts._load import file_format, mask_url, read_dataset, sql_url
+from .contracts._model import DatasetSource
+from .errors import DataError, InputError
+
+__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "spark_session", "SPARK_REQUIREMENT"]
+
+#: The pip requirement of the optional ``spark`` extra (Java 17 or 21 must be on the machine).
+SPARK_REQUIREMENT = "pyspark>=4.0,<5"
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+Kind = Literal["file", "sql", "spark"]
+
+
+class SparkSettings(BaseModel):
+    """How govreport creates its Spark session (govreport.yaml ``engine: {spark: …}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    master: str = Field("local[*]", description="Spark master URL: local[*], spark://host:7077, yarn, k8s://…")
+    app_name: str = Field("govreport", description="application name shown in the Spark UI")
+    conf: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="spark.* settings, e.g. {spark.executor.memory: 8g}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A dataset by location. ``kind``: ``file`` (pandas), ``sql`` (a database) or ``spark``."""
+
+    kind: Kind
+    text: str
+    path: Path | None = None
+    format: str | None = None
+    url: str | None = None
+    table: str | None = None
+    schema: str | None = None
+    query: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the data is, for messages (passwords masked)."""
+        if self.kind == "file" or (self.kind == "spark" and self.path is not None):
+            return str(self.path)
+        if self.kind == "spark":
+            return f"spark table {self.table}"
+        what = f"table {self.schema + '.' if self.schema else ''}{self.table}" if self.table else "query"
+        return f"{what} in {mask_url(str(self.url))}"
+
+    def open_frame(self, columns: list[str] | None = None, *, spark: Any = None) -> pd.DataFrame:
+        """The data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise."""
+        if self.kind == "file":
+            assert self.path is not None
+            df = read_dataset(self.path, DatasetSource(path=str(self.path)), via="option", columns=columns)
+            missing = [c for c in columns or [] if c not in df.columns]
+            if missing:
+                from .contracts._load import missing_columns_error
+
+                raise missing_columns_error(missing, df.columns, file=self.where, what="the assessment needs",
+                                            fix="check the column names in the system's model block")
+            return df
+        from .engines import open_runner
+
+        with open_runner(self, spark=spark) as runner:
+            return runner.frame(columns)
+
+
+def _rooted(text: str, root: Path | None) -> Path:
+    p = Path(text).expanduser()
+    return p if p.is_absolute() or root is None or "://" in text else Path(root) / p
+
+
+def parse_source(text: str, *, table: str | None = None, query: str | None = None,
+                 root: Path | str | None = None) -> Source:
+    """A :class:`Source` from its string form (see the module docstring); relative paths start at ``root``."""
+    text = str(text).strip()
+    root = Path(root) if root is not None else None
+    if not text:
+        raise InputError("the data source is empty", field="source",
+                         fix="give a file path, a SQLAlchemy URL with #table, spark:TABLE or spark+parquet:PATH")
+    if text.startswith("spark+parquet:"):
+        rest = text.removeprefix("spark+parquet:")
+        if not rest:
+            raise InputError(f"'{text}' names no path", field="source", fix="write spark+parquet:PATH")
+        return Source("spark", text, path=rest if "://" in rest else _rooted(rest, root), format="parquet")  # type: ignore[arg-type]
+    if text.startswith("spark:"):
+        name = text.removeprefix("spark:").strip()
+        if not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*){0,2}", name):
+            raise InputError(f"'{text}' is not a Spark table name", field="source",
+                             fix="write spark:TABLE or spark:DATABASE.TABLE")
+        return Source("spark", text, table=name, format="table")
+    if _URL.match(text):
+        url, _, frag = text.partition("#")
+        table = table or frag or None
+        if bool(table) == bool(query):
+            raise InputError(f"a SQL source needs a table or a query, not {'both' if table else 'neither'}",
+                             field="source", fix="append #TABLE to the URL (or pass table=), or pass query=")
+        schema = None
+        if table and "." in table:
+            schema, table = table.split(".", 1)
+        resolved = sql_url(DatasetSource(url=url, table=table or "query"), None, root)
+        return Source("sql", mask_url(text), url=resolved, table=table, schema=schema, query=query)
+    path = _rooted(text, root)
+    fmt = file_format(path)
+    if fmt not in ("csv", "parquet", "jsonl"):
+        raise InputError(f"cannot read '{text}'", field="source", fix="use a .csv or .parquet file")
+    return Source("file", text, path=path, format=fmt)
+
+
+def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None = None) -> Source:
+    """The :class:`Source` of a contract's ``dataset:`` (path or SQL table, ``{period}`` filled in)."""
+    from .contracts._load import fill_period, resolve_data_path
+
+    if not src.is_sql:
+        path = resolve_data_path(src, Path(root), period, contract_path=None)
+        return Source("file", str(src.path), path=path, format=file_format(path, src))
+    table = fill_period(str(src.table), period, file=None, field="dataset.table")
+    return Source("sql", mask_url(str(src.url or src.url_env)), url=sql_url(src, None, Path(root)), table=table,
+                  schema=src.schema_name)
+
+
+def spark_session(settings: SparkSettings | None = None) -> Any:
+    """The Spark session of ``settings`` (created, or the running one reused with these settings)."""
+    settings = settings or SparkSettings()
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise DataError("pyspark is not installed", field="engine.spark",
+                        fix=f"pip install 'govreport[spark]' (or '{SPARK_REQUIREMENT}') and install Java 17") from None
+    b = SparkSession.builder.master(settings.master).appName(settings.app_name)
+    conf: dict[str, Any] = {"spark.ui.showConsoleProgress": "false", "spark.sql.session.timeZone": "UTC"}
+    conf.update(settings.conf)
+    for k, v in conf.items():
+        b = b.config(k, str(v).lower() if isinstance(v, bool) else str(v))
+    try:
+        spark = b.getOrCreate()
+    except Exception as e:  # Py4J / Java start-up errors have many types
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+        raise DataError(f"cannot start Spark at {settings.master} ({first})", field="engine.spark.master",
+                        fix="check that Java 17 is installed (JAVA_HOME) and the master URL is reachable") from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
