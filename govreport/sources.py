@@ -27,7 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from .contracts._load import file_format, mask_url, read_dataset, sql_url
+from .contracts._load import file_format, mask_url, missing_columns_error, read_dataset, read_header, sql_url
 from .contracts._model import DatasetSource
 from .errors import DataError, InputError
 
@@ -78,14 +78,14 @@ class Source:
         """The data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise."""
         if self.kind == "file":
             assert self.path is not None
-            df = read_dataset(self.path, DatasetSource(path=str(self.path)), via="option", columns=columns)
-            missing = [c for c in columns or [] if c not in df.columns]
-            if missing:
-                from .contracts._load import missing_columns_error
-
-                raise missing_columns_error(missing, df.columns, file=self.where, what="the assessment needs",
-                                            fix="check the column names in the system's model block")
-            return df
+            src = DatasetSource(path=str(self.path))
+            if columns is not None:
+                header = read_header(self.path, src, via="option")
+                missing = list(dict.fromkeys(c for c in columns if c not in header))
+                if missing:
+                    raise missing_columns_error(missing, header, file=self.where, what="the assessment needs",
+                                                fix="check the column names in the system's model block")
+            return read_dataset(self.path, src, via="option", columns=columns)
         from .engines import open_runner
 
         with open_runner(self, spark=spark) as runner:
