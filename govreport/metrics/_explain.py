@@ -125,6 +125,15 @@ def _r2(y: np.ndarray, yhat: np.ndarray) -> float | None:
     return opt_float(1.0 - float(((y - yhat) ** 2).sum()) / ss) if ss > 0 else None
 
 
+def _one_thread() -> Any:
+    """Limit OpenMP and BLAS to one thread for the surrogate: its sample is small (``sample`` rows), so
+    threads only add synchronisation, and with several runs in parallel on few cores OpenMP's spin-waits
+    made it 10-20x slower (bench/bench_scale.py). The results do not depend on the thread count."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def _permutation(predict: Any, x: Any, groups: list[np.ndarray], n_repeats: int,
                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Mean and std (over repeats) of mean |Δ prediction| when each group of columns is shuffled."""
@@ -237,9 +246,10 @@ def feature_importance(
             x, _, _ = _standardise(x)
             est = Ridge(alpha=1.0)
             groups = [np.flatnonzero(owner == j) for j in range(len(features))]
-        est.fit(x[fit], y[fit])
-        fidelity = _r2(y[hold], est.predict(x[hold]))
-        mean, std = _permutation(est.predict, x[hold], groups, n_repeats, rng)
+        with _one_thread():
+            est.fit(x[fit], y[fit])
+            fidelity = _r2(y[hold], est.predict(x[hold]))
+            mean, std = _permutation(est.predict, x[hold], groups, n_repeats, rng)
         method = f"permutation ({surrogate} surrogate): mean |Δ {target}|"
     total = float(mean.sum())
     order = np.argsort(-mean, kind="stable")
