@@ -304,8 +304,9 @@ class _Renderer:
         status = self.status(en.latest)
         if en.failed:
             status += self.reason(en.latest)
-            if pub is not None:
-                status += f'<div class="gr-site-note">{self.L("site.failed.older", version=pub.version)}</div>'
+            note = (self.L("site.failed.older", version=pub.version) if pub is not None
+                    else self.L("site.failed.noreport"))
+            status += f'<div class="gr-site-note">{note}</div>'
         label = self.template(en.template)
         return (f"<td>{self.link(pub, up, label) if pub else label}</td><td>{status}</td>"
                 f"<td>v{shown.version}</td><td>{self.date(shown.finished_at)}</td>"
@@ -324,7 +325,8 @@ class _Renderer:
         body = ""
         if pub is not None:
             dims = (pub.summary or {}).get("dimensions") or {}
-            cells = "".join(f"<td>{self.pair(*DIMENSION_LABELS[d])}<br>"
+            cells = "".join(f"<td data-dimension='{d}' data-status='{_e(dims.get(d, ''))}'>"
+                            f"{self.pair(*DIMENSION_LABELS[d])}<br>"
                             f"{self.badge(dims[d]) if dims.get(d) in _STATUSES else '—'}</td>" for d in DIMENSIONS)
             pdf = self.pdfs.get(period, {})
             pdf_links = "".join(f' · <a href="{_e(href)}">{self.L("site.pdf." + lang)}</a>'
@@ -385,7 +387,7 @@ class _Renderer:
                 f"<p class='gr-muted'>{self.L('site.subtitle', bank=bank)}</p>"
                 + self.L("site.lead", tag="p")
                 + f"<p class='gr-muted'>{self.L('site.generated', when=(fmt_date(now), fmt_date(now, 'en')), seq=last.seq, n=len(self.records))}</p>"
-                + f"<p class='gr-site-nav'><b>{self.L('site.periods')}</b>：{nav}</p>"
+                + f"<p class='gr-site-nav'><b>{self.L('site.periods')}</b> {nav}</p>"
                 + (f"<details><summary>{self.L('site.systems.all')}</summary><ul>{sys_nav}</ul></details>"
                    if sys_nav else "")
                 + "".join(self.period_section(p, xs) for p, xs in self.plan.items())
@@ -478,11 +480,11 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False,
 
         chromium = find_chromium()
     store = store or open_store(ws)
-    progress("reading the evidence store …")
     records = store.records()
     if not records:
         raise EvidenceError(f"the evidence store of {ws.root} has no runs: there is nothing to publish",
                             fix="run `govreport run --period 2026Q3` and `govreport review --period 2026Q3` first")
+    progress(f"{len(records)} record(s) in the evidence store; checking the hash chain …")
     problems = store.verify(check_files=False)
     if problems:
         raise TamperedEvidence(f"evidence chain check failed at {problems[0]}", fix="restore the store from "

@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "share or an intranet web server, with no network."),
     "site.generated": ("產製時間：{when}；證據庫紀錄至 RUN_ID {seq}，共 {n} 筆。",
                        "Generated {when}; evidence store up to RUN_ID {seq}, {n} record(s)."),
-    "site.periods": ("期間", "Periods"),
+    "site.periods": ("期間：", "Periods:"),
     "site.period": ("{period} 期", "Period {period}"),
     "site.period.range": ("{start}至{end}", "{start} – {end}"),
     "site.review": ("定期檢視報告", "Periodic review"),
