@@ -217,9 +217,10 @@ def _html_helpers() -> tuple[Callable[..., str], Callable[[str], str], Callable[
     return L, badge, lang_switch
 
 
-def _page(title: tuple[str, str], body: str, css: str, depth: int) -> str:
+def _page(title: tuple[str, str], body: str, css: str) -> str:
+    """A whole page: inlined house style, the language switch, and a script that keeps the chosen
+    language when following a link within the site."""
     _, _, lang_switch = _html_helpers()
-    up = "../" * depth
     keep_lang = ("<script>document.addEventListener('click', function (ev) { var a = ev.target.closest('a');"
                  " if (!a || !document.documentElement.classList.contains('gr-lang-en')) return;"
                  " var h = a.getAttribute('href') || ''; if (/\\.html$/.test(h)) a.setAttribute('href', h + '#en');"
@@ -228,7 +229,7 @@ def _page(title: tuple[str, str], body: str, css: str, depth: int) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta name="generator" content="{_GENERATOR}">\n'
             f"<title>{_e(title[0])} · {_e(title[1])}</title>\n<style>{css}{_CSS}</style>\n</head>\n"
-            f'<body class="govreport" data-site-root="{up or "./"}">\n<main>\n{lang_switch()}\n{body}\n</main>\n'
+            f'<body class="govreport">\n<main>\n{lang_switch()}\n{body}\n</main>\n'
             f"{keep_lang}\n</body>\n</html>\n")
 
 
@@ -392,7 +393,7 @@ class _Renderer:
                    if sys_nav else "")
                 + "".join(self.period_section(p, xs) for p, xs in self.plan.items())
                 + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>")
-        return _page(MESSAGES["site.title"], body, self.css, 0)
+        return _page(MESSAGES["site.title"], body, self.css)
 
     def system_page(self, sid: str) -> str:
         recs = sorted((r for r in self.records if r.system_id == sid and r.kind == "run"),
@@ -416,7 +417,7 @@ class _Renderer:
                             "site.col.date", "site.col.runid", "site.col.hash")
                 + "".join(rows) + "</table>"
                 + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>")
-        return _page(title, body, self.css, 1)
+        return _page(title, body, self.css)
 
 
 # -- the build ------------------------------------------------------------------------------------------

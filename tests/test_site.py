@@ -137,6 +137,26 @@ def test_a_missing_report_refuses_the_build_and_keeps_the_old_site(small_ws):
     assert sorted(p.name for p in first.out.parent.iterdir() if p.name.startswith(".site")) == []
 
 
+def test_republish_swaps_the_site_and_never_loads_the_run_machinery(small_ws):
+    ws = small_ws
+    _record(ws, "scorer", "2026Q2", "model_risk", "succeeded", "q2")
+    first = build_site(ws)
+    assert first.periods == ["2026Q2"]
+    stale = ws.root / ".site.building-999999999-x1"  # left by a killed build: its process is gone
+    stale.mkdir()
+    _record(ws, "scorer", "2026Q3", "model_risk", "succeeded", "q3")
+    code = ("import sys, json; from govreport.site import build_site; from govreport.workspace import Workspace; "
+            f"r = build_site(Workspace.load({str(ws.root)!r})); "
+            "print(json.dumps([r.periods, sorted(m for m in ('papermill', 'nbconvert', 'great_expectations') "
+            "if m in sys.modules)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    periods, heavy = json.loads(out.stdout)
+    assert periods == ["2026Q3", "2026Q2"] and heavy == []
+    assert "2026Q3" in (ws.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in ws.root.iterdir() if p.name.startswith(".site")) == []
+
+
 def test_out_folder_that_is_not_a_site_is_refused(small_ws, tmp_path):
     _record(small_ws, "scorer", "2026Q3", "model_risk", "succeeded", "x")
     other = tmp_path / "documents"
