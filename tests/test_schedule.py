@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -447,3 +448,31 @@ def test_a_simulated_year_runs_each_period_exactly_once(tmp_path):
     assert rows["monthly"]["next"][0] == {"at": "2027-02-01T06:00:00+08:00", "period": "2027-01"}
     assert rows["quarterly"]["next"][0]["period"] == "2027Q1" and rows["quarterly"]["due"] == []
     assert rows["quarterly"]["last"] == {"period": "2026Q4", "due_at": "2027-01-05T06:00:00+08:00", "late": False}
+
+
+# -- the packaged schedule on the demo, with the real templates ---------------------------------------
+@pytest.mark.slow
+def test_packaged_quarterly_review_runs_on_the_demo(demo_workspace, tmp_path):
+    root = tmp_path / "demo"
+    shutil.copytree(demo_workspace.root, root)
+    ws = Workspace.load(root)
+    schedules, errors, _ = load_schedules(ws)  # `govreport demo` builds on `init`: it has the packaged ones
+    assert errors == [] and set(schedules) == {"monitoring-monthly", "review-quarterly"}
+    (root / "scheduled" / "monitoring-monthly.yaml").unlink()  # the demo's data is quarterly
+    inv = Inventory.load(ws)
+    q3 = parse_period("2026Q3")
+    expected = [s.id for s in inv.ordered() if s.lifecycle != "retired" and review_falls_due(s.tier.review_months, q3)]
+    assert expected and len(expected) < len(inv.systems)  # the tier rule leaves some systems for later
+
+    r = govreport(ws, "schedule", "run-due", "--now", "2026-10-10T07:05+08:00")
+    assert r.returncode == 0, r.stderr[-3000:]
+    doc = json.loads((ws.reports_dir / "2026Q3/_schedules/review-quarterly.json").read_text())
+    assert doc["systems"] == expected and doc["late"] is False and doc["counts"]["failed"] == 0
+    ran = {(x["system_id"], x["template"]) for x in doc["runs"]}
+    assert {sid for sid, _ in ran} == {*expected, "_portfolio"}
+    assert ("_portfolio", "sustainability") in ran and ("_portfolio", "review") in ran
+    for x in doc["runs"]:
+        assert x["version"] == 2 and (ws.root / x["report"]).is_file()  # the demo's own run is v1, kept
+    review_run = next(x for x in doc["runs"] if x["template"] == "review")
+    assert review_run["run_id"] == max(x["run_id"] for x in doc["runs"])  # the review runs last
+    assert open_store(ws).verify() == []
