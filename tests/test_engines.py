@@ -37,21 +37,13 @@ from govreport.errors import DataError, GovreportError, InputError, MetricInputE
 from govreport.sources import SparkSettings, parse_source, spark_session
 
 from .conftest import ROOT, skip_or_fail
+from .test_assess_cli import _scored  # the same reproducible score on the real data
 
 FAIR = dict(label="DEFAULT", label_favourable=0, prediction="DECISION", prediction_favourable=1)
 QUAL = dict(label="DEFAULT", label_favourable=0, score="PD", score_higher_is="adverse")
 FEATURES = ["LIMIT_BAL", "PAY_0", "BILL_AMT1", "EDUCATION"]
 #: Keys whose values are float sums the engine adds in its own order.
 SUMS = {"brier", "ece", "mean_score", "observed_rate"}
-
-
-def _scored(df: pd.DataFrame) -> pd.DataFrame:
-    """A reproducible score on the real data (as in test_assess_cli)."""
-    z = -1.4 + 0.7 * df["PAY_0"].clip(-1, 4) + 0.5 * (df["BILL_AMT1"] / df["LIMIT_BAL"]).clip(0, 2)
-    out = df.copy()
-    out["PD"] = (1 / (1 + np.exp(-z))).round(6)
-    out["DECISION"] = (out["PD"] < 0.3).astype(int)
-    return out
 
 
 def same(a: Any, b: Any, path: str = "") -> None:
@@ -303,11 +295,12 @@ def test_bad_input_same_message_on_every_engine(db: str, scored: tuple[pd.DataFr
 
 # -- Spark ----------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def spark():  # noqa: ANN201 - a SparkSession
+def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a SparkSession
     pytest.importorskip("pyspark", reason="pip install 'govreport[spark]'")
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")  # saveAsTable writes here, not in the checkout
     session = spark_session(SparkSettings(master="local[2]", conf={"spark.sql.shuffle.partitions": 4,
-                                                                    "spark.driver.memory": "1g"}))
+                                                                    "spark.sql.warehouse.dir": str(warehouse)}))
     yield session
     session.stop()
 
@@ -330,9 +323,7 @@ def test_spark_equals_pandas(spark: Any, scored: tuple[pd.DataFrame, pd.DataFram
     syn = _synthetic()
     fk = dict(label="label", label_favourable="repaid", prediction="decision", prediction_favourable="approve",
               protected=["sex", "age", "income", "region"], n_bootstrap=20)
-    same(metrics.fairness(syn, **fk).to_dict(),
-         fairness_on(f"spark+parquet:{tmp_path / 'syn.parquet'}", spark=spark, **fk).to_dict())
-    spark.createDataFrame(syn).write.saveAsTable("engines_syn")
+    spark.read.parquet(str(tmp_path / "syn.parquet")).write.saveAsTable("engines_syn")
     try:
         same(metrics.fairness(syn, **fk).to_dict(), fairness_on("spark:engines_syn", spark=spark, **fk).to_dict())
     finally:
