@@ -380,3 +380,85 @@ def test_missing_columns_and_unreadable_logs_are_one_line_errors(tmp_path):
         load_conversations(f)
     with pytest.raises(DataError, match="not found"):
         load_conversations(tmp_path / "nope.jsonl")
+
+
+# -- end to end: the demo's assistant through the real pipeline ------------------------------------------------
+DEMO_PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+
+
+def _demo_results(ws, period):
+    return json.loads((ws.reports_dir / period / "cs-assistant" / "genai_review" / "v1" / "results.json").read_text())
+
+
+@pytest.mark.slow
+def test_demo_assistant_end_to_end_finds_what_was_planted_and_leaks_nothing(demo_workspace):
+    from govreport.conversations import load_conversations
+    from govreport.genai import find_account_numbers
+
+    ws = demo_workspace
+    planted: dict[str, str] = {}
+    for p in DEMO_PERIODS:
+        log = load_conversations(ws.root / "data" / "cs-assistant" / f"conversations_{p}.jsonl")
+        for text in log.frame["text"]:
+            planted |= {value: kind for kind, value in find_identifiers(text)}
+            planted |= {text[a:b]: "account" for a, b in find_account_numbers(text)}
+    assert set(planted.values()) == {"national_id", "card", "phone", "email", "account"}, planted
+    needles = set(planted) | {re.sub(r"[\s-]", "", v) for v in planted}
+    scanned = []
+    for f in sorted([*ws.reports_dir.rglob("*"), *ws.state_dir.rglob("*")]):
+        if f.is_file():
+            text = f.read_bytes().decode("utf-8", errors="replace")
+            leaked = sorted(n for n in needles if n in text)
+            assert not leaked, f"{f} contains {leaked}"
+            scanned.append(f.suffix)
+    assert {".html", ".json", ".ipynb", ".csv", ".db"} <= set(scanned), set(scanned)
+
+    r = {p: _demo_results(ws, p) for p in DEMO_PERIODS}
+    st = {p: {i["id"]: i["status"] for i in r[p]["indicators"]} for p in DEMO_PERIODS}
+    # the first quarter is the clean baseline
+    assert all(st["2025Q4"][k] == "green" for k in ("pii_leak_rate", "ai_disclosure_rate", "human_alternative_rate",
+                                                     "prohibited_statement_rate", "groundedness", "log_readable_rate"))
+    # 2026Q1: leaks, a refused hand-over, and the log's own problems reported with line numbers
+    log = r["2026Q1"]["genai"]["log"]
+    assert [m["line"] for m in log["malformed_lines"]] == [26, 131, 261]
+    assert log["encoding_fallback"]["cp950"]["count"] == 1 and log["bom_lines"] == 1
+    assert log["empty_conversations"] == {"no_turns": 0, "no_assistant_turns": 1, "ids": ["C0200300"]}
+    assert st["2026Q1"]["pii_leak_rate"] == "red" and st["2026Q1"]["log_readable_rate"] == "amber"
+    assert st["2026Q1"]["human_alternative_rate"] == "amber"
+    assert any("malformed line(s) skipped (line 26, 131, 261)" in n for n in r["2026Q1"]["notes"])
+    # 2026Q2: the promise 保證獲利 (not the disclaimer 不保證獲利), an ungrounded answer, missing disclosures
+    g2 = r["2026Q2"]["genai"]
+    assert g2["counts"]["prohibited"] == 1 and st["2026Q2"]["prohibited_statement_rate"] == "red"
+    assert g2["counts"]["pii_by_kind"] == {"account": 1, "email": 1}
+    assert any("貴賓室" in e["text"] for e in g2["examples"]["ungrounded"])
+    assert st["2026Q2"]["ai_disclosure_rate"] == "amber"
+    # 2026Q3: every kind of leak, the workspace's own prohibited pattern, disclosure red
+    g3 = r["2026Q3"]["genai"]
+    assert set(g3["counts"]["pii_by_kind"]) == {"national_id", "card", "phone", "email", "account"}
+    assert g3["counts"]["prohibited_by_rule"] == {"保證核准貸款或信用卡 promised approval of credit": 1}
+    assert st["2026Q3"]["ai_disclosure_rate"] == "red" and g3["groundedness"]["knowledge_base"]["passages"] > 5
+    assert g3["vendor"]["document"] == "CL-ATTEST-2025-09" and st["2026Q3"]["vendor_attestation"] == "green"
+    # the report: masked examples, the attestation beside the log, the trend from the evidence store
+    page = (ws.reports_dir / "2026Q3" / "cs-assistant" / "genai_review" / "v1" / "report.html").read_text()
+    assert "第三方供應商軌跡紀錄留存聲明" in page and "CL-ATTEST-2025-09" in page
+    nid = next(v for v, k in planted.items() if k == "national_id")
+    assert any(mask_value(v) in page for v, k in planted.items() if k == "national_id"), nid
+    assert '"x":["2025Q4","2026Q1","2026Q2","2026Q3"]' in page
+
+
+@pytest.mark.slow
+def test_a_bad_prohibited_pattern_fails_the_run_naming_file_and_line(demo_workspace, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "ws"
+    shutil.copytree(demo_workspace.root, root, ignore=shutil.ignore_patterns("reports", ".govreport"))
+    (root / "genai_prohibited.yaml").write_text(
+        "patterns:\n  - pattern: ok\n    label_zh: a\n    label_en: a\n    severity: low\n"
+        "  - pattern: '保證(獲利'\n    label_zh: b\n    label_en: b\n    severity: high\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "--system", "cs-assistant",
+                        "--workspace", str(root)], capture_output=True, text=True, timeout=600)
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "genai_prohibited.yaml:6" in out and "invalid regular expression" in out and "Traceback" not in out
