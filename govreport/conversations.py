@@ -331,9 +331,10 @@ def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf
     df = pd.DataFrame(rows)
     log.columns = [c for c in df.columns if c != "_line" and c in seen]
     for col in OPTIONAL_COLUMNS:
-        if col not in df.columns:
+        if col not in df.columns and col != "handed_to_human":  # no flag: escalation is not assessed
             df[col] = None
-    df["handed_to_human"] = df["handed_to_human"].map(_bool)
+    if "handed_to_human" in df.columns:
+        df["handed_to_human"] = df["handed_to_human"].map(_bool)
     for col in ("latency_ms", "feedback"):
         df[col] = pd.to_numeric(df[col], errors="coerce")
     df = df.sort_values(["conversation_id", "turn", "_line"], kind="stable").reset_index(drop=True)

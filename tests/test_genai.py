@@ -361,6 +361,7 @@ def test_empty_conversations_are_counted_and_left_out(tmp_path):
     r = check_conversations(log.frame, exclude=log.empty_conversations)
     assert r.counts["assessed_conversations"] == 2 and r.rates["ai_disclosure_rate"] == 1.0
     assert list(log.frame.loc[log.frame["conversation_id"] == "e", "turn"]) == [1, 2]
+    assert r.rates["escalation_rate"] is None  # no handed_to_human column: not assessed, not 0
 
 
 def test_missing_columns_and_unreadable_logs_are_one_line_errors(tmp_path):
