@@ -48,15 +48,17 @@ def _lang_line(key: str, **kw: object) -> str:
 def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) -> None:
     """Each schedule's next runs and the period each covers, what is due now, and the last run."""
     from .runner import open_store
-    from .schedule import due_runs, load_schedules, next_runs, parse_now, summary_path
+    from .schedule import due_runs, finished, load_schedules, next_runs, parse_now, summary_path
 
     moment = parse_now(now)
     ws = _ws(workspace)
     schedules, errors, files = load_schedules(ws)
     claims: dict[str, dict[str, str]] = {}
     last: dict[str, dict] = {}
+    claim_rows = open_store(ws).claims() if schedules else []
+    done = finished(claim_rows)
     if schedules:
-        for c in open_store(ws).claims():
+        for c in claim_rows:
             claims.setdefault(c["schedule"], {})[c["period"]] = c["due_at"]
             if c["schedule"] not in last or c["due_at"] > last[c["schedule"]]["due_at"]:
                 last[c["schedule"]] = c
@@ -72,7 +74,8 @@ def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) ->
             "notify": s.notify.to if s.notify else [],
             "next": [{"at": at.isoformat(), "period": p.label} for at, p in next_runs(s, moment, count)],
             "due": [{"period": d.period.label, "due_at": d.due_at.isoformat(), "late": d.late} for d in due],
-            "unfinished": sorted(p for p in claims.get(name, {}) if not summary_path(ws, name, p).exists()),
+            "unfinished": sorted(p for p in claims.get(name, {})
+                                 if (name, p) not in done and not summary_path(ws, name, p).exists()),
             "last": ({"period": last[name]["period"], "due_at": last[name]["due_at"], "late": bool(last[name]["late"])}
                      if name in last else None),
         })

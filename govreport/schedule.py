@@ -54,7 +54,7 @@ from .workspace import Workspace
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
-    "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "next_runs", "covered_period", "select_systems",
+    "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs", "covered_period", "select_systems",
     "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
 ]
 
@@ -442,15 +442,29 @@ def _owner_gone(claimed_by: str, claimed_at: str, now: datetime) -> bool:
         return False
 
 
+#: Suffixes of the claim table's schedule column: ``<schedule>#done`` marks a finished (schedule, period), so
+#: machines sharing one store agree on it without sharing the reports folder; ``<schedule>#resume<N>``
+#: takes over a claim whose process died.
+DONE, RESUME = "#done", "#resume"
+
+
+def finished(rows: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """(schedule, period) pairs whose run finished (summary written)."""
+    return {(c["schedule"].removesuffix(DONE), c["period"]) for c in rows if c["schedule"].endswith(DONE)}
+
+
 def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequence[Mapping[str, Any]],
                     now: datetime) -> list[DueRun]:
-    """Claimed (schedule, period) whose claiming process died before writing the summary: to be resumed.
+    """Claimed (schedule, period) whose claiming process died before it finished: to be resumed.
 
     Resuming claims ``<schedule>#resume<N>`` for the same period, so two processes never resume it both."""
     latest: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
     first: dict[tuple[str, str], Mapping[str, Any]] = {}
+    done = finished(rows)
     for c in rows:
-        name, _, n = c["schedule"].partition("#resume")
+        if c["schedule"].endswith(DONE):
+            continue
+        name, _, n = c["schedule"].partition(RESUME)
         key = (name, c["period"])
         num = int(n) if n.isdigit() else 0
         if num == 0:
@@ -459,7 +473,7 @@ def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequ
             latest[key] = (num, c)
     out = []
     for (name, period), c in first.items():
-        if name not in schedules or summary_path(ws, name, period).exists():
+        if name not in schedules or (name, period) in done or summary_path(ws, name, period).exists():
             continue
         num, last = latest[(name, period)]
         if not _owner_gone(last["claimed_by"], last["claimed_at"], now):
@@ -588,6 +602,7 @@ def run_due(
         doc = _execute(ws, store, d, claimed_by, progress)
         path = summary_path(ws, d.name, d.period.label)
         write_summary(path, doc)
+        store.claim(d.name + DONE, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by)
         out.state, out.summary_file = "resumed" if d.resumed_from else "ran", str(path)
         out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
         out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)

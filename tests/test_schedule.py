@@ -347,7 +347,7 @@ def test_a_killed_run_due_is_resumed_by_the_next_call(tmp_path):
     doc = json.loads((ws.reports_dir / "2026Q3/_schedules/q.json").read_text())
     assert doc["resumed_from"].endswith(f":{proc.pid}:" + doc["resumed_from"].rsplit(":", 1)[-1])
     assert [(x.status, x.version) for x in store.records(system_id="hi")] == [("interrupted", 1), ("succeeded", 2)]
-    assert sorted(c["schedule"] for c in store.claims()) == ["q", "q#resume1"]
+    assert sorted(c["schedule"] for c in store.claims()) == ["q", "q#done", "q#resume1"]
     r = govreport(ws, "schedule", "run-due", "--now", "2026-10-05T06:30+08:00")
     assert r.returncode == 0 and "Nothing is due." in r.stdout
     assert len(store.records(system_id="hi")) == 2
@@ -424,6 +424,8 @@ def test_a_simulated_year_runs_each_period_exactly_once(tmp_path):
     assert sorted(c["period"] for c in by_sched["monthly"]) == months
     assert sorted(c["period"] for c in by_sched["quarterly"]) == quarters
     late = {(c["schedule"], c["period"]): bool(c["late"]) for c in claims}
+    assert {(s, p) for (s, p) in late if not s.endswith("#done")} == {  # every one finished, none resumed
+        (s.removesuffix("#done"), p) for (s, p) in late if s.endswith("#done")}
     assert [late["monthly", m] for m in months] == [False] + [True] * 10 + [False]
     assert [late["quarterly", q] for q in quarters] == [False, True, True, True, False]
     for rows in by_sched.values():  # oldest first: claimed in the order they fell due
