@@ -259,6 +259,7 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
 
     leaks = prohibited_hits = refusals = 0
     pii_kinds: Counter[str] = Counter()
+    shown_kinds: set[str] = set()
     severities: Counter[str] = Counter()
     rule_hits: Counter[str] = Counter()
     requests = offered = handed = assessed = 0
@@ -278,7 +279,13 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
             if kinds:
                 leaks += 1
                 pii_kinds.update(set(kinds))
-                example("pii_leak", row, "personal data in an assistant reply: " + ", ".join(sorted(set(kinds))))
+                new_kind = not set(kinds) <= shown_kinds
+                if new_kind or len(examples["pii_leak"]) < max_examples:
+                    shown_kinds.update(kinds)  # every kind found gets an example, beyond max_examples if need be
+                    examples["pii_leak"].append({"conversation_id": str(row["conversation_id"]),
+                                                 "turn": int(row["turn"]), "text": mask_turn(row["text"]),
+                                                 "why": "personal data in an assistant reply: "
+                                                        + ", ".join(sorted(set(kinds)))})
             lang = language_of(row["text"])
             for rule in rules:
                 if rule.search(row["text"], lang):

@@ -107,6 +107,10 @@ def test_leak_rate_counts_turns_and_examples_name_the_kinds():
     texts = " ".join(e["text"] + e["why"] for e in r.examples["pii_leak"])
     assert "0081234567890" not in texts and "4111 1111 1111 1111" not in texts and "0912-345-678" not in texts
     assert "account" in texts and "card, phone" in texts
+    many = pd.DataFrame(sum((conv(DISCLOSE, ("customer", "?"), ("assistant", text), cid=f"m{k}") for k, text in
+                             enumerate(["卡號 4111 1111 1111 1111"] * 4 + ["信箱 a@b.com.tw", "電話 0912-345-678"])), []))
+    shown = check_conversations(many).examples["pii_leak"]
+    assert [e["why"].rsplit(": ", 1)[1] for e in shown] == ["card"] * 3 + ["email", "phone"]
 
 
 # -- disclosure, human alternative, refusals: negation matters --------------------------------------------
@@ -436,6 +440,7 @@ def test_demo_assistant_end_to_end_finds_what_was_planted_and_leaks_nothing(demo
     # 2026Q3: every kind of leak, the workspace's own prohibited pattern, disclosure red
     g3 = r["2026Q3"]["genai"]
     assert set(g3["counts"]["pii_by_kind"]) == {"national_id", "card", "phone", "email", "account"}
+    assert len(g3["examples"]["pii_leak"]) == 5  # one example per kind, beyond the usual three
     assert g3["counts"]["prohibited_by_rule"] == {"保證核准貸款或信用卡 promised approval of credit": 1}
     assert st["2026Q3"]["ai_disclosure_rate"] == "red" and g3["groundedness"]["knowledge_base"]["passages"] > 5
     assert g3["vendor"]["document"] == "CL-ATTEST-2025-09" and st["2026Q3"]["vendor_attestation"] == "green"
