@@ -202,7 +202,14 @@ def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda 
         os.rename(path, taken)
     except FileNotFoundError:
         return None
-    item = json.loads(taken.read_text(encoding="utf-8"))
+    try:
+        item = json.loads(taken.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:  # a damaged queue file: set aside, never a crash of run-due
+        os.replace(taken, path.with_suffix(".damaged"))
+        progress(f"✗ notification file {path.name} is damaged ({type(e).__name__}); set aside as "
+                 f"{path.with_suffix('.damaged').name}")
+        return {"schedule": path.stem.split("__")[0], "period": path.stem.split("__")[-1], "status": "failed",
+                "last_error": f"queue file damaged: {path.with_suffix('.damaged')}"}
     item["attempts"] = int(item.get("attempts", 0)) + 1
     item["last_attempt_at"] = _now()
     try:
