@@ -31,7 +31,8 @@ from .contracts._load import file_format, mask_url, missing_columns_error, read_
 from .contracts._model import DatasetSource
 from .errors import DataError, InputError
 
-__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "spark_session", "SPARK_REQUIREMENT"]
+__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "spark_session",
+           "SPARK_REQUIREMENT"]
 
 #: The pip requirement of the optional ``spark`` extra (Java 17 or 21 must be on the machine).
 SPARK_REQUIREMENT = "pyspark>=4.0,<5"
@@ -144,6 +145,25 @@ def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None =
     table = fill_period(str(src.table), period, file=None, field="dataset.table")
     return Source("sql", mask_url(str(src.url or src.url_env)), url=sql_url(src, None, Path(root)), table=table,
                   schema=src.schema_name)
+
+
+def on_engine(text: str, engine: Literal["pandas", "spark"], *, root: Path | str | None = None,
+              period: str | None = None) -> Source:
+    """The source of an inventory dataset ``path`` for a workspace's engine (``{period}`` filled in).
+
+    With ``engine="spark"`` a Parquet file or folder becomes ``spark+parquet:`` — the switch that moves a
+    workspace's assessments to Spark without touching its inventory; SQL and ``spark:`` sources stay as
+    they are, and a CSV file is refused (Spark's CSV types differ from pandas': convert it to Parquet).
+    """
+    if period is not None:
+        text = text.replace("{period}", period)
+    src = parse_source(text, root=root)
+    if engine == "pandas" or src.kind != "file":
+        return src
+    if src.format != "parquet":
+        raise InputError(f"'{text}' is {src.format}: the Spark engine reads Parquet", field="datasets.path",
+                         fix="convert the dataset to Parquet, or name it as spark:TABLE")
+    return Source("spark", f"spark+parquet:{src.path}", path=src.path, format="parquet")
 
 
 def spark_session(settings: SparkSettings | None = None) -> Any:

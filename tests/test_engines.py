@@ -34,7 +34,7 @@ from govreport.engines import (
 )
 from govreport.engines._stats import quantiles
 from govreport.errors import DataError, GovreportError, InputError, MetricInputError
-from govreport.sources import SparkSettings, parse_source, spark_session
+from govreport.sources import SparkSettings, on_engine, parse_source, spark_session
 
 from .conftest import ROOT, skip_or_fail
 from .test_assess_cli import _scored  # the same reproducible score on the real data
@@ -169,6 +169,12 @@ def test_parse_source_forms(tmp_path: Path) -> None:
         parse_source("spark:drop table;")
     with pytest.raises(DataError, match="SQLite database file not found"):
         parse_source("sqlite:///nope.db#t", root=tmp_path)
+    s = on_engine("data/scoring_{period}.parquet", "spark", root=tmp_path, period="2026Q3")
+    assert (s.kind, s.path) == ("spark", tmp_path / "data" / "scoring_2026Q3.parquet")
+    assert on_engine("data/scoring_{period}.parquet", "pandas", root=tmp_path, period="2026Q3").kind == "file"
+    assert on_engine("spark:risk.scored", "spark").table == "risk.scored"
+    with pytest.raises(InputError, match="the Spark engine reads Parquet"):
+        on_engine("data/scoring.csv", "spark", root=tmp_path)
 
 
 def test_spark_settings_model() -> None:
