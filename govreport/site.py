@@ -256,8 +256,9 @@ class _Renderer:
 
     def name(self, sid: str) -> str:
         s = self.inventory.systems.get(sid)
-        if s is None:
-            return self.pair(sid, sid) + " " + self.L("site.notlisted", tag="span")
+        if s is None:  # retired from the inventory (or its file is invalid now: then no remark)
+            gone = "" if sid in self.inventory.errors else " " + self.L("site.notlisted", tag="span")
+            return self.pair(sid, sid) + gone
         return self.pair(s.name_zh, s.name_en)
 
     def tier(self, sid: str) -> str:
