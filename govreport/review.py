@@ -670,8 +670,13 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
     ``evidence`` tooling to check the review's matrix."""
     out: dict[str, dict[str, list[str]]] = {}
     latest = {}
+    sust: RunRecord | None = None
     for r in store.records(period=period):
-        if r.system_id == PORTFOLIO or r.kind != "run":
+        if r.kind != "run":
+            continue
+        if r.system_id == PORTFOLIO:
+            if r.template == "sustainability" and r.status == "succeeded" and (sust is None or r.seq > sust.seq):
+                sust = r
             continue
         k = (r.system_id, r.template)
         if k not in latest or r.seq > latest[k].seq:
@@ -685,6 +690,9 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
             target = "transparency" if d == "consumer_protection" else d
             if target in row and v != "not_assessed":
                 row[target].append(v)
+    for sid, statuses in ((sust.summary or {}).get("sustainability_by_system", {}) if sust else {}).items():
+        if sid in out:
+            out[sid]["sustainability"].extend(v for v in statuses if v != "not_assessed")
     res: dict[str, dict[str, str]] = {}
     for sid, row in out.items():
         failed = "__failed__" in row and not any(row[d] for d in DIMENSIONS)

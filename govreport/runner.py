@@ -406,12 +406,21 @@ def _summary(results_path: Path) -> dict[str, Any]:
         data = json.loads(results_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {
+    out = {
         "status": data.get("status"),
         "dimensions": data.get("dimensions", {}),
         "indicators": {i["id"]: {"status": i["status"], "value": i.get("value")}
                        for i in data.get("indicators", [])},
     }
+    # the portfolio sustainability run judges each system (Art. 4): keep its per-system statuses
+    rows = (data.get("sustainability") or {}).get("rows") or []
+    scopes: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("period") == data.get("period") and row.get("scope") and row.get("status"):
+            scopes.setdefault(str(row["scope"]), []).append(str(row["status"]))
+    if scopes:
+        out["sustainability_by_system"] = scopes
+    return out
 
 
 def run_period(
