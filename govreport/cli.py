@@ -49,6 +49,8 @@ def cli() -> None:
       govreport systems list -w my-ws     the AI-system inventory with risk tiers (Art. 3)
       govreport run --period 2026Q3       run every system's templates for a period
       govreport review --period 2026Q3    the periodic review for senior management (Art. 9, 13)
+      govreport publish                   the static report site of every period (offline, file share)
+      govreport schedule run-due          run what is due, exactly once (call it from cron)
       govreport evidence verify           check the tamper-evident evidence chain (Art. 10)
     """
 
@@ -294,12 +296,15 @@ def evidence_show(workspace: str, run_id: int) -> None:
 @click.option("--periods", default="2025Q4,2026Q1,2026Q2,2026Q3", show_default=True,
               help="Comma-separated quarters to generate and run.")
 @click.option("--no-run", is_flag=True, help="Only build the workspace and data; run nothing.")
-def demo(out: str, periods: str, no_run: bool) -> None:
+@click.option("--no-site", is_flag=True, help="Do not publish the report site (govreport publish) at the end.")
+def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     """Build a demo workspace on embedded synthetic data and run every period.
 
     Three AI systems (a credit-card default scorecard, a third-party generative customer-service
     assistant, a transaction-monitoring model) over four quarters, with drift and a fairness problem,
-    so the reports show green, amber and red. The folder is then an ordinary workspace.
+    so the reports show green, amber and red; then each quarter's sustainability figures and periodic
+    review, and the report site (`govreport publish`) under <out>/site/. The folder is then an ordinary
+    workspace.
     """
     from .demo import build_demo
     from .periods import parse_period
@@ -318,10 +323,17 @@ def demo(out: str, periods: str, no_run: bool) -> None:
         failed.extend(summary.failed)
         failed.extend(run_portfolio(ws, p, progress=lambda m: click.echo(m, err=True)).failed)
     reports = sorted(ws.reports_dir.glob("*/*/*/v*/report.html"))
+    site = None
+    if not no_site:
+        from .site import build_site
+
+        site = build_site(ws, progress=lambda m: click.echo(m, err=True))
     click.echo(f"{len(reports)} report(s) under {ws.reports_dir}; start with the latest periodic review:")
     reviews = sorted(ws.reports_dir.glob(f"{plist[-1].label}/_portfolio/review/v*/report.html"))
     for r in reviews[-1:] or reports[-3:]:
         click.echo(f"  {r}")
+    if site is not None:
+        click.echo(f"report site (every period, every report): {site.index}")
     if failed:
         raise GovreportError(f"{len(failed)} demo run(s) failed: " + "; ".join(f"{f.system_id}/{f.period}: {f.error}" for f in failed))
 

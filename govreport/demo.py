@@ -300,6 +300,8 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     if not plist:
         raise InputError("no periods given", field="--periods", fix="give at least one quarter, e.g. 2026Q3")
     root = init_workspace(out, name_zh="示範銀行", name_en="Example Bank (demo)")
+    # the demo's data is quarterly: keep the quarterly review schedule, not the monthly monitoring one
+    (root / "scheduled" / "monitoring-monthly.yaml").unlink(missing_ok=True)
     (root / "govreport.yaml").write_text(
         (root / "govreport.yaml").read_text(encoding="utf-8").replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
         encoding="utf-8")
