@@ -1133,14 +1133,34 @@ def html_cover(rep: SustainabilityReport) -> str:
             f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>")
 
 
+def factor_note(rep: SustainabilityReport) -> str:
+    """The grid factor(s) behind this period's emissions, short enough to stand next to each figure:
+    factor year, value and source, and the fallback when the energy year has none yet."""
+    parts_zh, parts_en = [], []
+    for f in rep.factors_used():
+        src = str(f["source"]).split(";")[0]  # "2025 factor 0.467 kgCO2e/kWh, <publisher> (<English>)"
+        publisher = src.split(", ", 1)[1].split(" (")[0] if ", " in src else ""
+        fb_zh = f"；{f['energy_year']} 年尚無公告，採最近之前年度" if f["fallback"] else ""
+        fb_en = f"; none published for {f['energy_year']} yet, the latest earlier year's used" if f["fallback"] else ""
+        parts_zh.append(f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
+                        f"（{publisher}{fb_zh}）")
+        parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
+    if not parts_zh:
+        return ""
+    return (f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
+            f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>")
+
+
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
     from .charts import badge
 
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
         return f"<p>{_e(t('sust.none'))}<br><span class='gr-en'>{_e(t('sust.none', 'en'))}</span></p>"
+    note = factor_note(rep)
     body = "".join(
-        f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span></td>"
+        f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span>"
+        f"{note if 'CO2e' in r['unit'] else ''}</td>"
         f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
@@ -1169,7 +1189,7 @@ def html_systems_table(rep: SustainabilityReport) -> str:
     head = ("<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
             "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
             "<th class='num'>目標 Target</th></tr>")
-    return f"<table>{head}{''.join(body)}</table>"
+    return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
 
 
 def html_inclusion(rep: SustainabilityReport) -> str:
@@ -1282,8 +1302,14 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
         name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
         fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=name,
                              hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>"))
+    # each quarter's emissions use the grid factor of its energy year: say which under each bar
+    lf = rep.data.lines_frame()
+    years = {q: sorted({int(y) for y in lf.loc[lf["quarter"] == q, "factor_year"]}) for q in rep.quarters} \
+        if len(lf) else {}
+    ticks = [f"{q}<br>{'/'.join(map(str, years.get(q, []))) or '—'} 係數 factor" for q in rep.quarters]
     fig.update_layout(barmode="stack", title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
-                      yaxis={"title": "kgCO2e"}, xaxis={"type": "category"}, height=400)
+                      yaxis={"title": "kgCO2e"}, height=400,
+                      xaxis={"type": "category", "tickmode": "array", "tickvals": rep.quarters, "ticktext": ticks})
     return fig
 
 

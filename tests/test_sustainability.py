@@ -490,3 +490,25 @@ def test_template_smoke_run(ws, tmp_path):
                                     "output_dir": str(out)})
     assert {p.name for p in out.iterdir()} >= {"sustainability_indicators.csv", "sustainability_indicators.json",
                                                "results.json", "notebook.ipynb"}
+
+
+def test_every_emissions_figure_states_its_factor_year_and_source(ws):
+    import re
+
+    import govreport.sustainability as sus
+
+    for label, energy_year, factor_year, value in (("2023Q4", 2023, 2023, "0.494"), ("2026Q3", 2026, 2025, "0.467")):
+        rep = build_report(ws.root, label)
+        html = sus.html_indicator_table(rep)
+        rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]
+        co2 = [r for r in rows if "CO2e</td>" in r or "CO2e per" in r]
+        assert len(co2) >= 3  # total, scope 2, scope 3, intensity
+        for r in co2:
+            assert f"{energy_year} 年用電：{factor_year} 年係數 {value} kgCO2e/kWh" in r
+            assert "經濟部能源署" in r and "MOEA Energy Administration" in r
+            assert ("尚無公告" in r) == (energy_year != factor_year)
+        energy_rows = [r for r in rows if "<td>kWh</td>" in r]
+        assert energy_rows and not any("gr-factor" in r for r in energy_rows)
+        assert f"{factor_year} 年係數" in sus.html_systems_table(rep)
+        ticks = sus.fig_trend_by_system(rep).layout.xaxis.ticktext
+        assert ticks[-1] == f"{label}<br>{factor_year} 係數 factor"
