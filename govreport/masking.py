@@ -114,6 +114,7 @@ _LANDLINE = re.compile(
     r"|02\d{8}|0[3-8]\d{7,8}"  # 0223456789 (unformatted)
     r")(?!\d)"
 )
+_TOLL_FREE = re.compile(r"(?:886|0)80[09]")  # 0800-xxx-xxx, 0809-xxx-xxx: toll-free service numbers
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 
 
@@ -132,7 +133,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
             found.append((m.start(1), m.end(1), "card"))
     for rx in (_MOBILE, _LANDLINE):
         for m in rx.finditer(t):
-            found.append((m.start(1), m.end(1), "phone"))
+            if not _TOLL_FREE.match(re.sub(r"\D", "", m.group(1))):  # a business's 0800 line is not personal
+                found.append((m.start(1), m.end(1), "phone"))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int, str]] = []
     for span in found:

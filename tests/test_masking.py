@@ -163,3 +163,14 @@ def test_mostly_identifiers_with_some_noise():
     assert looks_like_personal_data(pd.Series(values)) == "national_id"
     assert looks_like_personal_data(pd.Series(IDS[:30] + ["unknown"] * 70)) is None
     assert looks_like_personal_data(pd.Series(IDS[:30] + ["unknown"] * 70), min_share=0.25) == "national_id"
+
+
+def test_toll_free_service_numbers_are_not_personal_data():
+    from govreport.masking import find_identifiers, mask_text
+
+    for text in ("請撥客服專線 0800-123-456", "call us on 0809-000-123", "免付費 0800123456"):
+        assert mask_text(text) == text
+    # a personal landline or mobile beside it is still masked
+    masked = mask_text("客服 0800-123-456，您留的電話 02-2345-6789、手機 0912-345-678")
+    assert "0800-123-456" in masked and "2345-6789" not in masked and "0912-345-678" not in masked
+    assert find_identifiers("0800-123-456 或 0912-345-678") == [("phone", "0912-345-678")]
