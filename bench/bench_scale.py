@@ -500,6 +500,15 @@ def bench_portfolio(systems: int, rows: int, periods: int, *, peer: bool, peer_s
     return result
 
 
+LIBRARY = ("load", "contracts", "indicators", "history_and_results")
+
+
+def overhead_cpu(r: dict[str, Any]) -> tuple[float, float]:
+    """govreport's CPU outside the library calls and the evidence, and its total CPU."""
+    st, total = r["stages"], r["govreport"]["cpu_s"]
+    return max(0.0, total - sum(st[k]["cpu_s"] for k in (*LIBRARY, "evidence"))), total
+
+
 def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of the per-stage table (govreport), each saying how it was measured."""
     gov, st, imp = r["govreport"], r.get("stages", {}), r.get("imports")
@@ -509,24 +518,26 @@ def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
     def add(stage: str, wall: float | None, cpu: float | None, mem: int | None, how: str) -> None:
         rows.append({"stage": stage, "wall_s": wall, "cpu_s": cpu, "peak_rss_increase_bytes": mem, "how": how})
 
-    direct = "library call timed directly in the bench process, summed over systems"
-    for key, label in (("load", "load"), ("contracts", "contracts (Great Expectations)"),
+    direct = "library call timed directly in the bench process, one system after another, summed"
+    for key, label in (("load", "load (both Parquet files)"), ("contracts", "contracts (Great Expectations)"),
                        ("indicators", "indicators"), ("history_and_results", "history + results.json")):
         if key in st:
             add(label, st[key]["wall_s"], st[key]["cpu_s"], st[key]["peak_rss_increase_bytes"], direct)
     if imp:
-        add("kernel imports", imp["wall_s"] * n, imp["cpu_s"] * n, None,
-            f"fresh interpreter importing what the template imports, × {n} kernels")
+        add("kernel imports (govreport, Great Expectations, scikit-learn, Plotly)", imp["wall_s"] * n,
+            imp["cpu_s"] * n, None, f"a fresh interpreter importing what the template imports, × {n} kernels")
     if st:
-        known = sum(st[k]["wall_s"] for k in st) + (imp["wall_s"] * n if imp else 0.0)
-        add("notebook execution (kernel start, Papermill, presentation cells)",
-            max(0.0, gov["job_wall_sum_s"] - known), None, None,
-            "remainder: sum of the jobs' wall (evidence records) minus every other stage")
         add("HTML rendering", st["rendering"]["wall_s"], st["rendering"]["cpu_s"],
             st["rendering"]["peak_rss_increase_bytes"], direct + " (nbconvert on the run's notebooks)")
         add("evidence", st["evidence"]["wall_s"], st["evidence"]["cpu_s"], st["evidence"]["peak_rss_increase_bytes"],
             direct + " (SHA-256 of inputs and outputs, one append)")
-    add("all jobs (sum of job wall)", gov["job_wall_sum_s"], None, None, "evidence records: finished_at − started_at")
+        known = sum(st[k]["cpu_s"] for k in st) + (imp["cpu_s"] * n if imp else 0.0)
+        add("the rest: CLI, worker and kernel start, Papermill/nbclient, presentation cells, CodeCarbon",
+            None, max(0.0, gov["cpu_s"] - known), None, "remainder: the run's CPU minus every stage above")
+    add("jobs in the run: library cell", gov["library_cell_sum_s"], None, None,
+        "the run's own Papermill duration of the cell calling the library (incl. its lazy imports), summed")
+    add("jobs in the run: everything else", gov["job_wall_sum_s"] - gov["library_cell_sum_s"], None, None,
+        "evidence records' finished_at − started_at, minus the library cell, summed")
     add("govreport run (total)", gov["wall_s"], gov["cpu_s"], gov["peak_tree_rss_bytes"],
         "CLI subprocess: wall; CPU of every reaped descendant (RUSAGE_CHILDREN); peak RSS of the tree (psutil)")
     return rows
@@ -538,15 +549,20 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     if "peer" in r:
         peer_wall = r["peer"]["wall_s"] * r["peer"]["scale"]
         ratio = peer_wall / gov["wall_s"]
+        cpu_ratio = r["peer"]["cpu_s"] * r["peer"]["scale"] / gov["cpu_s"]
         out.append({"target": f"govreport ≥ {TARGET_SPEEDUP:g}× faster than the peer", "ok": ratio >= TARGET_SPEEDUP,
-                    "measured": f"peer {peer_wall:.1f} s / govreport {gov['wall_s']:.1f} s = {ratio:.2f}×"})
+                    "measured": f"peer {peer_wall:.1f} s / govreport {gov['wall_s']:.1f} s = {ratio:.2f}× wall "
+                                f"(CPU: {cpu_ratio:.2f}×)"})
     if "stages" in r:
-        lib = sum(r["stages"][k]["wall_s"] for k in ("load", "contracts", "indicators", "history_and_results"))
-        share = max(0.0, gov["job_wall_sum_s"] - lib) / gov["job_wall_sum_s"]
+        over, total = overhead_cpu(r)
+        share = over / total if total else 1.0
+        gov_cell = gov["job_wall_sum_s"] - gov["library_cell_sum_s"]
         out.append({"target": f"notebook overhead ≤ {TARGET_OVERHEAD_SHARE:.0%} of govreport's total",
                     "ok": share <= TARGET_OVERHEAD_SHARE,
-                    "measured": f"{gov['job_wall_sum_s'] - lib:.1f} s of {gov['job_wall_sum_s']:.1f} s job time "
-                                f"= {share:.0%} (job time minus the library calls' time)"})
+                    "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (all but the library calls and "
+                                f"the evidence); wall in the run's own records: {gov_cell:.1f} s of "
+                                f"{gov['job_wall_sum_s']:.1f} s job time = {gov_cell / gov['job_wall_sum_s']:.0%} "
+                                "outside the library cell"})
     size = r["largest_dataset_bytes"]
     out.append({"target": f"peak memory < {TARGET_MEMORY_FACTOR:g}× the largest dataset in memory",
                 "ok": gov["peak_process_rss_bytes"] < TARGET_MEMORY_FACTOR * size,
@@ -582,7 +598,7 @@ def _s(x: float | None) -> str:
 def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
     lines = [f"## {r['systems']} systems × {r['rows']:,} rows, {len(r['periods'])} periods "
              f"({', '.join(r['periods'])}; the last one timed)", "",
-             "| stage | wall s | CPU s | peak RSS MiB | how measured |", "|---|--:|--:|--:|---|"]
+             "| stage | wall s | CPU s | peak RSS MiB (stages: increase during the call; total: process tree) | how measured |", "|---|--:|--:|--:|---|"]
     lines += [f"| {b['stage']} | {_s(b['wall_s'])} | {_s(b['cpu_s'])} | {_mb(b['peak_rss_increase_bytes'])} | "
               f"{b['how']} |" for b in breakdown(r)]
     if "peer" in r:
@@ -678,23 +694,48 @@ def main(argv: list[str] | None = None) -> int:
                          "system after another, so its time is linear in N); default: all")
     ap.add_argument("--no-peer", action="store_true", help="govreport only")
     ap.add_argument("--scaling", action="store_true", help="also the scaling runs and chart")
-    ap.add_argument("--scaling-systems", default="1,5,10,20")
-    ap.add_argument("--scaling-rows", default="100000,1000000,10000000")
+    ap.add_argument("--scaling-only", action="store_true", help="only the scaling runs and chart")
+    ap.add_argument("--scaling-systems", default="1,5,10,20", help="system counts (each with --scaling-base-rows)")
+    ap.add_argument("--scaling-base-rows", type=int, default=None, help="rows per system on the systems axis "
+                    "(default: --rows)")
+    ap.add_argument("--scaling-rows", default="100000,1000000,10000000", help="row counts of the one-system axis")
+    ap.add_argument("--scaling-periods", type=int, default=1,
+                    help="quarters of data in the scaling runs (default 1: no history pre-run)")
+    ap.add_argument("--from-json", type=Path, default=None,
+                    help="print the tables and targets again from a saved bench/out/scale-*.json (no run)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 2 systems × 20,000 rows, 2 periods "
                     "(with --scaling: 1,2 systems and 10k/20k rows)")
     args = ap.parse_args(argv)
     if args.quick:
         args.systems, args.rows, args.periods = 2, 20_000, 2
         args.scaling_systems, args.scaling_rows = "1,2", "10000,20000"
+        args.scaling_base_rows = args.scaling_base_rows or 10_000
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    if args.scaling_only:
+        return _scaling_main(args)
+    if args.from_json:  # the tables and targets again, from a saved result (no run)
+        r = json.loads(args.from_json.read_text(encoding="utf-8"))
+        return 0 if report(r, args.from_json.stem.removeprefix("scale-")) else 1
     r = bench_portfolio(args.systems, args.rows, args.periods, peer=not args.no_peer,
                         peer_systems=args.peer_systems, stages=True)
+    r["environment"] = environment()
+    for key in ("govreport", "peer"):
+        if key in r:
+            r[key].pop("stdout", None)
+            r[key].pop("stderr", None)
+    r["bench_seconds"] = round(time.perf_counter() - t0, 1)
+    ok = report(r, f"s{args.systems}-r{args.rows}-p{args.periods}")
+    if args.scaling:
+        ok = _scaling_main(args) == 0 and ok
+    return 0 if ok else 1
+
+
+def report(r: dict[str, Any], tag: str) -> bool:
+    """Print the tables, ratios and targets of one result; write ``bench/out/scale-<tag>.{json,md}``."""
     tl = targets(r)
     r["targets"] = tl
-    r["environment"] = environment()
-    tag = f"s{args.systems}-r{args.rows}-p{args.periods}"
     md = markdown(r, tl)
     print()
     print(md)
@@ -706,24 +747,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"govreport / peer: {1 / ratio:.3f} (peer / govreport = {ratio:.2f}×)")
     for t in tl:
         print(f"{'PASS' if t['ok'] else 'FAIL'}  {t['target']}: {t['measured']}")
-    ok = all(t["ok"] for t in tl) and r.get("numbers", {}).get("equal", True)
-    if args.scaling:
-        sc = scaling(args.rows, args.periods, [int(x) for x in args.scaling_systems.split(",")],
-                     [int(x) for x in args.scaling_rows.split(",")])
-        for p in sc["points"]:
-            if "target" in p and p["rows"] == max(int(x) for x in args.scaling_rows.split(",")):
-                t = p["target"]
-                print(f"{'PASS' if t['ok'] else 'FAIL'}  {t['target']}: {t['measured']}")
-                ok = ok and t["ok"]
-        print(f"wrote {OUT / 'scaling.html'}, scaling.json, scaling.md")
-    for key in ("govreport", "peer"):
-        if key in r:
-            r[key].pop("stdout", None)
-            r[key].pop("stderr", None)
-    r["bench_seconds"] = round(time.perf_counter() - t0, 1)
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"scale-{tag}.json").write_text(json.dumps(r, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     (OUT / f"scale-{tag}.md").write_text(md, encoding="utf-8")
-    print(f"wrote {OUT / f'scale-{tag}.json'} and .md ({r['bench_seconds']:.0f} s in all)")
+    print(f"wrote {OUT / f'scale-{tag}.json'} and .md")
+    return all(t["ok"] for t in tl) and r.get("numbers", {}).get("equal", True)
+
+
+def _scaling_main(args: argparse.Namespace) -> int:
+    sc = scaling(args.scaling_base_rows or args.rows, args.scaling_periods,
+                 [int(x) for x in args.scaling_systems.split(",")], [int(x) for x in args.scaling_rows.split(",")])
+    ok = True
+    for p in sc["points"]:
+        if "target" in p and p["rows"] == max(int(x) for x in args.scaling_rows.split(",")):
+            t = p["target"]
+            print(f"{'PASS' if t['ok'] else 'FAIL'}  {t['target']}: {t['measured']}")
+            ok = t["ok"]
+    print(f"wrote {OUT / 'scaling.html'}, scaling.json, scaling.md")
     return 0 if ok else 1
 
 
