@@ -197,7 +197,12 @@ def test_open_frame_reads_every_source(sqlite_db: str, scored: tuple[pd.DataFram
 
 
 # -- the statistics -------------------------------------------------------------------------------------------
-def test_engine_quantiles_equal_numpy_bit_for_bit(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+@pytest.mark.parametrize("from_value_counts", [100_000, 0], ids=["value-counts", "window-sort"])
+def test_engine_quantiles_equal_numpy_bit_for_bit(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame],
+                                                  from_value_counts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govreport.engines import _stats
+
+    monkeypatch.setattr(_stats, "_FROM_VALUE_COUNTS", from_value_counts)
     cur = scored[0]
     qs = [0.0, 0.1, 0.2, 1 / 3, 0.5, 0.8, 0.9, 0.999, 1.0]
     with open_runner(_src(sqlite_db, "cur")) as r, open_runner(_src(sqlite_db, "syn")) as s:

@@ -1,8 +1,9 @@
 """Sufficient statistics computed where the data lives, with the pandas path's exact definitions.
 
 * **Quantiles** are numpy's default (``method="linear"``): the two order statistics around the virtual
-  index ``h = (n − 1)·q`` are fetched with ``ROW_NUMBER() OVER (ORDER BY x)`` and interpolated here with
-  numpy's own formula, so bin edges equal ``np.quantile`` on the same column bit for bit.
+  index ``h = (n − 1)·q`` are read from the value counts (up to 100 000 distinct values) or fetched with
+  ``ROW_NUMBER() OVER (ORDER BY x)``, and interpolated here with numpy's own formula, so bin edges equal
+  ``np.quantile`` on the same column bit for bit.
 * **Bins** are sums of comparisons against bound edges: ``side="left"`` counts edges below the value
   (``np.searchsorted(edges, x, side="left")``), ``side="right"`` edges at or below it. NULL gets ``-1``.
 * **Groups** come back as ``GROUP BY`` rows with a count; everything else happens in
@@ -19,6 +20,10 @@ import numpy as np
 from ._sql import Params, Runner, py
 
 __all__ = ["n_distinct", "value_counts", "quantiles", "bin_expr", "group_counts", "null_and_fraction"]
+
+
+#: Columns with at most this many distinct values get their quantiles from value counts, not a global sort.
+_FROM_VALUE_COUNTS = 100_000
 
 
 def n_distinct(r: Runner, col: str) -> int:
@@ -63,10 +68,17 @@ def quantiles(r: Runner, col: str, qs: Sequence[float]) -> np.ndarray:
     top = h >= n - 1  # numpy takes the largest value there
     lo_i[top] = hi_i[top] = n - 1
     ranks = sorted({int(i) for i in np.concatenate([lo_i, hi_i])})
-    sql = (f"SELECT rk, v FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) - 1 AS rk FROM "
-           f"(SELECT {c} AS v FROM {r.relation} WHERE {c} IS NOT NULL) s) w "
-           f"WHERE rk IN ({', '.join(map(str, ranks))})")
-    at = {int(k): float(py(v)) for k, v in r.rows(sql)}
+    if n_distinct(r, col) <= _FROM_VALUE_COUNTS:  # order statistics from the value counts: no global sort
+        values, counts = value_counts(r, col)
+        keep = [i for i, v in enumerate(values) if v is not None]
+        order = sorted(keep, key=lambda i: values[i])
+        cum = np.cumsum(counts[order])
+        at = {k: float(values[order[int(np.searchsorted(cum, k, side="right"))]]) for k in ranks}
+    else:
+        sql = (f"SELECT rk, v FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) - 1 AS rk FROM "
+               f"(SELECT {c} AS v FROM {r.relation} WHERE {c} IS NOT NULL) s) w "
+               f"WHERE rk IN ({', '.join(map(str, ranks))})")
+        at = {int(k): float(py(v)) for k, v in r.rows(sql)}
     a = np.array([at[int(i)] for i in lo_i])
     b = np.array([at[int(i)] for i in hi_i])
     return _lerp(a, b, t)
