@@ -188,6 +188,11 @@ def test_open_frame_reads_every_source(sqlite_db: str, scored: tuple[pd.DataFram
                                        tmp_path: Path) -> None:
     cur = scored[0]
     cur.to_parquet(tmp_path / "cur.parquet", index=False)
+    scored[1].to_parquet(tmp_path / "ref.parquet", index=False)
+    pd.testing.assert_frame_equal(psi_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), "AGE"),
+                                  psi_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), "AGE"))
+    same(drift_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), ["AGE"], score="PD").to_dict(),
+         drift_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), ["AGE"], score="PD").to_dict())
     a = parse_source(str(tmp_path / "cur.parquet")).open_frame(["SEX", "PD"])
     b = parse_source(_src(sqlite_db, "cur")).open_frame(["SEX", "PD"])
     q = parse_source(sqlite_db, query='SELECT "SEX", "PD" FROM cur WHERE "SEX" = 2').open_frame()

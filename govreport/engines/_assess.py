@@ -81,13 +81,17 @@ def _open(source: Any, spark: Any) -> Iterator[Runner]:
         yield r
 
 
-def _pandas(source: Any) -> Any:
-    """The Source when it is a file (the pandas path), else None."""
+def _source(source: Any) -> Any:
     from ..sources import Source, parse_source
 
+    return source if isinstance(source, Source) else parse_source(str(source))
+
+
+def _pandas(source: Any) -> Any:
+    """The Source when it is a file (the pandas path), else None."""
     if isinstance(source, Runner):
         return None
-    s = source if isinstance(source, Source) else parse_source(str(source))
+    s = _source(source)
     return s if s.kind == "file" else None
 
 
@@ -320,6 +324,11 @@ def _psi_counts(cur: Runner, ref: Runner, col: str, bins: int) -> tuple[list[str
 def psi_on(current: Any, reference: Any, column: str, bins: int = 10, *, epsilon: float = DEFAULT_EPSILON,
            spark: Any = None) -> pd.DataFrame:
     """:func:`govreport.metrics.psi_table` of one column with the bins counted on the engine."""
+    if _pandas(current) is not None and _pandas(reference) is not None:
+        from ..metrics import psi_table
+
+        return psi_table(_pandas(current).open_frame([column])[column],
+                         _pandas(reference).open_frame([column])[column], bins, epsilon=epsilon)
     bins = check_int(bins, "bins", minimum=2)
     if not 0 < epsilon < 1:
         raise MetricInputError(f"epsilon must be between 0 and 1, not {epsilon!r}", field="epsilon",
@@ -336,6 +345,12 @@ def drift_on(current: Any, reference: Any, columns: Sequence[str], *, score: str
              spark: Any = None) -> DriftResult:
     """:func:`govreport.metrics.drift` with every column's bins counted on the engine."""
     cols = as_name_list(columns, "columns") if columns else []
+    if _pandas(current) is not None and _pandas(reference) is not None:
+        from ..metrics import drift
+
+        wanted = [*cols, *([score] if score is not None else [])]
+        return drift(_pandas(current).open_frame(wanted), _pandas(reference).open_frame(wanted), cols, score=score,
+                     bins=bins, epsilon=epsilon, thresholds=thresholds)
     bins = check_int(bins, "bins", minimum=2)
     with _open(current, spark) as cur, _open(reference, spark) as ref:
         wanted = [*cols, *([score] if score is not None else [])]
@@ -436,7 +451,7 @@ def assess_on_engine(
     if file is not None:
         from ..assess import assess_frames
 
-        ref = _pandas(reference).open_frame() if reference is not None else None
+        ref = _source(reference).open_frame() if reference is not None else None
         return assess_frames(file.open_frame(), ref, label=label, label_favourable=label_favourable,
                              prediction=prediction, prediction_favourable=prediction_favourable, protected=protected,
                              score=score, score_higher_is=score_higher_is, features=features, bands=bands,
