@@ -461,9 +461,8 @@ def test_packaged_quarterly_review_runs_on_the_demo(demo_workspace, tmp_path):
     root = tmp_path / "demo"
     shutil.copytree(demo_workspace.root, root)
     ws = Workspace.load(root)
-    schedules, errors, _ = load_schedules(ws)  # `govreport demo` builds on `init`: it has the packaged ones
-    assert errors == [] and set(schedules) == {"monitoring-monthly", "review-quarterly"}
-    (root / "scheduled" / "monitoring-monthly.yaml").unlink()  # the demo's data is quarterly
+    schedules, errors, _ = load_schedules(ws)  # `govreport demo` builds on `init`: the packaged quarterly one
+    assert errors == [] and set(schedules) == {"review-quarterly"}  # the demo's data is quarterly: no monthly
     inv = Inventory.load(ws)
     q3 = parse_period("2026Q3")
     expected = [s.id for s in inv.ordered() if s.lifecycle != "retired" and review_falls_due(s.tier.review_months, q3)]
