@@ -9,9 +9,10 @@ one the template applies to, the period is the latest with data, and results go 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from weakref import WeakValueDictionary
 
 import pandas as pd
 
@@ -25,12 +26,16 @@ from .workspace import Workspace, find_workspace
 __all__ = ["TemplateContext", "open_context", "read_dataset"]
 
 
+def _kind(path: Path, fmt: str) -> str:
+    return fmt if fmt != "auto" else {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}.get(
+        path.suffix.lower(), "csv")
+
+
 def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8") -> pd.DataFrame:
     """Read a CSV, Parquet or JSON Lines dataset with a clear error when it cannot be read."""
     if not path.is_file():
         raise DataError("dataset not found", file=path, fix="check the dataset path in the system record")
-    kind = fmt if fmt != "auto" else {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}.get(
-        path.suffix.lower(), "csv")
+    kind = _kind(path, fmt)
     try:
         if kind == "parquet":
             df = pd.read_parquet(path)
@@ -56,6 +61,10 @@ class TemplateContext:
     period: Period
     output_dir: Path
     template: str
+    #: Parquet frames :meth:`load` returned, by resolved path, for as long as the caller holds them: the
+    #: contract validation (:meth:`data_quality`) takes them instead of reading the same file again.
+    _frames: WeakValueDictionary[Path, pd.DataFrame] = field(default_factory=WeakValueDictionary, repr=False,
+                                                             compare=False)
 
     # -- data ---------------------------------------------------------------------------------------
     def dataset_path(self, role: str) -> Path | None:
@@ -68,12 +77,20 @@ class TemplateContext:
             raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
                              file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
                              fix=f"add a dataset with role: {role}")
-        return read_dataset(self.ws.resolve(ds.resolve(self.period.label)), ds.format, ds.encoding)
+        path = self.ws.resolve(ds.resolve(self.period.label))
+        df = read_dataset(path, ds.format, ds.encoding)
+        if _kind(path, ds.format) == "parquet":  # text formats: the contract reads with its own options
+            self._frames[path.resolve()] = df
+        return df
 
     # -- data contracts (Art. 7, 8) ------------------------------------------------------------------
     def data_quality(self) -> tuple[list[Indicator], dict[str, Any]]:
         """Validate every dataset of the system that names a contract, for this period, through Great
-        Expectations; returns the indicators and the ``data_quality`` section of results.json."""
+        Expectations; returns the indicators and the ``data_quality`` section of results.json.
+
+        Datasets (and the contract's reference) that :meth:`load` has already read and the caller still
+        holds are validated from memory, not read again; their evidence is the same (the file's SHA-256,
+        streamed)."""
         from .contracts import load_contract, validate
         from .errors import ContractError
 
@@ -87,7 +104,8 @@ class TemplateContext:
                 raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",
                                     fix="add it to data_contracts/ or remove `contract:` from the dataset")
             result = validate(load_contract(path), self.ws.root,
-                              data=self.ws.resolve(ds.resolve(self.period.label)), period=self.period.label)
+                              data=self.ws.resolve(ds.resolve(self.period.label)), period=self.period.label,
+                              loaded=dict(self._frames))
             indicators += result.indicators()
             section[ds.contract] = result.to_dict()
         return indicators, section

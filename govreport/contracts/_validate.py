@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -247,7 +248,8 @@ def gx_context() -> Any:
 # -- validate ---------------------------------------------------------------------------------------------
 def validate(contract: ContractFile | Path | str, root: Path | str | None = None, *,
              data: Path | str | pd.DataFrame | None = None, period: str | None = None, as_of: date | None = None,
-             reference: Path | str | pd.DataFrame | None = None) -> ContractResult:
+             reference: Path | str | pd.DataFrame | None = None,
+             loaded: Mapping[Path, pd.DataFrame] | None = None) -> ContractResult:
     """Validate a contract's dataset with its suite through Great Expectations and summarise it.
 
     Parameters
@@ -266,6 +268,12 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
         The as-of day of the freshness check, overriding the period's.
     reference:
         The training/reference data for representativeness, overriding the contract's.
+    loaded:
+        Frames the caller has already read with ``pandas.read_parquet`` (whole file, no options), by
+        resolved file path: a Parquet dataset or reference found here is validated from memory instead of
+        being read a second time. The result is the same, evidence included (the file's SHA-256 is still
+        streamed from disk). Text formats are always read here, with the contract's encoding, delimiter
+        and personal columns as text.
 
     Raises :class:`~govreport.errors.DataError` / :class:`~govreport.errors.ContractError` (exit 2) for
     bad input. A failing expectation is not an exception: see ``result.success``.
@@ -278,13 +286,24 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
     warn: list[str] = []
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        return _validate(cf, root, sf, data, label, day, reference, warn, pool, t0)
+        return _validate(cf, root, sf, data, label, day, reference, warn, pool, t0, loaded or {})
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetSource | None) -> pd.DataFrame | None:
+    """The caller's frame of ``path`` when our own read would give the same frame (Parquet), else None."""
+    if not loaded or file_format(path, src) != "parquet":
+        return None
+    df = loaded.get(path.resolve())
+    if df is None or len(df) == 0:
+        return None
+    return df if all(isinstance(x, str) for x in df.columns) else df.rename(columns=str)
+
+
 def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
-              reference: Any, warn: list[str], pool: ThreadPoolExecutor, t0: float) -> ContractResult:
+              reference: Any, warn: list[str], pool: ThreadPoolExecutor, t0: float,
+              loaded: Mapping[Path, pd.DataFrame]) -> ContractResult:
     c = cf.contract
     personal = set(c.personal_columns)
     df: pd.DataFrame | None = None
@@ -307,7 +326,9 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
         if data_path is not None:
             if data_path.is_file():
                 sha = pool.submit(sha256_file, data_path)  # hashed while pandas and GX work
-            df = read_dataset(data_path, src, text_columns=personal)
+            df = _loaded_frame(loaded, data_path, src) if data_path.is_file() else None
+            if df is None:
+                df = read_dataset(data_path, src, text_columns=personal)
             dataset = {"kind": file_format(data_path, src), "path": _rel(data_path, root),
                        "bytes": data_path.stat().st_size, "fingerprint": "file-sha256"}
         else:
@@ -435,7 +456,7 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
         if newest.when is None:
             warn.append(f"freshness of {c.name}: {newest.note}")
     dims["freshness"] = freshness_dimension(c, newest, day)
-    dims["representativeness"] = _representativeness(cf, root, label, df, sql, reference, pool)
+    dims["representativeness"] = _representativeness(cf, root, label, df, sql, reference, pool, loaded)
 
     if sha is not None:
         digest = sha.result()
@@ -464,7 +485,8 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
 
 
 def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.DataFrame | None,
-                        sql: SqlTable | None, reference: Any, pool: ThreadPoolExecutor) -> dict[str, Any]:
+                        sql: SqlTable | None, reference: Any, pool: ThreadPoolExecutor,
+                        loaded: Mapping[Path, pd.DataFrame]) -> dict[str, Any]:
     c = cf.contract
     rep = c.representativeness
     if rep is None and reference is None:
@@ -503,7 +525,9 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.
     if not columns:
         return representativeness_dimension(c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info)
     if ref_path is not None:
-        ref_df = read_dataset(ref_path, ref_src, columns=columns)
+        ref_df = _loaded_frame(loaded, ref_path, ref_src) if ref_path.is_file() else None
+        if ref_df is None:
+            ref_df = read_dataset(ref_path, ref_src, columns=columns)
         info["sha256"] = sha.result() if sha is not None else None
     elif ref_df is None:
         ref_df = ref_sql.read(columns)
