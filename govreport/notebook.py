@@ -38,7 +38,9 @@ def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8") -> pd.D
     kind = _kind(path, fmt)
     try:
         if kind == "parquet":
-            df = pd.read_parquet(path)
+            from .contracts._load import read_parquet
+
+            df = read_parquet(path)
         elif kind == "jsonl":
             df = pd.read_json(path, lines=True, encoding=encoding)
         else:

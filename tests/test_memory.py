@@ -115,3 +115,31 @@ def test_loaded_frames_are_validated_like_the_file(demo_root: Path, parquet_read
     parquet_reads.clear()
     validate(cf, demo_root, data=changed, period=PERIOD, loaded={path.resolve(): df})
     assert parquet_reads[str(changed.resolve())] == 1
+
+
+def test_great_expectations_does_not_hash_the_frame(demo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX's whole-frame MD5 (batch markers govreport never reads) is skipped; its threshold is restored."""
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    hashed: list[int] = []
+    real = engine.hash_pandas_dataframe
+
+    def counting(df: pd.DataFrame) -> str:
+        hashed.append(len(df))
+        return real(df)
+
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", counting)
+    before = engine.HASH_THRESHOLD
+    cf = load_contract(demo_root / "data_contracts" / "card_default_scoring.contract.yaml")
+    result = validate(cf, demo_root, period=PERIOD)
+    assert hashed == []
+    assert before == engine.HASH_THRESHOLD
+    assert result.rows == 20_000 and len(result.expectations) > 5
+    # the same engine outside govreport's call still hashes (the threshold really is what skips it)
+    import great_expectations as gx
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": pd.DataFrame({"x": [1, 2]})})
+    assert hashed == [2]
+

@@ -28,6 +28,7 @@ __all__ = [
     "resolve_data_path",
     "file_format",
     "read_dataset",
+    "read_parquet",
     "read_header",
     "sha256_file",
     "frame_fingerprint",
@@ -74,6 +75,20 @@ def file_format(path: Path, src: DatasetSource | None = None) -> str:
     if src is not None and src.format != "auto":
         return src.format
     return _FORMATS.get(path.suffix.lower(), "csv")
+
+
+# -- Parquet ---------------------------------------------------------------------------------------------
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """``pandas.read_parquet``, then Arrow's allocator hands back what the read no longer uses.
+
+    pandas reads through an Arrow table; Arrow's allocator (mimalloc/jemalloc) keeps the table's pages
+    after the conversion, ≈ 1.2× the frame, for the rest of the process — which pandas' own (malloc)
+    allocations never reuse. The frame is the same either way."""
+    df = pd.read_parquet(path, columns=columns)
+    import pyarrow as pa  # already imported by the read
+
+    pa.default_memory_pool().release_unused()
+    return df
 
 
 # -- hashing ----------------------------------------------------------------------------------------------
@@ -217,7 +232,7 @@ def read_dataset(path: Path | str, src: DatasetSource | None = None, *, text_col
     if fmt == "parquet":
         _open_head(path)
         try:
-            df = pd.read_parquet(path, columns=columns)
+            df = read_parquet(path, columns=columns)
         except Exception as e:  # ArrowInvalid, OSError, …
             raise DataError(f"not a readable Parquet file ({_first_line(e)})", file=path,
                             fix="check the file, or set `format:` in the contract") from None
