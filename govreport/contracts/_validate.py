@@ -1,7 +1,8 @@
 """Running a contract's suite through Great Expectations' own engine and summarising it (Art. 7, 8).
 
 Files are read into pandas (with the contract's encoding and delimiter) and validated by GX's pandas
-engine; SQL tables are validated in the database by GX's SQL engine. Great Expectations is imported
+engine — or, for a Parquet file the caller has already read (``loaded=``), validated from that frame, so a
+run reads each file once; SQL tables are validated in the database by GX's SQL engine. Great Expectations is imported
 inside :func:`validate` only (≈6 s): nothing here runs at ``import govreport.contracts`` or CLI start-up.
 """
 
