@@ -11,12 +11,18 @@ are imported only by the functions that need them.
 
 from __future__ import annotations
 
+import warnings as _warnings
+
 __version__ = "0.1.0"
 
 from .errors import GovreportError
 from .periods import Period, parse_period
 from .status import DEFAULT_THRESHOLDS, DIMENSIONS, Indicator, Status, Threshold, threshold_for
 from .workspace import Workspace, find_workspace
+
+# Great Expectations imports pyspark when it is installed (the `spark` extra); pyspark 4 then warns about
+# pandas 3 at every import, which would land in every notebook's output. Spark's own tests cover the pairing.
+_warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 __all__ = [
     "__version__",

@@ -6,7 +6,8 @@
 #
 # Installs: the package with its test extras (pip); as root with apt-get also Debian's chromium (headless
 # report tests), fonts-noto-cjk (Chinese text in browser and PDF), poppler-utils (pdftotext) and
-# postgresql (evidence-store tests on a real server, started here on a free loopback port, stopped at exit).
+# postgresql (evidence-store tests on a real server, started here on a free loopback port, stopped at exit)
+# and, where Java is missing, openjdk-17-jre-headless (Spark tests, pip extra `spark`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 have_deb fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)  # local Spark (tests/test_engines.py)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian packages: ${need_apt[*]}"
@@ -27,7 +29,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-python -m pip install -q --disable-pip-version-check -e ".[test]"
+python -m pip install -q --disable-pip-version-check -e ".[test,spark]"
 
 # A throw-away PostgreSQL server for the evidence-store tests, unless one is given.
 if [ -z "${GOVREPORT_TEST_PG_URL:-}" ]; then

@@ -312,7 +312,12 @@ def test_bad_input_same_message_on_every_engine(db: str, scored: tuple[pd.DataFr
 # -- Spark ----------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a SparkSession
-    pytest.importorskip("pyspark", reason="pip install 'govreport[spark]'")
+    import importlib.util
+    import shutil as _shutil
+
+    if importlib.util.find_spec("pyspark") is None or _shutil.which("java") is None:
+        skip_or_fail("Spark tests need pyspark and Java: pip install 'govreport[spark]' (scripts/test.sh does) "
+                     "and a Java 17 runtime (Debian: openjdk-17-jre-headless)")
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     warehouse = tmp_path_factory.mktemp("spark-warehouse")  # saveAsTable writes here, not in the checkout
     session = spark_session(SparkSettings(master="local[2]", conf={"spark.sql.shuffle.partitions": 4,
