@@ -15,7 +15,7 @@ from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
 from .status import DIMENSIONS, Status
 
-__all__ = ["cover", "at_a_glance", "indicator_table", "changes", "decisions", "examples_table", "footer",
+__all__ = ["cover", "at_a_glance", "indicator_table", "auc_method", "changes", "decisions", "examples_table", "footer",
            "compare_statuses", "fmt_value", "fairness_sentence", "fairness_table", "key_indicators", "notes",
            "status_legend", "data_quality_table"]
 
@@ -234,6 +234,17 @@ def examples_table(examples: Mapping[str, list[Mapping[str, Any]]], labels: Mapp
                      f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th></tr>"
                      f"{body}</table>")
     return "".join(parts) or "<p>本期無違規範例。<br><span class='gr-en'>No failing turns this period.</span></p>"
+
+
+def auc_method(results: Mapping[str, Any]) -> str:
+    """How the AUC was computed — exact, or from binned counts on an engine with its error bound (issue 10)."""
+    st = (results.get("model_quality") or {}).get("settings") or {}
+    if not st.get("auc_method"):
+        return ""
+    tol = st.get("auc_tolerance")
+    zh = "AUC 計算方式：" + ("精確計算" if not tol else f"分箱計數（誤差上限 ±{tol:.2g}）")
+    en = f"AUC method: {st['auc_method']}" + (f"; error bound ±{tol:.2g}" if tol else "")
+    return f"<p class='gr-factor'>{html.escape(zh)}<br><span class='gr-en'>{html.escape(en)}</span></p>"
 
 
 def status_legend() -> str:

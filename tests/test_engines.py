@@ -276,6 +276,12 @@ def test_binned_auc_within_its_reported_tolerance(sqlite_db: str, scored: tuple[
         assert binned.n == exact.n and binned.n_target == exact.n_target
         assert "binned" in binned.settings["auc_method"]
     assert quality_on(_src(sqlite_db, "cur"), **QUAL).settings["auc_tolerance"] == 0.0
+    # the report shows the method and the bound next to the AUC
+    from govreport.report_html import auc_method
+
+    note = auc_method({"model_quality": {"settings": binned.settings}})
+    assert f"誤差上限 ±{tol:.2g}" in note and "binned" in note
+    assert "精確計算" in auc_method({"model_quality": {"settings": exact.settings}})
 
 
 # -- bad input: the same message everywhere -------------------------------------------------------------------
