@@ -86,13 +86,26 @@ def assess_frames(
     else:
         notes.append("no reference dataset: drift (PSI) not assessed")
     if feats and score:
-        imp = metrics.feature_importance(current, feats, score=score, thresholds=thresholds)
-        adverse = current[prediction] != prediction_favourable
-        reasons = metrics.reason_codes(current, feats, score, adverse, score_higher_is=score_higher_is,
-                                       thresholds=thresholds)
-        indicators += imp.indicators() + reasons.indicators()
-        sections["explainability"] = {"importance": imp.to_dict(), "reason_codes": reasons.to_dict()}
+        exp_indicators, sections["explainability"] = _explainability(
+            current, feats, score=score, prediction=prediction, prediction_favourable=prediction_favourable,
+            score_higher_is=score_higher_is, thresholds=thresholds)
+        indicators += exp_indicators
     return Assessment(indicators, sections, notes)
+
+
+def _explainability(
+    current: pd.DataFrame, feats: Sequence[str], *, score: str, prediction: str, prediction_favourable: Any,
+    score_higher_is: Literal["adverse", "favourable"], thresholds: Mapping[str, Mapping[str, Any]] | None,
+) -> tuple[list[Indicator], dict[str, Any]]:
+    """Permutation importance and reason codes (Art. 13): they need the rows, so they run on pandas."""
+    from . import metrics
+
+    imp = metrics.feature_importance(current, list(feats), score=score, thresholds=thresholds)
+    adverse = current[prediction] != prediction_favourable
+    reasons = metrics.reason_codes(current, list(feats), score, adverse, score_higher_is=score_higher_is,
+                                   thresholds=thresholds)
+    return imp.indicators() + reasons.indicators(), {"importance": imp.to_dict(),
+                                                      "reason_codes": reasons.to_dict()}
 
 
 def assess_predictive(ctx: Any) -> Assessment:
@@ -105,10 +118,9 @@ def assess_predictive(ctx: Any) -> Assessment:
         raise MetricInputError(f"system '{system.id}' has no model block", field="model",
                                fix="add label, prediction and score columns to the system record")
     current = ctx.load("scoring")
-    reference = ctx.load("reference") if system.dataset("reference") else None
     pas = system.protected_attributes
-    result = assess_frames(
-        current, reference, label=m.label, label_favourable=m.label_favourable, prediction=m.prediction,
+    kwargs: dict[str, Any] = dict(
+        label=m.label, label_favourable=m.label_favourable, prediction=m.prediction,
         prediction_favourable=m.prediction_favourable, protected=[p.column for p in pas], score=m.score,
         score_higher_is=m.score_higher_is, features=m.features,
         bands={p.column: p.bands for p in pas if p.bands},
@@ -116,8 +128,47 @@ def assess_predictive(ctx: Any) -> Assessment:
         thresholds=system.thresholds, intersections=system.fairness.intersections,
         min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
     )
+    engine = ctx.ws.config.engine
+    if engine.kind == "spark":
+        result = _assess_on_spark(ctx, current, engine, kwargs)
+    else:
+        reference = ctx.load("reference") if system.dataset("reference") else None
+        result = assess_frames(current, reference, **kwargs)
     dq_indicators, dq_section = ctx.data_quality()
     result.indicators = dq_indicators + result.indicators + governance_indicators(system)
     if dq_section:
         result.sections["data_quality"] = dq_section
+    return result
+
+
+def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[str, Any]) -> Assessment:
+    """``engine: {kind: spark}``: fairness, proxy scan, model quality and drift on Spark over the inventory's
+    datasets; explainability on ``current``, the rows the notebook loaded (the pandas path's own code)."""
+    from .engines import assess_on_engine
+    from .sources import on_engine, spark_session
+
+    system, label = ctx.system, ctx.period.label
+    settings = engine.spark_settings()
+    spark = spark_session(settings)
+    ref_ds = system.dataset("reference")
+    source = on_engine(system.dataset("scoring").path, "spark", root=ctx.ws.root, period=label)
+    reference = on_engine(ref_ds.path, "spark", root=ctx.ws.root, period=label) if ref_ds else None
+    result = assess_on_engine(source, reference, score_bins=engine.score_bins, spark=spark, **kwargs)
+    notes = [n for n in result.notes if "explainability" not in n]
+    master = spark.sparkContext.master
+    quality = result.sections.get("model_quality", {}).get("settings", {})
+    auc = ("AUC exact (per distinct score)" if not engine.score_bins else
+           f"AUC on {engine.score_bins} score bins, within {quality.get('auc_tolerance', float('nan')):.2g} "
+           "of the exact AUC")
+    notes.insert(0, f"indicators computed on Spark (master {master}); {auc}")
+    feats = [f for f in kwargs["features"] if f in current.columns]
+    if feats and kwargs["score"]:
+        exp_indicators, result.sections["explainability"] = _explainability(
+            current, feats, score=kwargs["score"], prediction=kwargs["prediction"],
+            prediction_favourable=kwargs["prediction_favourable"], score_higher_is=kwargs["score_higher_is"],
+            thresholds=kwargs["thresholds"])
+        result.indicators += exp_indicators
+        notes.append("explainability (permutation importance, reason codes) ran in the notebook process on "
+                     "the scored rows it loaded (pandas): it needs the rows, not counts")
+    result.notes = notes
     return result

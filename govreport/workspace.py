@@ -2,7 +2,8 @@
 
 Layout (``govreport init DIR`` creates it)::
 
-    govreport.yaml        workspace settings (this module's WorkspaceConfig)
+    govreport.yaml        workspace settings (this module's WorkspaceConfig; ``engine:`` moves the
+                          model-risk indicators to Spark, see EngineSettings and docs/engines.md)
     systems/*.yaml        the AI-system inventory, one file per system (govreport.inventory)
     data_contracts/       data contracts and their Great Expectations suites
     scheduled/*.yaml      schedules
@@ -16,16 +17,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ._yamlio import load_model
 from .errors import ConfigError, TemplateError
 from .resources import bundled_dir
 
+if TYPE_CHECKING:
+    from .sources import SparkSettings
+
 __all__ = [
-    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "find_workspace", "CONFIG_FILE",
+    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
+    "CONFIG_FILE",
 ]
 
 CONFIG_FILE = "govreport.yaml"
@@ -77,6 +82,37 @@ class NotifySettings(_Strict):
         "", description="prefix for links to reports (an intranet URL or file share); default: local paths")
 
 
+class EngineSettings(_Strict):
+    """Where the model-risk indicators are computed (``engine:`` in govreport.yaml, docs/engines.md).
+
+    ``kind: spark`` moves fairness, model quality, drift and the proxy scan of every predictive system to
+    Spark (the inventory's Parquet datasets read as ``spark+parquet:``); the reports stay the same.
+    ``spark`` is a :class:`govreport.sources.SparkSettings`, validated when given (govreport.sources, and
+    with it pandas, is imported only then: the CLI starts without it).
+    """
+
+    kind: Literal["pandas", "spark"] = Field("pandas", description="pandas (in the notebook) or spark")
+    spark: Any = Field(None, description="Spark session settings: master, app_name, conf (SparkSettings)")
+    score_bins: Annotated[int, Field(ge=2)] | None = Field(
+        None, description="count the score in this many bins on Spark (binned AUC, bound reported); "
+        "default: exact AUC")
+
+    @field_validator("spark", mode="before")
+    @classmethod
+    def _spark(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        from .sources import SparkSettings
+
+        return SparkSettings.model_validate(value)
+
+    def spark_settings(self) -> SparkSettings:
+        """The Spark settings (defaults when ``spark:`` is not given)."""
+        from .sources import SparkSettings
+
+        return self.spark if self.spark is not None else SparkSettings()
+
+
 class WorkspaceConfig(_Strict):
     """``govreport.yaml``."""
 
@@ -88,6 +124,7 @@ class WorkspaceConfig(_Strict):
     run: RunSettings = Field(default_factory=RunSettings)
     default_language: str = Field("zh-TW", pattern=r"^(zh-TW|en)$")
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
 
 
 class Workspace:
