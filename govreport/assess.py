@@ -7,7 +7,7 @@ notebook only presents the returned :class:`Assessment`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,51 +46,86 @@ def assess_frames(
     n_bootstrap: int = 200,
 ) -> Assessment:
     """All model-risk indicators of one scored dataset (see the module docstring)."""
-    from . import metrics
-
     notes: list[str] = []
     missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in current]
     if missing:
         raise MetricInputError(f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
                                field=missing[0], fix="check the column names in the system's model block")
-    fair = metrics.fairness(current, label=label, label_favourable=label_favourable, prediction=prediction,
-                            prediction_favourable=prediction_favourable, protected=list(protected), bands=bands,
-                            thresholds=thresholds, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
-                            intersections=None if intersections == "none" else intersections)
-    indicators = fair.indicators()
-    sections: dict[str, Any] = {"fairness": fair.to_dict()}
-    feats = [f for f in features if f in current.columns]
-    if feats and protected:
-        proxy = metrics.proxy_scan(current, feats, list(protected), justifications=justifications, bands=bands,
-                                   thresholds=thresholds)
-        indicators += proxy.indicators()
-        sections["proxy"] = proxy.to_dict()
-    if score:
-        ref_gini = None
-        if reference is not None and {label, score} <= set(reference.columns):
-            ref_gini = metrics.model_quality(reference, label=label, label_favourable=label_favourable,
-                                             score=score, score_higher_is=score_higher_is).gini
-        else:
-            notes.append("no reference period with labels and scores: Gini drop not assessed")
-        quality = metrics.model_quality(current, label=label, label_favourable=label_favourable, score=score,
-                                        score_higher_is=score_higher_is, reference_gini=ref_gini,
-                                        thresholds=thresholds)
-        indicators += quality.indicators()
-        sections["model_quality"] = quality.to_dict()
-    if reference is not None:
-        cols = [c for c in feats if c in reference.columns]
-        dr = metrics.drift(current, reference, cols, score=score if score and score in reference else None,
-                           thresholds=thresholds)
-        indicators += dr.indicators()
-        sections["drift"] = dr.to_dict()
-    else:
-        notes.append("no reference dataset: drift (PSI) not assessed")
+    feats = list(features)
+    indicators, sections = assemble(
+        _pandas_backend(), current, reference, notes, label=label, label_favourable=label_favourable, prediction=prediction,
+        prediction_favourable=prediction_favourable, protected=protected, score=score,
+        score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
+        thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
+        n_bootstrap=n_bootstrap)
     if feats and score:
         exp_indicators, sections["explainability"] = _explainability(
             current, feats, score=score, prediction=prediction, prediction_favourable=prediction_favourable,
             score_higher_is=score_higher_is, thresholds=thresholds)
         indicators += exp_indicators
     return Assessment(indicators, sections, notes)
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where the indicators are computed: the four metric functions of one path (pandas, or an engine's
+    aggregations in :mod:`govreport.engines`), each with :mod:`govreport.metrics`' signature."""
+
+    fairness: Callable[..., Any]
+    proxy_scan: Callable[..., Any]
+    model_quality: Callable[..., Any]
+    drift: Callable[..., Any]
+
+
+def _pandas_backend() -> Backend:
+    from . import metrics
+
+    return Backend(metrics.fairness, metrics.proxy_scan, metrics.model_quality, metrics.drift)
+
+
+def assemble(
+    backend: Backend, current: Any, reference: Any, notes: list[str], *, label: str, label_favourable: Any,
+    prediction: str, prediction_favourable: Any, protected: Sequence[str], score: str | None,
+    score_higher_is: Literal["adverse", "favourable"], features: Sequence[str],
+    bands: Mapping[str, Sequence[float]] | None, justifications: Mapping[str, str] | None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None, intersections: Sequence[Sequence[str]] | str | None,
+    min_group_size: int, n_bootstrap: int,
+) -> tuple[list[Indicator], dict[str, Any]]:
+    """Fairness, proxy scan, model quality and drift of ``current`` (its columns already checked) against
+    ``reference``, through ``backend`` — the one order and set of sections every path reports."""
+    fair = backend.fairness(current, label=label, label_favourable=label_favourable, prediction=prediction,
+                            prediction_favourable=prediction_favourable, protected=list(protected), bands=bands,
+                            thresholds=thresholds, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
+                            intersections=None if intersections == "none" else intersections)
+    indicators = fair.indicators()
+    sections: dict[str, Any] = {"fairness": fair.to_dict()}
+    feats = list(features)
+    if feats and protected:
+        proxy = backend.proxy_scan(current, feats, list(protected), justifications=justifications, bands=bands,
+                                   thresholds=thresholds)
+        indicators += proxy.indicators()
+        sections["proxy"] = proxy.to_dict()
+    if score:
+        ref_gini = None
+        if reference is not None and {label, score} <= set(reference.columns):
+            ref_gini = backend.model_quality(reference, label=label, label_favourable=label_favourable,
+                                             score=score, score_higher_is=score_higher_is).gini
+        else:
+            notes.append("no reference period with labels and scores: Gini drop not assessed")
+        quality = backend.model_quality(current, label=label, label_favourable=label_favourable, score=score,
+                                        score_higher_is=score_higher_is, reference_gini=ref_gini,
+                                        thresholds=thresholds)
+        indicators += quality.indicators()
+        sections["model_quality"] = quality.to_dict()
+    if reference is not None:
+        cols = [c for c in feats if c in reference.columns]
+        dr = backend.drift(current, reference, cols, score=score if score and score in reference.columns else None,
+                           thresholds=thresholds)
+        indicators += dr.indicators()
+        sections["drift"] = dr.to_dict()
+    else:
+        notes.append("no reference dataset: drift (PSI) not assessed")
+    return indicators, sections
 
 
 def _explainability(

@@ -26,6 +26,7 @@ engine assessment leaves it out and says so in its notes.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -33,7 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..assess import Assessment
+from ..assess import Assessment, Backend, assemble
 from ..errors import MetricInputError
 from ..metrics._bands import (
     DEFAULT_AGE_BANDS,
@@ -462,38 +463,14 @@ def assess_on_engine(
         ref = stack.enter_context(_open(reference, spark)) if reference is not None else None
         require(cur, [label, prediction, *protected, *features, *([score] if score else [])],
                 fix="check the column names in the system's model block")
-        fair = fairness_on(cur, label=label, label_favourable=label_favourable, prediction=prediction,
-                           prediction_favourable=prediction_favourable, protected=list(protected), bands=bands,
-                           thresholds=thresholds, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
-                           intersections=None if intersections == "none" else intersections)  # type: ignore[arg-type]
-        indicators = fair.indicators()
-        sections: dict[str, Any] = {"fairness": fair.to_dict()}
         feats = list(features)
-        if feats and protected:
-            proxy = proxy_on(cur, feats, list(protected), justifications=justifications, bands=bands,
-                             thresholds=thresholds)
-            indicators += proxy.indicators()
-            sections["proxy"] = proxy.to_dict()
-        if score:
-            ref_gini = None
-            if ref is not None and {label, score} <= set(ref.columns):
-                ref_gini = quality_on(ref, label=label, label_favourable=label_favourable, score=score,
-                                      score_higher_is=score_higher_is, score_bins=score_bins).gini
-            else:
-                notes.append("no reference period with labels and scores: Gini drop not assessed")
-            quality = quality_on(cur, label=label, label_favourable=label_favourable, score=score,
-                                 score_higher_is=score_higher_is, reference_gini=ref_gini, thresholds=thresholds,
-                                 score_bins=score_bins)
-            indicators += quality.indicators()
-            sections["model_quality"] = quality.to_dict()
-        if ref is not None:
-            cols = [c for c in feats if c in ref.columns]
-            dr = drift_on(cur, ref, cols, score=score if score and score in ref.columns else None,
-                          thresholds=thresholds)
-            indicators += dr.indicators()
-            sections["drift"] = dr.to_dict()
-        else:
-            notes.append("no reference dataset: drift (PSI) not assessed")
+        backend = Backend(fairness_on, proxy_on, functools.partial(quality_on, score_bins=score_bins), drift_on)
+        indicators, sections = assemble(
+            backend, cur, ref, notes, label=label, label_favourable=label_favourable, prediction=prediction,
+            prediction_favourable=prediction_favourable, protected=protected, score=score,
+            score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
+            thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
+            n_bootstrap=n_bootstrap)
         if feats and score:
             notes.append(f"computed on {cur.engine}: explainability (permutation importance, reason codes) needs "
                          "the rows and is not assessed on an engine")
