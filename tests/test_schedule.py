@@ -36,22 +36,11 @@ from govreport.schedule import (
     select_systems,
 )
 from govreport.workspace import SmtpSettings, Workspace
-from tests.helpers.nb import write_notebook
+from tests.helpers.nb import LOW_FACTORS, SYSTEM_BASE, write_notebook
 
 HIGH = "{customer_facing: 3, personal_data: 3, autonomy: 2, complexity: 2, impact: 3, remedies: 2}"
 MEDIUM = "{customer_facing: 2, personal_data: 2, autonomy: 2, complexity: 2, impact: 2, remedies: 2}"
-LOW = "{customer_facing: 1, personal_data: 1, autonomy: 1, complexity: 1, impact: 1, remedies: 1}"
-SYSTEM = """\
-id: {id}
-name_zh: 測試系統 {id}
-name_en: Test system {id}
-kind: generative
-owner: {{name: 測試, role: owner}}
-accountable: {{name: 主管, role: 風險長}}
-scope: {{customer_service: true}}
-risk_factors: {factors}
-templates: [tiny]
-"""
+LOW = LOW_FACTORS
 #: A tiny template (fast real Papermill run); the high-tier system's 2025Q4 run fails on purpose.
 TINY = ("import os, time\nif os.environ.get('TINY_SLEEP'):\n    time.sleep(float(os.environ['TINY_SLEEP']))",
         "if system_id == 'hi' and period == '2025Q4':\n    raise ValueError('planted failure of hi in 2025Q4')",
@@ -90,7 +79,7 @@ def make_ws(tmp_path: Path, systems: dict[str, str], schedules: dict[str, str], 
     for f in (root / "scheduled").glob("*.yaml"):  # the packaged defaults: replaced by the test's own
         f.unlink()
     for sid, factors in systems.items():
-        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, factors=factors), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM_BASE.format(id=sid, factors=factors, template="tiny"), encoding="utf-8")
     for name, text in schedules.items():
         (root / "scheduled" / f"{name}.yaml").write_text(text, encoding="utf-8")
     write_notebook(root / "templates_nb" / "tiny.ipynb", *TINY)
@@ -207,7 +196,7 @@ def test_packaged_schedules_are_valid_and_follow_the_tier_rule(tmp_path):
     assert review.systems.review_due and review.portfolio_templates == ["sustainability", "review"]
     # high tier every quarter, medium every half year, low once a year (docs/inventory.md)
     for sid, factors in (("h", HIGH), ("m", MEDIUM), ("l", LOW)):
-        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, factors=factors), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM_BASE.format(id=sid, factors=factors, template="tiny"), encoding="utf-8")
     inv = Inventory.load(ws)
     assert [inv.systems[s].tier.tier for s in "hml"] == ["high", "medium", "low"]
     picked = {q: select_systems(review, inv, parse_period(f"2026Q{q}")) for q in (1, 2, 3, 4)}

@@ -23,7 +23,10 @@ def write_notebook(path: Path, *cells: str, params: str = PARAMS) -> Path:
     return path
 
 
-SYSTEM = """\
+#: Risk factors of a low-tier system (the inventory's tier rule).
+LOW_FACTORS = "{customer_facing: 1, personal_data: 1, autonomy: 1, complexity: 1, impact: 1, remedies: 1}"
+#: A minimal inventory record without datasets: ``.format(id=…, template=…, factors=…)``.
+SYSTEM_BASE = """\
 id: {id}
 name_zh: 測試系統 {id}
 name_en: Test system {id}
@@ -31,8 +34,11 @@ kind: generative
 owner: {{name: 測試, role: owner}}
 accountable: {{name: 主管, role: 風險長}}
 scope: {{customer_service: true}}
-risk_factors: {{customer_facing: 1, personal_data: 1, autonomy: 1, complexity: 1, impact: 1, remedies: 1}}
+risk_factors: {factors}
 templates: [{template}]
+"""
+#: A low-tier record with one conversations dataset: ``.format(id=…, template=…)``.
+SYSTEM = SYSTEM_BASE.replace("{factors}", LOW_FACTORS.replace("{", "{{").replace("}", "}}")) + """\
 datasets:
   - {{name: conversations, role: conversations, path: "data/{id}_{{period}}.csv"}}
 """
