@@ -154,10 +154,10 @@ def _one_line(e: BaseException) -> str:
 
 # -- the queue --------------------------------------------------------------------------------------
 def _write_json(path: Path, doc: Mapping[str, Any]) -> None:
+    from .render import atomic_write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 def _update_summary(path: Path, state: Mapping[str, Any]) -> None:

@@ -534,10 +534,10 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
 
 def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     """Write the summary JSON atomically (readers never see half a file)."""
+    from .render import atomic_write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 def run_due(
