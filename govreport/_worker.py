@@ -1,17 +1,35 @@
-"""Worker process of the runner: execute one notebook with Papermill, then render it to HTML.
+"""Worker process of the runner: compute a job's results, execute its notebook with Papermill, render HTML.
 
-Run as ``python -m govreport._worker SPEC.json``. Writes ``status.json`` beside the outputs; the parent
-process records the evidence. Kept separate so that heavy imports (Papermill, nbconvert and whatever the
-notebook imports) and a dying kernel never touch the parent, and a per-notebook timeout can kill the
-whole process group.
+``python -m govreport._worker --serve REPLY_FD`` is a long-lived worker: it reads the paths of job specs
+(``worker.json``), one per line, from its standard input; for each it writes the job's output to the job's
+``worker.log``, writes ``status.json`` beside the outputs and then the line ``done`` to file descriptor
+``REPLY_FD``. The runner keeps one such worker per parallel slot for a whole run, so Papermill, nbconvert,
+Great Expectations, scikit-learn and the metrics are imported once per slot, not once per system.
+``python -m govreport._worker SPEC.json`` runs one job and exits.
+
+A job, in the worker:
+
+1. the template's computation (:mod:`govreport.compute`), when the template declares the ``precomputed``
+   parameter: ``results.json`` is written into the job's folder and its path passed to the kernel, which
+   then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
+   the failure shows in the kept notebook exactly as without this step;
+2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems);
+3. the HTML report (nbconvert), for succeeded notebooks.
+
+Kept out of the runner's process so that heavy imports and a dying kernel never touch it; the runner kills
+the worker's process group when a job exceeds ``run.notebook_timeout`` and starts a fresh worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 
 def _cell_error(nb_path: Path) -> str:
@@ -29,10 +47,41 @@ def _cell_error(nb_path: Path) -> str:
     return ""
 
 
-def main(spec_path: str) -> int:
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+def _precompute(spec: dict[str, Any]) -> str | None:
+    """Step 1: the template's computation, here; the path of the results.json written, or None."""
+    from govreport.compute import computation
+    from govreport.notebook import open_context
+
+    compute = computation(spec.get("compute") or "")
+    if compute is None:
+        return None
+    p = spec["parameters"]
+    try:
+        ctx = open_context(p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"])
+        ctx.results(compute)
+    except Exception:  # the kernel computes again and fails in its own cell, with the same error
+        print("the computation failed in the worker; the notebook computes it again:", file=sys.stderr)
+        traceback.print_exc()
+        with contextlib.suppress(OSError):
+            (Path(p["output_dir"]) / "results.json").unlink()
+        return None
+    return str(Path(p["output_dir"]) / "results.json")
+
+
+def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
+    """One job (see the module docstring), the ``job_number``-th of this process; writes ``status.json``;
+    0 when it succeeded."""
     out_dir = Path(spec["output"]).parent
     status_path = out_dir / "status.json"
+    timings: dict[str, float] = {}
+    clock = time.perf_counter(), time.process_time()
+
+    def lap(name: str) -> None:  # seconds since the last lap: wall, and this process's CPU
+        nonlocal clock
+        now = time.perf_counter(), time.process_time()
+        timings[f"{name}_s"] = round(now[0] - clock[0], 3)
+        timings[f"{name}_cpu_s"] = round(now[1] - clock[1], 3)
+        clock = now
 
     from govreport.energy import measure
 
@@ -40,7 +89,8 @@ def main(spec_path: str) -> int:
 
     def done(status: str, error: str = "") -> int:
         energy = meter.stop()  # idempotent; a failed measurement is {"kwh": None, "reason": ...}
-        doc = {"status": status, "error": " ".join(error.split())[:2000], "energy": energy}
+        doc = {"status": status, "error": " ".join(error.split())[:2000], "energy": energy, "timings": timings,
+               "worker": {"pid": os.getpid(), "job": job_number}}
         tmp = status_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc))
         tmp.replace(status_path)
@@ -49,16 +99,24 @@ def main(spec_path: str) -> int:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    parameters = dict(spec["parameters"])
+    lap("start")
+    precomputed = _precompute(spec)
+    if precomputed is not None:
+        parameters["precomputed"] = precomputed
+        lap("compute")
     try:
         pm.execute_notebook(
             spec["template"],
             spec["output"],
-            parameters=spec["parameters"],
+            parameters=parameters,
             kernel_name=spec["kernel"],
             cwd=spec["cwd"],
             progress_bar=False,
             execution_timeout=spec["cell_timeout"],
-            request_save_on_cell_execute=True,
+            # saved once at the end (and by Papermill on a cell's error), not twice per cell: rewriting a
+            # notebook that carries plotly.js 40 times cost ~1 s of CPU per report
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as e:
         return done("failed", f"cell {e.exec_count}: {e.ename}: {e.evalue}")
@@ -71,7 +129,7 @@ def main(spec_path: str) -> int:
             msg = "the kernel died while executing the notebook"
         where = _cell_error(Path(spec["output"]))
         return done("failed", f"{name}: {msg}" + (f" ({where})" if where else ""))
-
+    lap("notebook")
     try:
         from govreport.render import render_notebook
 
@@ -79,8 +137,70 @@ def main(spec_path: str) -> int:
     except Exception as e:
         traceback.print_exc()
         return done("failed", f"rendering HTML failed: {type(e).__name__}: {e}")
+    lap("render")
     return done("succeeded")
 
 
+def _job_from(spec_path: str, job_number: int = 1) -> int:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    return run_job(spec, job_number)
+
+
+@contextlib.contextmanager
+def _output_to(log_path: Path) -> Any:
+    """Point this process's stdout and stderr (file descriptors 1 and 2, so kernels started meanwhile
+    inherit them) at ``log_path`` for one job."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for f in (fd, *saved):
+            os.close(f)
+
+
+def serve(reply_fd: int) -> int:
+    """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
+    jobs = 0
+    for line in sys.stdin:
+        spec_path = line.strip()
+        if not spec_path:
+            continue
+        jobs += 1
+        log_path = Path(spec_path).with_name("worker.log")
+        try:
+            with _output_to(log_path):
+                try:
+                    _job_from(spec_path, jobs)
+                except Exception:  # anything run_job did not turn into status.json: the runner reports it
+                    traceback.print_exc()
+        finally:
+            _release_memory()
+            os.write(reply_fd, b"done\n")
+    return 0
+
+
+def _release_memory() -> None:
+    """Between jobs: hand the freed heap of the last job's frames back to the system, so a long-lived
+    worker's resident memory does not carry one system's data into the next (glibc ``malloc_trim``)."""
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    if sys.argv[1] == "--serve":
+        sys.exit(serve(int(sys.argv[2])))
+    sys.exit(1 if _job_from(sys.argv[1]) else 0)

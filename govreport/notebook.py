@@ -9,6 +9,7 @@ one the template applies to, the period is the latest with data, and results go 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,30 @@ class TemplateContext:
                              template=self.template, indicators=indicators, sections=sections,
                              notes=notes or [])
         write_results(self.output_dir / "results.json", data)
+        return data
+
+    def results(self, compute: Callable[[TemplateContext], Any], precomputed: str | Path | None = None,
+                ) -> dict[str, Any]:
+        """This template's results.json: ``compute(self)`` (an object with ``indicators``, ``sections``
+        and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
+        this kernel started (``precomputed``: the path of that results.json), read from there after
+        checking it is this system's, period's and template's (see :mod:`govreport.compute`)."""
+        if precomputed is None:
+            a = compute(self)
+            return self.save(a.indicators, a.sections, a.notes)
+        path = Path(precomputed)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot read the precomputed results ({type(e).__name__})", file=path,
+                             field="precomputed", fix="leave `precomputed` as None to compute here") from None
+        got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
+        if got != (self.system.id, self.period.label, self.template):
+            raise InputError(f"the precomputed results are for {'/'.join(map(str, got))}, not "
+                             f"{self.system.id}/{self.period.label}/{self.template}", file=path,
+                             field="precomputed", fix="leave `precomputed` as None to compute here")
+        if path.resolve() != (self.output_dir / "results.json").resolve():
+            write_results(self.output_dir / "results.json", data)
         return data
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -37,6 +38,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .compute import computation
 from .energy import worker_energy
 from .errors import GovreportError, KernelError, RunFailed, TemplateError
 from .evidence import EvidenceStore, RunRecord, redact, sha256_file
@@ -69,6 +71,9 @@ class Job:
     template_path: Path
     period: Period
     staging: Path = field(default_factory=Path)
+    #: the template declares ``precomputed`` and has a computation (govreport.compute): the worker
+    #: computes its results before the kernel starts (set by the pre-flight check)
+    precomputable: bool = False
 
     @property
     def system_id(self) -> str:
@@ -167,6 +172,7 @@ def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
                 file=job.template_path,
                 fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
             )
+        job.precomputable = "precomputed" in seen[job.template_path] and computation(job.template) is not None
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -244,6 +250,8 @@ class _Runner:
         self.staging_root = ws.reports_dir / ".staging"
         self.env = _versions()
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._workers: list[_Worker] = []
 
     def recover_interrupted(self) -> list[JobResult]:
         """Record staging folders left by runs that were killed, and remove them."""
@@ -305,13 +313,14 @@ class _Runner:
         }
         (job.staging / "job.json").write_text(json.dumps(job_doc, ensure_ascii=False))
 
-        energy = None
+        energy, worker_info = None, {}
         if missing:
             status, error = "failed", "; ".join(missing)
             (job.staging / "job.json").unlink()
         else:
             status, error = self._run_worker(job, params)
             energy = worker_energy(job.staging / "status.json")  # before _finalise removes status.json
+            worker_info = _worker_report(job.staging / "status.json")
         record = RunRecord(
             system_id=job.system_id, period=self.period.label, template=job.template, status=status,
             started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
@@ -321,6 +330,7 @@ class _Runner:
             record.summary = _summary(job.staging / "results.json")
         if energy is not None:
             record.summary["energy"] = energy  # Art. 4: read by govreport.sustainability
+        record.summary.update(worker_info)  # timings (s: computation, notebook, rendering) and the worker (pid, job)
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
         return JobResult(job.system_id, job.template, self.period.label, status, record.seq, record.version,
@@ -333,31 +343,36 @@ class _Runner:
             "html": str(job.staging / "report.html"), "parameters": params, "kernel": cfg.kernel,
             "cell_timeout": cfg.cell_timeout, "cwd": str(self.ws.root),
             "title": job.title(self.ws),
+            "compute": job.template if job.system is not None and job.precomputable else None,
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))
-        log = open(job.staging / "worker.log", "wb")  # noqa: SIM115 - closed below
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "govreport._worker", str(spec_path)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1"},
-            )
-            try:
-                proc.wait(timeout=cfg.notebook_timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
-                                  "(run.notebook_timeout in govreport.yaml)")
-        finally:
-            log.close()
+        outcome = self._worker().run(spec_path, cfg.notebook_timeout)
+        if outcome == "timeout":
+            return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
+                              "(run.notebook_timeout in govreport.yaml)")
         status_file = job.staging / "status.json"
         if status_file.exists():
             st = json.loads(status_file.read_text())
             return st["status"], st.get("error", "")
-        tail = (job.staging / "worker.log").read_text(errors="replace").strip().splitlines()[-1:]
-        return "failed", f"worker process exited with code {proc.returncode}: {' '.join(tail)}"
+        log = job.staging / "worker.log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.is_file() else []
+        return "failed", f"worker process exited with code {outcome}: {' '.join(tail)}"
+
+    def _worker(self) -> _Worker:
+        """This thread's long-lived worker (one per parallel slot), started on first use."""
+        w = getattr(self._local, "worker", None)
+        if w is None:
+            w = self._local.worker = _Worker(self.ws, self.staging_root)
+            with self._lock:
+                self._workers.append(w)
+        return w
+
+    def close_workers(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for w in workers:
+            w.close()
 
     def _finalise(self, job: Job, record: RunRecord) -> RunRecord:
         for scratch in ("worker.json", "status.json", "job.json"):
@@ -400,6 +415,95 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+class _Worker:
+    """One long-lived ``python -m govreport._worker --serve`` process (see :mod:`govreport._worker`).
+
+    The runner keeps one per parallel slot for a whole run: heavy imports are paid once per slot, while
+    every notebook still gets a fresh kernel. A job that exceeds its timeout, or a worker that dies, costs
+    that job only: the worker's process group is killed and the next job starts a fresh worker."""
+
+    def __init__(self, ws: Workspace, staging_root: Path) -> None:
+        self.ws = ws
+        self.staging_root = staging_root
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.reply = -1
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "govreport._worker", "--serve", str(write)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,),
+                preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
+                env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1"},
+            )
+        except BaseException:
+            os.close(read)
+            raise
+        finally:
+            os.close(write)
+        self.reply = read
+
+    def run(self, spec_path: Path, timeout: float) -> str:
+        """Run the job ``spec_path`` names; ``"done"``, ``"timeout"`` (the worker was killed) or, when the
+        worker died, its exit code as text."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._reset()
+            self._start()
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(f"{spec_path}\n".encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return str(self._reset())
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _kill_group(self.proc)
+                self._reset()
+                return "timeout"
+            ready, _, _ = select.select([self.reply], [], [], left)
+            if ready:
+                if os.read(self.reply, 64):  # "done\n", written once the job's status.json is in place
+                    return "done"
+                return str(self._reset())  # end of file: the worker died during the job
+
+    def _reset(self) -> int | None:
+        """Forget the current process (reaped); its exit code."""
+        code = None
+        if self.proc is not None:
+            with contextlib.suppress(OSError):
+                if self.proc.stdin:
+                    self.proc.stdin.close()
+            try:
+                code = self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _kill_group(self.proc)
+                code = self.proc.returncode
+            self.proc = None
+        if self.reply >= 0:
+            os.close(self.reply)
+            self.reply = -1
+        return code
+
+    def close(self) -> None:
+        """End the worker: it finishes when its standard input closes."""
+        self._reset()
+
+
+def _worker_report(status_path: Path) -> dict[str, Any]:
+    """What the worker's status.json says of the job besides its status: ``timings`` (seconds per step)
+    and ``worker`` (its process id and how many jobs it had run, this one included)."""
+    try:
+        st = json.loads(status_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(st, dict):
+        return {}
+    return {k: st[k] for k in ("timings", "worker") if isinstance(st.get(k), dict)}
+
+
 def _summary(results_path: Path) -> dict[str, Any]:
     """The part of results.json the review and the site need without opening files."""
     try:
@@ -421,6 +525,21 @@ def _summary(results_path: Path) -> dict[str, Any]:
     if scopes:
         out["sustainability_by_system"] = scopes
     return out
+
+
+def _execute(runner: _Runner, job: Job) -> JobResult:
+    """One job; a configuration error found on the way is that job's failure, not the run's."""
+    try:
+        return runner.execute(job)
+    except GovreportError as e:
+        return JobResult(job.system_id, job.template, runner.period.label, "failed", 0, 0, 0.0, str(e))
+
+
+def _outcome(r: JobResult, what: str) -> str:
+    """The progress line of a finished job."""
+    mark = "✓" if r.status == "succeeded" else "✗"
+    tail = f" — {r.error}" if r.error else ""
+    return f"{mark} {what} {r.period} v{r.version} ({r.seconds:.1f} s, RUN_ID {r.seq}){tail}"
 
 
 def run_period(
@@ -468,19 +587,15 @@ def run_period(
     progress(f"running {total} notebook(s) for {p.label}, {workers} at a time")
     done = 0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govreport-run") as pool:
-        futures = {pool.submit(runner.execute, job): job for job in jobs}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            done += 1
-            try:
+        try:
+            futures = [pool.submit(_execute, runner, job) for job in jobs]
+            for fut in as_completed(futures):
                 r = fut.result()
-            except GovreportError as e:
-                r = JobResult(job.system_id, job.template, p.label, "failed", 0, 0, 0.0, str(e))
-            mark = "✓" if r.status == "succeeded" else "✗"
-            tail = f" — {r.error}" if r.error else ""
-            progress(f"[{done}/{total}] {mark} {r.system_id}/{r.template} {p.label} v{r.version} "
-                     f"({r.seconds:.1f} s, RUN_ID {r.seq}){tail}")
-            results.append(r)
+                done += 1
+                progress(f"[{done}/{total}] {_outcome(r, f'{r.system_id}/{r.template}')}")
+                results.append(r)
+        finally:
+            runner.close_workers()  # inside the pool: each worker ends while its slot's thread is alive
     return RunSummary(batch_id, p.label, results)
 
 
@@ -516,15 +631,12 @@ def run_portfolio(
     runner = _Runner(ws, store, p, batch_id, progress)
     runner.recover_interrupted()
     results: list[JobResult] = []
-    for i, job in enumerate(jobs, 1):
-        progress(f"[{i}/{len(jobs)}] {job.template} {p.label} (portfolio) …")
-        try:
-            r = runner.execute(job)
-        except GovreportError as e:
-            r = JobResult(PORTFOLIO, job.template, p.label, "failed", 0, 0, 0.0, str(e))
-        mark = "✓" if r.status == "succeeded" else "✗"
-        tail = f" — {r.error}" if r.error else ""
-        progress(f"[{i}/{len(jobs)}] {mark} {job.template} {p.label} v{r.version} ({r.seconds:.1f} s, "
-                 f"RUN_ID {r.seq}){tail}")
-        results.append(r)
+    try:
+        for i, job in enumerate(jobs, 1):
+            progress(f"[{i}/{len(jobs)}] {job.template} {p.label} (portfolio) …")
+            r = _execute(runner, job)
+            progress(f"[{i}/{len(jobs)}] {_outcome(r, job.template)}")
+            results.append(r)
+    finally:
+        runner.close_workers()
     return RunSummary(batch_id, p.label, results)

@@ -55,3 +55,54 @@ def test_run_on_real_dataset(credit_df, tmp_path):
     assert {"model_quality", "drift", "explainability", "proxy"} <= set(res)
     # MARRIAGE 0 (undocumented code, 54 rows in the whole file) is a real quirk: it is reported, not hidden
     assert "0" in res["fairness"]["attributes"]["MARRIAGE"]["groups"]
+
+
+def _without_times(v, key=""):
+    """results.json without the moments it was written or validated (they differ between two runs)."""
+    if isinstance(v, dict):
+        return {k: _without_times(x, k) for k, x in v.items() if k not in ("generated_at", "validated_at")}
+    if isinstance(v, list):
+        return [_without_times(x) for x in v]
+    return v
+
+
+def test_the_worker_computes_and_the_kernel_only_presents(credit_df, tmp_path):
+    """In a run the long-lived worker computes results.json before the kernel starts: the kernel imports
+    neither Great Expectations nor scikit-learn, and the results equal the template computing them itself
+    (as it does when opened in JupyterLab)."""
+    import nbformat
+    import papermill as pm
+    from nbformat.v4 import new_code_cell
+
+    from govreport.resources import bundled_dir
+
+    root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test")
+    df = _scored(credit_df)
+    df.iloc[:6000].to_csv(root / "data" / "reference.csv", index=False)
+    df.iloc[6000:14000].to_csv(root / "data" / "scoring_2026Q3.csv", index=False)
+    (root / "systems" / "uci-card.yaml").write_text(SYSTEM, encoding="utf-8")
+    packaged = bundled_dir("templates_nb") / "model_risk.ipynb"
+    nb = nbformat.read(packaged, as_version=4)
+    nb.cells.append(new_code_cell("import sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & "
+                                  "{'great_expectations', 'sklearn', 'pyspark', 'papermill'}))"))
+    nbformat.write(nb, root / "templates_nb" / "model_risk.ipynb")  # the workspace's copy, one cell longer
+    ws = Workspace.load(root)
+
+    summary = run_period(ws, "2026Q3")
+    assert [r.status for r in summary.results] == ["succeeded"], summary.results
+    rec = open_store(ws).records()[0]
+    assert rec.summary["timings"]["compute_s"] > 0 and rec.summary["worker"]["job"] == 1
+    executed = nbformat.read(ws.root / rec.outputs["notebook"]["path"], as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "precomputed = " in injected.source
+    assert executed.cells[-1].outputs[0]["text"].strip() == "[]"  # the kernel imported none of them
+
+    own = tmp_path / "own"
+    own.mkdir()
+    pm.execute_notebook(str(packaged), str(own / "notebook.ipynb"), kernel_name="python3", progress_bar=False,
+                        parameters={"workspace": str(root), "system_id": "uci-card", "period": "2026Q3",
+                                    "output_dir": str(own)})
+    by_worker = json.loads((ws.root / rec.outputs["results"]["path"]).read_text())
+    by_kernel = json.loads((own / "results.json").read_text())
+    assert _without_times(by_worker) == _without_times(by_kernel)
+    assert by_worker["indicators"] and "explainability" in by_worker

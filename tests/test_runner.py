@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from govreport.errors import KernelError, TemplateError
@@ -147,10 +149,10 @@ def test_sigkill_mid_run_then_clean_restart(tmp_path):
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = ws.reports_dir / ".staging"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # wait until the notebook is executing
-        nbs = list(staging.glob("*/notebook.ipynb")) if staging.exists() else []
-        if nbs:
-            break
+    while time.monotonic() < deadline:  # wait until the notebook is executing: its kernel is running
+        with contextlib.suppress(psutil.Error):
+            if any("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children(recursive=True)):
+                break
         time.sleep(0.5)
     else:
         pytest.fail("the run never started executing")
@@ -171,3 +173,25 @@ def test_sigkill_mid_run_then_clean_restart(tmp_path):
     assert recs[1].version == 2 and (ws.reports_dir / "2026Q3/slow-one/probe/v2/report.html").is_file()
     assert not list(staging.iterdir())
     assert open_store(ws).verify() == []
+
+
+def test_one_long_lived_worker_per_slot_and_a_fresh_one_after_a_timeout(tmp_path, monkeypatch):
+    """Jobs of one slot share a worker process (imports paid once); a dying kernel costs only its job; a
+    notebook that times out kills its worker, and the next job runs in a fresh one."""
+    monkeypatch.setenv("PROBE_SLEEP", "120")
+    ws = make_ws(tmp_path, ["die-one", "fail-one", "ok-one", "slow-one", "zz-last"], parallelism=1,
+                 notebook_timeout=25)
+    by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
+    assert [by_id[s].status for s in ("die-one", "fail-one", "ok-one", "slow-one", "zz-last")] == \
+        ["failed", "failed", "succeeded", "failed", "succeeded"]
+    assert "timed out after 25 s" in by_id["slow-one"].error
+    worker = {r.system_id: r.summary.get("worker") for r in open_store(ws).records()}
+    first = worker["die-one"]["pid"]
+    assert [worker[s] for s in ("die-one", "fail-one", "ok-one")] == \
+        [{"pid": first, "job": 1}, {"pid": first, "job": 2}, {"pid": first, "job": 3}]
+    assert worker["slow-one"] is None  # killed with its worker: nothing reported, the run went on
+    assert worker["zz-last"]["pid"] != first and worker["zz-last"]["job"] == 1
+    with pytest.raises(ProcessLookupError):  # the killed worker is gone, and the last one ended with the run
+        os.kill(first, 0)
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker["zz-last"]["pid"], 0)
