@@ -78,13 +78,22 @@ def file_format(path: Path, src: DatasetSource | None = None) -> str:
 
 
 # -- Parquet ---------------------------------------------------------------------------------------------
-def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """``pandas.read_parquet``, then Arrow's allocator hands back what the read no longer uses.
+#: ``read_parquet(to_pandas_kwargs=…)`` exists from pandas 3.0 (the package supports pandas ≥ 2.2)
+_PANDAS_3 = int(pd.__version__.split(".", 1)[0]) >= 3
 
-    pandas reads through an Arrow table; Arrow's allocator (mimalloc/jemalloc) keeps the table's pages
-    after the conversion, ≈ 1.2× the frame, for the rest of the process — which pandas' own (malloc)
-    allocations never reuse. The frame is the same either way."""
-    df = pd.read_parquet(path, columns=columns)
+
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """``pandas.read_parquet`` with a lower peak, then Arrow's allocator hands back what the read no longer uses.
+
+    pandas reads through an Arrow table. ``to_pandas_kwargs`` (public since pandas 3.0, passed on to
+    ``pyarrow.Table.to_pandas``) converts it with ``self_destruct=True, split_blocks=True``: each column's Arrow
+    memory is released as soon as the column is converted, and columns are not copied into one 2-D block, so
+    the table and the frame are not both held whole (10M rows: peak −0.6 GiB). The frame is the same —
+    columns, dtypes, values, index, attrs — only held one block per column. Arrow's allocator
+    (mimalloc/jemalloc) then keeps freed pages for the rest of the process, which pandas' own (malloc)
+    allocations never reuse: ``release_unused()`` returns them."""
+    lower_peak = {"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}} if _PANDAS_3 else {}
+    df = pd.read_parquet(path, columns=columns, **lower_peak)
     import pyarrow as pa  # already imported by the read
 
     pa.default_memory_pool().release_unused()

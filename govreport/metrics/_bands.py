@@ -25,7 +25,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MetricInputError
-from ._common import fmt_edge, fmt_value
+from ._common import (
+    chunks,
+    code_dtype,
+    fmt_edge,
+    fmt_value,
+    more_distinct_than,
+    searchsorted_codes,
+    without_nan,
+)
 
 __all__ = ["DEFAULT_AGE_BANDS", "MISSING", "MAX_CATEGORIES", "MAX_GROUPS", "Encoded", "encode_attribute"]
 
@@ -43,7 +51,9 @@ _AGE_TOKEN = re.compile(r"(^|[^a-z])age([^a-z]|$)|年齡|年龄")
 
 @dataclass
 class Encoded:
-    """Integer group codes ``0..len(labels)-1`` for every row, and the group names."""
+    """Integer group codes ``0..len(labels)-1`` for every row, and the group names. The codes are int64, or
+    with ``encode_attribute(compact=True)`` the smallest signed integer dtype that holds them (int8 for a
+    handful of groups): compute with them in int64 (e.g. :func:`~govreport.metrics._common.flat_index`)."""
 
     name: str
     codes: np.ndarray
@@ -81,12 +91,21 @@ def band_labels(edges: Sequence[float], integer: bool) -> list[str]:
     return labels
 
 
-def _band(x: np.ndarray, edges: list[float], name: str, source: str) -> Encoded:
+def _is_integral(x: np.ndarray, missing: np.ndarray) -> bool:
+    """Every non-missing value is a whole number (chunk by chunk: no temporary of all rows)."""
+    has_missing = bool(missing.any())
+    for sl in chunks(len(x)):
+        f = x[sl][~missing[sl]] if has_missing else x[sl]
+        if not np.all(np.mod(f, 1) == 0):
+            return False
+    return True
+
+
+def _band(x: np.ndarray, edges: list[float], name: str, source: str, *, compact: bool = False) -> Encoded:
     missing = np.isnan(x)
-    finite = x[~missing]
-    integer = bool(np.all(np.mod(finite, 1) == 0)) if finite.size else True
-    codes = np.searchsorted(np.asarray(edges), x, side="right").astype(np.int64)
+    integer = _is_integral(x, missing)
     labels = band_labels(edges, integer)
+    codes = searchsorted_codes(np.asarray(edges), x, "right", code_dtype(len(labels)) if compact else np.int64)
     if missing.any():
         codes[missing] = len(labels)
         labels.append(MISSING)
@@ -101,8 +120,11 @@ def encode_attribute(
     *,
     max_categories: int = MAX_CATEGORIES,
     max_groups: int = MAX_GROUPS,
+    compact: bool = False,
 ) -> Encoded:
-    """Group codes and names for one protected attribute (see the module docstring for the rules)."""
+    """Group codes and names for one protected attribute (see the module docstring for the rules).
+
+    ``compact=True`` gives the codes in the smallest integer dtype that holds them (see :class:`Encoded`)."""
     numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
     if edges is not None:
         if not numeric:
@@ -111,17 +133,19 @@ def encode_attribute(
                 field=f"bands.{name}",
                 fix="convert it to numbers first, or drop its bands and map it to groups",
             )
-        return _band(s.to_numpy(dtype=float, na_value=np.nan), _check_edges(edges, name), name, "bands parameter")
+        return _band(s.to_numpy(dtype=float, na_value=np.nan), _check_edges(edges, name), name, "bands parameter",
+                     compact=compact)
     if numeric:
         x = s.to_numpy(dtype=float, na_value=np.nan)
         if np.isinf(x).any():
             raise MetricInputError("the attribute has infinite values", field=name, fix="replace them first")
-        n_distinct = pd.unique(x[~np.isnan(x)]).size
-        if n_distinct > max_categories:
+        if more_distinct_than(without_nan(x), max_categories):
             if is_age_name(name):
-                return _band(x, list(DEFAULT_AGE_BANDS), name, "default age bands")
-            qs = np.unique(np.quantile(x[~np.isnan(x)], [0.2, 0.4, 0.6, 0.8]))
-            return _band(x, [float(q) for q in qs], name, "quintiles of the data (pass bands= to fix them)")
+                return _band(x, list(DEFAULT_AGE_BANDS), name, "default age bands", compact=compact)
+            qs = np.unique(np.quantile(without_nan(x), [0.2, 0.4, 0.6, 0.8]))
+            return _band(x, [float(q) for q in qs], name, "quintiles of the data (pass bands= to fix them)",
+                         compact=compact)
+        del x
     try:
         codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
     except TypeError:  # mixed types that cannot be ordered
@@ -139,7 +163,8 @@ def encode_attribute(
         remap = inverse.astype(np.int64)
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
         labels = [str(u) for u in uniq]
-    if (codes < 0).any():
-        codes[codes < 0] = len(labels)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(labels)
         labels.append(MISSING)
-    return Encoded(name, codes, labels, None)
+    return Encoded(name, codes.astype(code_dtype(len(labels)), copy=False) if compact else codes, labels, None)

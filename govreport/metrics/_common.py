@@ -1,9 +1,10 @@
-"""Small helpers shared by the metric modules: JSON-safe values, thresholds, indicator labels."""
+"""Small helpers shared by the metric modules: JSON-safe values, thresholds, indicator labels, and the
+low-memory array helpers (compact codes, one int64 buffer for a cell index, chunks of rows)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -112,3 +113,63 @@ def fmt_value(v: Any) -> str:
 
 def fmt_edge(x: float) -> str:
     return f"{x:g}"
+
+
+# -- memory: per-row work on large frames (issue 8) -------------------------------------------------------------
+#: Rows per chunk where a per-row temporary is needed (order-independent work only, or replayed exactly).
+CHUNK = 1 << 16
+
+
+def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
+    """Consecutive slices of ``size`` rows covering ``range(n)``."""
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
+def code_dtype(k: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer dtype holding the codes ``0..k`` (int8 for a handful of groups: 8 times
+    less memory than int64)."""
+    for dt in (np.int8, np.int16, np.int32):
+        if k <= np.iinfo(dt).max:
+            return dt
+    return np.int64
+
+
+def without_nan(x: np.ndarray) -> np.ndarray:
+    """``x[~np.isnan(x)]``; ``x`` itself (no copy) when it has no NaN."""
+    nan = np.isnan(x)
+    return x[~nan] if nan.any() else x
+
+
+def more_distinct_than(x: Any, k: int) -> bool:
+    """More than ``k`` distinct values — ``Series.nunique()`` (missing values not counted) for a Series,
+    ``pandas.unique(x).size`` for an array — decided on the first rows when they already have more (the
+    whole cannot have fewer), so a column with many values needs no hash table of all its rows."""
+    import pandas as pd
+
+    if isinstance(x, pd.Series):
+        return bool(x.iloc[:CHUNK].nunique() > k or (len(x) > CHUNK and x.nunique() > k))
+    return bool(pd.unique(x[:CHUNK]).size > k or (len(x) > CHUNK and pd.unique(x).size > k))
+
+
+def searchsorted_codes(edges: np.ndarray, x: np.ndarray, side: Any, dtype: Any) -> np.ndarray:
+    """``np.searchsorted(edges, x, side).astype(dtype)``, chunk by chunk, without the int64 temporary of all
+    rows."""
+    out = np.empty(len(x), dtype=dtype)
+    for sl in chunks(len(x)):
+        out[sl] = np.searchsorted(edges, x[sl], side=side)
+    return out
+
+
+def flat_index(codes: Sequence[np.ndarray], sizes: Sequence[int], cell: np.ndarray | None = None,
+               cells: int = 1) -> np.ndarray:
+    """The row-major flat index ``((c0 · k1 + c1) · k2 + …) · cells + cell`` of per-row codes, as int64, in one
+    buffer (each step in place) — the same integers as the expression on int64 arrays."""
+    out = np.array(codes[0], dtype=np.int64)
+    for c, k in zip(codes[1:], sizes[1:], strict=True):
+        out *= k
+        out += c
+    if cell is not None:
+        out *= cells
+        out += cell
+    return out

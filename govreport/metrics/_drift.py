@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import MetricInputError
 from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MISSING
-from ._common import fmt_edge, fmt_value, json_safe, make_indicator
+from ._common import fmt_edge, fmt_value, json_safe, make_indicator, more_distinct_than, without_nan
 from ._validate import as_name_list, check_int, require_frame
 
 __all__ = ["psi", "psi_table", "drift", "DriftResult", "ColumnDrift", "DEFAULT_EPSILON"]
@@ -56,6 +56,12 @@ def psi_table(
     epsilon: float = DEFAULT_EPSILON,
 ) -> pd.DataFrame:
     """The bins of the PSI: ``bin``, counts and shares per period, and each bin's contribution."""
+    return _psi_table(current, reference, bins, epsilon)[0]
+
+
+def _psi_table(current: pd.Series | np.ndarray, reference: pd.Series | np.ndarray, bins: int,
+               epsilon: float) -> tuple[pd.DataFrame, bool]:
+    """:func:`psi_table`, and whether the column was cut into quantile bins (numeric) or not."""
     cur = _as_series(current, "current")
     ref = _as_series(reference, "reference")
     col = str(ref.name if ref.name is not None else "column")
@@ -70,12 +76,10 @@ def psi_table(
         raise MetricInputError(f"the column is {'numeric' if _is_numeric(ref) else 'not numeric'} in the reference "
                                f"but {'numeric' if _is_numeric(cur) else 'not numeric'} now (dtype {cur.dtype})",
                                field=col, fix="load both periods with the same column types")
-    ref_vals = ref.dropna()
-    numeric = _is_numeric(ref) and ref_vals.nunique() > bins
+    numeric = _is_numeric(ref) and more_distinct_than(ref, bins)
     if numeric:
         r = ref.to_numpy(dtype=float, na_value=np.nan)
-        c = cur.to_numpy(dtype=float, na_value=np.nan)
-        edges = np.unique(np.quantile(r[~np.isnan(r)], np.linspace(0, 1, bins + 1)[1:-1]))
+        edges = np.unique(np.quantile(without_nan(r), np.linspace(0, 1, bins + 1)[1:-1]))
         labels = [f"≤{fmt_edge(edges[0])}"]
         labels += [f"({fmt_edge(a)}, {fmt_edge(b)}]" for a, b in zip(edges, edges[1:], strict=False)]
         labels.append(f">{fmt_edge(edges[-1])}")
@@ -83,10 +87,12 @@ def psi_table(
 
         def count(x: np.ndarray) -> np.ndarray:
             miss = np.isnan(x)
-            out = np.bincount(np.searchsorted(edges, x[~miss], side="left"), minlength=k)
+            out = np.bincount(np.searchsorted(edges, x[~miss] if miss.any() else x, side="left"), minlength=k)
             return np.append(out, miss.sum())
 
-        rc, cc = count(r), count(c)
+        rc = count(r)
+        del r  # one period's floats at a time
+        cc = count(cur.to_numpy(dtype=float, na_value=np.nan))
         labels.append(MISSING)
     else:
         rvc = ref.value_counts(dropna=False)
@@ -101,7 +107,7 @@ def psi_table(
         if len(labels) > 1000:
             raise MetricInputError(f"the column has {len(labels):,} distinct values; PSI needs bins",
                                    field=col, fix="drop it from the drift columns or group its values first")
-    return psi_from_counts(labels, rc, cc, epsilon)
+    return psi_from_counts(labels, rc, cc, epsilon), numeric
 
 
 def psi_from_counts(labels: Sequence[str], rc: Any, cc: Any, epsilon: float = DEFAULT_EPSILON) -> pd.DataFrame:
@@ -225,8 +231,7 @@ def drift(
                     "columns, or drop them from the drift columns",
             )
     def one(c: str) -> tuple[pd.DataFrame, bool]:
-        table = psi_table(current_df[c], reference_df[c].rename(c), bins, epsilon=epsilon)
-        return table, _is_numeric(reference_df[c]) and reference_df[c].nunique() > bins
+        return _psi_table(current_df[c], reference_df[c].rename(c), bins, epsilon)
 
     return drift_from_tables({c: one(c) for c in cols}, one(score) if score is not None else None,
                              score=score, n_current=len(current_df), n_reference=len(reference_df), bins=bins,

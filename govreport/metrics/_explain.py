@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..errors import MetricInputError
 from ..status import Indicator
-from ._common import json_safe, make_indicator, opt_float, optional_threshold
+from ._common import chunks, code_dtype, json_safe, make_indicator, opt_float, optional_threshold
 from ._validate import (
     align_mask,
     as_name_list,
@@ -50,11 +50,22 @@ __all__ = ["feature_importance", "reason_codes", "ImportanceResult", "ReasonCode
 
 
 def _target(s: pd.Series, column: str) -> tuple[np.ndarray, str]:
+    y, target = _target_of(s, column)
+    return y(slice(None)), target
+
+
+def _target_of(s: pd.Series, column: str) -> tuple[Any, str]:
+    """The surrogate's target for any rows (a function of the row positions), and its name: logit(score)
+    when every score is in [0, 1], else the score. Element by element, so rows taken alone give the values
+    of all rows taken at once."""
     y = numeric_array(s, column=column, what="scores")
     if y.min() >= 0.0 and y.max() <= 1.0:
-        p = np.clip(y, 1e-6, 1 - 1e-6)
-        return np.log(p / (1 - p)), "logit(score)"
-    return y, "score"
+        def logit(rows: Any) -> np.ndarray:
+            p = np.clip(y[rows], 1e-6, 1 - 1e-6)
+            return np.log(p / (1 - p))
+
+        return logit, "logit(score)"
+    return (lambda rows: y[rows]), "score"
 
 
 def _top_codes(s: pd.Series, max_levels: int) -> tuple[np.ndarray, int]:
@@ -73,30 +84,80 @@ def _is_numeric(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
-def _linear_design(df: pd.DataFrame, features: list[str], max_levels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Design matrix for the linear surrogate and, per column, the index of its feature."""
-    blocks, owner = [], []
-    for j, f in enumerate(features):
-        s = df[f]
-        if _is_numeric(s):
-            x = s.to_numpy(dtype=float, na_value=np.nan)
-            miss = np.isnan(x)
-            if miss.all():
-                raise MetricInputError("the feature has no values", field=f, fix="drop it from the features")
-            if miss.any():
-                x = np.where(miss, np.nanmedian(x), x)
-                blocks += [x[:, None], miss[:, None].astype(float)]
-                owner += [j, j]
+@dataclass
+class _LinearDesign:
+    """The linear surrogate's design matrix, made for any rows on demand and never held for every row.
+
+    Numeric features as they are (missing values: the median of all rows, plus a missing-indicator column),
+    others one-hot over their ``max_levels − 1`` most frequent values plus ``(other)`` (counted on all rows).
+    """
+
+    parts: list[tuple[pd.Series | np.ndarray, Any]]  # (numeric column, its median or None) / (codes, levels)
+    owner: np.ndarray  # per design column, the index of its feature
+    n: int
+
+    @classmethod
+    def of(cls, df: pd.DataFrame, features: list[str], max_levels: int) -> _LinearDesign:
+        parts: list[tuple[pd.Series | np.ndarray, Any]] = []
+        owner: list[int] = []
+        for j, f in enumerate(features):
+            s = df[f]
+            if _is_numeric(s):
+                x = s.to_numpy(dtype=float, na_value=np.nan)
+                miss = np.isnan(x)
+                if miss.all():
+                    raise MetricInputError("the feature has no values", field=f, fix="drop it from the features")
+                median = np.nanmedian(x) if miss.any() else None
+                parts.append((s, median))
+                owner += [j, j] if median is not None else [j]
             else:
-                blocks.append(x[:, None])
-                owner.append(j)
-        else:
-            codes, k = _top_codes(s, max_levels)
-            onehot = np.zeros((len(s), k))
-            onehot[np.arange(len(s)), codes] = 1.0
-            blocks.append(onehot)
-            owner += [j] * k
-    return np.hstack(blocks), np.asarray(owner)
+                codes, k = _top_codes(s, max_levels)
+                parts.append((codes.astype(code_dtype(k), copy=False), k))
+                owner += [j] * k
+        return cls(parts, np.asarray(owner), len(df))
+
+    def rows(self, rows: slice | np.ndarray) -> np.ndarray:
+        """The design matrix of ``rows`` (a slice or positions)."""
+        blocks = []
+        for col, param in self.parts:
+            if isinstance(col, pd.Series):
+                x = col.iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+                if param is None:
+                    blocks.append(x[:, None])
+                else:
+                    miss = np.isnan(x)
+                    blocks += [np.where(miss, param, x)[:, None], miss[:, None].astype(float)]
+            else:
+                codes = col[rows]
+                onehot = np.zeros((len(codes), param))
+                onehot[np.arange(len(codes)), codes] = 1.0
+                blocks.append(onehot)
+        return np.hstack(blocks)
+
+    def moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation of every design column over all rows: :func:`_standardise`'s, to the
+        last bit. NumPy reduces a C-ordered matrix over axis 0 row after row, so chunks of rows carrying the
+        running sum as their first row give the same sums; a single column it sums pairwise, as a whole."""
+        if len(self.owner) == 1:
+            _, mean, sd = _standardise(self.rows(slice(None)))
+            return mean, sd
+
+        def column_sums(blocks: Any) -> np.ndarray:
+            acc: np.ndarray | None = None
+            for b in blocks:
+                acc = np.add.reduce(b if acc is None else np.vstack([acc[None], b]), axis=0)
+            assert acc is not None
+            return acc
+
+        mean = column_sums(self.rows(sl) for sl in chunks(self.n)) / self.n
+        sd = np.sqrt(column_sums(np.square(self.rows(sl) - mean) for sl in chunks(self.n)) / self.n)
+        return mean, np.where(sd > 0, sd, 1.0)
+
+
+def _linear_design(df: pd.DataFrame, features: list[str], max_levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix for the linear surrogate of every row and, per column, the index of its feature."""
+    design = _LinearDesign.of(df, features, max_levels)
+    return design.rows(slice(None)), design.owner
 
 
 def _gbm_design(df: pd.DataFrame, features: list[str], max_levels: int) -> tuple[np.ndarray, np.ndarray]:
@@ -209,8 +270,11 @@ def feature_importance(
     sample = check_int(sample, "sample", minimum=20)
     check_choice(surrogate, ("gbm", "linear"), "surrogate")
     rng = np.random.default_rng(seed)
-    if len(df) > sample:
-        df = df.iloc[np.sort(rng.choice(len(df), sample, replace=False))]
+    if len(df) > sample:  # the sample's rows of the columns used, one column at a time (a row take of the
+        # whole frame also takes the columns not used — e.g. Arrow strings, concatenated in Arrow's pool)
+        rows = np.sort(rng.choice(len(df), sample, replace=False))
+        used = [*features, *([score] if score is not None and model is None and score not in features else [])]
+        df = pd.DataFrame({c: df[c].iloc[rows] for c in used})
 
     if model is not None:
         if not hasattr(model, "predict_proba"):
@@ -327,35 +391,44 @@ def reason_codes(
     top_k = check_int(top_k, "top_k", minimum=1)
     fit_sample = check_int(fit_sample, "fit_sample", minimum=20)
     adverse = align_mask(adverse_mask, df, "adverse_mask")
-    y, target = _target(df[score], score)
-    x, owner = _linear_design(df, features, max_levels)
-    xs, _, _ = _standardise(x)
+    y, target = _target_of(df[score], score)
+    # the standardised design matrix (x − mean) / sd, made only for the rows used: the fit sample and the
+    # adverse decisions, chunk by chunk (its mean and sd are those of all rows)
+    design = _LinearDesign.of(df, features, max_levels)
+    mean, sd = design.moments()
+
+    def xs(rows: np.ndarray) -> np.ndarray:
+        return (design.rows(rows) - mean) / sd
+
     rng = np.random.default_rng(seed)
-    idx = rng.permutation(len(df))[: min(len(df), fit_sample)]
+    idx = rng.permutation(len(df))[: min(len(df), fit_sample)].copy()
     cut = max(int(len(idx) * 0.75), 1)
-    est = Ridge(alpha=alpha).fit(xs[idx[:cut]], y[idx[:cut]])
-    fidelity = _r2(y[idx[cut:]], est.predict(xs[idx[cut:]])) if len(idx) > cut + 1 else None
+    est = Ridge(alpha=alpha).fit(xs(idx[:cut]), y(idx[:cut]))
+    fidelity = _r2(y(idx[cut:]), est.predict(xs(idx[cut:]))) if len(idx) > cut + 1 else None
     coef = est.coef_ * (1.0 if score_higher_is == "adverse" else -1.0)
     n_feat = len(features)
-    to_feature = np.zeros((x.shape[1], n_feat))
-    to_feature[np.arange(x.shape[1]), owner] = 1.0
+    width = len(design.owner)
+    to_feature = np.zeros((width, n_feat))
+    to_feature[np.arange(width), design.owner] = 1.0
 
     rows = np.flatnonzero(adverse)
     k = min(top_k, n_feat)
-    order = np.empty((len(rows), k), dtype=np.int64)
+    order = np.empty((len(rows), k), dtype=code_dtype(n_feat))  # feature indices: one byte each
     valid = np.zeros((len(rows), k), dtype=bool)
     contrib_sum = np.zeros(n_feat)
+    count = np.zeros(n_feat, dtype=np.int64)  # rows listing the feature among their reasons / first
+    count1 = np.zeros(n_feat, dtype=np.int64)
     for start in range(0, len(rows), 100_000):  # chunks of rows keep memory bounded
         chunk = rows[start:start + 100_000]
-        c = (xs[chunk] * coef) @ to_feature  # towards-adverse contribution per feature
+        c = (xs(chunk) * coef) @ to_feature  # towards-adverse contribution per feature
         o = np.argsort(-c, axis=1, kind="stable")[:, :k]
         top = np.take_along_axis(c, o, axis=1)
+        positive = top > 0
         order[start:start + len(chunk)] = o
-        valid[start:start + len(chunk)] = top > 0
-        np.add.at(contrib_sum, o[top > 0], top[top > 0])
-    listed = order[valid]
-    count = np.bincount(listed, minlength=n_feat)
-    count1 = np.bincount(order[:, 0][valid[:, 0]], minlength=n_feat) if len(rows) else np.zeros(n_feat, int)
+        valid[start:start + len(chunk)] = positive
+        np.add.at(contrib_sum, o[positive], top[positive])
+        count += np.bincount(o[positive], minlength=n_feat)
+        count1 += np.bincount(o[:, 0][positive[:, 0]], minlength=n_feat)
     n_adv = len(rows)
     summary = [
         {"feature": features[j], "count": int(count[j]), "share": count[j] / n_adv if n_adv else None,
@@ -364,7 +437,8 @@ def reason_codes(
         for j in np.argsort(-count, kind="stable") if count[j] > 0
     ]
     names = np.asarray(features, dtype=object)
-    codes = np.where(valid, names[order], None)
+    codes = names[order]
+    codes[~valid] = None
     per_decision = pd.DataFrame(codes, index=df.index[rows], columns=[f"reason_{i + 1}" for i in range(k)])
     coverage = float(valid[:, 0].mean()) if n_adv else None
     return ReasonCodeResult(

@@ -49,7 +49,7 @@ from ..errors import MetricInputError
 from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MAX_CATEGORIES, MAX_GROUPS, Encoded, encode_attribute
 from ._bootstrap import percentile_interval, resample_counts
-from ._common import json_safe, make_indicator, opt_float
+from ._common import flat_index, json_safe, make_indicator, opt_float
 from ._validate import as_name_list, binary_outcome, check_int, require_columns, require_frame
 
 __all__ = ["fairness", "FairnessResult", "AttributeFairness", "GroupRates", "SummaryMetric", "RATES", "SUMMARIES"]
@@ -318,17 +318,18 @@ def _assess(
     weights: np.ndarray | None = None,
 ) -> AttributeFairness:
     shape = tuple(len(e.labels) for e in encs)
-    codes = encs[0].codes
-    for e in encs[1:]:
-        codes = codes * len(e.labels) + e.codes
     size = int(np.prod(shape))
-    if size <= 4_000_000:
-        counts = np.bincount(codes * 4 + cell, weights, minlength=size * 4).astype(np.int64).reshape(size, 4)
+    if size <= 4_000_000:  # one int64 index per row, built in place: (group code · 4 + cell)
+        idx = flat_index([e.codes for e in encs], shape, cell, 4)
+        counts = np.bincount(idx, weights, minlength=size * 4).astype(np.int64).reshape(size, 4)
+        del idx
         ids = np.flatnonzero(counts.sum(axis=1))
         counts = counts[ids]
     else:  # very many combinations: only tabulate the observed ones
-        ids, inv = np.unique(codes, return_inverse=True)
-        counts = np.bincount(inv * 4 + cell, weights, minlength=len(ids) * 4).astype(np.int64).reshape(len(ids), 4)
+        ids, inv = np.unique(flat_index([e.codes for e in encs], shape), return_inverse=True)
+        counts = np.bincount(flat_index([inv], [len(ids)], cell, 4), weights,
+                             minlength=len(ids) * 4).astype(np.int64).reshape(len(ids), 4)
+        del inv
     parts = np.unravel_index(ids, shape)
     values = [{e.name: e.labels[p[i]] for e, p in zip(encs, parts, strict=True)} for i in range(len(ids))]
     labels = [SEP.join(v.values()) for v in values]
@@ -455,15 +456,17 @@ def fairness(
     pred_fav = binary_outcome(df[prediction], prediction_favourable, prediction_unfavourable,
                               column=prediction, param="prediction_favourable")
     has_label = label is not None
+    cell = pred_fav.astype(np.uint8)  # 2 · label favourable + prediction favourable, one byte per row
+    del pred_fav
     if has_label:
         label_fav = binary_outcome(df[label], label_favourable, label_unfavourable,
                                    column=str(label), param="label_favourable")
-        cell = (label_fav.astype(np.int64) << 1) | pred_fav
-    else:
-        cell = pred_fav.astype(np.int64)
+        cell |= label_fav.view(np.uint8) << 1
+        del label_fav
 
     encoded = {
-        a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, max_groups=max_groups)
+        a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, max_groups=max_groups,
+                            compact=True)
         for a in protected
     }
     return from_encoded(

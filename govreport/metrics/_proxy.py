@@ -25,7 +25,16 @@ import pandas as pd
 from ..errors import MetricInputError
 from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MAX_CATEGORIES, encode_attribute
-from ._common import json_safe, make_indicator, opt_float
+from ._common import (
+    code_dtype,
+    flat_index,
+    json_safe,
+    make_indicator,
+    more_distinct_than,
+    opt_float,
+    searchsorted_codes,
+    without_nan,
+)
 from ._validate import as_name_list, check_int, require_columns, require_frame
 
 __all__ = ["proxy_scan", "ProxyResult", "cramers_v"]
@@ -53,15 +62,16 @@ def cramers_v(table: np.ndarray, *, bias_corrected: bool = True) -> float:
 
 
 def _encode_feature(s: pd.Series, bins: int, max_levels: int, max_categories: int) -> tuple[np.ndarray, int, str]:
+    """Level codes (the smallest integer dtype holding them), the number of levels, and how they were made."""
     numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
     if numeric:
         x = s.to_numpy(dtype=float, na_value=np.nan)
-        miss = np.isnan(x)
-        if pd.unique(x[~miss]).size > max_categories:
-            edges = np.unique(np.quantile(x[~miss], np.linspace(0, 1, bins + 1)[1:-1]))
-            codes = np.searchsorted(edges, x, side="left").astype(np.int64)
-            codes[miss] = len(edges) + 1
+        if more_distinct_than(without_nan(x), max_categories):
+            edges = np.unique(np.quantile(without_nan(x), np.linspace(0, 1, bins + 1)[1:-1]))
+            codes = searchsorted_codes(edges, x, "left", code_dtype(len(edges) + 1))
+            codes[np.isnan(x)] = len(edges) + 1
             return codes, len(edges) + 2, f"{len(edges) + 1} quantile bins"
+        del x
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int64)
     k = len(uniques)
@@ -75,7 +85,7 @@ def _encode_feature(s: pd.Series, bins: int, max_levels: int, max_categories: in
         k = max_levels
         how = f"top {max_levels - 1} categories, rest pooled"
     codes[codes < 0] = k
-    return codes, k + 1, how
+    return codes.astype(code_dtype(k), copy=False), k + 1, how
 
 
 @dataclass
@@ -182,16 +192,19 @@ def proxy_scan(
     bins, max_levels, justifications = check_arguments(protected, bins, max_levels, justifications)
     bands = dict(bands or {})
 
-    enc_p = {a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories) for a in protected}
-    enc_f = {f: _encode_feature(df[f], bins, max_levels, max_categories) for f in features}
-    tables: dict[tuple[str, str], tuple[np.ndarray, str]] = {}
-    for a in protected:
-        pc, kp = enc_p[a].codes, len(enc_p[a].labels)
-        for f in features:
-            if f == a:
-                continue
-            fc, kf, how = enc_f[f]
-            tables[(f, a)] = (np.bincount(fc * kp + pc, minlength=kf * kp).reshape(kf, kp), how)
+    enc_p = {a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, compact=True)
+             for a in protected}
+    counted: dict[tuple[str, str], tuple[np.ndarray, str]] = {}
+    for f in features:  # one feature's codes at a time
+        fc, kf, how = _encode_feature(df[f], bins, max_levels, max_categories)
+        for a in protected:
+            if f != a:
+                kp = len(enc_p[a].labels)
+                idx = flat_index([fc, enc_p[a].codes], [kf, kp])
+                counted[(f, a)] = (np.bincount(idx, minlength=kf * kp).reshape(kf, kp), how)
+                del idx
+        del fc
+    tables = {(f, a): counted[(f, a)] for a in protected for f in features if f != a}
     return proxy_from_tables(tables, features, protected, justifications=justifications, bins=bins,
                              max_levels=max_levels, bias_corrected=bias_corrected, thresholds=thresholds)
 

@@ -41,11 +41,19 @@ __all__ = ["model_quality", "QualityResult", "auc_from_counts", "score_histogram
 
 
 def score_histogram(score: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct scores (ascending) with the number of target and non-target rows at each."""
-    values, inv = np.unique(score, return_inverse=True)
-    pos = np.bincount(inv[target], minlength=len(values)).astype(np.int64)
-    tot = np.bincount(inv, minlength=len(values)).astype(np.int64)
-    return values, pos, tot - pos
+    """Distinct scores (ascending) with the number of target and non-target rows at each.
+
+    Sorted once (``np.unique`` with counts, no per-row inverse index); the target rows are placed by binary
+    search. A score of zero or NaN (where ``np.unique`` keeps one of several equal values: -0.0 and 0.0,
+    NaNs) takes the per-row inverse as before, so the values reported are the same."""
+    values, tot = np.unique(score, return_counts=True)
+    if not np.isfinite(values).all() or (values == 0).any():
+        values, inv = np.unique(score, return_inverse=True)
+        pos = np.bincount(inv[target], minlength=len(values)).astype(np.int64)
+        tot = np.bincount(inv, minlength=len(values))
+    else:
+        pos = np.bincount(np.searchsorted(values, score[target]), minlength=len(values)).astype(np.int64)
+    return values, pos, tot.astype(np.int64) - pos
 
 
 def auc_from_counts(pos: np.ndarray, neg: np.ndarray) -> float:
@@ -164,7 +172,10 @@ def model_quality(
     y = ~fav if score_higher_is == "adverse" else fav
 
     values, pos, neg = score_histogram(p, y)
-    brier = float(np.mean((p - y) ** 2))
+    sq = p - y  # (p − y)², squared in place: one temporary
+    np.square(sq, out=sq)
+    brier = float(np.mean(sq))
+    del sq
     if calibration_bins == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     else:
@@ -172,7 +183,8 @@ def model_quality(
     ids = np.searchsorted(edges[1:-1], p)
     cnt = np.bincount(ids, minlength=n_bins)
     s_pred = np.bincount(ids, weights=p, minlength=n_bins)
-    s_true = np.bincount(ids, weights=y.astype(float), minlength=n_bins)
+    s_true = np.bincount(ids[y], minlength=n_bins).astype(np.float64)  # a sum of ones: exact, as a count
+    del ids
     return from_statistics(values, pos, neg, brier, edges, cnt, s_pred, s_true, label=label,
                            label_favourable=label_favourable, score=score, score_higher_is=score_higher_is,
                            n_bins=n_bins, calibration_bins=calibration_bins, reference_gini=reference_gini,

@@ -102,10 +102,10 @@ def binary_outcome(
                 fix=f"recode the column to those two values, drop the other rows, or correct {param} / {unfav_param}",
             )
         return fav
-    others = s[~fav]
-    if len(others):
-        first = others.iloc[0]
+    if not fav.all():  # the other rows, without a copy of them unless there is an error to describe
+        first = s.iloc[int(np.argmin(fav))]
         if not fav.any():
+            others = s[~fav]
             values = others.unique()[:20]
             raise MetricInputError(
                 f"the declared favourable value {favourable!r} never occurs; values are {_preview(others)}"
@@ -113,10 +113,10 @@ def binary_outcome(
                 field=column,
                 fix=f"set {param} to the favourable value as it appears in the column",
             )
-        if (others != first).any():
+        if ((s != first).to_numpy(dtype=bool) & ~fav).any():
             raise MetricInputError(
                 f"a binary outcome needs exactly two values but besides favourable {favourable!r} the "
-                f"column holds {_preview(others)}",
+                f"column holds {_preview(s[~fav])}",
                 field=column,
                 fix=f"recode it to two values, or declare {unfav_param} and drop rows with other values",
             )
