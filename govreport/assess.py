@@ -47,10 +47,7 @@ def assess_frames(
 ) -> Assessment:
     """All model-risk indicators of one scored dataset (see the module docstring)."""
     notes: list[str] = []
-    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in current]
-    if missing:
-        raise MetricInputError(f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
-                               field=missing[0], fix="check the column names in the system's model block")
+    _require_columns(current.columns, label, prediction, protected, features, score)
     feats = list(features)
     indicators, sections = assemble(
         _pandas_backend(), current, reference, notes, label=label, label_favourable=label_favourable, prediction=prediction,
@@ -64,6 +61,15 @@ def assess_frames(
             score_higher_is=score_higher_is, thresholds=thresholds)
         indicators += exp_indicators
     return Assessment(indicators, sections, notes)
+
+
+def _require_columns(present: Any, label: str, prediction: str, protected: Sequence[str], features: Sequence[str],
+                     score: str | None) -> None:
+    """The one-line error for a column of the model block that the scored data lacks."""
+    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in present]
+    if missing:
+        raise MetricInputError(f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
+                               field=missing[0], fix="check the column names in the system's model block")
 
 
 @dataclass(frozen=True)
@@ -164,11 +170,20 @@ def assess_predictive(ctx: Any) -> Assessment:
         min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
     )
     engine = ctx.ws.config.engine
-    if engine.kind == "spark":
+    from .sources import is_spark_text
+
+    if engine.kind == "spark" or is_spark_text(system.dataset("scoring").path):  # a lake dataset: on Spark
         result = _assess_on_spark(ctx, current, engine, kwargs)
     else:
-        reference = ctx.load("reference") if system.dataset("reference") else None
+        # the reference: only the columns the indicators read (label, score, features), let go before the
+        # contract check, which reads what it compares itself — so it never runs on top of both whole frames
+        used = [m.label, *([m.score] if m.score else []), *m.features]
+        reference = ctx.load("reference", columns=used) if system.dataset("reference") else None
         result = assess_frames(current, reference, **kwargs)
+        del reference
+        from .contracts._load import release_arrow_memory
+
+        release_arrow_memory()  # the reference's columns were Arrow memory (govreport.contracts._load)
     dq_indicators, dq_section = ctx.data_quality()
     result.indicators = dq_indicators + result.indicators + governance_indicators(system)
     if dq_section:
@@ -177,12 +192,16 @@ def assess_predictive(ctx: Any) -> Assessment:
 
 
 def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[str, Any]) -> Assessment:
-    """``engine: {kind: spark}``: fairness, proxy scan, model quality and drift on Spark over the inventory's
-    datasets; explainability on ``current``, the rows the notebook loaded (the pandas path's own code)."""
+    """On Spark: fairness, proxy scan, model quality and drift over the inventory's datasets (``spark:``,
+    ``spark+parquet:``, or Parquet files with ``engine: {kind: spark}``); explainability on ``current``, the
+    deterministic sample :meth:`~govreport.notebook.TemplateContext.load` pulled from Spark (every row when
+    there are no more than ``engine.explain_sample_rows``)."""
     from .engines import assess_on_engine
     from .sources import on_engine, spark_session
 
     system, label = ctx.system, ctx.period.label
+    _require_columns(current.columns, kwargs["label"], kwargs["prediction"], kwargs["protected"],
+                     kwargs["features"], kwargs["score"])  # the pandas path's message; the sample has every column
     settings = engine.spark_settings()
     spark = spark_session(settings)
     ref_ds = system.dataset("reference")
@@ -203,7 +222,13 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
             prediction_favourable=kwargs["prediction_favourable"], score_higher_is=kwargs["score_higher_is"],
             thresholds=kwargs["thresholds"])
         result.indicators += exp_indicators
-        notes.append("explainability (permutation importance, reason codes) ran in the notebook process on "
-                     "the scored rows it loaded (pandas): it needs the rows, not counts")
+        sample = current.attrs.get("sample") or {"rows": len(current), "of": len(current)}
+        result.sections["explainability"]["sample"] = {"rows": sample["rows"], "of": sample["of"],
+                                                       "max_rows": engine.explain_sample_rows}
+        how = ("every row" if sample["rows"] == sample["of"] else
+               "a deterministic sample (smallest 64-bit hash of each row's values)")
+        notes.append(f"explainability (permutation importance, reason codes) ran in the notebook process on a sample "
+                     f"of {sample['rows']:,} of {sample['of']:,} scored rows pulled from Spark ({how}; "
+                     f"engine.explain_sample_rows: {engine.explain_sample_rows:,}): it needs the rows, not counts")
     result.notes = notes
     return result

@@ -9,7 +9,7 @@ one the template applies to, the period is the latest with data, and results go 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,20 +32,30 @@ def _kind(path: Path, fmt: str) -> str:
         path.suffix.lower(), "csv")
 
 
-def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV, Parquet or JSON Lines dataset with a clear error when it cannot be read."""
+def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8", columns: Sequence[str] | None = None,
+                 ) -> pd.DataFrame:
+    """Read a CSV, Parquet or JSON Lines dataset with a clear error when it cannot be read; with
+    ``columns``, only those of them the file has (in the file's order; Parquet and CSV read no others)."""
     if not path.is_file():
         raise DataError("dataset not found", file=path, fix="check the dataset path in the system record")
     kind = _kind(path, fmt)
+    wanted = set(columns) if columns is not None else None
     try:
         if kind == "parquet":
             from .contracts._load import read_parquet
 
-            df = read_parquet(path)
+            if wanted is None:
+                df = read_parquet(path)
+            else:
+                import pyarrow.parquet as pq
+
+                df = read_parquet(path, [c for c in pq.read_schema(path).names if c in wanted])
         elif kind == "jsonl":
             df = pd.read_json(path, lines=True, encoding=encoding)
+            if wanted is not None:
+                df = df[[c for c in df.columns if c in wanted]]
         else:
-            df = pd.read_csv(path, encoding=encoding)
+            df = pd.read_csv(path, encoding=encoding, usecols=(lambda c: c in wanted) if wanted is not None else None)
     except UnicodeDecodeError:
         raise DataError(f"cannot decode the file as {encoding}", file=path,
                         fix="declare the file's encoding (e.g. encoding: cp950) in the dataset entry") from None
@@ -71,18 +81,48 @@ class TemplateContext:
 
     # -- data ---------------------------------------------------------------------------------------
     def dataset_path(self, role: str) -> Path | None:
+        """The dataset's file (a ``spark+parquet:`` dataset's local path); None without such a dataset."""
         ds = self.system.dataset(role)
-        return self.ws.resolve(ds.resolve(self.period.label)) if ds else None
+        if ds is None:
+            return None
+        from .sources import fill_source_period, is_spark_text, parse_source
 
-    def load(self, role: str) -> pd.DataFrame:
+        if not is_spark_text(ds.path):
+            return self.ws.resolve(ds.resolve(self.period.label))
+        src = parse_source(fill_source_period(ds.path, self.period.label), root=self.ws.root)
+        if not isinstance(src.path, Path):
+            raise InputError(f"dataset '{ds.name}' is {src.where}, not a local file",
+                             file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets.path",
+                             fix="read it with ctx.load() (a sample pulled from Spark)")
+        return src.path
+
+    def load(self, role: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The dataset as pandas (only ``columns`` of a file, when given). A dataset Spark reads (``spark:``, ``spark+parquet:``, or Parquet with
+        ``engine: {kind: spark}``) is never pulled whole: this is a deterministic sample of
+        ``engine.explain_sample_rows`` rows (all rows when there are fewer), ``attrs["sample"]`` saying so."""
         ds = self.system.dataset(role)
         if ds is None:
             raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
                              file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
                              fix=f"add a dataset with role: {role}")
+        from .sources import spark_dataset
+
+        engine = self.ws.config.engine
+        src = spark_dataset(ds.path, engine.kind, root=self.ws.root, period=self.period.label)
+        if src is not None:
+            from .engines import sample_frame
+            from .sources import spark_session
+
+            try:
+                return sample_frame(src, engine.explain_sample_rows, spark=spark_session(engine.spark_settings()))
+            except DataError as e:
+                if e.field != "source":  # a column, the rows, Spark itself: as the engine said it
+                    raise
+                raise DataError(e.message, file=self.ws.systems_dir / f"{self.system.id}.yaml",
+                                field="datasets.path", fix=e.fix) from None  # the table the record names
         path = self.ws.resolve(ds.resolve(self.period.label))
-        df = read_dataset(path, ds.format, ds.encoding)
-        if _kind(path, ds.format) == "parquet":  # text formats: the contract reads with its own options
+        df = read_dataset(path, ds.format, ds.encoding, columns)
+        if columns is None and _kind(path, ds.format) == "parquet":  # the contract reads text with its own options
             self._frames[path.resolve()] = df
         return df
 
@@ -93,9 +133,13 @@ class TemplateContext:
 
         Datasets (and the contract's reference) that :meth:`load` has already read and the caller still
         holds are validated from memory, not read again; their evidence is the same (the file's SHA-256,
-        streamed)."""
+        streamed). A dataset Spark reads is validated on Spark (GX's Spark engine, dimensions by Spark
+        aggregations)."""
         from .contracts import load_contract, validate
         from .errors import ContractError
+        from .sources import spark_dataset, spark_session
+
+        engine = self.ws.config.engine
 
         indicators: list[Indicator] = []
         section: dict[str, Any] = {}
@@ -106,9 +150,11 @@ class TemplateContext:
             if not path.is_file():
                 raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",
                                     fix="add it to data_contracts/ or remove `contract:` from the dataset")
-            result = validate(load_contract(path), self.ws.root,
-                              data=self.ws.resolve(ds.resolve(self.period.label)), period=self.period.label,
-                              loaded=dict(self._frames))
+            src = spark_dataset(ds.path, engine.kind, root=self.ws.root, period=self.period.label)
+            data = src.text if src is not None else self.ws.resolve(ds.resolve(self.period.label))
+            result = validate(load_contract(path), self.ws.root, data=data, period=self.period.label,
+                              loaded=dict(self._frames),
+                              spark=spark_session(engine.spark_settings()) if src is not None else None)
             indicators += result.indicators()
             section[ds.contract] = result.to_dict()
         return indicators, section
@@ -189,9 +235,10 @@ class TemplateContext:
 
 def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
     ds = system.dataset("scoring") or system.dataset("conversations")
-    if ds is None or "{period}" not in ds.path:
+    text = ds.path.removeprefix("spark+parquet:") if ds is not None else ""  # a lake folder's files: as a file's
+    if ds is None or "{period}" not in text or text.startswith("spark:"):
         raise InputError("cannot guess a period for this system", field="period", fix="set the `period` parameter")
-    pattern = ws.resolve(ds.path)
+    pattern = ws.resolve(text)
     found = []
     prefix, _, suffix = pattern.name.partition("{period}")
     for f in pattern.parent.glob(pattern.name.replace("{period}", "*")):

@@ -208,18 +208,23 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
             if f.is_file():
                 inputs.append({"name": name, "role": "workspace", "path": name, "sha256": sha256_file(f)})
         return inputs, missing
+    from .sources import fill_source_period, is_spark_text, local_files_sha256
+
     for ds in system.datasets:
-        raw = ds.resolve(period.label)
-        if "://" in raw:
-            inputs.append({"name": ds.name, "role": ds.role, "path": raw, "sha256": None})
-            continue
-        path = ws.resolve(raw)
-        if not path.is_file():
-            if ds.role in ("scoring", "conversations"):
-                missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
-            continue
-        inputs.append({"name": ds.name, "role": ds.role, "path": ws.relative(path),
-                       "sha256": sha256_file(path), "bytes": path.stat().st_size})
+        raw = fill_source_period(ds.path, period.label)  # spark:db.t_{period}: 2026-07 → 2026_07
+        lake = is_spark_text(raw)
+        where = raw.split(":", 1)[1].strip() if lake else raw
+        if "://" in where or raw.startswith("spark:"):  # a database, object storage or a Spark table:
+            inputs.append({"name": ds.name, "role": ds.role, "path": raw, "sha256": None})  # the job checks it
+        else:
+            path = ws.resolve(where)
+            if not (path.exists() if lake else path.is_file()):  # spark+parquet: a file or a folder of parts
+                if ds.role in ("scoring", "conversations"):
+                    missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
+                continue
+            sha, size = local_files_sha256(path) if lake else (sha256_file(path), path.stat().st_size)
+            inputs.append({"name": ds.name, "role": ds.role, "path": raw if lake else ws.relative(path),
+                           "sha256": sha, "bytes": size})
         if ds.contract:
             for f in sorted(ws.contracts_dir.glob(f"{ds.contract}.*")):
                 inputs.append({"name": f"{ds.contract} ({f.suffix.lstrip('.')})", "role": "contract",

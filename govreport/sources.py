@@ -31,8 +31,8 @@ from .contracts._load import file_format, mask_url, missing_columns_error, read_
 from .contracts._model import DatasetSource
 from .errors import DataError, InputError
 
-__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "spark_session",
-           "SPARK_REQUIREMENT"]
+__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "fill_source_period",
+           "is_spark_text", "spark_dataset", "local_files_sha256", "spark_session", "SPARK_REQUIREMENT"]
 
 #: The pip requirement of the optional ``spark`` extra (Java 17 or 21 must be on the machine).
 SPARK_REQUIREMENT = "pyspark>=4.0,<5"
@@ -147,23 +147,69 @@ def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None =
                   schema=src.schema_name)
 
 
+def fill_source_period(text: str, period: str | None) -> str:
+    """``text`` with ``{period}`` filled in. In a ``spark:`` table name a ``-`` of the period becomes ``_``
+    (``spark:risk.scored_{period}`` with 2026-07 is ``spark:risk.scored_2026_07``): table names take
+    letters, digits and underscores only."""
+    if period is None or "{period}" not in text:
+        return text
+    return text.replace("{period}", period.replace("-", "_") if text.startswith("spark:") else period)
+
+
+def is_spark_text(text: str) -> bool:
+    """Whether a dataset string names a Spark source (``spark:TABLE`` or ``spark+parquet:PATH``)."""
+    return text.strip().startswith(("spark:", "spark+parquet:"))
+
+
 def on_engine(text: str, engine: Literal["pandas", "spark"], *, root: Path | str | None = None,
-              period: str | None = None) -> Source:
+              period: str | None = None, strict: bool = True) -> Source:
     """The source of an inventory dataset ``path`` for a workspace's engine (``{period}`` filled in).
 
     With ``engine="spark"`` a Parquet file or folder becomes ``spark+parquet:`` — the switch that moves a
     workspace's assessments to Spark without touching its inventory; SQL and ``spark:`` sources stay as
-    they are, and a CSV file is refused (Spark's CSV types differ from pandas': convert it to Parquet).
+    they are, and a CSV file is refused (Spark's CSV types differ from pandas': convert it to Parquet) —
+    or, with ``strict=False``, stays a file read into pandas (conversation logs, pattern files).
     """
-    if period is not None:
-        text = text.replace("{period}", period)
+    text = fill_source_period(text, period)
     src = parse_source(text, root=root)
     if engine == "pandas" or src.kind != "file":
         return src
     if src.format != "parquet":
+        if not strict:
+            return src
         raise InputError(f"'{text}' is {src.format}: the Spark engine reads Parquet", field="datasets.path",
                          fix="convert the dataset to Parquet, or name it as spark:TABLE")
     return Source("spark", f"spark+parquet:{src.path}", path=src.path, format="parquet")
+
+
+def spark_dataset(text: str, engine: str, *, root: Path | str | None, period: str | None) -> Source | None:
+    """The Spark source an inventory dataset (``datasets[].path``) is read from, or None when pandas reads
+    it: a ``spark:`` table or ``spark+parquet:`` path always; a Parquet file when the workspace's engine is
+    ``spark``. Text files (CSV, JSON Lines) stay with pandas."""
+    if not is_spark_text(text) and engine != "spark":
+        return None
+    src = on_engine(text, "spark", root=root, period=period, strict=False)
+    return src if src.kind == "spark" else None
+
+
+def local_files_sha256(path: Path) -> tuple[str, int]:
+    """``(sha256, bytes)`` of a local Parquet file (the file's own SHA-256, as for a pandas dataset) or
+    folder (SHA-256 over each data file's relative path and SHA-256, sorted; Spark's ``_SUCCESS`` and
+    hidden ``.crc`` files left out)."""
+    import hashlib
+
+    from .contracts._load import sha256_file
+
+    if path.is_file():
+        return sha256_file(path), path.stat().st_size
+    h, size = hashlib.sha256(), 0
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        rel = f.relative_to(path)
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        h.update(f"{rel.as_posix()}\t{sha256_file(f)}\n".encode())
+        size += f.stat().st_size
+    return h.hexdigest(), size
 
 
 def spark_session(settings: SparkSettings | None = None) -> Any:

@@ -85,8 +85,10 @@ class NotifySettings(_Strict):
 class EngineSettings(_Strict):
     """Where the model-risk indicators are computed (``engine:`` in govreport.yaml, docs/engines.md).
 
-    ``kind: spark`` moves fairness, model quality, drift and the proxy scan of every predictive system to
-    Spark (the inventory's Parquet datasets read as ``spark+parquet:``); the reports stay the same.
+    ``kind: spark`` moves fairness, model quality, drift, the proxy scan and the data contracts of every
+    predictive system to Spark (the inventory's Parquet datasets read as ``spark+parquet:``; ``spark:`` and
+    ``spark+parquet:`` datasets are read by Spark whatever the kind); explainability runs on a sample of
+    ``explain_sample_rows`` rows. The reports stay the same.
     ``spark`` is a :class:`govreport.sources.SparkSettings`, validated when given (govreport.sources, and
     with it pandas, is imported only then: the CLI starts without it).
     """
@@ -96,6 +98,9 @@ class EngineSettings(_Strict):
     score_bins: Annotated[int, Field(ge=2)] | None = Field(
         None, description="count the score in this many bins on Spark (binned AUC, bound reported); "
         "default: exact AUC")
+    explain_sample_rows: Annotated[int, Field(ge=100)] = Field(
+        100_000, description="explainability (permutation importance, reason codes) of a Spark dataset runs on "
+        "a deterministic sample of this many rows, pulled into the notebook (all rows when there are fewer)")
 
     @field_validator("spark", mode="before")
     @classmethod

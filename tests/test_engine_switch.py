@@ -80,7 +80,8 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     assert (demo_workspace.root / rel / "v1" / "report.html").is_file() and (spark_dir / "report.html").is_file()
 
     assert spark_run["notes"][0] == "indicators computed on Spark (master local[2]); AUC exact (per distinct score)"
-    assert any("explainability" in n and "notebook process" in n for n in spark_run["notes"])
+    assert any("explainability" in n and "notebook process on a sample of 20,000 of 20,000 scored rows" in n
+               for n in spark_run["notes"])
     assert not any("explainability" in n for n in pandas_run["notes"])
 
     def by_id(run: dict) -> dict[str, dict]:
@@ -97,7 +98,12 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     sq, pq = spark_run["model_quality"], pandas_run["model_quality"]
     assert (sq["n"], sq["auc"], sq["gini"], sq["ks"]) == (pq["n"], pq["auc"], pq["gini"], pq["ks"])
     assert math.isclose(sq["brier"], pq["brier"], rel_tol=1e-9) and math.isclose(sq["ece"], pq["ece"], rel_tol=1e-9)
-    assert spark_run["explainability"] == pandas_run["explainability"]
+    explain = dict(spark_run["explainability"])  # on the sample ctx.load pulled from Spark: every row here
+    assert explain.pop("sample") == {"rows": 20000, "of": 20000, "max_rows": 100000}
+    assert explain == pandas_run["explainability"]
+    dq = spark_run["data_quality"]["card_default_scoring"]  # the contract validated on Spark as well
+    assert dq["dataset"]["engine"] == "great_expectations spark (local[2])"
+    assert dq["expectations"] == pandas_run["data_quality"]["card_default_scoring"]["expectations"]
     for section in ("fairness", "proxy", "drift"):  # computed on Spark: equal to the last bit on this data
         assert spark_run[section] == pandas_run[section], section
     assert "indicators computed on Spark (master local[2])" in (spark_dir / "report.html").read_text(encoding="utf-8")

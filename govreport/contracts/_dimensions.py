@@ -18,6 +18,7 @@ A contract can override any of these lines under ``thresholds:``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from ..errors import DataError
 from ..status import Indicator, Threshold
 from ._model import QUALITY_DIMENSIONS, Contract
 
-__all__ = ["LABELS", "expectation_dimension", "freshness_dimension", "representativeness_dimension",
+__all__ = ["LABELS", "expectation_dimension", "find_newest", "freshness_dimension", "representativeness_dimension",
            "indicators_for", "Newest"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -96,7 +97,31 @@ def newest_in_column(series: pd.Series) -> datetime | None:
 
 
 def newest_of_file(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+    """The modification time of a file, or of the newest file in a folder (a Parquet dataset's parts)."""
+    if path.is_dir():
+        mtime = max((f.stat().st_mtime for f in path.rglob("*") if f.is_file()), default=path.stat().st_mtime)
+    else:
+        mtime = path.stat().st_mtime
+    return datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None)
+
+
+def find_newest(contract: Contract, newest_in: Callable[[str], datetime | None] | None, path: Path | None,
+                what: str, warn: list[str]) -> Newest | None:
+    """The newest record for freshness: ``newest_in(column)`` of ``freshness.column``, else the
+    modification time of ``path``, else none (``what`` names the data without a file time); a warning
+    when it cannot be told. None without a freshness rule."""
+    if contract.freshness is None:
+        return None
+    col = contract.freshness.column
+    if col and newest_in is not None:
+        newest = Newest(newest_in(col), f"column {col}", note=f"column '{col}' holds no readable timestamp")
+    elif path is not None:
+        newest = Newest(newest_of_file(path), "file modification time")
+    else:
+        newest = Newest(None, "none", note=f"no file time for {what}: set freshness.column")
+    if newest.when is None:
+        warn.append(f"freshness of {contract.name}: {newest.note}")
+    return newest
 
 
 def freshness_dimension(contract: Contract, newest: Newest | None, as_of: date) -> dict[str, Any]:
@@ -117,12 +142,15 @@ def freshness_dimension(contract: Contract, newest: Newest | None, as_of: date) 
 
 def representativeness_dimension(contract: Contract, current: pd.DataFrame | None, reference: pd.DataFrame | None,
                                  *, columns: list[str], reference_info: dict[str, Any] | None,
-                                 note: str = "") -> dict[str, Any]:
+                                 note: str = "", psi: Callable[[str, int], pd.DataFrame] | None = None
+                                 ) -> dict[str, Any]:
+    """The dimension from the two frames, or from ``psi(column, bins)`` — the :func:`~govreport.metrics.psi_table`
+    of a column computed elsewhere (on Spark: :func:`govreport.engines.psi_on`, equal to it)."""
     th = contract.threshold("representativeness")
     info: dict[str, Any] = {"value": None, "unit": "PSI", "_threshold": th}
     if reference_info:
         info["reference"] = reference_info
-    if current is None or reference is None:
+    if psi is None and (current is None or reference is None):
         info["note"] = note or "no reference dataset in the contract (representativeness:)"
         info["_threshold"] = th if reference is not None else None
         return info
@@ -135,7 +163,7 @@ def representativeness_dimension(contract: Contract, current: pd.DataFrame | Non
     bins = rep.bins if rep else 10
     per: dict[str, dict[str, Any]] = {}
     for col in columns:
-        table = psi_table(current[col], reference[col], bins)
+        table = psi(col, bins) if psi is not None else psi_table(current[col], reference[col], bins)  # type: ignore[index]
         shift = (table["current_share"] - table["reference_share"]).abs()
         i = int(shift.to_numpy().argmax())
         per[col] = {"psi": round(float(table["contribution"].sum()), 6),

@@ -73,6 +73,13 @@ def _data_columns(cf: ContractFile, root: Path, period: str | None, out: list[Li
             t = SqlTable(url, table, src.schema_name, contract_path=cf.path)
             t.dispose()
             return t.columns, f"table {table}"
+        text = str(src.path)
+        if text.startswith("spark:"):  # a table of the Spark catalogue: checked when validated on Spark
+            out.append(LintIssue("warning", str(cf.path), f"{text} is a Spark table; columns not checked here",
+                                 field="dataset.path", fix="run `govreport contracts validate` to check it on Spark"))
+            return None
+        if text.startswith("spark+parquet:"):  # Parquet that Spark reads: a local one is checked like a file
+            src = src.model_copy(update={"path": text.removeprefix("spark+parquet:")})
         if "{period}" in str(src.path) and not period:
             path = _latest(str(src.path), root)
             if path is None:
@@ -85,6 +92,13 @@ def _data_columns(cf: ContractFile, root: Path, period: str | None, out: list[Li
             out.append(LintIssue("warning", str(cf.path), f"dataset {path} not found; columns not checked",
                                  field="dataset.path", fix="check dataset.path (or pass --period)"))
             return None
+        if path.is_dir():  # a Parquet folder (Spark's part files): its schema is the first part's
+            parts = sorted(path.glob("*.parquet"))
+            if not parts:
+                out.append(LintIssue("warning", str(cf.path), f"no Parquet part files in {path}; columns not checked",
+                                     field="dataset.path", fix="check dataset.path"))
+                return None
+            return read_header(parts[0], src), str(path)
         return read_header(path, src), str(path)
     except GovreportError as e:
         out.append(LintIssue.of(e, file=cf.path))

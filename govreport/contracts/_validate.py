@@ -25,13 +25,11 @@ from ..errors import DataError
 from ..masking import looks_like_personal_data, mask_text, mask_value
 from ..status import Indicator, Status, worst
 from ._dimensions import (
-    Newest,
     check_columns,
     expectation_dimension,
     freshness_dimension,
     indicators_for,
     newest_in_column,
-    newest_of_file,
     representativeness_dimension,
 )
 from ._load import (
@@ -272,7 +270,7 @@ def gx_context() -> Any:
 def validate(contract: ContractFile | Path | str, root: Path | str | None = None, *,
              data: Path | str | pd.DataFrame | None = None, period: str | None = None, as_of: date | None = None,
              reference: Path | str | pd.DataFrame | None = None,
-             loaded: Mapping[Path, pd.DataFrame] | None = None) -> ContractResult:
+             loaded: Mapping[Path, pd.DataFrame] | None = None, spark: Any = None) -> ContractResult:
     """Validate a contract's dataset with its suite through Great Expectations and summarise it.
 
     Parameters
@@ -297,6 +295,11 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
         being read a second time. The result is the same, evidence included (the file's SHA-256 is still
         streamed from disk). Text formats are always read here, with the contract's encoding, delimiter
         and personal columns as text.
+    spark:
+        The Spark session for a Spark dataset — ``data=`` (or the contract's ``dataset.path``) naming
+        ``spark:TABLE`` or ``spark+parquet:PATH``, or a Spark DataFrame — validated by GX's Spark engine
+        with the other dimensions computed on Spark (``govreport.contracts._spark``); default: a session
+        from :func:`govreport.sources.spark_session`.
 
     Raises :class:`~govreport.errors.DataError` / :class:`~govreport.errors.ContractError` (exit 2) for
     bad input. A failing expectation is not an exception: see ``result.success``.
@@ -307,11 +310,129 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
     label, day = _as_of(period, as_of)
     sf = load_suite(cf.suite_path)
     warn: list[str] = []
+    from ._spark import is_spark_data
+
+    if is_spark_data(data, cf):
+        from ._spark import validate_on_spark
+
+        return validate_on_spark(cf, root, sf, data, label, day, reference, warn, t0, spark)
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         return _validate(cf, root, sf, data, label, day, reference, warn, pool, t0, loaded or {})
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def contract_result(cf: ContractFile, sf: SuiteFile, root: Path, success: bool, rows: int | None,
+                    present: list[str], dataset: dict[str, Any], exps: list[dict[str, Any]],
+                    dims: dict[str, dict[str, Any]], warn: list[str], label: str | None, day: date, t0: float,
+                    gx_version: str, masked: set[str], n_extra: int) -> ContractResult:
+    """The :class:`ContractResult` of a validation's parts (sets each dimension's status)."""
+    c = cf.contract
+    dataset.update(rows=rows, columns=len(present))
+    indicators = indicators_for(c.name, dims)
+    if sf.gx_version and sf.gx_version != gx_version:
+        warn.append(f"{sf.path.name} was written by Great Expectations {sf.gx_version}; {gx_version} is installed")
+    return ContractResult(
+        contract=c.name, success=success, rows=rows, columns=len(present), dataset=dataset,
+        suite={"path": _rel(sf.path, root), "name": sf.name, "sha256": sf.sha256,
+               "expectations": len(sf.expectations), "added_from_contract": n_extra, "gx_version": sf.gx_version},
+        contract_file={"path": _rel(cf.path, root), "sha256": sha256_file(cf.path)},
+        expectations=exps, dimensions=dims, warnings=warn, period=label, as_of=day.isoformat(),
+        seconds=time.perf_counter() - t0, gx_version=gx_version,
+        personal_data=sorted(masked), protected_attributes=c.protected_columns, _indicators=indicators)
+
+
+def check_present(cf: ContractFile, sf: SuiteFile, present: list[str], where: Path | str | None,
+                  warn: list[str]) -> None:
+    """The one-line error for a column the suite or the contract names and the data lacks; warnings for
+    declared personal or protected columns it lacks and for unconfirmed declarations."""
+    c = cf.contract
+    gone = [col for col in sf.columns() if col not in present]
+    if gone:
+        raise missing_columns_error(gone, present, file=where, what="the suite expects",
+                                    fix=f"fix the export, or remove the expectations on it from {sf.path.name}")
+    named = [*c.keys, *([c.freshness.column] if c.freshness and c.freshness.column else [])]
+    gone = [col for col in named if col not in present]
+    if gone:
+        raise missing_columns_error(gone, present, file=where, what=f"the contract {cf.path.name} names "
+                                    "(keys / freshness.column)", fix="fix the export, or the contract")
+    for what, cols in (("personal_data", c.personal_columns), ("protected_attributes", c.protected_columns)):
+        absent = [col for col in cols if col not in present]
+        if absent:
+            warn.append(f"{cf.path.name}: {what} lists {', '.join(absent)}, which the data does not have")
+    for p in c.personal_data:
+        if not p.confirmed:
+            warn.append(f"{cf.path.name}: personal_data '{p.column}' is not confirmed (confirmed: false)")
+    for a in c.protected_attributes:
+        if not a.confirmed:
+            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is not confirmed (confirmed: false)")
+        if a.used_as_feature and not a.justification.strip():
+            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is used as a feature without a "
+                        "justification (Art. 6)")
+
+
+def undeclared_personal(head: pd.DataFrame, cf: ContractFile, warn: list[str]) -> set[str]:
+    """The columns to mask (Art. 8): the declared personal data, and any column whose first rows (``head``,
+    with the whole column's dtype) look like personal data, with a warning to declare it."""
+    personal = set(cf.contract.personal_columns)
+    masked = set(personal)
+    for col in head.columns:
+        if col in personal or pd.api.types.is_float_dtype(head[col]) or pd.api.types.is_bool_dtype(head[col]) \
+                or pd.api.types.is_datetime64_any_dtype(head[col]):
+            continue
+        kind = looks_like_personal_data(head[col], sample=200)
+        if kind:
+            masked.add(col)
+            warn.append(f"column '{col}' looks like personal data ({kind}) but is not under personal_data in "
+                        f"{cf.path.name}: its values are masked; declare it with its purpose (Art. 8)")
+    return masked
+
+
+def expectation_entries(res: Any, all_exps: list[dict[str, Any]], ids: list[str], n_suite: int,
+                        masked: set[str]) -> tuple[list[dict[str, Any]], int | None]:
+    """One JSON-safe entry per expectation of a GX validation result, in suite order (sample values of
+    ``masked`` columns masked), and the rows GX saw."""
+    by_id = {r.expectation_config.id: r for r in res.results}
+    exps: list[dict[str, Any]] = []
+    rows_seen: int | None = None
+    for i, (exp, eid) in enumerate(zip(all_exps, ids, strict=True)):
+        r = by_id[eid]
+        kwargs = dict(exp.get("kwargs") or {})
+        cols = columns_of(exp)
+        is_personal = any(col in masked for col in cols)
+        result = r.result or {}
+        count = result.get("element_count")
+        if count is not None:
+            rows_seen = int(count)
+        unexpected = result.get("unexpected_count")
+        sample = [_mask_sample(v, cols, masked) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]]
+        entry: dict[str, Any] = {
+            "index": i,
+            "type": exp["type"],
+            "column": kwargs.get("column") if isinstance(kwargs.get("column"), str) else None,
+            "columns": cols,
+            "kwargs": _mask_kwargs(kwargs, is_personal),
+            "dimension": dimension_of(exp),
+            "source": "suite" if i < n_suite else "contract keys",
+            "success": bool(r.success),
+            "element_count": _json_safe(count),
+            "unexpected_count": _json_safe(unexpected),
+            "unexpected_share": (round(unexpected / count, 8) if unexpected is not None and count else None),
+            "unexpected_percent": _json_safe(result.get("unexpected_percent")),
+            "missing_count": _json_safe(result.get("missing_count")),
+            "sample_unexpected": sample,
+            "masked": is_personal,
+        }
+        if "observed_value" in result:
+            obs = result["observed_value"]
+            entry["observed_value"] = [_mask_sample(v, cols, masked) for v in obs] if isinstance(obs, list | tuple) \
+                else _mask_sample(obs, cols, masked)
+        err = _exception_message(r.exception_info)
+        if err:
+            entry["error"] = mask_text(err.strip().splitlines()[0][:300])
+        exps.append(entry)
+    return exps, rows_seen
 
 
 def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetSource | None) -> pd.DataFrame | None:
@@ -364,42 +485,10 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     present = list(df.columns) if df is not None else list(sql.columns)  # type: ignore[union-attr]
     where: Path | str | None = data_path or (f"table {dataset.get('table')}" if sql else None)
 
-    # -- the columns the suite and the contract name ------------------------------------------------------
-    gone = [col for col in sf.columns() if col not in present]
-    if gone:
-        raise missing_columns_error(gone, present, file=where, what="the suite expects",
-                                    fix=f"fix the export, or remove the expectations on it from {sf.path.name}")
-    named = [*c.keys, *([c.freshness.column] if c.freshness and c.freshness.column else [])]
-    gone = [col for col in named if col not in present]
-    if gone:
-        raise missing_columns_error(gone, present, file=where, what=f"the contract {cf.path.name} names "
-                                    "(keys / freshness.column)", fix="fix the export, or the contract")
-    for what, cols in (("personal_data", c.personal_columns), ("protected_attributes", c.protected_columns)):
-        absent = [col for col in cols if col not in present]
-        if absent:
-            warn.append(f"{cf.path.name}: {what} lists {', '.join(absent)}, which the data does not have")
-    for p in c.personal_data:
-        if not p.confirmed:
-            warn.append(f"{cf.path.name}: personal_data '{p.column}' is not confirmed (confirmed: false)")
-    for a in c.protected_attributes:
-        if not a.confirmed:
-            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is not confirmed (confirmed: false)")
-        if a.used_as_feature and not a.justification.strip():
-            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is used as a feature without a "
-                        "justification (Art. 6)")
+    check_present(cf, sf, present, where, warn)
 
     # -- columns that look like personal data but are not declared: mask them all the same (Art. 8) ----------
-    masked = set(personal)
-    if df is not None:
-        for col in df.columns:
-            if col in personal or pd.api.types.is_float_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]) \
-                    or pd.api.types.is_datetime64_any_dtype(df[col]):
-                continue
-            kind = looks_like_personal_data(df[col].head(_DETECT_ROWS), sample=200)
-            if kind:
-                masked.add(col)
-                warn.append(f"column '{col}' looks like personal data ({kind}) but is not under personal_data in "
-                            f"{cf.path.name}: its values are masked; declare it with its purpose (Art. 8)")
+    masked = undeclared_personal(df.head(_DETECT_ROWS), cf, warn) if df is not None else set(personal)
 
     # -- Great Expectations ------------------------------------------------------------------------------------
     extra = _key_expectation(sf, list(c.keys))
@@ -418,66 +507,16 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
             batch = _sql_batch(ctx, sql.url, c.name, sql.table, sql.schema)
             dataset["engine"] = f"great_expectations sql ({sql.engine.dialect.name})"
         res = batch.validate(suite)
-    by_id = {r.expectation_config.id: r for r in res.results}
-    exps: list[dict[str, Any]] = []
-    rows_seen: int | None = None
-    for i, (exp, eid) in enumerate(zip(all_exps, ids, strict=True)):
-        r = by_id[eid]
-        kwargs = dict(exp.get("kwargs") or {})
-        cols = columns_of(exp)
-        is_personal = any(col in masked for col in cols)
-        result = r.result or {}
-        count = result.get("element_count")
-        if count is not None:
-            rows_seen = int(count)
-        unexpected = result.get("unexpected_count")
-        sample = [_mask_sample(v, cols, masked) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]]
-        entry: dict[str, Any] = {
-            "index": i,
-            "type": exp["type"],
-            "column": kwargs.get("column") if isinstance(kwargs.get("column"), str) else None,
-            "columns": cols,
-            "kwargs": _mask_kwargs(kwargs, is_personal),
-            "dimension": dimension_of(exp),
-            "source": "suite" if i < len(sf.expectations) else "contract keys",
-            "success": bool(r.success),
-            "element_count": _json_safe(count),
-            "unexpected_count": _json_safe(unexpected),
-            "unexpected_share": (round(unexpected / count, 8) if unexpected is not None and count else None),
-            "unexpected_percent": _json_safe(result.get("unexpected_percent")),
-            "missing_count": _json_safe(result.get("missing_count")),
-            "sample_unexpected": sample,
-            "masked": is_personal,
-        }
-        if "observed_value" in result:
-            obs = result["observed_value"]
-            entry["observed_value"] = [_mask_sample(v, cols, masked) for v in obs] if isinstance(obs, list | tuple) \
-                else _mask_sample(obs, cols, masked)
-        err = _exception_message(r.exception_info)
-        if err:
-            entry["error"] = mask_text(err.strip().splitlines()[0][:300])
-        exps.append(entry)
+    exps, rows_seen = expectation_entries(res, all_exps, ids, len(sf.expectations), masked)
 
     # -- dimensions ----------------------------------------------------------------------------------------------
     dims: dict[str, dict[str, Any]] = {d: expectation_dimension(d, exps, c.threshold(d))
                                        for d in ("completeness", "validity", "uniqueness")}
-    newest: Newest | None = None
-    if c.freshness is not None:
-        col = c.freshness.column
-        if col and df is not None:
-            newest = Newest(newest_in_column(df[col]), f"column {col}",
-                            note=f"column '{col}' holds no readable timestamp")
-        elif col and sql is not None:
-            from ._dimensions import _as_datetime
+    from ._dimensions import _as_datetime, find_newest
 
-            newest = Newest(_as_datetime(sql.max(col)), f"column {col}", note=f"column '{col}' holds no readable "
-                                                                                  "timestamp")
-        elif data_path is not None:
-            newest = Newest(newest_of_file(data_path), "file modification time")
-        else:
-            newest = Newest(None, "none", note="no file time for a SQL table or a DataFrame: set freshness.column")
-        if newest.when is None:
-            warn.append(f"freshness of {c.name}: {newest.note}")
+    newest_in = (lambda col: newest_in_column(df[col])) if df is not None else \
+        (lambda col: _as_datetime(sql.max(col))) if sql is not None else None  # type: ignore[union-attr]
+    newest = find_newest(c, newest_in, data_path, "a SQL table or a DataFrame", warn)
     dims["freshness"] = freshness_dimension(c, newest, day)
     dims["representativeness"] = _representativeness(cf, root, label, df, sql, reference, pool, loaded)
 
@@ -492,19 +531,8 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     if sql is not None:
         sql.dispose()
     rows = len(df) if df is not None else rows_seen
-    dataset.update(rows=rows, columns=len(present))
-    indicators = indicators_for(c.name, dims)
-    if sf.gx_version and sf.gx_version != gx.__version__:
-        warn.append(f"{sf.path.name} was written by Great Expectations {sf.gx_version}; "
-                    f"{gx.__version__} is installed")
-    return ContractResult(
-        contract=c.name, success=bool(res.success), rows=rows, columns=len(present), dataset=dataset,
-        suite={"path": _rel(sf.path, root), "name": sf.name, "sha256": sf.sha256,
-               "expectations": len(sf.expectations), "added_from_contract": len(extra), "gx_version": sf.gx_version},
-        contract_file={"path": _rel(cf.path, root), "sha256": sha256_file(cf.path)},
-        expectations=exps, dimensions=dims, warnings=warn, period=label, as_of=day.isoformat(),
-        seconds=time.perf_counter() - t0, gx_version=gx.__version__,
-        personal_data=sorted(masked), protected_attributes=c.protected_columns, _indicators=indicators)
+    return contract_result(cf, sf, root, bool(res.success), rows, present, dataset, exps, dims, warn, label, day,
+                           t0, gx.__version__, masked, len(extra))
 
 
 def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.DataFrame | None,

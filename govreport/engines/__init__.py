@@ -15,6 +15,7 @@ pandas path uses (see ``_assess`` for what is exact and what is within a stated 
 :func:`proxy_on`                   :func:`govreport.metrics.proxy_scan`
 :func:`assess_on_engine`           :func:`govreport.assess.assess_frames` (all of the above)
 :func:`validate_suite_on_spark`    a Great Expectations suite JSON on a Spark DataFrame
+:func:`sample_frame`               a deterministic sample of a Spark source's rows, into pandas
 =================================  =====================================================================
 
 Every function takes a source string (``sqlite:///bank.db#scored``, ``spark+parquet:lake/scored``), a
@@ -27,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._assess import assess_on_engine, drift_on, fairness_on, proxy_on, psi_on, quality_on
-from ._spark import SparkRunner, validate_suite_on_spark
+from ._spark import SparkRunner, sample_frame, validate_suite_on_spark
 from ._sql import Runner, SqlRunner
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "proxy_on",
     "assess_on_engine",
     "validate_suite_on_spark",
+    "sample_frame",
 ]
 
 

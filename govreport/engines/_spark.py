@@ -8,16 +8,18 @@ AUC's per-distinct-score histogram: see ``score_bins``). pyspark is imported ins
 from __future__ import annotations
 
 import itertools
-import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
-from ._sql import Params, Runner
+import pandas as pd
 
-__all__ = ["SparkRunner", "validate_suite_on_spark"]
+from ..errors import DataError
+from ._sql import Params, Runner, require
+
+__all__ = ["SparkRunner", "sample_frame", "validate_suite_on_spark"]
 
 _NUMERIC = ("ByteType", "ShortType", "IntegerType", "LongType", "FloatType", "DoubleType", "DecimalType")
+_UNORDERED = ("MapType", "VariantType")  # Spark neither sorts nor hashes these
 _views = itertools.count()
 
 
@@ -64,8 +66,45 @@ class SparkRunner(Runner):
         table = self.spark.sql(sql, args=params.values if params else None).toArrow()  # faster than collect()
         return list(zip(*(c.to_pylist() for c in table.columns), strict=True))
 
+    def count(self) -> int:
+        """The row count (remembered: the profile's scan sets it too)."""
+        if "_rows" not in self.__dict__:
+            self.__dict__["_rows"] = int(self.rows(f"SELECT COUNT(*) FROM {self.relation}")[0][0])
+        return int(self.__dict__["_rows"])
+
+    def arrow_frame(self, sql: str) -> pd.DataFrame:
+        """A query's rows as pandas through Arrow: the dtypes ``pandas.read_parquet`` gives the same data."""
+        return self.spark.sql(sql).toArrow().to_pandas()
+
+    def sample(self, rows: int) -> tuple[pd.DataFrame, int]:
+        """``(frame, total rows)``: every row in read order when there are at most ``rows`` (then the frame
+        equals ``pandas.read_parquet`` of the same file), else a deterministic sample of ``rows`` rows —
+        those with the smallest 64-bit hash (``xxhash64``) of all their columns, ties broken by the values
+        — so the same data gives the same sample on any cluster, in any partitioning."""
+        total = self.count()
+        if total == 0:
+            require(self, [])
+        cols = ", ".join(self.q(c) for c in self.columns)
+        if total <= rows:
+            return self.arrow_frame(f"SELECT {cols} FROM {self.relation}"), total
+        orderable = [self.q(c) for c in self.columns if self.types[c] not in _UNORDERED]
+        order = ", ".join([f"xxhash64({', '.join(orderable)})", *orderable])
+        return self.arrow_frame(f"SELECT {cols} FROM {self.relation} ORDER BY {order} LIMIT {int(rows)}"), total
+
     def close(self) -> None:
         self.spark.catalog.dropTempView(self.view)
+
+
+def sample_frame(source: Any, rows: int, *, spark: Any = None) -> pd.DataFrame:
+    """:meth:`SparkRunner.sample` of a Spark source; ``frame.attrs["sample"]`` is ``{"rows", "of",
+    "source"}`` (the rows taken, of how many, and where)."""
+    from . import open_runner
+
+    with open_runner(source, spark=spark) as runner:
+        assert isinstance(runner, SparkRunner)
+        df, total = runner.sample(rows)
+        df.attrs["sample"] = {"rows": len(df), "of": total, "source": runner.where}
+    return df
 
 
 def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, Any]]:
@@ -74,20 +113,12 @@ def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, A
     Returns one entry per expectation, in suite order: ``type``, ``column``, ``success``,
     ``element_count``, ``unexpected_count``, ``observed_value`` — the fields the contract summary uses.
     """
-    from ..contracts._suite import build_gx_suite, import_gx, load_suite
-    from ..contracts._validate import gx_context
+    from ..contracts._spark import gx_validate_spark
+    from ..contracts._suite import build_gx_suite, load_suite
 
     sf = load_suite(Path(suite_path))
-    gx = import_gx()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
-        warnings.filterwarnings("ignore", category=FutureWarning)
-        ctx = gx_context()
-        suite, ids = build_gx_suite(sf, [])
-        batch = (ctx.data_sources.add_spark("govreport-spark").add_dataframe_asset(sf.name)
-                 .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
-        res = batch.validate(suite)
-    del gx
+    suite, ids = build_gx_suite(sf, [])
+    res = gx_validate_spark(suite, sf.name, df)
     by_id = {r.expectation_config.id: r for r in res.results}
     out = []
     for exp, eid in zip(sf.expectations, ids, strict=True):
