@@ -417,7 +417,7 @@ def library_stages(ws: Path, job: dict[str, Any], period: str) -> dict[str, dict
 
         # assess_predictive on the frames and contract results just timed: the indicators alone
         frames = {"scoring": current, "reference": reference}
-        pre = SimpleNamespace(ws=ctx.ws, system=system, period=ctx.period, load=frames.__getitem__,
+        pre = SimpleNamespace(ws=ctx.ws, system=system, period=ctx.period, load=lambda role, columns=None, f=frames: f[role],
                               data_quality=lambda: (dq_ind, dq_sec))
         a, out["indicators"] = st(assess_predictive, pre)
         del current, reference, frames, pre

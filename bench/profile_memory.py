@@ -175,7 +175,7 @@ def instrument(prof: Profiler, sizes: dict[str, int], columns_only: bool = False
     real_load = TemplateContext.load
     contexts: list[TemplateContext] = []
 
-    def load(self: TemplateContext, role: str) -> Any:
+    def load(self: TemplateContext, role: str, columns: Any = None) -> Any:
         contexts.append(self)
         m = self.system.model
         if columns_only and role == "reference" and m is not None:
@@ -186,8 +186,8 @@ def instrument(prof: Profiler, sizes: dict[str, int], columns_only: bool = False
             with prof.step(f"load {role} (columns used)"):
                 df = read_parquet(path, columns=[c for c in pq.read_schema(path).names if c in used])
         else:
-            with prof.step(f"load {role}"):
-                df = real_load(self, role)
+            with prof.step(f"load {role}" + (" (columns used)" if columns is not None else "")):
+                df = real_load(self, role, columns)
         sizes[role] = int(df.memory_usage(deep=True).sum())
         return df
 

@@ -82,6 +82,13 @@ def file_format(path: Path, src: DatasetSource | None = None) -> str:
 _PANDAS_3 = int(pd.__version__.split(".", 1)[0]) >= 3
 
 
+def release_arrow_memory() -> None:
+    """Hand the pages Arrow's allocator keeps after freeing (mimalloc/jemalloc) back to the system."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """``pandas.read_parquet`` with a lower peak, then Arrow's allocator hands back what the read no longer uses.
 
@@ -94,9 +101,7 @@ def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     allocations never reuse: ``release_unused()`` returns them."""
     lower_peak = {"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}} if _PANDAS_3 else {}
     df = pd.read_parquet(path, columns=columns, **lower_peak)
-    import pyarrow as pa  # already imported by the read
-
-    pa.default_memory_pool().release_unused()
+    release_arrow_memory()
     return df
 
 
