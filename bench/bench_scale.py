@@ -308,6 +308,7 @@ def job_breakdown(ws: Path, batch_id: str) -> list[dict[str, Any]]:
             job["library_cell_s"] = (sum(d for d, src in cells if "open_context(" in src)
                                      + float(timings.get("compute_s") or 0.0))
             job["compute_cpu_s"] = timings.get("compute_cpu_s")
+            job["worker_pid"] = (rec.summary.get("worker") or {}).get("pid")
             job["render_cpu_s"] = timings.get("render_cpu_s")
             job["presentation_cells_s"] = sum(d for d, src in cells if "open_context(" not in src)
             job["overhead_s"] = job["wall_s"] - job["library_cell_s"]
@@ -326,8 +327,7 @@ def run_govreport(ws: Path, period: str, parallel: int | None = None) -> dict[st
         raise SystemExit(f"govreport run printed no batch id (exit {m.returncode}): {m.stderr.strip()[-800:]}")
     jobs = job_breakdown(ws, match.group(1))
     res = m.as_dict()
-    slots = re.search(r"notebook\(s\) for [^,]+, (\d+) at a time", m.stdout)
-    res.update(workers=int(slots.group(1)) if slots else 1, batch_id=match.group(1), jobs=jobs, failed=[j["system_id"] for j in jobs if j["status"] != "succeeded"],
+    res.update(workers=len({j["worker_pid"] for j in jobs if j.get("worker_pid")}) or 1, batch_id=match.group(1), jobs=jobs, failed=[j["system_id"] for j in jobs if j["status"] != "succeeded"],
                job_wall_sum_s=sum(j["wall_s"] for j in jobs),
                library_cell_sum_s=sum(j.get("library_cell_s", 0.0) for j in jobs),
                overhead_sum_s=sum(j.get("overhead_s", j["wall_s"]) for j in jobs),

@@ -47,6 +47,36 @@ def _cell_error(nb_path: Path) -> str:
     return ""
 
 
+_ENGINE = "govreport"
+
+
+def _register_engine() -> None:
+    """Papermill's nbclient engine, saving the executed notebook once when execution ends — also after a
+    dead kernel or a cell timeout — instead of twice per cell (rewriting a notebook that carries plotly.js
+    forty times cost about a second of CPU per report). A notebook killed by ``run.notebook_timeout`` is
+    not saved."""
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class _SaveAtEnd(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
+                             **kwargs: Any) -> Any:
+            try:  # nbclient writes the outputs into ``nb`` itself, so it holds what ran even when this raises
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            finally:
+                if output_path:
+                    write_ipynb(nb, output_path)
+
+    papermill_engines.register(_ENGINE, _SaveAtEnd)  # the same name again replaces it: harmless
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children (the job's kernel, once shut down)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _precompute(spec: dict[str, Any]) -> str | None:
     """Step 1: the template's computation, here; the path of the results.json written, or None."""
     from govreport.compute import computation
@@ -74,11 +104,11 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     out_dir = Path(spec["output"]).parent
     status_path = out_dir / "status.json"
     timings: dict[str, float] = {}
-    clock = time.perf_counter(), time.process_time()
+    clock = time.perf_counter(), _cpu()
 
-    def lap(name: str) -> None:  # seconds since the last lap: wall, and this process's CPU
+    def lap(name: str) -> None:  # seconds since the last lap: wall, and CPU of this process and its kernel
         nonlocal clock
-        now = time.perf_counter(), time.process_time()
+        now = time.perf_counter(), _cpu()
         timings[f"{name}_s"] = round(now[0] - clock[0], 3)
         timings[f"{name}_cpu_s"] = round(now[1] - clock[1], 3)
         clock = now
@@ -99,12 +129,15 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     parameters = dict(spec["parameters"])
     lap("start")
     precomputed = _precompute(spec)
     if precomputed is not None:
         parameters["precomputed"] = precomputed
-        lap("compute")
+    else:
+        _release_memory()  # a computation that failed here runs again in the kernel: not on top of this one
+    lap("compute")
     try:
         pm.execute_notebook(
             spec["template"],
@@ -114,9 +147,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
             cwd=spec["cwd"],
             progress_bar=False,
             execution_timeout=spec["cell_timeout"],
-            # saved once at the end (and by Papermill on a cell's error), not twice per cell: rewriting a
-            # notebook that carries plotly.js 40 times cost ~1 s of CPU per report
-            request_save_on_cell_execute=False,
+            engine_name=_ENGINE,  # saves once, at the end (see _register_engine)
         )
     except PapermillExecutionError as e:
         return done("failed", f"cell {e.exec_count}: {e.ename}: {e.evalue}")
@@ -146,29 +177,9 @@ def _job_from(spec_path: str, job_number: int = 1) -> int:
     return run_job(spec, job_number)
 
 
-@contextlib.contextmanager
-def _output_to(log_path: Path) -> Any:
-    """Point this process's stdout and stderr (file descriptors 1 and 2, so kernels started meanwhile
-    inherit them) at ``log_path`` for one job."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        yield
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for f in (fd, *saved):
-            os.close(f)
-
-
 def serve(reply_fd: int) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
+    from govreport._proc import output_to
     jobs = 0
     for line in sys.stdin:
         spec_path = line.strip()
@@ -177,7 +188,7 @@ def serve(reply_fd: int) -> int:
         jobs += 1
         log_path = Path(spec_path).with_name("worker.log")
         try:
-            with _output_to(log_path):
+            with output_to(log_path):
                 try:
                     _job_from(spec_path, jobs)
                 except Exception:  # anything run_job did not turn into status.json: the runner reports it

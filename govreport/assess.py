@@ -227,7 +227,7 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
                                                        "max_rows": engine.explain_sample_rows}
         how = ("every row" if sample["rows"] == sample["of"] else
                "a deterministic sample (smallest 64-bit hash of each row's values)")
-        notes.append(f"explainability (permutation importance, reason codes) ran in the notebook process on a sample "
+        notes.append(f"explainability (permutation importance, reason codes) ran in the govreport process on a sample "
                      f"of {sample['rows']:,} of {sample['of']:,} scored rows pulled from Spark ({how}; "
                      f"engine.explain_sample_rows: {engine.explain_sample_rows:,}): it needs the rows, not counts")
     result.notes = notes

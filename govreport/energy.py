@@ -265,8 +265,9 @@ class Measurement:
             return None
         if not hasattr(hardware_cache, "_tdp"):
             return None
-        if hardware_cache._tdp is not None:  # already probed in this process
+        if hardware_cache._tdp is not None:  # already probed in this process (a long-lived runner worker)
             self._cache_hit = True
+            self._tdp_basis = _PROCESS_TDP_BASIS[0]  # what the first measurement found, said again
             return {}
         try:
             entry = json.loads(_cache_path().read_text(encoding="utf-8")).get(_machine_key(self._version))
@@ -275,7 +276,7 @@ class Measurement:
         if not isinstance(entry, dict) or "model" not in entry:
             return None
         hardware_cache._tdp = _CachedTDP(entry["model"], entry.get("tdp"))
-        self._tdp_basis = entry.get("tdp_basis")
+        self._tdp_basis = _PROCESS_TDP_BASIS[0] = entry.get("tdp_basis")
         self._cache_hit = True
         return entry
 
@@ -286,7 +287,7 @@ class Measurement:
             tdp = getattr(hardware_cache, "_tdp", None)
             if tdp is None or isinstance(tdp, _CachedTDP):
                 return
-            self._tdp_basis = _tdp_basis(self._capture.messages)
+            self._tdp_basis = _PROCESS_TDP_BASIS[0] = _tdp_basis(self._capture.messages)
             path = _cache_path()
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -417,6 +418,11 @@ def _describe(version: str, tracking: str, mode: str, tdp_w: float | None, basis
         else "RAM from CodeCarbon's memory model"
     who = "this process and its children (the notebook kernel)" if tracking == "process" else "the whole machine"
     return f"CodeCarbon {version} offline tracker, {who}: {cpu}; {ram}"
+
+
+#: The CPU power basis CodeCarbon's probe found in this process (it probes once per process): every later
+#: measurement of a long-lived runner worker states the same basis.
+_PROCESS_TDP_BASIS: list[str | None] = [None]
 
 
 def measure(**kwargs: Any) -> Measurement:

@@ -214,6 +214,10 @@ class TemplateContext:
         and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
         this kernel started (``precomputed``: the path of that results.json), read from there after
         checking it is this system's, period's and template's (see :mod:`govreport.compute`)."""
+        from .compute import computation
+
+        if precomputed is not None and compute is not computation(self.template):
+            precomputed = None  # the runner computed the packaged computation; this template asks for its own
         if precomputed is None:
             a = compute(self)
             return self.save(a.indicators, a.sections, a.notes)

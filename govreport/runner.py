@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -159,8 +159,28 @@ def template_parameters(path: Path) -> dict[str, Any]:
     return inspect_notebook(str(path))
 
 
+def kernel_runs_this_python(name: str) -> bool:
+    """Whether kernel ``name`` runs the interpreter of this process — then the runner's worker may compute
+    a template's results for it (:mod:`govreport.compute`), with the same packages; a kernel of another
+    environment computes its own."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(name).argv
+    except Exception:
+        return False
+    if not argv:
+        return False
+    v = sys.version_info
+    if argv[0] in ("python", f"python{v.major}", f"python{v.major}.{v.minor}"):
+        return True  # jupyter_client starts such a kernel with sys.executable
+    exe = shutil.which(argv[0])
+    return exe is not None and Path(exe).resolve() == Path(sys.executable).resolve()
+
+
 def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
     check_kernel(ws.config.run.kernel)
+    same_python = kernel_runs_this_python(ws.config.run.kernel)
     seen: dict[Path, dict[str, Any]] = {}
     for job in jobs:
         if job.template_path not in seen:
@@ -172,7 +192,8 @@ def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
                 file=job.template_path,
                 fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
             )
-        job.precomputable = "precomputed" in seen[job.template_path] and computation(job.template) is not None
+        job.precomputable = (same_python and "precomputed" in seen[job.template_path]
+                             and computation(job.template) is not None)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -352,7 +373,8 @@ class _Runner:
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))
-        outcome = self._worker().run(spec_path, cfg.notebook_timeout)
+        worker = self._worker()
+        outcome = worker.run(spec_path, cfg.notebook_timeout)
         if outcome == "timeout":
             return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
                               "(run.notebook_timeout in govreport.yaml)")
@@ -361,8 +383,11 @@ class _Runner:
             st = json.loads(status_file.read_text())
             return st["status"], st.get("error", "")
         log = job.staging / "worker.log"
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.is_file() else []
-        return "failed", f"worker process exited with code {outcome}: {' '.join(tail)}"
+        lines = log.read_text(errors="replace").strip().splitlines() if log.is_file() else []
+        tail = lines[-1] if lines else worker.log_tail()
+        if outcome == "done":
+            return "failed", f"the worker stopped the job before reporting its status: {tail} (see worker.log)"
+        return "failed", f"worker process exited with code {outcome}: {tail}"
 
     def _worker(self) -> _Worker:
         """This thread's long-lived worker (one per parallel slot), started on first use."""
@@ -432,16 +457,23 @@ class _Worker:
         self.staging_root = staging_root
         self.proc: subprocess.Popen[bytes] | None = None
         self.reply = -1
+        self.log: Path | None = None
 
     def _start(self) -> None:
+        """A fresh worker in the workspace folder; what it writes outside jobs (a start-up failure, Spark's
+        Java process) goes to its own log, ``.govreport/logs/worker-<id>.log`` (removed when empty)."""
+        self.log = self.ws.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         read, write = os.pipe()
         try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "govreport._worker", "--serve", str(write)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,),
-                preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1"},
-            )
+            with open(self.log, "ab") as log:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "govreport._worker", "--serve", str(write)],
+                    stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write,),
+                    cwd=self.ws.root, preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
+                    env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1",
+                         "GOVREPORT_PROCESS_LOG": str(self.log)},
+                )
         except BaseException:
             os.close(read)
             raise
@@ -492,9 +524,18 @@ class _Worker:
             self.reply = -1
         return code
 
+    def log_tail(self) -> str:
+        """The last line the worker wrote outside a job (e.g. why it could not start)."""
+        if self.log is None or not self.log.is_file():
+            return ""
+        lines = self.log.read_text(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
     def close(self) -> None:
-        """End the worker: it finishes when its standard input closes."""
+        """End the worker: it finishes when its standard input closes. Its log goes when empty."""
         self._reset()
+        if self.log is not None and self.log.is_file() and self.log.stat().st_size == 0:
+            self.log.unlink()
 
 
 def _worker_report(status_path: Path) -> dict[str, Any]:
@@ -591,6 +632,7 @@ def run_period(
     workers = max(1, min(parallelism or ws.config.run.parallelism, total or 1))
     progress(f"running {total} notebook(s) for {p.label}, {workers} at a time")
     done = 0
+    futures: list[Future[JobResult]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govreport-run") as pool:
         try:
             futures = [pool.submit(_execute, runner, job) for job in jobs]
@@ -599,7 +641,10 @@ def run_period(
                 done += 1
                 progress(f"[{done}/{total}] {_outcome(r, f'{r.system_id}/{r.template}')}")
                 results.append(r)
-        finally:
+        finally:  # interrupted or done: no job starts any more, running ones finish, then the workers end
+            for f in futures:
+                f.cancel()
+            wait(futures)
             runner.close_workers()  # inside the pool: each worker ends while its slot's thread is alive
     return RunSummary(batch_id, p.label, results)
 

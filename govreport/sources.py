@@ -19,7 +19,10 @@ Spark sessions come from :func:`spark_session` with :class:`SparkSettings` (mast
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -212,6 +215,21 @@ def local_files_sha256(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+@contextlib.contextmanager
+def _jvm_output() -> Iterator[None]:
+    """Where a Java process started now writes for the rest of its life: inside a runner worker
+    (``GOVREPORT_PROCESS_LOG``, the worker's own log), that log — not the log of the job that happened to
+    start Spark first, which is recorded as evidence and must not change afterwards. Elsewhere: unchanged."""
+    log = os.environ.get("GOVREPORT_PROCESS_LOG")
+    if not log:
+        yield
+        return
+    from ._proc import output_to
+
+    with output_to(log):
+        yield
+
+
 def spark_session(settings: SparkSettings | None = None) -> Any:
     """The Spark session of ``settings`` (created, or the running one reused with these settings)."""
     settings = settings or SparkSettings()
@@ -226,7 +244,8 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
     for k, v in conf.items():
         b = b.config(k, str(v).lower() if isinstance(v, bool) else str(v))
     try:
-        spark = b.getOrCreate()
+        with _jvm_output():
+            spark = b.getOrCreate()
     except Exception as e:  # Py4J / Java start-up errors have many types
         first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
         raise DataError(f"cannot start Spark at {settings.master} ({first})", field="engine.spark.master",

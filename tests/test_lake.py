@@ -291,6 +291,10 @@ def test_a_workspace_on_the_lake_runs_end_to_end(demo_workspace: Workspace, tmp_
     inputs = {i["name"]: i for i in rec.inputs}
     assert inputs["scoring"]["path"] == "spark+parquet:lake/card-default/scored_2026Q3.parquet"
     assert inputs["scoring"]["sha256"] == dq_pandas["dataset"]["sha256"]
+    # Spark's Java process, started inside the job, never wrote into the job's recorded worker.log
+    assert "log" in rec.outputs and open_store(Workspace.load(root)).verify() == []
+    assert not list((root / ".govreport" / "logs").glob("*.log")) or all(
+        "Traceback" not in f.read_text(errors="replace") for f in (root / ".govreport" / "logs").glob("*.log"))
 
 
 @pytest.mark.slow

@@ -88,6 +88,10 @@ def test_cell_and_notebook_timeouts(tmp_path, monkeypatch):
     t0 = time.monotonic()
     by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
     assert "cell_timeout (3 s)" in by_id["slow-one"].error and by_id["ok-one"].status == "succeeded"
+    slow = next(r for r in open_store(ws).records() if r.system_id == "slow-one")
+    nb = json.loads((ws.root / slow.outputs["notebook"]["path"]).read_text())  # kept, up to the cell that hung
+    ran = [c for c in nb["cells"] if c.get("execution_count")]
+    assert ran and "time.sleep" in "".join(ran[-1]["source"])  # the last cell that started is the one that hung
     assert time.monotonic() - t0 < 28
 
     ws2 = make_ws(tmp_path / "b", ["slow-one"], notebook_timeout=6)
@@ -185,7 +189,10 @@ def test_one_long_lived_worker_per_slot_and_a_fresh_one_after_a_timeout(tmp_path
     assert [by_id[s].status for s in ("die-one", "fail-one", "ok-one", "slow-one", "zz-last")] == \
         ["failed", "failed", "succeeded", "failed", "succeeded"]
     assert "timed out after 25 s" in by_id["slow-one"].error
-    worker = {r.system_id: r.summary.get("worker") for r in open_store(ws).records()}
+    recs = {r.system_id: r for r in open_store(ws).records()}
+    assert "notebook" in recs["die-one"].outputs  # saved once at the end, also when the kernel died
+    assert "notebook" not in recs["slow-one"].outputs  # killed with its worker: nothing half-written kept
+    worker = {sid: r.summary.get("worker") for sid, r in recs.items()}
     first = worker["die-one"]["pid"]
     assert [worker[s] for s in ("die-one", "fail-one", "ok-one")] == \
         [{"pid": first, "job": 1}, {"pid": first, "job": 2}, {"pid": first, "job": 3}]
