@@ -80,7 +80,7 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     assert (demo_workspace.root / rel / "v1" / "report.html").is_file() and (spark_dir / "report.html").is_file()
 
     assert spark_run["notes"][0] == "indicators computed on Spark (master local[2]); AUC exact (per distinct score)"
-    assert any("explainability" in n and "notebook process on a sample of 20,000 of 20,000 scored rows" in n
+    assert any("explainability" in n and "govreport process on a sample of 20,000 of 20,000 scored rows" in n
                for n in spark_run["notes"])
     assert not any("explainability" in n for n in pandas_run["notes"])
 
