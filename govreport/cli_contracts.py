@@ -114,11 +114,22 @@ def _fmt(dim: str, v: float | None) -> str:
     return f"{100 * v:.2f}%"
 
 
+def _workspace_spark(root: Path) -> Any:
+    """The Spark session of the workspace's settings (govreport.yaml ``engine.spark``), or the defaults
+    (``local[*]``) outside a workspace."""
+    from .sources import SparkSettings, spark_session
+    from .workspace import CONFIG_FILE, Workspace
+
+    settings = Workspace.load(root).config.engine.spark_settings() if (root / CONFIG_FILE).is_file() else SparkSettings()
+    return spark_session(settings)
+
+
 @contracts.command("validate")
 @click.argument("name")
 @_ws_opt
-@click.option("--data", type=click.Path(dir_okay=False), default=None,
-              help="Validate this file instead of the contract's dataset (same reading options).")
+@click.option("--data", default=None,
+              help="Validate this file (same reading options) or lake source (spark:TABLE, spark+parquet:PATH; "
+                   "on the workspace's Spark settings) instead of the contract's dataset.")
 @click.option("--period", "-p", default=None, help="Fill {period} in the dataset path, e.g. 2026Q3.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="As-of day of the freshness check (default: the period's end, or today).")
@@ -133,10 +144,14 @@ def validate_cmd(name: str, workspace: str, data: str | None, period: str | None
     columns are masked in everything printed or written.
     """
     from .contracts import find_contract, load_contract, validate
+    from .contracts._spark import is_spark_data
+    from .sources import is_spark_text
 
     root, folder = resolve_workspace(workspace)
-    result = validate(load_contract(find_contract(folder, name)), root, data=Path(data) if data else None,
-                      period=period, as_of=as_of.date() if as_of else None)
+    cf = load_contract(find_contract(folder, name))
+    source: Any = (data if is_spark_text(data) else Path(data)) if data else None
+    spark = _workspace_spark(root) if is_spark_data(source, cf) else None
+    result = validate(cf, root, data=source, period=period, as_of=as_of.date() if as_of else None, spark=spark)
     d = result.to_dict()
     if output:
         Path(output).write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -382,3 +382,31 @@ def test_lint_reads_a_lake_contracts_parquet_and_names_a_spark_table(tmp_path: P
     _contract(tmp_path, dataset={"path": "spark:risk.scored_{period}"}, representativeness=None)
     issues = lint(tmp_path / "data_contracts", tmp_path)
     assert any("is a Spark table; columns not checked here" in i.message for i in issues), issues
+
+
+@pytest.mark.slow
+def test_cli_validates_a_lake_source_on_the_workspaces_spark_settings(tmp_path: Path) -> None:
+    """``govreport contracts validate --data spark+parquet:…`` runs on Spark with govreport.yaml's
+    ``engine.spark`` (here master local[1]), not the defaults; a folder given as a file is one line."""
+    import subprocess
+    import sys
+
+    from govreport.scaffold import init_workspace
+
+    pytest.importorskip("pyspark", reason="the Spark extra: pip install 'govreport[spark]'")
+    root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")
+    cfg = root / CONFIG_FILE
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "engine: {kind: spark, spark: {master: \"local[1]\"}}\n",
+                   encoding="utf-8")
+    _contract(root, representativeness=None)
+    (root / "lake").mkdir()
+    _planted(800).to_parquet(root / "lake" / "cur.parquet", index=False)
+    cmd = [sys.executable, "-m", "govreport", "contracts", "validate", "card_default_scoring", "-w", str(root)]
+    r = subprocess.run([*cmd, "--data", "spark+parquet:lake/cur.parquet", "--json"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 1, r.stderr  # the planted errors fail expectations
+    result = json.loads(r.stdout)
+    assert result["dataset"]["engine"] == "great_expectations spark (local[1])"
+    assert result["rows"] == 800 and not result["success"]
+    r = subprocess.run([*cmd, "--data", "lake"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
