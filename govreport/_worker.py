@@ -5,7 +5,6 @@
 ``worker.log``, writes ``status.json`` beside the outputs and then the line ``done`` to file descriptor
 ``REPLY_FD``. The runner keeps one such worker per parallel slot for a whole run, so Papermill, nbconvert,
 Great Expectations, scikit-learn and the metrics are imported once per slot, not once per system.
-``python -m govreport._worker SPEC.json`` runs one job and exits.
 
 A job, in the worker:
 
@@ -23,6 +22,7 @@ the worker's process group when a job exceeds ``run.notebook_timeout`` and start
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -50,6 +50,7 @@ def _cell_error(nb_path: Path) -> str:
 _ENGINE = "govreport"
 
 
+@functools.cache
 def _register_engine() -> None:
     """Papermill's nbclient engine, saving the executed notebook once when execution ends — also after a
     dead kernel or a cell timeout — instead of twice per cell (rewriting a notebook that carries plotly.js
@@ -68,7 +69,7 @@ def _register_engine() -> None:
                 if output_path:
                     write_ipynb(nb, output_path)
 
-    papermill_engines.register(_ENGINE, _SaveAtEnd)  # the same name again replaces it: harmless
+    papermill_engines.register(_ENGINE, _SaveAtEnd)
 
 
 def _cpu() -> float:
@@ -172,11 +173,6 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     return done("succeeded")
 
 
-def _job_from(spec_path: str, job_number: int = 1) -> int:
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    return run_job(spec, job_number)
-
-
 def serve(reply_fd: int) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
     from govreport._proc import output_to
@@ -190,7 +186,7 @@ def serve(reply_fd: int) -> int:
         try:
             with output_to(log_path):
                 try:
-                    _job_from(spec_path, jobs)
+                    run_job(json.loads(Path(spec_path).read_text(encoding="utf-8")), jobs)
                 except Exception:  # anything run_job did not turn into status.json: the runner reports it
                     traceback.print_exc()
         finally:
@@ -212,6 +208,4 @@ def _release_memory() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--serve":
-        sys.exit(serve(int(sys.argv[2])))
-    sys.exit(1 if _job_from(sys.argv[1]) else 0)
+    sys.exit(serve(int(sys.argv[2])))  # python -m govreport._worker --serve REPLY_FD

@@ -215,7 +215,7 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
            f"AUC on {engine.score_bins} score bins, within {quality.get('auc_tolerance', float('nan')):.2g} "
            "of the exact AUC")
     notes.insert(0, f"indicators computed on Spark (master {master}); {auc}")
-    feats = [f for f in kwargs["features"] if f in current.columns]
+    feats = list(kwargs["features"])  # all in ``current``: checked above
     if feats and kwargs["score"]:
         exp_indicators, result.sections["explainability"] = _explainability(
             current, feats, score=kwargs["score"], prediction=kwargs["prediction"],

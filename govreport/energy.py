@@ -42,7 +42,7 @@ import platform
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -430,16 +430,21 @@ def measure(**kwargs: Any) -> Measurement:
     return Measurement(**kwargs)
 
 
-def worker_energy(status_path: str | Path) -> dict[str, Any]:
-    """The measurement a worker wrote into its ``status.json`` (key ``energy``), or an unmeasured result
-    naming why there is none (the worker was killed, timed out, or predates energy measurement)."""
-    try:
-        st = json.loads(Path(status_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+def worker_energy(status: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
+    """The measurement a worker wrote into its ``status.json`` (key ``energy``) — given the file's path or
+    its parsed content (None: the worker reported nothing) — or an unmeasured result naming why there is
+    none (the worker was killed, timed out, or predates energy measurement)."""
+    st: Any = status
+    if isinstance(status, (str, Path)):
+        try:
+            st = json.loads(Path(status).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            st = None
+        except (OSError, ValueError) as e:
+            return unmeasured(f"the worker's status file is unreadable: {type(e).__name__}")
+    if st is None:
         return unmeasured("the worker process ended without reporting (killed or timed out)")
-    except (OSError, ValueError) as e:
-        return unmeasured(f"the worker's status file is unreadable: {type(e).__name__}")
-    energy = st.get("energy") if isinstance(st, dict) else None
+    energy = st.get("energy") if isinstance(st, Mapping) else None
     if not isinstance(energy, dict):
         return unmeasured("the worker reported no energy measurement")
     return energy

@@ -44,12 +44,11 @@ def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8", columns
         if kind == "parquet":
             from .contracts._load import read_parquet
 
-            if wanted is None:
-                df = read_parquet(path)
-            else:
+            if wanted is not None:
                 import pyarrow.parquet as pq
 
-                df = read_parquet(path, [c for c in pq.read_schema(path).names if c in wanted])
+                columns = [c for c in pq.read_schema(path).names if c in wanted]
+            df = read_parquet(path, None if columns is None else list(columns))
         elif kind == "jsonl":
             df = pd.read_json(path, lines=True, encoding=encoding)
             if wanted is not None:
@@ -97,9 +96,10 @@ class TemplateContext:
         return src.path
 
     def load(self, role: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """The dataset as pandas (only ``columns`` of a file, when given). A dataset Spark reads (``spark:``, ``spark+parquet:``, or Parquet with
-        ``engine: {kind: spark}``) is never pulled whole: this is a deterministic sample of
-        ``engine.explain_sample_rows`` rows (all rows when there are fewer), ``attrs["sample"]`` saying so."""
+        """The dataset as pandas (only ``columns`` of a file, when given). A dataset Spark reads
+        (``spark:``, ``spark+parquet:``, or Parquet with ``engine: {kind: spark}``) is never pulled whole:
+        this is a deterministic sample of ``engine.explain_sample_rows`` rows (all rows when there are
+        fewer), ``attrs["sample"]`` saying so."""
         ds = self.system.dataset(role)
         if ds is None:
             raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",

@@ -344,9 +344,10 @@ class _Runner:
             status, error = "failed", "; ".join(missing)
             (job.staging / "job.json").unlink()
         else:
-            status, error = self._run_worker(job, params)
-            energy = worker_energy(job.staging / "status.json")  # before _finalise removes status.json
-            worker_info = _worker_report(job.staging / "status.json")
+            status, error, reported = self._run_worker(job, params)
+            energy = worker_energy(reported)
+            # timings (s: computation, notebook, rendering) and the worker (pid, job number)
+            worker_info = {k: reported[k] for k in ("timings", "worker") if isinstance((reported or {}).get(k), dict)}
         record = RunRecord(
             system_id=job.system_id, period=self.period.label, template=job.template, status=status,
             started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
@@ -356,20 +357,22 @@ class _Runner:
             record.summary = _summary(job.staging / "results.json")
         if energy is not None:
             record.summary["energy"] = energy  # Art. 4: read by govreport.sustainability
-        record.summary.update(worker_info)  # timings (s: computation, notebook, rendering) and the worker (pid, job)
+        record.summary.update(worker_info)
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
         return JobResult(job.system_id, job.template, self.period.label, status, record.seq, record.version,
                          time.monotonic() - t0, error, report)
 
-    def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str]:
+    def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
+        """Run the job in this slot's worker: status, error, and what the worker reported in status.json
+        (None when it reported nothing: killed, timed out or dead)."""
         cfg = self.ws.config.run
         spec = {
             "template": str(job.template_path), "output": str(job.staging / "notebook.ipynb"),
             "html": str(job.staging / "report.html"), "parameters": params, "kernel": cfg.kernel,
             "cell_timeout": cfg.cell_timeout, "cwd": str(self.ws.root),
             "title": job.title(self.ws),
-            "compute": job.template if job.system is not None and job.precomputable else None,
+            "compute": job.template if job.precomputable else None,
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))
@@ -377,23 +380,23 @@ class _Runner:
         outcome = worker.run(spec_path, cfg.notebook_timeout)
         if outcome == "timeout":
             return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
-                              "(run.notebook_timeout in govreport.yaml)")
+                              "(run.notebook_timeout in govreport.yaml)"), None
         status_file = job.staging / "status.json"
         if status_file.exists():
             st = json.loads(status_file.read_text())
-            return st["status"], st.get("error", "")
+            return st["status"], st.get("error", ""), st
         log = job.staging / "worker.log"
         lines = log.read_text(errors="replace").strip().splitlines() if log.is_file() else []
         tail = lines[-1] if lines else worker.log_tail()
         if outcome == "done":
-            return "failed", f"the worker stopped the job before reporting its status: {tail} (see worker.log)"
-        return "failed", f"worker process exited with code {outcome}: {tail}"
+            return "failed", f"the worker stopped the job before reporting its status: {tail} (see worker.log)", None
+        return "failed", f"worker process exited with code {outcome}: {tail}", None
 
     def _worker(self) -> _Worker:
         """This thread's long-lived worker (one per parallel slot), started on first use."""
         w = getattr(self._local, "worker", None)
         if w is None:
-            w = self._local.worker = _Worker(self.ws, self.staging_root)
+            w = self._local.worker = _Worker(self.ws)
             with self._lock:
                 self._workers.append(w)
         return w
@@ -452,9 +455,8 @@ class _Worker:
     every notebook still gets a fresh kernel. A job that exceeds its timeout, or a worker that dies, costs
     that job only: the worker's process group is killed and the next job starts a fresh worker."""
 
-    def __init__(self, ws: Workspace, staging_root: Path) -> None:
+    def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.staging_root = staging_root
         self.proc: subprocess.Popen[bytes] | None = None
         self.reply = -1
         self.log: Path | None = None
@@ -536,18 +538,6 @@ class _Worker:
         self._reset()
         if self.log is not None and self.log.is_file() and self.log.stat().st_size == 0:
             self.log.unlink()
-
-
-def _worker_report(status_path: Path) -> dict[str, Any]:
-    """What the worker's status.json says of the job besides its status: ``timings`` (seconds per step)
-    and ``worker`` (its process id and how many jobs it had run, this one included)."""
-    try:
-        st = json.loads(status_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(st, dict):
-        return {}
-    return {k: st[k] for k in ("timings", "worker") if isinstance(st.get(k), dict)}
 
 
 def _summary(results_path: Path) -> dict[str, Any]:
