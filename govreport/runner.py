@@ -243,7 +243,7 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
                 if ds.role in ("scoring", "conversations"):
                     missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
                 continue
-            sha, size = local_files_sha256(path) if lake else (sha256_file(path), path.stat().st_size)
+            sha, size = local_files_sha256(path)  # a file's own SHA-256; a lake folder's over its parts
             inputs.append({"name": ds.name, "role": ds.role, "path": raw if lake else ws.relative(path),
                            "sha256": sha, "bytes": size})
         if ds.contract:

@@ -435,6 +435,12 @@ def expectation_entries(res: Any, all_exps: list[dict[str, Any]], ids: list[str]
     return exps, rows_seen
 
 
+def _str_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its column names as text (GX and the contract name columns by text), not copied when
+    they already are."""
+    return df if all(isinstance(x, str) for x in df.columns) else df.rename(columns=str)
+
+
 def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetSource | None) -> pd.DataFrame | None:
     """The caller's frame of ``path`` when our own read would give the same frame (Parquet), else None."""
     if not loaded or file_format(path, src) != "parquet":
@@ -442,7 +448,7 @@ def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetS
     df = loaded.get(path.resolve())
     if df is None or len(df) == 0:
         return None
-    return df if all(isinstance(x, str) for x in df.columns) else df.rename(columns=str)
+    return _str_columns(df)
 
 
 def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
@@ -456,7 +462,7 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     sha: Future[str] | None = None
     dataset: dict[str, Any]
     if isinstance(data, pd.DataFrame):
-        df = data if all(isinstance(x, str) for x in data.columns) else data.rename(columns=str)
+        df = _str_columns(data)
         if len(df) == 0:
             raise DataError("the DataFrame has no rows", field="data", fix="pass the period's data")
         dataset = {"kind": "dataframe", "path": None, "fingerprint": "rows-sha256"}
