@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import GovreportError
+from .errors import GovreportError, MissingData, RunFailed
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
 
@@ -58,15 +58,26 @@ def cli() -> None:
 # -- init ---------------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--name-zh", default="示範銀行", show_default=True, help="Bank name in Traditional Chinese.")
-@click.option("--name-en", default="Example Bank", show_default=True, help="Bank name in English.")
-def init(directory: str, name_zh: str, name_en: str) -> None:
-    """Create a new workspace in DIRECTORY (the folder a bank keeps in git)."""
+@click.option("--name-zh", default=None, help="The bank's name in Traditional Chinese (asked on a terminal when missing).")
+@click.option("--name-en", default=None, help="The bank's name in English (asked on a terminal when missing).")
+def init(directory: str, name_zh: str | None, name_en: str | None) -> None:
+    """Create a new workspace in DIRECTORY (the folder a bank keeps in git).
+
+    The bank's names go on every report's cover. Not given and not on a terminal, they are written as
+    marked placeholders that `systems check`, `review` and `publish` warn about until govreport.yaml is
+    edited.
+    """
     from .scaffold import init_workspace
 
+    if sys.stdin.isatty():
+        name_zh = name_zh or click.prompt("Bank name in Traditional Chinese (銀行名稱)", default="", show_default=False) or None
+        name_en = name_en or click.prompt("Bank name in English", default="", show_default=False) or None
     root = init_workspace(Path(directory), name_zh=name_zh, name_en=name_en)
     click.echo(f"created workspace {root}")
-    click.echo("next: describe each AI system in systems/<id>.yaml (see systems/example-scorecard.yaml),")
+    for w in _ws(str(root)).warnings():
+        _err(f"warning: {w}")
+    click.echo(f"next: describe each AI system in {Path(directory) / 'systems'}/<id>.yaml "
+               f"(an annotated example is in {Path(directory) / 'systems' / 'README.md'}),")
     click.echo(f"      then `govreport systems check -w {directory}`")
 
 
@@ -112,6 +123,8 @@ def systems_check(workspace: str) -> None:
     from .inventory import Inventory
 
     ws = _ws(workspace)
+    for w in ws.warnings():
+        _err(f"warning: {w}")
     inv = Inventory.load(ws)
     for s in inv.ordered():
         warnings = s.warnings()
@@ -135,13 +148,21 @@ def systems_check(workspace: str) -> None:
 @click.option("--system", "-s", "system_ids", multiple=True, help="Only this system id (repeatable).")
 @click.option("--parallel", "-j", type=click.IntRange(1, 64), default=None,
               help="Systems run at once (default: run.parallelism in govreport.yaml).")
+@click.option("--skip-missing", is_flag=True,
+              help="Run the systems whose data is there; skip (and record nothing for) those missing data.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the final line.")
-def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int | None, quiet: bool) -> None:
+def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int | None, skip_missing: bool,
+        quiet: bool) -> None:
     """Run the applicable templates of every AI system for PERIOD through Papermill.
 
     Each run is recorded in the evidence store (Art. 10) and writes
     reports/<period>/<system>/<template>/v<N>/ (notebook.ipynb, report.html, results.json).
-    A failing system never stops the others; the exit code is 1 if any run failed.
+
+    Before anything starts, the kernel, the templates and each system's data for PERIOD (scoring data,
+    conversation logs, training sets with a contract) are checked: missing data lists every missing
+    dataset and exits 2 without running or recording anything (--skip-missing runs the others).
+    A failing system never stops the others. Exit code: 0 when every run succeeded (whatever the
+    results' colours), 1 when a run failed, 2 for bad input.
     """
     from .periods import parse_period
     from .runner import run_period
@@ -153,7 +174,13 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
         if not quiet or "✗" in msg:
             click.echo(msg, err=True)
 
-    summary = run_period(ws, p, list(system_ids) or None, progress=progress, parallelism=parallel)
+    try:
+        summary = run_period(ws, p, list(system_ids) or None, progress=progress, parallelism=parallel,
+                             missing="skip" if skip_missing else "error")
+    except MissingData as e:
+        for line in e.missing:
+            _err(f"missing: {line}")
+        raise
     ok = len(summary.results) - len(summary.failed)
     click.echo(f"{p.label}: {ok} succeeded, {len(summary.failed)} failed (batch {summary.batch_id})")
     for r in summary.results:
@@ -183,8 +210,10 @@ def review(workspace: str, period: str, no_sustainability: bool) -> None:
     from .periods import parse_period
     from .runner import run_portfolio
 
-    p = parse_period(period)
     ws = _ws(workspace)
+    for w in ws.warnings():
+        _err(f"warning: {w}")
+    p = parse_period(period)
     templates = ("review",) if no_sustainability else ("sustainability", "review")
     summary = run_portfolio(ws, p, templates, progress=lambda m: click.echo(m, err=True))
     for r in summary.results:
@@ -335,7 +364,9 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     if site is not None:
         click.echo(f"report site (every period, every report): {site.index}")
     if failed:
-        raise GovreportError(f"{len(failed)} demo run(s) failed: " + "; ".join(f"{f.system_id}/{f.period}: {f.error}" for f in failed))
+        raise RunFailed(f"{len(failed)} demo run(s) failed: "
+                        + "; ".join(f"{f.system_id}/{f.template} {f.period}: {f.error}" for f in failed),
+                        fix="see the kept notebooks and `govreport evidence list --status failed`")
 
 
 # -- templates ----------------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ def publish(workspace: str, out: str | None, pdf: bool, quiet: bool) -> None:
 
     try:
         ws = Workspace.load(workspace)
+        for w in ws.warnings():
+            click.echo(f"warning: {w}", err=True)
         progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
         result = build_site(ws, Path(out) if out else None, pdf=pdf, progress=progress)
     except GovreportError as e:

@@ -37,6 +37,7 @@ __all__ = [
     "DataError",
     "ContractError",
     "MetricInputError",
+    "MissingData",
     "KernelError",
     "TemplateError",
     "RunFailed",
@@ -118,6 +119,15 @@ class ContractError(DataError):
 
 class MetricInputError(DataError):
     """Data cannot be assessed as declared (label values, scores, protected attributes)."""
+
+
+class MissingData(DataError):
+    """Datasets that the selected jobs cannot run without are absent for the period (checked before a manual
+    run starts anything); :attr:`missing` holds one line per dataset (system, dataset, expected path)."""
+
+    def __init__(self, message: str, missing: list[str], **kw: object) -> None:
+        self.missing = list(missing)
+        super().__init__(message, **kw)  # type: ignore[arg-type]
 
 
 class KernelError(GovreportError):

@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .compute import computation
 from .energy import worker_energy
-from .errors import GovreportError, KernelError, RunFailed, TemplateError
+from .errors import GovreportError, KernelError, MissingData, RunFailed, TemplateError
 from .evidence import EvidenceStore, RunRecord, redact, sha256_file
 from .inventory import AISystem, Inventory, check_system_id
 from .periods import Period, parse_period
@@ -219,8 +219,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: dataset roles every job of a system needs (an optional ``reference`` missing is a note in the report)
+REQUIRED_ROLES = ("scoring", "conversations")
+
+
+def _required(ds: Any) -> bool:
+    """Whether a job cannot run without dataset ``ds``: scoring data and conversation logs, and a training
+    set with a data contract (validated in every model_risk and data_quality run)."""
+    return ds.role in REQUIRED_ROLES or (ds.role == "training" and bool(ds.contract))
+
+
 def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[list[dict[str, Any]], list[str]]:
-    """Fingerprints of the system's datasets and contracts for the period, and what is missing."""
+    """Fingerprints of the system's datasets and contracts for the period, and the required datasets that
+    are missing (one line each: dataset, expected path)."""
     inputs: list[dict[str, Any]] = []
     missing: list[str] = []
     if system is None:  # portfolio templates read the evidence store and workspace files
@@ -240,7 +251,7 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
         else:
             path = ws.resolve(where)
             if not (path.exists() if lake else path.is_file()):  # spark+parquet: a file or a folder of parts
-                if ds.role in ("scoring", "conversations"):
+                if _required(ds):
                     missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
                 continue
             sha, size = local_files_sha256(path)  # a file's own SHA-256; a lake folder's over its parts
@@ -251,6 +262,13 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
                 inputs.append({"name": f"{ds.contract} ({f.suffix.lstrip('.')})", "role": "contract",
                                "path": ws.relative(f), "sha256": sha256_file(f)})
     return inputs, missing
+
+
+def missing_data(ws: Workspace, systems: Sequence[AISystem], period: Period) -> dict[str, list[str]]:
+    """System id → one line per required dataset that is absent for ``period`` (``dataset '<name>' not
+    found at <path>``), for the systems missing any. Databases, object storage and Spark
+    tables are left to the job, which records a clear failure when they are unreachable."""
+    return {s.id: m for s in systems if (m := _inputs(ws, s, period)[1])}
 
 
 def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
@@ -587,9 +605,16 @@ def run_period(
     store: EvidenceStore | None = None,
     progress: Callable[[str], None] = lambda _m: None,
     parallelism: int | None = None,
+    missing: Literal["record", "error", "skip"] = "record",
 ) -> RunSummary:
     """Run every applicable template of the selected systems for ``period`` (only those named in
-    ``templates`` when given); never raises for a failed notebook (see :meth:`RunSummary.raise_for_failures`)."""
+    ``templates`` when given); never raises for a failed notebook (see :meth:`RunSummary.raise_for_failures`).
+
+    ``missing`` says what to do with a system whose required data is absent (scoring data, conversation
+    logs, a training set with a contract; see :func:`missing_data`): ``"record"`` (scheduled runs) records
+    that system's jobs as failed and runs the others; ``"error"`` (a manual ``govreport run``) starts and
+    records nothing and raises :class:`~govreport.errors.MissingData` listing every missing dataset;
+    ``"skip"`` (``--skip-missing``) runs the others and records nothing for the skipped systems."""
     p = parse_period(period)
     inventory = Inventory.load(ws)
     selected: list[AISystem] = []
@@ -606,6 +631,16 @@ def run_period(
         broken = dict(inventory.errors)
     jobs = [Job(s, t, ws.template_path(t), p) for s in selected for t in s.applicable_templates
             if templates is None or t in templates]
+    if missing != "record":
+        absent = missing_data(ws, [s for s in selected if any(j.system is s for j in jobs)], p)
+        lines = [f"{sid}: {m}" for sid, ms in absent.items() for m in ms]
+        if lines and missing == "error":
+            raise MissingData(
+                f"{len(lines)} dataset(s) needed for {p.label} are missing; nothing was started or recorded",
+                lines, fix="add the files, choose systems with --system, or run the others with --skip-missing")
+        for line in lines:
+            progress(f"– skipped, not recorded: {line}")
+        jobs = [j for j in jobs if j.system_id not in absent]
     if jobs:
         _preflight(ws, jobs)
     store = store or open_store(ws)

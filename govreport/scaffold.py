@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError
-from .workspace import CONFIG_FILE
+from .workspace import CONFIG_FILE, PLACEHOLDER_NAME_EN, PLACEHOLDER_NAME_ZH
 
-__all__ = ["init_workspace", "WORKSPACE_YAML", "EXAMPLE_SYSTEM"]
+__all__ = ["init_workspace", "WORKSPACE_YAML", "EXAMPLE_SYSTEM", "GITIGNORE"]
 
 WORKSPACE_YAML = """\
 # govreport workspace settings. Field reference: docs/workspace.md
-name_zh: {name_zh}
-name_en: {name_en}
+name_zh: "{name_zh}"{name_note}
+name_en: "{name_en}"
 preparer: ""                 # who prepares the periodic review (cover page)
 reports_dir: reports         # reports/<period>/<system>/<template>/v<N>/
 default_language: zh-TW      # zh-TW or en
@@ -72,15 +72,26 @@ thresholds: {}                    # e.g. psi: {green: 0.08, red: 0.2}
 """
 
 
-def init_workspace(root: Path, *, name_zh: str, name_en: str) -> Path:
-    """Create a workspace at ``root``; refuse to touch a folder that already holds one."""
+#: what a bank keeps out of git: the evidence store and working files, staging, and the published site
+GITIGNORE = ".govreport/\nreports/.staging/\nsite/\n"
+
+
+def init_workspace(root: Path, *, name_zh: str | None = None, name_en: str | None = None) -> Path:
+    """Create a workspace at ``root``; refuse to touch a folder that already holds one.
+
+    A name not given is written as a marked placeholder (:data:`~govreport.workspace.PLACEHOLDER_NAME_ZH`)
+    that ``systems check``, ``review`` and ``publish`` warn about, never as a made-up bank's name."""
     root = root.resolve()
     if (root / CONFIG_FILE).exists():
         raise InputError(f"{root} is already a govreport workspace", file=root / CONFIG_FILE,
                          fix="choose another folder, or edit the existing govreport.yaml")
     for sub in ("systems", "data_contracts", "scheduled", "templates_nb", "data", "reports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / CONFIG_FILE).write_text(WORKSPACE_YAML.format(name_zh=name_zh, name_en=name_en), encoding="utf-8")
+    placeholder = not (name_zh and name_en)
+    text = WORKSPACE_YAML.format(
+        name_zh=_yaml_text(name_zh or PLACEHOLDER_NAME_ZH), name_en=_yaml_text(name_en or PLACEHOLDER_NAME_EN),
+        name_note="   # placeholder: set the bank's names here (reports show them)" if placeholder else "")
+    (root / CONFIG_FILE).write_text(text, encoding="utf-8")
     (root / "systems" / "README.md").write_text(
         "# AI-system inventory\n\nOne YAML file per system, named `<id>.yaml`. Example:\n\n```yaml\n"
         + EXAMPLE_SYSTEM + "```\n", encoding="utf-8")
@@ -91,5 +102,10 @@ def init_workspace(root: Path, *, name_zh: str, name_en: str) -> Path:
 
     for packaged in sorted(bundled_dir("scheduled").glob("*.yaml")):  # the default schedules (docs/schedules.md)
         (root / "scheduled" / packaged.name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")
-    (root / ".gitignore").write_text(".govreport/\nreports/.staging/\n", encoding="utf-8")
+    (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     return root
+
+
+def _yaml_text(value: str) -> str:
+    """``value`` inside a double-quoted YAML scalar."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')

@@ -30,11 +30,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
-    "CONFIG_FILE",
+    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN",
 ]
 
 CONFIG_FILE = "govreport.yaml"
 _EVIDENCE_ENV = "GOVREPORT_EVIDENCE_URL"
+#: what ``govreport init`` writes when no bank name was given: ``systems check``, ``review`` and ``publish``
+#: warn while either is still in govreport.yaml, so no report silently carries a made-up name
+PLACEHOLDER_NAME_ZH = "（請填寫銀行名稱）"
+PLACEHOLDER_NAME_EN = "(bank name not set)"
 
 
 class _Strict(BaseModel):
@@ -154,6 +158,15 @@ class Workspace:
                 fix="run `govreport init DIR`, or pass --workspace pointing at one",
             )
         return cls(root, load_model(cfg, WorkspaceConfig))
+
+    def warnings(self) -> list[str]:
+        """Settings that are valid but not ready for a report a bank hands out (one line each)."""
+        cfg = self.root / CONFIG_FILE
+        return [f"{cfg}: field '{field}' is still the placeholder {value!r} — set the bank's name there "
+                "before reports go out"
+                for field, value, placeholder in (("name_zh", self.config.name_zh, PLACEHOLDER_NAME_ZH),
+                                                  ("name_en", self.config.name_en, PLACEHOLDER_NAME_EN))
+                if value.strip() == placeholder]
 
     # -- folders ------------------------------------------------------------------------------------
     @property

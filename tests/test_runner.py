@@ -108,6 +108,27 @@ def test_missing_dataset_fails_that_system_only(tmp_path):
     assert by_id["ok-two"].status == "failed" and "dataset 'conversations' not found at data/ok-two_2026Q3.csv" in by_id["ok-two"].error
 
 
+def test_manual_run_with_missing_data_starts_nothing_unless_told_to_skip(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one", "gone-one", "gone-two"])
+    for sid in ("gone-one", "gone-two"):
+        (ws.root / "data" / f"{sid}_2026Q3.csv").unlink()
+    cmd = [sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[:2] == ["missing: gone-one: dataset 'conversations' not found at data/gone-one_2026Q3.csv",
+                         "missing: gone-two: dataset 'conversations' not found at data/gone-two_2026Q3.csv"]
+    assert lines[2].startswith("error: 2 dataset(s) needed for 2026Q3 are missing; nothing was started or recorded")
+    assert "--skip-missing" in lines[2] and len(lines) == 3 and "Traceback" not in proc.stderr
+    assert open_store(ws).records() == [] and not (ws.reports_dir / "2026Q3").exists()
+
+    proc = subprocess.run([*cmd, "--skip-missing"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped, not recorded: gone-one: dataset 'conversations'" in proc.stderr
+    assert "1 succeeded, 0 failed" in proc.stdout
+    assert [(r.system_id, r.status) for r in open_store(ws).records()] == [("ok-one", "succeeded")]
+
+
 def test_invalid_system_file_is_recorded_and_others_run(tmp_path):
     ws = make_ws(tmp_path, ["ok-one"])
     (ws.systems_dir / "broken.yaml").write_text("id: broken\nkind: robot\n", encoding="utf-8")

@@ -1,4 +1,5 @@
-"""The templates, contracts and schedules work from a built wheel in a fresh virtual environment."""
+"""The templates, contracts and schedules work from a built wheel installed as a user installs it: a fresh
+virtual environment without system site packages, dependencies resolved from the package registry."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.install import clean_copy, fresh_venv, installed_packages, save_figures
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     dist = tmp_path / "dist"
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+    src = clean_copy(tmp_path / "src")
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     wheel = next(dist.glob("govreport-*.whl"))
@@ -24,18 +28,20 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     assert "govreport/schemas/results.schema.json" in names
     assert "govreport/nbtemplates/govreport/index.html.j2" in names
 
-    # a fresh venv; dependencies come from the machine's site-packages, govreport only from the wheel
+    # a fresh venv without system site packages; the wheel's dependencies come from the package registry
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
-    py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, timeout=300)
+    py, env = fresh_venv(venv)
+    r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], env=env, capture_output=True,
+                       text=True, timeout=1800)
+    assert r.returncode == 0, r.stderr[-3000:]
     where = subprocess.run([str(py), "-c", "import govreport; print(govreport.__file__)"], capture_output=True,
-                           text=True, cwd=tmp_path, check=True).stdout
+                           text=True, cwd=tmp_path, check=True, env=env).stdout
     assert str(venv) in where, where
+    save_figures("install-wheel", {"wheel_bytes": wheel.stat().st_size, "packages": len(installed_packages(py, env))})
 
     out = tmp_path / "demo-ws"
     r = subprocess.run([str(venv / "bin" / "govreport"), "demo", "--out", str(out), "--periods", "2026Q2,2026Q3"],
-                       capture_output=True, text=True, timeout=900, cwd=tmp_path)
+                       capture_output=True, text=True, timeout=1800, cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     # 3 systems x 2 periods, and each period's portfolio reports (sustainability, review)
     assert len([p for p in out.glob("reports/*/*/*/v1/report.html") if "_portfolio" not in p.parts]) == 6
@@ -44,6 +50,6 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     import json
 
     r = subprocess.run([str(venv / "bin" / "govreport"), "evidence", "show", "1", "-w", str(out)],
-                       capture_output=True, text=True, timeout=120, check=True)
+                       capture_output=True, text=True, timeout=120, check=True, env=env)
     template = next(i for i in json.loads(r.stdout)["inputs"] if i["role"] == "template")["path"]
     assert template.startswith(str(venv)) and "/_bundled/templates_nb/" in template, template
