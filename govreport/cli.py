@@ -9,6 +9,7 @@ Heavy libraries (Papermill, nbconvert, Great Expectations) are imported inside c
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ from . import __version__
 from .errors import GovreportError, MissingData, RunFailed
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
+# jupyter_client imports ipykernel.kernelspec to find the `python3` kernel; ipykernel 6 imports debugpy there,
+# which prints a four-line "frozen modules" debugger warning on stderr (and in every kernel's output) unless this
+# is set — noise in front of the one-line messages the CLI promises.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
 def _ws(path: str | None):  # noqa: ANN202 - returns Workspace, imported lazily
@@ -195,7 +200,11 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
 @click.option("--period", "-p", required=True, help="Period to review, e.g. 2026Q3 (its system runs come first).")
 @click.option("--no-sustainability", is_flag=True,
               help="Reuse the period's latest sustainability run instead of running the sustainability template.")
-def review(workspace: str, period: str, no_sustainability: bool) -> None:
+@click.option("--docx", is_flag=True,
+              help="Also write the review as an editable Word document (review-<period>[-en].docx beside the report).")
+@click.option("--lang", type=click.Choice(["zh-TW", "en"]), default="zh-TW", show_default=True,
+              help="Language of the Word document (one language per file).")
+def review(workspace: str, period: str, no_sustainability: bool, docx: bool, lang: str) -> None:
     """Build the periodic review for senior management (Art. 9, 11–15) for PERIOD.
 
     Runs the portfolio templates — `sustainability` (Art. 4), then `review` — which read the evidence
@@ -220,6 +229,14 @@ def review(workspace: str, period: str, no_sustainability: bool) -> None:
         if r.report:
             click.echo(f"{r.template}: {ws.resolve(r.report)}")
     summary.raise_for_failures()
+    if docx:
+        from .review_docx import review_docx_for_run
+        from .runner import open_store
+
+        rec = open_store(ws).get(next(r.seq for r in summary.results if r.template == "review"))
+        name = f"review-{p.label}{'' if lang == 'zh-TW' else '-en'}.docx"
+        folder = ws.resolve(rec.outputs["html"]["path"]).parent
+        click.echo(f"docx: {review_docx_for_run(ws, rec, folder / name, lang=lang)}")
 
 
 # -- assess -----------------------------------------------------------------------------------------

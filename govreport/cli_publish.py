@@ -25,8 +25,10 @@ __all__ = ["publish"]
                    "if it is a site publish built.")
 @click.option("--pdf", is_flag=True, help="Also print each period's review to PDF (A4, Chinese and English) "
                                           "with headless Chromium (Debian: apt-get install chromium).")
+@click.option("--docx", is_flag=True, help="Also write each period's review as editable Word documents (Chinese "
+                                            "and English; charts drawn with headless Chromium when installed).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines; only the index path.")
-def publish(workspace: str, out: str | None, pdf: bool, quiet: bool) -> None:
+def publish(workspace: str, out: str | None, pdf: bool, docx: bool, quiet: bool) -> None:
     """Build the static report site from the evidence store (never re-runs anything).
 
     The site lists every period, newest first, with its periodic review at the top and every AI system's
@@ -39,7 +41,7 @@ def publish(workspace: str, out: str | None, pdf: bool, quiet: bool) -> None:
     \b
     Examples:
       govreport publish -w bank-ws                  # -> bank-ws/site/index.html
-      govreport publish -w bank-ws --out /srv/ai-governance --pdf
+      govreport publish -w bank-ws --out /srv/ai-governance --pdf --docx
     """
     from .site import build_site
     from .workspace import Workspace
@@ -49,7 +51,7 @@ def publish(workspace: str, out: str | None, pdf: bool, quiet: bool) -> None:
         for w in ws.warnings():
             click.echo(f"warning: {w}", err=True)
         progress = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
-        result = build_site(ws, Path(out) if out else None, pdf=pdf, progress=progress)
+        result = build_site(ws, Path(out) if out else None, pdf=pdf, docx=docx, progress=progress)
     except GovreportError as e:
         click.echo(f"error: {e}", err=True)
         raise SystemExit(e.exit_code) from None

@@ -331,7 +331,7 @@ class _Renderer:
                             f"{self.pair(*DIMENSION_LABELS[d])}<br>"
                             f"{self.badge(dims[d]) if dims.get(d) in _STATUSES else '—'}</td>" for d in DIMENSIONS)
             pdf = self.pdfs.get(period, {})
-            pdf_links = "".join(f' · <a href="{_e(href)}">{self.L("site.pdf." + lang)}</a>'
+            pdf_links = "".join(f' · <a href="{_e(href)}">{self.L("site." + (lang if "." in lang else "pdf." + lang))}</a>'
                                 for lang, href in pdf.items())
             body += (f'<p class="gr-big">{self.status(pub)} <a href="{_e(self.links[pub.seq])}" '
                      f'data-kind="review">{self.L("site.review.open")}</a>{pdf_links}</p>'
@@ -461,7 +461,7 @@ def _swap(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False,
+def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, docx: bool = False,
                progress: Callable[[str], None] = lambda _m: None,
                store: EvidenceStore | None = None) -> SiteResult:
     """Build the static site of every period's reports into ``out`` (default ``<workspace>/site``).
@@ -515,6 +515,19 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False,
                 progress(f"[{i}/{len(reviews)}] printing the {period} review to PDF …")
                 made = print_review(tmp / links[rec.seq], tmp / "pdf", period, chromium=chromium)
                 pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
+                written.extend(out / p.relative_to(tmp) for p in made.values())
+        if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
+            from .review_docx import review_docx_for_run
+
+            reviews = [(p, x.published) for p, xs in plan.items() for x in xs
+                       if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
+            for i, (period, rec) in enumerate(reviews, 1):
+                progress(f"[{i}/{len(reviews)}] writing the {period} review as Word documents …")
+                made = {lang: review_docx_for_run(ws, rec, tmp / "docx" / f"review-{period}{suffix}.docx",
+                                                  lang=code, chromium=chromium)
+                        for lang, code, suffix in (("zh", "zh-TW", ""), ("en", "en", "-en"))}
+                for lang, path in made.items():
+                    pdfs.setdefault(period, {})[f"docx.{lang}"] = path.relative_to(tmp).as_posix()
                 written.extend(out / p.relative_to(tmp) for p in made.values())
         progress("writing the index and the system pages …")
         r = _Renderer(ws, plan, links, pdfs, records)

@@ -128,6 +128,8 @@ class WorkspaceConfig(_Strict):
     name_zh: str = Field(..., min_length=1, description="bank or workspace name in Traditional Chinese")
     name_en: str = Field(..., min_length=1)
     preparer: str = Field("", description="who prepares the periodic reports (cover page)")
+    classification_zh: str = Field("機密", min_length=1, description="classification on every page of the Word and PDF editions")
+    classification_en: str = Field("Confidential", min_length=1)
     reports_dir: str = "reports"
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     run: RunSettings = Field(default_factory=RunSettings)

@@ -7,7 +7,8 @@
 # Installs: the package with its test extras (pip); as root with apt-get also Debian's chromium (headless
 # report tests), fonts-noto-cjk (Chinese text in browser and PDF), poppler-utils (pdftotext) and
 # postgresql (evidence-store tests on a real server, started here on a free loopback port, stopped at exit)
-# and, where Java is missing, openjdk-17-jre-headless (Spark tests, pip extra `spark`).
+# and, where Java is missing, openjdk-17-jre-headless (Spark tests, pip extra `spark`), and
+# libreoffice-writer-nogui (the Word edition of the review, converted to PDF in tests/test_review_docx.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 have_deb fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)  # local Spark (tests/test_engines.py)
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)  # the review's Word edition to PDF
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian packages: ${need_apt[*]}"

@@ -45,7 +45,7 @@ def test_readme_first_command_in_a_fresh_venv_runs_the_whole_demo(tmp_path):
     install_s = time.monotonic() - t0
     assert r.returncode == 0, r.stderr[-3000:]
     # govreport came from the copy's install, not from the developer's checkout
-    where = subprocess.run([str(py), "-c", "import govreport, sklearn; print(govreport.__file__)"], env=env,
+    where = subprocess.run([str(py), "-c", "import govreport; print(govreport.__file__)"], env=env,
                            capture_output=True, text=True, cwd=tmp_path)
     assert where.returncode == 0 and str(tmp_path / "venv") in where.stdout, where.stdout + where.stderr
 

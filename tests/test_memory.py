@@ -153,7 +153,8 @@ def test_great_expectations_does_not_hash_the_frame(demo_root: Path, monkeypatch
 # Each metric works per column on compact codes (no row-by-feature matrices, no int64 copies of every attribute),
 # so its peak of NumPy/pandas allocations is a few float64 columns of the data, measured with tracemalloc
 # (deterministic: the same allocations every run). Before this work: fairness 7.9, proxy scan 13.1, model
-# quality 7.7, drift 4.2, reason codes 24.2 columns on this data.
+# quality 7.7, drift 4.2, reason codes 24.2 columns on this data. Drift is 3.4 columns on pandas 3 and 3.65 on
+# pandas 2.2 with NumPy 1.26 (the lowest versions pyproject.toml allows, run by scripts/test-lowest.sh).
 
 ROWS = 400_000
 FEATURES = ["LIMIT_BAL", "EDUCATION", "MARRIAGE", "PAY_0", "BILL_AMT1", "PAY_AMT1", "UTILISATION"]
@@ -184,7 +185,7 @@ def _peak_columns(fn: Any) -> float:
 
 
 @pytest.mark.parametrize(("metric", "bound"), [
-    ("fairness", 5.0), ("proxy_scan", 5.0), ("model_quality", 7.5), ("drift", 3.5), ("reason_codes", 10.0)])
+    ("fairness", 5.0), ("proxy_scan", 5.0), ("model_quality", 7.5), ("drift", 3.75), ("reason_codes", 10.0)])
 def test_metric_peak_memory_is_a_few_columns(scored: tuple[pd.DataFrame, pd.DataFrame], metric: str,
                                              bound: float) -> None:
     from govreport import metrics

@@ -342,6 +342,24 @@ def test_a_killed_run_due_is_resumed_by_the_next_call(tmp_path):
     assert len(store.records(system_id="hi")) == 2
 
 
+@pytest.mark.slow
+def test_scheduled_run_records_missing_data_as_that_systems_failure_and_runs_the_others(tmp_path):
+    """Unlike a manual `govreport run` (which starts nothing), a schedule records a missed period."""
+    ws = make_ws(tmp_path, {"hi": HIGH, "lo": HIGH}, {"q": 'cron: "0 6 5 1,4,7,10 *"\ncovers: previous_quarter\n'
+                                                              'templates: [tiny]\nstart: 2026-10-01\n'})
+    for sid in ("hi", "lo"):
+        f = ws.systems_dir / f"{sid}.yaml"
+        f.write_text(f.read_text(encoding="utf-8") + '\ndatasets:\n  - {name: chats, role: conversations, '
+                     f'path: "data/{sid}_{{period}}.csv"}}\n', encoding="utf-8")
+    (ws.root / "data" / "lo_2026Q3.csv").write_text("x\n1\n", encoding="utf-8")
+    r = govreport(ws, "schedule", "run-due", "--now", "2026-10-05T06:10+08:00")
+    assert r.returncode == 1, r.stderr  # a run failed: exit 1, not 2
+    assert "q 2026Q3: 1 succeeded, 1 failed" in r.stdout, r.stdout
+    recs = {x.system_id: x for x in open_store(ws).records()}
+    assert recs["lo"].status == "succeeded"
+    assert recs["hi"].status == "failed" and "dataset 'chats' not found at data/hi_2026Q3.csv" in recs["hi"].error
+
+
 # -- a simulated year -------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_simulated_year_runs_each_period_exactly_once(tmp_path):

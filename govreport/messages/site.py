@@ -23,6 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "site.pdf": ("PDF（A4）", "PDF (A4)"),
     "site.pdf.zh": ("PDF 中文版（A4）", "PDF, Chinese (A4)"),
     "site.pdf.en": ("PDF 英文版（A4）", "PDF, English (A4)"),
+    "site.docx.zh": ("Word 中文版（可編輯）", "Word, Chinese (editable)"),
+    "site.docx.en": ("Word 英文版（可編輯）", "Word, English (editable)"),
     "site.portfolio": ("全行報告", "Portfolio reports"),
     "site.systems": ("AI 系統報告", "AI system reports"),
     "site.systems.all": ("AI 系統一覽", "All AI systems"),
