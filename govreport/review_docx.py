@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
+from .review_html import decision_kwargs, value_text
 from .status import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -240,17 +241,6 @@ def chart_png(fig: Any, png: Path, *, width: int = 1000, height: int = 420, chro
 
 
 # -- the document ---------------------------------------------------------------------------------------
-def _value(i: Mapping[str, Any]) -> str:
-    """An indicator's value as the HTML review writes it (review_html._value)."""
-    v = i.get("value")
-    if v is None:
-        return "—"
-    unit = i.get("unit") or ""
-    if "share" in unit or "rate" in i["id"] or i["id"].endswith(("completeness", "validity", "uniqueness")):
-        return fmt_pct(v) if 0 <= v <= 1 else fmt_num(v)
-    return fmt_num(v)
-
-
 def _rule(w: _Writer, text: str | None) -> str:
     """A threshold rule ("green ≥ 0.7; red < 0.5") in the page's language."""
     text = text or ""
@@ -368,7 +358,7 @@ def _risks_and_decisions(w: _Writer, r: Mapping[str, Any]) -> None:
     if r["top_risks"]:
         w.table([w.t("review.col.status"), w.t("review.col.system"), w.t("review.col.indicator"),
                  w.t("review.col.value"), w.t("review.col.rule")],
-                [(x["status"], w.name(x), _ind_label(w, x), _value(x), _rule(w, x.get("rule"))) for x in r["top_risks"]],
+                [(x["status"], w.name(x), _ind_label(w, x), value_text(x), _rule(w, x.get("rule"))) for x in r["top_risks"]],
                 status_cols=(0,))
     else:
         w.para(w.t("review.risks.none"))
@@ -377,23 +367,7 @@ def _risks_and_decisions(w: _Writer, r: Mapping[str, Any]) -> None:
         w.para(w.t("review.decisions.none"))
         return
     systems = {s["id"]: s for s in r["systems"]}
-    items = []
-    for d in r["decisions"]:
-        kw: dict[str, Any] = {}
-        if "system" in d:
-            s = systems.get(d["system"], {})
-            kw["name"] = (s.get("name_zh", d["system"]), s.get("name_en", d["system"]))
-        if "dimensions" in d:
-            kw["dims"] = ("、".join(DIMENSION_LABELS[x][0] for x in d["dimensions"]),
-                          ", ".join(DIMENSION_LABELS[x][1].lower() for x in d["dimensions"]))
-        if "systems" in d:
-            kw["systems"] = ", ".join(d["systems"])
-        if "due" in d:
-            kw["due"] = (fmt_date(d["due"]), fmt_date(d["due"], "en"))
-        for k in ("reason", "finding", "days", "problems"):
-            if k in d:
-                kw[k] = d[k]
-        items.append(w.t(d["key"], **kw))
+    items = [w.t(d["key"], **decision_kwargs(d, systems)) for d in r["decisions"]]
     w.bullets(items, numbered=True)
 
 
@@ -465,7 +439,7 @@ def _scorecards(w: _Writer, r: Mapping[str, Any]) -> None:
             w.para(w.t("review.scorecard.indicators"), bold=True)
             w.table([w.t("review.col.status"), w.t("review.col.indicator"), w.t("review.col.value"),
                      w.t("review.col.rule")],
-                    [(i["status"], _ind_label(w, i), _value(i), _rule(w, i.get("rule"))) for i in bad], status_cols=(0,))
+                    [(i["status"], _ind_label(w, i), value_text(i), _rule(w, i.get("rule"))) for i in bad], status_cols=(0,))
         elif s["state"] == "assessed":
             w.para(w.t("review.scorecard.allgreen"))
 
@@ -594,7 +568,7 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
     ``opinion``, ``signed_at``, ``review_version``, ``stale``); ``chain`` the evidence head the review was
     built on (``seq``, ``hash``, ``fingerprint``). ``html_report`` is named where a chart could not be
     drawn. The file is written whole or not at all."""
-    from .review_html import fig_findings, fig_status_history
+    from .review_html import fig_findings, fig_status_history  # noqa: I001 - Plotly figures of the HTML
 
     if lang not in ("zh-TW", "en"):
         raise ValueError(f"lang must be zh-TW or en, not {lang!r}")

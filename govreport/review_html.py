@@ -22,7 +22,8 @@ from .status import DIMENSIONS
 __all__ = [
     "L", "lang_switch", "cover", "signoff", "summary", "matrix", "top_risks", "decisions", "changes",
     "trends_table", "inventory_changes", "scorecards", "disclosure", "assessments", "vendors", "sustainability",
-    "findings", "articles", "appendix", "fig_status_history", "fig_findings", "sparkline",
+    "findings", "articles", "appendix", "fig_status_history", "fig_findings", "sparkline", "value_text",
+    "decision_kwargs",
 ]
 
 e = html.escape
@@ -145,7 +146,8 @@ def _ind_label(i: Mapping[str, Any]) -> str:
     return _pair(i.get("label_zh") or i["id"], i.get("label_en") or i["id"])
 
 
-def _value(i: Mapping[str, Any]) -> str:
+def value_text(i: Mapping[str, Any]) -> str:
+    """An indicator's value as the review writes it (a share as a percentage); also the Word edition's."""
     v = i.get("value")
     if v is None:
         return "—"
@@ -161,7 +163,7 @@ def top_risks(r: Mapping[str, Any]) -> str:
         return out + L("review.risks.none", tag="p")
     rows = "".join(
         f"<tr><td>{badge(x['status'])}</td><td>{_name(x)}</td><td>{_ind_label(x)}</td>"
-        f"<td class='num'>{_value(x)}</td><td>{e(x.get('rule') or '')}</td></tr>" for x in r["top_risks"])
+        f"<td class='num'>{value_text(x)}</td><td>{e(x.get('rule') or '')}</td></tr>" for x in r["top_risks"])
     head = (f"<tr><th>{L('review.col.status')}</th><th>{L('review.col.system')}</th>"
             f"<th>{L('review.col.indicator')}</th><th class='num'>{L('review.col.value')}</th>"
             f"<th>{L('review.col.rule')}</th></tr>")
@@ -172,27 +174,30 @@ def _dims(ds: Sequence[str]) -> tuple[str, str]:
     return ("、".join(DIMENSION_LABELS[d][0] for d in ds), ", ".join(DIMENSION_LABELS[d][1].lower() for d in ds))
 
 
+def decision_kwargs(d: Mapping[str, Any], systems: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The catalogue arguments of decision ``d`` ((zh, en) pairs where the text differs by language)."""
+    kw: dict[str, Any] = {}
+    if "system" in d:
+        s = systems.get(d["system"], {})
+        kw["name"] = (s.get("name_zh", d["system"]), s.get("name_en", d["system"]))
+    if "dimensions" in d:
+        kw["dims"] = _dims(d["dimensions"])
+    if "systems" in d:
+        kw["systems"] = ", ".join(d["systems"])
+    if "due" in d:
+        kw["due"] = (fmt_date(d["due"]), fmt_date(d["due"], "en"))
+    for k in ("reason", "finding", "days", "problems"):
+        if k in d:
+            kw[k] = d[k]
+    return kw
+
+
 def decisions(r: Mapping[str, Any]) -> str:
     out = f"<h3>{L('review.section.decisions')}</h3>"
     if not r["decisions"]:
         return out + f"<div class='gr-callout gr-green'>{L('review.decisions.none')}</div>"
     systems = {s["id"]: s for s in r["systems"]}
-    items = []
-    for d in r["decisions"]:
-        kw: dict[str, Any] = {}
-        if "system" in d:
-            s = systems.get(d["system"], {})
-            kw["name"] = (s.get("name_zh", d["system"]), s.get("name_en", d["system"]))
-        if "dimensions" in d:
-            kw["dims"] = _dims(d["dimensions"])
-        if "systems" in d:
-            kw["systems"] = ", ".join(d["systems"])
-        if "due" in d:
-            kw["due"] = (fmt_date(d["due"]), fmt_date(d["due"], "en"))
-        for k in ("reason", "finding", "days", "problems"):
-            if k in d:
-                kw[k] = d[k]
-        items.append(f"<li>{L(d['key'], **kw)}</li>")
+    items = [f"<li>{L(d['key'], **decision_kwargs(d, systems))}</li>" for d in r["decisions"]]
     return out + f"<div class='gr-callout gr-red'><ol>{''.join(items)}</ol></div>"
 
 
@@ -319,7 +324,7 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         bad = [i for i in s["indicators"] if i["status"] in ("red", "amber")]
         if bad:
             rows = "".join(f"<tr><td>{badge(i['status'])}</td><td>{_ind_label(i)}</td>"
-                           f"<td class='num'>{_value(i)}</td><td>{e(i.get('rule') or '')}</td></tr>" for i in
+                           f"<td class='num'>{value_text(i)}</td><td>{e(i.get('rule') or '')}</td></tr>" for i in
                            sorted(bad, key=lambda i: (i["status"] != "red", i["id"]))[:10])
             body += f"<p><b>{L('review.scorecard.indicators')}</b></p><table>{rows}</table>"
         elif s["state"] == "assessed":
@@ -355,7 +360,7 @@ def disclosure(r: Mapping[str, Any]) -> str:
             f"<th>{L('review.disclosure.alt')}</th></tr>")
     gen = [(s, i) for s in r["systems"] for i in s["indicators"]
            if i["id"] in ("ai_disclosure_rate", "human_alternative_rate")]
-    extra = "".join(f"<tr><td>{_name(s)}</td><td>{_ind_label(i)}</td><td class='num'>{_value(i)}</td>"
+    extra = "".join(f"<tr><td>{_name(s)}</td><td>{_ind_label(i)}</td><td class='num'>{value_text(i)}</td>"
                     f"<td>{badge(i['status'])}</td></tr>" for s, i in gen)
     return out + f"<table>{head}{''.join(rows)}</table>" + (f"<table>{extra}</table>" if extra else "")
 
