@@ -155,9 +155,12 @@ def systems_check(workspace: str) -> None:
               help="Systems run at once (default: run.parallelism in govreport.yaml).")
 @click.option("--skip-missing", is_flag=True,
               help="Run the systems whose data is there; skip (and record nothing for) those missing data.")
+@click.option("--fail-on", type=click.Choice(["red", "amber"]), default=None,
+              help="Exit 1 when any run's results reach this status (amber: amber or red), after everything ran "
+                   "and was recorded — a gate for pipelines.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the final line.")
 def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int | None, skip_missing: bool,
-        quiet: bool) -> None:
+        fail_on: str | None, quiet: bool) -> None:
     """Run the applicable templates of every AI system for PERIOD through Papermill.
 
     Each run is recorded in the evidence store (Art. 10) and writes
@@ -167,7 +170,8 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
     conversation logs, training sets with a contract) are checked: missing data lists every missing
     dataset and exits 2 without running or recording anything (--skip-missing runs the others).
     A failing system never stops the others. Exit code: 0 when every run succeeded (whatever the
-    results' colours), 1 when a run failed, 2 for bad input.
+    results' colours, unless --fail-on is given), 1 when a run failed or, with --fail-on, a result reached
+    that status, 2 for bad input.
     """
     from .periods import parse_period
     from .runner import run_period
@@ -192,6 +196,17 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
         if r.report:
             click.echo(f"  {r.system_id}/{r.template}: {ws.resolve(r.report)}")
     summary.raise_for_failures()
+    if fail_on:
+        gated = summary.reaching(fail_on)
+        for r in gated:
+            worst = "; ".join(f"{iid} {v if not isinstance(v, float) else f'{v:.4g}'} ({st})"
+                              for iid, st, v in sorted(r.flagged, key=lambda x: (x[1] != "red", x[0]))[:5])
+            _err(f"{r.result_status}: {r.system_id}/{r.template} {r.period} (RUN_ID {r.seq})"
+                 + (f": {worst}" if worst else ""))
+        if gated:
+            raise RunFailed(f"{len(gated)} run(s) reached {fail_on}{' or red' if fail_on == 'amber' else ''} "
+                            f"with --fail-on {fail_on}; every run was recorded",
+                            fix="see the reports above, or run without --fail-on")
 
 
 # -- review -----------------------------------------------------------------------------------------

@@ -96,6 +96,10 @@ class JobResult:
     seconds: float
     error: str = ""
     report: str | None = None
+    #: the results' overall status (green, amber, red, not_assessed) of a succeeded run, and the indicators
+    #: that are red or amber: (id, status, value)
+    result_status: str | None = None
+    flagged: list[tuple[str, str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +111,11 @@ class RunSummary:
     @property
     def failed(self) -> list[JobResult]:
         return [r for r in self.results if r.status != "succeeded"]
+
+    def reaching(self, level: str) -> list[JobResult]:
+        """Succeeded runs whose results reached ``level`` (``red``, or ``amber`` for amber and red)."""
+        levels = {"red": {"red"}, "amber": {"amber", "red"}}[level]
+        return [r for r in self.results if r.status == "succeeded" and r.result_status in levels]
 
     def raise_for_failures(self) -> None:
         if self.failed:
@@ -378,8 +387,11 @@ class _Runner:
         record.summary.update(worker_info)
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
+        summary = record.summary or {}
+        flagged = [(iid, i.get("status"), i.get("value")) for iid, i in (summary.get("indicators") or {}).items()
+                   if i.get("status") in ("red", "amber")]
         return JobResult(job.system_id, job.template, self.period.label, status, record.seq, record.version,
-                         time.monotonic() - t0, error, report)
+                         time.monotonic() - t0, error, report, summary.get("status"), flagged)
 
     def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
         """Run the job in this slot's worker: status, error, and what the worker reported in status.json

@@ -129,6 +129,21 @@ def test_manual_run_with_missing_data_starts_nothing_unless_told_to_skip(tmp_pat
     assert [(r.system_id, r.status) for r in open_store(ws).records()] == [("ok-one", "succeeded")]
 
 
+def test_fail_on_gates_a_pipeline_on_result_colours_after_everything_is_recorded(tmp_path):
+    ws = make_ws(tmp_path, ["ok-one", "red-one"])
+    (ws.root / "data" / "red-one_2026Q3.csv").write_text("x\n0.5\n0.6\n", encoding="utf-8")  # PSI 0.55: red
+    cmd = [sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root), "-q"]
+    plain = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert plain.returncode == 0, plain.stderr  # a red result is not a failed run
+    gated = subprocess.run([*cmd, "--fail-on", "red"], capture_output=True, text=True, timeout=300)
+    assert gated.returncode == 1, gated.stderr
+    lines = gated.stderr.strip().splitlines()
+    assert re.fullmatch(r"red: red-one/probe 2026Q3 \(RUN_ID \d+\): psi 0\.55 \(red\)", lines[0]), lines
+    assert lines[-1].startswith("error: 1 run(s) reached red with --fail-on red; every run was recorded")
+    assert "ok-one" not in gated.stderr and "Traceback" not in gated.stderr
+    assert len([r for r in open_store(ws).records() if r.status == "succeeded"]) == 4  # both runs, twice
+
+
 def test_invalid_system_file_is_recorded_and_others_run(tmp_path):
     ws = make_ws(tmp_path, ["ok-one"])
     (ws.systems_dir / "broken.yaml").write_text("id: broken\nkind: robot\n", encoding="utf-8")
