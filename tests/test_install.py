@@ -32,6 +32,7 @@ def readme_command(heading: str) -> str:
     return m.group(1).strip()
 
 
+@pytest.mark.timeout(3600)  # an install from the registry and a demo: more than the suite's 900 s
 def test_readme_first_command_in_a_fresh_venv_runs_the_whole_demo(tmp_path):
     command = readme_command("**Set up and run the demo**")
     assert command.startswith("pip install . && govreport demo --out "), command

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.timeout(3600)  # an install from the registry and a demo: more than the suite's 900 s
 def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     dist = tmp_path / "dist"
     src = clean_copy(tmp_path / "src")
