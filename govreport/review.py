@@ -296,7 +296,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     if store is None:
         from .runner import open_store
 
-        store = open_store(ws)
+        store = open_store(ws, writing=False)
     notes: list[str] = []
     inventory = Inventory.load(ws)
     for sid, err in inventory.errors.items():
@@ -748,7 +748,8 @@ def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> s
     from .errors import InputError
     from .runner import open_store
 
-    labels = {r.period for r in (store or open_store(workspace)).records() if r.system_id != PORTFOLIO}
+    labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
+              if r.system_id != PORTFOLIO and r.kind == "run"}
     if not labels:
         raise InputError("the evidence store has no runs yet", field="period",
                          fix="run `govreport run --period 2026Q3` first, or set the `period` parameter")

@@ -481,7 +481,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False,
         from .pdf import find_chromium
 
         chromium = find_chromium()
-    store = store or open_store(ws)
+    store = store or open_store(ws, writing=False)
     records = store.records()
     if not records:
         raise EvidenceError(f"the evidence store of {ws.root} has no runs: there is nothing to publish",
