@@ -145,6 +145,11 @@ class Review:
     evidence_ok: bool
     evidence_problems: list[str]
     notes: list[str] = field(default_factory=list)
+    #: the chain head the review was built on (seq, record_hash, key_fingerprint, store_id): printed on the
+    #: cover, so a signed paper review is itself an anchor
+    evidence_head: dict[str, Any] = field(default_factory=dict)
+    #: sign-offs already recorded for the period (govreport.signoff): all of earlier versions, so stale here
+    signoffs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -336,7 +341,12 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     if missing:
         notes.append(f"no run recorded for {p.label}: {', '.join(missing)} — shown as not assessed")
 
-    problems = [str(x) for x in store.verify(check_files=True)]
+    checked = store.check(check_files=True)
+    problems = [str(x) for x in checked.problems]
+    head = store.head() | {"signed": checked.signed, "records": checked.records}
+    from .signoff import signoffs_for
+
+    signoffs = [s | {"stale": True} for s in signoffs_for(store.records(period=p.label), p.label)]
     previous = _previous_review(ws, by_system.get(PORTFOLIO, []), p, notes)
     findings = load_findings(ws.root)
     aged = [a.to_dict() for a in age_findings(findings, p.end)] if findings is not None else None
@@ -356,7 +366,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
         status_history=_status_history(store, all_records, p),
         sustainability=_sustainability_summary(sust_ref, sust, sust_rows),
         findings=aged, thresholds=[_threshold_row(k, v) for k, v in sorted(DEFAULT_THRESHOLDS.items())],
-        evidence_ok=not problems, evidence_problems=problems, notes=notes,
+        evidence_ok=not problems, evidence_problems=problems, notes=notes, evidence_head=head, signoffs=signoffs,
     )
     review.articles = _articles(review, inventory, all_records)
     review.top_risks = _top_risks(review)

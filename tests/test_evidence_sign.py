@@ -357,3 +357,66 @@ def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
     anchor.write_text("{")
     broken = _cli("evidence", "verify", "-w", str(root), "--anchor", str(anchor))
     assert broken.returncode == 2 and len(broken.stderr.strip().splitlines()) == 1
+
+
+# -- sign-off -----------------------------------------------------------------------------------------
+def _signed_workspace(tmp_path: Path) -> Path:
+    key = tmp_path / "secret" / "evidence.key"
+    signer = generate_key(key)
+    return _workspace(tmp_path, f"  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n")
+
+
+def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
+    """A review run as the runner records it (the report itself is built by the slow end-to-end tests)."""
+    from govreport.review_html import recorded_signoffs
+
+    folder = store.root / "reports" / period / "_portfolio" / "review" / uuid.uuid4().hex[:6]
+    folder.mkdir(parents=True)
+    page = folder / "report.html"
+    page.write_text(f"<html><body><h1>review</h1>{recorded_signoffs([])}</body></html>", encoding="utf-8")
+    rec = RunRecord(system_id="_portfolio", period=period, template="review", status="succeeded",
+                    started_at="2026-10-02T00:00:00+00:00",
+                    outputs={"html": {"path": page.relative_to(store.root).as_posix(), "sha256": sha256_file(page),
+                                      "bytes": page.stat().st_size}})
+    return store.append(rec)
+
+
+def test_signoff_recorded_then_stale_when_the_review_is_rerun(tmp_path):
+    from govreport.errors import ConfigError as CE
+    from govreport.runner import open_store
+    from govreport.signoff import record_signoff, signoffs_for
+    from govreport.site import _print_copy
+    from govreport.workspace import Workspace
+
+    root = _signed_workspace(tmp_path)
+    ws = Workspace.load(root)
+    store = open_store(ws)
+    with pytest.raises(Exception, match="no succeeded review for 2026Q3"):
+        record_signoff(ws, "2026Q3", "risk", "王小明 風險管理處", "approved")
+    v1 = _review_run(store)
+    so = record_signoff(ws, "2026Q3", "risk", "王小明 風險管理處", "approved; follow up F-3")
+    assert so.kind == "signoff" and so.summary["review_seq"] == v1.seq and so.summary["review_version"] == 1
+    assert so.summary["head_seq"] == v1.seq and so.summary["key_fingerprint"] == ws.signing().fingerprint
+    assert store.signatures()[so.seq][0] == ws.signing().public_hex
+    [s] = signoffs_for(store.records(), "2026Q3")
+    assert s["stale"] is False and s["role"] == "risk"
+    v2 = _review_run(store)  # the review re-run after it was approved
+    assert v2.version == 2
+    record_signoff(ws, "2026Q3", "compliance", "陳法遵", "no objection")
+    listed = {s["role"]: s for s in signoffs_for(store.records(), "2026Q3")}
+    assert listed["risk"]["stale"] is True and listed["compliance"]["stale"] is False
+    # the PDF's print copy shows them, the stale one marked
+    page = root / v2.outputs["html"]["path"]
+    copy = _print_copy(page, store.records(), "2026Q3")
+    text = copy.read_text(encoding="utf-8")
+    assert 'data-stale="true"' in text and 'data-stale="false"' in text and "approved v1, since superseded" in text
+    assert "陳法遵" in text
+    # evidence list shows sign-offs, the superseded one as STALE
+    out = _cli("evidence", "list", "-w", str(root))
+    lines = [ln for ln in out.stdout.splitlines() if "signoff:" in ln]
+    assert len(lines) == 2 and "STALE" in lines[0] and "STALE" not in lines[1], out.stdout
+    assert store.verify() == []
+    # a workspace without a key cannot sign off
+    plain = _workspace(tmp_path / "plain")
+    with pytest.raises(CE, match="a sign-off is a signed record"):
+        record_signoff(Workspace.load(plain), "2026Q3", "risk", "x", "y")
