@@ -16,6 +16,7 @@ until a signature is made or checked).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -45,11 +46,15 @@ def fingerprint(public_hex: str) -> str:
     return hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()
 
 
+@functools.lru_cache(maxsize=16)
+def _public_key(public_hex: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
+
+
 def check_signature(public_hex: str, signature_hex: str, seq: int, record_hash: str) -> bool:
     """True when ``signature_hex`` is the signature of record (seq, record_hash) by ``public_hex``."""
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(
-            bytes.fromhex(signature_hex), message(seq, record_hash))
+        _public_key(public_hex).verify(bytes.fromhex(signature_hex), message(seq, record_hash))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -247,7 +247,7 @@ class _Renderer:
         self.css = (Path(__file__).resolve().parent / "report.css").read_text(encoding="utf-8")
         self.L, self.badge, _ = _html_helpers()
         order = {s.id: i for i, s in enumerate(self.inventory.ordered())}
-        ids = {r.system_id for r in records if r.system_id != PORTFOLIO}
+        ids = {r.system_id for r in records if r.system_id != PORTFOLIO and r.kind == "run"}
         self.system_ids = sorted(ids, key=lambda s: (s not in order, order.get(s, 0), s))
 
     # small pieces
