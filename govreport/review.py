@@ -35,6 +35,7 @@ from .evidence import EvidenceStore, RunRecord, sha256_file
 from .findings import age_findings, load_findings
 from .inventory import AISystem, Inventory
 from .periods import Period, parse_period
+from .signoff import signoffs_for
 from .status import DEFAULT_THRESHOLDS, DIMENSIONS
 from .workspace import Workspace
 
@@ -344,8 +345,6 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     checked = store.check(check_files=True)
     problems = [str(x) for x in checked.problems]
     head = store.head() | {"signed": checked.signed, "records": checked.records}
-    from .signoff import signoffs_for
-
     signoffs = [s | {"stale": True} for s in signoffs_for(store.records(period=p.label), p.label)]
     previous = _previous_review(ws, by_system.get(PORTFOLIO, []), p, notes)
     findings = load_findings(ws.root)

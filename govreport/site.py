@@ -553,8 +553,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False,
         for sid in r.system_ids:
             (tmp / "systems" / f"{sid}.html").write_text(r.system_page(sid), encoding="utf-8")
         manifest = {"generator": _GENERATOR, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "workspace": str(ws.root), "evidence_head": {"seq": records[-1].seq,
-                                                                  "record_hash": records[-1].record_hash},
+                    "workspace": str(ws.root), "evidence_head": store.head(),
                     "periods": list(plan), "files": sorted(copier.copied.values(), key=lambda f: f["path"]),
                     "pdf": pdfs}
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
