@@ -305,6 +305,7 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     (root / "govreport.yaml").write_text(
         (root / "govreport.yaml").read_text(encoding="utf-8").replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
         encoding="utf-8")
+    progress(f"demo signing key (throw-away, kept outside the workspace): {_demo_key(root)}")
     for f in bundled_dir("data_contracts").iterdir():
         if f.is_file() and f.name.endswith((".contract.yaml", ".suite.json")):
             shutil.copyfile(f, root / "data_contracts" / f.name)
@@ -421,6 +422,21 @@ def _demo_findings(plist: Sequence[Period]) -> str:
 """
     body = "".join(f"  {line}\n" for line in items.splitlines())
     return "# Audit findings and remediation (Art. 15): see docs/review.md\nfindings:\n" + body
+
+
+def _demo_key(root: Path) -> Path:
+    """A throw-away Ed25519 key beside the workspace (never inside it), named in its govreport.yaml."""
+    import uuid
+
+    from .signing import generate_key
+
+    key = root.with_name(f"{root.name}-evidence-key-{uuid.uuid4().hex[:6]}.pem")
+    signer = generate_key(key)
+    cfg = root / "govreport.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n", 1),
+        encoding="utf-8")
+    return key
 
 
 DEMO_README = """\

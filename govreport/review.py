@@ -35,6 +35,7 @@ from .evidence import EvidenceStore, RunRecord, sha256_file
 from .findings import age_findings, load_findings
 from .inventory import AISystem, Inventory
 from .periods import Period, parse_period
+from .signoff import signoffs_for
 from .status import DEFAULT_THRESHOLDS, DIMENSIONS
 from .workspace import Workspace
 
@@ -145,6 +146,11 @@ class Review:
     evidence_ok: bool
     evidence_problems: list[str]
     notes: list[str] = field(default_factory=list)
+    #: the chain head the review was built on (seq, record_hash, key_fingerprint, store_id): printed on the
+    #: cover, so a signed paper review is itself an anchor
+    evidence_head: dict[str, Any] = field(default_factory=dict)
+    #: sign-offs already recorded for the period (govreport.signoff): all of earlier versions, so stale here
+    signoffs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -296,7 +302,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     if store is None:
         from .runner import open_store
 
-        store = open_store(ws)
+        store = open_store(ws, writing=False)
     notes: list[str] = []
     inventory = Inventory.load(ws)
     for sid, err in inventory.errors.items():
@@ -336,7 +342,10 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     if missing:
         notes.append(f"no run recorded for {p.label}: {', '.join(missing)} — shown as not assessed")
 
-    problems = [str(x) for x in store.verify(check_files=True)]
+    checked = store.check(check_files=True)
+    problems = [str(x) for x in checked.problems]
+    head = store.head() | {"signed": checked.signed, "records": checked.records}
+    signoffs = [s | {"stale": True} for s in signoffs_for(store.records(period=p.label), p.label)]
     previous = _previous_review(ws, by_system.get(PORTFOLIO, []), p, notes)
     findings = load_findings(ws.root)
     aged = [a.to_dict() for a in age_findings(findings, p.end)] if findings is not None else None
@@ -356,7 +365,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
         status_history=_status_history(store, all_records, p),
         sustainability=_sustainability_summary(sust_ref, sust, sust_rows),
         findings=aged, thresholds=[_threshold_row(k, v) for k, v in sorted(DEFAULT_THRESHOLDS.items())],
-        evidence_ok=not problems, evidence_problems=problems, notes=notes,
+        evidence_ok=not problems, evidence_problems=problems, notes=notes, evidence_head=head, signoffs=signoffs,
     )
     review.articles = _articles(review, inventory, all_records)
     review.top_risks = _top_risks(review)
@@ -748,7 +757,8 @@ def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> s
     from .errors import InputError
     from .runner import open_store
 
-    labels = {r.period for r in (store or open_store(workspace)).records() if r.system_id != PORTFOLIO}
+    labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
+              if r.system_id != PORTFOLIO and r.kind == "run"}
     if not labels:
         raise InputError("the evidence store has no runs yet", field="period",
                          fix="run `govreport run --period 2026Q3` first, or set the `period` parameter")

@@ -20,7 +20,7 @@ from .i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pc
 from .status import DIMENSIONS
 
 __all__ = [
-    "L", "lang_switch", "cover", "signoff", "summary", "matrix", "top_risks", "decisions", "changes",
+    "L", "lang_switch", "cover", "signoff", "recorded_signoffs", "SIGNOFFS_START", "SIGNOFFS_END", "summary", "matrix", "top_risks", "decisions", "changes",
     "trends_table", "inventory_changes", "scorecards", "disclosure", "assessments", "vendors", "sustainability",
     "findings", "articles", "appendix", "fig_status_history", "fig_findings", "sparkline", "value_text",
     "decision_kwargs",
@@ -101,6 +101,13 @@ def cover(r: Mapping[str, Any]) -> str:
         ("review.cover.evidence", (badge("green") + " " + L("review.cover.evidence.ok")) if not bad
          else (badge("red") + " " + L("review.cover.evidence.bad", n=bad))),
     ]
+    head = r.get("evidence_head") or {}
+    if head:
+        rows.append(("review.cover.head", '<span class="gr-hash">' + L("review.cover.head.value", seq=head.get("seq"),
+                                                                    hash=head.get("record_hash", "")) + "</span>"))
+        fp = head.get("key_fingerprint")
+        rows.append(("review.cover.key", f'<span class="gr-hash">SHA256:{e(fp)}</span>' if fp
+                     else L("review.cover.key.none")))
     dl = "".join(f"<dt>{L(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return (lang_switch() + f"<h1>{L('review.title')}</h1><p class='gr-muted'>{L('review.subtitle')}</p>"
             f'<dl class="gr-cover">{dl}</dl>')
@@ -114,7 +121,32 @@ def signoff(r: Mapping[str, Any]) -> str:
                    for k in ("review.signoff.infosec", "review.signoff.compliance", "review.signoff.risk"))
     rows += f"<tr><td>{L('review.signoff.accountable', name=committees)}</td><td></td><td></td><td></td></tr>"
     return (_h2("review.signoff", "signoff") + L("review.signoff.lead", tag="p")
-            + f'<table class="gr-signoff">{head}{rows}</table>')
+            + f'<table class="gr-signoff">{head}{rows}</table>' + recorded_signoffs(r.get("signoffs") or []))
+
+
+#: Marks the recorded sign-offs in a review, so that `govreport publish --pdf` prints the ones recorded since.
+SIGNOFFS_START, SIGNOFFS_END = "<!--govreport:signoffs-->", "<!--/govreport:signoffs-->"
+
+
+def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
+    """The recorded sign-offs (govreport.signoff.signoffs_for), each current or stale, between the markers."""
+    from .masking import mask_text
+
+    role = {"infosec": "review.signoff.infosec", "compliance": "review.signoff.compliance",
+            "risk": "review.signoff.risk", "committee": "review.signoff.committee"}
+    head = "".join(f"<th>{L(k)}</th>" for k in ("review.signoff.role", "review.signoff.name", "review.signoff.opinion",
+                                                 "review.signoff.time", "review.signoff.status"))
+    rows = "".join(
+        f'<tr data-signoff="{e(str(s.get("seq")))}" data-stale="{str(bool(s.get("stale"))).lower()}">'
+        f'<td>{L(role[s["role"]]) if s.get("role") in role else e(str(s.get("role")))}</td>'
+        f'<td>{e(mask_text(str(s.get("name") or "")))}</td><td>{e(mask_text(str(s.get("opinion") or "")))}</td>'
+        f'<td>{e(str(s.get("time") or "")[:16].replace("T", " "))} UTC · RUN_ID {e(str(s.get("seq")))}</td>'
+        f'<td>{L("review.signoff.stale" if s.get("stale") else "review.signoff.current", v=s.get("review_version"))}'
+        f"</td></tr>" for s in signoffs)
+    body = (f'<table class="gr-signoff gr-signoff-recorded">{head}{rows}</table>' if signoffs
+            else L("review.signoff.none", tag="p"))
+    return (SIGNOFFS_START + f'<div class="gr-signoffs"><h3>{L("review.signoff.recorded")}</h3>'
+            + L("review.signoff.recorded.lead", tag="p") + body + "</div>" + SIGNOFFS_END)
 
 
 def summary(r: Mapping[str, Any]) -> str:

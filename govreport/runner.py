@@ -126,8 +126,12 @@ class RunSummary:
             )
 
 
-def open_store(ws: Workspace) -> EvidenceStore:
-    return EvidenceStore(ws.evidence_url, ws.root)
+def open_store(ws: Workspace, *, writing: bool = True) -> EvidenceStore:
+    """The workspace's evidence store; ``writing``: its signing key (if named) is checked now, before any job."""
+    store = EvidenceStore(ws.evidence_url, ws.root, signing=ws.signing())
+    if writing and store.signing is not None:
+        store.signing.signer()
+    return store
 
 
 # -- pre-flight checks ------------------------------------------------------------------------------

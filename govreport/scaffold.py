@@ -20,6 +20,8 @@ evidence:
   # Default: SQLite at .govreport/evidence.db. For PostgreSQL keep the password out of git:
   # url_env: GOVREPORT_EVIDENCE_URL   (postgresql+psycopg://user:pass@host/db in the environment)
   url: null
+  # Sign every record (Ed25519; the private key outside the workspace): `govreport evidence keygen --out FILE`
+  # prints the lines to put here (signing: public_key / key_file or key_env). docs/evidence.md
 run:
   kernel: python3            # checked before any notebook starts
   cell_timeout: 600          # seconds one cell may take

@@ -247,7 +247,7 @@ class _Renderer:
         self.css = (Path(__file__).resolve().parent / "report.css").read_text(encoding="utf-8")
         self.L, self.badge, _ = _html_helpers()
         order = {s.id: i for i, s in enumerate(self.inventory.ordered())}
-        ids = {r.system_id for r in records if r.system_id != PORTFOLIO}
+        ids = {r.system_id for r in records if r.system_id != PORTFOLIO and r.kind == "run"}
         self.system_ids = sorted(ids, key=lambda s: (s not in order, order.get(s, 0), s))
 
     # small pieces
@@ -340,7 +340,15 @@ class _Renderer:
                      f"SHA-256 {self.hash_cell(pub)}</p>")
         if rev.failed:
             body += self.badge("failed") + self.reason(rev.latest)
+        body += self.signoffs(period)
         return f'<div class="gr-site-review" data-review="{_e(period)}">{title}{body}</div>'
+
+    def signoffs(self, period: str) -> str:
+        """The period's recorded sign-offs (govreport signoff), stale ones marked."""
+        from .review_html import recorded_signoffs
+        from .signoff import signoffs_for
+
+        return recorded_signoffs(signoffs_for(self.records, period))
 
     def period_section(self, period: str, entries: list[Entry]) -> str:
         try:
@@ -421,6 +429,24 @@ class _Renderer:
         return _page(title, body, self.css)
 
 
+def _print_copy(page: Path, records: list[RunRecord], period: str) -> Path:
+    """A copy of the published review to print, beside it (so its links resolve), with the sign-offs
+    recorded since it was built in place of the ones it shows (the caller removes it after printing)."""
+    from .review_html import SIGNOFFS_END, SIGNOFFS_START, recorded_signoffs
+    from .signoff import signoffs_for
+
+    text = page.read_text(encoding="utf-8")
+    fresh = recorded_signoffs(signoffs_for(records, period))
+    i, j = text.find(SIGNOFFS_START), text.find(SIGNOFFS_END)
+    if i >= 0 and j > i:
+        text = text[:i] + fresh + text[j + len(SIGNOFFS_END):]
+    elif "</body>" in text:  # a review built before sign-offs were recorded: add them at the end
+        text = text.replace("</body>", fresh + "</body>", 1)
+    copy = page.with_name(f".print-{page.name}")
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
 # -- the build ------------------------------------------------------------------------------------------
 def _check_out(out: Path, ws: Workspace) -> None:
     """Refuse to replace a folder that is not a site this command built (or the workspace itself)."""
@@ -481,7 +507,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
         from .pdf import find_chromium
 
         chromium = find_chromium()
-    store = store or open_store(ws)
+    store = store or open_store(ws, writing=False)
     records = store.records()
     if not records:
         raise EvidenceError(f"the evidence store of {ws.root} has no runs: there is nothing to publish",
@@ -513,7 +539,11 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
                        if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
             for i, (period, rec) in enumerate(reviews, 1):
                 progress(f"[{i}/{len(reviews)}] printing the {period} review to PDF …")
-                made = print_review(tmp / links[rec.seq], tmp / "pdf", period, chromium=chromium)
+                copy = _print_copy(tmp / links[rec.seq], records, period)
+                try:
+                    made = print_review(copy, tmp / "pdf", period, chromium=chromium)
+                finally:
+                    copy.unlink(missing_ok=True)
                 pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
                 written.extend(out / p.relative_to(tmp) for p in made.values())
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
@@ -536,8 +566,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
         for sid in r.system_ids:
             (tmp / "systems" / f"{sid}.html").write_text(r.system_page(sid), encoding="utf-8")
         manifest = {"generator": _GENERATOR, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "workspace": str(ws.root), "evidence_head": {"seq": records[-1].seq,
-                                                                  "record_hash": records[-1].record_hash},
+                    "workspace": str(ws.root), "evidence_head": store.head(),
                     "periods": list(plan), "files": sorted(copier.copied.values(), key=lambda f: f["path"]),
                     "pdf": pdfs}
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

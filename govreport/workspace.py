@@ -26,6 +26,7 @@ from .errors import ConfigError, TemplateError
 from .resources import bundled_dir
 
 if TYPE_CHECKING:
+    from .signing import SigningConfig
     from .sources import SparkSettings
 
 __all__ = [
@@ -57,7 +58,29 @@ class RunSettings(_Strict):
     )
 
 
+class SigningSettings(_Strict):
+    """``evidence.signing``: the Ed25519 key that signs every evidence record (docs/evidence.md).
+
+    The private key stays outside the workspace: a PEM file (``key_file``, mode 600) or an environment
+    variable (``key_env``) holding the PEM or the path of the file. ``public_key`` (printed by
+    ``govreport evidence keygen``) is what ``verify`` checks every signature with; a copy of the workspace that
+    names only the public key can verify but not write.
+    """
+
+    public_key: str = Field(..., min_length=64, description="ed25519:<64 hex>, printed by `govreport evidence keygen`")
+    key_file: str | None = Field(None, description="path of the private key (PEM), outside the workspace")
+    key_env: str | None = Field(None, description="environment variable holding the private key PEM or its path")
+
+    @field_validator("key_env")
+    @classmethod
+    def _one_source(cls, value: str | None, info: Any) -> str | None:
+        if value and info.data.get("key_file"):
+            raise ValueError("name either key_file or key_env, not both")
+        return value
+
+
 class EvidenceSettings(_Strict):
+    signing: SigningSettings | None = Field(None, description="sign every record (Ed25519); see docs/evidence.md")
     url: str | None = Field(
         None,
         description="SQLAlchemy URL of the evidence store; default SQLite at .govreport/evidence.db. "
@@ -226,6 +249,22 @@ class Workspace:
         if ev.url:
             return ev.url
         return f"sqlite:///{(self.state_dir / 'evidence.db').as_posix()}"
+
+    def signing(self) -> SigningConfig | None:
+        """``evidence.signing`` resolved (the key is read only when a record is signed); ``None`` when absent."""
+        cfg = self.config.evidence.signing
+        if cfg is None:
+            return None
+        # the signing module imports cryptography: only for a workspace that signs
+        from .signing import SigningConfig, key_from_env, key_from_file, parse_public_key
+
+        source = str(self.root / CONFIG_FILE)
+        load = None
+        if cfg.key_file:
+            load = key_from_file(self.resolve(cfg.key_file), workspace=self.root, source=source)
+        elif cfg.key_env:
+            load = key_from_env(cfg.key_env, workspace=self.root, source=source)
+        return SigningConfig(parse_public_key(cfg.public_key, where=source), load, source)
 
     # -- templates ----------------------------------------------------------------------------------
     def template_path(self, name: str) -> Path:

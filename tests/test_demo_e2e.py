@@ -39,7 +39,18 @@ def test_every_period_and_system_has_a_report(demo):
     recs = open_store(demo).records()
     assert len(recs) == 20 and {r.status for r in recs} == {"succeeded"}
     assert sorted(r.template for r in recs if r.system_id == "_portfolio") == ["review"] * 4 + ["sustainability"] * 4
-    assert open_store(demo).verify() == []
+    checked = open_store(demo).check()
+    assert checked.problems == [] and checked.warnings == []
+    # the demo signs with a throw-away key of its own, kept outside the workspace
+    key = demo.signing()
+    assert checked.signed == 20 and checked.key_fingerprint == key.fingerprint
+    assert not Path(demo.config.evidence.signing.key_file).is_relative_to(demo.root)
+    # each review's cover names the chain head it was built on and the key's fingerprint
+    for p in PERIODS:
+        rec = open_store(demo).latest(system_id="_portfolio", period=p, template="review")
+        html = demo.resolve(rec.outputs["html"]["path"]).read_text(encoding="utf-8")
+        assert f"SHA256:{key.fingerprint}" in html
+        assert f"SHA-256 {recs[rec.seq - 2].record_hash}" in html  # the head just before the review's own record
 
 
 def test_reports_show_green_amber_and_red_with_a_planted_fairness_problem(demo):

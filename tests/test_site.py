@@ -319,11 +319,16 @@ def test_tampered_report_is_refused_and_the_previous_site_stays(demo_site, tmp_p
 
 @pytest.mark.slow
 def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
-    ws, _ = demo_site
+    ws0, _ = demo_site
     if not shutil.which("chromium") or not shutil.which("pdftotext"):
         from tests.conftest import skip_or_fail
 
         skip_or_fail("chromium and poppler-utils are needed (scripts/test.sh installs them as root)")
+    shutil.copytree(ws0.root, tmp_path / "ws")
+    ws = Workspace.load(tmp_path / "ws")
+    signed = _cli("signoff", "-w", str(ws.root), "--period", "2026Q3", "--role", "risk", "--name", "林風控 風險管理處",
+                  "--opinion", "同意提報委員會")
+    assert signed.returncode == 0, signed.stderr
     out = tmp_path / "published"
     res = build_site(ws, out, pdf=True)
     assert len(res.pdfs) == 8  # 4 reviews × (Chinese, English)
@@ -336,6 +341,10 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
         assert text in zh, text
     en = subprocess.run(["pdftotext", str(out / hrefs[1]), "-"], capture_output=True, text=True).stdout
     assert "Periodic review of AI systems" in en and "人工智慧系統定期檢視報告" not in en
+    # the recorded sign-off and the key the chain is signed with are on paper too
+    assert "林風控" in zh and "同意提報委員會" in zh and "已登錄之簽核" in zh
+    assert ws.signing().fingerprint[:16] in zh.replace("\n", "")
+    assert "林風控" in q3.get_text() and q3.select_one("tr[data-stale='false']") is not None
     info = subprocess.run(["pdfinfo", str(out / hrefs[0])], capture_output=True, text=True).stdout
     assert "(A4)" in info, info
     ARTEFACTS.mkdir(exist_ok=True)

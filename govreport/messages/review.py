@@ -14,6 +14,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.cover.evidence": ("證據庫完整性", "Evidence store integrity"),
     "review.cover.evidence.ok": ("雜湊鏈與輸出檔驗證無誤", "hash chain and output files verified"),
     "review.cover.evidence.bad": ("發現 {n} 項竄改或缺漏", "{n} tampered or missing item(s) found"),
+    "review.cover.head": ("證據鏈頭（本報告依據）", "Evidence chain head (this review's basis)"),
+    "review.cover.head.value": ("第 {seq} 筆紀錄 · SHA-256 {hash}", "record {seq} · SHA-256 {hash}"),
+    "review.cover.key": ("簽章金鑰指紋", "Signing key fingerprint"),
+    "review.cover.key.none": ("未簽章（govreport.yaml 未設定簽章金鑰）", "unsigned (govreport.yaml names no signing key)"),
+    "review.signoff.recorded": ("已登錄之簽核", "Recorded sign-offs"),
+    "review.signoff.recorded.lead": (
+        "以 govreport signoff 登錄並經簽章之紀錄，載明所核准之報告版本與證據鏈頭；報告重新產製後，先前版本之簽核標示為失效。",
+        "Signed records made with govreport signoff, naming the review version and chain head they approve; a "
+        "sign-off of a version that was superseded is shown as stale."),
+    "review.signoff.none": ("尚無登錄之簽核。", "No sign-off recorded yet."),
+    "review.signoff.current": ("有效（第 {v} 版）", "current (v{v})"),
+    "review.signoff.stale": ("失效：核准的是第 {v} 版，已由新版取代", "stale: approved v{v}, since superseded"),
+    "review.signoff.committee": ("權責主管或委員會", "Accountable executive or committee"),
+    "review.signoff.status": ("效力", "Standing"),
+    "review.signoff.time": ("登錄時間", "Recorded"),
     "review.signoff": ("簽核", "Sign-off"),
     "review.signoff.lead": ("本報告經下列單位表示意見後，提報權責主管或委員會核閱。",
                             "Reviewed by the units below, then submitted to the accountable executive or "
