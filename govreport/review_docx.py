@@ -313,7 +313,7 @@ def _signoff(w: _Writer, r: Mapping[str, Any], signoffs: Sequence[Mapping[str, A
     w.heading(w.t("docx.signoff.recorded"), 2)
     if signoffs:
         rows = [(role_label(s.get("role", "")), s.get("name", ""), s.get("opinion", ""),
-                 _when(s.get("signed_at") or s.get("time") or ""),
+                 _when(s.get("time") or ""),
                  (f"v{s['review_version']}" if s.get("review_version") is not None else "—")
                  + (f" · {w.t('docx.signoff.stale')}" if s.get("stale") else ""))
                 for s in signoffs]
@@ -565,7 +565,7 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
                       charts: bool = True, chromium: str | None = None, html_report: str = "report.html") -> Path:
     """Write the review dict ``review`` (``review.json``) as an editable .docx in one language (``zh-TW`` or
     ``en``) to ``out``. ``signoffs`` are the recorded sign-offs to print (each with ``role``, ``name``,
-    ``opinion``, ``signed_at``, ``review_version``, ``stale``); ``chain`` the evidence head the review was
+    ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.signoff.signoffs_for`); ``chain`` the evidence head the review was
     built on (``seq``, ``hash``, ``fingerprint``). ``html_report`` is named where a chart could not be
     drawn. The file is written whole or not at all."""
     from .review_html import fig_findings, fig_status_history  # noqa: I001 - Plotly figures of the HTML
@@ -635,10 +635,17 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
 def review_docx_for_run(ws: Workspace, rec: RunRecord, out: Path, *, lang: str = "zh-TW",
                         chromium: str | None = None) -> Path:
     """The Word edition of review run ``rec`` in ``lang``, written to ``out``, with the workspace's
-    classification and whatever sign-offs and chain head the review records."""
+    classification, the sign-offs recorded so far and the chain head the review was built on."""
+    from .runner import open_store
+    from .signoff import signoffs_for
+
     r = read_review(ws, rec)
     cfg = ws.config
+    # the sign-offs recorded up to now (as the site and the PDF show them), stale when they approved an
+    # earlier version of the review; the chain head and key the review was built on, from review.json
+    signoffs = signoffs_for(open_store(ws, writing=False).records(period=rec.period), rec.period)
+    head = r.get("evidence_head") or {}
+    chain = {"seq": head.get("seq"), "hash": head.get("record_hash"), "fingerprint": head.get("key_fingerprint")}
     return write_review_docx(
-        r, out, lang=lang, classification=(cfg.classification_zh, cfg.classification_en),
-        signoffs=r.get("signoffs") or (), chain=r.get("evidence_head") or r.get("chain"), chromium=chromium,
-        html_report=(rec.outputs or {}).get("html", {}).get("path", "report.html"))
+        r, out, lang=lang, classification=(cfg.classification_zh, cfg.classification_en), signoffs=signoffs,
+        chain=chain, chromium=chromium, html_report=(rec.outputs or {}).get("html", {}).get("path", "report.html"))

@@ -117,3 +117,25 @@ def test_publish_docx_links_both_languages_and_a_changed_review_json_is_refused(
     with pytest.raises(TamperedEvidence, match="no longer matches its recorded SHA-256"):
         review_docx_for_run(w2, rec, tmp_path / "x.docx")
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_recorded_signoff_appears_in_the_word_edition_with_its_time(demo_workspace, tmp_path):
+    ws_root = tmp_path / "ws"
+    shutil.copytree(demo_workspace.root, ws_root, ignore=shutil.ignore_patterns("site"))
+    r = subprocess.run([sys.executable, "-m", "govreport", "signoff", "-w", str(ws_root), "--period", "2026Q3",
+                        "--role", "risk", "--name", "風險長 林美華", "--opinion", "同意提報委員會"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    from govreport.workspace import Workspace
+
+    ws = Workspace.load(ws_root)
+    signoff = next(x for x in open_store(ws, writing=False).records() if x.kind == "signoff")
+    out = review_docx_for_run(ws, _review_record(ws), tmp_path / "signed.docx")
+    doc = Document(str(out))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "角色" and len(t.columns) == 5)
+    row = [c.text for c in table.rows[1].cells]
+    assert row[:3] == ["風險管理單位", "風險長 林美華", "同意提報委員會"], row
+    assert row[3] == signoff.finished_at.replace("T", " ")[:16] and row[4].startswith("v") and "失效" not in row[4]
+    # the cover names the chain head and key the review was built on
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "證據鏈頭：序號" in text and "簽章金鑰指紋：" in text
