@@ -49,13 +49,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Claim", "ClaimCheck", "extract_claims", "compare_claims", "parse_chinese_number", "normalise",
-           "MIN_CONTEXT", "MARGIN", "VERDICTS"]
+__all__ = ["Claim", "ClaimCheck", "extract_claims", "compare_claims", "consistent", "parse_chinese_number",
+           "normalise", "MIN_CONTEXT", "MARGIN", "VERDICTS"]
 
 #: A candidate's context must be at least this similar to the claim's to count as the same quantity.
 MIN_CONTEXT = 0.2
@@ -119,9 +118,6 @@ class Claim:
     start: int
     end: int
     context: dict[str, float] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    def describe(self) -> str:
-        return self.text
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "unit": self.unit, "low": self.low, "high": self.high, "bound": self.bound,
@@ -302,28 +298,20 @@ def _raw_claims(t: str) -> list[Claim]:
             v *= f
             break
         pre = m.group("pre")
-        if kind is None and pre:  # NT$300, TWD 300
-            mult = re.match(r"\s*(萬|万|億|亿)", rest)
+        mult = re.match(r"\s*(萬|万|億|亿)", rest)
+        if kind is None and (pre or (mult and re.search(r"(新台幣|台幣)\s*$", t[:a]))):  # NT$300, 新台幣 300 萬
             if mult:
                 v *= 1e4 if mult.group(1) in "萬万" else 1e8
                 end = b + mult.end()
-            kind, unit = "amount", "USD" if pre.upper().startswith("US") else "TWD"
-        elif kind is None and re.match(r"\s*(萬|万|億|亿)", rest) and re.search(r"(新台幣|台幣)\s*$", t[:a]):
-            mult = re.match(r"\s*(萬|万|億|亿)", rest)
-            assert mult is not None
-            v *= 1e4 if mult.group(1) in "萬万" else 1e8
-            kind, unit, end = "amount", "TWD", b + mult.end()
-        elif kind == "amount" and pre and pre.upper().startswith("US"):
+            kind, unit = "amount", "TWD"
+        if kind == "amount" and pre and pre.upper().startswith("US"):
             unit = "USD"
-        if kind is None and num[0].isdigit() or kind is None and num in _EN_NUMBERS:
+        if kind is None and num[0].isdigit():  # English counts: "3 lounge visits" (the next word is the unit)
             w = _EN_COUNT.match(rest)
-            if w and w.group(1).lower() not in _EN_NOT_UNIT and v == int(v) and re.match(r"[a-z]", rest.strip()[:1]
-                                                                                          or "", re.I):
+            if w and w.group(1).lower() not in _EN_NOT_UNIT and v == int(v):
                 kind, unit, end = "count", w.group(1).lower().rstrip("s"), b + w.end()
         if kind is None:
             continue
-        if kind == "count" and unit is not None and not unit.isascii() and unit == "點數":
-            unit = "點數"
         start = m.start() if pre else a
         found.append(Claim(kind, str(unit), v, v, "eq", t[start:end].strip(), start, end))
         taken.append((start, end))
@@ -357,10 +345,11 @@ def _with_bounds_and_ranges(t: str, claims: list[Claim]) -> list[Claim]:
             i += 2
             continue
         bare = _RANGE_BARE.search(t[max(0, c.start - 16):c.start])
-        if bare and c.kind in ("rate", "amount", "duration", "count"):
+        written = _value_of_text(c)
+        if bare and c.kind in ("rate", "amount", "duration", "count"):  # 6.75 至 15%: the first end takes the unit
             v0 = _value(bare.group("num"))
             if v0 is not None:
-                v0 *= (c.low / _value_of_text(c) if _value_of_text(c) else 1)
+                v0 *= c.low / written if written else 1
                 lo, hi = sorted((v0, c.high))
                 a = max(0, c.start - 16) + bare.start("num")
                 out.append(Claim(c.kind, c.unit, lo, hi, "range", t[a:c.end], a, c.end))
@@ -499,6 +488,3 @@ def compare_claims(claims: Sequence[Claim], source_claims: Sequence[Claim]) -> l
             out.append(ClaimCheck(c, "contradict", *top[0]))
     return out
 
-
-def verdict_counts(checks: Iterable[ClaimCheck]) -> Counter[str]:
-    return Counter(ch.verdict for ch in checks)

@@ -189,3 +189,19 @@ def test_default_thresholds_of_the_numeric_indicators():
     assert [th.evaluate(v).value for v in (0.0, 0.01, 0.02, 0.03, 0.031)] == \
         ["green", "green", "amber", "amber", "red"]
     assert threshold_for("numeric_claim_unsupported_rate").better == "lower"
+
+
+def test_the_report_shows_each_claim_beside_its_masked_source():
+    from govreport.genai_html import methods, numeric_claims
+
+    kb = KnowledgeBase([("service-hours", "客服專線 0912-345-678 服務時間為每日 9:00 至 21:00。")], "kb", "")
+    df = pd.DataFrame(_conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 22:00。")))
+    results = {"genai": check_conversations(df, knowledge_base=kb).to_dict()}
+    page = numeric_claims(results)
+    assert "9:00 至 22:00 → 9:00 至 21:00" in page and "service-hours" in page
+    assert "0912-345-678" not in page and "091*******78" in page  # the passage goes through the same masker
+    assert "數字錯誤" in page and "Contradicting the source" in page
+    assert "BM25" in methods(results)
+    clean = pd.DataFrame(_conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 21:00。")))
+    assert "agrees with its source" in numeric_claims({"genai": check_conversations(clean, knowledge_base=kb).to_dict()})
+    assert "No numeric claim could be checked" in numeric_claims({"genai": check_conversations(clean).to_dict()})
