@@ -16,7 +16,7 @@ What the demo plants, by quarter index (0 = the first demo quarter; everything f
 Wrong numbers (issue 25; :data:`PLANTED_WRONG_NUMBERS`): quarter 2 an annual fee of 2,000 元 where the
 reference answer says 1,200 元; quarter 3 a revolving rate "as high as 18%" where the knowledge base says
 6.75%–15%, and customer-service hours 9:00–22:00 (the knowledge base: 21:00) in three conversations — so
-the error rate is green in quarter 2 (1 claim in about 230) and amber in quarter 3 (4 in about 230).
+the error rate is green in quarter 2 (1 of 239 checked claims) and amber in quarter 3 (4 of 220).
 
 All identifiers are made up (checksums and Luhn digits computed), belonging to nobody.
 """

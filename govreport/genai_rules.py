@@ -34,9 +34,10 @@ punctuation dropped, full-width forms folded), then cut into overlapping charact
 * against a **reference answer**: bigram F1 — ``2PR / (P + R)`` with ``P`` the share of the answer's
   bigrams found in the reference and ``R`` the share of the reference's bigrams found in the answer
   (counted with multiplicity);
-* against the **knowledge base**: bigram containment — the share of the answer's bigrams found in a
-  passage (``P`` alone: passages are longer than answers, so recall would punish a short, correct
-  answer), taking the best passage.
+* against the **knowledge base**: bigram containment — the share of the answer's bigrams found in the
+  passage BM25 ranks first for the answer (:meth:`KnowledgeBase.search`; ``P`` alone: passages are longer
+  than answers, so recall would punish a short, correct answer). :meth:`KnowledgeBase.best`, the passage
+  with the best containment (the search before BM25), is kept for comparison.
 """
 
 from __future__ import annotations
