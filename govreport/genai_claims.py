@@ -138,8 +138,8 @@ _DATE_MD = re.compile(rf"(?<![\d年/.-])(\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(\d{{
 _DOM = re.compile(rf"每月\s*(?:的\s*)?(\d{{1,2}}|[{_CN}]{{1,3}})\s*[日號]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!期)")
 # not claims: phone numbers, identifiers with digits, long digit runs
-_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(?0?\d{1,4}\)?[\s-])?\d{2,4}[\s-]\d{3,4}(?:[\s-]\d{3,4})?"
-                    r"(?![\w.])")
+_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?|\(?0\d{1,3}\)?)[\s-]\d{2,4}(?:[\s-]\d{3,4}){0,2}"
+                    r"(?![\w.])")  # Taiwanese numbers start with 0 (0800-…, 02-…, 09xx-…) or +country
 _IDLIKE = re.compile(r"[A-Za-z]+[-_]?\d[\w-]*|\d{7,}")
 _NUMBER = re.compile(rf"(?P<pre>NT\s?\$|US\s?\$|TWD|NTD|USD|\$)?\s*(?P<num>{_NUM})")
 _UNITS = [  # (regex after the number, kind, unit, factor)

@@ -66,6 +66,7 @@ def test_extraction_reads_units_bounds_ranges_and_every_numeral_system():
     assert _one("年利率 6.75% 至 15%") == ("rate", "%", 6.75, 15, "range")
     assert _one("ranges from 6.75% to 15% a year") == ("rate", "%", 6.75, 15, "range")
     assert _one("每日 9:00 至 21:00") == ("time", "clock", 540, 1260, "range")
+    assert _one("費用 1000-2000 元") == ("amount", "TWD", 1000, 2000, "range")  # a hyphen, yet no phone number
     assert _one("下午3點30分前") == ("time", "clock", 930, 930, "eq")
     assert _one("before 3:30 pm") == ("time", "clock", 930, 930, "eq")
     assert _one("每月 15 日") == ("dom", "dom", 15, 15, "eq")
@@ -78,7 +79,7 @@ def test_extraction_reads_units_bounds_ranges_and_every_numeral_system():
 
 
 @pytest.mark.parametrize("text", [
-    "請撥 0800-123-456 洽詢", "客服專線 02-2345-6789", "Call +886-2-2345-6789", "申請編號 A20250315001 已受理",
+    "請撥 0800-123-456 洽詢", "客服專線 02-2345-6789", "Call +886-2-2345-6789", "(02) 2345-6789 查詢", "手機 0912 345 678", "申請編號 A20250315001 已受理",
     "交易序號 20251003123456 已完成", "卡號末四碼 1234 的卡片", "週一至週五營業", "您好，我是 AI 智能客服",
     "一定會為您處理", "客服專線 0800 服務",
 ])
