@@ -148,6 +148,8 @@ def make_conversations(step: int, n_conv: int = 300, start: datetime | None = No
              "email": demo_genai.fake_email, "account": demo_genai.fake_account}
     refused = {1: (120,), 2: (77,), 3: (190,)}.get(step, ())
     ungrounded = {2: (60,), 3: (41, 222)}.get(step, ())
+    wrong_numbers = demo_genai.PLANTED_WRONG_NUMBERS.get(step, {})
+    wrong_rng = _rng("cs-numbers", step)
     rows: list[dict] = []
     for c in range(n_conv + (1 if step == 1 else 0)):
         cid = f"C{step + 1:02d}{c:05d}"
@@ -186,6 +188,15 @@ def make_conversations(step: int, n_conv: int = 300, start: datetime | None = No
                 "feedback": int(rng.integers(3, 6)) if role == "assistant" and rng.random() < 0.2 else None,
                 "reference_answer": ref,
             })
+        if c in wrong_numbers:  # planted: a wrong fee, rate or time (own random stream: the rest stays as it was)
+            for j, (role, text, ref) in enumerate(demo_genai.WRONG_NUMBERS[wrong_numbers[c]], start=len(turns)):
+                rows.append({
+                    "conversation_id": cid, "turn": j + 1, "role": role, "text": text,
+                    "timestamp": (t + timedelta(seconds=20 * j)).isoformat(), "channel": channel,
+                    "handed_to_human": handed,
+                    "latency_ms": int(wrong_rng.gamma(4, 300)) if role == "assistant" else None,
+                    "feedback": None, "reference_answer": ref,
+                })
     return rows
 
 

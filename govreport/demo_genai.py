@@ -13,6 +13,11 @@ What the demo plants, by quarter index (0 = the first demo quarter; everything f
 * 3 — every kind of leak once (national ID, card, phone, e-mail, account); 8 % without disclosure;
   the prohibited claim 穩賺不賠; two ungrounded answers.
 
+Wrong numbers (issue 25; :data:`PLANTED_WRONG_NUMBERS`): quarter 2 an annual fee of 2,000 元 where the
+reference answer says 1,200 元; quarter 3 a revolving rate "as high as 18%" where the knowledge base says
+6.75%–15%, and customer-service hours 9:00–22:00 (the knowledge base: 21:00) in three conversations — so
+the error rate is green in quarter 2 (1 of 239 checked claims) and amber in quarter 3 (4 of 220).
+
 All identifiers are made up (checksums and Luhn digits computed), belonging to nobody.
 """
 
@@ -26,7 +31,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["fake_card", "fake_phone", "fake_account", "fake_email", "leak_turns", "write_conversation_log",
-           "write_genai_config", "PROHIBITED_YAML", "KNOWLEDGE_BASE"]
+           "write_genai_config", "PROHIBITED_YAML", "KNOWLEDGE_BASE", "WRONG_NUMBERS", "PLANTED_WRONG_NUMBERS"]
 
 
 def fake_card(rng: np.random.Generator) -> str:
@@ -69,6 +74,19 @@ def leak_turns(kind: str, value: str) -> list[tuple[str, str, str | None]]:
         "account": [("customer", "退款匯到哪裡？", None),
                     ("assistant", f"退款已轉入您的帳號 {value}，請查收。", None)],
     }[kind]
+
+
+#: planted wrong numbers: a customer turn and the assistant's wrong answer (with its reference answer, if any)
+WRONG_NUMBERS: dict[str, list[tuple[str, str, str | None]]] = {
+    "fee": [("customer", "信用卡年費多少？", None),
+            ("assistant", "次年起刷卡未達六次者，收取年費新台幣 2,000 元。", "次年起刷卡未達六次者，年費新台幣 1,200 元。")],
+    "rate": [("customer", "How high can the revolving interest rate go?", None),
+             ("assistant", "Revolving interest can be as high as 18% a year.", None)],
+    "time": [("customer", "客服專線幾點到幾點？", None),
+             ("assistant", "客服專線服務時間為每日 9:00 至 22:00。", None)],
+}
+#: quarter index -> {conversation number: kind of wrong number}
+PLANTED_WRONG_NUMBERS: dict[int, dict[int, str]] = {2: {150: "fee"}, 3: {30: "rate", 95: "time", 180: "time", 260: "time"}}
 
 
 _MALFORMED = [

@@ -16,8 +16,12 @@ Checks, each a rate per period with a status (thresholds in :data:`govreport.sta
 * **prohibited statements** (Art. 13): patterns the compliance team configures, with severities
   (:mod:`govreport.genai_rules`); a high-severity statement makes the indicator red whatever its rate;
 * **groundedness** (Art. 13): per answer, character-bigram F1 against its reference answer, or else the
-  best character-bigram containment in an approved knowledge base (:mod:`govreport.genai_rules`
+  character-bigram containment in the knowledge-base passage BM25 ranks first (:mod:`govreport.genai_rules`
   documents both); the indicator is the mean, and answers under the red line are examples;
+* **numeric claims** (Art. 13): every fee, rate, date, time and count an answer states, compared with the
+  same source — agreeing, contradicting or unsupported (:mod:`govreport.genai_claims`);
+  ``numeric_claim_error_rate`` is contradicting ÷ checked claims, ``numeric_claim_unsupported_rate``
+  unsupported ÷ checked claims; contradictions and unsupported claims are examples, claim beside passage;
 * **refusal rate**: replies that decline (「抱歉」「無法提供」… / "I can't", "unable to" …);
 * **escalation rate**: conversations handed to a person;
 * **latency**: median and 95th percentile of the assistant's reply time in seconds (``latency_ms``, or
@@ -41,7 +45,17 @@ import pandas as pd
 
 from .conversations import ASSISTANT_ROLES, CUSTOMER_ROLES, REQUIRED_COLUMNS
 from .errors import DataError
-from .genai_rules import DEFAULT_RULES, KnowledgeBase, ProhibitedRule, bigram_f1, language_of, negated
+from .genai_claims import ClaimCheck, compare_claims, extract_claims
+from .genai_rules import (
+    DEFAULT_RULES,
+    KnowledgeBase,
+    ProhibitedRule,
+    bigram_containment,
+    bigram_f1,
+    bigrams,
+    language_of,
+    negated,
+)
 from .masking import find_identifiers, mask_text, mask_value
 from .status import Indicator, Status, Threshold, threshold_for
 
@@ -138,6 +152,7 @@ class ConversationChecks:
     latency: dict[str, Any] = field(default_factory=dict)
     groundedness: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, Any] = field(default_factory=dict)
+    numeric_claims: dict[str, Any] = field(default_factory=dict)
 
     def indicators(self) -> list[Indicator]:
         r, c = self.rates, self.counts
@@ -169,6 +184,16 @@ class ConversationChecks:
                       "Groundedness (reference answers / knowledge base)", th("groundedness"),
                       details={"answers_with_reference": c["with_reference"], "answers_vs_kb": c["with_kb"],
                                "ungrounded": c["ungrounded"]}),
+            Indicator("numeric_claim_error_rate", "model_quality", 13, r.get("numeric_claim_error_rate"),
+                      "數字陳述錯誤比率（費用、利率、日期時間）", "Numeric claims contradicting the source",
+                      th("numeric_claim_error_rate"), unit="share of checked claims",
+                      details={"contradicting": c["numeric_contradicting"], "checked": c["numeric_claims"],
+                               "by_kind": c["numeric_contradicting_by_kind"]}),
+            Indicator("numeric_claim_unsupported_rate", "model_quality", 13,
+                      r.get("numeric_claim_unsupported_rate"), "數字陳述無依據比率",
+                      "Numeric claims no source states", th("numeric_claim_unsupported_rate"),
+                      unit="share of checked claims",
+                      details={"unsupported": c["numeric_unsupported"], "checked": c["numeric_claims"]}),
             Indicator("refusal_rate", "model_quality", 13, r["refusal_rate"], "拒答比率", "Refusal rate",
                       th("refusal_rate"), unit="share of replies",
                       details={"refusals": c["refusals"], "replies": c["replies"]}),
@@ -194,6 +219,7 @@ class ConversationChecks:
             "groundedness": self.groundedness,
             "rules": self.rules,
             "examples": self.examples,
+            "numeric_claims": self.numeric_claims,
         }
 
 
@@ -269,9 +295,42 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
     kb_scores: list[float] = []
     ungrounded = 0
     n_asst = 0
+    verdicts: Counter[str] = Counter()
+    wrong_by_kind: Counter[str] = Counter()
+    claim_examples: dict[str, list[dict[str, Any]]] = {"contradicting": [], "unsupported": []}
+    claims_of: dict[str, Any] = {}  # text -> its claims: answers and passages repeat
+
+    def claims(text: str) -> Any:
+        if text not in claims_of:
+            claims_of[text] = extract_claims(text)
+        return claims_of[text]
+
+    def check_numbers(reply: dict[str, Any], source: str, source_id: str) -> None:
+        said = claims(reply["text"])
+        if not said:
+            return
+        checks: list[ClaimCheck] = compare_claims(said, claims(source))
+        for ch in checks:
+            verdicts[ch.verdict] += 1
+            if ch.verdict == "contradict":
+                wrong_by_kind[ch.claim.kind] += 1
+        for verdict, key in (("contradict", "contradicting"), ("unsupported", "unsupported")):
+            hit = [ch for ch in checks if ch.verdict == verdict]
+            if hit and len(claim_examples[key]) < max_examples:
+                claim_examples[key].append({
+                    "conversation_id": str(reply["conversation_id"]), "turn": int(reply["turn"]),
+                    "text": mask_turn(reply["text"]), "source": source_id, "passage": mask_turn(source),
+                    "claims": [{"claim": mask_turn(ch.claim.text), "kind": ch.claim.kind,
+                                "stated": mask_turn(ch.counterpart.text) if ch.counterpart else None}
+                               for ch in hit]})
     skip = set(map(str, exclude))
-    for cid, conv in d.groupby("conversation_id", sort=False):
-        rows = [r for r in conv.to_dict("records") if r["text"].strip()]
+    # one conversion to records, grouped in Python: a per-group DataFrame.to_dict took 4 s on 1,200 turns
+    by_conv: dict[str, list[dict[str, Any]]] = {}
+    for rec in d.to_dict("records"):
+        by_conv.setdefault(rec["conversation_id"], []).append(rec)
+    has_handed = "handed_to_human" in d.columns
+    for cid, conv in by_conv.items():
+        rows = [r for r in conv if r["text"].strip()]
         asst = [r for r in rows if r["role"] in ASSISTANT_ROLES]
         n_asst += len(asst)
         for row in asst:
@@ -300,7 +359,7 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
         if not discloses_ai(asst[0]["text"]):
             no_disc.append(str(cid))
             example("no_disclosure", asst[0], "first reply does not say it is AI")
-        conv_handed = "handed_to_human" in conv.columns and bool(conv["handed_to_human"].fillna(False).astype(bool).any())
+        conv_handed = has_handed and any(bool(r["handed_to_human"]) for r in conv if pd.notna(r["handed_to_human"]))
         handed += conv_handed
         for i, row in enumerate(rows):
             if row["role"] not in CUSTOMER_ROLES:
@@ -327,11 +386,14 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
                 score = bigram_f1(reply["text"], ref)
                 ref_scores.append(score)
                 why = f"bigram F1 {score:.2f} against the reference answer"
+                check_numbers(reply, ref, "reference answer")
             elif knowledge_base is not None:
-                score, pid = knowledge_base.best(reply["text"])
+                pid, _ = knowledge_base.search(reply["text"])
+                score = bigram_containment(bigrams(reply["text"]), knowledge_base.grams_of(pid)) if pid else 0.0
                 kb_scores.append(score)
-                why = (f"bigram containment {score:.2f} in the best knowledge-base passage ({pid})" if pid else
-                       "no knowledge-base passage shares a character bigram with it")
+                why = (f"bigram containment {score:.2f} in the knowledge-base passage BM25 ranks first ({pid})"
+                       if pid else "no knowledge-base passage shares a term with it")
+                check_numbers(reply, knowledge_base.text_of(pid) if pid else "", pid or "knowledge base")
             else:
                 continue
             if score < ungrounded_below:
@@ -349,11 +411,17 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
         "refusal_rate": refusals / len(replies) if replies else None,
         "escalation_rate": (handed / assessed if assessed else None) if "handed_to_human" in d.columns else None,
     }
+    n_claims = sum(verdicts.values())
+    rates["numeric_claim_error_rate"] = verdicts["contradict"] / n_claims if n_claims else None
+    rates["numeric_claim_unsupported_rate"] = verdicts["unsupported"] / n_claims if n_claims else None
     counts = {"pii_leaks": leaks, "pii_by_kind": dict(sorted(pii_kinds.items())), "no_disclosure": len(no_disc),
               "assessed_conversations": assessed, "human_requests": requests, "human_offered": offered,
               "prohibited": prohibited_hits, "prohibited_by_severity": dict(severities),
               "prohibited_by_rule": dict(rule_hits), "with_reference": len(ref_scores), "with_kb": len(kb_scores),
-              "ungrounded": ungrounded, "replies": len(replies), "refusals": refusals, "handed_over": handed}
+              "ungrounded": ungrounded, "replies": len(replies), "refusals": refusals, "handed_over": handed,
+              "numeric_claims": n_claims, "numeric_agreeing": verdicts["agree"],
+              "numeric_contradicting": verdicts["contradict"], "numeric_unsupported": verdicts["unsupported"],
+              "numeric_contradicting_by_kind": dict(sorted(wrong_by_kind.items()))}
     grounded = {
         "reference_f1_mean": sum(ref_scores) / len(ref_scores) if ref_scores else None,
         "kb_containment_mean": sum(kb_scores) / len(kb_scores) if kb_scores else None,
@@ -363,4 +431,6 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
     rules_info = {"count": len(rules), "sources": sorted({r.source for r in rules})}
     p95 = latency["p95_s"] * 1000 if latency.get("p95_s") is not None else None
     n_conv = int(d["conversation_id"].nunique())
-    return ConversationChecks(n_conv, n_asst, rates, counts, examples, p95, thresholds, latency, grounded, rules_info)
+    numeric = {"examples": claim_examples, "retrieval": "bm25" if knowledge_base is not None else None}
+    return ConversationChecks(n_conv, n_asst, rates, counts, examples, p95, thresholds, latency, grounded, rules_info,
+                              numeric)

@@ -13,7 +13,7 @@ from .charts import badge
 from .genai import EXAMPLE_KINDS
 from .i18n import fmt_date, t
 
-__all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods"]
+__all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods", "numeric_claims"]
 
 e = html.escape
 
@@ -101,6 +101,35 @@ def example_labels() -> dict[str, tuple[str, str]]:
     return {k: (t(f"genai.ex.{k}"), t(f"genai.ex.{k}", "en")) for k in EXAMPLE_KINDS}
 
 
+def numeric_claims(results: Mapping[str, Any]) -> str:
+    """The answers whose numbers contradict their source, or that no source states: the masked answer with
+    each claim and what the source states, beside the masked reference answer or passage it was checked against."""
+    g = results.get("genai") or {}
+    n = (g.get("counts") or {}).get("numeric_claims", 0)
+    ex = (g.get("numeric_claims") or {}).get("examples") or {}
+    if not n:
+        return _bi("genai.numbers.notchecked")
+    parts = [_bi("genai.numbers.lead")]
+    for kind in ("contradicting", "unsupported"):
+        rows = ex.get(kind) or []
+        if not rows:
+            continue
+        body = []
+        for r in rows:
+            claims = "<br>".join(e(c["claim"]) + (f" → {e(c['stated'])}" if c.get("stated") else " → —")
+                                 for c in r["claims"])
+            body.append(f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
+                        f"<td><b>{claims}</b></td><td>{e(r['passage'])}<br><span class='gr-en'>{e(r['source'])}"
+                        "</span></td></tr>")
+        head = "".join(f"<th>{e(t(k))} <span class='gr-en'>{e(t(k, 'en'))}</span></th>" for k in
+                       ("genai.numbers.conversation", "genai.numbers.answer", "genai.numbers.claim",
+                        "genai.numbers.source"))
+        parts.append(f"{_h3('genai.numbers.' + kind)}<table><tr>{head}</tr>{''.join(body)}</table>")
+    if len(parts) == 1:
+        parts.append(_bi("genai.numbers.none"))
+    return "".join(parts)
+
+
 def methods(results: Mapping[str, Any]) -> str:
     """How the checks were made: pattern sources, knowledge base, measures and the ungrounded cut."""
     g = results.get("genai") or {}
@@ -112,6 +141,6 @@ def methods(results: Mapping[str, Any]) -> str:
     kb_en = kb_text if kb else t("genai.methods.nokb", "en")
     cut = grounded.get("ungrounded_below", 0.4)
     sources = ", ".join(rules.get("sources") or ["default"])
-    return (_bi("genai.methods.rules", n=rules.get("count", 0), sources=sources)
+    return (_bi("genai.methods.rules", n=rules.get("count", 0), sources=sources) + _bi("genai.methods.numbers")
             + f"<p>{e(t('genai.methods.grounded', kb=kb_text, cut=f'{cut:g}'))}<br><span class='gr-en'>"
               f"{e(t('genai.methods.grounded', 'en', kb=kb_en, cut=f'{cut:g}'))}</span></p>")

@@ -34,9 +34,10 @@ punctuation dropped, full-width forms folded), then cut into overlapping charact
 * against a **reference answer**: bigram F1 — ``2PR / (P + R)`` with ``P`` the share of the answer's
   bigrams found in the reference and ``R`` the share of the reference's bigrams found in the answer
   (counted with multiplicity);
-* against the **knowledge base**: bigram containment — the share of the answer's bigrams found in a
-  passage (``P`` alone: passages are longer than answers, so recall would punish a short, correct
-  answer), taking the best passage.
+* against the **knowledge base**: bigram containment — the share of the answer's bigrams found in the
+  passage BM25 ranks first for the answer (:meth:`KnowledgeBase.search`; ``P`` alone: passages are longer
+  than answers, so recall would punish a short, correct answer). :meth:`KnowledgeBase.best`, the passage
+  with the best containment (the search before BM25), is kept for comparison.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ from .errors import ConfigError, DataError
 
 __all__ = ["ProhibitedRule", "DEFAULT_RULES", "load_prohibited", "find_prohibited_file", "KnowledgeBase",
            "load_knowledge_base", "find_knowledge_base", "bigrams", "bigram_f1", "bigram_containment",
-           "language_of", "negated", "PROHIBITED_FILE"]
+           "language_of", "negated", "PROHIBITED_FILE", "bm25_tokens"]
 
 PROHIBITED_FILE = "genai_prohibited.yaml"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -233,6 +234,23 @@ def bigram_containment(answer: str | Counter[str], passage: str | Counter[str]) 
     return sum((a & p).values()) / total if total else 0.0
 
 
+_BM25_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z]+|\d+(?:[.,]\d+)*")
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Terms for BM25: character bigrams of each run of Chinese characters (a lone character as itself),
+    English words and numbers, after NFKC and lower-casing. Measured against jieba on the demo's zh-TW
+    (bench/bench_claims.py, docs/genai.md): bigrams retrieve as well and need no dictionary."""
+    out: list[str] = []
+    for m in _BM25_TOKEN.finditer(unicodedata.normalize("NFKC", str(text)).lower()):
+        w = m.group()
+        if _CJK.match(w):
+            out += [w[i:i + 2] for i in range(len(w) - 1)] if len(w) > 1 else [w]
+        else:
+            out.append(w)
+    return out
+
+
 # -- knowledge base -----------------------------------------------------------------------------------
 @dataclass
 class KnowledgeBase:
@@ -246,8 +264,45 @@ class KnowledgeBase:
     def _grams(self) -> list[Counter[str]]:
         return [bigrams(t) for _, t in self.passages]
 
+    @cached_property
+    def _bm25(self) -> Any:
+        # rank-bm25 (and NumPy under it) is needed only when a knowledge base is searched: kept off start-up
+        from rank_bm25 import BM25Okapi
+
+        return BM25Okapi([bm25_tokens(t) or ["\0"] for _, t in self.passages])
+
+    def search(self, answer: str) -> tuple[str | None, float]:
+        """The passage BM25 ranks first for ``answer`` (its id; None when no passage shares a term with it)
+        and its BM25 score. What groundedness and the numeric-claim check compare an answer with."""
+        query = bm25_tokens(answer)
+        if not query:
+            return None, 0.0
+        scores = self._bm25.get_scores(query)
+        i = max(range(len(scores)), key=lambda k: (scores[k], -k))
+        shared = set(query) & set(self._bm25_terms[i])
+        return (self.passages[i][0], float(scores[i])) if shared else (None, 0.0)
+
+    @cached_property
+    def _bm25_terms(self) -> list[set[str]]:
+        return [set(bm25_tokens(t)) for _, t in self.passages]
+
+    def text_of(self, pid: str) -> str:
+        return self._by_id[pid]
+
+    @cached_property
+    def _by_id(self) -> dict[str, str]:
+        return dict(self.passages)
+
+    def grams_of(self, pid: str) -> Counter[str]:
+        return self._grams[self._index[pid]]
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {pid: i for i, (pid, _) in enumerate(self.passages)}
+
     def best(self, answer: str) -> tuple[float, str | None]:
-        """The best containment score of ``answer`` over the passages, and that passage's id."""
+        """The best containment score of ``answer`` over all passages, and that passage's id — the
+        passage search before BM25, kept as a comparison (docs/genai.md)."""
         a = bigrams(answer)
         best, best_id = 0.0, None
         for (pid, _), g in zip(self.passages, self._grams, strict=True):

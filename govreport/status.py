@@ -147,6 +147,10 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     # Art. 13 — generative output risk: any prohibited statement is amber, more than 1 in 1,000 turns red.
     "prohibited_statement_rate": Threshold("lower", 0.0, 0.001),
     "groundedness": Threshold("higher", 0.60, 0.40),
+    # Art. 13 — a wrong fee, rate or date: over 1 in 100 checked numbers is amber, over 3 red (docs/genai.md).
+    "numeric_claim_error_rate": Threshold("lower", 0.01, 0.03),
+    # numbers no reference answer or passage states: not wrong, but unverified (reported beside the error rate)
+    "numeric_claim_unsupported_rate": Threshold("lower", 0.20, 0.40),
     # Art. 13 — service quality of a generative assistant (docs/genai.md): declines, hand-overs, reply time.
     "refusal_rate": Threshold("lower", 0.10, 0.25),
     "escalation_rate": Threshold("lower", 0.30, 0.50),

@@ -450,6 +450,18 @@ def test_demo_assistant_end_to_end_finds_what_was_planted_and_leaks_nothing(demo
     nid = next(v for v, k in planted.items() if k == "national_id")
     assert any(mask_value(v) in page for v, k in planted.items() if k == "national_id"), nid
     assert '"x":["2025Q4","2026Q1","2026Q2","2026Q3"]' in page
+    # the planted wrong numbers (issue 25): none in the first quarters, the fee in 2026Q2, the rate and the
+    # service hours in 2026Q3 — each beside the reference answer or knowledge-base passage it contradicts
+    assert all(r[p]["genai"]["counts"]["numeric_contradicting"] == 0 for p in ("2025Q4", "2026Q1"))
+    assert st["2025Q4"]["numeric_claim_error_rate"] == "green" and r["2025Q4"]["genai"]["counts"]["numeric_claims"] > 200
+    n2 = g2["numeric_claims"]["examples"]["contradicting"]
+    assert [(e["conversation_id"], e["claims"][0]["claim"], e["claims"][0]["stated"], e["source"]) for e in n2] == \
+        [("C0300150", "2,000 元", "1,200 元", "reference answer")]
+    assert g3["counts"]["numeric_contradicting_by_kind"] == {"rate": 1, "time": 3}
+    assert st["2026Q3"]["numeric_claim_error_rate"] == "amber" and st["2026Q2"]["numeric_claim_error_rate"] == "green"
+    sources = {e["claims"][0]["claim"]: e["source"] for e in g3["numeric_claims"]["examples"]["contradicting"]}
+    assert sources == {"18%": "credit_cards.md#5", "9:00 至 22:00": "service.md#2"}
+    assert "數字陳述與依據對照" in page and "9:00 至 22:00 → 9:00 至 21:00" in page and "18% → 6.75% to 15%" in page
 
 
 @pytest.mark.slow
