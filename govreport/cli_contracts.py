@@ -201,9 +201,11 @@ _SCAFFOLD_MAX_ROWS = 1_000_000
 @_handled
 def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, delimiter: str | None, sample: int,
                  force: bool) -> None:
-    """Write a starting suite and contract for the data file PATH.
+    """Write a starting suite and contract for the data file PATH that PATH itself passes.
 
-    The suite: types, null rates, ranges, category sets, key uniqueness. Columns that look like personal
+    The suite: types, null rates (with a margin), ranges, category sets and key uniqueness from every row
+    read; a format a column's name suggests (phone, e-mail, ID, date) only when ≥ 95 % of the sampled
+    values match it. The output lists what was guessed from names and what from values. Columns that look like personal
     data (Taiwan national ID with checksum, phone, e-mail, card, names, addresses) or Art. 6 attributes
     (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for you to
     confirm.
@@ -246,7 +248,7 @@ def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, del
         if found:
             click.echo(f"  {title}:")
             for g in found:
-                click.echo(f"    {mask_text(str(g))}")
+                click.echo(f"    {' '.join(mask_text(str(g)).split())}")
     for n in sc.notes:
         click.echo(f"  confirm: {n}")
     click.echo(f"next: review both files, then `govreport contracts validate {name}`")

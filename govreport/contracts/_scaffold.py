@@ -418,7 +418,7 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
         if categorical:
             value_set = sorted((_py(v) for v in values), key=lambda v: (str(type(v)), v))
             add(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=value_set))
-            guesses.append(Guess(col, "values", f"category set of {nunique}", f"every one of {len(nonnull):,} values"))
+            guesses.append(Guess(col, "values", f"category set of {nunique}", f"from all {len(nonnull):,} values"))
         elif numeric and (bounds := _range(nonnull)) is not None:
             low, high = bounds
             kw: dict[str, Any] = {"column": col, "min_value": low, "max_value": high}
@@ -472,7 +472,8 @@ def _contract_text(name: str, data_path: str, encoding: str | None, delimiter: s
         "# misses doubled, and at least one point more. What was guessed, and from what:",
     ]
     for g in guesses or []:
-        lines.append(f"#   [{'by name  ' if g.source == 'name' else 'by values'}] {mask_text(str(g))}")
+        said = " ".join(mask_text(str(g)).split())  # one comment line, whatever the column name holds
+        lines.append(f"#   [{'by name  ' if g.source == 'name' else 'by values'}] {said}")
     lines += [
         f"name: {name}",
         'description: ""',
