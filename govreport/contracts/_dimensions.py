@@ -1,11 +1,16 @@
 """The five Art. 7 data-quality dimensions of a validated contract.
 
 * **completeness**, **validity**, **uniqueness** — from the suite's expectations (see
-  :data:`~govreport.contracts.DIMENSION_OF`; an expectation may set ``meta.dimension``). The value is the
-  lowest *pass share* among the dimension's expectations: ``1 − unexpected_percent / 100`` as Great
-  Expectations reports it (the share of checked, non-missing values that passed), or 1/0 for an
-  expectation on the whole table (passed/failed). Default thresholds: ``completeness`` and ``validity``
-  green ≥ 0.99, red < 0.95; ``uniqueness`` green = 1, red < 0.999.
+  :data:`~govreport.contracts.DIMENSION_OF`; an expectation may set ``meta.dimension``), honouring the
+  tolerance each declares. An expectation's *score* is its pass share counted against its ``mostly``:
+  ``1 − max(0, unexpected share − (1 − mostly))`` — 1 when the data is within the tolerance the suite
+  allows, otherwise 1 minus the share of values beyond it — where the unexpected share is Great
+  Expectations' ``unexpected_percent / 100`` (of the checked, non-missing values; of all rows for
+  not-null). An expectation on the whole table scores 1 if it passed, 0 if not; one that raised an error
+  scores 0. The dimension's value is its lowest score, its status that value against the threshold —
+  except that a dimension with a failed expectation is never green (data outside the suite's tolerance is
+  at most amber). ``pass_share`` keeps the lowest raw pass share beside it. Default thresholds:
+  ``completeness`` and ``validity`` green ≥ 0.99, red < 0.95; ``uniqueness`` green = 1, red < 0.999.
 * **freshness** — the age in days of the newest record (``freshness.column``) or of the file
   (modification time), on the as-of day: the end of ``--period`` when given, else today. Green up to
   ``freshness.max_age_days``, red beyond twice that.
@@ -27,10 +32,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..status import Indicator, Threshold
+from ..status import Indicator, Status, Threshold
 from ._model import QUALITY_DIMENSIONS, Contract
 
-__all__ = ["LABELS", "expectation_dimension", "find_newest", "freshness_dimension", "representativeness_dimension",
+__all__ = ["LABELS", "expectation_dimension", "expectation_score", "find_newest", "freshness_dimension", "representativeness_dimension",
            "indicators_for", "Newest"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -45,6 +50,7 @@ _UNITS = {"completeness": "share", "validity": "share", "uniqueness": "share", "
 
 
 def _pass_share(e: dict[str, Any]) -> float:
+    """The share of checked values that passed (1/0 for an expectation on the whole table, 0 on error)."""
     if e.get("error"):
         return 0.0
     pct = e.get("unexpected_percent")
@@ -53,17 +59,49 @@ def _pass_share(e: dict[str, Any]) -> float:
     return max(0.0, 1.0 - float(pct) / 100.0)
 
 
+def _mostly(e: dict[str, Any]) -> float:
+    """The expectation's ``mostly`` (1 when it sets none, or sets something unreadable)."""
+    m = (e.get("kwargs") or {}).get("mostly")
+    try:
+        m = float(m) if m is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+    return min(1.0, max(0.0, m)) if m == m else 1.0
+
+
+def expectation_score(e: dict[str, Any]) -> float:
+    """The pass share counted against the expectation's tolerance: ``1 − max(0, unexpected − (1 − mostly))``.
+
+    1 for data within what the suite allows; below 1 by the share of values beyond it. An expectation on
+    the whole table scores 1/0 (passed/failed); one that raised an error 0."""
+    if e.get("error"):
+        return 0.0
+    if e.get("unexpected_percent") is None:
+        return 1.0 if e["success"] else 0.0
+    excess = (1.0 - _pass_share(e)) - (1.0 - _mostly(e))
+    if e["success"]:  # Great Expectations' own verdict: within the tolerance (rounding never makes it worse)
+        return 1.0
+    return max(0.0, min(1.0, 1.0 - max(0.0, excess)))
+
+
 def expectation_dimension(dim: str, exps: list[dict[str, Any]], threshold: Threshold) -> dict[str, Any]:
+    """Completeness, validity or uniqueness from the expectation entries of a validation (see the module
+    docstring: tolerance-aware scores; never green with a failed expectation)."""
     mine = [e for e in exps if e["dimension"] == dim]
     info: dict[str, Any] = {"value": None, "unit": _UNITS[dim], "expectations": len(mine),
                             "failed": sum(not e["success"] for e in mine), "_threshold": threshold}
     if not mine:
         info["note"] = "no expectation of this kind in the suite"
         return info
-    shares = [(_pass_share(e), e) for e in mine]
-    value, worst = min(shares, key=lambda t: t[0])
+    scores = [(expectation_score(e), _pass_share(e), e) for e in mine]
+    value, _, worst = min(scores, key=lambda t: (t[0], t[1]))
     info["value"] = round(value, 6)
-    info["worst"] = {"type": worst["type"], "column": worst.get("column"), "index": worst["index"]}
+    info["pass_share"] = round(min(t[1] for t in scores), 6)
+    info["worst"] = {"type": worst["type"], "column": worst.get("column"), "index": worst["index"],
+                     "mostly": _mostly(worst)}
+    if info["failed"]:
+        info["_at_most"] = "amber"
+        info["note"] = (f"{info['failed']} expectation(s) outside the suite's tolerance: at most amber")
     return info
 
 
@@ -189,8 +227,12 @@ def indicators_for(contract: str, dims: dict[str, dict[str, Any]]) -> list[Indic
         info = dims[d]
         th = info.pop("_threshold", None)
         zh, en = LABELS[d]
+        at_most = info.pop("_at_most", None)
+        status = th.evaluate(info.get("value")) if th else None
+        if at_most == "amber" and status == Status.GREEN:
+            status = Status.AMBER
         ind = Indicator(f"data_quality.{contract}.{d}", "data_quality", 7, info.get("value"), f"{zh}（{contract}）",
-                        f"{en} ({contract})", th, unit=_UNITS[d], note=info.get("note", ""),
+                        f"{en} ({contract})", th, status=status, unit=_UNITS[d], note=info.get("note", ""),
                         details={"contract": contract, "dimension": d})
         info["status"] = ind.status.value if ind.status else "not_assessed"
         info["threshold"] = th.to_dict() if th else None
