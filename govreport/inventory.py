@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ._yamlio import load_model
 from .energy import Energy
 from .errors import GovreportError, InventoryError
-from .workspace import Workspace
+from .workspace import Workspace, check_template_name
 
 __all__ = [
     "AISystem",
@@ -257,6 +257,13 @@ class AISystem(_Strict):
     energy: Energy = Field(default_factory=Energy)
     last_review: dt.date | None = None
     adhoc: bool = Field(False, description="set by `govreport assess`: not an inventory entry, no tier")
+
+    @field_validator("templates")
+    @classmethod
+    def _template_names(cls, v: list[str] | None) -> list[str] | None:
+        for name in v or []:
+            check_template_name(name)
+        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> AISystem:

@@ -441,7 +441,7 @@ class _Runner:
         final_holder: dict[str, Path] = {}
 
         def move(rec: RunRecord) -> None:
-            final = self.ws.reports_dir / rec.period / rec.system_id / rec.template / f"v{rec.version}"
+            final = self.ws.report_dir(rec.period, rec.system_id, rec.template, f"v{rec.version}")
             if final.exists():  # a folder without a record (e.g. a crash between rename and commit)
                 shutil.move(str(final), str(final.with_name(f"{final.name}.orphan-{uuid.uuid4().hex[:6]}")))
             final.parent.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ from .errors import GovreportError, InputError, ScheduleError
 from .evidence import EvidenceStore
 from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
 from .periods import Period, parse_period
-from .workspace import Workspace
+from .workspace import Workspace, check_template_name
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
@@ -133,6 +133,13 @@ class Schedule(_Strict):
     max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
     start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
     notify: NotifyTargets | None = None
+
+    @field_validator("templates")
+    @classmethod
+    def _template_names(cls, v: list[str] | None) -> list[str] | None:
+        for name in v or []:
+            check_template_name(name)
+        return v
 
     @field_validator("cron")
     @classmethod
