@@ -55,7 +55,7 @@ from .workspace import Workspace, check_template_name
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
     "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs", "covered_period", "select_systems",
-    "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
+    "run_due", "order_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
 ]
 
 COVERS = ("previous_month", "previous_quarter", "previous_year", "current_month", "current_quarter",
@@ -547,6 +547,13 @@ def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
 
+def order_due(due: Sequence[DueRun], names: Sequence[str]) -> list[DueRun]:
+    """The order ``run-due`` works in: resumed claims first, then the oldest period across schedules (by its
+    first and last day), then by due time, then by schedule name order (docs/schedules.md)."""
+    return sorted(due, key=lambda d: (d.resume_key is None, d.period.start, d.period.end,
+                                      d.due_at.astimezone(UTC), list(names).index(d.name)))
+
+
 def run_due(
     ws: Workspace,
     now: datetime | None = None,
@@ -584,7 +591,7 @@ def run_due(
             due += due_runs(s, now, claims.get(s.name, {}))
         except GovreportError as e:
             report.errors.append(e)
-    due.sort(key=lambda d: (d.resume_key is None, d.due_at.astimezone(UTC), list(schedules).index(d.name)))
+    due = order_due(due, list(schedules))
     if not due:
         progress(f"nothing due at {now.isoformat()}")
     claimed_by = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
