@@ -50,7 +50,7 @@ from .errors import GovreportError, InputError, ScheduleError
 from .evidence import EvidenceStore
 from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
 from .periods import Period, parse_period
-from .workspace import Workspace, check_template_name
+from .workspace import TemplateName, Workspace
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
@@ -128,18 +128,11 @@ class Schedule(_Strict):
     covers: Literal[COVERS] = "previous_quarter"  # type: ignore[valid-type]
     systems: SystemSelector = Field(default_factory=SystemSelector,
                                     description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}")
-    templates: list[Annotated[str, Field(min_length=1)]] | None = Field(
+    templates: list[TemplateName] | None = Field(
         None, description="system and portfolio templates to run; default: every applicable system template")
     max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
     start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
     notify: NotifyTargets | None = None
-
-    @field_validator("templates")
-    @classmethod
-    def _template_names(cls, v: list[str] | None) -> list[str] | None:
-        for name in v or []:
-            check_template_name(name)
-        return v
 
     @field_validator("cron")
     @classmethod

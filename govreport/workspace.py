@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from ._yamlio import load_model
 from .errors import ConfigError, TemplateError
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
-    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name",
+    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
 ]
 
 CONFIG_FILE = "govreport.yaml"
@@ -56,6 +56,10 @@ def check_template_name(name: str) -> str:
         raise ValueError(f"template {name!r} is not a template name (a path or unusual characters); use the "
                          "name of a packaged template or of a notebook in templates_nb/, e.g. model_risk")
     return name
+
+
+#: a ``templates:`` entry of a system or schedule file: errors name that entry's line
+TemplateName = Annotated[str, AfterValidator(check_template_name)]
 
 
 class _Strict(BaseModel):

@@ -44,12 +44,12 @@ def test_a_template_path_in_a_system_file_is_refused_at_systems_check(ws, capsys
     line = len(text.splitlines())
     err = Inventory.load(ws).errors["example-scorecard"]
     assert isinstance(err, InventoryError)
-    assert (err.file, err.line, err.field) == (str(path), line, "templates")
+    assert (err.file, err.line, err.field) == (str(path), line, "templates.0")
     assert "is not a template name" in str(err)
     code, _, stderr = run_cli(capsys, "systems", "check", "--workspace", str(ws.root))
     assert code == 2
     lines = [x for x in stderr.splitlines() if x.startswith("error:")]
-    assert len(lines) == 1 and f"example-scorecard.yaml:{line}: field 'templates'" in lines[0]
+    assert len(lines) == 1 and f"example-scorecard.yaml:{line}: field 'templates.0'" in lines[0]
     assert "Traceback" not in stderr
 
 
@@ -59,7 +59,7 @@ def test_a_template_path_in_a_schedule_is_refused_with_line(tmp_path, name):
     p.write_text(f'cron: "0 7 1 * *"\ntemplates:\n  - model_risk\n  - "{name}"\n', encoding="utf-8")
     with pytest.raises(ScheduleError) as e:
         load_schedule(p)
-    assert (e.value.file, e.value.line, e.value.field) == (str(p), 2, "templates")
+    assert (e.value.file, e.value.line, e.value.field) == (str(p), 4, "templates.1")
     assert "is not a template name" in str(e.value) and "\n" not in str(e.value)
 
 
