@@ -54,7 +54,8 @@ _SECRET_KEY = re.compile(
 #: values that carry a secret whatever their key: (pattern, replacement keeping the non-secret part)
 _SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(://[^/\s:@]+:)[^/\s@]+@"), r"\1***@"),  # password inside a URL
-    (re.compile(r"\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}", re.I), r"\1 ***"),  # Authorization
+    (re.compile(r"\b(bearer|authorization\s*[:=]\s*(?:bearer|basic|digest|negotiate|token)?)\s*[A-Za-z0-9._~+/=-]{6,}",
+                re.I), r"\1 ***"),  # an Authorization header's credentials (not the words "basic" or "token")
     (re.compile(r"\b((?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|sslpassword)\s*[=:]\s*)"
                 r"('[^']*'|\"[^\"]*\"|[^\s;&,]+)", re.I), r"\1***"),  # libpq / query-string key=value
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),

@@ -50,6 +50,8 @@ KEPT = [
     ("threshold", 0.8),
     ("url", "https://intranet.bank.example/reports"),
     ("note", "the password policy was reviewed"),
+    ("note", "basic fairness checks and token budgets"),
+    ("note", "bearer bonds are out of scope"),
 ]
 
 
