@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import GovreportError, MissingData, RunFailed
+from .errors import GovreportError, MissingData, RunFailed, StorageError
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
 # jupyter_client imports ipykernel.kernelspec to find the `python3` kernel; ipykernel 6 imports debugpy there,
@@ -557,6 +557,10 @@ def main(argv: list[str] | None = None) -> Any:
     except GovreportError as e:
         _err(f"error: {e}")
         sys.exit(e.exit_code)
+    except OSError as e:  # read-only workspace, full disk, permissions: one line naming the path, no traceback
+        err = StorageError.from_os(e)
+        _err(f"error: {err}")
+        sys.exit(err.exit_code)
     except click.exceptions.Abort:
         _err("aborted")
         sys.exit(130)

@@ -17,6 +17,7 @@ exits with :attr:`GovreportError.exit_code` instead of showing a traceback.
     │   └── MetricInputError       data cannot be assessed as declared (labels, scores, groups)
     ├── KernelError                the Jupyter kernel for the templates is not installed
     ├── TemplateError              a notebook template is missing, malformed or has bad parameters
+    ├── StorageError               a file or folder cannot be written or read (read-only, disk full, permissions)
     ├── RunFailed                  one or more notebook runs failed (exit 1)
     ├── ValidationFailed           data failed its expectations (exit 1)
     └── EvidenceError              the evidence store cannot be opened or written
@@ -40,6 +41,7 @@ __all__ = [
     "MissingData",
     "KernelError",
     "TemplateError",
+    "StorageError",
     "RunFailed",
     "ValidationFailed",
     "EvidenceError",
@@ -136,6 +138,30 @@ class KernelError(GovreportError):
 
 class TemplateError(GovreportError):
     """A notebook template is missing, malformed, or was given parameters it does not declare."""
+
+
+class StorageError(GovreportError):
+    """A file or folder cannot be written or read: a read-only workspace, a full disk, missing permissions.
+
+    :meth:`from_os` turns an :class:`OSError` into the one line users read (the path, what happened, the fix).
+    """
+
+    _FIXES = {
+        "EROFS": "the file system is mounted read-only: run govreport on a writable copy of the workspace",
+        "ENOSPC": "the disk is full: free space (old reports/.staging, site/ copies) and run again",
+        "EDQUOT": "the disk quota is exceeded: free space and run again",
+        "EACCES": "you may not write there: check the folder's owner and permissions",
+        "EPERM": "you may not write there: check the folder's owner and permissions",
+    }
+
+    @classmethod
+    def from_os(cls, e: OSError, action: str = "cannot write") -> StorageError:
+        import errno
+
+        code = errno.errorcode.get(e.errno or 0, "")
+        what = e.strerror or str(e)
+        return cls(f"{action}: {what}" + (f" ({code})" if code else ""), file=e.filename,
+                   fix=cls._FIXES.get(code, "check the disk and the folder's permissions, then run again"))
 
 
 class RunFailed(GovreportError):

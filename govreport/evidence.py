@@ -65,7 +65,26 @@ __all__ = [
 ]
 
 GENESIS = "0" * 64
-_SECRET_KEY = re.compile(r"(pass(word)?|secret|token|api[_-]?key|credential)", re.I)
+#: keys whose values are secrets whatever they hold (``pwd``, ``mailpw``, ``private_key``, ``auth``…)
+_SECRET_KEY = re.compile(
+    r"(pass(word|wd|phrase)?|pwd|(^|[^a-z])pw([^a-z]|$)|[a-z]pw$|secret|token|api[_-]?key|access[_-]?key"
+    r"|private[_-]?key|priv[_-]?key|credential|auth(orization)?$|^auth[_-]|cookie|session[_-]?id|signature"
+    r"|client[_-]?secret|dsn$|conn(ection)?[_-]?str)",
+    re.I,
+)
+#: values that carry a secret whatever their key: (pattern, replacement keeping the non-secret part)
+_SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(://[^/\s:@]+:)[^/\s@]+@"), r"\1***@"),  # password inside a URL
+    (re.compile(r"\b(bearer|authorization\s*[:=]\s*(?:bearer|basic|digest|negotiate|token)?)\s*[A-Za-z0-9._~+/=-]{6,}",
+                re.I), r"\1 ***"),  # an Authorization header's credentials (not the words "basic" or "token")
+    (re.compile(r"\b((?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|sslpassword)\s*[=:]\s*)"
+                r"('[^']*'|\"[^\"]*\"|[^\s;&,]+)", re.I), r"\1***"),  # libpq / query-string key=value
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
+     "-----BEGIN PRIVATE KEY----- *** -----END PRIVATE KEY-----"),  # PEM key
+    (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "***"),  # AWS access key id
+    (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,})"), "***"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "***"),  # JWT
+)
 
 metadata = sa.MetaData()
 runs = sa.Table(
@@ -136,18 +155,27 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def redact(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Parameters as stored: values of keys that look like secrets are replaced by '***'."""
-    out: dict[str, Any] = {}
-    for k, v in params.items():
-        if _SECRET_KEY.search(str(k)):
-            out[k] = "***"
-        elif isinstance(v, Mapping):
-            out[k] = redact(v)
-        elif isinstance(v, str) and re.search(r"://[^/\s:@]+:[^/\s@]+@", v):
-            out[k] = re.sub(r"(://[^/\s:@]+:)[^/\s@]+@", r"\1***@", v)  # password inside a URL
-        else:
-            out[k] = v
-    return out
+    """Parameters as stored: secrets replaced by ``***``.
+
+    A value is a secret when its key looks like one (:data:`_SECRET_KEY`: ``password``, ``pwd``,
+    ``mailpw``, ``private_key``, ``token``…) or when its text has a secret's shape (:data:`_SECRET_VALUES`:
+    a URL with a password, ``Authorization: Bearer …``, a libpq ``password=…`` string, a PEM private key,
+    well-known token formats). Dicts and lists are followed all the way down.
+    """
+    return {k: _redact_value(k, v) for k, v in params.items()}
+
+
+def _redact_value(key: Any, value: Any) -> Any:
+    if key is not None and _SECRET_KEY.search(str(key)):
+        return "***"
+    if isinstance(value, Mapping):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(None, v) for v in value]
+    if isinstance(value, str):
+        for rx, repl in _SECRET_VALUES:
+            value = rx.sub(repl, value)
+    return value
 
 
 def _now() -> str:

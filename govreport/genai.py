@@ -56,7 +56,7 @@ from .genai_rules import (
     language_of,
     negated,
 )
-from .masking import find_identifiers, mask_text, mask_value
+from .masking import find_identifiers, mask_text
 from .status import Indicator, Status, Threshold, threshold_for
 
 __all__ = ["ConversationChecks", "check_conversations", "bigram_f1", "DEFAULT_PROHIBITED", "REQUIRED_COLUMNS",
@@ -79,11 +79,6 @@ REFUSAL_PATTERNS = [
 DEFAULT_PROHIBITED = [(r.pattern, r.severity, r.label) for r in DEFAULT_RULES]
 #: The kinds of example the checks keep, in report order.
 EXAMPLE_KINDS = ("pii_leak", "no_disclosure", "no_alternative", "prohibited", "ungrounded", "refusal")
-
-_DIGITS = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"\uff1a": ":", "\u3000": " "})
-_ACCOUNT = re.compile(
-    r"(?:帳號|帳戶|戶號|存款帳|account(?:\s+(?:number|no\.?|#))?|acct\.?)\s*(?:是|為|:|#|是：)?\s*"
-    r"(\d[\d -]{8,20}\d)(?!\d)", re.I)
 
 
 def _hits(patterns: Sequence[str], text: str, guard: bool = True) -> bool:
@@ -116,28 +111,26 @@ def is_refusal(text: str) -> bool:
 
 def find_account_numbers(text: str) -> list[tuple[int, int]]:
     """Spans of bank account numbers: 10–16 digits (spaces and hyphens allowed) right after 帳號, 帳戶,
-    戶號 or "account number"."""
-    t = str(text).translate(_DIGITS)
-    out = []
-    for m in _ACCOUNT.finditer(t):
-        if 10 <= len(re.sub(r"\D", "", m.group(1))) <= 16:
-            out.append((m.start(1), m.end(1)))
-    return out
+    戶號 or "account number" (found by :func:`govreport.masking.find_identifiers`, the one detector)."""
+    t = str(text)
+    spans, pos = [], 0
+    for kind, value in find_identifiers(t):
+        a = t.index(value, pos)
+        pos = a + len(value)
+        if kind == "account":
+            spans.append((a, pos))
+    return spans
 
 
 def leaked_kinds(text: str) -> list[str]:
-    """The kinds of personal data in ``text``: national_id, resident_id, card, phone, email, account."""
-    kinds = [k for k, _ in find_identifiers(text)]
-    return kinds + ["account"] * len(find_account_numbers(text))
+    """The kinds of personal data in ``text``: national_id, resident_id, card, phone, email, account — what
+    :func:`govreport.masking.find_identifiers` finds, so every leak counted is a value masked and vice versa."""
+    return [k for k, _ in find_identifiers(text)]
 
 
 def mask_turn(text: object) -> str:
-    """``text`` with every identifier masked (:func:`govreport.masking.mask_text`) and account numbers too."""
-    raw = "" if text is None or (isinstance(text, float) and text != text) else str(text)
-    masked = mask_text(raw)  # same length as raw: mask_value keeps the number of characters
-    for a, b in find_account_numbers(raw):
-        masked = masked[:a] + mask_value(raw[a:b]) + masked[b:]
-    return masked
+    """``text`` with every identifier masked (:func:`govreport.masking.mask_text`, account numbers included)."""
+    return mask_text(text)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ._yamlio import load_model
 from .energy import Energy
 from .errors import GovreportError, InventoryError
-from .workspace import Workspace
+from .workspace import TemplateName, Workspace
 
 __all__ = [
     "AISystem",
@@ -253,7 +253,7 @@ class AISystem(_Strict):
     protected_attributes: list[ProtectedAttribute] = Field(default_factory=list)
     fairness: FairnessSettings = Field(default_factory=FairnessSettings)
     thresholds: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    templates: list[str] | None = None
+    templates: list[TemplateName] | None = None
     energy: Energy = Field(default_factory=Energy)
     last_review: dt.date | None = None
     adhoc: bool = Field(False, description="set by `govreport assess`: not an inventory entry, no tier")

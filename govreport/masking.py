@@ -5,11 +5,18 @@ around them and is often typed with full-width digits (``Ａ１２３…``), so 
 and full-width forms are recognised too:
 
 * Taiwan national ID (身分證統一編號) ``[A-Z][12]\\d{8}`` **with** its checksum, and resident certificate
-  numbers (居留證, new style ``[A-Z][89]\\d{8}`` and old style ``[A-Z][A-D]\\d{8}``), also with checksum;
-* payment-card numbers (13–19 digits, grouped or not) passing the Luhn check;
-* Taiwan mobile numbers (``0912-345-678``, ``+886 912 345 678``) and landlines (``(02)2345-6789``,
-  ``02-2345-6789``, ``+886-2-2345-6789``);
-* e-mail addresses.
+  numbers (居留證, new style ``[A-Z][89]\\d{8}`` and old style ``[A-Z][A-D]\\d{8}``), also with checksum —
+  also written with spaces, dots or hyphens (``I 2685 78204``, ``I268-578-204``) and glued to other letters
+  or digits (``XI268578204Y``): this is the last line of defence, so a checksum-valid ID is masked wherever
+  it sits;
+* payment-card numbers (13–19 digits, grouped by spaces, dots or hyphens or not) passing the Luhn check;
+* Taiwan mobile numbers (``0912-345-678``, ``0912.345.678``, ``(0912) 345 678``, ``+886 912 345 678``) and
+  landlines (``(02)2345-6789``, ``02.2345.6789``, ``+886-2-2345-6789``), not toll-free 080x numbers;
+* e-mail addresses;
+* bank account numbers: 10–16 digits right after 帳號, 帳戶, 戶號, "account (number)" or "acct".
+
+The genai leak count (:func:`govreport.genai.leaked_kinds`) uses :func:`find_identifiers`, so what is
+counted as a leak and what is masked are the same thing.
 
 :func:`mask_value` keeps the first three and last two characters (``A123456789`` → ``A12*****89``),
 keeping less of short values (``王小明`` → ``王*明``); :func:`mask_text` masks every identifier found
@@ -35,7 +42,7 @@ __all__ = [
 
 #: Kinds of personal data :func:`looks_like_personal_data` can report.
 PERSONAL_KINDS: tuple[str, ...] = (
-    "national_id", "resident_id", "card", "phone", "email", "name", "address",
+    "national_id", "resident_id", "card", "phone", "email", "account", "name", "address",
 )
 
 # -- normalisation -----------------------------------------------------------------------------------
@@ -50,7 +57,10 @@ def _fold(text: str) -> str:
 
 # -- Taiwan national ID and resident certificates ----------------------------------------------------
 _LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
-_ID_SHAPE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][1289A-Da-d]\d{8})(?![A-Za-z0-9])")
+# every start position (a lookahead), so a candidate failing its checksum does not hide one starting a letter
+# later; separators only in the current forms (the old letter-letter resident certificate is always written solid)
+_SEP = r"[ .\-]"
+_ID_SHAPE = re.compile(rf"(?=([A-Za-z](?:{_SEP}?[1289](?:{_SEP}?\d){{8}}|[A-Da-d]\d{{8}})))")
 
 
 def _id_checksum_ok(s: str) -> bool:
@@ -77,13 +87,8 @@ def _id_kind(s: str) -> str:
 
 
 # -- payment cards -------------------------------------------------------------------------------------
-_CARD = re.compile(
-    r"(?<![\d.])("
-    r"\d{4}([ -])\d{4}\2\d{4}\2\d{1,7}"  # 4-4-4-4(…) with one kind of separator
-    r"|\d{4}([ -])\d{6}\3\d{4,5}"  # 4-6-5 (American Express), 4-6-4 (Diners)
-    r"|\d{13,19}"  # no separators
-    r")(?![\d])"
-)
+# a run of digits, single separators allowed between them; card numbers are found among its groups
+_DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[ .\-]?\d)*(?!\d)")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -105,17 +110,50 @@ def _card_ok(s: str) -> bool:
 
 
 # -- phones and e-mail -----------------------------------------------------------------------------------
-_MOBILE = re.compile(r"(?<![\d+])((?:\+886[ -]?|886-|\(?0)9\d{2}\)?[ -]?\d{3}[ -]?\d{3})(?!\d)")
+_MOBILE = re.compile(
+    r"(?<![\d+])((?:\+886[ .-]?(?:\(0\)[ .-]?)?|886[ .-]|\(?0)9\d{2}\)?[ .-]?\d{3}[ .-]?\d{3})(?!\d)")
 _LANDLINE = re.compile(
     r"(?<![\d+])("
-    r"\+886[ -]?\(?[2-8]\d{0,2}\)?[ -]?\d{3,4}[ -]?\d{4}"  # +886-2-2345-6789
-    r"|\(0[2-8]\d{0,2}\)[ -]?\d{3,4}[ -]?\d{3,4}"  # (02)2345-6789, (037)123456
-    r"|0[2-8]\d{0,2}-\d{3,4}-?\d{3,4}"  # 02-2345-6789, 04-23456789
+    r"\+886[ .-]?(?:\(0\))?\(?[2-8]\d{0,2}\)?[ .-]?\d{3,4}[ .-]?\d{4}"  # +886-2-2345-6789
+    r"|\(0[2-8]\d{0,2}\)[ .-]?\d{3,4}[ .-]?\d{3,4}"  # (02)2345-6789, (037)123456
+    r"|0[2-8]\d{0,2}[.-]\d{3,4}[.-]?\d{3,4}"  # 02-2345-6789, 04-23456789, 02.2345.6789
     r"|02\d{8}|0[3-8]\d{7,8}"  # 0223456789 (unformatted)
     r")(?!\d)"
 )
 _TOLL_FREE = re.compile(r"(?:886|0)80[09]")  # 0800-xxx-xxx, 0809-xxx-xxx: toll-free service numbers
+_ACCOUNT = re.compile(
+    r"(?:帳號|帳戶|戶號|存款帳|account(?:\s+(?:number|no\.?|#))?|acct\.?|a/c)\s*(?:是|為|:|#|是：|：)?\s*"
+    r"(\d[\d .-]{8,22}\d)(?!\d)", re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+
+
+def _cards(t: str) -> list[tuple[int, int]]:
+    """Spans of card numbers: within each run of digits, the longest window of whole groups holding 13–19
+    digits that starts with 2–6 and passes Luhn (a card followed by a year or a reference is still found)."""
+    out = []
+    for m in _DIGIT_RUN.finditer(t):
+        groups = [(g.start() + m.start(), g.end() + m.start()) for g in re.finditer(r"\d+", m.group(0))]
+        if len(groups) == 1:  # no separators: the whole run or nothing
+            a, b = groups[0]
+            if 13 <= b - a <= 19 and _card_ok(t[a:b]):
+                out.append((a, b))
+            continue
+        best: tuple[int, int] | None = None
+        for i in range(len(groups)):
+            n = 0
+            for j in range(i, len(groups)):
+                n += groups[j][1] - groups[j][0]
+                if n > 19:
+                    break
+                a, b = groups[i][0], groups[j][1]
+                if n >= 13 and _card_ok(t[a:b]) and (best is None or (b - a) > (best[1] - best[0])):
+                    best = (a, b)
+        if best:
+            out.append(best)
+    return out
+
+
+_PRIORITY = {"email": 0, "account": 1, "national_id": 2, "resident_id": 2, "card": 3, "phone": 4}
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
@@ -124,18 +162,22 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for m in _EMAIL.finditer(t):
         found.append((m.start(1), m.end(1), "email"))
+    for m in _ACCOUNT.finditer(t):
+        value = m.group(1).rstrip(" .-")
+        if 10 <= len(re.sub(r"\D", "", value)) <= 16:
+            found.append((m.start(1), m.start(1) + len(value), "account"))
     for m in _ID_SHAPE.finditer(t):
-        s = m.group(1).upper()
+        raw = m.group(1)
+        s = re.sub(_SEP, "", raw).upper()
         if _id_checksum_ok(s):
-            found.append((m.start(1), m.end(1), _id_kind(s)))
-    for m in _CARD.finditer(t):
-        if _card_ok(m.group(1)):
-            found.append((m.start(1), m.end(1), "card"))
+            found.append((m.start(1), m.start(1) + len(raw), _id_kind(s)))
+    for a, b in _cards(t):
+        found.append((a, b, "card"))
     for rx in (_MOBILE, _LANDLINE):
         for m in rx.finditer(t):
             if not _TOLL_FREE.match(re.sub(r"\D", "", m.group(1))):  # a business's 0800 line is not personal
                 found.append((m.start(1), m.end(1), "phone"))
-    found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    found.sort(key=lambda s: (s[0], -(s[1] - s[0]), _PRIORITY[s[2]]))
     kept: list[tuple[int, int, str]] = []
     for span in found:
         if kept and span[0] < kept[-1][1]:  # overlaps the previous (longer or earlier) identifier
@@ -147,7 +189,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 def find_identifiers(text: object) -> list[tuple[str, str]]:
     """``(kind, value)`` for every identifier in ``text``, in order of appearance.
 
-    Kinds: ``national_id``, ``resident_id``, ``card``, ``phone``, ``email``.
+    Kinds: ``national_id``, ``resident_id``, ``card``, ``phone``, ``email``, ``account``.
     """
     t = str(text)
     return [(kind, t[a:b]) for a, b, kind in _spans(t)]

@@ -11,9 +11,10 @@ from .errors import PeriodError
 
 __all__ = ["Period", "parse_period"]
 
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_YEAR = re.compile(r"^(\d{4})$")
+# matched with fullmatch and ASCII digits only: '2026Q3 ', '2026Q3\\n' and full-width '２０２６Q3' are refused
+_QUARTER = re.compile(r"([0-9]{4})Q([1-4])", re.ASCII)
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
+_YEAR = re.compile(r"([0-9]{4})", re.ASCII)
 
 _FIX = "write a quarter like 2026Q3, a month like 2026-07, or a year like 2026"
 
@@ -65,17 +66,20 @@ def _shift(p: Period, n: int) -> str:
 
 
 def parse_period(text: str | Period) -> Period:
-    """Parse ``YYYYQn``, ``YYYY-MM`` or ``YYYY``; anything else raises :class:`PeriodError`."""
+    """Parse ``YYYYQn``, ``YYYY-MM`` or ``YYYY`` exactly (no surrounding spaces: a period is also a folder
+    name and an evidence key); anything else raises :class:`PeriodError`."""
     if isinstance(text, Period):
         return text
-    s = str(text).strip()
-    if s[:4].isdigit() and not 1900 <= int(s[:4]) <= 2999:
+    s = str(text)
+    if s != s.strip():
+        raise PeriodError(f"{text!r} has spaces or line breaks around it", field="period", fix=_FIX)
+    if _YEAR.fullmatch(s[:4]) and not 1900 <= int(s[:4]) <= 2999:
         raise PeriodError(f"'{text}' has an implausible year", field="period", fix=_FIX)
-    if m := _QUARTER.match(s.upper()):
+    if m := _QUARTER.fullmatch(s.upper()):
         y, q = int(m.group(1)), int(m.group(2))
         return Period(date(y, 3 * (q - 1) + 1, 1), "quarter", f"{y}Q{q}")
-    if m := _MONTH.match(s):
+    if m := _MONTH.fullmatch(s):
         return Period(date(int(m.group(1)), int(m.group(2)), 1), "month", s)
-    if m := _YEAR.match(s):
+    if m := _YEAR.fullmatch(s):
         return Period(date(int(s), 1, 1), "year", s)
     raise PeriodError(f"'{text}' is not a period", field="period", fix=_FIX)

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -40,7 +41,7 @@ from typing import Any, Literal
 
 from .compute import computation
 from .energy import worker_energy
-from .errors import GovreportError, KernelError, MissingData, RunFailed, TemplateError
+from .errors import GovreportError, KernelError, MissingData, RunFailed, StorageError, TemplateError
 from .evidence import EvidenceStore, RunRecord, redact, sha256_file
 from .inventory import AISystem, Inventory, check_system_id
 from .periods import Period, parse_period
@@ -368,7 +369,9 @@ class _Runner:
             "template_sha256": inputs[0]["sha256"], "parameters": redact(params), "inputs": inputs,
             "environment": {**self.env, "kernel": cfg.kernel},
         }
-        (job.staging / "job.json").write_text(json.dumps(job_doc, ensure_ascii=False))
+        tmp_doc = job.staging / "job.json.tmp"  # written whole or not at all (a full disk leaves no torn job.json)
+        tmp_doc.write_text(json.dumps(job_doc, ensure_ascii=False))
+        os.replace(tmp_doc, job.staging / "job.json")
 
         energy, worker_info = None, {}
         if missing:
@@ -457,7 +460,7 @@ class _Runner:
         final_holder: dict[str, Path] = {}
 
         def move(rec: RunRecord) -> None:
-            final = self.ws.reports_dir / rec.period / rec.system_id / rec.template / f"v{rec.version}"
+            final = self.ws.report_dir(rec.period, rec.system_id, rec.template, f"v{rec.version}")
             if final.exists():  # a folder without a record (e.g. a crash between rename and commit)
                 shutil.move(str(final), str(final.with_name(f"{final.name}.orphan-{uuid.uuid4().hex[:6]}")))
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -598,11 +601,42 @@ def _summary(results_path: Path) -> dict[str, Any]:
 
 
 def _execute(runner: _Runner, job: Job) -> JobResult:
-    """One job; a configuration error found on the way is that job's failure, not the run's."""
+    """One job; a configuration error found on the way is that job's failure, not the run's.
+
+    A file-system failure (disk full, read-only, permissions) is too: the job's staging folder is removed
+    (nothing half-written is left behind) and the failure is recorded whenever the store can still be
+    written; when it cannot, the job is reported as failed with both reasons."""
     try:
         return runner.execute(job)
     except GovreportError as e:
+        if job.staging != Path() and job.staging.exists():  # e.g. the store refused the record: no half-run
+            shutil.rmtree(job.staging, ignore_errors=True)
         return JobResult(job.system_id, job.template, runner.period.label, "failed", 0, 0, 0.0, str(e))
+    except OSError as e:
+        error = str(StorageError.from_os(e))
+        if job.staging != Path() and job.staging.exists():
+            shutil.rmtree(job.staging, ignore_errors=True)
+        try:
+            rec = runner.store.append(RunRecord(
+                system_id=job.system_id, period=runner.period.label, template=job.template, status="failed",
+                started_at=_now(), batch_id=runner.batch_id, environment=runner.env, error=error))
+        except (GovreportError, OSError) as store_error:
+            return JobResult(job.system_id, job.template, runner.period.label, "failed", 0, 0, 0.0,
+                             f"{error}; not recorded: {store_error}")
+        return JobResult(job.system_id, job.template, runner.period.label, "failed", rec.seq, rec.version, 0.0,
+                         error)
+
+
+def check_writable(folder: Path) -> None:
+    """Raise :class:`StorageError` (one line) unless ``folder`` can be created and written: checked before a
+    run starts, so a read-only workspace is refused before anything is written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".govreport-write-check-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise StorageError.from_os(e) from None
 
 
 def _outcome(r: JobResult, what: str) -> str:
@@ -659,7 +693,9 @@ def run_period(
         jobs = [j for j in jobs if j.system_id not in absent]
     if jobs:
         _preflight(ws, jobs)
+    check_writable(ws.reports_dir)
     store = store or open_store(ws)
+    store.engine  # noqa: B018 - opens it now: an unreadable store is one line before anything starts
     batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     runner = _Runner(ws, store, p, batch_id, progress)
     runner.recover_interrupted()  # earlier batches' killed runs: recorded and reported through progress
@@ -709,6 +745,7 @@ def run_portfolio(
     jobs = [Job(None, t, ws.template_path(t), p) for t in templates]
     if jobs:
         _preflight(ws, jobs)
+    check_writable(ws.reports_dir)
     if "review" in templates:  # workspace files the review reads: refuse them now, naming the line
         from .findings import load_findings
 
@@ -718,6 +755,7 @@ def run_portfolio(
 
         load_settings(ws.root)
     store = store or open_store(ws)
+    store.engine  # noqa: B018 - opens it now: an unreadable store is one line before anything starts
     batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     runner = _Runner(ws, store, p, batch_id, progress)
     runner.recover_interrupted()

@@ -50,12 +50,12 @@ from .errors import GovreportError, InputError, ScheduleError
 from .evidence import EvidenceStore
 from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
 from .periods import Period, parse_period
-from .workspace import Workspace
+from .workspace import TemplateName, Workspace
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
     "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs", "covered_period", "select_systems",
-    "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
+    "run_due", "order_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
 ]
 
 COVERS = ("previous_month", "previous_quarter", "previous_year", "current_month", "current_quarter",
@@ -128,7 +128,7 @@ class Schedule(_Strict):
     covers: Literal[COVERS] = "previous_quarter"  # type: ignore[valid-type]
     systems: SystemSelector = Field(default_factory=SystemSelector,
                                     description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}")
-    templates: list[Annotated[str, Field(min_length=1)]] | None = Field(
+    templates: list[TemplateName] | None = Field(
         None, description="system and portfolio templates to run; default: every applicable system template")
     max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
     start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
@@ -540,6 +540,13 @@ def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
 
+def order_due(due: Sequence[DueRun], names: Sequence[str]) -> list[DueRun]:
+    """The order ``run-due`` works in: resumed claims first, then the oldest period across schedules (by its
+    first and last day), then by due time, then by schedule name order (docs/schedules.md)."""
+    return sorted(due, key=lambda d: (d.resume_key is None, d.period.start, d.period.end,
+                                      d.due_at.astimezone(UTC), list(names).index(d.name)))
+
+
 def run_due(
     ws: Workspace,
     now: datetime | None = None,
@@ -577,7 +584,7 @@ def run_due(
             due += due_runs(s, now, claims.get(s.name, {}))
         except GovreportError as e:
             report.errors.append(e)
-    due.sort(key=lambda d: (d.resume_key is None, d.due_at.astimezone(UTC), list(schedules).index(d.name)))
+    due = order_due(due, list(schedules))
     if not due:
         progress(f"nothing due at {now.isoformat()}")
     claimed_by = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -22,6 +22,11 @@ file share or an intranet web server (relative links only, no external URL, CSS 
     with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.pdf`).
 ``site.json``
     the manifest: every copied file with its RUN_ID, record hash and SHA-256.
+``.govreport-site``
+    the marker that lets a later ``publish`` replace this folder: a random site id and the list of every
+    file the build wrote. ``publish --out DIR`` writes only into a new or empty folder or one whose content
+    is exactly what its marker lists; anything else (a folder holding a bare ``site.json``, a site someone
+    added files to, a folder of documents) is refused with exit 2 and nothing in it is deleted.
 
 The default folder is ``<workspace>/site`` (beside ``reports/``, not inside it, so the site is never
 mistaken for a period). The site is built in a temporary folder next to it and swapped in by renaming;
@@ -53,11 +58,13 @@ from .periods import parse_period
 from .status import DIMENSIONS
 from .workspace import Workspace
 
-__all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST"]
+__all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
 PORTFOLIO = "_portfolio"
 REVIEW = "review"
 MANIFEST = "site.json"
+#: the marker file of a folder built by ``govreport publish`` (random id + file manifest)
+MARKER = ".govreport-site"
 _GENERATOR = "govreport publish"
 _TIER_ORDER = {"high": 0, "medium": 1, "low": 2, "out_of_scope": 3, "unassessed": 4}
 #: Recorded outputs that stay in the workspace: the executed notebook (code) and the worker's log.
@@ -449,13 +456,40 @@ def _print_copy(page: Path, records: list[RunRecord], period: str) -> Path:
 
 # -- the build ------------------------------------------------------------------------------------------
 def _check_out(out: Path, ws: Workspace) -> None:
-    """Refuse to replace a folder that is not a site this command built (or the workspace itself)."""
+    """Refuse to replace a folder that is not a site this command built (or the workspace itself).
+
+    A folder may be replaced when it is empty or when it holds a :data:`MARKER` written by a build and
+    nothing besides the files that marker lists — so no file of anyone else's is ever deleted.
+    """
     if out in (ws.root, ws.reports_dir.resolve()) or ws.root.is_relative_to(out):
         raise InputError(f"{out} is the workspace or holds it; the site must go in a folder of its own",
                          field="--out", fix="choose a new folder, e.g. --out site")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not (out / MANIFEST).is_file():
-        raise InputError(f"{out} exists and is not a site built by `govreport publish`", field="--out",
-                         fix="choose an empty or new folder; publish only replaces a folder it built")
+    if not out.exists() and not out.is_symlink():
+        return
+    fix = "choose an empty or new folder; publish only replaces a folder it built and nothing was deleted"
+    if out.is_symlink() or not out.is_dir():
+        raise InputError(f"{out} exists and is not a site built by `govreport publish`", field="--out", fix=fix)
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
+    if not present and not any(out.iterdir()):
+        return
+    try:
+        marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        listed = set(marker["files"]) if re.fullmatch(r"[0-9a-f]{32}", str(marker.get("site_id"))) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        listed = None
+    if listed is None:
+        raise InputError(f"{out} exists and is not a site built by `govreport publish` (no valid {MARKER})",
+                         field="--out", fix=fix)
+    extra = sorted(present - listed - {MARKER})
+    if extra:
+        raise InputError(f"{out} holds {len(extra)} file(s) the site did not write, e.g. {extra[0]}",
+                         field="--out", fix="move them out or choose another folder; nothing was deleted")
+
+
+def _write_marker(tmp: Path) -> None:
+    files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+    doc = {"generator": _GENERATOR, "site_id": uuid.uuid4().hex, "files": files}
+    (tmp / MARKER).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _clean_stale(parent: Path, name: str) -> None:
@@ -570,6 +604,8 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
                     "periods": list(plan), "files": sorted(copier.copied.values(), key=lambda f: f["path"]),
                     "pdf": pdfs}
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _write_marker(tmp)
+        _check_out(out, ws)  # again, just before the swap: nothing added to the folder meanwhile is lost
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

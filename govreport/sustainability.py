@@ -26,9 +26,7 @@ the results files it points to (checked against their recorded SHA-256), the inv
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import math
 from collections import defaultdict
@@ -46,6 +44,7 @@ from ._yamlio import format_validation_error, load_model
 from .energy import DEFAULT_PUE, Energy, NonNegative, _check_period, _number
 from .errors import ConfigError, InputError, InventoryError
 from .evidence import RunRecord, sha256_file
+from .exports import write_csv
 from .i18n import t
 from .periods import Period, parse_period
 from .status import DEFAULT_THRESHOLDS, Indicator, Status, Threshold
@@ -963,14 +962,9 @@ class SustainabilityReport:
         cols = ["period", "scope", "scope_name_zh", "scope_name_en", "indicator", "label_zh", "label_en", "value",
                 "unit", "previous_period", "previous_value", "change_abs", "change_pct", "target", "vs_target_pct",
                 "status", "rule", "gri", "article", "basis"]
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
-        for r in self.rows:
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
         paths = {"csv": out / "sustainability_indicators.csv", "json": out / "sustainability_indicators.json",
                  "results": out / "results.json"}
-        paths["csv"].write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+        write_csv(paths["csv"], cols, self.rows)  # formula-looking cells neutralised (govreport.exports)
         doc = {
             "schema": "govreport.sustainability/1",
             "generated_at": self.generated_at,

@@ -16,10 +16,11 @@ Layout (``govreport init DIR`` creates it)::
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from ._yamlio import load_model
 from .errors import ConfigError, TemplateError
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
-    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN",
+    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
 ]
 
 CONFIG_FILE = "govreport.yaml"
@@ -40,6 +41,26 @@ _EVIDENCE_ENV = "GOVREPORT_EVIDENCE_URL"
 #: warn while either is still in govreport.yaml, so no report silently carries a made-up name
 PLACEHOLDER_NAME_ZH = "（請填寫銀行名稱）"
 PLACEHOLDER_NAME_EN = "(bank name not set)"
+
+
+#: a template is a name, never a path: a packaged template or a notebook in the workspace's templates_nb/
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}(\.ipynb)?")
+
+
+def check_template_name(name: str) -> str:
+    """``name`` if it is a template name (letters, digits, ``-``, ``_``; optionally ``.ipynb``); else ValueError.
+
+    Anything with a separator, ``..`` or an absolute path is refused: a template runs code, so it may only
+    come from the packaged templates or the workspace's own ``templates_nb/`` (issue 19).
+    """
+    if not isinstance(name, str) or not _TEMPLATE_NAME.fullmatch(name):
+        raise ValueError(f"template {name!r} is not a template name (a path or unusual characters); use the "
+                         "name of a packaged template or of a notebook in templates_nb/, e.g. model_risk")
+    return name
+
+
+#: a ``templates:`` entry of a system or schedule file: errors name that entry's line
+TemplateName = Annotated[str, AfterValidator(check_template_name)]
 
 
 class _Strict(BaseModel):
@@ -223,6 +244,17 @@ class Workspace:
         p = Path(path)
         return p if p.is_absolute() else self.root / p
 
+    def report_dir(self, *parts: str) -> Path:
+        """``reports/<parts…>``, resolved and checked to lie under the reports folder before anything is
+        written there (a part with a separator or ``..`` could otherwise point anywhere)."""
+        base = self.reports_dir.resolve()
+        target = base.joinpath(*parts).resolve()
+        if target == base or not target.is_relative_to(base) or any(
+                p in ("", ".", "..") or "/" in p or "\\" in p for p in parts):
+            raise ConfigError(f"output path {'/'.join(parts)!r} would lie outside {base}",
+                              field="templates", fix="use plain template names, system ids and periods")
+        return target
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the root when inside it (what the evidence store records)."""
         try:
@@ -269,6 +301,10 @@ class Workspace:
     # -- templates ----------------------------------------------------------------------------------
     def template_path(self, name: str) -> Path:
         """The notebook for template ``name``: the workspace's override if present, else the packaged one."""
+        try:
+            check_template_name(name)
+        except ValueError as e:
+            raise TemplateError(str(e), field="templates", fix="see `govreport templates`") from None
         filename = name if name.endswith(".ipynb") else f"{name}.ipynb"
         own = self.templates_dir / filename
         if own.is_file():

@@ -89,8 +89,9 @@ def test_full_width_identifiers_are_found_and_masked():
 
 
 def test_identifier_boundaries():
-    # glued to other letters or digits, an ID-shaped string is part of something else
-    assert find_identifiers("XA123456789") == [] and find_identifiers("A1234567890") == []
+    # glued to other letters or digits, a checksum-valid ID is still masked (the last line of defence, issue 19)
+    assert find_identifiers("XA123456789") == [("national_id", "A123456789")]
+    assert find_identifiers("A1234567890") == [("national_id", "A123456789")]
     assert find_identifiers("身分證A123456789的") == [("national_id", "A123456789")]
     assert find_identifiers("訂單 A123456788") == []  # fails the checksum
 

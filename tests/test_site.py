@@ -349,3 +349,43 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     assert "(A4)" in info, info
     ARTEFACTS.mkdir(exist_ok=True)
     shutil.copy(out / hrefs[0], ARTEFACTS / "site-review-2026Q3.pdf")
+
+
+def test_publish_out_only_replaces_a_site_it_built(small_ws, tmp_path, capsys):
+    """Issue 19, item 5: a folder holding a bare site.json, a forged marker, or a site with someone's files
+    added is refused with exit 2 and nothing in it is deleted; an empty folder or an untouched site is fine."""
+    from govreport.site import MARKER
+
+    from .helpers.cli import run_cli
+
+    _record(small_ws, "scorer", "2026Q3", "model_risk", "succeeded", "x")
+    ws_arg = ("-w", str(small_ws.root))
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / MANIFEST).write_text("{}")
+    (bare / "budget.xlsx").write_text("mine")
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / MARKER).write_text(json.dumps({"site_id": "x", "files": ["notes.txt"]}))
+    (forged / "notes.txt").write_text("mine")
+    for folder, words in ((bare, f"no valid {MARKER}"), (forged, f"no valid {MARKER}")):
+        before = sorted(p.name for p in folder.iterdir())
+        code, out, err = run_cli(capsys, "publish", *ws_arg, "--out", str(folder))
+        assert code == 2 and not out.strip() and len(err.strip().splitlines()) == 1, err
+        assert words in err and "field '--out'" in err
+        assert sorted(p.name for p in folder.iterdir()) == before
+    assert (bare / "budget.xlsx").read_text() == "mine" and (forged / "notes.txt").read_text() == "mine"
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run_cli(capsys, "publish", *ws_arg, "--out", str(empty))
+    assert code == 0, err
+    marker = json.loads((empty / MARKER).read_text())
+    assert len(marker["site_id"]) == 32 and "index.html" in marker["files"] and MANIFEST in marker["files"]
+    code, _, err = run_cli(capsys, "publish", *ws_arg, "--out", str(empty))  # its own site: replaced
+    assert code == 0, err
+    assert json.loads((empty / MARKER).read_text())["site_id"] != marker["site_id"]
+    (empty / "systems" / "my-notes.txt").write_text("mine")  # someone keeps a file inside the site
+    code, _, err = run_cli(capsys, "publish", *ws_arg, "--out", str(empty))
+    assert code == 2 and "1 file(s) the site did not write, e.g. systems/my-notes.txt" in err
+    assert (empty / "systems" / "my-notes.txt").read_text() == "mine" and (empty / "index.html").is_file()

@@ -512,3 +512,56 @@ def test_every_emissions_figure_states_its_factor_year_and_source(ws):
         assert f"{factor_year} 年係數" in sus.html_systems_table(rep)
         ticks = sus.fig_trend_by_system(rep).layout.xaxis.ticktext
         assert ticks[-1] == f"{label}<br>{factor_year} 係數 factor"
+
+
+def test_export_neutralises_spreadsheet_formulas_and_keeps_numbers(ws, tmp_path):
+    """Issue 19, item 3: a system named like a formula becomes text in the CSV (OWASP), numbers stay numbers."""
+    from govreport.exports import FORMULA_TRIGGERS
+
+    path = ws.systems_dir / "scorecard.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name_zh: 信用卡評分卡", 'name_zh: "=HYPERLINK(\\"http://evil.example\\",\\"點我\\")"')
+    text = text.replace("name_en: Card scorecard", 'name_en: "+cmd|\' /C calc\'!A0"')
+    assert "HYPERLINK" in text and "calc" in text
+    path.write_text(text, encoding="utf-8")
+    settings = ws.root / "sustainability.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("basis: LMS export", 'basis: "@SUM(1+1)"')
+                        .replace("pue_basis: 機房年報", 'pue_basis: "-2+3"'), encoding="utf-8")
+    rep = build_report(ws.root, "2026Q3")
+    paths = rep.export(tmp_path / "out")
+    rows = list(csv.reader(paths["csv"].read_bytes().decode("utf-8-sig").splitlines()))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(rep.rows)
+    cells = [c for row in rows for c in row]
+    dangerous = [c for c in cells if c and c.lstrip(" ").startswith(FORMULA_TRIGGERS)
+                 and not _is_number(c)]
+    assert dangerous == []  # every cell read back: none starts a formula
+    names = {row[header.index("scope_name_zh")] for row in body} | {row[header.index("scope_name_en")] for row in body}
+    assert "'=HYPERLINK(\"http://evil.example\",\"點我\")" in names and "'+cmd|' /C calc'!A0" in names
+    # numbers stay numbers: the value column parses as a float wherever the report has a number, negatives too
+    by_key = {(r["scope"], r["indicator"]): r for r in rep.rows}
+    for row in body:
+        want = by_key[row[header.index("scope")], row[header.index("indicator")]]
+        for col in ("value", "change_abs", "change_pct"):
+            if isinstance(want.get(col), (int, float)) and not isinstance(want.get(col), bool):
+                assert float(row[header.index(col)]) == pytest.approx(want[col])
+    assert any(row[header.index("change_pct")].startswith("-") for row in body)  # a negative number, unprefixed
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("+1-1+A1", "'+1-1+A1"), ("-A1", "'-A1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("  =1", "'  =1"), ("-3.5", "-3.5"), ("+2", "+2"), ("1e-3", "1e-3"),
+    (-3.5, -3.5), (0, 0), (None, ""), ("評分卡", "評分卡"), ("a=b", "a=b"), ("", ""),
+])
+def test_spreadsheet_cell(value, cell):
+    from govreport.exports import spreadsheet_cell
+
+    assert spreadsheet_cell(value) == cell
