@@ -83,7 +83,7 @@ __all__ = ["build_workspace", "measure", "run_govreport", "run_peer", "main"]
 # -- the portfolio ------------------------------------------------------------------------------------
 def quarters(n: int) -> list[str]:
     """The ``n`` quarters ending with :data:`LAST_PERIOD`, oldest first."""
-    from govreport.periods import parse_period
+    from govreport.core.periods import parse_period
 
     out = [parse_period(LAST_PERIOD)]
     while len(out) < n:
@@ -101,7 +101,7 @@ def contract_name(sid: str) -> str:
 
 def ensure_data(rows: int, sids: list[str], periods: list[str], log: Any = print) -> Path:
     """Parquet files ``bench/out/data/r<rows>-p<P>/<system>/{reference,scoring_<period>}.parquet`` (cached)."""
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
 
     cache = OUT / "data" / f"r{rows}-p{len(periods)}"
     for sid in sids:
@@ -122,9 +122,9 @@ def ensure_data(rows: int, sids: list[str], periods: list[str], log: Any = print
 
 def build_workspace(dest: Path, systems: int, rows: int, periods: int, log: Any = print) -> Path:
     """A govreport workspace with ``systems`` copies of the demo scorecard (reused when it exists)."""
-    from govreport.demo import _SYSTEMS
-    from govreport.resources import bundled_dir
-    from govreport.scaffold import init_workspace
+    from govreport.core.resources import bundled_dir
+    from govreport.demo.build import _SYSTEMS
+    from govreport.workspace.scaffold import init_workspace
 
     plist = quarters(periods)
     sids = [system_id(i + 1) for i in range(systems)]
@@ -157,7 +157,7 @@ def build_workspace(dest: Path, systems: int, rows: int, periods: int, log: Any 
 
 def dataset_bytes(path: Path) -> int:
     """In-memory size of a dataset as govreport loads it (pandas, deep)."""
-    from govreport.notebook import read_dataset
+    from govreport.run.context import read_dataset
 
     df = read_dataset(path)
     size = int(df.memory_usage(deep=True).sum())
@@ -248,7 +248,7 @@ def _role(p: Any, root: Any) -> str:
     if p.pid == root.pid:
         return "cli"
     cmd = " ".join(p.cmdline())
-    if "govreport._worker" in cmd:
+    if "govreport.run.worker" in cmd:
         return "worker"
     if "ipykernel" in cmd:
         return "kernel"
@@ -285,8 +285,8 @@ def job_breakdown(ws: Path, batch_id: str) -> list[dict[str, Any]]:
     """Per job of ``batch_id``: wall from the evidence record, Papermill's per-cell durations."""
     import nbformat
 
-    from govreport.runner import open_store
-    from govreport.workspace import Workspace
+    from govreport.run.runner import open_store
+    from govreport.workspace.config import Workspace
 
     w = Workspace.load(ws)
     out = []
@@ -369,12 +369,12 @@ class _Stage:
 #: What a kernel of the model_risk template imports when the runner's worker computed its results (it
 #: presents only), and what each long-lived worker imports once for all its jobs.
 KERNEL_IMPORTS = ("from govreport import charts, figures, report_html\n"
-                  "from govreport.compute import computation\n"
-                  "from govreport.i18n import bi\n"
-                  "from govreport.notebook import open_context\n"
+                  "from govreport.assessments.registry import computation\n"
+                  "from govreport.present.i18n import bi\n"
+                  "from govreport.run.context import open_context\n"
                   "import plotly.graph_objects, sqlalchemy, IPython.display\n")
-WORKER_IMPORTS = ("import papermill, nbconvert, govreport.render, govreport.energy\n"
-                  "import govreport.contracts, govreport.metrics, govreport.assess, govreport.compute\n"
+WORKER_IMPORTS = ("import papermill, nbconvert, govreport.present.render, govreport.run.energy\n"
+                  "import govreport.contracts, govreport.metrics, govreport.assessments.model_risk, govreport.assessments.registry\n"
                   "import great_expectations, sklearn.ensemble\n")
 
 
@@ -397,11 +397,11 @@ def import_cost(what: str) -> dict[str, float]:
 
 def library_stages(ws: Path, job: dict[str, Any], period: str) -> dict[str, dict[str, float]]:
     """Time the library calls of one job directly, in this process (see the module docstring, step 4)."""
-    from govreport.assess import assess_predictive
-    from govreport.evidence import EvidenceStore, RunRecord, sha256_file
-    from govreport.notebook import open_context
-    from govreport.render import render_notebook
-    from govreport.runner import _inputs
+    from govreport.assessments.model_risk import assess_predictive
+    from govreport.evidence.store import EvidenceStore, RunRecord, sha256_file
+    from govreport.present.render import render_notebook
+    from govreport.run.context import open_context
+    from govreport.run.runner import _inputs
 
     st = _Stage()
     out: dict[str, dict[str, float]] = {}
@@ -445,7 +445,7 @@ def library_stages(ws: Path, job: dict[str, Any], period: str) -> dict[str, dict
 
 
 def ws_obj(ws: Path) -> Any:
-    from govreport.workspace import Workspace
+    from govreport.workspace.config import Workspace
 
     return Workspace.load(ws)
 

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 from govreport.evidence import GENESIS, EvidenceStore, RunRecord, runs, signatures
-from govreport.signing import SigningConfig, generate_key
+from govreport.core.signing import SigningConfig, generate_key
 
 
 def _record(i: int) -> RunRecord:

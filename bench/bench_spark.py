@@ -44,7 +44,7 @@ ARGS: dict[str, Any] = dict(label="DEFAULT", label_favourable=0, prediction="DEC
 
 def generate(folder: Path, rows: int, step: int) -> None:
     """``rows`` scored rows as ``part-NNNN.parquet`` files of at most one million rows."""
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
 
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(math.ceil(rows / CHUNK)):
@@ -107,8 +107,8 @@ def child(mode: str, cur: Path, ref: Path, master: str, driver_memory: str, out:
                     "drift": drift.to_dict()}
         extra: dict[str, Any] = {"read_seconds": round(t_read, 2)}
     else:
+        from govreport.data.sources import SparkSettings, spark_session
         from govreport.engines import assess_on_engine
-        from govreport.sources import SparkSettings, spark_session
 
         spark = spark_session(SparkSettings(master=master, conf={"spark.driver.memory": driver_memory}))
         t_start = time.perf_counter() - t0

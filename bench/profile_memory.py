@@ -148,7 +148,7 @@ def import_worker_modules() -> None:
     import sklearn.ensemble  # noqa: F401
     import sklearn.linear_model  # noqa: F401
 
-    import govreport.assess  # noqa: F401
+    import govreport.assessments.model_risk  # noqa: F401
     import govreport.contracts  # noqa: F401
     import govreport.metrics  # noqa: F401
 
@@ -166,11 +166,11 @@ def instrument(prof: Profiler, sizes: dict[str, int], columns_only: bool = False
     """
     from great_expectations.datasource.fluent.interfaces import Batch
 
-    import govreport.assess as assess
+    import govreport.assessments.model_risk as assess
     import govreport.contracts._validate as validate_mod
     import govreport.metrics as metrics
-    from govreport.contracts._load import read_parquet
-    from govreport.notebook import TemplateContext
+    from govreport.data.read import read_parquet
+    from govreport.run.context import TemplateContext
 
     real_load = TemplateContext.load
     contexts: list[TemplateContext] = []
@@ -306,8 +306,8 @@ def run(ws: Path, system: str, period: str, results: Path | None, variant: str,
     base0 = rss()
     t0 = time.perf_counter()
     import_worker_modules()
-    from govreport.assess import assess_predictive
-    from govreport.notebook import open_context
+    from govreport.assessments.model_risk import assess_predictive
+    from govreport.run.context import open_context
 
     imports_s = time.perf_counter() - t0
     prof = Profiler()

@@ -15,10 +15,13 @@ import warnings as _warnings
 
 __version__ = "0.1.0"
 
+from . import _compat
+from .core.periods import Period, parse_period
+from .core.status import DEFAULT_THRESHOLDS, DIMENSIONS, Indicator, Status, Threshold, threshold_for
 from .errors import GovreportError
-from .periods import Period, parse_period
-from .status import DEFAULT_THRESHOLDS, DIMENSIONS, Indicator, Status, Threshold, threshold_for
-from .workspace import Workspace, find_workspace
+from .workspace.config import Workspace, find_workspace
+
+_compat.install()  # old module paths (govreport.notebook, govreport.charts, …) keep working, with a warning
 
 # Great Expectations imports pyspark when it is installed (the `spark` extra); pyspark 4 then warns about
 # pandas 3 at every import, which would land in every notebook's output. Spark's own tests cover the pairing.

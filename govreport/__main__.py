@@ -1,3 +1,3 @@
-from govreport.cli import main
+from .cli.main import main
 
 main()

@@ -46,7 +46,7 @@ def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
     import subprocess
     import sys
 
-    from govreport.workspace import Workspace
+    from govreport.workspace.config import Workspace
 
     out = tmp_path_factory.mktemp("demo") / "ws"
     r = subprocess.run([sys.executable, "-m", "govreport", "demo", "--out", str(out)], capture_output=True,

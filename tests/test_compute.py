@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from govreport.compute import COMPUTATIONS, assess_data_quality, computation
+from govreport.assessments.registry import COMPUTATIONS, assess_data_quality, computation
+from govreport.core.status import Indicator, threshold_for
 from govreport.errors import InputError
-from govreport.notebook import open_context
-from govreport.scaffold import init_workspace
-from govreport.status import Indicator, threshold_for
+from govreport.run.context import open_context
+from govreport.workspace.scaffold import init_workspace
 from tests.helpers.nb import SYSTEM
 
 

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from govreport.cli_contracts import contracts
+from govreport.cli.contracts import contracts
 from govreport.contracts import load_contract
-from govreport.demo import build_demo, fake_national_id
-from govreport.masking import find_identifiers
+from govreport.data.masking import find_identifiers
+from govreport.demo.build import build_demo, fake_national_id
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from govreport.contracts import load_contract, read_suite
-from govreport.contracts._load import read_dataset, read_header
 from govreport.contracts._model import DatasetSource
+from govreport.data.read import read_dataset, read_header
 from govreport.errors import ContractError, DataError
 
 GOOD = """\
@@ -198,7 +198,7 @@ def test_utf8_bom_semicolons_tsv_parquet_jsonl(tmp_path):
 
 
 def test_importing_contracts_and_cli_help_do_not_import_great_expectations():
-    code = ("import sys, govreport.contracts, govreport.cli_contracts, govreport.masking; "
+    code = ("import sys, govreport.contracts, govreport.cli.contracts, govreport.data.masking; "
             "from govreport.cli import cli; from click.testing import CliRunner; "
             "r = CliRunner().invoke(cli, ['contracts', '--help']); assert r.exit_code == 0, r.output; "
             "assert 'scaffold' in r.output; "

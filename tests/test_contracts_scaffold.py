@@ -28,12 +28,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govreport.cli_contracts import contracts
+from govreport.cli.contracts import contracts
 from govreport.contracts import load_contract, scaffold, validate, write_scaffold
 from govreport.contracts._dimensions import expectation_dimension, expectation_score, indicators_for
 from govreport.contracts._scaffold import tolerance
-from govreport.masking import find_identifiers
-from govreport.status import Threshold
+from govreport.core.status import Threshold
+from govreport.data.masking import find_identifiers
 
 #: A fixed set of examples in the suite (reproducible); a longer, random search when a number is given.
 EXAMPLES = int(os.environ.get("GOVREPORT_HYPOTHESIS_EXAMPLES", "20"))

@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from govreport.cli_contracts import contracts
+from govreport.cli.contracts import contracts
 from govreport.contracts import load_contract, validate
-from govreport.contracts._load import mask_url
-from govreport.demo import fake_national_id
+from govreport.data.masking import find_identifiers
+from govreport.data.read import mask_url
+from govreport.demo.build import fake_national_id
 from govreport.errors import DataError, PeriodError
-from govreport.masking import find_identifiers
 from govreport.metrics._bands import MISSING
 from tests.conftest import skip_or_fail
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from govreport.render import count_plotly_bundles
-from govreport.runner import open_store
-from govreport.workspace import Workspace
+from govreport.present.render import count_plotly_bundles
+from govreport.run.runner import open_store
+from govreport.workspace.config import Workspace
 from tests.helpers.browser import chart_counts, dump_dom, screenshot
 
 pytestmark = pytest.mark.slow
@@ -111,7 +111,7 @@ def test_templates_run_as_is_inside_the_workspace(demo, tmp_path):
     """An analyst opens a packaged template in JupyterLab inside the workspace and runs it unchanged."""
     import papermill as pm
 
-    from govreport.resources import bundled_dir
+    from govreport.core.resources import bundled_dir
 
     for tpl in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
         out = tmp_path / tpl.name
@@ -159,7 +159,7 @@ def test_naive_plotly_export_draws_nothing_offline(tmp_path):
 def test_every_results_json_validates_against_the_shipped_schema(demo):
     import jsonschema
 
-    from govreport.resources import schema_path
+    from govreport.core.resources import schema_path
 
     schema = json.loads(schema_path("results.schema.json").read_text())
     files = sorted(demo.reports_dir.glob("*/*/*/v*/results.json"))

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from govreport.energy import DEFAULT_PUE, Energy, EnergyFigure, measure, to_kwh, unmeasured, worker_energy
 from govreport.errors import InputError
+from govreport.run.energy import DEFAULT_PUE, Energy, EnergyFigure, measure, to_kwh, unmeasured, worker_energy
 
 pytest.importorskip("codecarbon")
 
@@ -93,7 +93,7 @@ def test_failure_while_stopping_never_fails_the_run(monkeypatch):
 
 OVERHEAD = """
 import json, time, subprocess, sys
-from govreport.energy import measure
+from govreport.run.energy import measure
 t0 = time.perf_counter()
 with measure() as m:
     time.sleep({sleep})
@@ -186,7 +186,7 @@ def test_pue_below_one_is_refused():
 
 
 def test_errors_in_a_system_file_are_one_line_with_file_line_and_field(tmp_path):
-    from govreport._yamlio import load_model
+    from govreport.core.yamlio import load_model
     from govreport.errors import ConfigError
 
     path = tmp_path / "x.yaml"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from govreport.errors import ConfigError
-from govreport.workspace import CONFIG_FILE, Workspace
+from govreport.workspace.config import CONFIG_FILE, Workspace
 
 _BASE = "name_zh: 測試銀行\nname_en: Test Bank\n"
 
@@ -42,7 +42,7 @@ def test_engine_settings_default_to_pandas_and_parse_spark_lazily(tmp_path):
     (tmp_path / CONFIG_FILE).write_text(_BASE, encoding="utf-8")
     code = ("import sys; from govreport.workspace import Workspace; "
             f"ws = Workspace.load({str(tmp_path)!r}); "
-            "print(ws.config.engine.kind, 'govreport.sources' in sys.modules, 'pandas' in sys.modules)")
+            "print(ws.config.engine.kind, 'govreport.data.sources' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["pandas", "False", "False"]

@@ -1,4 +1,4 @@
-"""The same indicators on pandas, SQLite, PostgreSQL and Spark (govreport.sources, govreport.engines).
+"""The same indicators on pandas, SQLite, PostgreSQL and Spark (govreport.data.sources, govreport.engines).
 
 Every indicator is computed on the pandas path and on each engine from the same rows and compared:
 counts, rates, bands, bins, PSI, Cramér's V, AUC/KS and bootstrap intervals exactly; Brier, ECE and the
@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 from govreport import metrics
-from govreport.assess import assess_frames
+from govreport.assessments.model_risk import assess_frames
+from govreport.data.sources import SparkSettings, on_engine, parse_source, spark_session
 from govreport.engines import (
     assess_on_engine,
     drift_on,
@@ -34,7 +35,6 @@ from govreport.engines import (
 )
 from govreport.engines._stats import quantiles
 from govreport.errors import DataError, GovreportError, InputError, MetricInputError
-from govreport.sources import SparkSettings, on_engine, parse_source, spark_session
 
 from .conftest import ROOT, skip_or_fail
 from .test_assess_cli import _scored  # the same reproducible score on the real data
@@ -277,7 +277,7 @@ def test_binned_auc_within_its_reported_tolerance(sqlite_db: str, scored: tuple[
         assert "binned" in binned.settings["auc_method"]
     assert quality_on(_src(sqlite_db, "cur"), **QUAL).settings["auc_tolerance"] == 0.0
     # the report shows the method and the bound next to the AUC
-    from govreport.report_html import auc_method
+    from govreport.present.html import auc_method
 
     note = auc_method({"model_quality": {"settings": binned.settings}})
     assert f"誤差上限 ±{tol:.2g}" in note and "binned" in note
@@ -373,7 +373,7 @@ def test_spark_bad_input_same_message(spark: Any, scored: tuple[pd.DataFrame, pd
 @pytest.mark.slow
 def test_contract_suite_on_spark_equals_pandas(spark: Any) -> None:
     from govreport.contracts import validate
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
 
     df = make_scorecard_data(3, n=3000)
     df.loc[:9, "LIMIT_BAL"] = 5  # out of range

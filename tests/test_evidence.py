@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from govreport.errors import EvidenceError, TamperedEvidence
-from govreport.evidence import GENESIS, EvidenceStore, RunRecord, redact, sha256_file
+from govreport.evidence.store import GENESIS, EvidenceStore, RunRecord, redact, sha256_file
 from tests.conftest import skip_or_fail
 
 PG_URL = os.environ.get("GOVREPORT_TEST_PG_URL")

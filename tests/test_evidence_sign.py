@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from govreport.core.signing import SigningConfig, generate_key
 from govreport.errors import ConfigError, EvidenceError, TamperedEvidence
 from govreport.evidence import EvidenceStore, RunRecord, sha256_file
-from govreport.signing import SigningConfig, generate_key
 from tests.conftest import skip_or_fail
 
 PG_URL = os.environ.get("GOVREPORT_TEST_PG_URL")
@@ -283,7 +283,7 @@ def test_unsigned_chain_is_adopted_by_the_first_signed_record(backend, ws, tmp_p
 
 # -- keys in govreport.yaml ---------------------------------------------------------------------------
 def _workspace(tmp_path: Path, signing: str = "") -> Path:
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     root = init_workspace(tmp_path / "bank", name_zh="測試銀行", name_en="Test Bank")
     if signing:
@@ -309,7 +309,7 @@ def test_key_file_inside_workspace_or_readable_is_refused(tmp_path):
     os.chmod(outside, 0o644)
     cfg.write_text(base.replace("evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n"
                                                f"    key_file: {outside}\n", 1))
-    from govreport.runner import open_store
+    from govreport.run.runner import open_store
 
     with pytest.raises(ConfigError, match="may be read by other users"):
         open_store(Workspace.load(root))
@@ -337,7 +337,7 @@ def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
     assert _cli("evidence", "keygen", "-w", str(root), "--out", str(root / "k.pem")).returncode == 2
     cfg = root / "govreport.yaml"
     cfg.write_text(cfg.read_text().replace("evidence:\n", "evidence:\n" + snippet.split("evidence:\n")[1], 1))
-    from govreport.runner import open_store
+    from govreport.run.runner import open_store
     from govreport.workspace import Workspace
 
     store = open_store(Workspace.load(root))
@@ -368,7 +368,7 @@ def _signed_workspace(tmp_path: Path) -> Path:
 
 def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
     """A review run as the runner records it (the report itself is built by the slow end-to-end tests)."""
-    from govreport.review_html import recorded_signoffs
+    from govreport.present.review import recorded_signoffs
 
     folder = store.root / "reports" / period / "_portfolio" / "review" / uuid.uuid4().hex[:6]
     folder.mkdir(parents=True)
@@ -383,9 +383,9 @@ def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
 
 def test_signoff_recorded_then_stale_when_the_review_is_rerun(tmp_path):
     from govreport.errors import ConfigError as CE
-    from govreport.runner import open_store
-    from govreport.signoff import record_signoff, signoffs_for
-    from govreport.site import _print_copy
+    from govreport.evidence.signoff import record_signoff, signoffs_for
+    from govreport.publish.site import _print_copy
+    from govreport.run.runner import open_store
     from govreport.workspace import Workspace
 
     root = _signed_workspace(tmp_path)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from govreport import runner as runner_mod
-from govreport.periods import parse_period
-from govreport.runner import open_store, run_period
-from govreport.scaffold import init_workspace
+from govreport.core.periods import parse_period
+from govreport.run.runner import open_store, run_period
 from govreport.workspace import Workspace
+from govreport.workspace.scaffold import init_workspace
 
 from .helpers.cli import run_cli
 from .helpers.nb import PROBE, SYSTEM, write_notebook

@@ -6,10 +6,10 @@ import re
 import pandas as pd
 import pytest
 
-from govreport.demo import fake_national_id
+from govreport.assessments.genai_checks import bigram_f1, check_conversations
+from govreport.data.masking import find_identifiers, luhn_valid, mask_text, mask_value, taiwan_id_valid
+from govreport.demo.build import fake_national_id
 from govreport.errors import DataError
-from govreport.genai import bigram_f1, check_conversations
-from govreport.masking import find_identifiers, luhn_valid, mask_text, mask_value, taiwan_id_valid
 
 
 def conv(*turns, cid="c1"):
@@ -74,7 +74,7 @@ def test_missing_columns_is_a_clear_error():
 
 # -- leaks of every kind, account numbers ------------------------------------------------------------------
 def test_every_kind_of_leak_is_found_and_masked_and_near_misses_are_not():
-    from govreport.genai import find_account_numbers, leaked_kinds, mask_turn
+    from govreport.assessments.genai_checks import find_account_numbers, leaked_kinds, mask_turn
 
     card, acct = "4111 1111 1111 1111", "0081234567890"
     cases = {
@@ -115,7 +115,7 @@ def test_leak_rate_counts_turns_and_examples_name_the_kinds():
 
 # -- disclosure, human alternative, refusals: negation matters --------------------------------------------
 def test_disclosure_and_alternative_respect_negation_in_both_languages():
-    from govreport.genai import discloses_ai, offers_human
+    from govreport.assessments.genai_checks import discloses_ai, offers_human
 
     assert discloses_ai("您好，我是 AI 智能客服") and discloses_ai("Hi, I'm an automated assistant.")
     assert not discloses_ai("您好，我不是機器人，是客服。") and not discloses_ai("This is not an automated reply.")
@@ -135,7 +135,7 @@ def test_disclosure_and_alternative_respect_negation_in_both_languages():
 
 
 def test_refusals_in_chinese_and_english_and_what_is_not_one():
-    from govreport.genai import is_refusal
+    from govreport.assessments.genai_checks import is_refusal
 
     for text in ("抱歉，基於個資保護，無法提供其他客戶的資料。", "此問題恕難回覆。", "I'm sorry, I can't share that.",
                  "I am unable to help with investment advice."):
@@ -154,7 +154,7 @@ def test_refusals_in_chinese_and_english_and_what_is_not_one():
 
 # -- prohibited statements: defaults, negation, languages, the workspace file --------------------------------
 def test_prohibited_defaults_true_and_false_positives():
-    from govreport.genai_rules import DEFAULT_RULES
+    from govreport.assessments.genai_rules import DEFAULT_RULES
 
     def hit(text):
         return [r.label_en for r in DEFAULT_RULES if r.search(text)]
@@ -181,7 +181,7 @@ def test_a_high_severity_statement_is_red_whatever_the_rate():
 
 
 def test_prohibited_patterns_file_adds_rules_with_language_and_severity(tmp_path):
-    from govreport.genai_rules import DEFAULT_RULES, load_prohibited
+    from govreport.assessments.genai_rules import DEFAULT_RULES, load_prohibited
 
     f = tmp_path / "genai_prohibited.yaml"
     f.write_text('patterns:\n  - pattern: "免審核|一定核准"\n    label_zh: 保證核准\n    label_en: promised approval\n'
@@ -208,8 +208,8 @@ def test_prohibited_patterns_file_adds_rules_with_language_and_severity(tmp_path
     ("patterns:\n  - pattern: ok\n    label_zh: a\n    label_en: a\n    severity: low\n    colour: red\n", 6, "unknown field"),
 ])
 def test_bad_prohibited_file_names_the_file_and_line(tmp_path, body, line, needle):
+    from govreport.assessments.genai_rules import load_prohibited
     from govreport.errors import ConfigError
-    from govreport.genai_rules import load_prohibited
 
     f = tmp_path / "genai_prohibited.yaml"
     f.write_text(body, encoding="utf-8")
@@ -222,7 +222,7 @@ def test_bad_prohibited_file_names_the_file_and_line(tmp_path, body, line, needl
 
 # -- groundedness against a knowledge base ---------------------------------------------------------------------
 def test_groundedness_against_a_knowledge_base_folder_and_jsonl(tmp_path):
-    from govreport.genai_rules import bigram_containment, load_knowledge_base
+    from govreport.assessments.genai_rules import bigram_containment, load_knowledge_base
 
     kb_dir = tmp_path / "kb"
     kb_dir.mkdir()
@@ -285,7 +285,7 @@ def _turn(cid, n, role, text, **kw):
 
 
 def test_malformed_jsonl_lines_are_counted_with_line_numbers_and_the_rest_assessed(tmp_path):
-    from govreport.conversations import load_conversations
+    from govreport.data.conversations import load_conversations
 
     f = tmp_path / "log.jsonl"
     f.write_text(_jl(_turn("a", 1, "assistant", "我是 AI 智能客服"), _turn("a", 2, "customer", "年費？"),
@@ -306,7 +306,7 @@ def test_malformed_jsonl_lines_are_counted_with_line_numbers_and_the_rest_assess
 
 
 def test_line_lists_are_capped_but_every_line_is_counted(tmp_path):
-    from govreport.conversations import MAX_LISTED, load_conversations
+    from govreport.data.conversations import MAX_LISTED, load_conversations
 
     f = tmp_path / "log.jsonl"
     f.write_text(_jl(_turn("a", 1, "assistant", "AI 智能客服"), *["garbage"] * 30), encoding="utf-8")
@@ -316,7 +316,7 @@ def test_line_lists_are_capped_but_every_line_is_counted(tmp_path):
 
 
 def test_big5_bom_and_undecodable_lines_are_read_line_by_line(tmp_path):
-    from govreport.conversations import load_conversations
+    from govreport.data.conversations import load_conversations
 
     lines = [json.dumps(_turn("a", 1, "assistant", "您好，我是 AI 智能客服"), ensure_ascii=False).encode("utf-8"),
              json.dumps(_turn("a", 2, "customer", "請問信用卡年費？"), ensure_ascii=False).encode("cp950"),
@@ -332,7 +332,7 @@ def test_big5_bom_and_undecodable_lines_are_read_line_by_line(tmp_path):
 
 
 def test_csv_logs_with_a_declared_encoding_and_a_broken_row(tmp_path):
-    from govreport.conversations import load_conversations
+    from govreport.data.conversations import load_conversations
 
     f = tmp_path / "log.csv"
     f.write_bytes(("conversation_id,turn,role,text,handed_to_human\n"
@@ -350,7 +350,7 @@ def test_csv_logs_with_a_declared_encoding_and_a_broken_row(tmp_path):
 
 
 def test_empty_conversations_are_counted_and_left_out(tmp_path):
-    from govreport.conversations import load_conversations
+    from govreport.data.conversations import load_conversations
 
     f = tmp_path / "log.jsonl"
     f.write_text(_jl(_turn("a", 1, "assistant", "您好，我是 AI 智能客服"),
@@ -369,7 +369,7 @@ def test_empty_conversations_are_counted_and_left_out(tmp_path):
 
 
 def test_missing_columns_and_unreadable_logs_are_one_line_errors(tmp_path):
-    from govreport.conversations import load_conversations
+    from govreport.data.conversations import load_conversations
 
     f = tmp_path / "log.jsonl"
     f.write_text(_jl({"conversation_id": "a", "turn": 1, "speaker": "assistant", "text": "hi"}), encoding="utf-8")
@@ -397,8 +397,8 @@ def _demo_results(ws, period):
 
 @pytest.mark.slow
 def test_demo_assistant_end_to_end_finds_what_was_planted_and_leaks_nothing(demo_workspace):
-    from govreport.conversations import load_conversations
-    from govreport.genai import find_account_numbers
+    from govreport.assessments.genai_checks import find_account_numbers
+    from govreport.data.conversations import load_conversations
 
     ws = demo_workspace
     planted: dict[str, str] = {}

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govreport.genai import check_conversations
-from govreport.genai_claims import compare_claims, extract_claims, parse_chinese_number
-from govreport.genai_rules import KnowledgeBase, bigram_containment, bigrams
-from govreport.status import threshold_for
+from govreport.assessments.genai_checks import check_conversations
+from govreport.assessments.genai_claims import compare_claims, extract_claims, parse_chinese_number
+from govreport.assessments.genai_rules import KnowledgeBase, bigram_containment, bigrams
+from govreport.core.status import threshold_for
 
 DATA = Path(__file__).parent / "data"
 
@@ -193,7 +193,7 @@ def test_default_thresholds_of_the_numeric_indicators():
 
 
 def test_the_report_shows_each_claim_beside_its_masked_source():
-    from govreport.genai_html import methods, numeric_claims
+    from govreport.present.genai_review import methods, numeric_claims
 
     kb = KnowledgeBase([("service-hours", "客服專線 0912-345-678 服務時間為每日 9:00 至 21:00。")], "kb", "")
     df = pd.DataFrame(_conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 22:00。")))

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from govreport.cli import cli
+from govreport.cli.main import cli
 from govreport.errors import InventoryError
-from govreport.inventory import Inventory, RiskFactors, Scope, risk_tier
-from govreport.scaffold import EXAMPLE_SYSTEM, init_workspace
-from govreport.workspace import Workspace
+from govreport.workspace.config import Workspace
+from govreport.workspace.inventory import Inventory, RiskFactors, Scope, risk_tier
+from govreport.workspace.scaffold import EXAMPLE_SYSTEM, init_workspace
 
 
 @pytest.fixture

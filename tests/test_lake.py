@@ -28,11 +28,11 @@ import pytest
 import yaml
 
 from govreport.contracts import validate
+from govreport.core.periods import parse_period
+from govreport.data.sources import fill_source_period, on_engine, spark_dataset
 from govreport.errors import DataError, GovreportError
-from govreport.periods import parse_period
-from govreport.runner import _inputs
-from govreport.sources import fill_source_period, on_engine, spark_dataset
-from govreport.workspace import CONFIG_FILE, Workspace
+from govreport.run.runner import _inputs
+from govreport.workspace.config import CONFIG_FILE, Workspace
 
 from .conftest import ROOT
 from .test_engines import spark  # noqa: F401 - the shared local[2] session fixture
@@ -57,9 +57,9 @@ def test_period_in_spark_sources(tmp_path: Path) -> None:
 
 
 def test_runner_inputs_record_lake_sources(tmp_path: Path) -> None:
-    from govreport.contracts._load import sha256_file
-    from govreport.inventory import Inventory
-    from govreport.scaffold import init_workspace
+    from govreport.data.read import sha256_file
+    from govreport.workspace.inventory import Inventory
+    from govreport.workspace.scaffold import init_workspace
 
     root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")
     df = pd.DataFrame({"x": [1, 2, 3]})
@@ -89,7 +89,7 @@ def test_runner_inputs_record_lake_sources(tmp_path: Path) -> None:
     assert missing == ["dataset 'scoring' not found at lake/s_2026Q2.parquet"]
     # a template opened by hand without a period takes the latest lake file's
     df.to_parquet(root / "lake" / "s_2026Q1.parquet", index=False)
-    from govreport.notebook import open_context
+    from govreport.run.context import open_context
 
     assert open_context(root, "lake-sys", None, tmp_path / "out", template="probe").period.label == "2026Q3"
 
@@ -97,7 +97,7 @@ def test_runner_inputs_record_lake_sources(tmp_path: Path) -> None:
 # -- the explainability sample --------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_explain_sample_is_deterministic_and_whole_when_small(spark: Any, tmp_path: Path) -> None:  # noqa: F811
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
     from govreport.engines import sample_frame
 
     df = make_scorecard_data(0, n=3000)
@@ -120,7 +120,7 @@ def test_explain_sample_is_deterministic_and_whole_when_small(spark: Any, tmp_pa
 def _planted(n: int = 3000) -> pd.DataFrame:
     """The demo's scored applications with out-of-range values, duplicate keys, missing scores and a
     scoring time stamp (ISO text with an offset)."""
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
 
     df = make_scorecard_data(3, n=n)
     df.loc[:9, "LIMIT_BAL"] = 5
@@ -285,7 +285,7 @@ def test_a_workspace_on_the_lake_runs_end_to_end(demo_workspace: Workspace, tmp_
     lake_cmp.pop("contract_file"), pandas_cmp.pop("contract_file")  # the contract names the lake path
     assert lake_cmp == pandas_cmp
 
-    from govreport.runner import open_store
+    from govreport.run.runner import open_store
 
     rec = list(open_store(Workspace.load(root)).records(system_id="card-default", period="2026Q3"))[-1]
     inputs = {i["name"]: i for i in rec.inputs}
@@ -318,7 +318,7 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
     pandas = _run(pandas_root, "2026Q2", "card-default")
     assert lake.returncode == pandas.returncode == 1
     assert "2026Q2: 1 succeeded, 2 failed" in lake.stdout and "cs-assistant/genai_review: " in lake.stdout  # the rest ran
-    from govreport.runner import open_store
+    from govreport.run.runner import open_store
 
     def error(ws_root: Path, system: str, period: str) -> str:
         recs = list(open_store(Workspace.load(ws_root)).records(system_id=system, period=period))
@@ -346,8 +346,8 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
 def test_explainability_on_a_sample_of_a_larger_lake_table(demo_workspace: Workspace, tmp_path: Path,
                                                            spark: Any) -> None:  # noqa: F811
     """More rows than engine.explain_sample_rows: explainability runs on that many, and says so."""
-    from govreport.assess import assess_predictive
-    from govreport.notebook import open_context
+    from govreport.assessments.model_risk import assess_predictive
+    from govreport.run.context import open_context
 
     root = _lake_workspace(demo_workspace.root, tmp_path / "lake", explain_sample_rows=5000)
     ctx = open_context(root, "card-default", "2026Q3", tmp_path / "out", template="model_risk")
@@ -391,7 +391,7 @@ def test_cli_validates_a_lake_source_on_the_workspaces_spark_settings(tmp_path: 
     import subprocess
     import sys
 
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     pytest.importorskip("pyspark", reason="the Spark extra: pip install 'govreport[spark]'")
     root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")

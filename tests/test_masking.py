@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govreport.demo import fake_national_id
-from govreport.masking import (
+from govreport.data.masking import (
     find_identifiers,
     identifier_kind,
     looks_like_personal_data,
@@ -16,6 +15,7 @@ from govreport.masking import (
     mask_value,
     taiwan_id_valid,
 )
+from govreport.demo.build import fake_national_id
 
 IDS = [fake_national_id(np.random.default_rng(i)) for i in range(200)]
 
@@ -167,7 +167,7 @@ def test_mostly_identifiers_with_some_noise():
 
 
 def test_toll_free_service_numbers_are_not_personal_data():
-    from govreport.masking import find_identifiers, mask_text
+    from govreport.data.masking import find_identifiers, mask_text
 
     for text in ("請撥客服專線 0800-123-456", "call us on 0809-000-123", "免付費 0800123456"):
         assert mask_text(text) == text

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from govreport.genai import leaked_kinds, mask_turn
-from govreport.masking import find_identifiers, mask_text
+from govreport.assessments.genai_checks import leaked_kinds, mask_turn
+from govreport.data.masking import find_identifiers, mask_text
 
 
 def _fw(s: str) -> str:

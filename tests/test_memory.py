@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govreport.assess import assess_predictive
+from govreport.assessments.model_risk import assess_predictive
 from govreport.contracts import load_contract, validate
-from govreport.demo import build_demo
-from govreport.notebook import open_context
+from govreport.demo.build import build_demo
+from govreport.run.context import open_context
 
 PERIOD = "2026Q3"
 SYSTEM = "card-default"
@@ -75,7 +75,7 @@ def test_model_risk_reads_each_dataset_once_with_the_same_results(demo_root: Pat
     assert [(i.id, i.value, i.status) for i in dq] == [(i.id, i.value, i.status) for i in indicators]
     got = section["card_default_scoring"]
     assert got["dataset"]["fingerprint"] == "file-sha256"
-    from govreport.evidence import sha256_file
+    from govreport.evidence.store import sha256_file
 
     assert got["dataset"]["sha256"] == sha256_file(Path(scoring))
     assert got["dimensions"]["representativeness"]["reference"]["sha256"] == sha256_file(Path(reference))
@@ -165,7 +165,7 @@ AGE_BANDS = {"AGE": [25, 35, 45, 55, 65]}
 @pytest.fixture(scope="module")
 def scored() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A quarter of the demo scorecard's data and its reference, ROWS rows each."""
-    from govreport.demo import make_scorecard_data
+    from govreport.demo.build import make_scorecard_data
 
     return make_scorecard_data(2, ROWS, "mem"), make_scorecard_data(-1, ROWS, "mem")
 
@@ -267,7 +267,7 @@ def test_compact_codes_are_the_same_groups() -> None:
 def test_parquet_read_gives_the_same_frame(tmp_path: Path) -> None:
     """The lower-peak read (Arrow's self-destructing conversion, one block per column) returns what
     ``pandas.read_parquet`` returns: columns, dtypes, values, index and attrs."""
-    from govreport.contracts._load import read_parquet
+    from govreport.data.read import read_parquet
 
     rng = np.random.default_rng(1)
     n = 5000

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from govreport.core.status import Status
 from govreport.errors import MetricInputError
 from govreport.metrics import drift, psi, psi_table
-from govreport.status import Status
 
 
 def test_categorical_psi_by_hand():

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from govreport.core.status import Status, threshold_for
 from govreport.errors import MetricInputError
 from govreport.metrics import DEFAULT_AGE_BANDS, MISSING, RATES, SUMMARIES, fairness
-from govreport.status import Status, threshold_for
 
 TOL = 1e-9
 

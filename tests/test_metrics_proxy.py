@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from govreport.core.status import Status
 from govreport.errors import MetricInputError
 from govreport.metrics import cramers_v, proxy_scan
-from govreport.status import Status
 
 
 def test_cramers_v_matches_scipy_and_bias_correction_by_hand():

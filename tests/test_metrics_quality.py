@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from govreport.core.status import Status
 from govreport.errors import MetricInputError
 from govreport.metrics import auc_from_counts, model_quality
-from govreport.status import Status
 
 
 @pytest.fixture(scope="module")

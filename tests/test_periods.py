@@ -1,7 +1,7 @@
 import pytest
 
+from govreport.core.periods import parse_period
 from govreport.errors import PeriodError
-from govreport.periods import parse_period
 
 
 @pytest.mark.parametrize(

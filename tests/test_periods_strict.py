@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from govreport.core.periods import parse_period
 from govreport.errors import PeriodError
-from govreport.periods import parse_period
 from govreport.schedule import DueRun, load_schedule, order_due
 
 from .helpers.cli import run_cli
@@ -25,7 +25,7 @@ def test_period_with_anything_around_it_is_refused(text):
 
 
 def test_run_with_a_trailing_space_is_one_line_exit_2(tmp_path, capsys):
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     root = init_workspace(tmp_path / "ws", name_zh="銀行", name_en="Bank")
     code, out, err = run_cli(capsys, "run", "--period", "2026Q3 ", "--workspace", str(root))

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from govreport import metrics
-from govreport.runner import open_store, run_period
-from govreport.scaffold import init_workspace
-from govreport.workspace import Workspace
+from govreport.run.runner import open_store, run_period
+from govreport.workspace.config import Workspace
+from govreport.workspace.scaffold import init_workspace
 from tests.test_assess_cli import _scored
 
 pytestmark = pytest.mark.slow
@@ -74,7 +74,7 @@ def test_the_worker_computes_and_the_kernel_only_presents(credit_df, tmp_path):
     import papermill as pm
     from nbformat.v4 import new_code_cell
 
-    from govreport.resources import bundled_dir
+    from govreport.core.resources import bundled_dir
 
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test")
     df = _scored(credit_df)

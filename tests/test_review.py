@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from govreport.assessments.review import FAILED, build_review, statuses_from_store
+from govreport.core.status import DIMENSIONS
 from govreport.errors import ConfigError
-from govreport.findings import age_findings, load_findings
-from govreport.review import FAILED, build_review, statuses_from_store
-from govreport.runner import PORTFOLIO, open_store, run_period, run_portfolio
-from govreport.status import DIMENSIONS
-from govreport.workspace import Workspace
+from govreport.run.runner import PORTFOLIO, open_store, run_period, run_portfolio
+from govreport.workspace.config import Workspace
+from govreport.workspace.findings import age_findings, load_findings
 
 PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
 ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
@@ -224,7 +224,7 @@ def test_period_without_runs_and_a_failed_system(ws_copy):
 
 
 def test_malformed_register_stops_the_review_before_it_starts(tmp_path):
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test Bank")
     (root / "findings.yaml").write_text("findings:\n  - id: X\n    severity: urgent\n", encoding="utf-8")
@@ -239,7 +239,7 @@ def test_malformed_register_stops_the_review_before_it_starts(tmp_path):
 
 
 def test_review_of_an_empty_workspace_marks_everything_not_assessed(tmp_path):
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test Bank")
     ws = Workspace.load(root)

@@ -16,10 +16,10 @@ import psutil
 import pytest
 
 from govreport.errors import KernelError, TemplateError
-from govreport.render import count_plotly_bundles
-from govreport.runner import open_store, run_period
-from govreport.scaffold import init_workspace
-from govreport.workspace import Workspace
+from govreport.present.render import count_plotly_bundles
+from govreport.run.runner import open_store, run_period
+from govreport.workspace.config import Workspace
+from govreport.workspace.scaffold import init_workspace
 from tests.helpers.nb import PROBE, SYSTEM, write_notebook
 
 pytestmark = pytest.mark.slow

@@ -20,13 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from govreport.core.periods import parse_period
 from govreport.errors import InputError, ScheduleError
-from govreport.inventory import Inventory
-from govreport.notify import NotifyFailed, compose, send_mail
-from govreport.periods import parse_period
-from govreport.runner import open_store
-from govreport.scaffold import init_workspace
-from govreport.schedule import (
+from govreport.run.runner import open_store
+from govreport.schedule.notify import NotifyFailed, compose, send_mail
+from govreport.schedule.schedules import (
     covered_period,
     due_runs,
     load_schedule,
@@ -35,7 +33,9 @@ from govreport.schedule import (
     review_falls_due,
     select_systems,
 )
-from govreport.workspace import SmtpSettings, Workspace
+from govreport.workspace.config import SmtpSettings, Workspace
+from govreport.workspace.inventory import Inventory
+from govreport.workspace.scaffold import init_workspace
 from tests.helpers.nb import LOW_FACTORS, SYSTEM_BASE, write_notebook
 
 HIGH = "{customer_facing: 3, personal_data: 3, autonomy: 2, complexity: 2, impact: 3, remedies: 2}"

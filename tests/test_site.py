@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from govreport.evidence import RunRecord, sha256_file
-from govreport.runner import PORTFOLIO, open_store
-from govreport.site import MANIFEST, build_site
-from govreport.workspace import Workspace
+from govreport.evidence.store import RunRecord, sha256_file
+from govreport.publish.site import MANIFEST, build_site
+from govreport.run.runner import PORTFOLIO, open_store
+from govreport.workspace.config import Workspace
 
 PERIODS_NEWEST_FIRST = ["2026Q3", "2026Q2", "2026Q1", "2025Q4"]
 ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
@@ -80,7 +80,7 @@ def _record(ws: Workspace, sid: str, period: str, template: str, status: str, bo
 
 @pytest.fixture
 def small_ws(tmp_path: Path) -> Workspace:
-    from govreport.scaffold import init_workspace
+    from govreport.workspace.scaffold import init_workspace
 
     return Workspace.load(init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test Bank"))
 
@@ -145,7 +145,7 @@ def test_republish_swaps_the_site_and_never_loads_the_run_machinery(small_ws):
     stale = ws.root / ".site.building-999999999-x1"  # left by a killed build: its process is gone
     stale.mkdir()
     _record(ws, "scorer", "2026Q3", "model_risk", "succeeded", "q3")
-    code = ("import sys, json; from govreport.site import build_site; from govreport.workspace import Workspace; "
+    code = ("import sys, json; from govreport.publish.site import build_site; from govreport.workspace import Workspace; "
             f"r = build_site(Workspace.load({str(ws.root)!r})); "
             "print(json.dumps([r.periods, sorted(m for m in ('papermill', 'nbconvert', 'great_expectations') "
             "if m in sys.modules)]))")
@@ -209,7 +209,7 @@ def demo_site(demo_workspace: Workspace, tmp_path_factory) -> tuple[Workspace, P
 @pytest.mark.slow
 def test_index_lists_the_four_quarters_with_the_review_first(demo_site):
     ws, site = demo_site
-    from govreport.inventory import Inventory
+    from govreport.workspace.inventory import Inventory
 
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     sections = soup.select("section.gr-period")
@@ -354,7 +354,7 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
 def test_publish_out_only_replaces_a_site_it_built(small_ws, tmp_path, capsys):
     """Issue 19, item 5: a folder holding a bare site.json, a forged marker, or a site with someone's files
     added is refused with exit 2 and nothing in it is deleted; an empty folder or an untouched site is fine."""
-    from govreport.site import MARKER
+    from govreport.publish.site import MARKER
 
     from .helpers.cli import run_cli
 

@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport.errors import ConfigError, GovreportError, InputError
-from govreport.evidence import RunRecord, sha256_file
-from govreport.inventory import load_system
-from govreport.runner import open_store
-from govreport.scaffold import init_workspace
-from govreport.sustainability import (
+from govreport.assessments.sustainability import (
     FactorEntry,
     FactorTable,
     build_report,
@@ -26,18 +21,23 @@ from govreport.sustainability import (
     load_settings,
     system_energy,
 )
-from govreport.sustainability import _taipei_year as taipei_year
-from govreport.workspace import Workspace
+from govreport.assessments.sustainability import _taipei_year as taipei_year
+from govreport.errors import ConfigError, GovreportError, InputError
+from govreport.evidence.store import RunRecord, sha256_file
+from govreport.run.runner import open_store
+from govreport.workspace.config import Workspace
+from govreport.workspace.inventory import load_system
+from govreport.workspace.scaffold import init_workspace
 
 
 @pytest.fixture(autouse=True)
 def _inventory_energy_model(monkeypatch):
-    """Load systems with govreport.energy.Energy as their `energy:` model. Does nothing once inventory.py
+    """Load systems with govreport.run.energy.Energy as their `energy:` model. Does nothing once inventory.py
     uses it (the proposed one-line change); until then, loads them through a subclass that does."""
     from pydantic import Field
 
-    from govreport import inventory
-    from govreport.energy import Energy
+    from govreport.run.energy import Energy
+    from govreport.workspace import inventory
 
     if inventory.AISystem.model_fields["energy"].annotation is not Energy:
         class AISystem(inventory.AISystem):
@@ -403,7 +403,7 @@ def test_template_default_period_and_trend(ws):
     assert set(q["source"]) == {"measured", "declared", "estimated"}
     assert q[(q["quarter"] == "2026Q2")]["kgco2e"].sum() == pytest.approx(56.04)
     for f in ("fig_trend_by_system", "fig_trend_by_source", "fig_intensity", "fig_inclusion"):
-        import govreport.sustainability as sus
+        import govreport.assessments.sustainability as sus
 
         assert getattr(sus, f)(rep).data  # every chart has traces
     html = (sus.html_cover(rep) + sus.html_indicator_table(rep) + sus.html_systems_table(rep)
@@ -423,7 +423,7 @@ def test_results_file_changed_after_the_run_is_left_out(ws):
 # -- bad input in the inventory, reported as one line -------------------------------------------------------
 def energy_error(path: Path) -> str:
     """The error for a system file with a bad energy block: at load (once the inventory uses
-    govreport.energy.Energy) or when the sustainability code reads it (with the placeholder model)."""
+    govreport.run.energy.Energy) or when the sustainability code reads it (with the placeholder model)."""
     with pytest.raises(GovreportError) as ei:
         system_energy(load_system(path), path)
     return str(ei.value)
@@ -476,8 +476,8 @@ def test_template_smoke_run(ws, tmp_path):
     import nbformat
     import papermill as pm
 
-    from govreport.resources import bundled_dir
-    from govreport.runner import template_parameters
+    from govreport.core.resources import bundled_dir
+    from govreport.run.runner import template_parameters
 
     nb_path = bundled_dir("templates_nb") / "sustainability.ipynb"
     assert set(template_parameters(nb_path)) >= {"workspace", "system_id", "period", "output_dir"}
@@ -495,7 +495,7 @@ def test_template_smoke_run(ws, tmp_path):
 def test_every_emissions_figure_states_its_factor_year_and_source(ws):
     import re
 
-    import govreport.sustainability as sus
+    import govreport.assessments.sustainability as sus
 
     for label, energy_year, factor_year, value in (("2023Q4", 2023, 2023, "0.494"), ("2026Q3", 2026, 2025, "0.467")):
         rep = build_report(ws.root, label)
@@ -516,7 +516,7 @@ def test_every_emissions_figure_states_its_factor_year_and_source(ws):
 
 def test_export_neutralises_spreadsheet_formulas_and_keeps_numbers(ws, tmp_path):
     """Issue 19, item 3: a system named like a formula becomes text in the CSV (OWASP), numbers stay numbers."""
-    from govreport.exports import FORMULA_TRIGGERS
+    from govreport.core.exports import FORMULA_TRIGGERS
 
     path = ws.systems_dir / "scorecard.yaml"
     text = path.read_text(encoding="utf-8")
@@ -562,6 +562,6 @@ def _is_number(s: str) -> bool:
     (-3.5, -3.5), (0, 0), (None, ""), ("評分卡", "評分卡"), ("a=b", "a=b"), ("", ""),
 ])
 def test_spreadsheet_cell(value, cell):
-    from govreport.exports import spreadsheet_cell
+    from govreport.core.exports import spreadsheet_cell
 
     assert spreadsheet_cell(value) == cell

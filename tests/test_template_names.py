@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from govreport.errors import ConfigError, InventoryError, ScheduleError, TemplateError
-from govreport.inventory import Inventory
-from govreport.scaffold import EXAMPLE_SYSTEM, init_workspace
 from govreport.schedule import load_schedule
 from govreport.workspace import Workspace
+from govreport.workspace.inventory import Inventory
+from govreport.workspace.scaffold import EXAMPLE_SYSTEM, init_workspace
 
 from .helpers.cli import run_cli
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from govreport._yamlio import MAX_BYTES, load_yaml
+from govreport.core.yamlio import MAX_BYTES, load_yaml
 from govreport.errors import ConfigError
-from govreport.inventory import Inventory
-from govreport.scaffold import EXAMPLE_SYSTEM, init_workspace
 from govreport.workspace import Workspace
+from govreport.workspace.inventory import Inventory
+from govreport.workspace.scaffold import EXAMPLE_SYSTEM, init_workspace
 
 from .helpers.cli import run_cli
 

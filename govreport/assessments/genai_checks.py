@@ -1,25 +1,25 @@
 """Generative-AI output checks on logged conversations (Art. 8, 11, 13), offline, zh-TW and English.
 
-Conversation log format (JSON Lines or CSV, one row per turn; read by :mod:`govreport.conversations`):
+Conversation log format (JSON Lines or CSV, one row per turn; read by :mod:`govreport.data.conversations`):
 ``conversation_id``, ``turn``, ``role`` (``customer`` / ``assistant``; ``user`` and ``bot`` are accepted),
 ``text``, ``timestamp``, ``channel``, ``handed_to_human``; optional ``latency_ms``, ``feedback``,
 ``reference_answer``. See docs/genai.md.
 
-Checks, each a rate per period with a status (thresholds in :data:`govreport.status.DEFAULT_THRESHOLDS`):
+Checks, each a rate per period with a status (thresholds in :data:`govreport.core.status.DEFAULT_THRESHOLDS`):
 
 * **personal-data leakage** (Art. 8): assistant turns containing a Taiwan national ID or resident
   certificate (with checksum), a card number passing Luhn, a phone number, an e-mail address
-  (:mod:`govreport.masking`) or a bank account number (10–16 digits after 帳號 / 帳戶 / account number);
+  (:mod:`govreport.data.masking`) or a bank account number (10–16 digits after 帳號 / 帳戶 / account number);
 * **AI disclosure** (Art. 11): the first assistant turn of each conversation says it is AI;
 * **human alternative** (Art. 11): when a customer asks for a person, the next assistant turn offers one
   (or the conversation was handed over);
 * **prohibited statements** (Art. 13): patterns the compliance team configures, with severities
-  (:mod:`govreport.genai_rules`); a high-severity statement makes the indicator red whatever its rate;
+  (:mod:`govreport.assessments.genai_rules`); a high-severity statement makes the indicator red whatever its rate;
 * **groundedness** (Art. 13): per answer, character-bigram F1 against its reference answer, or else the
-  character-bigram containment in the knowledge-base passage BM25 ranks first (:mod:`govreport.genai_rules`
+  character-bigram containment in the knowledge-base passage BM25 ranks first (:mod:`govreport.assessments.genai_rules`
   documents both); the indicator is the mean, and answers under the red line are examples;
 * **numeric claims** (Art. 13): every fee, rate, date, time and count an answer states, compared with the
-  same source — agreeing, contradicting or unsupported (:mod:`govreport.genai_claims`);
+  same source — agreeing, contradicting or unsupported (:mod:`govreport.assessments.genai_claims`);
   ``numeric_claim_error_rate`` is contradicting ÷ checked claims, ``numeric_claim_unsupported_rate``
   unsupported ÷ checked claims; contradictions and unsupported claims are examples, claim beside passage;
 * **refusal rate**: replies that decline (「抱歉」「無法提供」… / "I can't", "unable to" …);
@@ -29,7 +29,7 @@ Checks, each a rate per period with a status (thresholds in :data:`govreport.sta
 
 Replies are assistant turns that follow a customer turn; answers are replies that are neither refusals
 nor the reply to a request for a person. Negated phrases do not count (see
-:func:`govreport.genai_rules.negated`). Offending turns are returned as examples with personal data
+:func:`govreport.assessments.genai_rules.negated`). Offending turns are returned as examples with personal data
 masked, never raw.
 """
 
@@ -43,8 +43,10 @@ from typing import Any
 
 import pandas as pd
 
-from .conversations import ASSISTANT_ROLES, CUSTOMER_ROLES, REQUIRED_COLUMNS
-from .errors import DataError
+from ..core.status import Indicator, Status, Threshold, threshold_for
+from ..data.conversations import ASSISTANT_ROLES, CUSTOMER_ROLES, REQUIRED_COLUMNS
+from ..data.masking import find_identifiers, mask_text
+from ..errors import DataError
 from .genai_claims import ClaimCheck, compare_claims, extract_claims
 from .genai_rules import (
     DEFAULT_RULES,
@@ -56,8 +58,6 @@ from .genai_rules import (
     language_of,
     negated,
 )
-from .masking import find_identifiers, mask_text
-from .status import Indicator, Status, Threshold, threshold_for
 
 __all__ = ["ConversationChecks", "check_conversations", "bigram_f1", "DEFAULT_PROHIBITED", "REQUIRED_COLUMNS",
            "find_account_numbers", "mask_turn", "leaked_kinds", "is_refusal", "asks_for_human", "offers_human",
@@ -111,7 +111,7 @@ def is_refusal(text: str) -> bool:
 
 def find_account_numbers(text: str) -> list[tuple[int, int]]:
     """Spans of bank account numbers: 10–16 digits (spaces and hyphens allowed) right after 帳號, 帳戶,
-    戶號 or "account number" (found by :func:`govreport.masking.find_identifiers`, the one detector)."""
+    戶號 or "account number" (found by :func:`govreport.data.masking.find_identifiers`, the one detector)."""
     t = str(text)
     spans, pos = [], 0
     for kind, value in find_identifiers(t):
@@ -124,12 +124,12 @@ def find_account_numbers(text: str) -> list[tuple[int, int]]:
 
 def leaked_kinds(text: str) -> list[str]:
     """The kinds of personal data in ``text``: national_id, resident_id, card, phone, email, account — what
-    :func:`govreport.masking.find_identifiers` finds, so every leak counted is a value masked and vice versa."""
+    :func:`govreport.data.masking.find_identifiers` finds, so every leak counted is a value masked and vice versa."""
     return [k for k, _ in find_identifiers(text)]
 
 
 def mask_turn(text: object) -> str:
-    """``text`` with every identifier masked (:func:`govreport.masking.mask_text`, account numbers included)."""
+    """``text`` with every identifier masked (:func:`govreport.data.masking.mask_text`, account numbers included)."""
     return mask_text(text)
 
 
@@ -254,7 +254,7 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
     """Run every check over one period's conversation log (turns as rows; see the module docstring).
 
     ``exclude``: ids of empty conversations, left out of the per-conversation checks (they are found by
-    :func:`govreport.conversations.load_conversations`; conversations without an assistant turn are left
+    :func:`govreport.data.conversations.load_conversations`; conversations without an assistant turn are left
     out here anyway).
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]

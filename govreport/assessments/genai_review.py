@@ -1,9 +1,9 @@
 """The generative-AI review of one system and period, from the workspace: what the ``genai_review``
 template runs (the library computes; the notebook presents).
 
-:func:`assess_genai` reads the period's conversation log (:mod:`govreport.conversations`, tolerating bad
-lines), the workspace's prohibited patterns and knowledge base (:mod:`govreport.genai_rules`), runs the
-checks (:mod:`govreport.genai`), validates the readable turns against the log's data contract (Great
+:func:`assess_genai` reads the period's conversation log (:mod:`govreport.data.conversations`, tolerating bad
+lines), the workspace's prohibited patterns and knowledge base (:mod:`govreport.assessments.genai_rules`), runs the
+checks (:mod:`govreport.assessments.genai_checks`), validates the readable turns against the log's data contract (Great
 Expectations), and adds the governance indicators and the vendor's trace-log attestation (Art. 10).
 """
 
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .conversations import MAX_LISTED, ConversationLog, load_conversations
-from .errors import ContractError, InputError
-from .genai import ConversationChecks, check_conversations
+from ..core.status import Indicator, threshold_for
+from ..data.conversations import MAX_LISTED, ConversationLog, load_conversations
+from ..errors import ContractError, InputError
+from .genai_checks import ConversationChecks, check_conversations
 from .genai_rules import (
     DEFAULT_RULES,
     find_knowledge_base,
@@ -24,7 +25,6 @@ from .genai_rules import (
     load_prohibited,
 )
 from .governance import governance_indicators
-from .status import Indicator, threshold_for
 
 __all__ = ["GenaiAssessment", "assess_genai", "vendor_summary"]
 
@@ -56,7 +56,7 @@ def vendor_summary(system: Any, period_end: date) -> dict[str, Any] | None:
 
 
 def assess_genai(ctx: Any) -> GenaiAssessment:
-    """Everything the ``genai_review`` template shows, for ``ctx`` (a :class:`govreport.notebook.TemplateContext`)."""
+    """Everything the ``genai_review`` template shows, for ``ctx`` (a :class:`govreport.run.context.TemplateContext`)."""
     system, ws = ctx.system, ctx.ws
     ds = system.dataset("conversations")
     if ds is None:
@@ -78,7 +78,7 @@ def assess_genai(ctx: Any) -> GenaiAssessment:
                   *checks.indicators()]
     sections: dict[str, Any] = {}
     if ds.contract:
-        from .contracts import load_contract, validate
+        from ..contracts import load_contract, validate
 
         path = ws.contracts_dir / f"{ds.contract}.contract.yaml"
         if not path.is_file():

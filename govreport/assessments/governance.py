@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .inventory import AISystem
-from .status import Indicator, threshold_for
+from ..core.status import Indicator, threshold_for
+from ..workspace.inventory import AISystem
 
 __all__ = ["governance_indicators"]
 

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .errors import MetricInputError
-from .status import Indicator
+from ..core.status import Indicator
+from ..errors import MetricInputError
 
 __all__ = ["Assessment", "assess_frames", "assess_predictive"]
 
@@ -84,7 +84,7 @@ class Backend:
 
 
 def _pandas_backend() -> Backend:
-    from . import metrics
+    from .. import metrics
 
     return Backend(metrics.fairness, metrics.proxy_scan, metrics.model_quality, metrics.drift)
 
@@ -139,7 +139,7 @@ def _explainability(
     score_higher_is: Literal["adverse", "favourable"], thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> tuple[list[Indicator], dict[str, Any]]:
     """Permutation importance and reason codes (Art. 13): they need the rows, so they run on pandas."""
-    from . import metrics
+    from .. import metrics
 
     imp = metrics.feature_importance(current, list(feats), score=score, thresholds=thresholds)
     adverse = current[prediction] != prediction_favourable
@@ -150,7 +150,7 @@ def _explainability(
 
 
 def assess_predictive(ctx: Any) -> Assessment:
-    """Assess the inventory system of a :class:`govreport.notebook.TemplateContext` for its period."""
+    """Assess the inventory system of a :class:`govreport.run.context.TemplateContext` for its period."""
     from .governance import governance_indicators
 
     system = ctx.system
@@ -170,7 +170,7 @@ def assess_predictive(ctx: Any) -> Assessment:
         min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
     )
     engine = ctx.ws.config.engine
-    from .sources import is_spark_text
+    from ..data.sources import is_spark_text
 
     if engine.kind == "spark" or is_spark_text(system.dataset("scoring").path):  # a lake dataset: on Spark
         result = _assess_on_spark(ctx, current, engine, kwargs)
@@ -181,9 +181,9 @@ def assess_predictive(ctx: Any) -> Assessment:
         reference = ctx.load("reference", columns=used) if system.dataset("reference") else None
         result = assess_frames(current, reference, **kwargs)
         del reference
-        from .contracts._load import release_arrow_memory
+        from ..data.read import release_arrow_memory
 
-        release_arrow_memory()  # the reference's columns were Arrow memory (govreport.contracts._load)
+        release_arrow_memory()  # the reference's columns were Arrow memory (govreport.data.read)
     dq_indicators, dq_section = ctx.data_quality()
     result.indicators = dq_indicators + result.indicators + governance_indicators(system)
     if dq_section:
@@ -194,10 +194,10 @@ def assess_predictive(ctx: Any) -> Assessment:
 def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[str, Any]) -> Assessment:
     """On Spark: fairness, proxy scan, model quality and drift over the inventory's datasets (``spark:``,
     ``spark+parquet:``, or Parquet files with ``engine: {kind: spark}``); explainability on ``current``, the
-    deterministic sample :meth:`~govreport.notebook.TemplateContext.load` pulled from Spark (every row when
+    deterministic sample :meth:`~govreport.run.context.TemplateContext.load` pulled from Spark (every row when
     there are no more than ``engine.explain_sample_rows``)."""
-    from .engines import assess_on_engine
-    from .sources import on_engine, spark_session
+    from ..data.sources import on_engine, spark_session
+    from ..engines import assess_on_engine
 
     system, label = ctx.system, ctx.period.label
     _require_columns(current.columns, kwargs["label"], kwargs["prediction"], kwargs["protected"],

@@ -1,6 +1,6 @@
 """The model-risk indicators on an engine: aggregations in SQL or Spark, figures from :mod:`govreport.metrics`.
 
-Each ``*_on`` function takes a :class:`~govreport.sources.Source` (or its string, or an open runner),
+Each ``*_on`` function takes a :class:`~govreport.data.sources.Source` (or its string, or an open runner),
 checks the columns and the row count, computes the sufficient statistics where the data lives (see
 :mod:`._stats`) and hands them to the metrics' ``from_*`` functions — the code the pandas path ends in
 too. A file source runs the pandas path itself. What equals what:
@@ -34,7 +34,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..assess import Assessment, Backend, assemble
+from ..engines._sql import Params, Runner, require
+from ..engines._stats import bin_expr, group_counts, n_distinct, null_and_fraction, quantiles, value_counts
 from ..errors import MetricInputError
 from ..metrics._bands import (
     DEFAULT_AGE_BANDS,
@@ -62,8 +63,7 @@ from ..metrics._validate import (
     numeric_array,
     probability_array,
 )
-from ._sql import Params, Runner, require
-from ._stats import bin_expr, group_counts, n_distinct, null_and_fraction, quantiles, value_counts
+from .model_risk import Assessment, Backend, assemble
 
 __all__ = ["fairness_on", "quality_on", "psi_on", "drift_on", "proxy_on", "assess_on_engine"]
 
@@ -76,14 +76,14 @@ def _open(source: Any, spark: Any) -> Iterator[Runner]:
     if isinstance(source, Runner):
         yield source
         return
-    from . import open_runner
+    from ..engines import open_runner
 
     with open_runner(source, spark=spark) as r:
         yield r
 
 
 def _source(source: Any) -> Any:
-    from ..sources import Source, parse_source
+    from ..data.sources import Source, parse_source
 
     return source if isinstance(source, Source) else parse_source(str(source))
 
@@ -444,13 +444,13 @@ def assess_on_engine(
     intersections: Sequence[Sequence[str]] | str | None = "pairs", min_group_size: int = 30,
     n_bootstrap: int = 200, score_bins: int | None = None, spark: Any = None,
 ) -> Assessment:
-    """:func:`govreport.assess.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
+    """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
 
-    A file source runs :func:`~govreport.assess.assess_frames` itself (explainability included).
+    A file source runs :func:`~govreport.assessments.model_risk.assess_frames` itself (explainability included).
     """
     file = _pandas(source)
     if file is not None:
-        from ..assess import assess_frames
+        from .model_risk import assess_frames
 
         ref = _source(reference).open_frame() if reference is not None else None
         return assess_frames(file.open_frame(), ref, label=label, label_favourable=label_favourable,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .assess import Assessment
+from .model_risk import Assessment
 
 __all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
 
@@ -31,13 +31,13 @@ def assess_data_quality(ctx: Any) -> Assessment:
 
 
 def _model_risk(ctx: Any) -> Any:
-    from .assess import assess_predictive
+    from .model_risk import assess_predictive
 
     return assess_predictive(ctx)
 
 
 def _genai_review(ctx: Any) -> Any:
-    from .genai_assess import assess_genai
+    from .genai_review import assess_genai
 
     return assess_genai(ctx)
 

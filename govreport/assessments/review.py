@@ -8,7 +8,7 @@ an indicator. Sources, all read-only:
   are shown with their reason); the portfolio's sustainability run; every earlier period's records for the
   trend lines; the previous period's review (``review.json``) for "what changed";
 * the inventory (``systems/*.yaml``) for names, tiers, owners, channels, pre-launch records and vendors;
-* the findings register (``findings.yaml``, :mod:`govreport.findings`).
+* the findings register (``findings.yaml``, :mod:`govreport.workspace.findings`).
 
 The status matrix has a row per system and a column per Art. 13 dimension. A cell is the worst status of
 that dimension over the system's succeeded runs of the period (the *transparency* column also takes the
@@ -17,7 +17,7 @@ rows). A cell with no evidence is ``not_assessed`` — nothing is green without 
 system whose runs failed shows ``failed`` with the reason.
 
 The result (:class:`Review`) is JSON-serialisable (``review.json``): the next period's review compares
-against it, and the site links to it. Rendering is in :mod:`govreport.review_html`.
+against it, and the site links to it. Rendering is in :mod:`govreport.present.review`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .evidence import EvidenceStore, RunRecord, sha256_file
-from .findings import age_findings, load_findings
-from .inventory import AISystem, Inventory
-from .periods import Period, parse_period
-from .signoff import signoffs_for
-from .status import DEFAULT_THRESHOLDS, DIMENSIONS
-from .workspace import Workspace
+from .. import __version__
+from ..core.periods import Period, parse_period
+from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS
+from ..evidence.signoff import signoffs_for
+from ..evidence.store import EvidenceStore, RunRecord, sha256_file
+from ..workspace.config import Workspace
+from ..workspace.findings import age_findings, load_findings
+from ..workspace.inventory import AISystem, Inventory
 
 __all__ = [
     "latest_period",
@@ -149,7 +149,7 @@ class Review:
     #: the chain head the review was built on (seq, record_hash, key_fingerprint, store_id): printed on the
     #: cover, so a signed paper review is itself an anchor
     evidence_head: dict[str, Any] = field(default_factory=dict)
-    #: sign-offs already recorded for the period (govreport.signoff): all of earlier versions, so stale here
+    #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so stale here
     signoffs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -300,7 +300,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     ws = workspace if isinstance(workspace, Workspace) else Workspace.load(workspace)
     p = parse_period(period)
     if store is None:
-        from .runner import open_store
+        from ..run.runner import open_store
 
         store = open_store(ws, writing=False)
     notes: list[str] = []
@@ -712,7 +712,7 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
 def export(review: Review, output_dir: str | Path | None, workspace: Workspace | None = None) -> dict[str, Path]:
     """Write ``review.json`` (the whole review, read by the next period's review and the site) and a
     ``results.json`` in the common schema (overall status and the worst status per dimension)."""
-    from .results import build_results, write_results
+    from ..core.results import build_results, write_results
 
     if output_dir is None:
         if workspace is None:
@@ -754,8 +754,8 @@ def report_links(review: Review, workspace: Workspace) -> dict[str, str]:
 
 def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> str:
     """The latest period with a system run in the evidence store (the template's default)."""
-    from .errors import InputError
-    from .runner import open_store
+    from ..errors import InputError
+    from ..run.runner import open_store
 
     labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
               if r.system_id != PORTFOLIO and r.kind == "run"}

@@ -3,8 +3,8 @@
 Energy comes from two places:
 
 * **measured** — every govreport run measures its notebook's energy with CodeCarbon
-  (:mod:`govreport.energy`); the runner stores the result in the evidence record (``summary["energy"]``);
-* **declared** — the inventory's ``energy:`` block (:class:`govreport.energy.Energy`): training, batch
+  (:mod:`govreport.run.energy`); the runner stores the result in the evidence record (``summary["energy"]``);
+* **declared** — the inventory's ``energy:`` block (:class:`govreport.run.energy.Energy`): training, batch
   scoring, serving, vendor-reported figures and token-based estimates, each with its source and period.
 
 Emissions use Taiwan's official location-based grid factor (MOEA / Energy Administration) of the year the
@@ -39,16 +39,16 @@ from typing import Annotated, Any
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from . import __version__
-from ._yamlio import format_validation_error, load_model
-from .energy import DEFAULT_PUE, Energy, NonNegative, _check_period, _number
-from .errors import ConfigError, InputError, InventoryError
-from .evidence import RunRecord, sha256_file
-from .exports import write_csv
-from .i18n import t
-from .periods import Period, parse_period
-from .status import DEFAULT_THRESHOLDS, Indicator, Status, Threshold
-from .workspace import Workspace
+from .. import __version__
+from ..core.exports import write_csv
+from ..core.periods import Period, parse_period
+from ..core.status import DEFAULT_THRESHOLDS, Indicator, Status, Threshold
+from ..core.yamlio import format_validation_error, load_model
+from ..errors import ConfigError, InputError, InventoryError
+from ..evidence.store import RunRecord, sha256_file
+from ..present.i18n import t
+from ..run.energy import DEFAULT_PUE, Energy, NonNegative, _check_period, _number
+from ..workspace.config import Workspace
 
 __all__ = [
     "GridFactor",
@@ -68,7 +68,7 @@ __all__ = [
     "PACKAGED_FACTORS",
 ]
 
-PACKAGED_FACTORS = Path(__file__).resolve().parent / "data" / "tw_grid_factors.yaml"
+PACKAGED_FACTORS = Path(__file__).resolve().parents[1] / "workspace" / "tw_grid_factors.yaml"
 SETTINGS_FILE = "sustainability.yaml"
 TAIPEI = timezone(timedelta(hours=8), "Asia/Taipei")
 #: A target's amber band: up to 10 % above (or below, for higher-is-better) the target.
@@ -282,7 +282,7 @@ def load_factors(settings: SustainabilitySettings | None = None) -> FactorTable:
 
 
 def system_energy(system: Any, file: str | Path | None = None) -> Energy:
-    """The system's ``energy:`` block as :class:`govreport.energy.Energy` (also from an older inventory
+    """The system's ``energy:`` block as :class:`govreport.run.energy.Energy` (also from an older inventory
     model holding ``pue`` and ``declared`` as plain data); errors name the file and field."""
     e = getattr(system, "energy", None)
     if isinstance(e, Energy):
@@ -463,8 +463,8 @@ def _load_results(ws: Workspace, records: Sequence[RunRecord], notes: list[str]
 
 def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> SustainabilityData:
     """Read the evidence store, the inventory and ``sustainability.yaml`` (nothing is recomputed)."""
-    from .inventory import Inventory
-    from .runner import open_store
+    from ..run.runner import open_store
+    from ..workspace.inventory import Inventory
 
     settings = load_settings(ws.root)
     factors = load_factors(settings)
@@ -964,9 +964,9 @@ class SustainabilityReport:
                 "status", "rule", "gri", "article", "basis"]
         paths = {"csv": out / "sustainability_indicators.csv", "json": out / "sustainability_indicators.json",
                  "results": out / "results.json"}
-        write_csv(paths["csv"], cols, self.rows)  # formula-looking cells neutralised (govreport.exports)
+        write_csv(paths["csv"], cols, self.rows)  # formula-looking cells neutralised (govreport.core.exports)
         doc = {
-            "schema": "govreport.sustainability/1",
+            "schema": "govreport.assessments.sustainability/1",
             "generated_at": self.generated_at,
             "govreport_version": __version__,
             "organisation": {"name_zh": self.data.ws_name[0], "name_en": self.data.ws_name[1]},
@@ -991,7 +991,7 @@ class SustainabilityReport:
         }
         paths["json"].write_text(json.dumps(_json_safe(doc), ensure_ascii=False, indent=2, allow_nan=False),
                                  encoding="utf-8")
-        from .results import build_results, write_results
+        from ..core.results import build_results, write_results
 
         inds = []
         for r in self.rows:
@@ -1017,7 +1017,7 @@ class SustainabilityReport:
 
 
 def _json_safe(obj: Any) -> Any:
-    from .results import json_safe
+    from ..core.results import json_safe
 
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
@@ -1044,7 +1044,7 @@ def build_report(workspace: str | Path | None = None, period: str | None = None,
                  records: Sequence[RunRecord] | None = None) -> SustainabilityReport:
     """Collect and compute everything the sustainability template shows for ``period`` (default: the latest
     quarter in the evidence store); ``quarters`` is the length of the trend."""
-    from .workspace import find_workspace
+    from ..workspace.config import find_workspace
 
     ws = Workspace.load(Path(workspace) if workspace else find_workspace())
     data = collect(ws, records=records)
@@ -1146,7 +1146,7 @@ def factor_note(rep: SustainabilityReport) -> str:
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
-    from .charts import badge
+    from ..present.charts import badge
 
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
@@ -1187,7 +1187,7 @@ def html_systems_table(rep: SustainabilityReport) -> str:
 
 
 def html_inclusion(rep: SustainabilityReport) -> str:
-    from .charts import badge
+    from ..present.charts import badge
 
     rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:

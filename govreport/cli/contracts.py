@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import GovreportError, ValidationFailed
+from ..errors import GovreportError, ValidationFailed
 
 __all__ = ["contracts"]
 
@@ -64,7 +64,7 @@ def list_cmd(workspace: str, as_json: bool) -> None:
 
     Exit 2 if a contract cannot be read (the others are still listed).
     """
-    from .contracts import list_contracts, load_contract, read_suite
+    from ..contracts import list_contracts, load_contract, read_suite
 
     _, folder = resolve_workspace(workspace)
     paths = list_contracts(folder)
@@ -117,8 +117,8 @@ def _fmt(dim: str, v: float | None) -> str:
 def _workspace_spark(root: Path) -> Any:
     """The Spark session of the workspace's settings (govreport.yaml ``engine.spark``), or the defaults
     (``local[*]``) outside a workspace."""
-    from .sources import SparkSettings, spark_session
-    from .workspace import CONFIG_FILE, Workspace
+    from ..data.sources import SparkSettings, spark_session
+    from ..workspace.config import CONFIG_FILE, Workspace
 
     settings = Workspace.load(root).config.engine.spark_settings() if (root / CONFIG_FILE).is_file() else SparkSettings()
     return spark_session(settings)
@@ -143,9 +143,9 @@ def validate_cmd(name: str, workspace: str, data: str | None, period: str | None
     Exit 0 when every expectation passes, 1 when some fail, 2 for bad input. Values of personal-data
     columns are masked in everything printed or written.
     """
-    from .contracts import find_contract, load_contract, validate
-    from .contracts._spark import is_spark_data
-    from .sources import is_spark_text
+    from ..contracts import find_contract, load_contract, validate
+    from ..contracts._spark import is_spark_data
+    from ..data.sources import is_spark_text
 
     root, folder = resolve_workspace(workspace)
     cf = load_contract(find_contract(folder, name))
@@ -210,11 +210,11 @@ def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, del
     (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for you to
     confirm.
     """
-    from .contracts import DatasetSource, scaffold, write_scaffold
-    from .contracts._load import read_dataset
-    from .contracts._scaffold import personal_not_text
-    from .errors import InputError
-    from .masking import mask_text
+    from ..contracts import DatasetSource, scaffold, write_scaffold
+    from ..contracts._scaffold import personal_not_text
+    from ..data.masking import mask_text
+    from ..data.read import read_dataset
+    from ..errors import InputError
 
     root, folder = resolve_workspace(workspace)
     for f in (folder / f"{name}.contract.yaml", folder / f"{name}.suite.json"):
@@ -268,7 +268,7 @@ def lint_cmd(workspace: str, period: str | None, strict: bool, no_data: bool, as
 
     Exit 1 when there are errors (or warnings, with --strict).
     """
-    from .contracts import lint
+    from ..contracts import lint
 
     root, folder = resolve_workspace(workspace)
     issues = lint(folder, root, period=period, check_data=not no_data)

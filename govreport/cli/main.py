@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import GovreportError, MissingData, RunFailed, StorageError
+from .. import __version__
+from ..errors import GovreportError, MissingData, RunFailed, StorageError
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
 # jupyter_client imports ipykernel.kernelspec to find the `python3` kernel; ipykernel 6 imports debugpy there,
@@ -27,7 +27,7 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
 def _ws(path: str | None):  # noqa: ANN202 - returns Workspace, imported lazily
-    from .workspace import Workspace
+    from ..workspace.config import Workspace
 
     return Workspace.load(path)
 
@@ -72,7 +72,7 @@ def init(directory: str, name_zh: str | None, name_en: str | None) -> None:
     marked placeholders that `systems check`, `review` and `publish` warn about until govreport.yaml is
     edited.
     """
-    from .scaffold import init_workspace
+    from ..workspace.scaffold import init_workspace
 
     if sys.stdin.isatty():
         name_zh = name_zh or click.prompt("Bank name in Traditional Chinese (銀行名稱)", default="", show_default=False) or None
@@ -97,7 +97,7 @@ def systems() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def systems_list(workspace: str, as_json: bool) -> None:
     """Show the portfolio, highest risk tier first, with review frequency (Art. 3, 13)."""
-    from .inventory import Inventory
+    from ..workspace.inventory import Inventory
 
     inv = Inventory.load(_ws(workspace))
     rows = [s.public_summary() | {"warnings": s.warnings()} for s in inv.ordered()]
@@ -125,7 +125,7 @@ def systems_list(workspace: str, as_json: bool) -> None:
 @workspace_option
 def systems_check(workspace: str) -> None:
     """Validate every systems/*.yaml; print one line per problem (exit 2 if any is invalid)."""
-    from .inventory import Inventory
+    from ..workspace.inventory import Inventory
 
     ws = _ws(workspace)
     for w in ws.warnings():
@@ -173,8 +173,8 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
     results' colours, unless --fail-on is given), 1 when a run failed or, with --fail-on, a result reached
     that status, 2 for bad input.
     """
-    from .periods import parse_period
-    from .runner import run_period
+    from ..core.periods import parse_period
+    from ..run.runner import run_period
 
     p = parse_period(period)
     ws = _ws(workspace)
@@ -231,8 +231,8 @@ def review(workspace: str, period: str, no_sustainability: bool, docx: bool, lan
     Example:
       govreport run --period 2026Q3 && govreport review --period 2026Q3
     """
-    from .periods import parse_period
-    from .runner import run_portfolio
+    from ..core.periods import parse_period
+    from ..run.runner import run_portfolio
 
     ws = _ws(workspace)
     for w in ws.warnings():
@@ -245,8 +245,8 @@ def review(workspace: str, period: str, no_sustainability: bool, docx: bool, lan
             click.echo(f"{r.template}: {ws.resolve(r.report)}")
     summary.raise_for_failures()
     if docx:
-        from .review_docx import review_docx_for_run
-        from .runner import open_store
+        from ..publish.review_docx import review_docx_for_run
+        from ..run.runner import open_store
 
         rec = open_store(ws).get(next(r.seq for r in summary.results if r.template == "review"))
         name = f"review-{p.label}{'' if lang == 'zh-TW' else '-en'}.docx"
@@ -288,7 +288,7 @@ def assess(data: str, label: str, label_favourable: str, prediction: str, predic
         --prediction DECISION --prediction-favourable 1 --protected SEX,AGE \\
         --score PD --score-higher-is adverse --out assessment
     """
-    from .adhoc import assess_file
+    from ..run.adhoc import assess_file
 
     paths = assess_file(
         Path(data), label=label, label_favourable=label_favourable, prediction=prediction,
@@ -320,7 +320,7 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
     Example (an internal auditor, with the anchor kept in the committee's minutes):
       govreport evidence verify --anchor /audit/anchors/2026Q3.json
     """
-    from .runner import open_store
+    from ..run.runner import open_store
 
     parsed = []
     for a in anchors:
@@ -352,8 +352,8 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
 def evidence_list(workspace: str, period: str | None, system_id: str | None, status: str | None) -> None:
     """List records (RUN_ID, period, system, template, version, status); sign-offs with role, name and
     review version (stale when the review was re-run since)."""
-    from .runner import open_store
-    from .signoff import signoffs_for
+    from ..evidence.signoff import signoffs_for
+    from ..run.runner import open_store
 
     records = open_store(_ws(workspace), writing=False).records()
     stale = {s["seq"]: s for p in {r.period for r in records if r.kind == "signoff"} for s in signoffs_for(records, p)}
@@ -380,7 +380,7 @@ def evidence_list(workspace: str, period: str | None, system_id: str | None, sta
 @click.argument("run_id", type=int)
 def evidence_show(workspace: str, run_id: int) -> None:
     """Print one record (RUN_ID from `evidence list`) as JSON, with its signature."""
-    from .runner import open_store
+    from ..run.runner import open_store
 
     store = open_store(_ws(workspace), writing=False)
     rec = store.get(run_id)
@@ -393,7 +393,7 @@ def evidence_show(workspace: str, run_id: int) -> None:
 def evidence_init_head(workspace: str) -> None:
     """Write the chain head file (.govreport/evidence-head.json) for a store that has none, after checking
     the chain. Refused when one exists."""
-    from .runner import open_store
+    from ..run.runner import open_store
 
     store = open_store(_ws(workspace), writing=False)
     seq, h = store.init_head()
@@ -406,8 +406,8 @@ def evidence_init_head(workspace: str) -> None:
               help="Where to write the private key (PEM, mode 600): outside the workspace.")
 def evidence_keygen(workspace: str, out: str) -> None:
     """Make an Ed25519 signing key and print the govreport.yaml lines that use it (docs/evidence.md)."""
-    from .errors import ConfigError
-    from .signing import fingerprint, generate_key
+    from ..core.signing import fingerprint, generate_key
+    from ..errors import ConfigError
 
     root = Path(workspace).resolve()
     path = Path(out).resolve()
@@ -425,7 +425,7 @@ def evidence_keygen(workspace: str, out: str) -> None:
 @workspace_option
 def evidence_adopt(workspace: str) -> None:
     """Sign an existing unsigned chain: append a signed record covering the current head."""
-    from .runner import open_store
+    from ..run.runner import open_store
 
     rec = open_store(_ws(workspace)).adopt()
     click.echo(f"chain adopted: record {rec.seq} signs the chain up to record {rec.seq - 1}")
@@ -439,7 +439,7 @@ def evidence_anchor(workspace: str, out: str | None) -> None:
     """The chain head (seq, hash, time, signature) and the signing key's fingerprint as JSON, for a place
     outside the workspace: a write-once share, the committee's minutes, an e-mail to internal audit.
     `govreport evidence verify --anchor FILE` later proves the store still holds it."""
-    from .runner import open_store
+    from ..run.runner import open_store
 
     text = json.dumps(open_store(_ws(workspace), writing=False).anchor(), indent=2) + "\n"
     if out is None:
@@ -461,7 +461,7 @@ def signoff(workspace: str, period: str, role: str, name: str, opinion: str) -> 
     """Record a sign-off of the period's current review (Art. 9): a signed evidence record naming the
     review version and the chain head it approves. Shown in the review, its PDF and the site; stale once
     the review is re-run."""
-    from .signoff import record_signoff
+    from ..evidence.signoff import record_signoff
 
     rec = record_signoff(_ws(workspace), period, role, name, opinion)
     s = rec.summary
@@ -486,10 +486,10 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     review, and the report site (`govreport publish`) under <out>/site/. The folder is then an ordinary
     workspace.
     """
-    from .demo import build_demo
-    from .periods import parse_period
-    from .runner import run_period, run_portfolio
-    from .workspace import Workspace
+    from ..core.periods import parse_period
+    from ..demo.build import build_demo
+    from ..run.runner import run_period, run_portfolio
+    from ..workspace.config import Workspace
 
     plist = [parse_period(p.strip()) for p in periods.split(",") if p.strip()]
     root = build_demo(Path(out), [p.label for p in plist], progress=lambda m: click.echo(m, err=True))
@@ -505,7 +505,7 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     reports = sorted(ws.reports_dir.glob("*/*/*/v*/report.html"))
     site = None
     if not no_site:
-        from .site import build_site
+        from ..publish.site import build_site
 
         site = build_site(ws, progress=lambda m: click.echo(m, err=True))
     click.echo(f"{len(reports)} report(s) under {ws.reports_dir}; start with the latest periodic review:")
@@ -525,29 +525,12 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
 @workspace_option
 def templates_cmd(workspace: str) -> None:
     """List the notebook templates (packaged, and the workspace's overrides)."""
-    from .resources import bundled_dir
+    from ..core.resources import bundled_dir
 
     own = Path(workspace) / "templates_nb"
     for p in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
         override = own / p.name
         click.echo(f"{p.stem:<20} {override if override.exists() else p}" + ("  (workspace override)" if override.exists() else ""))
-
-
-def _attach_optional() -> None:
-    """Command groups kept in their own modules (each imports its heavy libraries inside its commands)."""
-    import importlib
-
-    for module, name in (("cli_contracts", "contracts"), ("cli_schedule", "schedule"), ("cli_publish", "publish")):
-        try:
-            mod = importlib.import_module(f"{__package__}.{module}")
-        except ModuleNotFoundError as e:  # pragma: no cover - a module still being written
-            if e.name != f"{__package__}.{module}":
-                raise
-            continue
-        cli.add_command(getattr(mod, name))
-
-
-_attach_optional()
 
 
 def main(argv: list[str] | None = None) -> Any:

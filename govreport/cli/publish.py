@@ -1,4 +1,4 @@
-"""``govreport publish``: the static report site of every period (:mod:`govreport.site`).
+"""``govreport publish``: the static report site of every period (:mod:`govreport.publish.site`).
 
 Attached to the main CLI by ``govreport.cli`` (``_attach_optional``); the command also works on its own
 (click's ``CliRunner``). A :class:`~govreport.errors.GovreportError` becomes one line on stderr and its exit
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import GovreportError
+from ..errors import GovreportError
 
 __all__ = ["publish"]
 
@@ -43,8 +43,8 @@ def publish(workspace: str, out: str | None, pdf: bool, docx: bool, quiet: bool)
       govreport publish -w bank-ws                  # -> bank-ws/site/index.html
       govreport publish -w bank-ws --out /srv/ai-governance --pdf --docx
     """
-    from .site import build_site
-    from .workspace import Workspace
+    from ..publish.site import build_site
+    from ..workspace.config import Workspace
 
     try:
         ws = Workspace.load(workspace)

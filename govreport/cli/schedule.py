@@ -21,9 +21,9 @@ from pathlib import Path
 
 import click
 
-from .cli import _err, _ws, workspace_option
-from .errors import InputError
-from .i18n import t
+from ..errors import InputError
+from ..present.i18n import t
+from .main import _err, _ws, workspace_option
 
 __all__ = ["schedule", "crontab_line", "systemd_units"]
 
@@ -47,8 +47,8 @@ def _lang_line(key: str, **kw: object) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) -> None:
     """Each schedule's next runs and the period each covers, what is due now, and the last run."""
-    from .runner import open_store
-    from .schedule import due_runs, finished, load_schedules, next_runs, parse_now, summary_path
+    from ..run.runner import open_store
+    from ..schedule.schedules import due_runs, finished, load_schedules, next_runs, parse_now, summary_path
 
     moment = parse_now(now)
     ws = _ws(workspace)
@@ -118,7 +118,7 @@ def run_due_cmd(workspace: str, now: str | None, names: tuple[str, ...], quiet: 
     Example (what the cron line runs):
       govreport schedule run-due -w /srv/ai-governance
     """
-    from .schedule import parse_now, run_due
+    from ..schedule.schedules import parse_now, run_due
 
     moment = parse_now(now)
     ws = _ws(workspace)

@@ -6,7 +6,7 @@ into ``data_contracts/`` is enough for them to be listed, linted and validated (
 
 :func:`validate` runs the suite through Great Expectations' own engine (pandas for files, SQL for a
 table) and summarises it into completeness, validity, uniqueness, freshness and representativeness, each
-an :class:`~govreport.status.Indicator` with a status and threshold; sample values of personal-data
+an :class:`~govreport.core.status.Indicator` with a status and threshold; sample values of personal-data
 columns are masked. Great Expectations (≈6 s to import) is imported only when validating, scaffolding or
 linting, never by ``import govreport.contracts``.
 """

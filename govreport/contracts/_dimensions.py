@@ -31,8 +31,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.status import Indicator, Status, Threshold
 from ..errors import DataError
-from ..status import Indicator, Status, Threshold
 from ._model import QUALITY_DIMENSIONS, Contract
 
 __all__ = ["LABELS", "expectation_dimension", "expectation_score", "find_newest", "freshness_dimension", "representativeness_dimension",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .._yamlio import load_yaml
+from ..core.yamlio import load_yaml
+from ..data.read import SqlTable, fill_period, read_header, resolve_data_path, sql_url
 from ..errors import GovreportError
-from ._load import SqlTable, fill_period, read_header, resolve_data_path, sql_url
 from ._model import CONTRACT_SUFFIX, SUITE_SUFFIX, ContractFile, list_contracts, load_contract
 from ._suite import read_suite, suite_problems
 

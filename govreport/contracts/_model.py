@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._yamlio import load_model
+from ..core.status import Threshold
+from ..core.yamlio import load_model
 from ..errors import ContractError
-from ..status import Threshold
 
 __all__ = [
     "Contract",
@@ -239,7 +239,7 @@ class Contract(_Strict):
 
     def threshold(self, dimension: str) -> Threshold:
         """The threshold of a quality dimension: the guide's default, or this contract's override."""
-        from ..status import threshold_for
+        from ..core.status import threshold_for
 
         o = getattr(self.thresholds, dimension)
         if dimension == "freshness":

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.masking import find_identifiers, looks_like_personal_data, mask_text
 from ..errors import InputError
-from ..masking import find_identifiers, looks_like_personal_data, mask_text
 
 __all__ = ["Guess", "Scaffold", "scaffold", "personal_columns", "tolerance", "PATTERN_MIN_SHARE", "write_scaffold", "detect_protected_attribute", "PROTECTED_NAME_PATTERNS"]
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.read import fill_period, mask_url, read_dataset, sql_url
 from ._dimensions import (
     Newest,
     _as_datetime,
@@ -38,7 +39,6 @@ from ._dimensions import (
     freshness_dimension,
     representativeness_dimension,
 )
-from ._load import fill_period, mask_url, read_dataset, sql_url
 from ._model import ContractFile, DatasetSource
 from ._suite import SuiteFile, build_gx_suite, import_gx
 
@@ -51,7 +51,7 @@ _TIMES = ("TimestampType", "TimestampNTZType", "DateType")
 def is_spark_data(data: Any, cf: ContractFile) -> bool:
     """Whether :func:`validate` runs on Spark: a Spark ``data=`` (source string, Source or DataFrame), or
     no ``data=`` and a contract whose ``dataset.path`` is a Spark source."""
-    from ..sources import Source, is_spark_text
+    from ..data.sources import Source, is_spark_text
 
     if data is None:
         return cf.contract.dataset.path is not None and is_spark_text(cf.contract.dataset.path)
@@ -77,7 +77,7 @@ def gx_validate_spark(suite: Any, name: str, df: Any) -> Any:
 
 def _source_text(data: Any, cf: ContractFile, label: str | None) -> Any:
     """The Spark source to open: ``data`` as given, or the contract's path with ``{period}`` filled in."""
-    from ..sources import fill_source_period
+    from ..data.sources import fill_source_period
 
     if data is not None:
         return data
@@ -87,8 +87,8 @@ def _source_text(data: Any, cf: ContractFile, label: str | None) -> Any:
 
 
 def _open(data: Any, root: Path, spark: Any) -> Any:
+    from ..data.sources import parse_source
     from ..engines import SparkRunner, open_runner
-    from ..sources import parse_source
 
     if isinstance(data, str):
         data = parse_source(data, root=root)
@@ -100,8 +100,8 @@ def _open(data: Any, root: Path, spark: Any) -> Any:
 def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
                       reference: Any, warn: list[str], t0: float, spark: Any = None) -> Any:
     """:func:`govreport.contracts.validate` of a Spark dataset (see the module docstring)."""
+    from ..data.sources import Source, spark_session
     from ..engines._sql import require
-    from ..sources import Source, spark_session
     from ._validate import (
         _key_expectation,
         _rel,
@@ -121,7 +121,7 @@ def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, la
             local = Path(runner.where) if runner.is_file and "://" not in runner.where else None
             sha: Future[tuple[str, int]] | None = None
             if local is not None:
-                from ..sources import local_files_sha256
+                from ..data.sources import local_files_sha256
 
                 sha = pool.submit(local_files_sha256, local)  # hashed while Spark works
             rows = _count(runner)
@@ -223,12 +223,12 @@ def _newest(cf: ContractFile, runner: Any, local: Path | None, warn: list[str]) 
 def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, spark: Any,
                columns: list[str] | None) -> tuple[Any, dict[str, Any]]:
     """The reference as a Spark runner, and its ``reference`` info (kind, where, SHA-256 of local files)."""
+    from ..data.sources import Source, is_spark_text, local_files_sha256, on_engine, parse_source
     from ..engines import SparkRunner
-    from ..sources import Source, is_spark_text, local_files_sha256, on_engine, parse_source
 
     rep = cf.contract.representativeness
     if isinstance(reference, pd.DataFrame):
-        from ._load import frame_fingerprint
+        from ..data.read import frame_fingerprint
 
         frame, info = reference, {"kind": "dataframe", "sha256": frame_fingerprint(reference)[0]}
         return SparkRunner(spark, spark.createDataFrame(frame), "the reference DataFrame"), info

@@ -21,18 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DataError
-from ..masking import looks_like_personal_data, mask_text, mask_value
-from ..status import Indicator, Status, worst
-from ._dimensions import (
-    check_columns,
-    expectation_dimension,
-    freshness_dimension,
-    indicators_for,
-    newest_in_column,
-    representativeness_dimension,
-)
-from ._load import (
+from ..core.status import Indicator, Status, worst
+from ..data.masking import looks_like_personal_data, mask_text, mask_value
+from ..data.read import (
     SqlTable,
     file_format,
     fill_period,
@@ -44,6 +35,15 @@ from ._load import (
     resolve_data_path,
     sha256_file,
     sql_url,
+)
+from ..errors import DataError
+from ._dimensions import (
+    check_columns,
+    expectation_dimension,
+    freshness_dimension,
+    indicators_for,
+    newest_in_column,
+    representativeness_dimension,
 )
 from ._model import ContractFile, DatasetSource, load_contract
 from ._suite import SuiteFile, build_gx_suite, columns_of, dimension_of, import_gx, load_suite
@@ -217,7 +217,7 @@ def _as_of(period: str | None, as_of: date | None) -> tuple[str | None, date]:
     today = datetime.now(UTC).date()
     if period is None:
         return None, as_of or today
-    from ..periods import parse_period
+    from ..core.periods import parse_period
 
     p = parse_period(period)
     return p.label, as_of or min(p.end, today)
@@ -299,7 +299,7 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
         The Spark session for a Spark dataset — ``data=`` (or the contract's ``dataset.path``) naming
         ``spark:TABLE`` or ``spark+parquet:PATH``, or a Spark DataFrame — validated by GX's Spark engine
         with the other dimensions computed on Spark (``govreport.contracts._spark``); default: a session
-        from :func:`govreport.sources.spark_session`.
+        from :func:`govreport.data.sources.spark_session`.
 
     Raises :class:`~govreport.errors.DataError` / :class:`~govreport.errors.ContractError` (exit 2) for
     bad input. A failing expectation is not an exception: see ``result.success``.

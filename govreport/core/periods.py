@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from .errors import PeriodError
+from ..errors import PeriodError
 
 __all__ = ["Period", "parse_period"]
 

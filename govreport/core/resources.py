@@ -10,7 +10,7 @@ from pathlib import Path
 
 __all__ = ["bundled_dir", "schema_path"]
 
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parents[1]  # govreport/
 
 
 def bundled_dir(name: str) -> Path:

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .render import atomic_write_text
+from .. import __version__
+from ..present.render import atomic_write_text
 from .resources import schema_path
 from .status import DIMENSIONS, Indicator, Status, worst
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["load_yaml", "load_model", "format_validation_error", "MAX_BYTES", "MAX_ALIASES", "MAX_NODES",
            "MAX_DEPTH"]

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["ConversationLog", "load_conversations", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "ASSISTANT_ROLES",
            "CUSTOMER_ROLES", "MAX_LISTED"]

@@ -15,7 +15,7 @@ and full-width forms are recognised too:
 * e-mail addresses;
 * bank account numbers: 10–16 digits right after 帳號, 帳戶, 戶號, "account (number)" or "acct".
 
-The genai leak count (:func:`govreport.genai.leaked_kinds`) uses :func:`find_identifiers`, so what is
+The genai leak count (:func:`govreport.assessments.genai_checks.leaked_kinds`) uses :func:`find_identifiers`, so what is
 counted as a leak and what is masked are the same thing.
 
 :func:`mask_value` keeps the first three and last two characters (``A123456789`` → ``A12*****89``),

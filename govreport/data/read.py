@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..contracts._model import DatasetSource
 from ..errors import ContractError, DataError
-from ..evidence import sha256_file  # one implementation for evidence and contracts
-from ._model import DatasetSource
+from ..evidence.store import sha256_file  # one implementation for evidence and contracts
 
 __all__ = [
     "fill_period",

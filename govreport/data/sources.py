@@ -30,9 +30,9 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from .contracts._load import file_format, mask_url, missing_columns_error, read_dataset, read_header, sql_url
-from .contracts._model import DatasetSource
-from .errors import DataError, InputError
+from ..contracts._model import DatasetSource
+from ..errors import DataError, InputError
+from .read import file_format, mask_url, missing_columns_error, read_dataset, read_header, sql_url
 
 __all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "fill_source_period",
            "is_spark_text", "spark_dataset", "local_files_sha256", "spark_session", "SPARK_REQUIREMENT"]
@@ -90,7 +90,7 @@ class Source:
                     raise missing_columns_error(missing, header, file=self.where, what="the assessment needs",
                                                 fix="check the column names in the system's model block")
             return read_dataset(self.path, src, via="option", columns=columns)
-        from .engines import open_runner
+        from ..engines import open_runner
 
         with open_runner(self, spark=spark) as runner:
             return runner.frame(columns)
@@ -140,7 +140,7 @@ def parse_source(text: str, *, table: str | None = None, query: str | None = Non
 
 def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None = None) -> Source:
     """The :class:`Source` of a contract's ``dataset:`` (path or SQL table, ``{period}`` filled in)."""
-    from .contracts._load import fill_period, resolve_data_path
+    from .read import fill_period, resolve_data_path
 
     if not src.is_sql:
         path = resolve_data_path(src, Path(root), period, contract_path=None)
@@ -201,7 +201,7 @@ def local_files_sha256(path: Path) -> tuple[str, int]:
     hidden ``.crc`` files left out)."""
     import hashlib
 
-    from .contracts._load import sha256_file
+    from .read import sha256_file
 
     if path.is_file():
         return sha256_file(path), path.stat().st_size
@@ -224,7 +224,7 @@ def _jvm_output() -> Iterator[None]:
     if not log:
         yield
         return
-    from ._proc import output_to
+    from ..core.proc import output_to
 
     with output_to(log):
         yield

@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import demo_genai
-from .errors import InputError
-from .periods import Period, parse_period
-from .resources import bundled_dir
-from .scaffold import init_workspace
+from ..core.periods import Period, parse_period
+from ..core.resources import bundled_dir
+from ..errors import InputError
+from ..workspace.scaffold import init_workspace
+from . import genai as demo_genai
 
 __all__ = ["build_demo", "make_scorecard_data", "make_monitoring_data", "make_conversations", "fake_national_id"]
 
@@ -138,7 +138,7 @@ _QA = [
 
 def make_conversations(step: int, n_conv: int = 300, start: datetime | None = None) -> list[dict]:
     """Synthetic bilingual transcripts with planted problems by quarter index ``step`` (listed in
-    :mod:`govreport.demo_genai`); the other conversations are clean and pass every check."""
+    :mod:`govreport.demo.genai`); the other conversations are clean and pass every check."""
     rng = _rng("cs", step)
     start = start or datetime(2025, 10, 1)
     leaks = {1: {17: "national_id", 211: "national_id", 45: "card", 88: "phone"},
@@ -439,7 +439,7 @@ def _demo_key(root: Path) -> Path:
     """A throw-away Ed25519 key beside the workspace (never inside it), named in its govreport.yaml."""
     import uuid
 
-    from .signing import generate_key
+    from ..core.signing import generate_key
 
     key = root.with_name(f"{root.name}-evidence-key-{uuid.uuid4().hex[:6]}.pem")
     signer = generate_key(key)

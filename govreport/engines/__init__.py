@@ -8,26 +8,33 @@ pandas path uses (see ``_assess`` for what is exact and what is within a stated 
 ``docs/engines.md``).
 
 =================================  =====================================================================
-:func:`open_runner`                a :class:`~govreport.sources.Source` opened on its engine
+:func:`open_runner`                a :class:`~govreport.data.sources.Source` opened on its engine
 :func:`fairness_on`                :func:`govreport.metrics.fairness` on the engine
 :func:`quality_on`                 :func:`govreport.metrics.model_quality` (exact, or ``score_bins=``)
 :func:`psi_on`, :func:`drift_on`   :func:`govreport.metrics.psi_table` / :func:`~govreport.metrics.drift`
 :func:`proxy_on`                   :func:`govreport.metrics.proxy_scan`
-:func:`assess_on_engine`           :func:`govreport.assess.assess_frames` (all of the above)
+:func:`assess_on_engine`           :func:`govreport.assessments.model_risk.assess_frames` (all of the above)
 :func:`validate_suite_on_spark`    a Great Expectations suite JSON on a Spark DataFrame
 :func:`sample_frame`               a deterministic sample of a Spark source's rows, into pandas
 =================================  =====================================================================
 
 Every function takes a source string (``sqlite:///bank.db#scored``, ``spark+parquet:lake/scored``), a
-:class:`~govreport.sources.Source` or an open runner; Spark sources use ``spark=`` or a session from
-:func:`govreport.sources.spark_session`. A file source runs the pandas path.
+:class:`~govreport.data.sources.Source` or an open runner; Spark sources use ``spark=`` or a session from
+:func:`govreport.data.sources.spark_session`. A file source runs the pandas path.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._assess import assess_on_engine, drift_on, fairness_on, proxy_on, psi_on, quality_on
+from ..assessments.model_risk_engine import (
+    assess_on_engine,
+    drift_on,
+    fairness_on,
+    proxy_on,
+    psi_on,
+    quality_on,
+)
 from ._spark import SparkRunner, sample_frame, validate_suite_on_spark
 from ._sql import Runner, SqlRunner
 
@@ -48,9 +55,9 @@ __all__ = [
 
 
 def open_runner(source: Any, *, spark: Any = None, root: Any = None) -> Runner:
-    """A runner for a SQL or Spark source (a :class:`~govreport.sources.Source` or its string)."""
+    """A runner for a SQL or Spark source (a :class:`~govreport.data.sources.Source` or its string)."""
+    from ..data.sources import Source, parse_source, spark_session
     from ..errors import InputError
-    from ..sources import Source, parse_source, spark_session
 
     src = source if isinstance(source, Source) else parse_source(str(source), root=root)
     if src.kind == "sql":

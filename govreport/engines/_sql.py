@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..contracts._load import mask_url, missing_columns_error
+from ..data.read import mask_url, missing_columns_error
 from ..errors import DataError
 
 __all__ = ["Runner", "SqlRunner", "Params", "require"]
@@ -118,7 +118,7 @@ class SqlRunner(Runner):
                  query: str | None = None, where: str | None = None) -> None:
         import sqlalchemy as sa
 
-        from ..contracts._load import SqlTable
+        from ..data.read import SqlTable
 
         self.where = where or mask_url(url)
         if table is not None:

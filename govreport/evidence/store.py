@@ -18,7 +18,7 @@ Three things make the chain hold against someone who can write the store (docs/e
   missing, unreadable, malformed or foreign head is an error of :meth:`EvidenceStore.verify` as soon as the
   store holds records; :meth:`EvidenceStore.init_head` writes one for a store that truly has none.
 * **Signatures.** With ``evidence.signing`` in govreport.yaml every record is signed (Ed25519,
-  :mod:`govreport.signing`) and the signature kept in ``govreport_signatures``. A workspace that has never
+  :mod:`govreport.core.signing`) and the signature kept in ``govreport_signatures``. A workspace that has never
   signed appends unsigned records and ``verify`` warns; once any record is signed, or whenever a key is
   configured, an unsigned record is an error — except the unsigned records before the first signed one,
   which that record adopts (its signature covers the chain up to it).
@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .errors import EvidenceError, TamperedEvidence
+from ..errors import EvidenceError, TamperedEvidence
 
 if TYPE_CHECKING:  # the signing module imports cryptography: loaded only when a signature is made or checked
-    from .signing import SigningConfig
+    from ..core.signing import SigningConfig
 
 __all__ = [
     "EvidenceStore",
@@ -700,7 +700,9 @@ def _short(public_hex: str) -> str:
 
 
 def _check_signature(public_hex: str, signature_hex: str, seq: int, record_hash: str) -> bool:
-    from .signing import check_signature  # imports cryptography: only when there is a signature to check
+    from ..core.signing import (
+        check_signature,  # imports cryptography: only when there is a signature to check
+    )
 
     return check_signature(public_hex, signature_hex, seq, record_hash)
 

@@ -7,8 +7,8 @@ the same figures can be produced from ``GROUP BY`` queries in SQL or Spark. No P
 
 Every function validates its input and raises :class:`govreport.errors.MetricInputError` (one line:
 the column or parameter, what is wrong, how to fix it). Every result is a dataclass with ``to_dict()``
-(JSON-safe: NaN and inf become None) and ``indicators()`` (:class:`govreport.status.Indicator` objects
-with statuses from :func:`govreport.status.threshold_for`; ``thresholds=`` takes per-system overrides).
+(JSON-safe: NaN and inf become None) and ``indicators()`` (:class:`govreport.core.status.Indicator` objects
+with statuses from :func:`govreport.core.status.threshold_for`; ``thresholds=`` takes per-system overrides).
 
 ==========================  =======================================================================
 :func:`fairness`            group rates and the four Art. 6 summaries per attribute and intersection

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..status import Indicator, Status, Threshold, threshold_for
+from ..core.status import Indicator, Status, Threshold, threshold_for
 
 #: Indicator labels: base id -> (label_zh, label_en).
 LABELS: dict[str, tuple[str, str]] = {

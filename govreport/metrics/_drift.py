@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.status import Indicator, Status, Threshold, threshold_for
 from ..errors import MetricInputError
-from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MISSING
 from ._common import fmt_edge, fmt_value, json_safe, make_indicator, more_distinct_than, without_nan
 from ._validate import as_name_list, check_int, require_frame

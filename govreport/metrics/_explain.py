@@ -33,8 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..core.status import Indicator
 from ..errors import MetricInputError
-from ..status import Indicator
 from ._common import chunks, code_dtype, json_safe, make_indicator, opt_float, optional_threshold
 from ._validate import (
     align_mask,

@@ -45,8 +45,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..core.status import Indicator, Status, Threshold, threshold_for
 from ..errors import MetricInputError
-from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MAX_CATEGORIES, MAX_GROUPS, Encoded, encode_attribute
 from ._bootstrap import percentile_interval, resample_counts
 from ._common import flat_index, json_safe, make_indicator, opt_float
@@ -444,7 +444,7 @@ def fairness(
     n_bootstrap, confidence, seed:
         Percentile bootstrap on the confusion counts; ``n_bootstrap=0`` gives no intervals.
     thresholds:
-        Per-system threshold overrides, as for :func:`govreport.status.threshold_for`.
+        Per-system threshold overrides, as for :func:`govreport.core.status.threshold_for`.
     """
     df = require_frame(df)
     protected = as_name_list(protected, "protected")

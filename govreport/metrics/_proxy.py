@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.status import Indicator, Status, Threshold, threshold_for
 from ..errors import MetricInputError
-from ..status import Indicator, Status, Threshold, threshold_for
 from ._bands import MAX_CATEGORIES, encode_attribute
 from ._common import (
     code_dtype,

@@ -25,8 +25,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..core.status import Indicator, Status
 from ..errors import MetricInputError
-from ..status import Indicator, Status
 from ._common import json_safe, make_indicator, opt_float, optional_threshold
 from ._validate import (
     binary_outcome,

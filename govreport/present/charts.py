@@ -22,7 +22,7 @@ from functools import cache
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .status import Status
+from ..core.status import Status
 
 __all__ = ["STATUS_COLOURS", "STATUS_SYMBOLS", "show", "figure_html", "plotly_loader", "badge", "house_template",
            "status_colour"]

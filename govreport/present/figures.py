@@ -1,7 +1,7 @@
 """Plotly figures for the templates, built from results (never from raw data).
 
 Each function returns a ``plotly.graph_objects.Figure`` in the house style; templates display it with
-:func:`govreport.charts.show`. Titles are bilingual (Chinese first).
+:func:`govreport.present.charts.show`. Titles are bilingual (Chinese first).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from ..assessments.genai_checks import EXAMPLE_KINDS
 from .charts import badge
-from .genai import EXAMPLE_KINDS
 from .i18n import fmt_date, t
 
 __all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods", "numeric_claims"]
@@ -97,7 +97,7 @@ def side_by_side(*parts: str) -> str:
 
 
 def example_labels() -> dict[str, tuple[str, str]]:
-    """Bilingual headings of the example groups, for :func:`govreport.report_html.examples_table`."""
+    """Bilingual headings of the example groups, for :func:`govreport.present.html.examples_table`."""
     return {k: (t(f"genai.ex.{k}"), t(f"genai.ex.{k}", "en")) for k in EXAMPLE_KINDS}
 
 

@@ -1,7 +1,7 @@
 """HTML building blocks the templates display: cover, status at a glance, changes, decisions, tables.
 
 Every function takes the results (``results.json`` as a dict) and returns an HTML string; text comes from
-the message catalogue (:mod:`govreport.i18n`), Chinese first with English beneath. Everything is escaped.
+the message catalogue (:mod:`govreport.present.i18n`), Chinese first with English beneath. Everything is escaped.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..core.status import DIMENSIONS, Status
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
-from .status import DIMENSIONS, Status
 
 __all__ = ["cover", "at_a_glance", "indicator_table", "auc_method", "changes", "decisions", "examples_table", "footer",
            "compare_statuses", "fmt_value", "fairness_sentence", "fairness_table", "key_indicators", "notes",

@@ -2,7 +2,7 @@
 
 The report hides code (inputs, prompts, stderr), uses govreport's house style instead of JupyterLab's
 CSS, loads nothing from a CDN (no require.js, MathJax or Mermaid), and contains Plotly's JavaScript
-exactly once (the templates embed it with their first chart, see :mod:`govreport.charts`). The file is
+exactly once (the templates embed it with their first chart, see :mod:`govreport.present.charts`). The file is
 written under a temporary name and renamed, so a reader never sees a half-written report.
 
 nbconvert is imported inside :func:`render_notebook` only: it is a heavy import the CLI does not need.
@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 __all__ = ["render_notebook", "count_plotly_bundles", "atomic_write_text"]
 
@@ -81,7 +81,7 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
     if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):
         raise TemplateError("the rendered report would load a script from the network", file=nb_path,
-                            fix="show charts with govreport.charts.show(), not fig.show()")
+                            fix="show charts with govreport.present.charts.show(), not fig.show()")
     html_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(html_path, body)
     return html_path

@@ -1,10 +1,10 @@
 """HTML building blocks of the periodic review report, from a review dict (``review.json``).
 
-Every piece of text comes from the message catalogue (:mod:`govreport.i18n`) in both languages: each
+Every piece of text comes from the message catalogue (:mod:`govreport.present.i18n`) in both languages: each
 label is emitted twice, ``<span class="gr-l-zh" lang="zh-TW">`` and ``<span class="gr-l-en" lang="en">``,
 and the report's language switch (or ``#en`` in the address) chooses which one shows; Traditional Chinese
 is the default. Numbers and dates are formatted per language. Nothing here reads the evidence store or
-computes an indicator: the notebook passes the review built by :mod:`govreport.review`.
+computes an indicator: the notebook passes the review built by :mod:`govreport.assessments.review`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..core.status import DIMENSIONS
 from .charts import STATUS_COLOURS
 from .i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
-from .status import DIMENSIONS
 
 __all__ = [
     "L", "lang_switch", "cover", "signoff", "recorded_signoffs", "SIGNOFFS_START", "SIGNOFFS_END", "summary", "matrix", "top_risks", "decisions", "changes",
@@ -129,8 +129,8 @@ SIGNOFFS_START, SIGNOFFS_END = "<!--govreport:signoffs-->", "<!--/govreport:sign
 
 
 def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
-    """The recorded sign-offs (govreport.signoff.signoffs_for), each current or stale, between the markers."""
-    from .masking import mask_text
+    """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the markers."""
+    from ..data.masking import mask_text
 
     role = {"infosec": "review.signoff.infosec", "compliance": "review.signoff.compliance",
             "risk": "review.signoff.risk", "committee": "review.signoff.committee"}

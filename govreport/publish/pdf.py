@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import GovreportError
+from ..errors import GovreportError
 
 __all__ = ["find_chromium", "print_pdf", "print_review", "CHROMIUM_FLAGS"]
 

@@ -19,7 +19,7 @@ file share or an intranet web server (relative links only, no external URL, CSS 
     template, plus every recorded file those reports link to. Each copy's SHA-256 is checked against the
     evidence store; a mismatch or a missing file refuses the whole build (:class:`TamperedEvidence`).
 ``pdf/review-<period>[-en].pdf``
-    with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.pdf`).
+    with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.publish.pdf`).
 ``site.json``
     the manifest: every copied file with its RUN_ID, record hash and SHA-256.
 ``.govreport-site``
@@ -50,13 +50,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import EvidenceError, InputError, TamperedEvidence
-from .evidence import EvidenceStore, RunRecord
-from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
-from .masking import mask_text
-from .periods import parse_period
-from .status import DIMENSIONS
-from .workspace import Workspace
+from ..core.periods import parse_period
+from ..core.status import DIMENSIONS
+from ..data.masking import mask_text
+from ..errors import EvidenceError, InputError, TamperedEvidence
+from ..evidence.store import EvidenceStore, RunRecord
+from ..present.i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from ..workspace.config import Workspace
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
@@ -219,7 +219,7 @@ def _e(s: object) -> str:
 
 def _html_helpers() -> tuple[Callable[..., str], Callable[[str], str], Callable[[], str]]:
     """The review's bilingual helpers (``L``, ``badge``, ``lang_switch``): one house style."""
-    from .review_html import L, badge, lang_switch
+    from ..present.review import L, badge, lang_switch
 
     return L, badge, lang_switch
 
@@ -243,7 +243,7 @@ def _page(title: tuple[str, str], body: str, css: str) -> str:
 class _Renderer:
     def __init__(self, ws: Workspace, plan: Mapping[str, list[Entry]], links: Mapping[int, str],
                  pdfs: Mapping[str, dict[str, str]], records: list[RunRecord]) -> None:
-        from .inventory import Inventory
+        from ..workspace.inventory import Inventory
 
         self.ws = ws
         self.plan = plan
@@ -251,7 +251,7 @@ class _Renderer:
         self.pdfs = pdfs
         self.records = records
         self.inventory = Inventory.load(ws)
-        self.css = (Path(__file__).resolve().parent / "report.css").read_text(encoding="utf-8")
+        self.css = (Path(__file__).resolve().parents[1] / "present" / "report.css").read_text(encoding="utf-8")
         self.L, self.badge, _ = _html_helpers()
         order = {s.id: i for i, s in enumerate(self.inventory.ordered())}
         ids = {r.system_id for r in records if r.system_id != PORTFOLIO and r.kind == "run"}
@@ -352,8 +352,8 @@ class _Renderer:
 
     def signoffs(self, period: str) -> str:
         """The period's recorded sign-offs (govreport signoff), stale ones marked."""
-        from .review_html import recorded_signoffs
-        from .signoff import signoffs_for
+        from ..evidence.signoff import signoffs_for
+        from ..present.review import recorded_signoffs
 
         return recorded_signoffs(signoffs_for(self.records, period))
 
@@ -439,8 +439,8 @@ class _Renderer:
 def _print_copy(page: Path, records: list[RunRecord], period: str) -> Path:
     """A copy of the published review to print, beside it (so its links resolve), with the sign-offs
     recorded since it was built in place of the ones it shows (the caller removes it after printing)."""
-    from .review_html import SIGNOFFS_END, SIGNOFFS_START, recorded_signoffs
-    from .signoff import signoffs_for
+    from ..evidence.signoff import signoffs_for
+    from ..present.review import SIGNOFFS_END, SIGNOFFS_START, recorded_signoffs
 
     text = page.read_text(encoding="utf-8")
     fresh = recorded_signoffs(signoffs_for(records, period))
@@ -531,7 +531,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
     previous site stays), and a :class:`GovreportError` naming ``apt-get install chromium`` when ``pdf``
     is asked for without Chromium.
     """
-    from .runner import open_store
+    from ..run.runner import open_store
 
     t0 = time.monotonic()
     out = Path(os.path.abspath(out if out is not None else default_out(ws)))

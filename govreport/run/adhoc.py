@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import DataError, InputError, MetricInputError
-from .notebook import read_dataset
-from .scaffold import init_workspace
-from .workspace import Workspace
+from ..errors import DataError, InputError, MetricInputError
+from ..workspace.config import Workspace
+from ..workspace.scaffold import init_workspace
+from .context import read_dataset
 
 __all__ = ["assess_file", "coerce_value"]
 

@@ -17,12 +17,12 @@ from weakref import WeakValueDictionary
 
 import pandas as pd
 
-from .errors import DataError, InputError
-from .inventory import AISystem, Inventory
-from .periods import Period, parse_period
-from .results import write_results
-from .status import Indicator
-from .workspace import Workspace, find_workspace
+from ..core.periods import Period, parse_period
+from ..core.results import write_results
+from ..core.status import Indicator
+from ..errors import DataError, InputError
+from ..workspace.config import Workspace, find_workspace
+from ..workspace.inventory import AISystem, Inventory
 
 __all__ = ["TemplateContext", "open_context", "read_dataset"]
 
@@ -42,7 +42,7 @@ def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8", columns
     wanted = set(columns) if columns is not None else None
     try:
         if kind == "parquet":
-            from .contracts._load import read_parquet
+            from ..data.read import read_parquet
 
             if wanted is not None:
                 import pyarrow.parquet as pq
@@ -84,7 +84,7 @@ class TemplateContext:
         ds = self.system.dataset(role)
         if ds is None:
             return None
-        from .sources import fill_source_period, is_spark_text, parse_source
+        from ..data.sources import fill_source_period, is_spark_text, parse_source
 
         if not is_spark_text(ds.path):
             return self.ws.resolve(ds.resolve(self.period.label))
@@ -105,13 +105,13 @@ class TemplateContext:
             raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
                              file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
                              fix=f"add a dataset with role: {role}")
-        from .sources import spark_dataset
+        from ..data.sources import spark_dataset
 
         engine = self.ws.config.engine
         src = spark_dataset(ds.path, engine.kind, root=self.ws.root, period=self.period.label)
         if src is not None:
-            from .engines import sample_frame
-            from .sources import spark_session
+            from ..data.sources import spark_session
+            from ..engines import sample_frame
 
             try:
                 return sample_frame(src, engine.explain_sample_rows, spark=spark_session(engine.spark_settings()))
@@ -135,9 +135,9 @@ class TemplateContext:
         holds are validated from memory, not read again; their evidence is the same (the file's SHA-256,
         streamed). A dataset Spark reads is validated on Spark (GX's Spark engine, dimensions by Spark
         aggregations)."""
-        from .contracts import load_contract, validate
-        from .errors import ContractError
-        from .sources import spark_dataset, spark_session
+        from ..contracts import load_contract, validate
+        from ..data.sources import spark_dataset, spark_session
+        from ..errors import ContractError
 
         engine = self.ws.config.engine
 
@@ -200,7 +200,7 @@ class TemplateContext:
     def save(self, indicators: list[Indicator], sections: dict[str, Any], notes: list[str] | None = None,
              ) -> dict[str, Any]:
         """Write results.json into the output folder and return it."""
-        from .results import build_results
+        from ..core.results import build_results
 
         data = build_results(system=self.system.public_summary(), period=self.period.label,
                              template=self.template, indicators=indicators, sections=sections,
@@ -213,8 +213,8 @@ class TemplateContext:
         """This template's results.json: ``compute(self)`` (an object with ``indicators``, ``sections``
         and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
         this kernel started (``precomputed``: the path of that results.json), read from there after
-        checking it is this system's, period's and template's (see :mod:`govreport.compute`)."""
-        from .compute import computation
+        checking it is this system's, period's and template's (see :mod:`govreport.assessments.registry`)."""
+        from ..assessments.registry import computation
 
         if precomputed is not None and compute is not computation(self.template):
             precomputed = None  # the runner computed the packaged computation; this template asks for its own

@@ -49,8 +49,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from .errors import InputError
-from .periods import Period, parse_period
+from ..core.periods import Period, parse_period
+from ..errors import InputError
 
 __all__ = [
     "measure",

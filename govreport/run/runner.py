@@ -39,13 +39,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from .compute import computation
+from ..assessments.registry import computation
+from ..core.periods import Period, parse_period
+from ..errors import GovreportError, KernelError, MissingData, RunFailed, StorageError, TemplateError
+from ..evidence.store import EvidenceStore, RunRecord, redact, sha256_file
+from ..workspace.config import Workspace
+from ..workspace.inventory import AISystem, Inventory, check_system_id
 from .energy import worker_energy
-from .errors import GovreportError, KernelError, MissingData, RunFailed, StorageError, TemplateError
-from .evidence import EvidenceStore, RunRecord, redact, sha256_file
-from .inventory import AISystem, Inventory, check_system_id
-from .periods import Period, parse_period
-from .workspace import Workspace
 
 __all__ = [
     "run_period", "run_portfolio", "PORTFOLIO", "PORTFOLIO_TEMPLATES", "JobResult", "RunSummary", "open_store",
@@ -72,7 +72,7 @@ class Job:
     template_path: Path
     period: Period
     staging: Path = field(default_factory=Path)
-    #: the template declares ``precomputed`` and has a computation (govreport.compute): the worker
+    #: the template declares ``precomputed`` and has a computation (govreport.assessments.registry): the worker
     #: computes its results before the kernel starts (set by the pre-flight check)
     precomputable: bool = False
 
@@ -175,7 +175,7 @@ def template_parameters(path: Path) -> dict[str, Any]:
 
 def kernel_runs_this_python(name: str) -> bool:
     """Whether kernel ``name`` runs the interpreter of this process — then the runner's worker may compute
-    a template's results for it (:mod:`govreport.compute`), with the same packages; a kernel of another
+    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel of another
     environment computes its own."""
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -254,7 +254,7 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
             if f.is_file():
                 inputs.append({"name": name, "role": "workspace", "path": name, "sha256": sha256_file(f)})
         return inputs, missing
-    from .sources import fill_source_period, is_spark_text, local_files_sha256
+    from ..data.sources import fill_source_period, is_spark_text, local_files_sha256
 
     for ds in system.datasets:
         raw = fill_source_period(ds.path, period.label)  # spark:db.t_{period}: 2026-07 → 2026_07
@@ -390,7 +390,7 @@ class _Runner:
         if status == "succeeded":
             record.summary = _summary(job.staging / "results.json")
         if energy is not None:
-            record.summary["energy"] = energy  # Art. 4: read by govreport.sustainability
+            record.summary["energy"] = energy  # Art. 4: read by govreport.assessments.sustainability
         record.summary.update(worker_info)
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
@@ -486,7 +486,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 class _Worker:
-    """One long-lived ``python -m govreport._worker --serve`` process (see :mod:`govreport._worker`).
+    """One long-lived ``python -m govreport.run.worker --serve`` process (see :mod:`govreport.run.worker`).
 
     The runner keeps one per parallel slot for a whole run: heavy imports are paid once per slot, while
     every notebook still gets a fresh kernel. A job that exceeds its timeout, or a worker that dies, costs
@@ -507,7 +507,7 @@ class _Worker:
         try:
             with open(self.log, "ab") as log:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "govreport._worker", "--serve", str(write)],
+                    [sys.executable, "-m", "govreport.run.worker", "--serve", str(write)],
                     stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write,),
                     cwd=self.ws.root, preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
                     env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1",
@@ -747,11 +747,11 @@ def run_portfolio(
         _preflight(ws, jobs)
     check_writable(ws.reports_dir)
     if "review" in templates:  # workspace files the review reads: refuse them now, naming the line
-        from .findings import load_findings
+        from ..workspace.findings import load_findings
 
         load_findings(ws.root)
     if "sustainability" in templates:
-        from .sustainability import load_settings
+        from ..assessments.sustainability import load_settings
 
         load_settings(ws.root)
     store = store or open_store(ws)

@@ -1,6 +1,6 @@
 """Worker process of the runner: compute a job's results, execute its notebook with Papermill, render HTML.
 
-``python -m govreport._worker --serve REPLY_FD`` is a long-lived worker: it reads the paths of job specs
+``python -m govreport.run.worker --serve REPLY_FD`` is a long-lived worker: it reads the paths of job specs
 (``worker.json``), one per line, from its standard input; for each it writes the job's output to the job's
 ``worker.log``, writes ``status.json`` beside the outputs and then the line ``done`` to file descriptor
 ``REPLY_FD``. The runner keeps one such worker per parallel slot for a whole run, so Papermill, nbconvert,
@@ -8,7 +8,7 @@ Great Expectations, scikit-learn and the metrics are imported once per slot, not
 
 A job, in the worker:
 
-1. the template's computation (:mod:`govreport.compute`), when the template declares the ``precomputed``
+1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the ``precomputed``
    parameter: ``results.json`` is written into the job's folder and its path passed to the kernel, which
    then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
    the failure shows in the kept notebook exactly as without this step;
@@ -80,8 +80,8 @@ def _cpu() -> float:
 
 def _precompute(spec: dict[str, Any]) -> str | None:
     """Step 1: the template's computation, here; the path of the results.json written, or None."""
-    from govreport.compute import computation
-    from govreport.notebook import open_context
+    from ..assessments.registry import computation
+    from .context import open_context
 
     compute = computation(spec.get("compute") or "")
     if compute is None:
@@ -114,7 +114,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         timings[f"{name}_cpu_s"] = round(now[1] - clock[1], 3)
         clock = now
 
-    from govreport.energy import measure
+    from .energy import measure
 
     meter = measure().start()  # Art. 4: CodeCarbon, imported lazily; never raises
 
@@ -163,7 +163,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         return done("failed", f"{name}: {msg}" + (f" ({where})" if where else ""))
     lap("notebook")
     try:
-        from govreport.render import render_notebook
+        from ..present.render import render_notebook
 
         render_notebook(Path(spec["output"]), Path(spec["html"]), title=spec.get("title", ""))
     except Exception as e:
@@ -175,7 +175,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
 
 def serve(reply_fd: int) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
-    from govreport._proc import output_to
+    from ..core.proc import output_to
     jobs = 0
     for line in sys.stdin:
         spec_path = line.strip()
@@ -208,4 +208,4 @@ def _release_memory() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(int(sys.argv[2])))  # python -m govreport._worker --serve REPLY_FD
+    sys.exit(serve(int(sys.argv[2])))  # python -m govreport.run.worker --serve REPLY_FD

@@ -29,11 +29,11 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import t
-from .workspace import SmtpSettings, Workspace
+from ..present.i18n import t
+from ..workspace.config import SmtpSettings, Workspace
 
 if TYPE_CHECKING:
-    from .schedule import Schedule
+    from .schedules import Schedule
 
 __all__ = ["compose", "send_mail", "notify_summary", "retry_pending", "pending_dir", "NotifyFailed"]
 
@@ -154,7 +154,7 @@ def _one_line(e: BaseException) -> str:
 
 # -- the queue --------------------------------------------------------------------------------------
 def _write_json(path: Path, doc: Mapping[str, Any]) -> None:
-    from .render import atomic_write_text
+    from ..present.render import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
@@ -185,7 +185,7 @@ def notify_summary(ws: Workspace, schedule: Schedule, doc: dict[str, Any], summa
         state = {**base, "status": "not_needed"}
         _update_summary(summary_file, state)
         return state
-    from .schedule import _link
+    from .schedules import _link
 
     subject, body = compose(doc, _link(ws, ws.relative(summary_file)) or str(summary_file))
     item = {**base, "status": "pending", "to": targets.to, "cc": targets.cc, "subject": subject, "body": body,

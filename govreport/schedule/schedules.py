@@ -17,13 +17,13 @@ begins with its latest occurrence). Several occurrences covering the same period
 
 :func:`run_due` claims each in the evidence store (a primary key: two processes, even on two machines
 sharing the store, never both get it), runs the selected systems' templates through
-:func:`govreport.runner.run_period` and then the portfolio templates through
-:func:`govreport.runner.run_portfolio`, writes the summary JSON to
-``reports/<period>/_schedules/<schedule>.json`` and sends the e-mail (:mod:`govreport.notify`). A failed
+:func:`govreport.run.runner.run_period` and then the portfolio templates through
+:func:`govreport.run.runner.run_portfolio`, writes the summary JSON to
+``reports/<period>/_schedules/<schedule>.json`` and sends the e-mail (:mod:`govreport.schedule.notify`). A failed
 notebook, a failed pre-flight check of one system, or a failed e-mail never stops the rest; a notification
 that could not be sent is kept under ``.govreport/notify/pending/`` and retried on the next call.
 
-``review_due: true`` applies the inventory's tier rule (:func:`govreport.inventory.risk_tier`): a system is
+``review_due: true`` applies the inventory's tier rule (:func:`govreport.workspace.inventory.risk_tier`): a system is
 selected when its review interval (high 3 months, medium 6, low and out of scope 12) ends with the covered
 period — so a quarterly schedule reviews high-tier systems every quarter, medium ones at the end of June and
 December, low ones at the end of December.
@@ -45,12 +45,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._yamlio import load_model, load_yaml
-from .errors import GovreportError, InputError, ScheduleError
-from .evidence import EvidenceStore
-from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
-from .periods import Period, parse_period
-from .workspace import TemplateName, Workspace
+from ..core.periods import Period, parse_period
+from ..core.yamlio import load_model, load_yaml
+from ..errors import GovreportError, InputError, ScheduleError
+from ..evidence.store import EvidenceStore
+from ..workspace.config import TemplateName, Workspace
+from ..workspace.inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
@@ -208,7 +208,7 @@ class Schedule(_Strict):
 
 # -- loading ----------------------------------------------------------------------------------------
 def _available_templates(ws: Workspace) -> set[str]:
-    from .resources import bundled_dir
+    from ..core.resources import bundled_dir
 
     names = {p.stem for p in bundled_dir("templates_nb").glob("*.ipynb")}
     if ws.templates_dir.is_dir():
@@ -486,8 +486,8 @@ def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequ
 def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
              progress: Callable[[str], None]) -> dict[str, Any]:
     """Run one claimed (schedule, period); never raises for a failed run. Returns the summary document."""
-    from .masking import mask_text
-    from .runner import run_period, run_portfolio
+    from ..data.masking import mask_text
+    from ..run.runner import run_period, run_portfolio
 
     s, p = due.schedule, due.period
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -534,7 +534,7 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
 
 def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     """Write the summary JSON atomically (readers never see half a file)."""
-    from .render import atomic_write_text
+    from ..present.render import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
@@ -560,8 +560,8 @@ def run_due(
     Pending notifications are retried first. Invalid schedule files are reported in
     :attr:`RunDueReport.errors` and the valid schedules still run. Never raises for a failed run or e-mail.
     """
+    from ..run.runner import open_store
     from . import notify
-    from .runner import open_store
 
     now = now or datetime.now(UTC)
     report = RunDueReport(now.isoformat())

@@ -4,7 +4,7 @@ Layout (``govreport init DIR`` creates it)::
 
     govreport.yaml        workspace settings (this module's WorkspaceConfig; ``engine:`` moves the
                           model-risk indicators to Spark, see EngineSettings and docs/engines.md)
-    systems/*.yaml        the AI-system inventory, one file per system (govreport.inventory)
+    systems/*.yaml        the AI-system inventory, one file per system (govreport.workspace.inventory)
     data_contracts/       data contracts and their Great Expectations suites
     scheduled/*.yaml      schedules
     templates_nb/         optional: notebook templates that override the packaged ones by file name
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from ._yamlio import load_model
-from .errors import ConfigError, TemplateError
-from .resources import bundled_dir
+from ..core.resources import bundled_dir
+from ..core.yamlio import load_model
+from ..errors import ConfigError, TemplateError
 
 if TYPE_CHECKING:
-    from .signing import SigningConfig
-    from .sources import SparkSettings
+    from ..core.signing import SigningConfig
+    from ..data.sources import SparkSettings
 
 __all__ = [
     "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
@@ -137,7 +137,7 @@ class EngineSettings(_Strict):
     predictive system to Spark (the inventory's Parquet datasets read as ``spark+parquet:``; ``spark:`` and
     ``spark+parquet:`` datasets are read by Spark whatever the kind); explainability runs on a sample of
     ``explain_sample_rows`` rows. The reports stay the same.
-    ``spark`` is a :class:`govreport.sources.SparkSettings`, validated when given (govreport.sources, and
+    ``spark`` is a :class:`govreport.data.sources.SparkSettings`, validated when given (govreport.data.sources, and
     with it pandas, is imported only then: the CLI starts without it).
     """
 
@@ -155,13 +155,13 @@ class EngineSettings(_Strict):
     def _spark(cls, value: Any) -> Any:
         if value is None:
             return None
-        from .sources import SparkSettings
+        from ..data.sources import SparkSettings
 
         return SparkSettings.model_validate(value)
 
     def spark_settings(self) -> SparkSettings:
         """The Spark settings (defaults when ``spark:`` is not given)."""
-        from .sources import SparkSettings
+        from ..data.sources import SparkSettings
 
         return self.spark if self.spark is not None else SparkSettings()
 
@@ -288,7 +288,7 @@ class Workspace:
         if cfg is None:
             return None
         # the signing module imports cryptography: only for a workspace that signs
-        from .signing import SigningConfig, key_from_env, key_from_file, parse_public_key
+        from ..core.signing import SigningConfig, key_from_env, key_from_file, parse_public_key
 
         source = str(self.root / CONFIG_FILE)
         load = None

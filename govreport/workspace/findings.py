@@ -33,9 +33,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._yamlio import load_model
-from .errors import ConfigError
-from .status import Status
+from ..core.status import Status
+from ..core.yamlio import load_model
+from ..errors import ConfigError
 
 __all__ = ["Finding", "FindingsRegister", "FindingAge", "load_findings", "age_findings", "FINDINGS_FILE"]
 

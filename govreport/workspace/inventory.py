@@ -26,10 +26,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._yamlio import load_model
-from .energy import Energy
-from .errors import GovreportError, InventoryError
-from .workspace import TemplateName, Workspace
+from ..core.yamlio import load_model
+from ..errors import GovreportError, InventoryError
+from ..run.energy import Energy
+from .config import TemplateName, Workspace
 
 __all__ = [
     "AISystem",

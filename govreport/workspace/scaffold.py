@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
-from .workspace import CONFIG_FILE, PLACEHOLDER_NAME_EN, PLACEHOLDER_NAME_ZH
+from ..errors import InputError
+from .config import CONFIG_FILE, PLACEHOLDER_NAME_EN, PLACEHOLDER_NAME_ZH
 
 __all__ = ["init_workspace", "WORKSPACE_YAML", "EXAMPLE_SYSTEM", "GITIGNORE"]
 
@@ -100,7 +100,7 @@ def init_workspace(root: Path, *, name_zh: str | None = None, name_en: str | Non
     (root / "templates_nb" / "README.md").write_text(
         "Notebook templates placed here override the packaged ones with the same file name.\n"
         "List the packaged ones with `govreport templates`.\n", encoding="utf-8")
-    from .resources import bundled_dir
+    from ..core.resources import bundled_dir
 
     for packaged in sorted(bundled_dir("scheduled").glob("*.yaml")):  # the default schedules (docs/schedules.md)
         (root / "scheduled" / packaged.name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")

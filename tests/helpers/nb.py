@@ -45,8 +45,8 @@ datasets:
 
 PROBE = [
     "import os, time, signal\n"
-    "from govreport.notebook import open_context\n"
-    "from govreport.status import Indicator, threshold_for\n"
+    "from govreport.run.context import open_context\n"
+    "from govreport.core.status import Indicator, threshold_for\n"
     "from govreport import charts\n"
     "import plotly.graph_objects as go\n"
     "ctx = open_context(workspace, system_id, period, output_dir, template='probe')",

@@ -1,4 +1,4 @@
-"""Messages of the periodic review's Word edition (:mod:`govreport.review_docx`)."""
+"""Messages of the periodic review's Word edition (:mod:`govreport.publish.review_docx`)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "docx.toc": ("目錄", "Contents"),

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import ConfigError, InputError, TamperedEvidence
-from .evidence import RunRecord
-from .workspace import Workspace
+from ..errors import ConfigError, InputError, TamperedEvidence
+from ..workspace.config import Workspace
+from .store import RunRecord
 
 __all__ = ["ROLES", "record_signoff", "signoffs_for", "latest_review"]
 
@@ -58,8 +58,8 @@ def signoffs_for(records: Iterable[RunRecord], period: str) -> list[dict[str, An
 
 def record_signoff(ws: Workspace, period: str, role: str, name: str, opinion: str) -> RunRecord:
     """Append the signed sign-off of ``role`` for the period's current review (see the module docstring)."""
-    from .periods import parse_period
-    from .runner import open_store
+    from ..core.periods import parse_period
+    from ..run.runner import open_store
 
     label = parse_period(period).label
     if role not in ROLES:

@@ -4,7 +4,7 @@ edits and has signed.
 Built from a review dict (the ``review.json`` the ``review`` template wrote, read from the evidence store and
 checked against its recorded SHA-256 by the caller); nothing is recomputed. One language per file —
 Traditional Chinese by default, English on request — with every label from the same message catalogue as the
-HTML (:mod:`govreport.i18n`) and the same number and date formatting, so HTML, PDF and Word never disagree.
+HTML (:mod:`govreport.present.i18n`) and the same number and date formatting, so HTML, PDF and Word never disagree.
 
 The document has the cover with the evidence chain head, the sign-off table (recorded sign-offs first, then
 blank rows to sign), the status matrix as a coloured table with the shape symbols of the HTML (● ▲ ■ ○ ✕, so
@@ -14,7 +14,7 @@ findings (with a chart), the article coverage and the appendix. Headings are Wor
 contents field works), every page carries the bank's name and the classification in its header and the page
 number in its footer, and East Asian text is set in a CJK font so it renders in Word and LibreOffice.
 
-Charts are Plotly figures drawn by headless Chromium (:mod:`govreport.pdf`'s browser, offline) and embedded as
+Charts are Plotly figures drawn by headless Chromium (:mod:`govreport.publish.pdf`'s browser, offline) and embedded as
 PNG images; without Chromium the document carries the tables and says where the charts are.
 """
 
@@ -26,13 +26,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
-from .review_html import decision_kwargs, value_text
-from .status import DIMENSIONS
+from ..core.status import DIMENSIONS
+from ..present.i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
+from ..present.review import decision_kwargs, value_text
 
 if TYPE_CHECKING:
-    from .evidence import RunRecord
-    from .workspace import Workspace
+    from ..evidence.store import RunRecord
+    from ..workspace.config import Workspace
 
 __all__ = ["write_review_docx", "review_docx_for_run", "read_review", "chart_png", "SYMBOLS", "CJK_FONT"]
 
@@ -217,7 +217,7 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
 def chart_png(fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None) -> Path | None:
     """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript embedded,
     no network). None when no Chromium is installed or it could not draw the page."""
-    from .errors import GovreportError
+    from ..errors import GovreportError
     from .pdf import CHROMIUM_FLAGS, find_chromium
 
     try:
@@ -565,10 +565,10 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
                       charts: bool = True, chromium: str | None = None, html_report: str = "report.html") -> Path:
     """Write the review dict ``review`` (``review.json``) as an editable .docx in one language (``zh-TW`` or
     ``en``) to ``out``. ``signoffs`` are the recorded sign-offs to print (each with ``role``, ``name``,
-    ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.signoff.signoffs_for`); ``chain`` the evidence head the review was
+    ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.evidence.signoff.signoffs_for`); ``chain`` the evidence head the review was
     built on (``seq``, ``hash``, ``fingerprint``). ``html_report`` is named where a chart could not be
     drawn. The file is written whole or not at all."""
-    from .review_html import fig_findings, fig_status_history  # noqa: I001 - Plotly figures of the HTML
+    from ..present.review import fig_findings, fig_status_history  # noqa: I001 - Plotly figures of the HTML
 
     if lang not in ("zh-TW", "en"):
         raise ValueError(f"lang must be zh-TW or en, not {lang!r}")
@@ -614,7 +614,7 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
     import hashlib
     import json
 
-    from .errors import TamperedEvidence
+    from ..errors import TamperedEvidence
 
     out = (rec.outputs or {}).get("review")
     if rec.template != "review" or rec.status != "succeeded" or not out:
@@ -636,8 +636,8 @@ def review_docx_for_run(ws: Workspace, rec: RunRecord, out: Path, *, lang: str =
                         chromium: str | None = None) -> Path:
     """The Word edition of review run ``rec`` in ``lang``, written to ``out``, with the workspace's
     classification, the sign-offs recorded so far and the chain head the review was built on."""
-    from .runner import open_store
-    from .signoff import signoffs_for
+    from ..evidence.signoff import signoffs_for
+    from ..run.runner import open_store
 
     r = read_review(ws, rec)
     cfg = ws.config

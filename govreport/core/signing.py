@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .errors import ConfigError, EvidenceError
+from ..errors import ConfigError, EvidenceError
 
 __all__ = ["Signer", "SigningConfig", "fingerprint", "message", "check_signature", "generate_key",
            "load_private_key", "parse_public_key"]

@@ -1,0 +1,15 @@
+"""cli — the ``govreport`` command, one module per command group, assembled here with plain imports.
+
+``main`` is the console-script entry point (``govreport.cli:main``).
+"""
+
+from .contracts import contracts
+from .main import cli, main
+from .publish import publish
+from .schedule import schedule
+
+cli.add_command(contracts)
+cli.add_command(schedule)
+cli.add_command(publish)
+
+__all__ = ["cli", "main"]
