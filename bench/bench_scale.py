@@ -285,7 +285,7 @@ def job_breakdown(ws: Path, batch_id: str) -> list[dict[str, Any]]:
     """Per job of ``batch_id``: wall from the evidence record, Papermill's per-cell durations."""
     import nbformat
 
-    from govreport.run.runner import open_store
+    from govreport.evidence.queries import open_store
     from govreport.workspace.config import Workspace
 
     w = Workspace.load(ws)

@@ -6,7 +6,7 @@ assesses them twice, each in a fresh child process so that peak memory is the pa
 
 * **pandas**: ``pd.read_parquet`` of the needed columns, then ``govreport.metrics`` (fairness with the
   SEX×AGE×MARRIAGE intersections, proxy scan, model quality with the reference Gini, PSI drift);
-* **spark**: ``govreport.engines.assess_on_engine`` on ``spark+parquet:`` sources with a local Spark session
+* **spark**: ``govreport.assessments.model_risk.assess_on_engine`` on ``spark+parquet:`` sources with a local Spark session
   (``--master``, default ``local[*]``); only counts come back to Python.
 
 Both results are checked equal (exactly; Brier/ECE to 1e-12), then wall times and peak resident memory —
@@ -107,8 +107,8 @@ def child(mode: str, cur: Path, ref: Path, master: str, driver_memory: str, out:
                     "drift": drift.to_dict()}
         extra: dict[str, Any] = {"read_seconds": round(t_read, 2)}
     else:
+        from govreport.assessments.model_risk import assess_on_engine
         from govreport.data.sources import SparkSettings, spark_session
-        from govreport.engines import assess_on_engine
 
         spark = spark_session(SparkSettings(master=master, conf={"spark.driver.memory": driver_memory}))
         t_start = time.perf_counter() - t0

@@ -39,12 +39,13 @@ MOVED: dict[str, tuple[str, ...]] = {
     "govreport.genai": ("govreport.assessments.genai_checks",),
     "govreport.genai_rules": ("govreport.assessments.genai_rules",),
     "govreport.genai_assess": ("govreport.assessments.genai_review",),
-    "govreport.sustainability": ("govreport.assessments.sustainability",),
+    "govreport.sustainability": ("govreport.assessments.sustainability", "govreport.present.sustainability",
+                                 "govreport.workspace.sustainability"),
     "govreport.review": ("govreport.assessments.review",),
     "govreport.runner": ("govreport.run.runner",),
     "govreport.notebook": ("govreport.run.context",),
     "govreport.adhoc": ("govreport.run.adhoc",),
-    "govreport.energy": ("govreport.run.energy",),
+    "govreport.energy": ("govreport.run.energy", "govreport.workspace.energy"),
     "govreport.report_html": ("govreport.present.html",),
     "govreport.charts": ("govreport.present.charts",),
     "govreport.figures": ("govreport.present.figures",),
@@ -61,17 +62,6 @@ MOVED: dict[str, tuple[str, ...]] = {
     "govreport.cli_publish": ("govreport.cli.publish",),
     "govreport.demo_genai": ("govreport.demo.genai",),
 }
-
-_IMPORT_FRAMES = ("<frozen importlib._bootstrap", __file__)
-
-
-def _caller_level() -> int:
-    """The stacklevel of the first frame outside the import machinery and this module (the user's import)."""
-    level, f = 1, sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(_IMPORT_FRAMES):
-        level, f = level + 1, f.f_back
-    return level
-
 
 class _Moved(types.ModuleType):
     """An old path: attributes come from the new module(s)."""
@@ -103,7 +93,7 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         targets = MOVED.get(spec.name) or (_submodule_target(spec.name) or "",)
         new = " / ".join(targets)
         warnings.warn(f"{spec.name} has moved: import {new} instead (the old path is kept for old templates and "
-                      "will be removed in a later release)", DeprecationWarning, stacklevel=_caller_level())
+                      "will be removed in a later release)", DeprecationWarning, stacklevel=2)  # the import machinery's frames are skipped
         return _Moved(spec.name, targets)
 
     def exec_module(self, module: types.ModuleType) -> None:

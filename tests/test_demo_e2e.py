@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from govreport.evidence.queries import open_store
 from govreport.present.render import count_plotly_bundles
-from govreport.run.runner import open_store
 from govreport.workspace.config import Workspace
 from tests.helpers.browser import chart_counts, dump_dom, screenshot
 

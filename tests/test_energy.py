@@ -17,7 +17,8 @@ import pytest
 from pydantic import ValidationError
 
 from govreport.errors import InputError
-from govreport.run.energy import DEFAULT_PUE, Energy, EnergyFigure, measure, to_kwh, unmeasured, worker_energy
+from govreport.run.energy import measure, unmeasured, worker_energy
+from govreport.workspace.energy import DEFAULT_PUE, Energy, EnergyFigure, to_kwh
 
 pytest.importorskip("codecarbon")
 

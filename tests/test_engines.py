@@ -21,17 +21,17 @@ import pandas as pd
 import pytest
 
 from govreport import metrics
-from govreport.assessments.model_risk import assess_frames
+from govreport.assessments.model_risk import assess_frames, assess_on_engine
+from govreport.contracts import validate_suite_on_spark
 from govreport.data.sources import SparkSettings, on_engine, parse_source, spark_session
 from govreport.engines import (
-    assess_on_engine,
     drift_on,
     fairness_on,
+    open_frame,
     open_runner,
     proxy_on,
     psi_on,
     quality_on,
-    validate_suite_on_spark,
 )
 from govreport.engines._stats import quantiles
 from govreport.errors import DataError, GovreportError, InputError, MetricInputError
@@ -193,9 +193,9 @@ def test_open_frame_reads_every_source(sqlite_db: str, scored: tuple[pd.DataFram
                                   psi_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), "AGE"))
     same(drift_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), ["AGE"], score="PD").to_dict(),
          drift_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), ["AGE"], score="PD").to_dict())
-    a = parse_source(str(tmp_path / "cur.parquet")).open_frame(["SEX", "PD"])
-    b = parse_source(_src(sqlite_db, "cur")).open_frame(["SEX", "PD"])
-    q = parse_source(sqlite_db, query='SELECT "SEX", "PD" FROM cur WHERE "SEX" = 2').open_frame()
+    a = open_frame(parse_source(str(tmp_path / "cur.parquet")), ["SEX", "PD"])
+    b = open_frame(parse_source(_src(sqlite_db, "cur")), ["SEX", "PD"])
+    q = open_frame(parse_source(sqlite_db, query='SELECT "SEX", "PD" FROM cur WHERE "SEX" = 2'))
     pd.testing.assert_frame_equal(a, cur[["SEX", "PD"]])
     pd.testing.assert_frame_equal(b, cur[["SEX", "PD"]])
     assert len(q) == int((cur.SEX == 2).sum())

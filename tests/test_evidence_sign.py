@@ -309,7 +309,7 @@ def test_key_file_inside_workspace_or_readable_is_refused(tmp_path):
     os.chmod(outside, 0o644)
     cfg.write_text(base.replace("evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n"
                                                f"    key_file: {outside}\n", 1))
-    from govreport.run.runner import open_store
+    from govreport.evidence.queries import open_store
 
     with pytest.raises(ConfigError, match="may be read by other users"):
         open_store(Workspace.load(root))
@@ -337,7 +337,7 @@ def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
     assert _cli("evidence", "keygen", "-w", str(root), "--out", str(root / "k.pem")).returncode == 2
     cfg = root / "govreport.yaml"
     cfg.write_text(cfg.read_text().replace("evidence:\n", "evidence:\n" + snippet.split("evidence:\n")[1], 1))
-    from govreport.run.runner import open_store
+    from govreport.evidence.queries import open_store
     from govreport.workspace import Workspace
 
     store = open_store(Workspace.load(root))
@@ -383,9 +383,9 @@ def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
 
 def test_signoff_recorded_then_stale_when_the_review_is_rerun(tmp_path):
     from govreport.errors import ConfigError as CE
+    from govreport.evidence.queries import open_store
     from govreport.evidence.signoff import record_signoff, signoffs_for
     from govreport.publish.site import _print_copy
-    from govreport.run.runner import open_store
     from govreport.workspace import Workspace
 
     root = _signed_workspace(tmp_path)

@@ -285,7 +285,7 @@ def test_a_workspace_on_the_lake_runs_end_to_end(demo_workspace: Workspace, tmp_
     lake_cmp.pop("contract_file"), pandas_cmp.pop("contract_file")  # the contract names the lake path
     assert lake_cmp == pandas_cmp
 
-    from govreport.run.runner import open_store
+    from govreport.evidence.queries import open_store
 
     rec = list(open_store(Workspace.load(root)).records(system_id="card-default", period="2026Q3"))[-1]
     inputs = {i["name"]: i for i in rec.inputs}
@@ -318,7 +318,7 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
     pandas = _run(pandas_root, "2026Q2", "card-default")
     assert lake.returncode == pandas.returncode == 1
     assert "2026Q2: 1 succeeded, 2 failed" in lake.stdout and "cs-assistant/genai_review: " in lake.stdout  # the rest ran
-    from govreport.run.runner import open_store
+    from govreport.evidence.queries import open_store
 
     def error(ws_root: Path, system: str, period: str) -> str:
         recs = list(open_store(Workspace.load(ws_root)).records(system_id=system, period=period))

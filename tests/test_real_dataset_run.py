@@ -7,7 +7,8 @@ import json
 import pytest
 
 from govreport import metrics
-from govreport.run.runner import open_store, run_period
+from govreport.evidence.queries import open_store
+from govreport.run.runner import run_period
 from govreport.workspace.config import Workspace
 from govreport.workspace.scaffold import init_workspace
 from tests.test_assess_cli import _scored

@@ -16,7 +16,8 @@ import pytest
 from govreport.assessments.review import FAILED, build_review, statuses_from_store
 from govreport.core.status import DIMENSIONS
 from govreport.errors import ConfigError
-from govreport.run.runner import PORTFOLIO, open_store, run_period, run_portfolio
+from govreport.evidence.queries import open_store
+from govreport.run.runner import PORTFOLIO, run_period, run_portfolio
 from govreport.workspace.config import Workspace
 from govreport.workspace.findings import age_findings, load_findings
 

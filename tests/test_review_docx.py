@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 
 from govreport.errors import TamperedEvidence
+from govreport.evidence.queries import open_store
 from govreport.publish.review_docx import SYMBOLS, read_review, review_docx_for_run
-from govreport.run.runner import open_store
 from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.slow

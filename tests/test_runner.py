@@ -16,8 +16,9 @@ import psutil
 import pytest
 
 from govreport.errors import KernelError, TemplateError
+from govreport.evidence.queries import open_store
 from govreport.present.render import count_plotly_bundles
-from govreport.run.runner import open_store, run_period
+from govreport.run.runner import run_period
 from govreport.workspace.config import Workspace
 from govreport.workspace.scaffold import init_workspace
 from tests.helpers.nb import PROBE, SYSTEM, write_notebook

@@ -22,20 +22,13 @@ import pytest
 
 from govreport.core.periods import parse_period
 from govreport.errors import InputError, ScheduleError
-from govreport.run.runner import open_store
+from govreport.evidence.queries import open_store
 from govreport.schedule.notify import NotifyFailed, compose, send_mail
-from govreport.schedule.schedules import (
-    covered_period,
-    due_runs,
-    load_schedule,
-    load_schedules,
-    parse_now,
-    review_falls_due,
-    select_systems,
-)
+from govreport.schedule.schedules import covered_period, due_runs, parse_now, select_systems
 from govreport.workspace.config import SmtpSettings, Workspace
 from govreport.workspace.inventory import Inventory
 from govreport.workspace.scaffold import init_workspace
+from govreport.workspace.schedules import load_schedule, load_schedules, review_falls_due
 from tests.helpers.nb import LOW_FACTORS, SYSTEM_BASE, write_notebook
 
 HIGH = "{customer_facing: 3, personal_data: 3, autonomy: 2, complexity: 2, impact: 3, remedies: 2}"

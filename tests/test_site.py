@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from govreport.evidence.queries import open_store
 from govreport.evidence.store import RunRecord, sha256_file
 from govreport.publish.site import MANIFEST, build_site
-from govreport.run.runner import PORTFOLIO, open_store
+from govreport.run.runner import PORTFOLIO
 from govreport.workspace.config import Workspace
 
 PERIODS_NEWEST_FIRST = ["2026Q3", "2026Q2", "2026Q1", "2025Q4"]

@@ -12,32 +12,32 @@ from pathlib import Path
 
 import pytest
 
-from govreport.assessments.sustainability import (
+from govreport.assessments.sustainability import _taipei_year as taipei_year
+from govreport.assessments.sustainability import build_report
+from govreport.errors import ConfigError, GovreportError, InputError
+from govreport.evidence.queries import open_store
+from govreport.evidence.store import RunRecord, sha256_file
+from govreport.workspace.config import Workspace
+from govreport.workspace.inventory import load_system
+from govreport.workspace.scaffold import init_workspace
+from govreport.workspace.sustainability import (
     FactorEntry,
     FactorTable,
-    build_report,
     emissions_kg,
     load_factors,
     load_settings,
     system_energy,
 )
-from govreport.assessments.sustainability import _taipei_year as taipei_year
-from govreport.errors import ConfigError, GovreportError, InputError
-from govreport.evidence.store import RunRecord, sha256_file
-from govreport.run.runner import open_store
-from govreport.workspace.config import Workspace
-from govreport.workspace.inventory import load_system
-from govreport.workspace.scaffold import init_workspace
 
 
 @pytest.fixture(autouse=True)
 def _inventory_energy_model(monkeypatch):
-    """Load systems with govreport.run.energy.Energy as their `energy:` model. Does nothing once inventory.py
+    """Load systems with govreport.workspace.energy.Energy as their `energy:` model. Does nothing once inventory.py
     uses it (the proposed one-line change); until then, loads them through a subclass that does."""
     from pydantic import Field
 
-    from govreport.run.energy import Energy
     from govreport.workspace import inventory
+    from govreport.workspace.energy import Energy
 
     if inventory.AISystem.model_fields["energy"].annotation is not Energy:
         class AISystem(inventory.AISystem):
@@ -403,7 +403,7 @@ def test_template_default_period_and_trend(ws):
     assert set(q["source"]) == {"measured", "declared", "estimated"}
     assert q[(q["quarter"] == "2026Q2")]["kgco2e"].sum() == pytest.approx(56.04)
     for f in ("fig_trend_by_system", "fig_trend_by_source", "fig_intensity", "fig_inclusion"):
-        import govreport.assessments.sustainability as sus
+        import govreport.present.sustainability as sus
 
         assert getattr(sus, f)(rep).data  # every chart has traces
     html = (sus.html_cover(rep) + sus.html_indicator_table(rep) + sus.html_systems_table(rep)
@@ -423,7 +423,7 @@ def test_results_file_changed_after_the_run_is_left_out(ws):
 # -- bad input in the inventory, reported as one line -------------------------------------------------------
 def energy_error(path: Path) -> str:
     """The error for a system file with a bad energy block: at load (once the inventory uses
-    govreport.run.energy.Energy) or when the sustainability code reads it (with the placeholder model)."""
+    govreport.workspace.energy.Energy) or when the sustainability code reads it (with the placeholder model)."""
     with pytest.raises(GovreportError) as ei:
         system_energy(load_system(path), path)
     return str(ei.value)
@@ -495,7 +495,7 @@ def test_template_smoke_run(ws, tmp_path):
 def test_every_emissions_figure_states_its_factor_year_and_source(ws):
     import re
 
-    import govreport.assessments.sustainability as sus
+    import govreport.present.sustainability as sus
 
     for label, energy_year, factor_year, value in (("2023Q4", 2023, 2023, "0.494"), ("2026Q3", 2026, 2025, "0.467")):
         rep = build_report(ws.root, label)

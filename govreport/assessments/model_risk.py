@@ -7,6 +7,8 @@ notebook only presents the returned :class:`Assessment`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -14,9 +16,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..core.status import Indicator
+from ..engines import drift_on, fairness_on, open_frame, proxy_on, quality_on, require
+from ..engines.indicators import as_source, file_source, opened
 from ..errors import MetricInputError
 
-__all__ = ["Assessment", "assess_frames", "assess_predictive"]
+__all__ = ["Assessment", "assess_frames", "assess_predictive", "assess_on_engine"]
 
 
 @dataclass
@@ -197,7 +201,6 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
     deterministic sample :meth:`~govreport.run.context.TemplateContext.load` pulled from Spark (every row when
     there are no more than ``engine.explain_sample_rows``)."""
     from ..data.sources import on_engine, spark_session
-    from ..engines import assess_on_engine
 
     system, label = ctx.system, ctx.period.label
     _require_columns(current.columns, kwargs["label"], kwargs["prediction"], kwargs["protected"],
@@ -232,3 +235,44 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
                      f"engine.explain_sample_rows: {engine.explain_sample_rows:,}): it needs the rows, not counts")
     result.notes = notes
     return result
+
+
+# -- on an engine --------------------------------------------------------------------------------------------
+def assess_on_engine(
+    source: Any, reference: Any = None, *, label: str, label_favourable: Any, prediction: str,
+    prediction_favourable: Any, protected: Sequence[str], score: str | None = None,
+    score_higher_is: Literal["adverse", "favourable"] = "adverse", features: Sequence[str] = (),
+    bands: Mapping[str, Sequence[float]] | None = None, justifications: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None = None,
+    intersections: Sequence[Sequence[str]] | str | None = "pairs", min_group_size: int = 30,
+    n_bootstrap: int = 200, score_bins: int | None = None, spark: Any = None,
+) -> Assessment:
+    """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
+
+    A file source runs :func:`~govreport.assessments.model_risk.assess_frames` itself (explainability included).
+    """
+    file = file_source(source)
+    if file is not None:
+        ref = open_frame(as_source(reference), spark=spark) if reference is not None else None
+        return assess_frames(file.read_file(), ref, label=label, label_favourable=label_favourable,
+                             prediction=prediction, prediction_favourable=prediction_favourable, protected=protected,
+                             score=score, score_higher_is=score_higher_is, features=features, bands=bands,
+                             justifications=justifications, thresholds=thresholds, intersections=intersections,
+                             min_group_size=min_group_size, n_bootstrap=n_bootstrap)
+    notes: list[str] = []
+    with opened(source, spark) as cur, contextlib.ExitStack() as stack:
+        ref = stack.enter_context(opened(reference, spark)) if reference is not None else None
+        require(cur, [label, prediction, *protected, *features, *([score] if score else [])],
+                fix="check the column names in the system's model block")
+        feats = list(features)
+        backend = Backend(fairness_on, proxy_on, functools.partial(quality_on, score_bins=score_bins), drift_on)
+        indicators, sections = assemble(
+            backend, cur, ref, notes, label=label, label_favourable=label_favourable, prediction=prediction,
+            prediction_favourable=prediction_favourable, protected=protected, score=score,
+            score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
+            thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
+            n_bootstrap=n_bootstrap)
+        if feats and score:
+            notes.append(f"computed on {cur.engine}: explainability (permutation importance, reason codes) needs "
+                         "the rows and is not assessed on an engine")
+    return Assessment(indicators, sections, notes)

@@ -22,7 +22,6 @@ against it, and the site links to it. Rendering is in :mod:`govreport.present.re
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,9 +29,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..core.periods import Period, parse_period
-from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS
+from ..core.periods import Period, add_months, parse_period
+from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS, PORTFOLIO, RunStatus
+from ..core.version import __version__
 from ..evidence.signoff import signoffs_for
 from ..evidence.store import EvidenceStore, RunRecord, sha256_file
 from ..workspace.config import Workspace
@@ -48,7 +47,6 @@ __all__ = [
 #: The norms' version the review assesses against.
 NORMS_VERSION = "中華民國銀行商業同業公會全國聯合會「金融機構運用人工智慧技術作業規範」（2025-05-29 修正）"
 REVIEW_TEMPLATE = "review"
-PORTFOLIO = "_portfolio"
 #: Matrix value of a cell whose system's runs all failed this period.
 FAILED = "failed"
 _SEVERITY = {"not_assessed": 0, "green": 1, "amber": 2, "red": 3, FAILED: 4}
@@ -228,8 +226,8 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
                           vendor=None, channels=[], prelaunch={}, state="not_assessed",
                           reason="not in the inventory (systems/*.yaml)")
     latest = _latest_by_template(r for r in records if r.period == period.label)
-    sr.runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status == "succeeded"]
-    sr.failed_runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status != "succeeded"]
+    sr.runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status == RunStatus.SUCCEEDED]
+    sr.failed_runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status != RunStatus.SUCCEEDED]
     if sys is not None and sys.lifecycle == "retired":
         sr.state, sr.reason = "retired", "retired: not reviewed"
     elif sr.runs:
@@ -240,29 +238,21 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
     elif sys is not None:
         sr.reason = f"no run recorded for {period.label}"
     # review calendar (Art. 13): the last period with a succeeded run, and when the next is due
-    done = sorted((parse_period(r.period) for r in records if r.status == "succeeded"), key=lambda p: p.end)
+    done = sorted((parse_period(r.period) for r in records if r.status == RunStatus.SUCCEEDED), key=lambda p: p.end)
     done = [p for p in done if p.end <= period.end]
     if done:
         last = done[-1]
         sr.last_review = last.label
-        due = _add_months(last.end, sr.review_months)
+        due = add_months(last.end, sr.review_months)
         sr.next_due = due.isoformat()
         sr.overdue = sr.lifecycle == "active" and sr.in_scope and due < period.end
     elif sys is not None and sys.lifecycle == "active" and sys.scope.in_scope:
         live = sys.prelaunch.go_live
-        due = _add_months(live, sr.review_months) if live else period.start
+        due = add_months(live, sr.review_months) if live else period.start
         sr.next_due = due.isoformat()
         sr.overdue = due < period.end
     return sr
 
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    """``d`` plus whole months; the last day of a month maps to the last day of the target month."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = calendar.monthrange(year, month)[1]
-    month_end = d.day == calendar.monthrange(d.year, d.month)[1]
-    return dt.date(year, month, last if month_end else min(d.day, last))
 
 
 def _fill_dimensions(ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mapping[str, Any]],
@@ -300,7 +290,7 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
     ws = workspace if isinstance(workspace, Workspace) else Workspace.load(workspace)
     p = parse_period(period)
     if store is None:
-        from ..run.runner import open_store
+        from ..evidence.queries import open_store
 
         store = open_store(ws, writing=False)
     notes: list[str] = []
@@ -376,13 +366,13 @@ def build_review(workspace: str | Path | Workspace, period: str, *,
 
 
 def _latest_succeeded(records: Sequence[RunRecord], template: str, period: str) -> RunRef | None:
-    ok = [r for r in records if r.template == template and r.period == period and r.status == "succeeded"]
+    ok = [r for r in records if r.template == template and r.period == period and r.status == RunStatus.SUCCEEDED]
     return RunRef.of(max(ok, key=lambda r: r.seq)) if ok else None
 
 
 def _previous_review(ws: Workspace, portfolio: Sequence[RunRecord], p: Period,
                      notes: list[str]) -> dict[str, Any] | None:
-    earlier = sorted({r.period for r in portfolio if r.template == REVIEW_TEMPLATE and r.status == "succeeded"
+    earlier = sorted({r.period for r in portfolio if r.template == REVIEW_TEMPLATE and r.status == RunStatus.SUCCEEDED
                       and parse_period(r.period).end < p.start and parse_period(r.period).kind == p.kind},
                      key=lambda x: parse_period(x).start)
     if not earlier:
@@ -466,7 +456,7 @@ def _trends(ws: Workspace, by_system: Mapping[str, list[RunRecord]], inventory: 
         latest: dict[str, RunRecord] = {}
         for r in records:
             rp = parse_period(r.period)
-            if r.status != "succeeded" or rp.kind != p.kind or rp.start > p.start:
+            if r.status != RunStatus.SUCCEEDED or rp.kind != p.kind or rp.start > p.start:
                 continue
             key = f"{r.period}|{r.template}"
             if key not in latest or r.seq > latest[key].seq:
@@ -684,7 +674,7 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
         if r.kind != "run":
             continue
         if r.system_id == PORTFOLIO:
-            if r.template == "sustainability" and r.status == "succeeded" and (sust is None or r.seq > sust.seq):
+            if r.template == "sustainability" and r.status == RunStatus.SUCCEEDED and (sust is None or r.seq > sust.seq):
                 sust = r
             continue
         k = (r.system_id, r.template)
@@ -692,7 +682,7 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
             latest[k] = r
     for (sid, _t), r in latest.items():
         row = out.setdefault(sid, {d: [] for d in DIMENSIONS})
-        if r.status != "succeeded":
+        if r.status != RunStatus.SUCCEEDED:
             row["__failed__"] = ["1"]
             continue
         for d, v in (r.summary or {}).get("dimensions", {}).items():
@@ -755,7 +745,7 @@ def report_links(review: Review, workspace: Workspace) -> dict[str, str]:
 def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> str:
     """The latest period with a system run in the evidence store (the template's default)."""
     from ..errors import InputError
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
               if r.system_id != PORTFOLIO and r.kind == "run"}

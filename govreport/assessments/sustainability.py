@@ -4,12 +4,12 @@ Energy comes from two places:
 
 * **measured** — every govreport run measures its notebook's energy with CodeCarbon
   (:mod:`govreport.run.energy`); the runner stores the result in the evidence record (``summary["energy"]``);
-* **declared** — the inventory's ``energy:`` block (:class:`govreport.run.energy.Energy`): training, batch
+* **declared** — the inventory's ``energy:`` block (:class:`govreport.workspace.energy.Energy`): training, batch
   scoring, serving, vendor-reported figures and token-based estimates, each with its source and period.
 
 Emissions use Taiwan's official location-based grid factor (MOEA / Energy Administration) of the year the
 energy was used: ``kgCO2e = kWh × PUE × factor(year)``. The table ships as package data
-(``govreport/data/tw_grid_factors.yaml``); a workspace overrides or adds years in ``sustainability.yaml``.
+(``govreport/workspace/tw_grid_factors.yaml``, :mod:`govreport.workspace.sustainability`); a workspace overrides or adds years in ``sustainability.yaml``.
 A year without a factor uses the latest earlier year's, and says so; a year with no earlier factor is an
 error. CodeCarbon's own CO2 figure is kept as a cross-check only.
 
@@ -21,12 +21,12 @@ share of systems reviewed on time (Art. 13) and staff AI-training hours (Art. 9,
 
 Nothing is recomputed from raw data and no notebook is run: everything is read from the evidence store,
 the results files it points to (checked against their recorded SHA-256), the inventory and
-``sustainability.yaml``. Full description: docs/sustainability.md.
+``sustainability.yaml``. The report's HTML and figures are :mod:`govreport.present.sustainability`. Full
+description: docs/sustainability.md.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections import defaultdict
@@ -34,21 +34,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from .. import __version__
 from ..core.exports import write_csv
-from ..core.periods import Period, parse_period
-from ..core.status import DEFAULT_THRESHOLDS, Indicator, Status, Threshold
-from ..core.yamlio import format_validation_error, load_model
-from ..errors import ConfigError, InputError, InventoryError
+from ..core.periods import Period, add_months, parse_period
+from ..core.status import DEFAULT_THRESHOLDS, PORTFOLIO, Indicator, RunStatus, Status, Threshold
+from ..core.version import __version__
+from ..errors import InputError
 from ..evidence.store import RunRecord, sha256_file
-from ..present.i18n import t
-from ..run.energy import DEFAULT_PUE, Energy, NonNegative, _check_period, _number
 from ..workspace.config import Workspace
+from ..workspace.energy import Energy
+from ..workspace.sustainability import (
+    PACKAGED_FACTORS,
+    SETTINGS_FILE,
+    FactorTable,
+    FactorUse,
+    GridFactor,
+    SustainabilitySettings,
+    emissions_kg,
+    load_factors,
+    load_settings,
+    system_energy,
+)
 
 __all__ = [
     "GridFactor",
@@ -68,231 +77,10 @@ __all__ = [
     "PACKAGED_FACTORS",
 ]
 
-PACKAGED_FACTORS = Path(__file__).resolve().parents[1] / "workspace" / "tw_grid_factors.yaml"
-SETTINGS_FILE = "sustainability.yaml"
 TAIPEI = timezone(timedelta(hours=8), "Asia/Taipei")
 #: A target's amber band: up to 10 % above (or below, for higher-is-better) the target.
 TARGET_BAND = 0.10
 TEMPLATE = "sustainability"
-
-
-# ==================================================================================================
-# Grid factors
-# ==================================================================================================
-@dataclass(frozen=True)
-class GridFactor:
-    year: int
-    kg_per_kwh: float
-    source: str
-    note: str = ""
-    origin: str = "packaged"  # packaged | workspace
-
-
-@dataclass(frozen=True)
-class FactorUse:
-    """The factor applied to energy used in ``year`` (``factor.year`` is earlier when none exists yet)."""
-
-    year: int
-    factor: GridFactor
-
-    @property
-    def fallback(self) -> bool:
-        return self.factor.year != self.year
-
-    def describe(self, lang: str = "en") -> str:
-        f = self.factor
-        origin = " (workspace override)" if f.origin == "workspace" else ""
-        text = f"{f.year} factor {f.kg_per_kwh:g} kgCO2e/kWh, {f.source}{origin}"
-        if self.fallback:
-            text += f"; no factor for {self.year} yet: the latest earlier year's ({f.year}) is used"
-        if f.note:
-            text += f"; note: {f.note}"
-        return text
-
-
-def _positive(v: Any) -> Any:
-    v = _number(v)
-    if v is not None and v <= 0:
-        raise ValueError(f"must be greater than 0 (got {v:g})")
-    return v
-
-
-Positive = Annotated[float, BeforeValidator(_positive)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FactorEntry(_Strict):
-    factor: Positive = Field(..., description="kgCO2e per kWh")
-    source: str = Field(..., min_length=1, description="publisher and document, e.g. 經濟部能源署 114年度電力排碳係數")
-    note: str = ""
-
-    @field_validator("factor")
-    @classmethod
-    def _plausible(cls, v: float) -> float:
-        if v > 2.0:
-            raise ValueError(f"{v:g} kgCO2e/kWh is implausible for a grid factor; give kgCO2e per kWh (e.g. 0.474)")
-        return v
-
-
-def _year_keys(v: Any) -> Any:
-    if isinstance(v, Mapping):
-        for k in v:
-            try:
-                y = int(str(k))
-            except ValueError:
-                raise ValueError(f"'{k}' is not a year") from None
-            if not 1900 <= y <= 2999 or str(k).strip() != str(y):
-                raise ValueError(f"'{k}' is not a year")
-    return v
-
-
-class _FactorFile(_Strict):
-    unit: str = "kgCO2e/kWh"
-    publisher: str = ""
-    factors: Annotated[dict[int, FactorEntry], BeforeValidator(_year_keys)]
-
-
-class FactorTable:
-    """Grid factors by year: the packaged table with a workspace's overrides applied."""
-
-    def __init__(self, factors: Mapping[int, GridFactor]) -> None:
-        if not factors:
-            raise ConfigError("the grid-factor table is empty", field="grid_factors",
-                              fix="reinstall govreport, or add years under grid_factors in sustainability.yaml")
-        self.factors = dict(sorted(factors.items()))
-
-    @classmethod
-    def packaged(cls) -> FactorTable:
-        data = load_model(PACKAGED_FACTORS, _FactorFile, ConfigError)
-        return cls({y: GridFactor(y, e.factor, e.source, e.note) for y, e in data.factors.items()})
-
-    def with_overrides(self, overrides: Mapping[int, FactorEntry]) -> FactorTable:
-        merged = dict(self.factors)
-        for y, e in overrides.items():
-            merged[int(y)] = GridFactor(int(y), e.factor, e.source, e.note, origin="workspace")
-        return FactorTable(merged)
-
-    def lookup(self, year: int, *, file: str | Path | None = None, field: str | None = None) -> FactorUse:
-        """The factor for energy used in ``year``; the latest earlier year's when ``year`` has none."""
-        if year in self.factors:
-            return FactorUse(year, self.factors[year])
-        earlier = [y for y in self.factors if y < year]
-        if not earlier:
-            raise InputError(
-                f"no Taiwan grid emission factor for {year} or any earlier year (the table starts in "
-                f"{min(self.factors)})", file=file, field=field,
-                fix=f"add {year} under grid_factors in {SETTINGS_FILE} with its factor and source, or correct the period")
-        return FactorUse(year, self.factors[max(earlier)])
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [{"year": f.year, "kg_per_kwh": f.kg_per_kwh, "source": f.source, "note": f.note, "origin": f.origin}
-                for f in self.factors.values()]
-
-
-def emissions_kg(kwh: float, pue: float, factor: float) -> float:
-    """kgCO2e = kWh × PUE × factor (kgCO2e/kWh). Refuses negative energy, PUE below 1 and factors ≤ 0."""
-    for name, v in (("kwh", kwh), ("pue", pue), ("factor", factor)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise InputError(f"{name} must be a finite number, not {v!r}", field=name)
-    if kwh < 0:
-        raise InputError(f"energy must not be negative (got {kwh:g} kWh)", field="kwh")
-    if pue < 1:
-        raise InputError(f"PUE must be at least 1.0 (got {pue:g})", field="pue")
-    if factor <= 0:
-        raise InputError(f"the grid factor must be greater than 0 (got {factor:g})", field="factor")
-    return float(kwh) * float(pue) * float(factor)
-
-
-# ==================================================================================================
-# Workspace settings: sustainability.yaml
-# ==================================================================================================
-class Target(_Strict):
-    """Targets for one scope (the portfolio or one system), per period of the kind reported."""
-
-    energy_kwh: NonNegative | None = None
-    emissions_kgco2e: NonNegative | None = None
-    intensity_g_per_1k: NonNegative | None = Field(None, description="gCO2e per 1,000 predictions or requests")
-    training_hours_per_employee: NonNegative | None = None
-
-
-class Targets(_Strict):
-    portfolio: Target = Field(default_factory=Target)
-    systems: dict[str, Target] = Field(default_factory=dict)
-
-
-class TrainingRecord(_Strict):
-    """Art. 9: AI training of staff in a period (from the HR / learning-management system)."""
-
-    period: str
-    hours: NonNegative = Field(..., description="total hours of AI training attended by staff")
-    staff_trained: Annotated[int, BeforeValidator(_number)] | None = None
-    staff_total: Annotated[int, BeforeValidator(_number)] | None = Field(
-        None, description="headcount the hours are averaged over (GRI 404-1)")
-    basis: str = ""
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _period(cls, v: Any) -> str:
-        return _check_period(v)
-
-
-class SustainabilitySettings(_Strict):
-    """``sustainability.yaml`` at the workspace root (optional; every field has a default)."""
-
-    pue: NonNegative | None = Field(None, description=f"PUE of the machine running govreport (default {DEFAULT_PUE})")
-    pue_basis: str = ""
-    grid_factors: Annotated[dict[int, FactorEntry], BeforeValidator(_year_keys)] = Field(default_factory=dict)
-    targets: Targets = Field(default_factory=Targets)
-    training: list[TrainingRecord] = Field(default_factory=list)
-
-    @field_validator("pue")
-    @classmethod
-    def _pue(cls, v: float | None) -> float | None:
-        if v is not None and v < 1.0:
-            raise ValueError(f"PUE must be at least 1.0 (got {v:g}): it is total facility energy ÷ IT energy")
-        return v
-
-    @property
-    def host_pue(self) -> float:
-        return float(self.pue) if self.pue is not None else DEFAULT_PUE
-
-    @property
-    def host_pue_source(self) -> str:
-        if self.pue is None:
-            return "default (Uptime Institute 2024 industry average)"
-        return self.pue_basis or SETTINGS_FILE
-
-
-def load_settings(root: str | Path | None) -> SustainabilitySettings:
-    """The workspace's ``sustainability.yaml``, or the defaults when there is none."""
-    if root is None:
-        return SustainabilitySettings()
-    path = Path(root) / SETTINGS_FILE
-    if not path.is_file():
-        return SustainabilitySettings()
-    return load_model(path, SustainabilitySettings, ConfigError)
-
-
-def load_factors(settings: SustainabilitySettings | None = None) -> FactorTable:
-    table = FactorTable.packaged()
-    return table.with_overrides(settings.grid_factors) if settings and settings.grid_factors else table
-
-
-def system_energy(system: Any, file: str | Path | None = None) -> Energy:
-    """The system's ``energy:`` block as :class:`govreport.run.energy.Energy` (also from an older inventory
-    model holding ``pue`` and ``declared`` as plain data); errors name the file and field."""
-    e = getattr(system, "energy", None)
-    if isinstance(e, Energy):
-        return e
-    raw = e.model_dump() if hasattr(e, "model_dump") else (e or {})
-    try:
-        return Energy.model_validate(raw)
-    except ValidationError as err:
-        msg, loc, fix = format_validation_error(err)
-        raise InventoryError(msg, file=file, field=".".join(["energy", *map(str, loc)]), fix=fix) from None
 
 
 # ==================================================================================================
@@ -393,7 +181,7 @@ def _measured_lines(records: Iterable[RunRecord], settings: SustainabilitySettin
         if rec.kind != "run" or rec.template == "-":
             continue
         e = rec.summary.get("energy") if isinstance(rec.summary, dict) else None
-        if e is None and rec.status == "interrupted":
+        if e is None and rec.status == RunStatus.INTERRUPTED:
             continue  # killed before it could report: no worker result to expect
         total[rec.period] += 1
         if not isinstance(e, dict) or e.get("kwh") is None:
@@ -441,7 +229,7 @@ def _load_results(ws: Workspace, records: Sequence[RunRecord], notes: list[str]
                   ) -> dict[tuple[str, str], list[dict[str, Any]]]:
     latest: dict[tuple[str, str, str], RunRecord] = {}
     for rec in records:
-        if rec.kind == "run" and rec.status == "succeeded" and "results" in rec.outputs and rec.template != TEMPLATE:
+        if rec.kind == "run" and rec.status == RunStatus.SUCCEEDED and "results" in rec.outputs and rec.template != TEMPLATE:
             latest[(rec.system_id, rec.period, rec.template)] = rec
     out: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for (sid, period, _tpl), rec in latest.items():
@@ -463,7 +251,7 @@ def _load_results(ws: Workspace, records: Sequence[RunRecord], notes: list[str]
 
 def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> SustainabilityData:
     """Read the evidence store, the inventory and ``sustainability.yaml`` (nothing is recomputed)."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
     from ..workspace.inventory import Inventory
 
     settings = load_settings(ws.root)
@@ -492,7 +280,7 @@ def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> Sus
         last_review[sid] = s.last_review
         templates[sid] = [x for x in s.applicable_templates if x != TEMPLATE]
     for sid in sorted({x.system_id for x in lines} - set(systems)):
-        if sid == "_portfolio":  # the portfolio templates' own runs (sustainability, review)
+        if sid == PORTFOLIO:  # the portfolio templates' own runs (sustainability, review)
             systems[sid] = SystemInfo(sid, "全行治理報告產製", "Portfolio reports (govreport)", "-", "-", 0, "-",
                                       in_inventory=False)
             continue
@@ -647,13 +435,6 @@ def _inclusion(data: SustainabilityData, sid: str, period: Period) -> dict[str, 
     return out
 
 
-def _minus_months(d: date, months: int) -> date:
-    """The last day of the month ``months`` before ``d``'s month."""
-    y, m = d.year, d.month - months
-    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    nxt = date(y + (m == 12), m % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
 
 def reviews(data: SustainabilityData, period: Period) -> list[dict[str, Any]]:
     """Art. 13: whether each active system was reviewed within its review interval up to the period's end.
@@ -665,10 +446,10 @@ def reviews(data: SustainabilityData, period: Period) -> list[dict[str, Any]]:
     for sid, info in sorted(data.systems.items()):
         if not info.in_inventory or info.lifecycle != "active" or not info.review_months:
             continue
-        window_start = _minus_months(period.end, info.review_months)
+        window_start = add_months(period.end, -info.review_months)  # period.end is a month's last day
         reviewed: list[Period] = []
         for rec in data.records:
-            if (rec.kind == "run" and rec.status == "succeeded" and rec.system_id == sid
+            if (rec.kind == "run" and rec.status == RunStatus.SUCCEEDED and rec.system_id == sid
                     and rec.template in data.templates.get(sid, [])):
                 try:
                     p = parse_period(rec.period)
@@ -1075,289 +856,3 @@ def _parses(label: str) -> bool:
     except InputError:
         return False
     return True
-
-
-# ==================================================================================================
-# HTML and figures for the template
-# ==================================================================================================
-_e = html.escape
-
-
-def fmt(v: Any, unit: str = "") -> str:
-    """A number as a report shows it: shares as %, small energies with significant digits."""
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
-    if unit == "share":
-        return f"{100 * v:.1f}%"
-    if unit == "count":
-        return f"{v:,.0f}"
-    a = abs(v)
-    if a == 0:
-        return "0"
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 1:
-        return f"{v:,.2f}"
-    if a >= 0.001:
-        return f"{v:.4f}"
-    return f"{v:.3g}"
-
-
-def _change(r: Mapping[str, Any]) -> str:
-    if r.get("change_abs") is None:
-        return "—"
-    if r["unit"] == "share":
-        return f"{100 * r['change_abs']:+.1f} pp"
-    if r.get("change_pct") is not None:
-        return f"{100 * r['change_pct']:+.1f}%"
-    return f"{r['change_abs']:+.3g}"
-
-
-def html_cover(rep: SustainabilityReport) -> str:
-    zh, en = rep.data.ws_name
-    rows = [
-        ("機構", "Organisation", f"{_e(zh)} <span class='gr-en'>{_e(en)}</span>"),
-        ("報告期間", "Period", _e(rep.period.label)),
-        ("趨勢期間", "Trend", _e(f"{rep.quarters[0]} – {rep.quarters[-1]}" if rep.quarters else "—")),
-        ("系統數", "Systems", _e(str(sum(1 for s in rep.data.systems.values() if s.in_inventory)))),
-        ("產製時間", "Generated", _e(rep.generated_at[:16].replace("T", " ") + " UTC")),
-    ]
-    dl = "".join(f"<dt>{_e(a)} <span class='gr-en'>{_e(b)}</span></dt><dd>{v}</dd>" for a, b, v in rows)
-    return (f"<h1>{_e(t('report.sustainability.title'))}<br><span class='gr-en'>"
-            f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>")
-
-
-def factor_note(rep: SustainabilityReport) -> str:
-    """The grid factor(s) behind this period's emissions, short enough to stand next to each figure:
-    factor year, value and source, and the fallback when the energy year has none yet."""
-    parts_zh, parts_en = [], []
-    for f in rep.factors_used():
-        src = str(f["source"]).split(";")[0]  # "2025 factor 0.467 kgCO2e/kWh, <publisher> (<English>)"
-        publisher = src.split(", ", 1)[1].split(" (")[0] if ", " in src else ""
-        fb_zh = f"；{f['energy_year']} 年尚無公告，採最近之前年度" if f["fallback"] else ""
-        fb_en = f"; none published for {f['energy_year']} yet, the latest earlier year's used" if f["fallback"] else ""
-        parts_zh.append(f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
-                        f"（{publisher}{fb_zh}）")
-        parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
-    if not parts_zh:
-        return ""
-    return (f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
-            f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>")
-
-
-def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
-    from ..present.charts import badge
-
-    rows = [r for r in rep.rows if r["scope"] == scope]
-    if not rows:
-        return f"<p>{_e(t('sust.none'))}<br><span class='gr-en'>{_e(t('sust.none', 'en'))}</span></p>"
-    note = factor_note(rep)
-    body = "".join(
-        f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span>"
-        f"{note if 'CO2e' in r['unit'] else ''}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
-        f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
-        f"<td>GRI {_e(r['gri'])}</td></tr>" for r in rows)
-    prev = rows[0]["previous_period"]
-    head = (f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
-            f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>目標 Target</th>"
-            f"<th>狀態 Status</th><th>GRI</th></tr>")
-    return f"<table>{head}{body}</table>"
-
-
-def html_systems_table(rep: SustainabilityReport) -> str:
-    keys = ("energy_kwh", "emissions_kgco2e", "predictions", "intensity_g_per_1k")
-    body = []
-    for sid, info in rep.data.systems.items():
-        vals = {r["indicator"]: r for r in rep.rows if r["scope"] == sid}
-        if not vals:
-            continue
-        cells = "".join(f"<td class='num'>{_e(fmt(vals[k]['value'], vals[k]['unit']) if k in vals else '—')}</td>"
-                        for k in keys)
-        tgt = vals.get("intensity_g_per_1k", {}).get("target")
-        body.append(f"<tr><td>{_e(info.name_zh)}<br><span class='gr-en'>{_e(info.name_en)} ({_e(sid)})</span></td>"
-                    f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>")
-    if not body:
-        return ""
-    head = ("<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
-            "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
-            "<th class='num'>目標 Target</th></tr>")
-    return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
-
-
-def html_inclusion(rep: SustainabilityReport) -> str:
-    from ..present.charts import badge
-
-    rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
-    if not rows:
-        return f"<p>{_e(t('sust.inclusion.none'))}<br><span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"
-    body = "".join(
-        f"<tr><td>{_e(r['scope_name_zh'])}<br><span class='gr-en'>{_e(r['scope_name_en'])}</span></td>"
-        f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
-        f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>{badge(r['status'])}</td>"
-        f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>" for r in rows)
-    head = ("<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>變化 Change</th>"
-            "<th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th><th class='num'>n</th></tr>")
-    return f"<table>{head}{body}</table>"
-
-
-def _ratio(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
-
-
-def html_governance(rep: SustainabilityReport) -> str:
-    rv = rep.reviews()
-    body = "".join(
-        f"<tr><td>{_e(r['system_id'])}</td><td>{_e(t('tier.' + r['tier']) if r['tier'] in ('high', 'medium', 'low', 'out_of_scope') else r['tier'])}</td>"
-        f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>{_e(r['last_reviewed_period'] or '—')}</td>"
-        f"<td>{'✓ 如期 on time' if r['on_time'] else ('尚未到期 not yet due' if not r['due'] else '✗ 逾期 overdue')}</td></tr>"
-        for r in rv)
-    table = ("<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-             f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>{body}</table>") if rv else ""
-    hours = next((r for r in rep.rows if r["scope"] == "portfolio" and r["indicator"] == "ai_training_hours"), None)
-    if hours:
-        per = next((r for r in rep.rows if r["scope"] == "portfolio"
-                    and r["indicator"] == "ai_training_hours_per_employee"), None)
-        extra = f"，平均每人 {fmt(per['value'])} 小時 / {fmt(per['value'])} h per employee" if per else ""
-        training = (f"<p>員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{_e(extra)}<br><span class='gr-en'>"
-                    f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>")
-    else:
-        training = f"<p>{_e(t('sust.training.none'))}<br><span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
-    return table + training
-
-
-def html_methods(rep: SustainabilityReport) -> str:
-    parts = []
-    fu = rep.factors_used()
-    if fu:
-        body = "".join(f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
-                       f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_e(f['source'])}</td></tr>" for f in fu)
-        parts.append("<h3>電力排碳係數 <span class='gr-en'>Grid emission factors used</span></h3>"
-                     "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
-                     f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
-                     + ("<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
-                        "year's factor (none published for the energy year yet).</span></p>"
-                        if any(f["fallback"] for f in fu) else ""))
-    s = rep.data.settings
-    parts.append(f"<p>PUE（govreport 執行主機）：{s.host_pue:g}<br><span class='gr-en'>PUE of the machine running "
-                 f"govreport: {s.host_pue:g} ({_e(s.host_pue_source)}); each system's own PUE applies to its "
-                 "declared figures.</span></p>")
-    for m in rep.measurement_methods():
-        label = m["method"] or f"not measured: {m['reason']}"
-        parts.append(f"<p class='gr-en'>Measurement ({len(m['runs'])} run(s)): {_e(str(label))}</p>")
-    cc = rep.cross_check()
-    if cc:
-        parts.append(
-            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>CodeCarbon cross-check ({cc['runs']} measured runs, before "
-            f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
-            f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} kgCO2e "
-            f"({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the MOEA figure is "
-            "reported.</span></p>")
-    lines = rep.lines()
-    dec = lines[lines["source"] != "measured"] if len(lines) else lines
-    if len(dec):
-        body = "".join(f"<tr><td>{_e(x.system_id)}</td><td>{_e(x.period)}</td><td>{_e(x.activity)}</td>"
-                       f"<td>{_e(x.source)}</td><td class='num'>{_e(fmt(x.kwh))}</td><td class='num'>{x.pue:g}</td>"
-                       f"<td class='num'>{_e(fmt(x.kgco2e))}</td><td>{_e(x.basis)}</td></tr>"
-                       for x in dec.itertuples())
-        parts.append("<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
-                     "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
-                     "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
-                     f"{body}</table>")
-    notes = rep.notes()
-    if notes:
-        parts.append("<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
-                     + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
-    return "".join(parts)
-
-
-def html_exports(paths: Mapping[str, Path]) -> str:
-    items = "".join(f"<li><code>{_e(p.name)}</code></li>" for p in paths.values())
-    return f"<p>{_e(t('sust.export.lead'))}<br><span class='gr-en'>{_e(t('sust.export.lead', 'en'))}</span></p><ul>{items}</ul>"
-
-
-_SOURCE_COLOURS = {"measured": "#2b5c8a", "declared": "#7a9cc6", "estimated": "#b2abd2"}
-
-
-def _fig_title(zh: str, en: str) -> dict[str, Any]:
-    return {"text": f"{zh}<br><span style='font-size:12px;color:#52606d'>{en}</span>"}
-
-
-def fig_trend_by_system(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    q = rep.quarterly()
-    fig = go.Figure()
-    for sid in sorted(q["system_id"].unique()) if len(q) else []:
-        d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
-        info = rep.data.systems.get(sid)
-        name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
-        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=name,
-                             hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>"))
-    # each quarter's emissions use the grid factor of its energy year: say which under each bar
-    lf = rep.data.lines_frame()
-    years = {q: sorted({int(y) for y in lf.loc[lf["quarter"] == q, "factor_year"]}) for q in rep.quarters} \
-        if len(lf) else {}
-    ticks = [f"{q}<br>{'/'.join(map(str, years.get(q, []))) or '—'} 係數 factor" for q in rep.quarters]
-    fig.update_layout(barmode="stack", title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
-                      yaxis={"title": "kgCO2e"}, height=400,
-                      xaxis={"type": "category", "tickmode": "array", "tickvals": rep.quarters, "ticktext": ticks})
-    return fig
-
-
-def fig_trend_by_source(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    q = rep.quarterly()
-    fig = go.Figure()
-    for src in ("measured", "declared", "estimated"):
-        d = q[q["source"] == src].groupby("quarter")["kwh"].sum().reindex(rep.quarters, fill_value=0) if len(q) else None
-        if d is None or not d.any():
-            continue
-        label = {"measured": "量測 measured", "declared": "申報 declared", "estimated": "估算 estimated"}[src]
-        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=label, marker_color=_SOURCE_COLOURS[src],
-                             hovertemplate="%{x}: %{y:.4g} kWh<extra>" + label + "</extra>"))
-    fig.update_layout(barmode="stack", title=_fig_title("各季能源使用量（依數據來源）", "Energy by quarter and source"),
-                      yaxis={"title": "kWh"}, xaxis={"type": "category"}, height=400)
-    return fig
-
-
-def fig_intensity(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    df = rep.intensity_by_quarter()
-    fig = go.Figure()
-    for scope in (["portfolio"] + sorted(s for s in df["scope"].unique() if s != "portfolio")) if len(df) else []:
-        d = df[df["scope"] == scope]
-        if not len(d):
-            continue
-        name = "整體 portfolio" if scope == "portfolio" else scope
-        fig.add_trace(go.Scatter(x=d["quarter"], y=d["intensity_g_per_1k"], mode="lines+markers", name=name,
-                                 line={"width": 4 if scope == "portfolio" else 2},
-                                 hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra>" + name + "</extra>"))
-    target = rep.data.settings.targets.portfolio.intensity_g_per_1k
-    if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#b2182b",
-                      annotation_text=f"目標 target {target:g}", annotation_position="top left")
-    fig.update_layout(title=_fig_title("排放密集度與目標", "Emissions intensity against target (gCO2e per 1,000 "
-                                       "predictions or requests)"), yaxis={"rangemode": "tozero"},
-                      xaxis={"type": "category", "categoryarray": rep.quarters}, height=400)
-    return fig
-
-
-def fig_inclusion(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    df = rep.inclusion_by_quarter()
-    fig = go.Figure()
-    for (sid, ind), d in (df.groupby(["system_id", "indicator"]) if len(df) else []):
-        who = "年輕 young" if ind == "young_approval_rate" else "高齡 elderly"
-        fig.add_trace(go.Scatter(x=d["quarter"], y=d["rate"], mode="lines+markers",
-                                 name=f"{sid} · {who} ({d['band'].iloc[-1]})",
-                                 line={"dash": "dot" if ind == "young_approval_rate" else "solid"}))
-    fig.update_layout(title=_fig_title("年輕與高齡客群核准率", "Approval rate of the youngest and oldest age band"),
-                      yaxis={"tickformat": ".0%", "rangemode": "tozero"},
-                      xaxis={"type": "category", "categoryarray": rep.quarters}, height=400)
-    return fig

@@ -13,3 +13,4 @@ cli.add_command(schedule)
 cli.add_command(publish)
 
 __all__ = ["cli", "main"]
+

@@ -143,8 +143,7 @@ def validate_cmd(name: str, workspace: str, data: str | None, period: str | None
     Exit 0 when every expectation passes, 1 when some fail, 2 for bad input. Values of personal-data
     columns are masked in everything printed or written.
     """
-    from ..contracts import find_contract, load_contract, validate
-    from ..contracts._spark import is_spark_data
+    from ..contracts import find_contract, is_spark_data, load_contract, validate
     from ..data.sources import is_spark_text
 
     root, folder = resolve_workspace(workspace)
@@ -210,8 +209,7 @@ def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, del
     (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for you to
     confirm.
     """
-    from ..contracts import DatasetSource, scaffold, write_scaffold
-    from ..contracts._scaffold import personal_not_text
+    from ..contracts import DatasetSource, personal_not_text, scaffold, write_scaffold
     from ..data.masking import mask_text
     from ..data.read import read_dataset
     from ..errors import InputError

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from ..core.version import __version__
 from ..errors import GovreportError, MissingData, RunFailed, StorageError
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
@@ -245,8 +245,8 @@ def review(workspace: str, period: str, no_sustainability: bool, docx: bool, lan
             click.echo(f"{r.template}: {ws.resolve(r.report)}")
     summary.raise_for_failures()
     if docx:
+        from ..evidence.queries import open_store
         from ..publish.review_docx import review_docx_for_run
-        from ..run.runner import open_store
 
         rec = open_store(ws).get(next(r.seq for r in summary.results if r.template == "review"))
         name = f"review-{p.label}{'' if lang == 'zh-TW' else '-en'}.docx"
@@ -320,7 +320,7 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
     Example (an internal auditor, with the anchor kept in the committee's minutes):
       govreport evidence verify --anchor /audit/anchors/2026Q3.json
     """
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     parsed = []
     for a in anchors:
@@ -352,8 +352,8 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
 def evidence_list(workspace: str, period: str | None, system_id: str | None, status: str | None) -> None:
     """List records (RUN_ID, period, system, template, version, status); sign-offs with role, name and
     review version (stale when the review was re-run since)."""
+    from ..evidence.queries import open_store
     from ..evidence.signoff import signoffs_for
-    from ..run.runner import open_store
 
     records = open_store(_ws(workspace), writing=False).records()
     stale = {s["seq"]: s for p in {r.period for r in records if r.kind == "signoff"} for s in signoffs_for(records, p)}
@@ -380,7 +380,7 @@ def evidence_list(workspace: str, period: str | None, system_id: str | None, sta
 @click.argument("run_id", type=int)
 def evidence_show(workspace: str, run_id: int) -> None:
     """Print one record (RUN_ID from `evidence list`) as JSON, with its signature."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     store = open_store(_ws(workspace), writing=False)
     rec = store.get(run_id)
@@ -393,7 +393,7 @@ def evidence_show(workspace: str, run_id: int) -> None:
 def evidence_init_head(workspace: str) -> None:
     """Write the chain head file (.govreport/evidence-head.json) for a store that has none, after checking
     the chain. Refused when one exists."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     store = open_store(_ws(workspace), writing=False)
     seq, h = store.init_head()
@@ -425,7 +425,7 @@ def evidence_keygen(workspace: str, out: str) -> None:
 @workspace_option
 def evidence_adopt(workspace: str) -> None:
     """Sign an existing unsigned chain: append a signed record covering the current head."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     rec = open_store(_ws(workspace)).adopt()
     click.echo(f"chain adopted: record {rec.seq} signs the chain up to record {rec.seq - 1}")
@@ -439,7 +439,7 @@ def evidence_anchor(workspace: str, out: str | None) -> None:
     """The chain head (seq, hash, time, signature) and the signing key's fingerprint as JSON, for a place
     outside the workspace: a write-once share, the committee's minutes, an e-mail to internal audit.
     `govreport evidence verify --anchor FILE` later proves the store still holds it."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     text = json.dumps(open_store(_ws(workspace), writing=False).anchor(), indent=2) + "\n"
     if out is None:

@@ -47,7 +47,7 @@ def _lang_line(key: str, **kw: object) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) -> None:
     """Each schedule's next runs and the period each covers, what is due now, and the last run."""
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
     from ..schedule.schedules import due_runs, finished, load_schedules, next_runs, parse_now, summary_path
 
     moment = parse_now(now)

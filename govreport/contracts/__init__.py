@@ -30,9 +30,11 @@ from ._model import (
     list_contracts,
     load_contract,
 )
-from ._scaffold import Scaffold, detect_protected_attribute, scaffold, write_scaffold
+from ._result import ContractResult
+from ._scaffold import Scaffold, detect_protected_attribute, personal_not_text, scaffold, write_scaffold
+from ._spark import is_spark_data, validate_suite_on_spark
 from ._suite import DIMENSION_OF, SuiteFile, load_suite, read_suite
-from ._validate import ContractResult, validate
+from ._validate import validate
 
 #: Kept for callers of the first version: the five dimensions in report order.
 DIMENSIONS = QUALITY_DIMENSIONS
@@ -58,6 +60,9 @@ __all__ = [
     # validation
     "validate",
     "ContractResult",
+    "validate_suite_on_spark",
+    "personal_not_text",
+    "is_spark_data",
     "QUALITY_DIMENSIONS",
     "DIMENSIONS",
     "DIMENSION_OF",

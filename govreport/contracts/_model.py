@@ -5,15 +5,16 @@ See ``docs/contracts.md`` for the format with a full example.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from ..core.model import Strict
 from ..core.status import Threshold
 from ..core.yamlio import load_model
+from ..data.dataset import DatasetSource
 from ..errors import ContractError
 
 __all__ = [
@@ -50,69 +51,13 @@ PROTECTED_CATEGORIES: tuple[str, ...] = (
 _NAME = r"^[A-Za-z0-9_-]+$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DatasetSource(_Strict):
-    """Where the data is: a file (CSV, Parquet, JSON Lines) or a SQL table through a SQLAlchemy URL.
-
-    ``path`` and ``table`` may contain ``{period}``, filled in at run time (``--period 2026Q3``).
-    """
-
-    path: str | None = Field(None, description="file path, relative to the workspace root; may contain {period}")
-    format: Literal["auto", "csv", "parquet", "jsonl"] = Field("auto", description="auto: from the file suffix")
-    encoding: str | None = Field(None, description="CSV/JSONL text encoding, e.g. cp950 or big5; default UTF-8")
-    delimiter: str | None = Field(None, description="CSV field separator; default ',' ('\\t' for .tsv)")
-    url: str | None = Field(None, description="SQLAlchemy URL, e.g. sqlite:///data/bank.db")
-    url_env: str | None = Field(None, description="environment variable holding the URL (keeps passwords out of git)")
-    table: str | None = Field(None, description="SQL table name; may contain {period}")
-    schema_name: str | None = Field(None, description="SQL schema of the table")
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_encoding(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        try:
-            codecs.lookup(v)
-        except LookupError:
-            raise ValueError(f"unknown encoding '{v}' (use e.g. utf-8, cp950 or big5)") from None
-        return v
-
-    @field_validator("delimiter")
-    @classmethod
-    def _one_char(cls, v: str | None) -> str | None:
-        if v is not None and len(v) != 1:
-            raise ValueError(f"the delimiter must be one character, not {v!r} (write a tab as \"\\t\")")
-        return v
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> DatasetSource:
-        sql = bool(self.url or self.url_env)
-        if bool(self.path) == sql:
-            raise ValueError("give either `path` (a file) or `url` / `url_env` with `table` (a SQL table)")
-        if self.url and self.url_env:
-            raise ValueError("give `url` or `url_env`, not both")
-        if sql and not self.table:
-            raise ValueError("a SQL dataset needs `table`")
-        if not sql and (self.table or self.schema_name):
-            raise ValueError("`table` and `schema_name` are for SQL datasets (with `url`)")
-        if sql and (self.encoding or self.delimiter or self.format != "auto"):
-            raise ValueError("`encoding`, `delimiter` and `format` are for files, not SQL tables")
-        return self
-
-    @property
-    def is_sql(self) -> bool:
-        return self.path is None
-
 
 def _entry(v: Any) -> Any:
     """Allow a plain column name where an entry mapping is expected."""
     return {"column": v} if isinstance(v, str) else v
 
 
-class PersonalField(_Strict):
+class PersonalField(Strict):
     """A column holding personal data (Art. 8): masked in every output, mapped to its purpose."""
 
     column: str = Field(..., min_length=1)
@@ -121,7 +66,7 @@ class PersonalField(_Strict):
     confirmed: bool = Field(True, description="false while a scaffolded guess awaits review")
 
 
-class ProtectedAttribute(_Strict):
+class ProtectedAttribute(Strict):
     """A column holding an Art. 6 attribute (sex, age, nationality, …)."""
 
     column: str = Field(..., min_length=1)
@@ -131,14 +76,14 @@ class ProtectedAttribute(_Strict):
     confirmed: bool = Field(True, description="false while a scaffolded guess awaits review")
 
 
-class Freshness(_Strict):
+class Freshness(Strict):
     """How old the data may be: by a timestamp column's newest value, or else the file's modification time."""
 
     column: str | None = Field(None, description="timestamp column; default: the file's modification time")
     max_age_days: Annotated[float, Field(gt=0)] = Field(40, description="the green line, in days")
 
 
-class Representativeness(_Strict):
+class Representativeness(Strict):
     """Compare the data with the training / reference data (PSI per column, Art. 7)."""
 
     reference: DatasetSource
@@ -146,7 +91,7 @@ class Representativeness(_Strict):
     bins: Annotated[int, Field(ge=2, le=50)] = 10
 
 
-class ThresholdOverride(_Strict):
+class ThresholdOverride(Strict):
     """The green and red lines of a dimension; which direction is better is fixed per dimension."""
 
     green: float
@@ -173,7 +118,7 @@ class _LowerIsBetter(ThresholdOverride):
         return self
 
 
-class Thresholds(_Strict):
+class Thresholds(Strict):
     """Per-dimension overrides of the guide's lines (``thresholds:`` in the contract)."""
 
     completeness: _HigherIsBetter | None = Field(None, description="pass share; default green ≥ 0.99, red < 0.95")
@@ -187,7 +132,7 @@ _BETTER = {"completeness": "higher", "validity": "higher", "uniqueness": "higher
            "representativeness": "lower"}
 
 
-class Contract(_Strict):
+class Contract(Strict):
     """``data_contracts/<name>.contract.yaml``."""
 
     name: str = Field(..., pattern=_NAME, description="same as the file name before .contract.yaml")

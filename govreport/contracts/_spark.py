@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..data.read import fill_period, mask_url, read_dataset, sql_url
+from ..engines import open_frame
 from ._dimensions import (
     Newest,
     _as_datetime,
@@ -40,9 +41,9 @@ from ._dimensions import (
     representativeness_dimension,
 )
 from ._model import ContractFile, DatasetSource
-from ._suite import SuiteFile, build_gx_suite, import_gx
+from ._suite import SuiteFile, build_gx_suite, import_gx, load_suite
 
-__all__ = ["is_spark_data", "validate_on_spark", "gx_validate_spark"]
+__all__ = ["is_spark_data", "validate_on_spark", "gx_validate_spark", "validate_suite_on_spark"]
 
 _INTEGRAL = ("ByteType", "ShortType", "IntegerType", "LongType")
 _TIMES = ("TimestampType", "TimestampNTZType", "DateType")
@@ -64,7 +65,7 @@ def is_spark_data(data: Any, cf: ContractFile) -> bool:
 
 def gx_validate_spark(suite: Any, name: str, df: Any) -> Any:
     """A GX suite validated on a Spark DataFrame by GX's Spark execution engine (the GX result)."""
-    from ._validate import gx_context
+    from ._result import gx_context
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
@@ -101,8 +102,8 @@ def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, la
                       reference: Any, warn: list[str], t0: float, spark: Any = None) -> Any:
     """:func:`govreport.contracts.validate` of a Spark dataset (see the module docstring)."""
     from ..data.sources import Source, spark_session
-    from ..engines._sql import require
-    from ._validate import (
+    from ..engines import require
+    from ._result import (
         _key_expectation,
         _rel,
         check_present,
@@ -166,8 +167,8 @@ def _duplicates_in_row_order(runner: Any, all_exps: list[dict[str, Any]], exps: 
                              masked: set[str]) -> None:
     """The sample values of a failed uniqueness expectation in the data's row order, as on pandas (GX's
     Spark engine finds duplicates through a shuffle, which returns them grouped by value)."""
+    from ._result import SAMPLE_SIZE, _mask_sample
     from ._suite import columns_of
-    from ._validate import SAMPLE_SIZE, _mask_sample
 
     for exp, entry in zip(all_exps, exps, strict=True):
         kw = exp.get("kwargs") or {}
@@ -203,7 +204,7 @@ def _count(runner: Any) -> int:
 
 def _head(runner: Any) -> pd.DataFrame:
     """The first 2 000 rows with the dtypes pandas gives the whole column (the personal-data check)."""
-    from ._validate import _DETECT_ROWS
+    from ._result import _DETECT_ROWS
 
     head = runner.arrow_frame(f"SELECT * FROM {runner.relation} LIMIT {_DETECT_ROWS}")
     for col in runner.__dict__.get("_nullable_ints", []):
@@ -237,7 +238,7 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
         table = fill_period(str(src.table), label, file=cf.path, field="representativeness.reference.table")
         ref = parse_source(f"{sql_url(src, cf.path, root)}#{(src.schema_name + '.') if src.schema_name else ''}{table}")
         info = {"kind": "sql", "url": mask_url(str(ref.url)), "table": table}
-        frame = ref.open_frame(columns)
+        frame = open_frame(ref, columns)
         return SparkRunner(spark, spark.createDataFrame(frame), ref.where), info
     if reference is not None:
         text = reference.text if isinstance(reference, Source) else str(reference)
@@ -267,7 +268,7 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
 def _representativeness(cf: ContractFile, root: Path, label: str | None, runner: Any, reference: Any,
                         spark: Any) -> dict[str, Any]:
     from ..engines import psi_on
-    from ._validate import _rel
+    from ._result import _rel
 
     c = cf.contract
     rep = c.representativeness
@@ -291,3 +292,25 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, runner:
         ref.profile(columns)
         return representativeness_dimension(c, None, None, columns=columns, reference_info=info,
                                             psi=lambda col, bins: psi_on(runner, ref, col, bins))
+
+
+def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, Any]]:
+    """Run a Great Expectations suite JSON, unchanged, on a Spark DataFrame with GX's Spark engine.
+
+    Returns one entry per expectation, in suite order: ``type``, ``column``, ``success``,
+    ``element_count``, ``unexpected_count``, ``observed_value`` — the fields the contract summary uses.
+    """
+    sf = load_suite(Path(suite_path))
+    suite, ids = build_gx_suite(sf, [])
+    res = gx_validate_spark(suite, sf.name, df)
+    by_id = {r.expectation_config.id: r for r in res.results}
+    out = []
+    for exp, eid in zip(sf.expectations, ids, strict=True):
+        r = by_id[eid]
+        result = r.result or {}
+        kw = exp.get("kwargs") or {}
+        out.append({"type": exp["type"], "column": kw.get("column"), "success": bool(r.success),
+                    "element_count": result.get("element_count"),
+                    "unexpected_count": result.get("unexpected_count"),
+                    "observed_value": result.get("observed_value")})
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,7 +10,7 @@ from typing import Literal
 
 from ..errors import PeriodError
 
-__all__ = ["Period", "parse_period"]
+__all__ = ["Period", "parse_period", "add_months"]
 
 # matched with fullmatch and ASCII digits only: '2026Q3 ', '2026Q3\\n' and full-width '２０２６Q3' are refused
 _QUARTER = re.compile(r"([0-9]{4})Q([1-4])", re.ASCII)
@@ -83,3 +84,13 @@ def parse_period(text: str | Period) -> Period:
     if m := _YEAR.fullmatch(s):
         return Period(date(int(s), 1, 1), "year", s)
     raise PeriodError(f"'{text}' is not a period", field="period", fix=_FIX)
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` plus whole months (negative: minus); the last day of a month maps to the last day of the target
+    month, and a day past the target month's end to that end (31 Jan + 1 month = 28/29 Feb)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    month_end = d.day == calendar.monthrange(d.year, d.month)[1]
+    return date(year, month, last if month_end else min(d.day, last))

@@ -10,14 +10,13 @@ import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..present.render import atomic_write_text
+from .files import atomic_write_text, now
 from .resources import schema_path
 from .status import DIMENSIONS, Indicator, Status, worst
+from .version import __version__
 
 __all__ = ["build_results", "write_results", "load_results", "validate_results", "json_safe"]
 
@@ -54,7 +53,7 @@ def build_results(
         dims[d] = worst(i.status for i in inds if i.dimension == d and i.status).value
     data = {
         "schema_version": SCHEMA_VERSION,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": now("seconds"),
         "govreport_version": __version__,
         "system": dict(system),
         "period": period,

@@ -16,6 +16,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 __all__ = [
+    "RunStatus",
+    "PORTFOLIO",
+    "PORTFOLIO_TEMPLATES",
     "Status",
     "Threshold",
     "Indicator",
@@ -24,6 +27,22 @@ __all__ = [
     "threshold_for",
     "worst",
 ]
+
+
+class RunStatus(StrEnum):
+    """A run's outcome as the evidence store records it (a ``str``: it compares and serialises as its value)."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+#: The pseudo-system the portfolio templates run as: ``reports/<period>/_portfolio/<template>/v<N>/``.
+PORTFOLIO = "_portfolio"
+
+#: The templates that run once per period for the whole portfolio, in the order they run (the review reads
+#: the sustainability report).
+PORTFOLIO_TEMPLATES = ("sustainability", "review")
 
 
 class Status(StrEnum):

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..contracts._model import DatasetSource
+from ..core.files import mask_url, sha256_file  # one implementation for evidence, data and contracts
 from ..errors import ContractError, DataError
-from ..evidence.store import sha256_file  # one implementation for evidence and contracts
+from .dataset import DatasetSource
 
 __all__ = [
     "fill_period",
@@ -312,11 +312,6 @@ def missing_columns_error(missing: list[str], present: Iterable[str], *, file: P
 
 
 # -- SQL ---------------------------------------------------------------------------------------------------
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ``***``."""
-    return re.sub(r"(://[^/\s:@]+:)[^/\s@]+@", r"\1***@", str(url))
-
-
 def sql_url(src: DatasetSource, contract_path: Path | None, root: Path | None = None) -> str:
     """The SQLAlchemy URL of a SQL source (from ``url`` or the ``url_env`` variable); a relative SQLite
     path is taken relative to the workspace root."""

@@ -11,7 +11,7 @@ A source is written as one string (docs/engines.md):
 ``spark+parquet:lake/scored/``      a Parquet file or folder read by Spark (``s3a://…`` works too)
 ==================================  ======================================================================
 
-:func:`parse_source` turns the string into a typed :class:`Source`; :meth:`Source.open_frame` reads it
+:func:`parse_source` turns the string into a typed :class:`Source`; :meth:`Source.read_file` reads a file (:func:`govreport.engines.open_frame` any source)
 into pandas (the small-data path); :mod:`govreport.engines` runs the indicators on it where it lives.
 Spark sessions come from :func:`spark_session` with :class:`SparkSettings` (master URL, default
 ``local[*]``, and any ``spark.*`` settings). pyspark is imported only inside functions.
@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
-from ..contracts._model import DatasetSource
 from ..errors import DataError, InputError
+from ..workspace.config import SparkSettings
+from .dataset import DatasetSource
 from .read import file_format, mask_url, missing_columns_error, read_dataset, read_header, sql_url
 
 __all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "fill_source_period",
@@ -42,17 +42,6 @@ SPARK_REQUIREMENT = "pyspark>=4.0,<5"
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 Kind = Literal["file", "sql", "spark"]
-
-
-class SparkSettings(BaseModel):
-    """How govreport creates its Spark session (govreport.yaml ``engine: {spark: …}``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    master: str = Field("local[*]", description="Spark master URL: local[*], spark://host:7077, yarn, k8s://…")
-    app_name: str = Field("govreport", description="application name shown in the Spark UI")
-    conf: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="spark.* settings, e.g. {spark.executor.memory: 8g}")
 
 
 @dataclass(frozen=True)
@@ -78,22 +67,21 @@ class Source:
         what = f"table {self.schema + '.' if self.schema else ''}{self.table}" if self.table else "query"
         return f"{what} in {mask_url(str(self.url))}"
 
-    def open_frame(self, columns: list[str] | None = None, *, spark: Any = None) -> pd.DataFrame:
-        """The data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise."""
-        if self.kind == "file":
-            assert self.path is not None
-            src = DatasetSource(path=str(self.path))
-            if columns is not None:
-                header = read_header(self.path, src, via="option")
-                missing = list(dict.fromkeys(c for c in columns if c not in header))
-                if missing:
-                    raise missing_columns_error(missing, header, file=self.where, what="the assessment needs",
-                                                fix="check the column names in the system's model block")
-            return read_dataset(self.path, src, via="option", columns=columns)
-        from ..engines import open_runner
-
-        with open_runner(self, spark=spark) as runner:
-            return runner.frame(columns)
+    def read_file(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """A file source's data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise.
+        SQL and Spark sources are read through their engine: :func:`govreport.engines.open_frame`."""
+        if self.kind != "file":
+            raise InputError(f"{self.where} is not a file: read it with govreport.engines.open_frame",
+                             field="source", fix="use govreport.engines.open_frame(source)")
+        assert self.path is not None
+        src = DatasetSource(path=str(self.path))
+        if columns is not None:
+            header = read_header(self.path, src, via="option")
+            missing = list(dict.fromkeys(c for c in columns if c not in header))
+            if missing:
+                raise missing_columns_error(missing, header, file=self.where, what="the assessment needs",
+                                            fix="check the column names in the system's model block")
+        return read_dataset(self.path, src, via="option", columns=columns)
 
 
 def _rooted(text: str, root: Path | None) -> Path:

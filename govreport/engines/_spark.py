@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import DataError
 from ._sql import Params, Runner, require
 
-__all__ = ["SparkRunner", "sample_frame", "validate_suite_on_spark"]
+__all__ = ["SparkRunner"]
 
 _NUMERIC = ("ByteType", "ShortType", "IntegerType", "LongType", "FloatType", "DoubleType", "DecimalType")
 _UNORDERED = ("MapType", "VariantType")  # Spark neither sorts nor hashes these
@@ -93,40 +93,3 @@ class SparkRunner(Runner):
 
     def close(self) -> None:
         self.spark.catalog.dropTempView(self.view)
-
-
-def sample_frame(source: Any, rows: int, *, spark: Any = None) -> pd.DataFrame:
-    """:meth:`SparkRunner.sample` of a Spark source; ``frame.attrs["sample"]`` is ``{"rows", "of",
-    "source"}`` (the rows taken, of how many, and where)."""
-    from . import open_runner
-
-    with open_runner(source, spark=spark) as runner:
-        assert isinstance(runner, SparkRunner)
-        df, total = runner.sample(rows)
-        df.attrs["sample"] = {"rows": len(df), "of": total, "source": runner.where}
-    return df
-
-
-def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, Any]]:
-    """Run a Great Expectations suite JSON, unchanged, on a Spark DataFrame with GX's Spark engine.
-
-    Returns one entry per expectation, in suite order: ``type``, ``column``, ``success``,
-    ``element_count``, ``unexpected_count``, ``observed_value`` — the fields the contract summary uses.
-    """
-    from ..contracts._spark import gx_validate_spark
-    from ..contracts._suite import build_gx_suite, load_suite
-
-    sf = load_suite(Path(suite_path))
-    suite, ids = build_gx_suite(sf, [])
-    res = gx_validate_spark(suite, sf.name, df)
-    by_id = {r.expectation_config.id: r for r in res.results}
-    out = []
-    for exp, eid in zip(sf.expectations, ids, strict=True):
-        r = by_id[eid]
-        result = r.result or {}
-        kw = exp.get("kwargs") or {}
-        out.append({"type": exp["type"], "column": kw.get("column"), "success": bool(r.success),
-                    "element_count": result.get("element_count"),
-                    "unexpected_count": result.get("unexpected_count"),
-                    "observed_value": result.get("observed_value")})
-    return out

@@ -59,7 +59,7 @@ def signoffs_for(records: Iterable[RunRecord], period: str) -> list[dict[str, An
 def record_signoff(ws: Workspace, period: str, role: str, name: str, opinion: str) -> RunRecord:
     """Append the signed sign-off of ``role`` for the period's current review (see the module docstring)."""
     from ..core.periods import parse_period
-    from ..run.runner import open_store
+    from .queries import open_store
 
     label = parse_period(period).label
     if role not in ROLES:

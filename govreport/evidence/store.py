@@ -41,13 +41,13 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..core.files import mask_url, now, sha256_file
 from ..errors import EvidenceError, TamperedEvidence
 
 if TYPE_CHECKING:  # the signing module imports cryptography: loaded only when a signature is made or checked
@@ -146,14 +146,6 @@ ANCHOR_FORMAT = "govreport-evidence-anchor/1"
 _JSON_FIELDS = ("parameters", "inputs", "outputs", "environment", "summary")
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def redact(params: Mapping[str, Any]) -> dict[str, Any]:
     """Parameters as stored: secrets replaced by ``***``.
 
@@ -178,10 +170,6 @@ def _redact_value(key: Any, value: Any) -> Any:
     return value
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 def _canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -195,7 +183,7 @@ class RunRecord:
     template: str
     status: str
     started_at: str
-    finished_at: str = field(default_factory=_now)
+    finished_at: str = field(default_factory=now)
     batch_id: str = ""
     kind: str = "run"
     template_sha256: str = ""
@@ -304,7 +292,7 @@ class EvidenceStore:
             url = sa.engine.make_url(self.url)
         except sa.exc.ArgumentError:
             raise EvidenceError(
-                f"'{_mask_url(self.url)}' is not a database URL",
+                f"'{mask_url(self.url)}' is not a database URL",
                 field="evidence.url",
                 fix="use sqlite:///path/evidence.db or postgresql+psycopg://user@host/db",
             ) from None
@@ -347,7 +335,7 @@ class EvidenceStore:
             ) from None
         except sa.exc.SQLAlchemyError as e:
             raise EvidenceError(
-                f"cannot open the evidence store {_mask_url(self.url)}: {_first_line(e)}",
+                f"cannot open the evidence store {mask_url(self.url)}: {_first_line(e)}",
                 field="evidence.url",
                 fix="check the URL, that the server is running and that you may write to it",
             ) from None
@@ -431,7 +419,7 @@ class EvidenceStore:
             self.head_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.head_file.with_suffix(".tmp")
             tmp.write_text(json.dumps({"store_id": self.store_id, "seq": seq, "record_hash": record_hash,
-                                       "written_at": _now()}))
+                                       "written_at": now()}))
             tmp.replace(self.head_file)
         except OSError:
             pass  # the head file is a second witness, never a reason to lose a record (verify then says so)
@@ -474,7 +462,7 @@ class EvidenceStore:
             raise EvidenceError("the chain is already signed; nothing to adopt", fix="run `govreport evidence verify`")
         last = self._last()
         return self.append(RunRecord(
-            system_id="_evidence", period="-", template="-", kind="adopt", status="signed", started_at=_now(),
+            system_id="_evidence", period="-", template="-", kind="adopt", status="signed", started_at=now(),
             summary={"adopts_seq": last.seq if last else 0, "adopts_hash": last.record_hash if last else GENESIS}))
 
     def claim(self, schedule: str, period: str, *, due_at: str, late: bool, claimed_by: str) -> bool:
@@ -482,7 +470,7 @@ class EvidenceStore:
         claimed — also when two processes race, because the insert hits the primary key."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(claims_table.insert().values(schedule=schedule, period=period, claimed_at=_now(),
+                conn.execute(claims_table.insert().values(schedule=schedule, period=period, claimed_at=now(),
                                                     claimed_by=claimed_by, due_at=due_at, late=late))
         except sa.exc.IntegrityError:
             return False
@@ -559,7 +547,7 @@ class EvidenceStore:
         sigs = self.signatures()
         pub, sig = sigs.get(last.seq, (None, None))
         return {"format": ANCHOR_FORMAT, "store_id": self.store_id, "seq": last.seq,
-                "record_hash": last.record_hash, "record_time": last.finished_at, "anchored_at": _now(),
+                "record_hash": last.record_hash, "record_time": last.finished_at, "anchored_at": now(),
                 "signature": sig, "public_key": pub, "key_fingerprint": _fingerprint(pub) if pub else None,
                 "signed_from": min(sigs) if sigs else None}
 
@@ -764,10 +752,6 @@ def _anchor_check(name: str, a: Mapping[str, Any], by_seq: Mapping[int, RunRecor
         if sig is None or sig[0] != a["public_key"] or not _check_signature(sig[0], sig[1], seq, rec.record_hash):
             return [Problem(seq, f"not signed by the key anchored in {name} ({_short(a['public_key'])})")]
     return []
-
-
-def _mask_url(url: str) -> str:
-    return re.sub(r"(://[^/\s:@]+:)[^/\s@]+@", r"\1***@", url)
 
 
 def _first_line(e: BaseException) -> str:

@@ -15,9 +15,10 @@ import re
 import sys
 from pathlib import Path
 
+from ..core.files import atomic_write_text
 from ..errors import TemplateError
 
-__all__ = ["render_notebook", "count_plotly_bundles", "atomic_write_text"]
+__all__ = ["render_notebook", "count_plotly_bundles"]
 
 _PKG = Path(__file__).resolve().parent
 _PLOTLY_MARKER = re.compile(r"(\* plotly\.js v\d|govreport: plotly\.js v\d)")
@@ -26,12 +27,6 @@ _PLOTLY_MARKER = re.compile(r"(\* plotly\.js v\d|govreport: plotly\.js v\d)")
 def count_plotly_bundles(html: str) -> int:
     """How many copies of plotly.js an HTML page embeds (the bundle's licence banner)."""
     return len(_PLOTLY_MARKER.findall(html))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _ensure_nbconvert_data_path() -> None:

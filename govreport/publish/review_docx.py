@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.status import DIMENSIONS
+from ..core.status import DIMENSIONS, RunStatus
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
 from ..present.review import decision_kwargs, value_text
 
@@ -617,7 +617,7 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
     from ..errors import TamperedEvidence
 
     out = (rec.outputs or {}).get("review")
-    if rec.template != "review" or rec.status != "succeeded" or not out:
+    if rec.template != "review" or rec.status != RunStatus.SUCCEEDED or not out:
         raise TamperedEvidence(f"RUN_ID {rec.seq} is not a succeeded review run with a review.json",
                                fix="run `govreport review --period P` first")
     path = ws.resolve(out["path"])
@@ -636,8 +636,8 @@ def review_docx_for_run(ws: Workspace, rec: RunRecord, out: Path, *, lang: str =
                         chromium: str | None = None) -> Path:
     """The Word edition of review run ``rec`` in ``lang``, written to ``out``, with the workspace's
     classification, the sign-offs recorded so far and the chain head the review was built on."""
+    from ..evidence.queries import open_store
     from ..evidence.signoff import signoffs_for
-    from ..run.runner import open_store
 
     r = read_review(ws, rec)
     cfg = ws.config

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.periods import parse_period
-from ..core.status import DIMENSIONS
+from ..core.status import DIMENSIONS, PORTFOLIO, RunStatus
 from ..data.masking import mask_text
 from ..errors import EvidenceError, InputError, TamperedEvidence
 from ..evidence.store import EvidenceStore, RunRecord
@@ -60,7 +60,6 @@ from ..workspace.config import Workspace
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
-PORTFOLIO = "_portfolio"
 REVIEW = "review"
 MANIFEST = "site.json"
 #: the marker file of a folder built by ``govreport publish`` (random id + file manifest)
@@ -94,7 +93,7 @@ class Entry:
 
     @property
     def failed(self) -> bool:
-        return self.latest.status != "succeeded"
+        return self.latest.status != RunStatus.SUCCEEDED
 
 
 @dataclass
@@ -134,7 +133,7 @@ def plan_site(records: Iterable[RunRecord]) -> dict[str, list[Entry]]:
     out: dict[str, list[Entry]] = {}
     for (period, sid, template), recs in groups.items():
         recs.sort(key=lambda r: r.seq)
-        ok = [r for r in recs if r.status == "succeeded" and "html" in r.outputs]
+        ok = [r for r in recs if r.status == RunStatus.SUCCEEDED and "html" in r.outputs]
         out.setdefault(period, []).append(Entry(period, sid, template, recs[-1], ok[-1] if ok else None, recs))
     return {p: out[p] for p in sorted(out, key=_period_key, reverse=True)}
 
@@ -283,7 +282,7 @@ class _Renderer:
         return self.pair(fmt_date(iso, "zh-TW"), fmt_date(iso, "en"))
 
     def status(self, rec: RunRecord) -> str:
-        if rec.status != "succeeded":
+        if rec.status != RunStatus.SUCCEEDED:
             return self.badge("failed")
         st = (rec.summary or {}).get("status")
         return self.badge(st) if st in _STATUSES else self.L("site.status.succeeded")
@@ -418,7 +417,7 @@ class _Renderer:
         for r in recs:
             label = self.template(r.template)
             cell = self.link(r, "../", label) if r.seq in self.links else label
-            status = self.status(r) + (self.reason(r) if r.status != "succeeded" else "")
+            status = self.status(r) + (self.reason(r) if r.status != RunStatus.SUCCEEDED else "")
             rows.append(f"<tr data-period='{_e(r.period)}' data-template='{_e(r.template)}' "
                         f"data-status='{_e(r.status)}'><td>{_e(r.period)}</td><td>{cell}</td><td>{status}</td>"
                         f"<td>v{r.version}</td><td>{self.date(r.finished_at)}</td><td class='num'>{r.seq}</td>"
@@ -531,7 +530,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
     previous site stays), and a :class:`GovreportError` naming ``apt-get install chromium`` when ``pdf``
     is asked for without Chromium.
     """
-    from ..run.runner import open_store
+    from ..evidence.queries import open_store
 
     t0 = time.monotonic()
     out = Path(os.path.abspath(out if out is not None else default_out(ws)))

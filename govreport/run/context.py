@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..core.periods import Period, parse_period
 from ..core.results import write_results
-from ..core.status import Indicator
+from ..core.status import Indicator, RunStatus
 from ..errors import DataError, InputError
 from ..workspace.config import Workspace, find_workspace
 from ..workspace.inventory import AISystem, Inventory
@@ -163,12 +163,12 @@ class TemplateContext:
     def history(self) -> pd.DataFrame:
         """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
         status (one row per indicator and period), oldest first, up to but excluding this period."""
-        from .runner import open_store
+        from ..evidence.queries import open_store
 
         rows: list[dict[str, Any]] = []
         latest: dict[str, Any] = {}
         for rec in open_store(self.ws).records(system_id=self.system.id, template=self.template,
-                                               status="succeeded"):
+                                               status=RunStatus.SUCCEEDED):
             latest[rec.period] = rec
         for label, rec in latest.items():
             try:
@@ -185,11 +185,11 @@ class TemplateContext:
 
     def previous_results(self) -> dict[str, Any] | None:
         """The previous period's results.json (latest succeeded run), if any."""
-        from .runner import open_store
+        from ..evidence.queries import open_store
 
         rec = None
         for r in open_store(self.ws).records(system_id=self.system.id, template=self.template,
-                                             period=self.period.previous().label, status="succeeded"):
+                                             period=self.period.previous().label, status=RunStatus.SUCCEEDED):
             rec = r
         if rec is None or "results" not in rec.outputs:
             return None

@@ -40,8 +40,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..assessments.registry import computation
+from ..core.files import now
 from ..core.periods import Period, parse_period
+from ..core.status import PORTFOLIO, PORTFOLIO_TEMPLATES, RunStatus
 from ..errors import GovreportError, KernelError, MissingData, RunFailed, StorageError, TemplateError
+from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord, redact, sha256_file
 from ..workspace.config import Workspace
 from ..workspace.inventory import AISystem, Inventory, check_system_id
@@ -54,9 +57,7 @@ __all__ = [
 
 #: The evidence-store ``system_id`` of portfolio-level runs (sustainability, the periodic review). Not a
 #: valid inventory id (ids may not start with '_'), so it never clashes with a system.
-PORTFOLIO = "_portfolio"
 #: Portfolio templates in the order they run: the review reads the sustainability run's results.
-PORTFOLIO_TEMPLATES = ("sustainability", "review")
 
 INJECTED = ("workspace", "system_id", "period", "output_dir")
 _PACKAGES = (
@@ -111,12 +112,12 @@ class RunSummary:
 
     @property
     def failed(self) -> list[JobResult]:
-        return [r for r in self.results if r.status != "succeeded"]
+        return [r for r in self.results if r.status != RunStatus.SUCCEEDED]
 
     def reaching(self, level: str) -> list[JobResult]:
         """Succeeded runs whose results reached ``level`` (``red``, or ``amber`` for amber and red)."""
         levels = {"red": {"red"}, "amber": {"amber", "red"}}[level]
-        return [r for r in self.results if r.status == "succeeded" and r.result_status in levels]
+        return [r for r in self.results if r.status == RunStatus.SUCCEEDED and r.result_status in levels]
 
     def raise_for_failures(self) -> None:
         if self.failed:
@@ -125,14 +126,6 @@ class RunSummary:
                 f"{len(self.failed)} of {len(self.results)} runs failed for {self.period}: {names}",
                 fix="see the kept notebooks and `govreport evidence list --status failed`",
             )
-
-
-def open_store(ws: Workspace, *, writing: bool = True) -> EvidenceStore:
-    """The workspace's evidence store; ``writing``: its signing key (if named) is checked now, before any job."""
-    store = EvidenceStore(ws.evidence_url, ws.root, signing=ws.signing())
-    if writing and store.signing is not None:
-        store.signing.signer()
-    return store
 
 
 # -- pre-flight checks ------------------------------------------------------------------------------
@@ -211,9 +204,6 @@ def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
 
 def _versions() -> dict[str, str]:
     out = {"python": sys.version.split()[0]}
@@ -328,7 +318,7 @@ class _Runner:
                 continue
             rec = RunRecord(
                 system_id=job["system_id"], period=job["period"], template=job["template"],
-                status="interrupted", started_at=job["started_at"], batch_id=job["batch_id"],
+                status=RunStatus.INTERRUPTED, started_at=job["started_at"], batch_id=job["batch_id"],
                 template_sha256=job.get("template_sha256", ""), parameters=job.get("parameters", {}),
                 inputs=job.get("inputs", []), environment=job.get("environment", {}),
                 error=f"interrupted: the run (process {job.get('owner_pid')}) stopped before it finished",
@@ -337,20 +327,20 @@ class _Runner:
             shutil.rmtree(d, ignore_errors=True)
             self.progress(f"recorded an interrupted earlier run: {rec.system_id}/{rec.template} "
                           f"{rec.period} (RUN_ID {rec.seq})")
-            out.append(JobResult(rec.system_id, rec.template, rec.period, "interrupted", rec.seq,
+            out.append(JobResult(rec.system_id, rec.template, rec.period, RunStatus.INTERRUPTED, rec.seq,
                                  rec.version, 0.0, rec.error))
         return out
 
     def record_config_failure(self, system_id: str, error: GovreportError) -> JobResult:
         rec = self.store.append(RunRecord(
-            system_id=system_id, period=self.period.label, template="-", status="failed",
-            started_at=_now(), batch_id=self.batch_id, environment=self.env, error=str(error),
+            system_id=system_id, period=self.period.label, template="-", status=RunStatus.FAILED,
+            started_at=now(), batch_id=self.batch_id, environment=self.env, error=str(error),
         ))
-        return JobResult(system_id, "-", self.period.label, "failed", rec.seq, rec.version, 0.0, str(error))
+        return JobResult(system_id, "-", self.period.label, RunStatus.FAILED, rec.seq, rec.version, 0.0, str(error))
 
     def execute(self, job: Job) -> JobResult:
         t0 = time.monotonic()
-        started = _now()
+        started = now()
         ws, cfg = self.ws, self.ws.config.run
         job.staging = self.staging_root / f"{self.batch_id}-{job.system_id}-{job.template}-{uuid.uuid4().hex[:6]}"
         job.staging.mkdir(parents=True)
@@ -375,7 +365,7 @@ class _Runner:
 
         energy, worker_info = None, {}
         if missing:
-            status, error = "failed", "; ".join(missing)
+            status, error = RunStatus.FAILED, "; ".join(missing)
             (job.staging / "job.json").unlink()
         else:
             status, error, reported = self._run_worker(job, params)
@@ -387,7 +377,7 @@ class _Runner:
             started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
             parameters=job_doc["parameters"], inputs=inputs, environment=job_doc["environment"], error=error,
         )
-        if status == "succeeded":
+        if status == RunStatus.SUCCEEDED:
             record.summary = _summary(job.staging / "results.json")
         if energy is not None:
             record.summary["energy"] = energy  # Art. 4: read by govreport.assessments.sustainability
@@ -416,7 +406,7 @@ class _Runner:
         worker = self._worker()
         outcome = worker.run(spec_path, cfg.notebook_timeout)
         if outcome == "timeout":
-            return "failed", (f"notebook timed out after {cfg.notebook_timeout} s "
+            return RunStatus.FAILED, (f"notebook timed out after {cfg.notebook_timeout} s "
                               "(run.notebook_timeout in govreport.yaml)"), None
         status_file = job.staging / "status.json"
         if status_file.exists():
@@ -426,8 +416,8 @@ class _Runner:
         lines = log.read_text(errors="replace").strip().splitlines() if log.is_file() else []
         tail = lines[-1] if lines else worker.log_tail()
         if outcome == "done":
-            return "failed", f"the worker stopped the job before reporting its status: {tail} (see worker.log)", None
-        return "failed", f"worker process exited with code {outcome}: {tail}", None
+            return RunStatus.FAILED, f"the worker stopped the job before reporting its status: {tail} (see worker.log)", None
+        return RunStatus.FAILED, f"worker process exited with code {outcome}: {tail}", None
 
     def _worker(self) -> _Worker:
         """This thread's long-lived worker (one per parallel slot), started on first use."""
@@ -611,19 +601,19 @@ def _execute(runner: _Runner, job: Job) -> JobResult:
     except GovreportError as e:
         if job.staging != Path() and job.staging.exists():  # e.g. the store refused the record: no half-run
             shutil.rmtree(job.staging, ignore_errors=True)
-        return JobResult(job.system_id, job.template, runner.period.label, "failed", 0, 0, 0.0, str(e))
+        return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, 0, 0, 0.0, str(e))
     except OSError as e:
         error = str(StorageError.from_os(e))
         if job.staging != Path() and job.staging.exists():
             shutil.rmtree(job.staging, ignore_errors=True)
         try:
             rec = runner.store.append(RunRecord(
-                system_id=job.system_id, period=runner.period.label, template=job.template, status="failed",
-                started_at=_now(), batch_id=runner.batch_id, environment=runner.env, error=error))
+                system_id=job.system_id, period=runner.period.label, template=job.template, status=RunStatus.FAILED,
+                started_at=now(), batch_id=runner.batch_id, environment=runner.env, error=error))
         except (GovreportError, OSError) as store_error:
-            return JobResult(job.system_id, job.template, runner.period.label, "failed", 0, 0, 0.0,
+            return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, 0, 0, 0.0,
                              f"{error}; not recorded: {store_error}")
-        return JobResult(job.system_id, job.template, runner.period.label, "failed", rec.seq, rec.version, 0.0,
+        return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, rec.seq, rec.version, 0.0,
                          error)
 
 
@@ -641,7 +631,7 @@ def check_writable(folder: Path) -> None:
 
 def _outcome(r: JobResult, what: str) -> str:
     """The progress line of a finished job."""
-    mark = "✓" if r.status == "succeeded" else "✗"
+    mark = "✓" if r.status == RunStatus.SUCCEEDED else "✗"
     tail = f" — {r.error}" if r.error else ""
     return f"{mark} {what} {r.period} v{r.version} ({r.seconds:.1f} s, RUN_ID {r.seq}){tail}"
 

@@ -31,6 +31,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from ..core.status import RunStatus
+
 
 def _cell_error(nb_path: Path) -> str:
     """The failing cell and its error, from the executed notebook Papermill kept."""
@@ -125,7 +127,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         tmp = status_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc))
         tmp.replace(status_path)
-        return 0 if status == "succeeded" else 1
+        return 0 if status == RunStatus.SUCCEEDED else 1
 
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -151,7 +153,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
             engine_name=_ENGINE,  # saves once, at the end (see _register_engine)
         )
     except PapermillExecutionError as e:
-        return done("failed", f"cell {e.exec_count}: {e.ename}: {e.evalue}")
+        return done(RunStatus.FAILED, f"cell {e.exec_count}: {e.ename}: {e.evalue}")
     except Exception as e:  # dead kernel, cell timeout, kernel start failure …
         name = type(e).__name__
         msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
@@ -160,7 +162,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         elif name == "DeadKernelError":
             msg = "the kernel died while executing the notebook"
         where = _cell_error(Path(spec["output"]))
-        return done("failed", f"{name}: {msg}" + (f" ({where})" if where else ""))
+        return done(RunStatus.FAILED, f"{name}: {msg}" + (f" ({where})" if where else ""))
     lap("notebook")
     try:
         from ..present.render import render_notebook
@@ -168,9 +170,9 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         render_notebook(Path(spec["output"]), Path(spec["html"]), title=spec.get("title", ""))
     except Exception as e:
         traceback.print_exc()
-        return done("failed", f"rendering HTML failed: {type(e).__name__}: {e}")
+        return done(RunStatus.FAILED, f"rendering HTML failed: {type(e).__name__}: {e}")
     lap("render")
-    return done("succeeded")
+    return done(RunStatus.SUCCEEDED)
 
 
 def serve(reply_fd: int) -> int:

@@ -3,6 +3,7 @@
 Contract: decides what is due and hands it to ``run``; e-mails summaries.
 """
 
+from . import schedules as _schedules
 from .schedules import (
     COVERS,
     MAX_OCCURRENCES,
@@ -28,3 +29,10 @@ from .schedules import (
 __all__ = ["Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
            "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs",
            "covered_period", "select_systems", "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES"]
+
+
+def __getattr__(name: str) -> object:
+    """Every other public name of ``govreport.schedule`` before the package layout, from :mod:`.schedules`."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(_schedules, name)

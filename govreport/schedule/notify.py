@@ -22,20 +22,19 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..core.files import atomic_write_text, now
+from ..core.status import RunStatus
 from ..present.i18n import t
 from ..workspace.config import SmtpSettings, Workspace
+from ..workspace.schedules import Schedule
 
-if TYPE_CHECKING:
-    from .schedules import Schedule
-
-__all__ = ["compose", "send_mail", "notify_summary", "retry_pending", "pending_dir", "NotifyFailed"]
+__all__ = ["report_link", "compose", "send_mail", "notify_summary", "retry_pending", "pending_dir", "NotifyFailed"]
 
 _STALE_SECONDS = 3600
 
@@ -52,8 +51,19 @@ def _sent_dir(ws: Workspace) -> Path:
     return ws.state_dir / "notify" / "sent"
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+
+def report_link(ws: Workspace, rel: str | None) -> str | None:
+    """A link to a report for an e-mail: under ``notify.report_base_url`` when set, else the file path."""
+    if not rel:
+        return None
+    path = ws.resolve(rel)
+    base = ws.config.notify.report_base_url
+    if base:
+        try:
+            return base.rstrip("/") + "/" + path.resolve().relative_to(ws.reports_dir.resolve()).as_posix()
+        except ValueError:
+            return base.rstrip("/") + "/" + rel
+    return str(path)
 
 
 # -- the message ------------------------------------------------------------------------------------
@@ -81,7 +91,7 @@ def compose(doc: Mapping[str, Any], summary_link: str) -> tuple[str, str]:
 
     runs: list[str] = []
     for r in doc["runs"]:
-        if r["status"] == "succeeded":
+        if r["status"] == RunStatus.SUCCEEDED:
             runs.append(f"  ✓ {r['system_id']}/{r['template']} v{r['version']} (RUN_ID {r['run_id']}): "
                         f"{r['link'] or '-'}")
         else:
@@ -154,7 +164,6 @@ def _one_line(e: BaseException) -> str:
 
 # -- the queue --------------------------------------------------------------------------------------
 def _write_json(path: Path, doc: Mapping[str, Any]) -> None:
-    from ..present.render import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
@@ -185,11 +194,10 @@ def notify_summary(ws: Workspace, schedule: Schedule, doc: dict[str, Any], summa
         state = {**base, "status": "not_needed"}
         _update_summary(summary_file, state)
         return state
-    from .schedules import _link
 
-    subject, body = compose(doc, _link(ws, ws.relative(summary_file)) or str(summary_file))
+    subject, body = compose(doc, report_link(ws, ws.relative(summary_file)) or str(summary_file))
     item = {**base, "status": "pending", "to": targets.to, "cc": targets.cc, "subject": subject, "body": body,
-            "summary_file": str(summary_file), "attempts": 0, "last_error": None, "created_at": _now()}
+            "summary_file": str(summary_file), "attempts": 0, "last_error": None, "created_at": now("seconds")}
     path = pending_dir(ws) / f"{doc['schedule']}__{doc['period']}.json"
     _write_json(path, item)
     return deliver(ws, path, progress) or {**base, "status": "pending"}
@@ -211,7 +219,7 @@ def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda 
         return {"schedule": path.stem.split("__")[0], "period": path.stem.split("__")[-1], "status": "failed",
                 "last_error": f"queue file damaged: {path.with_suffix('.damaged')}"}
     item["attempts"] = int(item.get("attempts", 0)) + 1
-    item["last_attempt_at"] = _now()
+    item["last_attempt_at"] = now("seconds")
     try:
         smtp = ws.config.notify.smtp
         if smtp is None:
@@ -223,7 +231,7 @@ def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda 
         os.replace(taken, path)
         progress(t("schedule.run.notify_failed", "en", schedule=item["schedule"], period=item["period"], error=e))
     else:
-        item["status"], item["sent_at"], item["last_error"] = "sent", _now(), None
+        item["status"], item["sent_at"], item["last_error"] = "sent", now("seconds"), None
         _write_json(_sent_dir(ws) / path.name, item)
         taken.unlink(missing_ok=True)
         progress(t("schedule.run.notify_sent", "en", to=", ".join(item["to"]), schedule=item["schedule"],

@@ -33,24 +33,30 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any
 
 from ..core.periods import Period, parse_period
-from ..core.yamlio import load_model, load_yaml
+from ..core.status import RunStatus
 from ..errors import GovreportError, InputError, ScheduleError
 from ..evidence.store import EvidenceStore
-from ..workspace.config import TemplateName, Workspace
-from ..workspace.inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
+from ..workspace.config import Workspace
+from ..workspace.inventory import Inventory
+from ..workspace.schedules import (
+    COVERS,
+    NotifyTargets,
+    Schedule,
+    SystemSelector,
+    load_schedule,
+    load_schedules,
+)
+from . import notify
+from .notify import report_link
 
 __all__ = [
     "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
@@ -58,211 +64,11 @@ __all__ = [
     "run_due", "order_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
 ]
 
-COVERS = ("previous_month", "previous_quarter", "previous_year", "current_month", "current_quarter",
-          "current_year")
 #: Occurrences one schedule may enumerate in one call (a guard against "* * * * *" with an old start).
 MAX_OCCURRENCES = 20_000
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-PORTFOLIO_NAMES = ("sustainability", "review")
-
-
-SystemId = Annotated[str, Field(pattern=SYSTEM_ID_PATTERN)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SystemSelector(_Strict):
-    """Which systems a schedule runs. Empty lists select everything; the conditions combine with AND."""
-
-    ids: list[SystemId] = Field(default_factory=list, description="only these system ids")
-    tier: list[Literal["high", "medium", "low", "out_of_scope"]] = Field(default_factory=list)
-    kind: list[Literal["predictive", "generative"]] = Field(default_factory=list)
-    review_due: bool = Field(False, description="only systems whose tier-rule review interval ends with the period")
-
-    def matches(self, system: AISystem, period: Period) -> bool:
-        if system.lifecycle == "retired":
-            return False
-        if self.ids and system.id not in self.ids:
-            return False
-        tier = system.tier
-        if self.tier and tier.tier not in self.tier:
-            return False
-        if self.kind and system.kind not in self.kind:
-            return False
-        return not self.review_due or review_falls_due(tier.review_months, period)
-
-
-def review_falls_due(review_months: int, period: Period) -> bool:
-    """True when a review interval of ``review_months`` (counted from January) ends with ``period``."""
-    return period.end.month % review_months == 0 if review_months < 12 else period.end.month == 12
-
-
-class NotifyTargets(_Strict):
-    """Who is told when a schedule's runs finish (the SMTP server is ``notify.smtp`` in govreport.yaml)."""
-
-    to: list[str] = Field(..., min_length=1, description="e-mail addresses")
-    cc: list[str] = Field(default_factory=list)
-    when: Literal["always", "failures"] = Field("always", description="always, or only when a run failed")
-
-    @field_validator("to", "cc")
-    @classmethod
-    def _addresses(cls, v: list[str]) -> list[str]:
-        bad = [a for a in v if not _EMAIL.match(a)]
-        if bad:
-            raise ValueError(f"'{bad[0]}' is not an e-mail address (write name@bank.example)")
-        return v
-
-
-class Schedule(_Strict):
-    """One ``scheduled/<name>.yaml``."""
-
-    name: str = Field("", pattern=r"^$|^[a-z0-9][a-z0-9_-]{0,63}$", description="default: the file name")
-    description: str = ""
-    enabled: bool = True
-    cron: str = Field(..., min_length=1, description="five-field cron expression, in `timezone`")
-    timezone: str = "Asia/Taipei"
-    covers: Literal[COVERS] = "previous_quarter"  # type: ignore[valid-type]
-    systems: SystemSelector = Field(default_factory=SystemSelector,
-                                    description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}")
-    templates: list[TemplateName] | None = Field(
-        None, description="system and portfolio templates to run; default: every applicable system template")
-    max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
-    start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
-    notify: NotifyTargets | None = None
-
-    @field_validator("cron")
-    @classmethod
-    def _cron(cls, v: str) -> str:
-        from cronsim import CronSim, CronSimError
-
-        v = " ".join(v.split())
-        if len(v.split()) != 5:
-            raise ValueError(f"'{v}' is not a cron expression: expected five fields "
-                             "(minute hour day-of-month month day-of-week), e.g. '0 7 10 1,4,7,10 *'")
-        try:
-            CronSim(v, datetime(2026, 1, 1, tzinfo=UTC))
-        except CronSimError as e:
-            raise ValueError(f"'{v}' is not a valid cron expression: {e} (e.g. '0 7 10 1,4,7,10 *')") from None
-        return v
-
-    @field_validator("systems", mode="before")
-    @classmethod
-    def _systems(cls, v: Any) -> Any:
-        if v == "all" or v is None:
-            return {}
-        if isinstance(v, list):
-            return {"ids": v}
-        if isinstance(v, str):
-            raise ValueError(f"'{v}' is not a system selection (write all, a list of system ids, or a mapping "
-                             "with ids, tier, kind, review_due)")
-        return v
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"'{v}' is not a time zone (use an IANA name such as Asia/Taipei or UTC)") from None
-        return v
-
-    @field_validator("max_delay", mode="before")
-    @classmethod
-    def _delay(cls, v: Any) -> str:
-        if not _DURATION.match(str(v)):
-            raise ValueError(f"'{v}' is not a duration (write a number and m, h, d or w, e.g. 6h or 2d)")
-        return str(v).strip()
-
-    # -- derived ------------------------------------------------------------------------------------
-    @property
-    def tzinfo(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def delay(self) -> timedelta:
-        m = _DURATION.match(self.max_delay)
-        assert m is not None  # validated
-        return timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
-
-    @property
-    def system_templates(self) -> list[str] | None:
-        """Templates to run per system (None: every applicable one)."""
-        if self.templates is None:
-            return None
-        return [t for t in self.templates if t not in PORTFOLIO_NAMES]
-
-    @property
-    def portfolio_templates(self) -> list[str]:
-        """Portfolio templates, in the order they must run (sustainability before review)."""
-        return [t for t in PORTFOLIO_NAMES if t in (self.templates or [])]
-
-    def start_at(self) -> datetime | None:
-        if self.start is None:
-            return None
-        return self.start if self.start.tzinfo else self.start.replace(tzinfo=self.tzinfo)
 
 
 # -- loading ----------------------------------------------------------------------------------------
-def _available_templates(ws: Workspace) -> set[str]:
-    from ..core.resources import bundled_dir
-
-    names = {p.stem for p in bundled_dir("templates_nb").glob("*.ipynb")}
-    if ws.templates_dir.is_dir():
-        names |= {p.stem for p in ws.templates_dir.glob("*.ipynb")}
-    return names
-
-
-def load_schedule(path: Path, ws: Workspace | None = None, inventory: Inventory | None = None) -> Schedule:
-    """Load and validate one schedule file; with a workspace, system ids and templates are checked too."""
-    sched = load_model(path, Schedule, ScheduleError)
-    if not sched.name:
-        sched.name = path.stem
-        if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}$", sched.name):
-            raise ScheduleError(f"'{sched.name}' is not a valid schedule name", file=path, field="name",
-                                fix="name the file with lower-case letters, digits, '-' and '_' (review-quarterly.yaml)")
-    if ws is None:
-        return sched
-    inventory = inventory or Inventory.load(ws)
-    _, lines = load_yaml(path, ScheduleError)
-    known = set(inventory.systems) | set(inventory.errors)
-    for i, sid in enumerate(sched.systems.ids):
-        if sid not in known:
-            line = lines.get(("systems", i)) or lines.get(("systems", "ids", i)) or lines.get(("systems",))
-            raise ScheduleError(f"unknown system id '{sid}'", file=path, line=line, field="systems",
-                                fix=f"known systems: {', '.join(sorted(known)) or 'none'} (see `govreport systems list`)")
-    available = _available_templates(ws)
-    for i, name in enumerate(sched.templates or []):
-        if name not in available:
-            raise ScheduleError(f"unknown template '{name}'", file=path, line=lines.get(("templates", i)),
-                                field="templates", fix=f"use one of: {', '.join(sorted(available))}")
-    return sched
-
-
-def load_schedules(ws: Workspace) -> tuple[dict[str, Schedule], list[GovreportError], dict[str, Path]]:
-    """Every ``scheduled/*.yaml``: the valid schedules by name, the errors of the invalid files, the files."""
-    schedules: dict[str, Schedule] = {}
-    errors: list[GovreportError] = []
-    files: dict[str, Path] = {}
-    if not ws.schedules_dir.is_dir():
-        return schedules, errors, files
-    inventory = Inventory.load(ws)
-    for path in sorted([*ws.schedules_dir.glob("*.yaml"), *ws.schedules_dir.glob("*.yml")]):
-        try:
-            s = load_schedule(path, ws, inventory)
-        except GovreportError as e:
-            errors.append(e)
-            continue
-        if s.name in schedules:
-            errors.append(ScheduleError(f"schedule name '{s.name}' is also used by {files[s.name].name}",
-                                        file=path, field="name", fix="give each schedule a unique name"))
-            continue
-        schedules[s.name] = s
-        files[s.name] = path
-    return schedules, errors, files
 
 
 # -- time -------------------------------------------------------------------------------------------
@@ -401,24 +207,11 @@ class RunDueReport:
         for n in [*self.retried, *(o.notification for o in self.outcomes)]:
             if n.get("schedule"):
                 last[(n["schedule"], n["period"])] = n
-        return [n for n in last.values() if n.get("status") == "failed"]
+        return [n for n in last.values() if n.get("status") == RunStatus.FAILED]
 
 
 def summary_path(ws: Workspace, schedule: str, period: str) -> Path:
     return ws.reports_dir / period / "_schedules" / f"{schedule}.json"
-
-
-def _link(ws: Workspace, rel: str | None) -> str | None:
-    if not rel:
-        return None
-    path = ws.resolve(rel)
-    base = ws.config.notify.report_base_url
-    if base:
-        try:
-            return base.rstrip("/") + "/" + path.resolve().relative_to(ws.reports_dir.resolve()).as_posix()
-        except ValueError:
-            return base.rstrip("/") + "/" + rel
-    return str(path)
 
 
 #: A claim from another machine with no summary after this long is taken for dead and resumed.
@@ -513,10 +306,10 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
             errors.append(f"portfolio ({', '.join(s.portfolio_templates)}): {e}")
     runs = [{
         "system_id": r.system_id, "template": r.template, "status": r.status, "run_id": r.seq,
-        "version": r.version, "seconds": round(r.seconds, 1), "report": r.report, "link": _link(ws, r.report),
+        "version": r.version, "seconds": round(r.seconds, 1), "report": r.report, "link": report_link(ws, r.report),
         "error": mask_text(r.error),
     } for r in results]
-    failed = sum(r["status"] != "succeeded" for r in runs) + len(errors)
+    failed = sum(r["status"] != RunStatus.SUCCEEDED for r in runs) + len(errors)
     return {
         "schema": "govreport.schedule-summary/1",
         "workspace": {"name_zh": ws.config.name_zh, "name_en": ws.config.name_en},
@@ -534,7 +327,7 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
 
 def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     """Write the summary JSON atomically (readers never see half a file)."""
-    from ..present.render import atomic_write_text
+    from ..core.files import atomic_write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
@@ -560,8 +353,7 @@ def run_due(
     Pending notifications are retried first. Invalid schedule files are reported in
     :attr:`RunDueReport.errors` and the valid schedules still run. Never raises for a failed run or e-mail.
     """
-    from ..run.runner import open_store
-    from . import notify
+    from ..evidence.queries import open_store
 
     now = now or datetime.now(UTC)
     report = RunDueReport(now.isoformat())

@@ -5,16 +5,24 @@ and ``govreport init`` (scaffold).
 Contract: reads and validates those files; knows nothing about runs, the evidence store or reports.
 """
 
+from . import config as _config
 from .config import (
-           CONFIG_FILE,
-           EngineSettings,
-           NotifySettings,
-           RunSettings,
-           SmtpSettings,
-           Workspace,
-           WorkspaceConfig,
-           find_workspace,
+    CONFIG_FILE,
+    EngineSettings,
+    NotifySettings,
+    RunSettings,
+    SmtpSettings,
+    Workspace,
+    WorkspaceConfig,
+    find_workspace,
 )
 
 __all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings",
            "find_workspace", "CONFIG_FILE"]
+
+
+def __getattr__(name: str) -> object:
+    """Every other public name of ``govreport.workspace`` before the package layout, from :mod:`.config`."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(_config, name)

@@ -20,19 +20,20 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
+from ..core.model import Strict
 from ..core.resources import bundled_dir
 from ..core.yamlio import load_model
 from ..errors import ConfigError, TemplateError
 
 if TYPE_CHECKING:
     from ..core.signing import SigningConfig
-    from ..data.sources import SparkSettings
 
 __all__ = [
-    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "find_workspace",
-    "CONFIG_FILE", "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
+    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "SparkSettings", "find_workspace",
+    "CONFIG_FILE",
+    "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
 ]
 
 CONFIG_FILE = "govreport.yaml"
@@ -62,12 +63,7 @@ def check_template_name(name: str) -> str:
 #: a ``templates:`` entry of a system or schedule file: errors name that entry's line
 TemplateName = Annotated[str, AfterValidator(check_template_name)]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RunSettings(_Strict):
+class RunSettings(Strict):
     """How notebooks are executed."""
 
     kernel: str = Field("python3", description="Jupyter kernel name; checked before any run starts")
@@ -79,7 +75,7 @@ class RunSettings(_Strict):
     )
 
 
-class SigningSettings(_Strict):
+class SigningSettings(Strict):
     """``evidence.signing``: the Ed25519 key that signs every evidence record (docs/evidence.md).
 
     The private key stays outside the workspace: a PEM file (``key_file``, mode 600) or an environment
@@ -100,7 +96,7 @@ class SigningSettings(_Strict):
         return value
 
 
-class EvidenceSettings(_Strict):
+class EvidenceSettings(Strict):
     signing: SigningSettings | None = Field(None, description="sign every record (Ed25519); see docs/evidence.md")
     url: str | None = Field(
         None,
@@ -110,7 +106,7 @@ class EvidenceSettings(_Strict):
     url_env: str | None = Field(None, description="name of an environment variable holding the URL")
 
 
-class SmtpSettings(_Strict):
+class SmtpSettings(Strict):
     """Where schedule notifications are sent from. Secrets come from the environment, never from this file."""
 
     host: str = Field(..., min_length=1)
@@ -122,7 +118,7 @@ class SmtpSettings(_Strict):
     timeout: Annotated[float, Field(gt=0)] = 30.0
 
 
-class NotifySettings(_Strict):
+class NotifySettings(Strict):
     """How people are told that scheduled reports are ready (recipients are set per schedule)."""
 
     smtp: SmtpSettings | None = None
@@ -130,15 +126,23 @@ class NotifySettings(_Strict):
         "", description="prefix for links to reports (an intranet URL or file share); default: local paths")
 
 
-class EngineSettings(_Strict):
+class SparkSettings(Strict):
+    """How govreport creates its Spark session (govreport.yaml ``engine: {spark: …}``)."""
+
+    master: str = Field("local[*]", description="Spark master URL: local[*], spark://host:7077, yarn, k8s://…")
+    app_name: str = Field("govreport", description="application name shown in the Spark UI")
+    conf: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="spark.* settings, e.g. {spark.executor.memory: 8g}")
+
+
+class EngineSettings(Strict):
     """Where the model-risk indicators are computed (``engine:`` in govreport.yaml, docs/engines.md).
 
     ``kind: spark`` moves fairness, model quality, drift, the proxy scan and the data contracts of every
     predictive system to Spark (the inventory's Parquet datasets read as ``spark+parquet:``; ``spark:`` and
     ``spark+parquet:`` datasets are read by Spark whatever the kind); explainability runs on a sample of
     ``explain_sample_rows`` rows. The reports stay the same.
-    ``spark`` is a :class:`govreport.data.sources.SparkSettings`, validated when given (govreport.data.sources, and
-    with it pandas, is imported only then: the CLI starts without it).
+    ``spark`` is a :class:`SparkSettings`, validated when given.
     """
 
     kind: Literal["pandas", "spark"] = Field("pandas", description="pandas (in the notebook) or spark")
@@ -155,18 +159,14 @@ class EngineSettings(_Strict):
     def _spark(cls, value: Any) -> Any:
         if value is None:
             return None
-        from ..data.sources import SparkSettings
-
         return SparkSettings.model_validate(value)
 
     def spark_settings(self) -> SparkSettings:
         """The Spark settings (defaults when ``spark:`` is not given)."""
-        from ..data.sources import SparkSettings
-
         return self.spark if self.spark is not None else SparkSettings()
 
 
-class WorkspaceConfig(_Strict):
+class WorkspaceConfig(Strict):
     """``govreport.yaml``."""
 
     name_zh: str = Field(..., min_length=1, description="bank or workspace name in Traditional Chinese")

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from ..core.model import Strict
 from ..core.yamlio import load_model
 from ..errors import GovreportError, InventoryError
-from ..run.energy import Energy
 from .config import TemplateName, Workspace
+from .energy import Energy
 
 __all__ = [
     "AISystem",
@@ -81,17 +82,14 @@ def check_system_id(system_id: str) -> str:
     return system_id
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-
-class Person(_Strict):
+class Person(Strict):
     name: str = Field(..., min_length=1)
     role: str = ""
     unit: str = ""
 
 
-class Accountable(_Strict):
+class Accountable(Strict):
     """Art. 9: the senior executive or committee that oversees the system."""
 
     name: str = Field(..., min_length=1)
@@ -99,7 +97,7 @@ class Accountable(_Strict):
     committee: str = ""
 
 
-class Scope(_Strict):
+class Scope(Strict):
     """Art. 3 triggers: any true brings the system into the norms' scope."""
 
     interacts_with_consumers: bool = False
@@ -113,7 +111,7 @@ class Scope(_Strict):
         return any(self.model_dump().values())
 
 
-class RiskFactors(_Strict):
+class RiskFactors(Strict):
     """The FSC guideline's six risk factors, each 1 (low) to 3 (high)."""
 
     customer_facing: Factor = Field(..., description="(1) serves customers directly")
@@ -124,13 +122,13 @@ class RiskFactors(_Strict):
     remedies: Factor = Field(..., description="(6) weakness of customer remedies (3 = few remedies)")
 
 
-class Attestation(_Strict):
+class Attestation(Strict):
     provided: bool = False
     date: dt.date | None = None
     document: str = ""
 
 
-class Vendor(_Strict):
+class Vendor(Strict):
     """Art. 10, 14: a third-party supplier of the AI system."""
 
     name: str = Field(..., min_length=1)
@@ -140,7 +138,7 @@ class Vendor(_Strict):
     outsourcing_approved: bool | None = None
 
 
-class Channel(_Strict):
+class Channel(Strict):
     """Art. 11: a channel through which customers meet the system."""
 
     name: str = Field(..., min_length=1)
@@ -150,13 +148,13 @@ class Channel(_Strict):
     alternative: str | None = Field(None, description="the non-AI alternative offered, e.g. 真人客服")
 
 
-class Opinion(_Strict):
+class Opinion(Strict):
     date: dt.date
     opinion: str = Field(..., min_length=1)
     by: str = ""
 
 
-class PreLaunch(_Strict):
+class PreLaunch(Strict):
     """Art. 12: assessment before launch, with opinions from the infosec, compliance and risk units."""
 
     go_live: dt.date | None = None
@@ -180,7 +178,7 @@ class PreLaunch(_Strict):
         return out
 
 
-class Dataset(_Strict):
+class Dataset(Strict):
     """A dataset the system trains on or scores; ``{period}`` in the path is filled in per run."""
 
     name: str = Field(..., pattern=r"^[A-Za-z0-9_-]+$")
@@ -194,7 +192,7 @@ class Dataset(_Strict):
         return self.path.replace("{period}", period)
 
 
-class ModelSpec(_Strict):
+class ModelSpec(Strict):
     """Which columns of the scoring data hold the outcome, the decision and the score."""
 
     label: str
@@ -206,7 +204,7 @@ class ModelSpec(_Strict):
     features: list[str] = Field(default_factory=list)
 
 
-class ProtectedAttribute(_Strict):
+class ProtectedAttribute(Strict):
     """Art. 6: an attribute to assess for fair treatment."""
 
     column: str = Field(..., min_length=1)
@@ -223,7 +221,7 @@ class ProtectedAttribute(_Strict):
         return v
 
 
-class FairnessSettings(_Strict):
+class FairnessSettings(Strict):
     """How fairness is assessed for the system (Art. 6)."""
 
     intersections: list[list[str]] | Literal["pairs", "none"] = Field(
@@ -232,7 +230,7 @@ class FairnessSettings(_Strict):
     n_bootstrap: Annotated[int, Field(ge=0, le=5000)] = Field(200, description="bootstrap resamples for CIs")
 
 
-class AISystem(_Strict):
+class AISystem(Strict):
     """One AI system of the inventory (``systems/<id>.yaml``)."""
 
     id: str = Field(..., pattern=SYSTEM_ID_PATTERN)

@@ -26,7 +26,6 @@ engine assessment leaves it out and says so in its notes.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -34,65 +33,69 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..engines._sql import Params, Runner, require
-from ..engines._stats import bin_expr, group_counts, n_distinct, null_and_fraction, quantiles, value_counts
+from ..data.sources import Source, parse_source
 from ..errors import MetricInputError
-from ..metrics._bands import (
+from ..metrics.tables import (
     DEFAULT_AGE_BANDS,
+    DEFAULT_EPSILON,
     MAX_CATEGORIES,
     MAX_GROUPS,
     MISSING,
+    DriftResult,
     Encoded,
-    _band,
-    _check_edges,
-    encode_attribute,
-    is_age_name,
-)
-from ..metrics._common import fmt_edge, fmt_value
-from ..metrics._drift import DEFAULT_EPSILON, DriftResult, drift_from_tables, psi_from_counts
-from ..metrics._fairness import FairnessResult, from_encoded
-from ..metrics._fairness import check_arguments as check_fairness
-from ..metrics._proxy import ProxyResult, proxy_from_tables
-from ..metrics._proxy import check_arguments as check_proxy
-from ..metrics._quality import QualityResult, from_statistics
-from ..metrics._validate import (
+    FairnessResult,
+    ProxyResult,
+    QualityResult,
     as_name_list,
+    band,
     binary_outcome,
     check_choice,
+    check_edges,
+    check_fairness,
     check_int,
+    check_proxy,
+    drift_from_tables,
+    encode_attribute,
+    fmt_edge,
+    fmt_value,
+    from_encoded,
+    from_statistics,
+    is_age_name,
     numeric_array,
     probability_array,
+    proxy_from_tables,
+    psi_from_counts,
 )
-from .model_risk import Assessment, Backend, assemble
+from ._sql import Params, Runner, require
+from ._stats import bin_expr, group_counts, n_distinct, null_and_fraction, quantiles, value_counts
+from .open import open_runner
 
-__all__ = ["fairness_on", "quality_on", "psi_on", "drift_on", "proxy_on", "assess_on_engine"]
+__all__ = ["fairness_on", "quality_on", "psi_on", "drift_on", "proxy_on", "opened", "as_source", "file_source"]
 
 #: Rows repeated in memory to reproduce the pandas path's exact error message about a bad outcome column.
 _REPEAT_LIMIT = 20_000_000
 
 
 @contextlib.contextmanager
-def _open(source: Any, spark: Any) -> Iterator[Runner]:
+def opened(source: Any, spark: Any) -> Iterator[Runner]:
+    """A runner for ``source`` (itself when it is one), closed on exit when opened here."""
     if isinstance(source, Runner):
         yield source
         return
-    from ..engines import open_runner
-
     with open_runner(source, spark=spark) as r:
         yield r
 
 
-def _source(source: Any) -> Any:
-    from ..data.sources import Source, parse_source
-
+def as_source(source: Any) -> Any:
+    """``source`` as a :class:`~govreport.data.sources.Source` (parsed when a string)."""
     return source if isinstance(source, Source) else parse_source(str(source))
 
 
-def _pandas(source: Any) -> Any:
+def file_source(source: Any) -> Any:
     """The Source when it is a file (the pandas path), else None."""
     if isinstance(source, Runner):
         return None
-    s = _source(source)
+    s = as_source(source)
     return s if s.kind == "file" else None
 
 
@@ -127,7 +130,7 @@ def _attribute(r: Runner, col: str, edges: Sequence[float] | None, p: Params, *,
     if edges is not None:
         if not numeric:
             encode_attribute(pd.Series(["x"]), col, edges)  # raises the pandas path's message
-        cut = _check_edges(edges, col)
+        cut = check_edges(edges, col)
     elif numeric and n_distinct(r, col) > max_categories:
         if is_age_name(col):
             cut, source = list(DEFAULT_AGE_BANDS), "default age bands"
@@ -144,7 +147,7 @@ def _attribute(r: Runner, col: str, edges: Sequence[float] | None, p: Params, *,
         return _Attr(enc, r.q(col), {_key(v): int(c) for v, c in zip(values, enc.codes, strict=True)})
     n_null, n_frac = null_and_fraction(r, col)
     probe = np.array([0.5 if n_frac else 0.0] + ([np.nan] if n_null else []))  # integrality and missingness
-    return _Attr(_band(probe, cut, col, source), bin_expr(r, col, cut, "right", p), None)
+    return _Attr(band(probe, cut, col, source), bin_expr(r, col, cut, "right", p), None)
 
 
 def _outcome(r: Runner, col: str, favourable: Any, unfavourable: Any, param: str) -> dict[Any, bool]:
@@ -176,17 +179,17 @@ def fairness_on(
               bands=bands, min_group_size=min_group_size, n_bootstrap=n_bootstrap, confidence=confidence,
               seed=seed, thresholds=thresholds, label_unfavourable=label_unfavourable,
               prediction_unfavourable=prediction_unfavourable, max_categories=max_categories, max_groups=max_groups)
-    file = _pandas(source)
+    file = file_source(source)
     if file is not None:
         from ..metrics import fairness
 
         cols = [*as_name_list(protected, "protected"), prediction, *([label] if label else [])]
-        return fairness(file.open_frame(list(dict.fromkeys(cols))), **kw)  # type: ignore[arg-type]
+        return fairness(file.read_file(list(dict.fromkeys(cols))), **kw)  # type: ignore[arg-type]
     protected = as_name_list(protected, "protected")
     min_group_size, n_bootstrap, combos, bands = check_fairness(
         protected, label, prediction, min_group_size, n_bootstrap, confidence, intersections, bands)
     has_label = label is not None
-    with _open(source, spark) as r:
+    with opened(source, spark) as r:
         n = require(r, [*protected, prediction, *([label] if has_label else [])])
         pmap = _outcome(r, prediction, prediction_favourable, prediction_unfavourable, "prediction_favourable")
         lmap = _outcome(r, str(label), label_favourable, label_unfavourable, "label_favourable") if has_label else {}
@@ -224,11 +227,11 @@ def quality_on(
     kw = dict(label=label, label_favourable=label_favourable, score=score, score_higher_is=score_higher_is,
               label_unfavourable=label_unfavourable, n_bins=n_bins, calibration_bins=calibration_bins,
               reference_gini=reference_gini, thresholds=thresholds, max_curve_points=max_curve_points)
-    file = _pandas(source)
+    file = file_source(source)
     if file is not None:
         from ..metrics import model_quality
 
-        return model_quality(file.open_frame(list(dict.fromkeys([label, score]))), **kw)  # type: ignore[arg-type]
+        return model_quality(file.read_file(list(dict.fromkeys([label, score]))), **kw)  # type: ignore[arg-type]
     check_choice(score_higher_is, ("adverse", "favourable"), "score_higher_is")
     check_choice(calibration_bins, ("uniform", "quantile"), "calibration_bins")
     n_bins = check_int(n_bins, "n_bins", minimum=1)
@@ -238,7 +241,7 @@ def quality_on(
     if reference_gini is not None and not (0.0 < float(reference_gini) <= 1.0):
         raise MetricInputError(f"reference_gini must be in (0, 1], not {reference_gini!r}", field="reference_gini",
                                fix="pass the Gini of the validated model on its reference period, e.g. 0.52")
-    with _open(source, spark) as r:
+    with opened(source, spark) as r:
         n = require(r, [label, score])
         lmap = _outcome(r, label, label_favourable, label_unfavourable, "label_favourable")
         if score not in r.numeric:
@@ -325,16 +328,16 @@ def _psi_counts(cur: Runner, ref: Runner, col: str, bins: int) -> tuple[list[str
 def psi_on(current: Any, reference: Any, column: str, bins: int = 10, *, epsilon: float = DEFAULT_EPSILON,
            spark: Any = None) -> pd.DataFrame:
     """:func:`govreport.metrics.psi_table` of one column with the bins counted on the engine."""
-    if _pandas(current) is not None and _pandas(reference) is not None:
+    if file_source(current) is not None and file_source(reference) is not None:
         from ..metrics import psi_table
 
-        return psi_table(_pandas(current).open_frame([column])[column],
-                         _pandas(reference).open_frame([column])[column], bins, epsilon=epsilon)
+        return psi_table(file_source(current).read_file([column])[column],
+                         file_source(reference).read_file([column])[column], bins, epsilon=epsilon)
     bins = check_int(bins, "bins", minimum=2)
     if not 0 < epsilon < 1:
         raise MetricInputError(f"epsilon must be between 0 and 1, not {epsilon!r}", field="epsilon",
                                fix="pass e.g. epsilon=1e-4")
-    with _open(current, spark) as cur, _open(reference, spark) as ref:
+    with opened(current, spark) as cur, opened(reference, spark) as ref:
         require(ref, [column])
         require(cur, [column])
         labels, rc, cc, _ = _psi_counts(cur, ref, column, bins)
@@ -346,14 +349,14 @@ def drift_on(current: Any, reference: Any, columns: Sequence[str], *, score: str
              spark: Any = None) -> DriftResult:
     """:func:`govreport.metrics.drift` with every column's bins counted on the engine."""
     cols = as_name_list(columns, "columns") if columns else []
-    if _pandas(current) is not None and _pandas(reference) is not None:
+    if file_source(current) is not None and file_source(reference) is not None:
         from ..metrics import drift
 
         wanted = [*cols, *([score] if score is not None else [])]
-        return drift(_pandas(current).open_frame(wanted), _pandas(reference).open_frame(wanted), cols, score=score,
+        return drift(file_source(current).read_file(wanted), file_source(reference).read_file(wanted), cols, score=score,
                      bins=bins, epsilon=epsilon, thresholds=thresholds)
     bins = check_int(bins, "bins", minimum=2)
-    with _open(current, spark) as cur, _open(reference, spark) as ref:
+    with opened(current, spark) as cur, opened(reference, spark) as ref:
         wanted = [*cols, *([score] if score is not None else [])]
         n_ref = require(ref, wanted, what="the drift assessment needs (reference)",
                         fix="extract the reference period with the same columns, or drop them from the drift columns")
@@ -401,18 +404,18 @@ def proxy_on(source: Any, features: Sequence[str], protected: Sequence[str], *,
     """:func:`govreport.metrics.proxy_scan` with the contingency tables counted on the engine."""
     kw = dict(justifications=justifications, bins=bins, bands=bands, bias_corrected=bias_corrected,
               max_levels=max_levels, max_categories=max_categories, thresholds=thresholds)
-    file = _pandas(source)
+    file = file_source(source)
     if file is not None:
         from ..metrics import proxy_scan
 
         cols = list(dict.fromkeys([*as_name_list(features, "features"), *as_name_list(protected, "protected")]))
-        return proxy_scan(file.open_frame(cols), features, protected, **kw)  # type: ignore[arg-type]
+        return proxy_scan(file.read_file(cols), features, protected, **kw)  # type: ignore[arg-type]
     features = as_name_list(features, "features")
     protected = as_name_list(protected, "protected")
     bins, max_levels, justifications = check_proxy(protected, bins, max_levels, justifications)
     bands = dict(bands or {})
     tables: dict[tuple[str, str], tuple[np.ndarray, str]] = {}
-    with _open(source, spark) as r:
+    with opened(source, spark) as r:
         require(r, [*features, *protected])
         p = Params()
         attrs = {a: _attribute(r, a, bands.get(a), p, max_categories=max_categories, max_groups=MAX_GROUPS)
@@ -432,46 +435,3 @@ def proxy_on(source: Any, features: Sequence[str], protected: Sequence[str], *,
     order = {(f, a): tables[(f, a)] for a in protected for f in features if f != a}
     return proxy_from_tables(order, features, protected, justifications=justifications, bins=bins,
                              max_levels=max_levels, bias_corrected=bias_corrected, thresholds=thresholds)
-
-
-# -- everything --------------------------------------------------------------------------------------------
-def assess_on_engine(
-    source: Any, reference: Any = None, *, label: str, label_favourable: Any, prediction: str,
-    prediction_favourable: Any, protected: Sequence[str], score: str | None = None,
-    score_higher_is: Literal["adverse", "favourable"] = "adverse", features: Sequence[str] = (),
-    bands: Mapping[str, Sequence[float]] | None = None, justifications: Mapping[str, str] | None = None,
-    thresholds: Mapping[str, Mapping[str, Any]] | None = None,
-    intersections: Sequence[Sequence[str]] | str | None = "pairs", min_group_size: int = 30,
-    n_bootstrap: int = 200, score_bins: int | None = None, spark: Any = None,
-) -> Assessment:
-    """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
-
-    A file source runs :func:`~govreport.assessments.model_risk.assess_frames` itself (explainability included).
-    """
-    file = _pandas(source)
-    if file is not None:
-        from .model_risk import assess_frames
-
-        ref = _source(reference).open_frame() if reference is not None else None
-        return assess_frames(file.open_frame(), ref, label=label, label_favourable=label_favourable,
-                             prediction=prediction, prediction_favourable=prediction_favourable, protected=protected,
-                             score=score, score_higher_is=score_higher_is, features=features, bands=bands,
-                             justifications=justifications, thresholds=thresholds, intersections=intersections,
-                             min_group_size=min_group_size, n_bootstrap=n_bootstrap)
-    notes: list[str] = []
-    with _open(source, spark) as cur, contextlib.ExitStack() as stack:
-        ref = stack.enter_context(_open(reference, spark)) if reference is not None else None
-        require(cur, [label, prediction, *protected, *features, *([score] if score else [])],
-                fix="check the column names in the system's model block")
-        feats = list(features)
-        backend = Backend(fairness_on, proxy_on, functools.partial(quality_on, score_bins=score_bins), drift_on)
-        indicators, sections = assemble(
-            backend, cur, ref, notes, label=label, label_favourable=label_favourable, prediction=prediction,
-            prediction_favourable=prediction_favourable, protected=protected, score=score,
-            score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
-            thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
-            n_bootstrap=n_bootstrap)
-        if feats and score:
-            notes.append(f"computed on {cur.engine}: explainability (permutation importance, reason codes) needs "
-                         "the rows and is not assessed on an engine")
-    return Assessment(indicators, sections, notes)
