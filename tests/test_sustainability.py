@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport.assessments.sustainability import _taipei_year as taipei_year
 from govreport.assessments.sustainability import build_report
+from govreport.assessments.sustainability_data import _taipei_year as taipei_year
 from govreport.errors import ConfigError, GovreportError, InputError
 from govreport.evidence.queries import open_store
 from govreport.evidence.store import RunRecord, sha256_file

@@ -37,7 +37,9 @@ class RunStatus(StrEnum):
     INTERRUPTED = "interrupted"
 
 
-#: The pseudo-system the portfolio templates run as: ``reports/<period>/_portfolio/<template>/v<N>/``.
+#: The evidence-store ``system_id`` of portfolio-level runs (sustainability, the periodic review):
+#: ``reports/<period>/_portfolio/<template>/v<N>/``. Not a valid inventory id (ids may not start with '_'), so
+#: it never clashes with a system.
 PORTFOLIO = "_portfolio"
 
 #: The templates that run once per period for the whole portfolio, in the order they run (the review reads

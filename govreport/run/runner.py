@@ -22,10 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import select
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,178 +30,36 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from ..assessments.registry import computation
 from ..core.files import now
 from ..core.periods import Period, parse_period
 from ..core.status import PORTFOLIO, PORTFOLIO_TEMPLATES, RunStatus
-from ..errors import GovreportError, KernelError, MissingData, RunFailed, StorageError, TemplateError
+from ..errors import GovreportError, MissingData, StorageError
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord, redact, sha256_file
 from ..workspace.config import Workspace
 from ..workspace.inventory import AISystem, Inventory, check_system_id
 from .energy import worker_energy
+from .jobs import Job, JobResult, RunSummary
+from .pool import _Worker
+from .preflight import _preflight, check_kernel, template_parameters
 
 __all__ = [
     "run_period", "run_portfolio", "PORTFOLIO", "PORTFOLIO_TEMPLATES", "JobResult", "RunSummary", "open_store",
     "check_kernel", "template_parameters",
 ]
 
-#: The evidence-store ``system_id`` of portfolio-level runs (sustainability, the periodic review). Not a
-#: valid inventory id (ids may not start with '_'), so it never clashes with a system.
-#: Portfolio templates in the order they run: the review reads the sustainability run's results.
-
-INJECTED = ("workspace", "system_id", "period", "output_dir")
 _PACKAGES = (
     "govreport", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "pyarrow",
     "plotly", "great_expectations", "scikit-learn", "SQLAlchemy", "pydantic",
 )
 
 
-@dataclass
-class Job:
-    system: AISystem | None  # None: a portfolio-level template
-    template: str
-    template_path: Path
-    period: Period
-    staging: Path = field(default_factory=Path)
-    #: the template declares ``precomputed`` and has a computation (govreport.assessments.registry): the worker
-    #: computes its results before the kernel starts (set by the pre-flight check)
-    precomputable: bool = False
-
-    @property
-    def system_id(self) -> str:
-        return self.system.id if self.system is not None else PORTFOLIO
-
-    def title(self, ws: Workspace) -> str:
-        if self.system is None:
-            return f"{ws.config.name_zh} {ws.config.name_en} · {self.period.label}"
-        return f"{self.system.name_zh} {self.system.name_en} · {self.period.label}"
-
-
-@dataclass
-class JobResult:
-    system_id: str
-    template: str
-    period: str
-    status: str  # succeeded | failed | interrupted
-    seq: int
-    version: int
-    seconds: float
-    error: str = ""
-    report: str | None = None
-    #: the results' overall status (green, amber, red, not_assessed) of a succeeded run, and the indicators
-    #: that are red or amber: (id, status, value)
-    result_status: str | None = None
-    flagged: list[tuple[str, str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class RunSummary:
-    batch_id: str
-    period: str
-    results: list[JobResult]
-
-    @property
-    def failed(self) -> list[JobResult]:
-        return [r for r in self.results if r.status != RunStatus.SUCCEEDED]
-
-    def reaching(self, level: str) -> list[JobResult]:
-        """Succeeded runs whose results reached ``level`` (``red``, or ``amber`` for amber and red)."""
-        levels = {"red": {"red"}, "amber": {"amber", "red"}}[level]
-        return [r for r in self.results if r.status == RunStatus.SUCCEEDED and r.result_status in levels]
-
-    def raise_for_failures(self) -> None:
-        if self.failed:
-            names = "; ".join(f"{r.system_id}/{r.template}: {r.error}" for r in self.failed)
-            raise RunFailed(
-                f"{len(self.failed)} of {len(self.results)} runs failed for {self.period}: {names}",
-                fix="see the kept notebooks and `govreport evidence list --status failed`",
-            )
-
-
-# -- pre-flight checks ------------------------------------------------------------------------------
-def check_kernel(name: str) -> None:
-    """Refuse to start when the kernel is not installed (checked once, before any notebook runs)."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(name)
-    except NoSuchKernel:
-        raise KernelError(
-            f"Jupyter kernel '{name}' is not installed",
-            field="run.kernel",
-            fix=f"run `python -m ipykernel install --user --name {name}`, or set run.kernel in govreport.yaml",
-        ) from None
-
-
-def template_parameters(path: Path) -> dict[str, Any]:
-    """The parameters a template declares in its cell tagged ``parameters``."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as e:  # nbformat raises several unrelated types for bad files
-        raise TemplateError(f"not a readable notebook ({type(e).__name__})", file=path, fix="restore the file") from None
-    meta = nb.metadata
-    if "kernelspec" not in meta or "language_info" not in meta:
-        raise TemplateError(
-            "notebook metadata lacks kernelspec or language_info (Papermill needs both)",
-            file=path,
-            fix="open and save it in JupyterLab with a Python kernel",
-        )
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        raise TemplateError("no cell tagged 'parameters'", file=path, fix="tag the cell holding the defaults")
-    from papermill.inspection import inspect_notebook
-
-    return inspect_notebook(str(path))
-
-
-def kernel_runs_this_python(name: str) -> bool:
-    """Whether kernel ``name`` runs the interpreter of this process — then the runner's worker may compute
-    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel of another
-    environment computes its own."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    try:
-        argv = KernelSpecManager().get_kernel_spec(name).argv
-    except Exception:
-        return False
-    if not argv:
-        return False
-    v = sys.version_info
-    if argv[0] in ("python", f"python{v.major}", f"python{v.major}.{v.minor}"):
-        return True  # jupyter_client starts such a kernel with sys.executable
-    exe = shutil.which(argv[0])
-    return exe is not None and Path(exe).resolve() == Path(sys.executable).resolve()
-
-
-def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
-    check_kernel(ws.config.run.kernel)
-    same_python = kernel_runs_this_python(ws.config.run.kernel)
-    seen: dict[Path, dict[str, Any]] = {}
-    for job in jobs:
-        if job.template_path not in seen:
-            seen[job.template_path] = template_parameters(job.template_path)
-        missing = [p for p in INJECTED if p not in seen[job.template_path]]
-        if missing:
-            raise TemplateError(
-                f"template does not declare the parameter(s) {', '.join(missing)}",
-                file=job.template_path,
-                fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
-            )
-        job.precomputable = (same_python and "precomputed" in seen[job.template_path]
-                             and computation(job.template) is not None)
-
-
 # -- helpers --------------------------------------------------------------------------------------
-
 def _versions() -> dict[str, str]:
     out = {"python": sys.version.split()[0]}
     for name in _PACKAGES:
@@ -273,17 +128,6 @@ def missing_data(ws: Workspace, systems: Sequence[AISystem], period: Period) -> 
     found at <path>``), for the systems missing any. Databases, object storage and Spark
     tables are left to the job, which records a clear failure when they are unreachable."""
     return {s.id: m for s in systems if (m := _inputs(ws, s, period)[1])}
-
-
-def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
-    """In the worker: die with the parent (Linux), so a SIGKILLed run leaves no orphan executing."""
-    os.setsid()
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
 
 
 # -- the run ----------------------------------------------------------------------------------------
@@ -465,106 +309,6 @@ class _Runner:
             if "dir" in final_holder and final_holder["dir"].exists():
                 os.replace(final_holder["dir"], job.staging)  # keep staging for the next run to recover
             raise
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.wait()
-
-
-class _Worker:
-    """One long-lived ``python -m govreport.run.worker --serve`` process (see :mod:`govreport.run.worker`).
-
-    The runner keeps one per parallel slot for a whole run: heavy imports are paid once per slot, while
-    every notebook still gets a fresh kernel. A job that exceeds its timeout, or a worker that dies, costs
-    that job only: the worker's process group is killed and the next job starts a fresh worker."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.reply = -1
-        self.log: Path | None = None
-
-    def _start(self) -> None:
-        """A fresh worker in the workspace folder; what it writes outside jobs (a start-up failure, Spark's
-        Java process) goes to its own log, ``.govreport/logs/worker-<id>.log`` (removed when empty)."""
-        self.log = self.ws.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        read, write = os.pipe()
-        try:
-            with open(self.log, "ab") as log:
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "govreport.run.worker", "--serve", str(write)],
-                    stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write,),
-                    cwd=self.ws.root, preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                    env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1",
-                         "GOVREPORT_PROCESS_LOG": str(self.log)},
-                )
-        except BaseException:
-            os.close(read)
-            raise
-        finally:
-            os.close(write)
-        self.reply = read
-
-    def run(self, spec_path: Path, timeout: float) -> str:
-        """Run the job ``spec_path`` names; ``"done"``, ``"timeout"`` (the worker was killed) or, when the
-        worker died, its exit code as text."""
-        if self.proc is None or self.proc.poll() is not None:
-            self._reset()
-            self._start()
-        assert self.proc is not None and self.proc.stdin is not None
-        try:
-            self.proc.stdin.write(f"{spec_path}\n".encode())
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            return str(self._reset())
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                _kill_group(self.proc)
-                self._reset()
-                return "timeout"
-            ready, _, _ = select.select([self.reply], [], [], left)
-            if ready:
-                if os.read(self.reply, 64):  # "done\n", written once the job's status.json is in place
-                    return "done"
-                return str(self._reset())  # end of file: the worker died during the job
-
-    def _reset(self) -> int | None:
-        """Forget the current process (reaped); its exit code."""
-        code = None
-        if self.proc is not None:
-            with contextlib.suppress(OSError):
-                if self.proc.stdin:
-                    self.proc.stdin.close()
-            try:
-                code = self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                _kill_group(self.proc)
-                code = self.proc.returncode
-            self.proc = None
-        if self.reply >= 0:
-            os.close(self.reply)
-            self.reply = -1
-        return code
-
-    def log_tail(self) -> str:
-        """The last line the worker wrote outside a job (e.g. why it could not start)."""
-        if self.log is None or not self.log.is_file():
-            return ""
-        lines = self.log.read_text(errors="replace").strip().splitlines()
-        return lines[-1] if lines else ""
-
-    def close(self) -> None:
-        """End the worker: it finishes when its standard input closes. Its log goes when empty."""
-        self._reset()
-        if self.log is not None and self.log.is_file() and self.log.stat().st_size == 0:
-            self.log.unlink()
 
 
 def _summary(results_path: Path) -> dict[str, Any]:
