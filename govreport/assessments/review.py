@@ -34,7 +34,7 @@ from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS, PORTFOLIO, RunStatus
 from ..core.version import __version__
 from ..evidence.signoff import signoffs_for
 from ..evidence.store import EvidenceStore, RunRecord, sha256_file
-from ..workspace.config import Workspace
+from ..workspace.config import Workspace, as_workspace
 from ..workspace.findings import age_findings, load_findings
 from ..workspace.inventory import AISystem, Inventory
 from .review_history import (
@@ -282,10 +282,10 @@ def _fill_dimensions(ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mappin
 
 
 # -- the review -------------------------------------------------------------------------------------
-def build_review(workspace: str | Path | Workspace, period: str, *,
+def build_review(workspace: Workspace | str | Path, period: str, *,
                  store: EvidenceStore | None = None) -> Review:
     """Everything the review report shows for ``period``, read from the evidence store and workspace."""
-    ws = workspace if isinstance(workspace, Workspace) else Workspace.load(workspace)
+    ws = as_workspace(workspace)
     p = parse_period(period)
     if store is None:
         from ..evidence.queries import open_store

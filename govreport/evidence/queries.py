@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..workspace.config import Workspace
+from ..workspace.config import Workspace, as_workspace
 from .store import EvidenceStore
 
 __all__ = ["open_store"]
@@ -17,7 +17,7 @@ __all__ = ["open_store"]
 def open_store(workspace: Workspace | str | Path, *, writing: bool = True) -> EvidenceStore:
     """The evidence store of ``workspace`` (a :class:`Workspace` or its folder); ``writing``: its signing key
     (if named) is checked now, before any job."""
-    ws = workspace if isinstance(workspace, Workspace) else Workspace.load(workspace)
+    ws = as_workspace(workspace)
     store = EvidenceStore(ws.evidence_url, ws.root, signing=ws.signing())
     if writing and store.signing is not None:
         store.signing.signer()

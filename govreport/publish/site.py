@@ -56,7 +56,7 @@ from ..data.masking import mask_text
 from ..errors import EvidenceError, InputError, TamperedEvidence
 from ..evidence.store import EvidenceStore, RunRecord
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, fmt_date
-from ..workspace.config import Workspace
+from ..workspace.config import Workspace, as_workspace
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
@@ -520,7 +520,7 @@ def _swap(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, docx: bool = False,
+def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool = False, docx: bool = False,
                progress: Callable[[str], None] = lambda _m: None,
                store: EvidenceStore | None = None) -> SiteResult:
     """Build the static site of every period's reports into ``out`` (default ``<workspace>/site``).
@@ -530,6 +530,7 @@ def build_site(ws: Workspace, out: Path | None = None, *, pdf: bool = False, doc
     previous site stays), and a :class:`GovreportError` naming ``apt-get install chromium`` when ``pdf``
     is asked for without Chromium.
     """
+    ws = as_workspace(ws)
     from ..evidence.queries import open_store
 
     t0 = time.monotonic()

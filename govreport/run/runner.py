@@ -41,7 +41,7 @@ from ..core.status import PORTFOLIO, PORTFOLIO_TEMPLATES, RunStatus
 from ..errors import GovreportError, MissingData, StorageError
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord, redact, sha256_file
-from ..workspace.config import Workspace
+from ..workspace.config import Workspace, as_workspace
 from ..workspace.inventory import AISystem, Inventory, check_system_id
 from .energy import worker_energy
 from .jobs import Job, JobResult, RunSummary
@@ -381,7 +381,7 @@ def _outcome(r: JobResult, what: str) -> str:
 
 
 def run_period(
-    ws: Workspace,
+    ws: Workspace | str | Path,
     period: str | Period,
     systems: Sequence[str] | None = None,
     *,
@@ -399,7 +399,7 @@ def run_period(
     that system's jobs as failed and runs the others; ``"error"`` (a manual ``govreport run``) starts and
     records nothing and raises :class:`~govreport.errors.MissingData` listing every missing dataset;
     ``"skip"`` (``--skip-missing``) runs the others and records nothing for the skipped systems."""
-    p = parse_period(period)
+    p, ws = parse_period(period), as_workspace(ws)
     inventory = Inventory.load(ws)
     selected: list[AISystem] = []
     broken: dict[str, GovreportError] = {}
@@ -461,7 +461,7 @@ def run_period(
 
 
 def run_portfolio(
-    ws: Workspace,
+    ws: Workspace | str | Path,
     period: str | Period,
     templates: Sequence[str] = PORTFOLIO_TEMPLATES,
     *,
@@ -475,7 +475,7 @@ def run_portfolio(
     report in ``reports/<period>/_portfolio/<template>/v<N>/``. One after another (the review reads the
     sustainability results); a failing one does not stop the next. Never raises for a failed notebook.
     """
-    p = parse_period(period)
+    p, ws = parse_period(period), as_workspace(ws)
     jobs = [Job(None, t, ws.template_path(t), p) for t in templates]
     if jobs:
         _preflight(ws, jobs)

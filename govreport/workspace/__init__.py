@@ -12,13 +12,15 @@ from .config import (
     NotifySettings,
     RunSettings,
     SmtpSettings,
+    SparkSettings,
     Workspace,
     WorkspaceConfig,
+    as_workspace,
     find_workspace,
 )
 
 __all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings",
-           "find_workspace", "CONFIG_FILE"]
+           "SparkSettings", "find_workspace", "as_workspace", "CONFIG_FILE"]
 
 
 def __getattr__(name: str) -> object:

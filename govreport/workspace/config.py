@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..core.signing import SigningConfig
 
 __all__ = [
-    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "SparkSettings", "find_workspace",
+    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "SparkSettings", "find_workspace", "as_workspace",
     "CONFIG_FILE",
     "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
 ]
@@ -334,3 +334,8 @@ def find_workspace(start: str | Path | None = None) -> Path:
         f"no {CONFIG_FILE} in {here} or any folder above it",
         fix="open the notebook inside a workspace, or set the `workspace` parameter",
     )
+
+
+def as_workspace(workspace: Workspace | str | Path) -> Workspace:
+    """``workspace`` itself, or the workspace loaded from a folder (every public function takes either)."""
+    return workspace if isinstance(workspace, Workspace) else Workspace.load(workspace)
