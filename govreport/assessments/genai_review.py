@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..contracts import load_contract, validate
 from ..core.status import Indicator, threshold_for
 from ..data.conversations import MAX_LISTED, ConversationLog, load_conversations
 from ..errors import ContractError, InputError
@@ -78,8 +79,6 @@ def assess_genai(ctx: Any) -> GenaiAssessment:
                   *checks.indicators()]
     sections: dict[str, Any] = {}
     if ds.contract:
-        from ..contracts import load_contract, validate
-
         path = ws.contracts_dir / f"{ds.contract}.contract.yaml"
         if not path.is_file():
             raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",

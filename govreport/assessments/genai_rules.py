@@ -54,6 +54,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..core.yamlio import format_validation_error, load_yaml
 from ..errors import ConfigError, DataError
 
 __all__ = ["ProhibitedRule", "DEFAULT_RULES", "load_prohibited", "find_prohibited_file", "KnowledgeBase",
@@ -154,8 +155,6 @@ def _line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None
 
 def load_prohibited(path: Path) -> list[ProhibitedRule]:
     """The rules of a prohibited-patterns file (plus the defaults unless ``replace_defaults``)."""
-    from ..core.yamlio import format_validation_error, load_yaml
-
     data, lines = load_yaml(path)
     if data is None:
         data = {}

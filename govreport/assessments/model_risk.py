@@ -15,10 +15,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .. import metrics
 from ..core.status import Indicator
+from ..data.read import release_arrow_memory
+from ..data.sources import is_spark_text, on_engine, spark_session
 from ..engines import drift_on, fairness_on, open_frame, proxy_on, quality_on, require
 from ..engines.indicators import as_source, file_source, opened
 from ..errors import MetricInputError
+from .governance import governance_indicators
 
 __all__ = ["Assessment", "assess_frames", "assess_predictive", "assess_on_engine"]
 
@@ -88,8 +92,6 @@ class Backend:
 
 
 def _pandas_backend() -> Backend:
-    from .. import metrics
-
     return Backend(metrics.fairness, metrics.proxy_scan, metrics.model_quality, metrics.drift)
 
 
@@ -143,8 +145,6 @@ def _explainability(
     score_higher_is: Literal["adverse", "favourable"], thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> tuple[list[Indicator], dict[str, Any]]:
     """Permutation importance and reason codes (Art. 13): they need the rows, so they run on pandas."""
-    from .. import metrics
-
     imp = metrics.feature_importance(current, list(feats), score=score, thresholds=thresholds)
     adverse = current[prediction] != prediction_favourable
     reasons = metrics.reason_codes(current, list(feats), score, adverse, score_higher_is=score_higher_is,
@@ -155,8 +155,6 @@ def _explainability(
 
 def assess_predictive(ctx: Any) -> Assessment:
     """Assess the inventory system of a :class:`govreport.run.context.TemplateContext` for its period."""
-    from .governance import governance_indicators
-
     system = ctx.system
     m = system.model
     if m is None:
@@ -174,8 +172,6 @@ def assess_predictive(ctx: Any) -> Assessment:
         min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
     )
     engine = ctx.ws.config.engine
-    from ..data.sources import is_spark_text
-
     if engine.kind == "spark" or is_spark_text(system.dataset("scoring").path):  # a lake dataset: on Spark
         result = _assess_on_spark(ctx, current, engine, kwargs)
     else:
@@ -185,8 +181,6 @@ def assess_predictive(ctx: Any) -> Assessment:
         reference = ctx.load("reference", columns=used) if system.dataset("reference") else None
         result = assess_frames(current, reference, **kwargs)
         del reference
-        from ..data.read import release_arrow_memory
-
         release_arrow_memory()  # the reference's columns were Arrow memory (govreport.data.read)
     dq_indicators, dq_section = ctx.data_quality()
     result.indicators = dq_indicators + result.indicators + governance_indicators(system)
@@ -200,8 +194,6 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
     ``spark+parquet:``, or Parquet files with ``engine: {kind: spark}``); explainability on ``current``, the
     deterministic sample :meth:`~govreport.run.context.TemplateContext.load` pulled from Spark (every row when
     there are no more than ``engine.explain_sample_rows``)."""
-    from ..data.sources import on_engine, spark_session
-
     system, label = ctx.system, ctx.period.label
     _require_columns(current.columns, kwargs["label"], kwargs["prediction"], kwargs["protected"],
                      kwargs["features"], kwargs["score"])  # the pandas path's message; the sample has every column

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .model_risk import Assessment
+from .genai_review import assess_genai
+from .governance import governance_indicators
+from .model_risk import Assessment, assess_predictive
 
 __all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
 
@@ -24,21 +26,15 @@ __all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
 def assess_data_quality(ctx: Any) -> Assessment:
     """The ``data_quality`` template: every dataset's contract (Great Expectations) and the governance
     indicators of the system record (Art. 7, 8)."""
-    from .governance import governance_indicators
-
     indicators, section = ctx.data_quality()
     return Assessment(indicators + governance_indicators(ctx.system), {"data_quality": section})
 
 
 def _model_risk(ctx: Any) -> Any:
-    from .model_risk import assess_predictive
-
     return assess_predictive(ctx)
 
 
 def _genai_review(ctx: Any) -> Any:
-    from .genai_review import assess_genai
-
     return assess_genai(ctx)
 
 

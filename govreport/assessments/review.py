@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.periods import Period, add_months, parse_period
+from ..core.results import build_results, write_results
 from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS, PORTFOLIO, RunStatus
 from ..core.version import __version__
+from ..evidence.queries import open_store
 from ..evidence.signoff import signoffs_for
 from ..evidence.store import EvidenceStore, RunRecord, sha256_file
 from ..workspace.config import Workspace, as_workspace
@@ -288,8 +291,6 @@ def build_review(workspace: Workspace | str | Path, period: str, *,
     ws = as_workspace(workspace)
     p = parse_period(period)
     if store is None:
-        from ..evidence.queries import open_store
-
         store = open_store(ws, writing=False)
     notes: list[str] = []
     inventory = Inventory.load(ws)
@@ -589,8 +590,6 @@ def _inventory_changes(review: Review, previous: Mapping[str, Any] | None) -> di
 def export(review: Review, output_dir: str | Path | None, workspace: Workspace | None = None) -> dict[str, Path]:
     """Write ``review.json`` (the whole review, read by the next period's review and the site) and a
     ``results.json`` in the common schema (overall status and the worst status per dimension)."""
-    from ..core.results import build_results, write_results
-
     if output_dir is None:
         if workspace is None:
             raise ValueError("output_dir or workspace is required")
@@ -615,8 +614,6 @@ def export(review: Review, output_dir: str | Path | None, workspace: Workspace |
 
 def report_links(review: Review, workspace: Workspace) -> dict[str, str]:
     """Links from the review's final folder (``reports/<period>/_portfolio/review/v<N>/``) to each report."""
-    import os
-
     here = workspace.reports_dir / review.period / PORTFOLIO / REVIEW_TEMPLATE / "v0"
     out = {}
     for s in review.systems:

@@ -12,6 +12,8 @@ from typing import Any
 
 from ..core.periods import Period, parse_period
 from ..core.status import DIMENSIONS, PORTFOLIO, RunStatus
+from ..errors import InputError
+from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord
 from ..workspace.config import Workspace
 from ..workspace.inventory import Inventory
@@ -144,9 +146,6 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
 
 def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> str:
     """The latest period with a system run in the evidence store (the template's default)."""
-    from ..errors import InputError
-    from ..evidence.queries import open_store
-
     labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
               if r.system_id != PORTFOLIO and r.kind == "run"}
     if not labels:

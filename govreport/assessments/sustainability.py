@@ -38,11 +38,12 @@ import pandas as pd
 
 from ..core.exports import write_csv
 from ..core.periods import Period, parse_period
+from ..core.results import build_results, json_safe, write_results
 from ..core.status import Indicator, Status, Threshold
 from ..core.version import __version__
 from ..errors import InputError
 from ..evidence.store import RunRecord
-from ..workspace.config import Workspace
+from ..workspace.config import Workspace, find_workspace
 from ..workspace.sustainability import (
     PACKAGED_FACTORS,
     SETTINGS_FILE,
@@ -239,8 +240,6 @@ class SustainabilityReport:
         }
         paths["json"].write_text(json.dumps(_json_safe(doc), ensure_ascii=False, indent=2, allow_nan=False),
                                  encoding="utf-8")
-        from ..core.results import build_results, write_results
-
         inds = []
         for r in self.rows:
             if r["scope"] != "portfolio":
@@ -265,8 +264,6 @@ class SustainabilityReport:
 
 
 def _json_safe(obj: Any) -> Any:
-    from ..core.results import json_safe
-
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
     if isinstance(obj, Mapping):
@@ -292,8 +289,6 @@ def build_report(workspace: str | Path | None = None, period: str | None = None,
                  records: Sequence[RunRecord] | None = None) -> SustainabilityReport:
     """Collect and compute everything the sustainability template shows for ``period`` (default: the latest
     quarter in the evidence store); ``quarters`` is the length of the trend."""
-    from ..workspace.config import find_workspace
-
     ws = Workspace.load(Path(workspace) if workspace else find_workspace())
     data = collect(ws, records=records)
     if period:

@@ -20,9 +20,11 @@ import pandas as pd
 
 from ..core.periods import Period, parse_period
 from ..core.status import PORTFOLIO, RunStatus
+from ..evidence.queries import open_store
 from ..evidence.store import RunRecord, sha256_file
 from ..workspace.config import Workspace
 from ..workspace.energy import Energy
+from ..workspace.inventory import Inventory
 from ..workspace.sustainability import (
     FactorTable,
     SustainabilitySettings,
@@ -202,9 +204,6 @@ def _load_results(ws: Workspace, records: Sequence[RunRecord], notes: list[str]
 
 def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> SustainabilityData:
     """Read the evidence store, the inventory and ``sustainability.yaml`` (nothing is recomputed)."""
-    from ..evidence.queries import open_store
-    from ..workspace.inventory import Inventory
-
     settings = load_settings(ws.root)
     factors = load_factors(settings)
     if records is None:

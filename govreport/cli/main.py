@@ -3,7 +3,9 @@
 Every command takes ``--workspace DIR`` (default: the current directory). Errors a user can fix are
 printed as one line on stderr (``error: <file>:<line>: field '<x>': <what> — <fix>``) with exit code 2
 for bad input and 1 for failed runs, failed expectations or tampered evidence; never a traceback.
-Heavy libraries (Papermill, nbconvert, Great Expectations) are imported inside commands only.
+Each command imports the packages it drives inside its function (the CLI's one exception to module-level
+imports): ``govreport --help`` and the quick commands then start without pandas, Plotly, SQLAlchemy, Papermill
+or Great Expectations.
 """
 
 from __future__ import annotations

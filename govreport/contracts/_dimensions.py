@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..core.status import Indicator, Status, Threshold
 from ..errors import DataError
+from ..metrics import psi_table
 from ._model import QUALITY_DIMENSIONS, Contract
 
 __all__ = ["LABELS", "expectation_dimension", "expectation_score", "find_newest", "freshness_dimension", "representativeness_dimension",
@@ -195,8 +196,6 @@ def representativeness_dimension(contract: Contract, current: pd.DataFrame | Non
     if not columns:
         info["note"] = "no columns to compare (list representativeness.columns, or protected attributes)"
         return info
-    from ..metrics import psi_table
-
     rep = contract.representativeness
     bins = rep.bins if rep else 10
     per: dict[str, dict[str, Any]] = {}

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..core.model import Strict
-from ..core.status import Threshold
+from ..core.status import Threshold, threshold_for
 from ..core.yamlio import load_model
 from ..data.dataset import DatasetSource
 from ..errors import ContractError
@@ -184,8 +184,6 @@ class Contract(Strict):
 
     def threshold(self, dimension: str) -> Threshold:
         """The threshold of a quality dimension: the guide's default, or this contract's override."""
-        from ..core.status import threshold_for
-
         o = getattr(self.thresholds, dimension)
         if dimension == "freshness":
             green = self.freshness.max_age_days if self.freshness else 40.0

@@ -30,6 +30,8 @@ import pandas as pd
 
 from ..data.masking import find_identifiers, looks_like_personal_data, mask_text
 from ..errors import InputError
+from ._model import load_contract
+from ._result import gx_context
 
 __all__ = ["Guess", "Scaffold", "scaffold", "personal_columns", "tolerance", "PATTERN_MIN_SHARE", "write_scaffold", "detect_protected_attribute", "PROTECTED_NAME_PATTERNS"]
 
@@ -318,8 +320,6 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
     ``mostly`` is then set from every row. ``truncated`` says the file has more rows than were read.
     ``rows_read`` is accepted for callers that sampled themselves (the rows the file had).
     """
-    from ._validate import gx_context
-
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise InputError(f"'{name}' is not a valid contract name", field="--name",
                          fix="use letters, digits, '-' and '_'")
@@ -514,8 +514,6 @@ def _contract_text(name: str, data_path: str, encoding: str | None, delimiter: s
 
 def write_scaffold(folder: Path | str, sc: Scaffold, *, force: bool = False) -> tuple[Path, Path]:
     """Write ``<name>.suite.json`` and ``<name>.contract.yaml`` into ``folder``; returns their paths."""
-    from ._model import load_contract
-
     folder = Path(folder)
     sp, cp = folder / f"{sc.name}.suite.json", folder / f"{sc.name}.contract.yaml"
     for p in (cp, sp):

@@ -29,8 +29,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.read import fill_period, mask_url, read_dataset, sql_url
-from ..engines import open_frame
+from ..data.read import fill_period, frame_fingerprint, mask_url, read_dataset, sql_url
+from ..data.sources import (
+    Source,
+    fill_source_period,
+    is_spark_text,
+    local_files_sha256,
+    on_engine,
+    parse_source,
+    spark_session,
+)
+from ..engines import SparkRunner, open_frame, open_runner, psi_on, require
 from ._dimensions import (
     Newest,
     _as_datetime,
@@ -41,7 +50,19 @@ from ._dimensions import (
     representativeness_dimension,
 )
 from ._model import ContractFile, DatasetSource
-from ._suite import SuiteFile, build_gx_suite, import_gx, load_suite
+from ._result import (
+    _DETECT_ROWS,
+    SAMPLE_SIZE,
+    _key_expectation,
+    _mask_sample,
+    _rel,
+    check_present,
+    contract_result,
+    expectation_entries,
+    gx_context,
+    undeclared_personal,
+)
+from ._suite import SuiteFile, build_gx_suite, columns_of, import_gx, load_suite
 
 __all__ = ["is_spark_data", "validate_on_spark", "gx_validate_spark", "validate_suite_on_spark"]
 
@@ -52,8 +73,6 @@ _TIMES = ("TimestampType", "TimestampNTZType", "DateType")
 def is_spark_data(data: Any, cf: ContractFile) -> bool:
     """Whether :func:`validate` runs on Spark: a Spark ``data=`` (source string, Source or DataFrame), or
     no ``data=`` and a contract whose ``dataset.path`` is a Spark source."""
-    from ..data.sources import Source, is_spark_text
-
     if data is None:
         return cf.contract.dataset.path is not None and is_spark_text(cf.contract.dataset.path)
     if isinstance(data, Source):
@@ -65,8 +84,6 @@ def is_spark_data(data: Any, cf: ContractFile) -> bool:
 
 def gx_validate_spark(suite: Any, name: str, df: Any) -> Any:
     """A GX suite validated on a Spark DataFrame by GX's Spark execution engine (the GX result)."""
-    from ._result import gx_context
-
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
         warnings.filterwarnings("ignore", category=FutureWarning)
@@ -78,8 +95,6 @@ def gx_validate_spark(suite: Any, name: str, df: Any) -> Any:
 
 def _source_text(data: Any, cf: ContractFile, label: str | None) -> Any:
     """The Spark source to open: ``data`` as given, or the contract's path with ``{period}`` filled in."""
-    from ..data.sources import fill_source_period
-
     if data is not None:
         return data
     path = str(cf.contract.dataset.path)
@@ -88,9 +103,6 @@ def _source_text(data: Any, cf: ContractFile, label: str | None) -> Any:
 
 
 def _open(data: Any, root: Path, spark: Any) -> Any:
-    from ..data.sources import parse_source
-    from ..engines import SparkRunner, open_runner
-
     if isinstance(data, str):
         data = parse_source(data, root=root)
     if type(data).__module__.startswith("pyspark."):
@@ -101,17 +113,6 @@ def _open(data: Any, root: Path, spark: Any) -> Any:
 def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
                       reference: Any, warn: list[str], t0: float, spark: Any = None) -> Any:
     """:func:`govreport.contracts.validate` of a Spark dataset (see the module docstring)."""
-    from ..data.sources import Source, spark_session
-    from ..engines import require
-    from ._result import (
-        _key_expectation,
-        _rel,
-        check_present,
-        contract_result,
-        expectation_entries,
-        undeclared_personal,
-    )
-
     c = cf.contract
     data = _source_text(data, cf, label)
     if spark is None and not type(data).__module__.startswith("pyspark."):
@@ -122,8 +123,6 @@ def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, la
             local = Path(runner.where) if runner.is_file and "://" not in runner.where else None
             sha: Future[tuple[str, int]] | None = None
             if local is not None:
-                from ..data.sources import local_files_sha256
-
                 sha = pool.submit(local_files_sha256, local)  # hashed while Spark works
             rows = _count(runner)
             require(runner, [])  # "the file/table has no rows", as on pandas
@@ -167,9 +166,6 @@ def _duplicates_in_row_order(runner: Any, all_exps: list[dict[str, Any]], exps: 
                              masked: set[str]) -> None:
     """The sample values of a failed uniqueness expectation in the data's row order, as on pandas (GX's
     Spark engine finds duplicates through a shuffle, which returns them grouped by value)."""
-    from ._result import SAMPLE_SIZE, _mask_sample
-    from ._suite import columns_of
-
     for exp, entry in zip(all_exps, exps, strict=True):
         kw = exp.get("kwargs") or {}
         if entry["success"] or entry.get("error") or kw.get("row_condition") or exp["type"] not in (
@@ -204,8 +200,6 @@ def _count(runner: Any) -> int:
 
 def _head(runner: Any) -> pd.DataFrame:
     """The first 2 000 rows with the dtypes pandas gives the whole column (the personal-data check)."""
-    from ._result import _DETECT_ROWS
-
     head = runner.arrow_frame(f"SELECT * FROM {runner.relation} LIMIT {_DETECT_ROWS}")
     for col in runner.__dict__.get("_nullable_ints", []):
         head[col] = head[col].astype("float64")
@@ -224,13 +218,8 @@ def _newest(cf: ContractFile, runner: Any, local: Path | None, warn: list[str]) 
 def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, spark: Any,
                columns: list[str] | None) -> tuple[Any, dict[str, Any]]:
     """The reference as a Spark runner, and its ``reference`` info (kind, where, SHA-256 of local files)."""
-    from ..data.sources import Source, is_spark_text, local_files_sha256, on_engine, parse_source
-    from ..engines import SparkRunner
-
     rep = cf.contract.representativeness
     if isinstance(reference, pd.DataFrame):
-        from ..data.read import frame_fingerprint
-
         frame, info = reference, {"kind": "dataframe", "sha256": frame_fingerprint(reference)[0]}
         return SparkRunner(spark, spark.createDataFrame(frame), "the reference DataFrame"), info
     if reference is None and rep is not None and rep.reference.is_sql:  # a database table: small, into pandas
@@ -248,8 +237,6 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
         fill_period(text, label, file=cf.path, field="representativeness.reference.path")
     src = on_engine(text, "spark", root=root, period=label, strict=False)
     if src.kind == "spark":
-        from ..engines import open_runner
-
         runner = open_runner(src, spark=spark)
         local = Path(runner.where) if runner.is_file and "://" not in runner.where else None
         info = {"kind": "parquet" if local else "spark", "path": str(src.path) if local else None,
@@ -267,9 +254,6 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
 
 def _representativeness(cf: ContractFile, root: Path, label: str | None, runner: Any, reference: Any,
                         spark: Any) -> dict[str, Any]:
-    from ..engines import psi_on
-    from ._result import _rel
-
     c = cf.contract
     rep = c.representativeness
     if rep is None and reference is None:

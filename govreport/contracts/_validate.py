@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.periods import parse_period
 from ..data.read import (
     SqlTable,
     file_format,
@@ -32,8 +33,10 @@ from ..data.read import (
 )
 from ..errors import DataError
 from ._dimensions import (
+    _as_datetime,
     check_columns,
     expectation_dimension,
+    find_newest,
     freshness_dimension,
     newest_in_column,
     representativeness_dimension,
@@ -52,6 +55,7 @@ from ._result import (
     gx_context,
     undeclared_personal,
 )
+from ._spark import is_spark_data, validate_on_spark
 from ._suite import SuiteFile, build_gx_suite, import_gx, load_suite
 
 __all__ = ["ContractResult", "validate", "SAMPLE_SIZE"]
@@ -64,8 +68,6 @@ def _as_of(period: str | None, as_of: date | None) -> tuple[str | None, date]:
     today = datetime.now(UTC).date()
     if period is None:
         return None, as_of or today
-    from ..core.periods import parse_period
-
     p = parse_period(period)
     return p.label, as_of or min(p.end, today)
 
@@ -126,11 +128,7 @@ def validate(contract: ContractFile | Path | str, root: Path | str | None = None
     label, day = _as_of(period, as_of)
     sf = load_suite(cf.suite_path)
     warn: list[str] = []
-    from ._spark import is_spark_data
-
     if is_spark_data(data, cf):
-        from ._spark import validate_on_spark
-
         return validate_on_spark(cf, root, sf, data, label, day, reference, warn, t0, spark)
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -222,8 +220,6 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     # -- dimensions ----------------------------------------------------------------------------------------------
     dims: dict[str, dict[str, Any]] = {d: expectation_dimension(d, exps, c.threshold(d))
                                        for d in ("completeness", "validity", "uniqueness")}
-    from ._dimensions import _as_datetime, find_newest
-
     newest_in = (lambda col: newest_in_column(df[col])) if df is not None else \
         (lambda col: _as_datetime(sql.max(col))) if sql is not None else None  # type: ignore[union-attr]
     newest = find_newest(c, newest_in, data_path, "a SQL table or a DataFrame", warn)

@@ -12,6 +12,7 @@ import csv
 import difflib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -315,8 +316,6 @@ def missing_columns_error(missing: list[str], present: Iterable[str], *, file: P
 def sql_url(src: DatasetSource, contract_path: Path | None, root: Path | None = None) -> str:
     """The SQLAlchemy URL of a SQL source (from ``url`` or the ``url_env`` variable); a relative SQLite
     path is taken relative to the workspace root."""
-    import os
-
     if src.url_env:
         url = os.environ.get(src.url_env)
         if not url:

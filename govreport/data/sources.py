@@ -20,6 +20,7 @@ Spark sessions come from :func:`spark_session` with :class:`SparkSettings` (mast
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -29,10 +30,21 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..core.proc import output_to
 from ..errors import DataError, InputError
 from ..workspace.config import SparkSettings
 from .dataset import DatasetSource
-from .read import file_format, mask_url, missing_columns_error, read_dataset, read_header, sql_url
+from .read import (
+    file_format,
+    fill_period,
+    mask_url,
+    missing_columns_error,
+    read_dataset,
+    read_header,
+    resolve_data_path,
+    sha256_file,
+    sql_url,
+)
 
 __all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "fill_source_period",
            "is_spark_text", "spark_dataset", "local_files_sha256", "spark_session", "SPARK_REQUIREMENT"]
@@ -128,8 +140,6 @@ def parse_source(text: str, *, table: str | None = None, query: str | None = Non
 
 def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None = None) -> Source:
     """The :class:`Source` of a contract's ``dataset:`` (path or SQL table, ``{period}`` filled in)."""
-    from .read import fill_period, resolve_data_path
-
     if not src.is_sql:
         path = resolve_data_path(src, Path(root), period, contract_path=None)
         return Source("file", str(src.path), path=path, format=file_format(path, src))
@@ -187,10 +197,6 @@ def local_files_sha256(path: Path) -> tuple[str, int]:
     """``(sha256, bytes)`` of a local Parquet file (the file's own SHA-256, as for a pandas dataset) or
     folder (SHA-256 over each data file's relative path and SHA-256, sorted; Spark's ``_SUCCESS`` and
     hidden ``.crc`` files left out)."""
-    import hashlib
-
-    from .read import sha256_file
-
     if path.is_file():
         return sha256_file(path), path.stat().st_size
     h, size = hashlib.sha256(), 0
@@ -212,8 +218,6 @@ def _jvm_output() -> Iterator[None]:
     if not log:
         yield
         return
-    from ..core.proc import output_to
-
     with output_to(log):
         yield
 

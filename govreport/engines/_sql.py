@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.read import mask_url, missing_columns_error
+from ..data.read import SqlTable, mask_url, missing_columns_error
 from ..errors import DataError
 
 __all__ = ["Runner", "SqlRunner", "Params", "require"]
@@ -117,8 +117,6 @@ class SqlRunner(Runner):
     def __init__(self, url: str, *, table: str | None = None, schema: str | None = None,
                  query: str | None = None, where: str | None = None) -> None:
         import sqlalchemy as sa
-
-        from ..data.read import SqlTable
 
         self.where = where or mask_url(url)
         if table is not None:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..data.sources import Source, parse_source
 from ..errors import MetricInputError
+from ..metrics import drift, fairness, model_quality, proxy_scan, psi_table
 from ..metrics.tables import (
     DEFAULT_AGE_BANDS,
     DEFAULT_EPSILON,
@@ -181,8 +182,6 @@ def fairness_on(
               prediction_unfavourable=prediction_unfavourable, max_categories=max_categories, max_groups=max_groups)
     file = file_source(source)
     if file is not None:
-        from ..metrics import fairness
-
         cols = [*as_name_list(protected, "protected"), prediction, *([label] if label else [])]
         return fairness(file.read_file(list(dict.fromkeys(cols))), **kw)  # type: ignore[arg-type]
     protected = as_name_list(protected, "protected")
@@ -229,8 +228,6 @@ def quality_on(
               reference_gini=reference_gini, thresholds=thresholds, max_curve_points=max_curve_points)
     file = file_source(source)
     if file is not None:
-        from ..metrics import model_quality
-
         return model_quality(file.read_file(list(dict.fromkeys([label, score]))), **kw)  # type: ignore[arg-type]
     check_choice(score_higher_is, ("adverse", "favourable"), "score_higher_is")
     check_choice(calibration_bins, ("uniform", "quantile"), "calibration_bins")
@@ -329,8 +326,6 @@ def psi_on(current: Any, reference: Any, column: str, bins: int = 10, *, epsilon
            spark: Any = None) -> pd.DataFrame:
     """:func:`govreport.metrics.psi_table` of one column with the bins counted on the engine."""
     if file_source(current) is not None and file_source(reference) is not None:
-        from ..metrics import psi_table
-
         return psi_table(file_source(current).read_file([column])[column],
                          file_source(reference).read_file([column])[column], bins, epsilon=epsilon)
     bins = check_int(bins, "bins", minimum=2)
@@ -350,8 +345,6 @@ def drift_on(current: Any, reference: Any, columns: Sequence[str], *, score: str
     """:func:`govreport.metrics.drift` with every column's bins counted on the engine."""
     cols = as_name_list(columns, "columns") if columns else []
     if file_source(current) is not None and file_source(reference) is not None:
-        from ..metrics import drift
-
         wanted = [*cols, *([score] if score is not None else [])]
         return drift(file_source(current).read_file(wanted), file_source(reference).read_file(wanted), cols, score=score,
                      bins=bins, epsilon=epsilon, thresholds=thresholds)
@@ -406,8 +399,6 @@ def proxy_on(source: Any, features: Sequence[str], protected: Sequence[str], *,
               max_levels=max_levels, max_categories=max_categories, thresholds=thresholds)
     file = file_source(source)
     if file is not None:
-        from ..metrics import proxy_scan
-
         cols = list(dict.fromkeys([*as_name_list(features, "features"), *as_name_list(protected, "protected")]))
         return proxy_scan(file.read_file(cols), features, protected, **kw)  # type: ignore[arg-type]
     features = as_name_list(features, "features")

@@ -6,8 +6,13 @@ English beneath, as HTML) or :func:`article` (第N條 / Art. N). Numbers and dat
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
+import importlib
+import pkgutil
 from typing import Any
+
+from . import messages as _pkg
 
 __all__ = ["t", "bi", "article", "fmt_num", "fmt_pct", "fmt_date", "MESSAGES", "STATUS_LABELS", "DIMENSION_LABELS"]
 
@@ -128,10 +133,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def _merge_area_catalogues() -> None:
     """Each capability keeps its messages in ``govreport/messages/<area>.py`` (a ``MESSAGES`` dict); they are
     merged here into the one catalogue, and a key defined twice is a programming error."""
-    import importlib
-    import pkgutil
-
-    from . import messages as _pkg
 
     for mod in sorted(pkgutil.iter_modules(_pkg.__path__), key=lambda m: m.name):
         extra: dict[str, tuple[str, str]] = importlib.import_module(f"{_pkg.__name__}.{mod.name}").MESSAGES
@@ -174,8 +175,6 @@ def fmt_pct(x: float | None, digits: int = 1) -> str:
 
 def fmt_date(value: str | None, lang: str = "zh-TW") -> str:
     """An ISO date (or date-time) as the reader's language writes it: 2026年9月30日 / 30 Sep 2026."""
-    import datetime as _dt
-
     if not value:
         return "—"
     d = _dt.date.fromisoformat(str(value)[:10])

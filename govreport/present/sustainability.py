@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assessments.sustainability import SustainabilityReport
+from .charts import badge
 from .i18n import t
 
 # ==================================================================================================
@@ -84,8 +85,6 @@ def factor_note(rep: SustainabilityReport) -> str:
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
-    from .charts import badge
-
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
         return f"<p>{_e(t('sust.none'))}<br><span class='gr-en'>{_e(t('sust.none', 'en'))}</span></p>"
@@ -125,8 +124,6 @@ def html_systems_table(rep: SustainabilityReport) -> str:
 
 
 def html_inclusion(rep: SustainabilityReport) -> str:
-    from .charts import badge
-
     rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:
         return f"<p>{_e(t('sust.inclusion.none'))}<br><span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"

@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.status import DIMENSIONS, RunStatus
+from ..errors import GovreportError, TamperedEvidence
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
-from ..present.review import decision_kwargs, value_text
+from ..present.review import decision_kwargs, fig_findings, fig_status_history, value_text
+from .pdf import CHROMIUM_FLAGS, find_chromium
 
 if TYPE_CHECKING:
     from ..evidence.store import RunRecord
@@ -217,9 +219,6 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
 def chart_png(fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None) -> Path | None:
     """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript embedded,
     no network). None when no Chromium is installed or it could not draw the page."""
-    from ..errors import GovreportError
-    from .pdf import CHROMIUM_FLAGS, find_chromium
-
     try:
         exe = chromium or find_chromium()
     except GovreportError:
@@ -568,8 +567,6 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
     ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.evidence.signoff.signoffs_for`); ``chain`` the evidence head the review was
     built on (``seq``, ``hash``, ``fingerprint``). ``html_report`` is named where a chart could not be
     drawn. The file is written whole or not at all."""
-    from ..present.review import fig_findings, fig_status_history  # noqa: I001 - Plotly figures of the HTML
-
     if lang not in ("zh-TW", "en"):
         raise ValueError(f"lang must be zh-TW or en, not {lang!r}")
     out = Path(out)
@@ -613,8 +610,6 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
     (a changed file is :class:`~govreport.errors.TamperedEvidence`, never printed)."""
     import hashlib
     import json
-
-    from ..errors import TamperedEvidence
 
     out = (rec.outputs or {}).get("review")
     if rec.template != "review" or rec.status != RunStatus.SUCCEEDED or not out:

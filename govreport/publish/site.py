@@ -54,9 +54,14 @@ from ..core.periods import parse_period
 from ..core.status import DIMENSIONS, PORTFOLIO, RunStatus
 from ..data.masking import mask_text
 from ..errors import EvidenceError, InputError, TamperedEvidence
+from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from ..present.review import L, badge, lang_switch
 from ..workspace.config import Workspace, as_workspace
+from ..workspace.inventory import Inventory
+from .pdf import find_chromium, print_review
+from .review_docx import review_docx_for_run
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
@@ -218,8 +223,6 @@ def _e(s: object) -> str:
 
 def _html_helpers() -> tuple[Callable[..., str], Callable[[str], str], Callable[[], str]]:
     """The review's bilingual helpers (``L``, ``badge``, ``lang_switch``): one house style."""
-    from ..present.review import L, badge, lang_switch
-
     return L, badge, lang_switch
 
 
@@ -242,8 +245,6 @@ def _page(title: tuple[str, str], body: str, css: str) -> str:
 class _Renderer:
     def __init__(self, ws: Workspace, plan: Mapping[str, list[Entry]], links: Mapping[int, str],
                  pdfs: Mapping[str, dict[str, str]], records: list[RunRecord]) -> None:
-        from ..workspace.inventory import Inventory
-
         self.ws = ws
         self.plan = plan
         self.links = links  # RUN_ID -> site path of its report.html
@@ -531,15 +532,11 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
     is asked for without Chromium.
     """
     ws = as_workspace(ws)
-    from ..evidence.queries import open_store
-
     t0 = time.monotonic()
     out = Path(os.path.abspath(out if out is not None else default_out(ws)))
     _check_out(out, ws)
     chromium = None
     if pdf:
-        from .pdf import find_chromium
-
         chromium = find_chromium()
     store = store or open_store(ws, writing=False)
     records = store.records()
@@ -567,8 +564,6 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
         pdfs: dict[str, dict[str, str]] = {}
         written: list[Path] = []
         if pdf and chromium:
-            from .pdf import print_review
-
             reviews = [(p, x.published) for p, xs in plan.items() for x in xs
                        if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
             for i, (period, rec) in enumerate(reviews, 1):
@@ -581,8 +576,6 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
                 pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
                 written.extend(out / p.relative_to(tmp) for p in made.values())
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
-            from .review_docx import review_docx_for_run
-
             reviews = [(p, x.published) for p, xs in plan.items() for x in xs
                        if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
             for i, (period, rec) in enumerate(reviews, 1):

@@ -20,6 +20,7 @@ from ..errors import DataError, InputError, MetricInputError
 from ..workspace.config import Workspace
 from ..workspace.scaffold import init_workspace
 from .context import read_dataset
+from .runner import run_period
 
 __all__ = ["assess_file", "coerce_value"]
 
@@ -59,8 +60,6 @@ def assess_file(
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Path]:
     """Run the model-risk template on ``data``; return the paths of ``report.html`` and ``results.json``."""
-    from .runner import run_period
-
     data = data.resolve()
     df = read_dataset(data)
     missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in df]

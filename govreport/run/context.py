@@ -18,9 +18,9 @@ from weakref import WeakValueDictionary
 import pandas as pd
 
 from ..core.periods import Period, parse_period
-from ..core.results import write_results
+from ..core.results import build_results, write_results
 from ..core.status import Indicator, RunStatus
-from ..errors import DataError, InputError
+from ..errors import ContractError, DataError, InputError
 from ..workspace.config import Workspace, find_workspace
 from ..workspace.inventory import AISystem, Inventory
 
@@ -84,7 +84,11 @@ class TemplateContext:
         ds = self.system.dataset(role)
         if ds is None:
             return None
-        from ..data.sources import fill_source_period, is_spark_text, parse_source
+        from ..data.sources import (  # lazy: the kernel that presents starts light
+            fill_source_period,
+            is_spark_text,
+            parse_source,
+        )
 
         if not is_spark_text(ds.path):
             return self.ws.resolve(ds.resolve(self.period.label))
@@ -105,7 +109,7 @@ class TemplateContext:
             raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
                              file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
                              fix=f"add a dataset with role: {role}")
-        from ..data.sources import spark_dataset
+        from ..data.sources import spark_dataset  # lazy: the kernel that presents starts light
 
         engine = self.ws.config.engine
         src = spark_dataset(ds.path, engine.kind, root=self.ws.root, period=self.period.label)
@@ -135,9 +139,8 @@ class TemplateContext:
         holds are validated from memory, not read again; their evidence is the same (the file's SHA-256,
         streamed). A dataset Spark reads is validated on Spark (GX's Spark engine, dimensions by Spark
         aggregations)."""
-        from ..contracts import load_contract, validate
-        from ..data.sources import spark_dataset, spark_session
-        from ..errors import ContractError
+        from ..contracts import load_contract, validate  # lazy: the kernel that presents starts light
+        from ..data.sources import spark_dataset, spark_session  # lazy: the kernel that presents starts light
 
         engine = self.ws.config.engine
 
@@ -163,7 +166,7 @@ class TemplateContext:
     def history(self) -> pd.DataFrame:
         """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
         status (one row per indicator and period), oldest first, up to but excluding this period."""
-        from ..evidence.queries import open_store
+        from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rows: list[dict[str, Any]] = []
         latest: dict[str, Any] = {}
@@ -185,7 +188,7 @@ class TemplateContext:
 
     def previous_results(self) -> dict[str, Any] | None:
         """The previous period's results.json (latest succeeded run), if any."""
-        from ..evidence.queries import open_store
+        from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rec = None
         for r in open_store(self.ws).records(system_id=self.system.id, template=self.template,
@@ -200,8 +203,6 @@ class TemplateContext:
     def save(self, indicators: list[Indicator], sections: dict[str, Any], notes: list[str] | None = None,
              ) -> dict[str, Any]:
         """Write results.json into the output folder and return it."""
-        from ..core.results import build_results
-
         data = build_results(system=self.system.public_summary(), period=self.period.label,
                              template=self.template, indicators=indicators, sections=sections,
                              notes=notes or [])
@@ -214,7 +215,7 @@ class TemplateContext:
         and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
         this kernel started (``precomputed``: the path of that results.json), read from there after
         checking it is this system's, period's and template's (see :mod:`govreport.assessments.registry`)."""
-        from ..assessments.registry import computation
+        from ..assessments.registry import computation  # lazy: the kernel that presents starts light
 
         if precomputed is not None and compute is not computation(self.template):
             precomputed = None  # the runner computed the packaged computation; this template asks for its own

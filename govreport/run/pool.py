@@ -8,6 +8,7 @@ Contract: starts, feeds and stops worker processes; knows nothing of the evidenc
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import select
 import signal
@@ -23,12 +24,8 @@ from ..workspace.config import Workspace
 def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
     """In the worker: die with the parent (Linux), so a SIGKILLed run leaves no orphan executing."""
     os.setsid()
-    try:
-        import ctypes
-
+    with contextlib.suppress(Exception):  # not Linux: the worker just lacks the parent-death signal
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

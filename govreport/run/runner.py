@@ -38,11 +38,14 @@ from typing import Any, Literal
 from ..core.files import now
 from ..core.periods import Period, parse_period
 from ..core.status import PORTFOLIO, PORTFOLIO_TEMPLATES, RunStatus
+from ..data.sources import fill_source_period, is_spark_text, local_files_sha256
 from ..errors import GovreportError, MissingData, StorageError
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord, redact, sha256_file
 from ..workspace.config import Workspace, as_workspace
+from ..workspace.findings import load_findings
 from ..workspace.inventory import AISystem, Inventory, check_system_id
+from ..workspace.sustainability import load_settings
 from .energy import worker_energy
 from .jobs import Job, JobResult, RunSummary
 from .pool import _Worker
@@ -99,8 +102,6 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
             if f.is_file():
                 inputs.append({"name": name, "role": "workspace", "path": name, "sha256": sha256_file(f)})
         return inputs, missing
-    from ..data.sources import fill_source_period, is_spark_text, local_files_sha256
-
     for ds in system.datasets:
         raw = fill_source_period(ds.path, period.label)  # spark:db.t_{period}: 2026-07 → 2026_07
         lake = is_spark_text(raw)
@@ -481,12 +482,8 @@ def run_portfolio(
         _preflight(ws, jobs)
     check_writable(ws.reports_dir)
     if "review" in templates:  # workspace files the review reads: refuse them now, naming the line
-        from ..workspace.findings import load_findings
-
         load_findings(ws.root)
     if "sustainability" in templates:
-        from ..assessments.sustainability import load_settings
-
         load_settings(ws.root)
     store = store or open_store(ws)
     store.engine  # noqa: B018 - opens it now: an unreadable store is one line before anything starts

@@ -22,7 +22,9 @@ the worker's process group when a job exceeds ``run.notebook_timeout`` and start
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import gc
 import json
 import os
 import sys
@@ -31,7 +33,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from ..assessments.registry import computation
+from ..core.proc import output_to
 from ..core.status import RunStatus
+from ..present.render import render_notebook
+from .context import open_context
+from .energy import measure
 
 
 def _cell_error(nb_path: Path) -> str:
@@ -82,9 +89,6 @@ def _cpu() -> float:
 
 def _precompute(spec: dict[str, Any]) -> str | None:
     """Step 1: the template's computation, here; the path of the results.json written, or None."""
-    from ..assessments.registry import computation
-    from .context import open_context
-
     compute = computation(spec.get("compute") or "")
     if compute is None:
         return None
@@ -115,8 +119,6 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         timings[f"{name}_s"] = round(now[0] - clock[0], 3)
         timings[f"{name}_cpu_s"] = round(now[1] - clock[1], 3)
         clock = now
-
-    from .energy import measure
 
     meter = measure().start()  # Art. 4: CodeCarbon, imported lazily; never raises
 
@@ -165,8 +167,6 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         return done(RunStatus.FAILED, f"{name}: {msg}" + (f" ({where})" if where else ""))
     lap("notebook")
     try:
-        from ..present.render import render_notebook
-
         render_notebook(Path(spec["output"]), Path(spec["html"]), title=spec.get("title", ""))
     except Exception as e:
         traceback.print_exc()
@@ -177,7 +177,6 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
 
 def serve(reply_fd: int) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
-    from ..core.proc import output_to
     jobs = 0
     for line in sys.stdin:
         spec_path = line.strip()
@@ -200,12 +199,8 @@ def serve(reply_fd: int) -> int:
 def _release_memory() -> None:
     """Between jobs: hand the freed heap of the last job's frames back to the system, so a long-lived
     worker's resident memory does not carry one system's data into the next (glibc ``malloc_trim``)."""
-    import gc
-
     gc.collect()
     with contextlib.suppress(Exception):
-        import ctypes
-
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 

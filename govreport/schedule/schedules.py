@@ -41,10 +41,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..core.files import atomic_write_text
 from ..core.periods import Period, parse_period
 from ..core.status import RunStatus
+from ..data.masking import mask_text
 from ..errors import GovreportError, InputError, ScheduleError
+from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore
+from ..run.runner import run_period, run_portfolio
 from ..workspace.config import Workspace
 from ..workspace.inventory import Inventory
 from ..workspace.schedules import (
@@ -279,9 +283,6 @@ def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequ
 def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
              progress: Callable[[str], None]) -> dict[str, Any]:
     """Run one claimed (schedule, period); never raises for a failed run. Returns the summary document."""
-    from ..data.masking import mask_text
-    from ..run.runner import run_period, run_portfolio
-
     s, p = due.schedule, due.period
     started = datetime.now(UTC).isoformat(timespec="seconds")
     inventory = Inventory.load(ws)
@@ -327,8 +328,6 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
 
 def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
     """Write the summary JSON atomically (readers never see half a file)."""
-    from ..core.files import atomic_write_text
-
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
@@ -353,8 +352,6 @@ def run_due(
     Pending notifications are retried first. Invalid schedule files are reported in
     :attr:`RunDueReport.errors` and the valid schedules still run. Never raises for a failed run or e-mail.
     """
-    from ..evidence.queries import open_store
-
     now = now or datetime.now(UTC)
     report = RunDueReport(now.isoformat())
     report.retried = notify.retry_pending(ws, progress=progress)

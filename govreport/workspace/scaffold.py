@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.resources import bundled_dir
 from ..errors import InputError
 from .config import CONFIG_FILE, PLACEHOLDER_NAME_EN, PLACEHOLDER_NAME_ZH
 
@@ -100,8 +101,6 @@ def init_workspace(root: Path, *, name_zh: str | None = None, name_en: str | Non
     (root / "templates_nb" / "README.md").write_text(
         "Notebook templates placed here override the packaged ones with the same file name.\n"
         "List the packaged ones with `govreport templates`.\n", encoding="utf-8")
-    from ..core.resources import bundled_dir
-
     for packaged in sorted(bundled_dir("scheduled").glob("*.yaml")):  # the default schedules (docs/schedules.md)
         (root / "scheduled" / packaged.name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")
     (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from ..core.model import Strict
 from ..core.periods import Period
+from ..core.resources import bundled_dir
 from ..core.status import PORTFOLIO_TEMPLATES
 from ..core.yamlio import load_model, load_yaml
 from ..errors import GovreportError, ScheduleError
@@ -171,8 +172,6 @@ class Schedule(Strict):
 
 
 def _available_templates(ws: Workspace) -> set[str]:
-    from ..core.resources import bundled_dir
-
     names = {p.stem for p in bundled_dir("templates_nb").glob("*.ipynb")}
     if ws.templates_dir.is_dir():
         names |= {p.stem for p in ws.templates_dir.glob("*.ipynb")}
