@@ -18,7 +18,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 have_deb fonts-noto-cjk || need_apt+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
-command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)  # local Spark (tests/test_engines.py)
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)  # local Spark (tests/unit/engines/test_engines.py)
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)  # the review's Word edition to PDF
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -47,7 +47,7 @@ PROBE = [
     "import os, time, signal\n"
     "from govreport.run.context import open_context\n"
     "from govreport.core.status import Indicator, threshold_for\n"
-    "from govreport import charts\n"
+    "from govreport.present import charts\n"
     "import plotly.graph_objects as go\n"
     "ctx = open_context(workspace, system_id, period, output_dir, template='probe')",
     "if ctx.system.id.startswith('fail'):\n    raise ValueError('planted failure in ' + ctx.system.id)",

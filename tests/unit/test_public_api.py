@@ -65,3 +65,19 @@ def test_the_documents_first_examples_run(tmp_path: Path, monkeypatch, capsys) -
     assert isinstance(namespace["ws"], Workspace)
     out = capsys.readouterr().out
     assert "indicators;" in out and "red:" in out
+
+
+def test_the_public_api_type_checks_as_the_document_uses_it(tmp_path: Path) -> None:
+    """mypy on ``govreport/__init__.py`` and on the document's examples as one user script (the library's
+    modules are read for their types, their own findings not reported)."""
+    try:
+        from mypy import api
+    except ImportError:  # pragma: no cover - mypy is in the test extra
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("mypy is not installed (pip install -e '.[test]')")
+    script = tmp_path / "api_examples.py"
+    script.write_text("\n".join(doc_blocks()), encoding="utf-8")
+    out, err, code = api.run(["--follow-imports=silent", "--ignore-missing-imports", "--cache-dir",
+                              str(tmp_path / ".mypy_cache"), str(ROOT / "govreport" / "__init__.py"), str(script)])
+    assert code == 0, out + err

@@ -11,7 +11,7 @@ from govreport.evidence.queries import open_store
 from govreport.run.runner import run_period
 from govreport.workspace.config import Workspace
 from govreport.workspace.scaffold import init_workspace
-from tests.test_assess_cli import _scored
+from tests.unit.run.test_assess_cli import _scored
 
 pytestmark = pytest.mark.slow
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from tests.helpers.install import clean_copy, fresh_venv, installed_packages, save_figures
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.timeout(3600)  # an install from the registry and a demo: more than the suite's 900 s

@@ -22,9 +22,10 @@ from govreport.evidence.store import RunRecord, sha256_file
 from govreport.publish.site import MANIFEST, build_site
 from govreport.run.runner import PORTFOLIO
 from govreport.workspace.config import Workspace
+from tests.conftest import ROOT
 
 PERIODS_NEWEST_FIRST = ["2026Q3", "2026Q2", "2026Q1", "2025Q4"]
-ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
+ARTEFACTS = ROOT / "test-artefacts"
 VALID_ID = "A123456789"  # a Taiwan national ID that passes the checksum: must never reach a page
 
 

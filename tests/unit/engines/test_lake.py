@@ -33,9 +33,8 @@ from govreport.data.sources import fill_source_period, on_engine, spark_dataset
 from govreport.errors import DataError, GovreportError
 from govreport.run.runner import _inputs
 from govreport.workspace.config import CONFIG_FILE, Workspace
-
-from .conftest import ROOT
-from .test_engines import spark  # noqa: F401 - the shared local[2] session fixture
+from tests.conftest import ROOT
+from tests.unit.engines.test_engines import spark  # noqa: F401 - the shared local[2] session fixture
 
 CONTRACT = ROOT / "data_contracts" / "card_default_scoring.contract.yaml"
 SUITE = ROOT / "data_contracts" / "card_default_scoring.suite.json"

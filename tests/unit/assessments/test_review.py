@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,10 @@ from govreport.evidence.queries import open_store
 from govreport.run.runner import PORTFOLIO, run_period, run_portfolio
 from govreport.workspace.config import Workspace
 from govreport.workspace.findings import age_findings, load_findings
+from tests.conftest import ROOT
 
 PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
-ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
+ARTEFACTS = ROOT / "test-artefacts"
 
 FINDINGS = """\
 findings:

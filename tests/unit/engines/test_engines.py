@@ -35,9 +35,8 @@ from govreport.engines import (
 )
 from govreport.engines._stats import quantiles
 from govreport.errors import DataError, GovreportError, InputError, MetricInputError
-
-from .conftest import ROOT, skip_or_fail
-from .test_assess_cli import _scored  # the same reproducible score on the real data
+from tests.conftest import ROOT, skip_or_fail
+from tests.unit.run.test_assess_cli import _scored  # the same reproducible score on the real data
 
 FAIR = dict(label="DEFAULT", label_favourable=0, prediction="DECISION", prediction_favourable=1)
 QUAL = dict(label="DEFAULT", label_favourable=0, score="PD", score_higher_is="adverse")

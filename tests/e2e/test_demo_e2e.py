@@ -6,18 +6,18 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from govreport.evidence.queries import open_store
 from govreport.present.render import count_plotly_bundles
 from govreport.workspace.config import Workspace
+from tests.conftest import ROOT
 from tests.helpers.browser import chart_counts, dump_dom, screenshot
 
 pytestmark = pytest.mark.slow
 PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
-ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
+ARTEFACTS = ROOT / "test-artefacts"
 
 
 @pytest.fixture(scope="module")
