@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from govreport.demo.genai import KNOWLEDGE_BASE  # noqa: E402
 from govreport.assessments.genai_rules import KnowledgeBase, bigram_containment, bigrams, bm25_tokens  # noqa: E402
+from govreport.demo.genai import KNOWLEDGE_BASE  # noqa: E402
 
 #: demo answers and the passage each one paraphrases (knowledge_base/cs-assistant/, one passage a paragraph)
 DEMO_QUERIES = [
@@ -137,8 +137,8 @@ def segmentation() -> None:
 def speed(turns: int = 1200, repeats: int = 5) -> None:
     import pandas as pd
 
-    from govreport.demo import make_conversations
     from govreport.assessments.genai_checks import check_conversations
+    from govreport.demo import make_conversations
 
     rows = []
     step = 3

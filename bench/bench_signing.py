@@ -20,8 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-from govreport.evidence import GENESIS, EvidenceStore, RunRecord, runs, signatures
 from govreport.core.signing import SigningConfig, generate_key
+from govreport.evidence import GENESIS, EvidenceStore, RunRecord, runs, signatures
 
 
 def _record(i: int) -> RunRecord:

@@ -8,7 +8,7 @@
 # report tests), fonts-noto-cjk (Chinese text in browser and PDF), poppler-utils (pdftotext) and
 # postgresql (evidence-store tests on a real server, started here on a free loopback port, stopped at exit)
 # and, where Java is missing, openjdk-17-jre-headless (Spark tests, pip extra `spark`), and
-# libreoffice-writer-nogui (the Word edition of the review, converted to PDF in tests/test_review_docx.py).
+# libreoffice-writer-nogui (the Word edition of the review, converted to PDF in tests/unit/publish/test_review_docx.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

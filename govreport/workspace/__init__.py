@@ -8,6 +8,8 @@ Contract: reads and validates those files; knows nothing about runs, the evidenc
 from . import config as _config
 from .config import (
     CONFIG_FILE,
+    PLACEHOLDER_NAME_EN,
+    PLACEHOLDER_NAME_ZH,
     EngineSettings,
     NotifySettings,
     RunSettings,
@@ -20,7 +22,8 @@ from .config import (
 )
 
 __all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings",
-           "SparkSettings", "find_workspace", "as_workspace", "CONFIG_FILE"]
+           "SparkSettings", "find_workspace", "as_workspace", "CONFIG_FILE",
+           "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN"]
 
 
 def __getattr__(name: str) -> object:

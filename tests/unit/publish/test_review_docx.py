@@ -16,10 +16,10 @@ from docx import Document
 from govreport.errors import TamperedEvidence
 from govreport.evidence.queries import open_store
 from govreport.publish.review_docx import SYMBOLS, read_review, review_docx_for_run
-from tests.conftest import skip_or_fail
+from tests.conftest import ROOT, skip_or_fail
 
 pytestmark = pytest.mark.slow
-ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artefacts"
+ARTEFACTS = ROOT / "test-artefacts"
 
 
 def _review_record(ws, period="2026Q3"):

@@ -11,7 +11,6 @@ contradicts, else ``agree`` if any agrees, else ``unsupported`` if it has a clai
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,8 +19,9 @@ from govreport.assessments.genai_checks import check_conversations
 from govreport.assessments.genai_claims import compare_claims, extract_claims, parse_chinese_number
 from govreport.assessments.genai_rules import KnowledgeBase, bigram_containment, bigrams
 from govreport.core.status import threshold_for
+from tests.conftest import ROOT
 
-DATA = Path(__file__).parent / "data"
+DATA = ROOT / "tests" / "data"
 
 
 def _kb() -> KnowledgeBase:

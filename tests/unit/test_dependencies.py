@@ -16,11 +16,11 @@ import re
 import sys
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 DEV_ONLY_EXTRAS = {"test"}  # never installed by a user: an import satisfied only here is a bug
 
 

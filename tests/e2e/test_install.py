@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.helpers.install import clean_copy, fresh_venv, installed_packages, save_figures
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def readme_command(heading: str) -> str:

@@ -21,10 +21,9 @@ import sqlalchemy as sa
 from govreport.core.signing import SigningConfig, generate_key
 from govreport.errors import ConfigError, EvidenceError, TamperedEvidence
 from govreport.evidence import EvidenceStore, RunRecord, sha256_file
-from tests.conftest import skip_or_fail
+from tests.conftest import ROOT, skip_or_fail
 
 PG_URL = os.environ.get("GOVREPORT_TEST_PG_URL")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _key(tmp_path: Path, name: str = "key") -> SigningConfig:
