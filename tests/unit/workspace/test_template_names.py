@@ -12,8 +12,7 @@ from govreport.schedule import load_schedule
 from govreport.workspace import Workspace
 from govreport.workspace.inventory import Inventory
 from govreport.workspace.scaffold import EXAMPLE_SYSTEM, init_workspace
-
-from .helpers.cli import run_cli
+from tests.helpers.cli import run_cli
 
 BAD_NAMES = [
     "/srv/elsewhere/evil",

@@ -19,9 +19,8 @@ from govreport.core.periods import parse_period
 from govreport.run.runner import open_store, run_period
 from govreport.workspace import Workspace
 from govreport.workspace.scaffold import init_workspace
-
-from .helpers.cli import run_cli
-from .helpers.nb import PROBE, SYSTEM, write_notebook
+from tests.helpers.cli import run_cli
+from tests.helpers.nb import PROBE, SYSTEM, write_notebook
 
 
 def make_ws(root: Path, ids: list[str]) -> Workspace:

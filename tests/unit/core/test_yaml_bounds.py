@@ -13,8 +13,7 @@ from govreport.errors import ConfigError
 from govreport.workspace import Workspace
 from govreport.workspace.inventory import Inventory
 from govreport.workspace.scaffold import EXAMPLE_SYSTEM, init_workspace
-
-from .helpers.cli import run_cli
+from tests.helpers.cli import run_cli
 
 
 def _laughs(levels: int, width: int) -> str:

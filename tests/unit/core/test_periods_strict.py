@@ -9,8 +9,7 @@ import pytest
 from govreport.core.periods import parse_period
 from govreport.errors import PeriodError
 from govreport.schedule import DueRun, load_schedule, order_due
-
-from .helpers.cli import run_cli
+from tests.helpers.cli import run_cli
 
 BAD_PERIODS = ["2026Q3 ", " 2026Q3", "2026Q3\n", "2026Q3\t", "2026-07 ", "2026 ", "\u3000" + "2026Q3",
                "２０２６Q3", "2026Q3\x00", "2026Q3/../x"]
