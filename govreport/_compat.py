@@ -61,6 +61,11 @@ MOVED: dict[str, tuple[str, ...]] = {
     "govreport.cli_schedule": ("govreport.cli.schedule",),
     "govreport.cli_publish": ("govreport.cli.publish",),
     "govreport.demo_genai": ("govreport.demo.genai",),
+    "govreport.genai_claims": ("govreport.assessments.genai_claims",),
+    "govreport.exports": ("govreport.core.exports",),
+    "govreport.signing": ("govreport.core.signing",),
+    "govreport.signoff": ("govreport.evidence.signoff",),
+    "govreport.review_docx": ("govreport.publish.review_docx",),
 }
 
 class _Moved(types.ModuleType):

@@ -1,5 +1,5 @@
 """A bank's copies of the templates as packaged before the package layout (tests/data/legacy_templates/,
-from commit 5c61296: ``govreport.run.context``, ``govreport.assessments.registry``, ``govreport.present.html``, …) still run
+from commit 5c61296: ``govreport.notebook``, ``govreport.compute``, ``govreport.report_html``, …) still run
 against the new layout as workspace overrides, and give the same results.json as the packaged templates."""
 
 from __future__ import annotations

@@ -357,8 +357,7 @@ def test_publish_out_only_replaces_a_site_it_built(small_ws, tmp_path, capsys):
     """Issue 19, item 5: a folder holding a bare site.json, a forged marker, or a site with someone's files
     added is refused with exit 2 and nothing in it is deleted; an empty folder or an untouched site is fine."""
     from govreport.publish.site import MARKER
-
-    from .helpers.cli import run_cli
+    from tests.helpers.cli import run_cli
 
     _record(small_ws, "scorer", "2026Q3", "model_risk", "succeeded", "x")
     ws_arg = ("-w", str(small_ws.root))
