@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport import runner as runner_mod
 from govreport.core.periods import parse_period
+from govreport.run import runner as runner_mod
 from govreport.run.runner import open_store, run_period
 from govreport.workspace import Workspace
 from govreport.workspace.scaffold import init_workspace
