@@ -314,10 +314,6 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
               pandas_root / "data" / "card-default" / "scoring_2026Q1.parquet"):
         pd.read_parquet(f).drop(columns="PAY_0").to_parquet(f, index=False)
 
-    lake = _run(root, "2026Q2", "card-default", "txn-monitoring", "cs-assistant")
-    pandas = _run(pandas_root, "2026Q2", "card-default")
-    assert lake.returncode == pandas.returncode == 1
-    assert "2026Q2: 1 succeeded, 2 failed" in lake.stdout and "cs-assistant/genai_review: " in lake.stdout  # the rest ran
     from govreport.runner import open_store
 
     def error(ws_root: Path, system: str, period: str) -> str:
@@ -326,10 +322,19 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
         assert "\n" not in recs[-1].error
         return recs[-1].error
 
-    assert error(root, "card-default", "2026Q2") == \
-        "dataset 'scoring' not found at lake/card-default/scored_2026Q2.parquet"
-    assert error(pandas_root, "card-default", "2026Q2") == \
-        "dataset 'scoring' not found at data/card-default/scoring_2026Q2.parquet"
+    # a missing file stops a manual run before anything starts, the expected path named on either engine
+    # (a scheduled run records it as that system's failure: tests/test_schedule.py)
+    for ws_root, path in ((root, "lake/card-default/scored_2026Q2.parquet"),
+                          (pandas_root, "data/card-default/scoring_2026Q2.parquet")):
+        before = len(open_store(Workspace.load(ws_root)).records())
+        pre = _run(ws_root, "2026Q2", "card-default")
+        assert pre.returncode == 2, pre.stderr
+        assert f"missing: card-default: dataset 'scoring' not found at {path}" in pre.stderr
+        assert len(open_store(Workspace.load(ws_root)).records()) == before
+    # a Spark table that does not exist fails that job, in one line, and the others run
+    lake = _run(root, "2026Q2", "txn-monitoring", "cs-assistant")
+    assert lake.returncode == 1
+    assert "2026Q2: 1 succeeded, 1 failed" in lake.stdout and "cs-assistant/genai_review: " in lake.stdout
     assert error(root, "txn-monitoring", "2026Q2").endswith(
         f"DataError: {root / 'systems' / 'txn-monitoring.yaml'}: field 'datasets.path': Spark table "
         "'risk.txn_scored_2026Q2' does not exist — check the table name (spark:DATABASE.TABLE) and the session's "
