@@ -23,16 +23,16 @@ __all__ = [
     "L", "lang_switch", "cover", "signoff", "recorded_signoffs", "SIGNOFFS_START", "SIGNOFFS_END", "summary", "matrix", "top_risks", "decisions", "changes",
     "trends_table", "inventory_changes", "scorecards", "disclosure", "assessments", "vendors", "sustainability",
     "findings", "articles", "appendix", "fig_status_history", "fig_findings", "sparkline", "value_text",
-    "decision_kwargs",
+    "decision_kwargs", "missing_clauses", "STATUS_TEXT", "CHANGE_TEXT",
 ]
 
 e = html.escape
 LANGS = ("zh-TW", "en")
-_STATUS_TEXT = {
+STATUS_TEXT = {
     "green": ("綠燈", "Green"), "amber": ("黃燈", "Amber"), "red": ("紅燈", "Red"),
     "not_assessed": ("未評估", "Not assessed"), "failed": ("執行失敗", "Failed"),
 }
-_CHANGE_TEXT = {"worsened": ("▼ 惡化", "▼ worsened"), "improved": ("▲ 改善", "▲ improved"),
+CHANGE_TEXT = {"worsened": ("▼ 惡化", "▼ worsened"), "improved": ("▲ 改善", "▲ improved"),
                 "new": ("＋ 新增", "+ new"), "same": ("＝ 持平", "= unchanged")}
 
 
@@ -54,7 +54,7 @@ def _h2(key: str, anchor: str) -> str:
 
 
 def badge(status: str) -> str:
-    zh, en = _STATUS_TEXT[status]
+    zh, en = STATUS_TEXT[status]
     return f'<span class="gr-badge gr-{status}">{_pair(zh, en)}</span>'
 
 
@@ -150,7 +150,7 @@ def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def summary(r: Mapping[str, Any]) -> str:
-    c = dict.fromkeys(_STATUS_TEXT, 0)
+    c = dict.fromkeys(STATUS_TEXT, 0)
     for row in r["matrix"].values():
         for v in row.values():
             c[v] += 1
@@ -246,7 +246,7 @@ def changes(r: Mapping[str, Any]) -> str:
     if not r["previous_period"]:
         return out + f"<div class='gr-callout'>{L('review.changes.none')}</div>"
     cs = r["changes"]
-    n = {k: sum(1 for c in cs if c["change"] == k) for k in _CHANGE_TEXT}
+    n = {k: sum(1 for c in cs if c["change"] == k) for k in CHANGE_TEXT}
     out += L("review.changes.lead", tag="p", previous=r["previous_period"], worsened=n["worsened"],
              improved=n["improved"], new=n["new"])
     systems = {s["id"]: s for s in r["systems"]}
@@ -255,7 +255,7 @@ def changes(r: Mapping[str, Any]) -> str:
     rows = "".join(
         f"<tr data-change='{c['change']}'><td>{_item_label(c, systems)}</td>"
         f"<td>{badge(c['before']) if c['before'] else '—'}</td><td>{badge(c['now'])}</td>"
-        f"<td>{_pair(*_CHANGE_TEXT[c['change']])}</td></tr>"
+        f"<td>{_pair(*CHANGE_TEXT[c['change']])}</td></tr>"
         for c in sorted(shown, key=lambda c: order[c["change"]]))
     head = (f"<tr><th>{L('review.col.item')}</th><th>{L('review.col.before')} {e(r['previous_period'])}</th>"
             f"<th>{L('review.col.now')} {e(r['period'])}</th><th>{L('review.col.change')}</th></tr>")
@@ -310,7 +310,7 @@ def fig_status_history(r: Mapping[str, Any]) -> go.Figure:
     periods = [h["period"] for h in hist]
     fig = go.Figure()
     for st in ("red", "failed", "amber", "green", "not_assessed"):
-        zh, en = _STATUS_TEXT[st]
+        zh, en = STATUS_TEXT[st]
         fig.add_bar(x=periods, y=[h[st] for h in hist], name=f"{zh} {en}",
                     marker={"color": STATUS_COLOURS.get(st, "#374151"),
                             "pattern": {"shape": {"red": "x", "amber": "/", "failed": "+"}.get(st, "")}})
@@ -422,6 +422,11 @@ def assessments(r: Mapping[str, Any]) -> str:
 _CLAUSES = ("audit_rights", "data_location", "incident_notification", "subcontracting", "exit_plan")
 
 
+def missing_clauses(vendor: Mapping[str, Any]) -> list[str]:
+    """The contract clauses (Art. 14) a third-party vendor's record lacks; also the Word edition's."""
+    return [c for c in _CLAUSES if c not in vendor.get("contract_clauses", [])]
+
+
 def vendors(r: Mapping[str, Any]) -> str:
     out = _h2("review.section.vendors", "vendors")
     rows = []
@@ -430,7 +435,7 @@ def vendors(r: Mapping[str, Any]) -> str:
         if not v:
             continue
         att = v.get("trace_log_attestation") or {}
-        missing = [c for c in _CLAUSES if c not in v.get("contract_clauses", [])]
+        missing = missing_clauses(v)
         clauses = badge("green") if not missing else (badge("amber") + " " + L("review.vendors.missing",
                                                                                items=", ".join(missing)))
         rows.append(f"<tr><td>{_name(s)}</td><td>{e(v['name'])} ({e(v.get('country') or '—')})</td>"

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING, Any
 from ..core.status import DIMENSIONS, RunStatus
 from ..errors import GovreportError, TamperedEvidence
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
-from ..present.review import decision_kwargs, fig_findings, fig_status_history, value_text
+from ..present.review import (
+    CHANGE_TEXT,
+    STATUS_TEXT,
+    decision_kwargs,
+    fig_findings,
+    fig_status_history,
+    missing_clauses,
+    value_text,
+)
 from .pdf import CHROMIUM_FLAGS, find_chromium
 
 if TYPE_CHECKING:
@@ -40,8 +48,6 @@ __all__ = ["write_review_docx", "review_docx_for_run", "read_review", "chart_png
 
 #: the shape beside each status, as in the HTML badges (report.css), so a black-and-white print reads
 SYMBOLS = {"green": "●", "amber": "▲", "red": "■", "not_assessed": "○", "failed": "✕"}
-_STATUS = {"green": ("綠燈", "Green"), "amber": ("黃燈", "Amber"), "red": ("紅燈", "Red"),
-           "not_assessed": ("未評估", "Not assessed"), "failed": ("執行失敗", "Failed")}
 _FILL = {"green": "D9F0D3", "amber": "FDE0B2", "red": "F4C7C3", "not_assessed": "EEEEEE", "failed": "E0E0E0"}
 _INK = {"green": "1B7837", "amber": "A65A00", "red": "B2182B", "not_assessed": "555555", "failed": "374151"}
 #: East Asian font for Word (Windows, Taiwan) — LibreOffice substitutes Noto Sans CJK TC through fontconfig
@@ -69,7 +75,7 @@ class _Writer:
         return zh if self.lang == "zh-TW" else en
 
     def status(self, st: str) -> str:
-        return f"{SYMBOLS.get(st, '')} {self.pair(*_STATUS.get(st, (st, st)))}"
+        return f"{SYMBOLS.get(st, '')} {self.pair(*STATUS_TEXT.get(st, (st, st)))}"
 
     def date(self, v: str | None) -> str:
         return fmt_date(v, self.lang)
@@ -332,7 +338,7 @@ def _when(iso: str) -> str:
 
 def _summary(w: _Writer, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.section.summary"), 1)
-    c = dict.fromkeys(_STATUS, 0)
+    c = dict.fromkeys(STATUS_TEXT, 0)
     for row in r["matrix"].values():
         for v in row.values():
             c[v] = c.get(v, 0) + 1
@@ -380,7 +386,6 @@ def _changes(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) -> 
         w.para(w.t("review.changes.lead", previous=r["previous_period"], worsened=n["worsened"],
                    improved=n["improved"], new=n["new"]))
         systems = {s["id"]: s for s in r["systems"]}
-        text = {"worsened": ("▼ 惡化", "▼ worsened"), "improved": ("▲ 改善", "▲ improved"), "new": ("＋ 新增", "+ new")}
         order = {"worsened": 0, "new": 1, "improved": 2}
         shown = sorted((c for c in cs if c["change"] != "same"), key=lambda c: order[c["change"]])
         if shown:
@@ -392,7 +397,7 @@ def _changes(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) -> 
 
             tbl = w.table([w.t("review.col.item"), f"{w.t('review.col.before')} {r['previous_period']}",
                            f"{w.t('review.col.now')} {r['period']}", w.t("review.col.change")],
-                          [(label(c), c["before"] or "not_assessed", c["now"], w.pair(*text[c["change"]]))
+                          [(label(c), c["before"] or "not_assessed", c["now"], w.pair(*CHANGE_TEXT[c["change"]]))
                            for c in shown], status_cols=(1, 2))
             for row, c in zip(tbl.rows[1:], shown, strict=True):
                 if not c["before"]:
@@ -474,14 +479,13 @@ def _articles_11_12_14(w: _Writer, r: Mapping[str, Any]) -> None:
              w.t("review.assess.golive"), w.t("review.assess.prelaunch"), w.t("review.assess.last"),
              w.t("review.assess.due"), w.t("review.col.status")], rows)
     w.heading(w.t("review.section.vendors"), 1)
-    clauses = ("audit_rights", "data_location", "incident_notification", "subcontracting", "exit_plan")
     rows = []
     for s in r["systems"]:
         v = s.get("vendor")
         if not v:
             continue
         att = v.get("trace_log_attestation") or {}
-        missing = [c for c in clauses if c not in v.get("contract_clauses", [])]
+        missing = missing_clauses(v)
         rows.append((w.name(s), f"{v['name']} ({v.get('country') or '—'})",
                      f"{_yes(w, att.get('provided'))} {w.date(att.get('date')) if att.get('date') else ''} "
                      f"{att.get('document') or ''}".strip(),
