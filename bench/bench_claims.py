@@ -56,8 +56,10 @@ def _table() -> tuple[KnowledgeBase, list[tuple[str, str]]]:
     data = ROOT / "tests" / "data"
     kb = [json.loads(x) for x in (data / "numeric_claims_kb.jsonl").read_text(encoding="utf-8").splitlines()]
     rows = [json.loads(x) for x in (data / "numeric_claims.jsonl").read_text(encoding="utf-8").splitlines()]
-    return (KnowledgeBase([(p["id"], p["text"]) for p in kb], "table", ""),
-            [(r["claim"], r["kb"]) for r in rows if r.get("kb") and r["expect"] != "none"])
+    return (
+        KnowledgeBase([(p["id"], p["text"]) for p in kb], "table", ""),
+        [(r["claim"], r["kb"]) for r in rows if r.get("kb") and r["expect"] != "none"],
+    )
 
 
 def _jieba(user_words: list[str] | None):
@@ -71,6 +73,7 @@ def _jieba(user_words: list[str] | None):
     def tokens(text: str) -> list[str]:
         t = unicodedata.normalize("NFKC", text).lower()
         return [w for w in tk.lcut(t) if re.search(r"\w", w)]
+
     return tokens
 
 
@@ -82,7 +85,7 @@ def _kb_dictionary(kbs: list[KnowledgeBase]) -> list[str]:
             for run in re.findall(r"[\u4e00-\u9fff]+", text):
                 for n in (2, 3, 4):
                     for i in range(len(run) - n + 1):
-                        seen.setdefault(run[i:i + n], set()).add(kb.source + pid)
+                        seen.setdefault(run[i : i + n], set()).add(kb.source + pid)
     return sorted(w for w, where in seen.items() if len(where) >= 2)
 
 
@@ -131,7 +134,9 @@ def segmentation() -> None:
         score, best = demo_kb.best(q)
         c_bm25 = bigram_containment(bigrams(q), demo_kb.grams_of(pid)) if pid else 0.0
         flag = "same" if pid == best else "DIFFERENT"
-        print(f"  {flag:9} want {want:18} bm25 {pid} ({c_bm25:.2f})  containment {best} ({score:.2f})  {q[:30]}")
+        print(
+            f"  {flag:9} want {want:18} bm25 {pid} ({c_bm25:.2f})  containment {best} ({score:.2f})  {q[:30]}"
+        )
 
 
 def speed(turns: int = 1200, repeats: int = 5) -> None:
@@ -161,9 +166,11 @@ def speed(turns: int = 1200, repeats: int = 5) -> None:
             r = check_conversations(frame, knowledge_base=kb)
             times.append(time.perf_counter() - t0)
         c = r.counts
-        print(f"check_conversations on {len(frame):,} turns, {name} ({r.assistant_turns} assistant turns, "
-              f"{c['numeric_claims']} numeric claims checked, {c['numeric_contradicting']} contradicting): warm "
-              f"median {statistics.median(times):.3f} s, best {min(times):.3f} s over {repeats} runs")
+        print(
+            f"check_conversations on {len(frame):,} turns, {name} ({r.assistant_turns} assistant turns, "
+            f"{c['numeric_claims']} numeric claims checked, {c['numeric_contradicting']} contradicting): warm "
+            f"median {statistics.median(times):.3f} s, best {min(times):.3f} s over {repeats} runs"
+        )
 
 
 if __name__ == "__main__":

@@ -60,19 +60,22 @@ def national_ids(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def make_data(rows: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "ID": np.arange(1, rows + 1),
-        "CUSTOMER_ID": national_ids(rng, rows),
-        "LIMIT_BAL": rng.choice(np.arange(10_000, 1_000_001, 10_000), rows),
-        "SEX": rng.integers(1, 3, rows),
-        "EDUCATION": rng.choice([1, 2, 3, 4], rows, p=[0.35, 0.45, 0.17, 0.03]),
-        "AGE": rng.integers(21, 80, rows),
-        "CHANNEL": rng.choice(["branch", "web", "app", "phone"], rows),
-        "BILL_AMT1": rng.gamma(2.0, 25_000.0, rows).round(0),
-        "PD": rng.beta(2, 9, rows),
-        "DECISION": rng.choice(["approve", "decline", "review"], rows, p=[0.7, 0.2, 0.1]),
-        "SCORED_AT": pd.Timestamp("2026-09-01") + pd.to_timedelta(rng.integers(0, 86_400 * 29, rows), unit="s"),
-    })
+    df = pd.DataFrame(
+        {
+            "ID": np.arange(1, rows + 1),
+            "CUSTOMER_ID": national_ids(rng, rows),
+            "LIMIT_BAL": rng.choice(np.arange(10_000, 1_000_001, 10_000), rows),
+            "SEX": rng.integers(1, 3, rows),
+            "EDUCATION": rng.choice([1, 2, 3, 4], rows, p=[0.35, 0.45, 0.17, 0.03]),
+            "AGE": rng.integers(21, 80, rows),
+            "CHANNEL": rng.choice(["branch", "web", "app", "phone"], rows),
+            "BILL_AMT1": rng.gamma(2.0, 25_000.0, rows).round(0),
+            "PD": rng.beta(2, 9, rows),
+            "DECISION": rng.choice(["approve", "decline", "review"], rows, p=[0.7, 0.2, 0.1]),
+            "SCORED_AT": pd.Timestamp("2026-09-01")
+            + pd.to_timedelta(rng.integers(0, 86_400 * 29, rows), unit="s"),
+        }
+    )
     df.loc[rng.choice(rows, rows // 200, replace=False), "BILL_AMT1"] = np.nan  # 0.5% missing
     return df
 
@@ -83,7 +86,10 @@ def suite_json(columns: list[str]) -> dict:
 
     exps = [
         e("expect_table_columns_to_match_set", column_set=columns, exact_match=True),
-        *[e("expect_column_values_to_not_be_null", column=c) for c in ("ID", "CUSTOMER_ID", "LIMIT_BAL", "SEX", "AGE")],
+        *[
+            e("expect_column_values_to_not_be_null", column=c)
+            for c in ("ID", "CUSTOMER_ID", "LIMIT_BAL", "SEX", "AGE")
+        ],
         e("expect_column_values_to_not_be_null", column="BILL_AMT1", mostly=0.99),
         e("expect_column_values_to_be_unique", column="ID"),
         e("expect_column_values_to_match_regex", column="CUSTOMER_ID", regex=r"^[A-Z][12]\d{8}$"),
@@ -127,8 +133,12 @@ def gx_alone(path: Path, suite: dict) -> tuple[float, bool]:
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     s = gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"])
-    batch = (ctx.data_sources.add_pandas("bench").add_dataframe_asset("scoring")
-             .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+    batch = (
+        ctx.data_sources.add_pandas("bench")
+        .add_dataframe_asset("scoring")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": df})
+    )
     res = batch.validate(s)
     return time.perf_counter() - t0, bool(res.success)
 
@@ -165,13 +175,18 @@ def main() -> int:
         suite["meta"]["great_expectations_version"] = gx.__version__
         (ws / "data_contracts" / "bench.suite.json").write_text(json.dumps(suite), encoding="utf-8")
         (ws / "data_contracts" / "bench.contract.yaml").write_text(CONTRACT, encoding="utf-8")
-        (ws / "data_contracts" / "ref.suite.json").write_text(json.dumps({**suite, "name": "ref"}), encoding="utf-8")
+        (ws / "data_contracts" / "ref.suite.json").write_text(
+            json.dumps({**suite, "name": "ref"}), encoding="utf-8"
+        )
         (ws / "data_contracts" / "ref.contract.yaml").write_text(
-            CONTRACT.replace("name: bench", "name: ref") + REFERENCE, encoding="utf-8")
-        print(f"data: {args.rows:,} rows × {df.shape[1]} columns, "
-              f"{(ws / 'data' / 'scoring.parquet').stat().st_size / 1e6:.1f} MB Parquet "
-              f"({time.perf_counter() - t0:.1f} s to make); great_expectations {gx.__version__} "
-              f"imported in {import_s:.1f} s (not timed below)")
+            CONTRACT.replace("name: bench", "name: ref") + REFERENCE, encoding="utf-8"
+        )
+        print(
+            f"data: {args.rows:,} rows × {df.shape[1]} columns, "
+            f"{(ws / 'data' / 'scoring.parquet').stat().st_size / 1e6:.1f} MB Parquet "
+            f"({time.perf_counter() - t0:.1f} s to make); great_expectations {gx.__version__} "
+            f"imported in {import_s:.1f} s (not timed below)"
+        )
         del df
         parquet, contract = ws / "data" / "scoring.parquet", ws / "data_contracts" / "bench.contract.yaml"
         gx_alone(parquet, suite)  # warm-up
@@ -180,29 +195,51 @@ def main() -> int:
         assert d["expectations"][7]["sample_unexpected"] == []  # the regex passes; nothing to mask
         times: dict[str, list[float]] = {"great_expectations": [], "govreport": []}
         for i in range(args.repeat):
-            order = [("great_expectations", lambda: gx_alone(parquet, suite)[0]),
-                     ("govreport", lambda: govreport(contract)[0])]
+            order = [
+                ("great_expectations", lambda: gx_alone(parquet, suite)[0]),
+                ("govreport", lambda: govreport(contract)[0]),
+            ]
             for name, fn in order if i % 2 == 0 else order[::-1]:
                 times[name].append(fn())
-        with_ref = [govreport(ws / "data_contracts" / "ref.contract.yaml")[0] for _ in range(max(1, args.repeat // 2))]
+        with_ref = [
+            govreport(ws / "data_contracts" / "ref.contract.yaml")[0] for _ in range(max(1, args.repeat // 2))
+        ]
     med = {k: statistics.median(v) for k, v in times.items()}
     ratio = med["govreport"] / med["great_expectations"]
     ref_med = statistics.median(with_ref)
-    print(f"Great Expectations alone : median {med['great_expectations']:.3f} s  "
-          f"({', '.join(f'{t:.3f}' for t in times['great_expectations'])})")
-    print(f"govreport validate       : median {med['govreport']:.3f} s  "
-          f"({', '.join(f'{t:.3f}' for t in times['govreport'])})")
-    print(f"ratio govreport / GX     : {ratio:.3f}  (target ≤ {TARGET})  {'OK' if ratio <= TARGET else 'ABOVE TARGET'}")
-    print(f"govreport + representativeness vs a {args.rows:,}-row reference (for information): "
-          f"median {ref_med:.3f} s = {ref_med / med['great_expectations']:.2f} × GX alone")
+    print(
+        f"Great Expectations alone : median {med['great_expectations']:.3f} s  "
+        f"({', '.join(f'{t:.3f}' for t in times['great_expectations'])})"
+    )
+    print(
+        f"govreport validate       : median {med['govreport']:.3f} s  "
+        f"({', '.join(f'{t:.3f}' for t in times['govreport'])})"
+    )
+    print(
+        f"ratio govreport / GX     : {ratio:.3f}  (target ≤ {TARGET})  {'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
+    )
+    print(
+        f"govreport + representativeness vs a {args.rows:,}-row reference (for information): "
+        f"median {ref_med:.3f} s = {ref_med / med['great_expectations']:.2f} × GX alone"
+    )
     result = {
         "benchmark": "contracts.validate vs Great Expectations batch.validate",
-        "rows": args.rows, "expectations": 20, "repeat": args.repeat,
+        "rows": args.rows,
+        "expectations": 20,
+        "repeat": args.repeat,
         "great_expectations_import": "excluded from both (imported once before timing)",
-        "seconds": times, "median": med, "ratio": ratio, "target": TARGET, "ok": ratio <= TARGET,
-        "with_representativeness_seconds": with_ref, "with_representativeness_median": ref_med,
-        "great_expectations_version": gx.__version__, "pandas_version": pd.__version__,
-        "python": platform.python_version(), "machine": platform.machine(), "cpu_count": os.cpu_count(),
+        "seconds": times,
+        "median": med,
+        "ratio": ratio,
+        "target": TARGET,
+        "ok": ratio <= TARGET,
+        "with_representativeness_seconds": with_ref,
+        "with_representativeness_median": ref_med,
+        "great_expectations_version": gx.__version__,
+        "pandas_version": pd.__version__,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

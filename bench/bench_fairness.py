@@ -49,8 +49,17 @@ def make_data(rows: int, seed: int = 20250529) -> pd.DataFrame:
 
 
 def run_govreport(df: pd.DataFrame, n_bootstrap: int):
-    return fairness(df, label="REPAID", label_favourable=1, prediction="APPROVE", prediction_favourable=1,
-                    protected=["SEX", "AGE"], intersections="pairs", n_bootstrap=n_bootstrap, seed=0)
+    return fairness(
+        df,
+        label="REPAID",
+        label_favourable=1,
+        prediction="APPROVE",
+        prediction_favourable=1,
+        protected=["SEX", "AGE"],
+        intersections="pairs",
+        n_bootstrap=n_bootstrap,
+        seed=0,
+    )
 
 
 def run_fairlearn(df: pd.DataFrame, age_band: pd.Series) -> dict:
@@ -66,8 +75,11 @@ def run_fairlearn(df: pd.DataFrame, age_band: pd.Series) -> dict:
         "accuracy": accuracy_score,
     }
     out = {}
-    for key, sf in (("SEX", df[["SEX"]]), ("AGE", age_band.to_frame("AGE")),
-                    ("SEX×AGE", pd.concat([df["SEX"], age_band.rename("AGE")], axis=1))):
+    for key, sf in (
+        ("SEX", df[["SEX"]]),
+        ("AGE", age_band.to_frame("AGE")),
+        ("SEX×AGE", pd.concat([df["SEX"], age_band.rename("AGE")], axis=1)),
+    ):
         mf = MetricFrame(metrics=metrics, y_true=df["REPAID"], y_pred=df["APPROVE"], sensitive_features=sf)
         diff, ratio = mf.difference(), mf.ratio()
         out[key] = {
@@ -121,11 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         gov = run_govreport(df, args.bootstrap)
         gov_times.append(time.perf_counter() - t)
     gov_time = float(np.median(gov_times))
-    print(f"govreport.metrics.fairness: {gov_time:.3f} s (median of {len(gov_times)}; "
-          f"bootstrap {args.bootstrap} replicates included)")
+    print(
+        f"govreport.metrics.fairness: {gov_time:.3f} s (median of {len(gov_times)}; "
+        f"bootstrap {args.bootstrap} replicates included)"
+    )
 
-    age_band = pd.Series(pd.cut(df["AGE"], [-np.inf, *DEFAULT_AGE_BANDS, np.inf], right=False,
-                                labels=AGE_LABELS).astype(str), index=df.index)  # untimed help for fairlearn
+    age_band = pd.Series(
+        pd.cut(df["AGE"], [-np.inf, *DEFAULT_AGE_BANDS, np.inf], right=False, labels=AGE_LABELS).astype(str),
+        index=df.index,
+    )  # untimed help for fairlearn
     t = time.perf_counter()
     fl = run_fairlearn(df, age_band)
     fl_time = time.perf_counter() - t
@@ -155,9 +171,13 @@ def main(argv: list[str] | None = None) -> int:
         "max_abs_difference": worst,
         "tolerance": TOL,
         "environment": {
-            "python": platform.python_version(), "numpy": np.__version__, "pandas": pd.__version__,
-            "fairlearn": fairlearn.__version__, "scikit-learn": sklearn.__version__,
-            "cpus": os.cpu_count(), "machine": platform.machine(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+            "fairlearn": fairlearn.__version__,
+            "scikit-learn": sklearn.__version__,
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
         },
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -115,8 +115,10 @@ def ensure_data(rows: int, sids: list[str], periods: list[str], log: Any = print
             tmp = f.with_suffix(".tmp")
             make_scorecard_data(step, rows, seed_key=sid).to_parquet(tmp, index=False)
             tmp.replace(f)
-            log(f"  data {sid}/{f.name}: {rows:,} rows, {f.stat().st_size / 1e6:.1f} MB "
-                f"({time.perf_counter() - t0:.1f} s)")
+            log(
+                f"  data {sid}/{f.name}: {rows:,} rows, {f.stat().st_size / 1e6:.1f} MB "
+                f"({time.perf_counter() - t0:.1f} s)"
+            )
     return cache
 
 
@@ -148,7 +150,9 @@ def build_workspace(dest: Path, systems: int, rows: int, periods: int, log: Any 
 
         text = rename(system_text).replace("name_zh: 信用卡違約評分卡", f"name_zh: 信用卡違約評分卡 {n:02d}")
         (dest / "systems" / f"{sid}.yaml").write_text(text, encoding="utf-8")
-        (dest / "data_contracts" / f"{cname}.contract.yaml").write_text(rename(contract_text), encoding="utf-8")
+        (dest / "data_contracts" / f"{cname}.contract.yaml").write_text(
+            rename(contract_text), encoding="utf-8"
+        )
         (dest / "data_contracts" / f"{cname}.suite.json").write_text(rename(suite_text), encoding="utf-8")
         (dest / "data" / sid).symlink_to(cache / sid, target_is_directory=True)
     marker.write_text(json.dumps(spec))
@@ -179,13 +183,20 @@ class Measured:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"wall_s": round(self.wall, 3), "cpu_s": round(self.cpu, 3),
-                "peak_tree_rss_bytes": self.peak_tree_rss, "peak_process_rss_bytes": self.peak_process_rss,
-                "returncode": self.returncode, "rss_samples": self.samples, **self.extra}
+        return {
+            "wall_s": round(self.wall, 3),
+            "cpu_s": round(self.cpu, 3),
+            "peak_tree_rss_bytes": self.peak_tree_rss,
+            "peak_process_rss_bytes": self.peak_process_rss,
+            "returncode": self.returncode,
+            "rss_samples": self.samples,
+            **self.extra,
+        }
 
 
-def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-            interval: float = 0.05) -> Measured:
+def measure(
+    cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, interval: float = 0.05
+) -> Measured:
     """Run ``cmd``; wall time, CPU of every reaped descendant, peak RSS of the tree and CPU by kind of
     process (psutil sampling every ``interval`` s: the last moments of a process are not seen)."""
     import psutil
@@ -193,8 +204,9 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
         peak = {"tree": 0, "proc": 0, "n": 0}
         cpu_of: dict[int, tuple[str, float]] = {}  # pid → (role, CPU seconds last seen)
         stop = threading.Event()
@@ -238,9 +250,20 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
     by_role: dict[str, float] = {}
     for role, c in cpu_of.values():
         by_role[role] = by_role.get(role, 0.0) + c
-    return Measured(wall, cpu, peak["tree"], peak_proc, rc, stdout, stderr, peak["n"],
-                    {"cpu_by_process_kind_s": {k: round(v, 3) for k, v in sorted(by_role.items())},
-                     "processes_by_kind": {k: sum(1 for r, _ in cpu_of.values() if r == k) for k in by_role}})
+    return Measured(
+        wall,
+        cpu,
+        peak["tree"],
+        peak_proc,
+        rc,
+        stdout,
+        stderr,
+        peak["n"],
+        {
+            "cpu_by_process_kind_s": {k: round(v, 3) for k, v in sorted(by_role.items())},
+            "processes_by_kind": {k: sum(1 for r, _ in cpu_of.values() if r == k) for k in by_role},
+        },
+    )
 
 
 def _role(p: Any, root: Any) -> str:
@@ -268,8 +291,11 @@ def prerun_history(ws: Path, periods: list[str], log: Any = print) -> None:
         if p in have:
             continue
         t0 = time.perf_counter()
-        r = subprocess.run(govreport_cmd("run", "--period", p, "--workspace", str(ws), "--quiet"),
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            govreport_cmd("run", "--period", p, "--workspace", str(ws), "--quiet"),
+            capture_output=True,
+            text=True,
+        )
         if r.returncode not in (0, 1):
             raise SystemExit(f"history run {p} failed: {r.stderr.strip()[-500:]}")
         log(f"  history {p}: {time.perf_counter() - t0:.1f} s (untimed)")
@@ -291,22 +317,30 @@ def job_breakdown(ws: Path, batch_id: str) -> list[dict[str, Any]]:
     w = Workspace.load(ws)
     out = []
     for rec in open_store(w).records(batch_id=batch_id):
-        job: dict[str, Any] = {"system_id": rec.system_id, "template": rec.template, "status": rec.status,
-                               "wall_s": _ts(rec.finished_at) - _ts(rec.started_at), "run_id": rec.seq,
-                               "outputs": {k: {"path": v["path"], "bytes": v["bytes"]}
-                                           for k, v in rec.outputs.items()}}
+        job: dict[str, Any] = {
+            "system_id": rec.system_id,
+            "template": rec.template,
+            "status": rec.status,
+            "wall_s": _ts(rec.finished_at) - _ts(rec.started_at),
+            "run_id": rec.seq,
+            "outputs": {k: {"path": v["path"], "bytes": v["bytes"]} for k, v in rec.outputs.items()},
+        }
         nb_path = rec.outputs.get("notebook", {}).get("path")
         if nb_path:
             nb = nbformat.read(ws / nb_path, as_version=4)
             pm = nb.metadata.get("papermill", {})
             job["papermill_s"] = pm.get("duration")
-            cells = [(c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0, c.source)
-                     for c in nb.cells if c.cell_type == "code"]
+            cells = [
+                (c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0, c.source)
+                for c in nb.cells
+                if c.cell_type == "code"
+            ]
             # the library's computation: in the worker before the kernel starts (precomputed), or in the
             # template's first cell (a template that computes itself)
             timings = rec.summary.get("timings") or {}
-            job["library_cell_s"] = (sum(d for d, src in cells if "open_context(" in src)
-                                     + float(timings.get("compute_s") or 0.0))
+            job["library_cell_s"] = sum(d for d, src in cells if "open_context(" in src) + float(
+                timings.get("compute_s") or 0.0
+            )
             job["compute_cpu_s"] = timings.get("compute_cpu_s")
             job["worker_pid"] = (rec.summary.get("worker") or {}).get("pid")
             job["render_cpu_s"] = timings.get("render_cpu_s")
@@ -324,14 +358,21 @@ def run_govreport(ws: Path, period: str, parallel: int | None = None) -> dict[st
     m = measure(cmd)
     match = re.search(r"\(batch ([^)]+)\)", m.stdout)
     if not match:
-        raise SystemExit(f"govreport run printed no batch id (exit {m.returncode}): {m.stderr.strip()[-800:]}")
+        raise SystemExit(
+            f"govreport run printed no batch id (exit {m.returncode}): {m.stderr.strip()[-800:]}"
+        )
     jobs = job_breakdown(ws, match.group(1))
     res = m.as_dict()
-    res.update(workers=len({j["worker_pid"] for j in jobs if j.get("worker_pid")}) or 1, batch_id=match.group(1), jobs=jobs, failed=[j["system_id"] for j in jobs if j["status"] != "succeeded"],
-               job_wall_sum_s=sum(j["wall_s"] for j in jobs),
-               library_cell_sum_s=sum(j.get("library_cell_s", 0.0) for j in jobs),
-               overhead_sum_s=sum(j.get("overhead_s", j["wall_s"]) for j in jobs),
-               html_bytes={j["system_id"]: j["outputs"].get("html", {}).get("bytes") for j in jobs})
+    res.update(
+        workers=len({j["worker_pid"] for j in jobs if j.get("worker_pid")}) or 1,
+        batch_id=match.group(1),
+        jobs=jobs,
+        failed=[j["system_id"] for j in jobs if j["status"] != "succeeded"],
+        job_wall_sum_s=sum(j["wall_s"] for j in jobs),
+        library_cell_sum_s=sum(j.get("library_cell_s", 0.0) for j in jobs),
+        overhead_sum_s=sum(j.get("overhead_s", j["wall_s"]) for j in jobs),
+        html_bytes={j["system_id"]: j["outputs"].get("html", {}).get("bytes") for j in jobs},
+    )
     return res
 
 
@@ -368,27 +409,38 @@ class _Stage:
 
 #: What a kernel of the model_risk template imports when the runner's worker computed its results (it
 #: presents only), and what each long-lived worker imports once for all its jobs.
-KERNEL_IMPORTS = ("from govreport import charts, figures, report_html\n"
-                  "from govreport.assessments.registry import computation\n"
-                  "from govreport.present.i18n import bi\n"
-                  "from govreport.run.context import open_context\n"
-                  "import plotly.graph_objects, sqlalchemy, IPython.display\n")
-WORKER_IMPORTS = ("import papermill, nbconvert, govreport.present.render, govreport.run.energy\n"
-                  "import govreport.contracts, govreport.metrics, govreport.assessments.model_risk, govreport.assessments.registry\n"
-                  "import great_expectations, sklearn.ensemble\n")
+KERNEL_IMPORTS = (
+    "from govreport import charts, figures, report_html\n"
+    "from govreport.assessments.registry import computation\n"
+    "from govreport.present.i18n import bi\n"
+    "from govreport.run.context import open_context\n"
+    "import plotly.graph_objects, sqlalchemy, IPython.display\n"
+)
+WORKER_IMPORTS = (
+    "import papermill, nbconvert, govreport.present.render, govreport.run.energy\n"
+    "import govreport.contracts, govreport.metrics, govreport.assessments.model_risk, govreport.assessments.registry\n"
+    "import great_expectations, sklearn.ensemble\n"
+)
 
 
 def import_cost(what: str) -> dict[str, float]:
     """CPU and wall of importing ``what`` in a fresh interpreter (as each kernel or worker pays it)."""
-    code = ("import time, resource; t = time.perf_counter()\n" + what +
-            "import psutil, json; u = resource.getrusage(resource.RUSAGE_SELF)\n"
-            "print(json.dumps({'wall_s': time.perf_counter() - t, 'cpu_s': u.ru_utime + u.ru_stime,"
-            " 'rss_bytes': psutil.Process().memory_info().rss}))\n")
+    code = (
+        "import time, resource; t = time.perf_counter()\n"
+        + what
+        + "import psutil, json; u = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(json.dumps({'wall_s': time.perf_counter() - t, 'cpu_s': u.ru_utime + u.ru_stime,"
+        " 'rss_bytes': psutil.Process().memory_info().rss}))\n"
+    )
     with tempfile.TemporaryDirectory() as tmp:  # a file, not -c: pyspark (which GX imports) exits under -c
         script = Path(tmp) / "imports.py"
         script.write_text(code, encoding="utf-8")
-        r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                           env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+        r = subprocess.run(
+            [sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+        )
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("{")]
     if not lines:
         raise SystemExit(f"import timing failed: {r.stderr.strip()[-500:]}")
@@ -417,8 +469,13 @@ def library_stages(ws: Path, job: dict[str, Any], period: str) -> dict[str, dict
 
         # assess_predictive on the frames and contract results just timed: the indicators alone
         frames = {"scoring": current, "reference": reference}
-        pre = SimpleNamespace(ws=ctx.ws, system=system, period=ctx.period, load=lambda role, columns=None, f=frames: f[role],
-                              data_quality=lambda: (dq_ind, dq_sec))
+        pre = SimpleNamespace(
+            ws=ctx.ws,
+            system=system,
+            period=ctx.period,
+            load=lambda role, columns=None, f=frames: f[role],
+            data_quality=lambda: (dq_ind, dq_sec),
+        )
         a, out["indicators"] = st(assess_predictive, pre)
         del current, reference, frames, pre
 
@@ -435,9 +492,17 @@ def library_stages(ws: Path, job: dict[str, Any], period: str) -> dict[str, dict
             inputs, _ = _inputs(ws_obj(ws), system, ctx.period)
             outs = {k: sha256_file(ws / v["path"]) for k, v in job["outputs"].items()}
             store = EvidenceStore(f"sqlite:///{tmp}/evidence.db", Path(tmp))
-            store.append(RunRecord(system_id=system.id, period=period, template="model_risk", status="succeeded",
-                                   started_at="2026-01-01T00:00:00+00:00", inputs=inputs,
-                                   outputs={k: {"sha256": h} for k, h in outs.items()}))
+            store.append(
+                RunRecord(
+                    system_id=system.id,
+                    period=period,
+                    template="model_risk",
+                    status="succeeded",
+                    started_at="2026-01-01T00:00:00+00:00",
+                    inputs=inputs,
+                    outputs={k: {"sha256": h} for k, h in outs.items()},
+                )
+            )
             store.close()
 
         _, out["evidence"] = st(evidence)
@@ -455,8 +520,16 @@ def run_peer(ws: Path, period: str, sids: list[str], out: Path) -> dict[str, Any
     """Time ``bench/peer_notebook.py`` over ``sids`` (one after another) as a subprocess."""
     if out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, str(ROOT / "bench" / "peer_notebook.py"), "--workspace", str(ws), "--period", period,
-           "--out", str(out)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "peer_notebook.py"),
+        "--workspace",
+        str(ws),
+        "--period",
+        period,
+        "--out",
+        str(out),
+    ]
     for sid in sids:
         cmd += ["--system", sid]
     m = measure(cmd, env={"GX_ANALYTICS_ENABLED": "false"})
@@ -484,37 +557,71 @@ def compare(ws: Path, gov: dict[str, Any], peer_out: Path, sids: list[str]) -> d
                 d = abs(mine[g]["selection_rate"] - v)
                 worst, checked = max(worst, d), checked + 1
         drift = res["drift"]
-        mine_psi = {**{c: v["psi"] for c, v in drift["columns"].items()}, drift["score"]["column"]
-                    if "column" in (drift["score"] or {}) else "PD": drift["score"]["psi"]}
+        mine_psi = {
+            **{c: v["psi"] for c, v in drift["columns"].items()},
+            drift["score"]["column"] if "column" in (drift["score"] or {}) else "PD": drift["score"]["psi"],
+        }
         for c, v in peer["psi"].items():
             d = abs(mine_psi[c] - v)
             worst, checked = max(worst, d), checked + 1
-        failed = sorted({f"{e['type']}:{e['column']}" for sec in res["data_quality"].values()
-                         for e in sec["expectations"] if not e["success"]})
+        failed = sorted(
+            {
+                f"{e['type']}:{e['column']}"
+                for sec in res["data_quality"].values()
+                for e in sec["expectations"]
+                if not e["success"]
+            }
+        )
         if failed != sorted(set(peer["failed_expectations"])):
             problems.append(f"{sid}: failed expectations {failed} vs {peer['failed_expectations']}")
         checked += 1
     equal = not problems and worst <= 1e-9
-    return {"equal": equal, "max_abs_difference": worst, "figures_compared": checked, "problems": problems,
-            "tolerance": 1e-9}
+    return {
+        "equal": equal,
+        "max_abs_difference": worst,
+        "figures_compared": checked,
+        "problems": problems,
+        "tolerance": 1e-9,
+    }
 
 
 # -- one benchmark ------------------------------------------------------------------------------------
-def bench_portfolio(systems: int, rows: int, periods: int, *, peer: bool, peer_systems: int | None,
-                    stages: bool, log: Any = print) -> dict[str, Any]:
+def bench_portfolio(
+    systems: int,
+    rows: int,
+    periods: int,
+    *,
+    peer: bool,
+    peer_systems: int | None,
+    stages: bool,
+    log: Any = print,
+) -> dict[str, Any]:
     """Build, pre-run history, time govreport (and the peer) for one portfolio size."""
     plist = quarters(periods)
     ws = build_workspace(OUT / "ws" / f"s{systems}-r{rows}-p{periods}", systems, rows, periods, log)
     prerun_history(ws, plist, log)
     log(f"govreport run --period {plist[-1]}: {systems} system(s) × {rows:,} rows …")
     gov = run_govreport(ws, plist[-1])
-    log(f"  {gov['wall_s']:.1f} s wall, {gov['cpu_s']:.1f} s CPU, peak {gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB "
+    log(
+        f"  {gov['wall_s']:.1f} s wall, {gov['cpu_s']:.1f} s CPU, peak {gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB "
         f"(tree) / {gov['peak_process_rss_bytes'] / 2**20:,.0f} MiB (largest process)"
-        + (f"; FAILED: {gov['failed']}" if gov["failed"] else ""))
-    largest = max((ws / "data" / s / f"scoring_{plist[-1]}.parquet" for s in
-                   [system_id(i + 1) for i in range(systems)]), key=lambda f: f.stat().st_size)
-    result: dict[str, Any] = {"systems": systems, "rows": rows, "periods": plist, "workspace": str(ws),
-                              "largest_dataset_bytes": dataset_bytes(largest), "govreport": gov}
+        + (f"; FAILED: {gov['failed']}" if gov["failed"] else "")
+    )
+    largest = max(
+        (
+            ws / "data" / s / f"scoring_{plist[-1]}.parquet"
+            for s in [system_id(i + 1) for i in range(systems)]
+        ),
+        key=lambda f: f.stat().st_size,
+    )
+    result: dict[str, Any] = {
+        "systems": systems,
+        "rows": rows,
+        "periods": plist,
+        "workspace": str(ws),
+        "largest_dataset_bytes": dataset_bytes(largest),
+        "govreport": gov,
+    }
     if stages:
         result["imports"] = import_cost(KERNEL_IMPORTS)
         result["worker_imports"] = import_cost(WORKER_IMPORTS)
@@ -522,10 +629,16 @@ def bench_portfolio(systems: int, rows: int, periods: int, *, peer: bool, peer_s
 
         import_gx()  # imports are a stage of their own (above): keep them out of the first system's calls
         import sklearn.ensemble  # noqa: F401
+
         per = [library_stages(ws, j, plist[-1]) for j in gov["jobs"] if j["status"] == "succeeded"]
         names = list(per[0]) if per else []
-        result["stages"] = {n: {k: sum(p[n][k] for p in per) if k != "peak_rss_increase_bytes"
-                                else max(p[n][k] for p in per) for k in per[0][n]} for n in names}
+        result["stages"] = {
+            n: {
+                k: sum(p[n][k] for p in per) if k != "peak_rss_increase_bytes" else max(p[n][k] for p in per)
+                for k in per[0][n]
+            }
+            for n in names
+        }
     if peer:
         sids = [system_id(i + 1) for i in range(min(peer_systems or systems, systems))]
         log(f"peer: {len(sids)} notebook(s), one after another …")
@@ -534,8 +647,10 @@ def bench_portfolio(systems: int, rows: int, periods: int, *, peer: bool, peer_s
         pr["scale"] = systems / len(sids)
         result["peer"] = pr
         result["numbers"] = compare(ws, gov, OUT / "peer" / f"s{systems}-r{rows}-p{periods}", sids)
-        log(f"  {pr['wall_s']:.1f} s wall, {pr['cpu_s']:.1f} s CPU"
-            + (f" for {len(sids)} of {systems} systems (× {pr['scale']:.2f})" if len(sids) < systems else ""))
+        log(
+            f"  {pr['wall_s']:.1f} s wall, {pr['cpu_s']:.1f} s CPU"
+            + (f" for {len(sids)} of {systems} systems (× {pr['scale']:.2f})" if len(sids) < systems else "")
+        )
     return result
 
 
@@ -551,7 +666,10 @@ def overhead_cpu(r: dict[str, Any]) -> tuple[float, float, str]:
     if comp and all(c is not None for c in comp):
         lib, how = float(sum(comp)), "the computation's CPU measured in the run's own workers"
     else:
-        lib, how = sum(st[k]["cpu_s"] for k in LIBRARY if k in st), "the library calls timed in the bench process"
+        lib, how = (
+            sum(st[k]["cpu_s"] for k in LIBRARY if k in st),
+            "the library calls timed in the bench process",
+        )
     evidence = st.get("evidence", {}).get("cpu_s", 0.0)
     return max(0.0, total - lib - evidence), total, how
 
@@ -575,47 +693,110 @@ def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(stage: str, wall: float | None, cpu: float | None, mem: int | None, how: str) -> None:
-        rows.append({"stage": stage, "wall_s": wall, "cpu_s": cpu, "peak_rss_increase_bytes": mem, "how": how})
+        rows.append(
+            {"stage": stage, "wall_s": wall, "cpu_s": cpu, "peak_rss_increase_bytes": mem, "how": how}
+        )
 
     direct = "library call timed directly in the bench process, one system after another, summed"
-    for key, label in (("load", "load (both Parquet files)"), ("contracts", "contracts (Great Expectations)"),
-                       ("indicators", "indicators"), ("history_and_results", "history + results.json")):
+    for key, label in (
+        ("load", "load (both Parquet files)"),
+        ("contracts", "contracts (Great Expectations)"),
+        ("indicators", "indicators"),
+        ("history_and_results", "history + results.json"),
+    ):
         if key in st:
             add(label, st[key]["wall_s"], st[key]["cpu_s"], st[key]["peak_rss_increase_bytes"], direct)
     wimp, nw = r.get("worker_imports"), gov.get("workers", 1)
     if imp:
-        add("kernel imports (presentation: govreport, Plotly, pandas)", imp["wall_s"] * n, imp["cpu_s"] * n, None,
-            f"a fresh interpreter importing what the template's kernel imports, × {n} kernels")
+        add(
+            "kernel imports (presentation: govreport, Plotly, pandas)",
+            imp["wall_s"] * n,
+            imp["cpu_s"] * n,
+            None,
+            f"a fresh interpreter importing what the template's kernel imports, × {n} kernels",
+        )
     if wimp:
-        add("worker imports (Papermill, nbconvert, Great Expectations, scikit-learn, metrics)", wimp["wall_s"] * nw,
-            wimp["cpu_s"] * nw, None, f"a fresh interpreter importing them, × {nw} long-lived worker(s)")
+        add(
+            "worker imports (Papermill, nbconvert, Great Expectations, scikit-learn, metrics)",
+            wimp["wall_s"] * nw,
+            wimp["cpu_s"] * nw,
+            None,
+            f"a fresh interpreter importing them, × {nw} long-lived worker(s)",
+        )
     if st:
-        add("HTML rendering", st["rendering"]["wall_s"], st["rendering"]["cpu_s"],
-            st["rendering"]["peak_rss_increase_bytes"], direct + " (nbconvert on the run's notebooks)")
-        add("evidence", st["evidence"]["wall_s"], st["evidence"]["cpu_s"], st["evidence"]["peak_rss_increase_bytes"],
-            direct + " (SHA-256 of inputs and outputs, one append)")
-        known = (sum(st[k]["cpu_s"] for k in st) + (imp["cpu_s"] * n if imp else 0.0)
-                 + (wimp["cpu_s"] * nw if wimp else 0.0))
-        add("the rest: CLI, worker and kernel start, Papermill/nbclient, presentation cells, CodeCarbon",
-            None, max(0.0, gov["cpu_s"] - known), None, "remainder: the run's CPU minus every stage above")
+        add(
+            "HTML rendering",
+            st["rendering"]["wall_s"],
+            st["rendering"]["cpu_s"],
+            st["rendering"]["peak_rss_increase_bytes"],
+            direct + " (nbconvert on the run's notebooks)",
+        )
+        add(
+            "evidence",
+            st["evidence"]["wall_s"],
+            st["evidence"]["cpu_s"],
+            st["evidence"]["peak_rss_increase_bytes"],
+            direct + " (SHA-256 of inputs and outputs, one append)",
+        )
+        known = (
+            sum(st[k]["cpu_s"] for k in st)
+            + (imp["cpu_s"] * n if imp else 0.0)
+            + (wimp["cpu_s"] * nw if wimp else 0.0)
+        )
+        add(
+            "the rest: CLI, worker and kernel start, Papermill/nbclient, presentation cells, CodeCarbon",
+            None,
+            max(0.0, gov["cpu_s"] - known),
+            None,
+            "remainder: the run's CPU minus every stage above",
+        )
     comp = [j.get("compute_cpu_s") for j in gov["jobs"] if j["status"] == "succeeded"]
     if comp and all(c is not None for c in comp):
-        add("in the run: the computation (workers)", None, float(sum(comp)), None,
-            "the workers' CPU around each job's computation (evidence record `timings.compute_cpu_s`), summed")
-        add("in the run: HTML rendering (workers)", None,
-            float(sum(j.get("render_cpu_s") or 0.0 for j in gov["jobs"])), None,
-            "the workers' CPU around each job's rendering (`timings.render_cpu_s`), summed")
+        add(
+            "in the run: the computation (workers)",
+            None,
+            float(sum(comp)),
+            None,
+            "the workers' CPU around each job's computation (evidence record `timings.compute_cpu_s`), summed",
+        )
+        add(
+            "in the run: HTML rendering (workers)",
+            None,
+            float(sum(j.get("render_cpu_s") or 0.0 for j in gov["jobs"])),
+            None,
+            "the workers' CPU around each job's rendering (`timings.render_cpu_s`), summed",
+        )
     for kind, cpu in (gov.get("cpu_by_process_kind_s") or {}).items():
         k = (gov.get("processes_by_kind") or {}).get(kind, 0)
-        add(f"in the run: {kind} process(es) ({k})", None, cpu, None,
-            "CPU of each process of that kind as last seen by psutil (sampled every 0.05 s), summed")
-    add("jobs in the run: the computation", gov["library_cell_sum_s"], None, None,
+        add(
+            f"in the run: {kind} process(es) ({k})",
+            None,
+            cpu,
+            None,
+            "CPU of each process of that kind as last seen by psutil (sampled every 0.05 s), summed",
+        )
+    add(
+        "jobs in the run: the computation",
+        gov["library_cell_sum_s"],
+        None,
+        None,
         "wall of each job's computation in its worker (`timings.compute_s`) plus the Papermill duration of the "
-        "template cell calling the library, summed")
-    add("jobs in the run: everything else", gov["job_wall_sum_s"] - gov["library_cell_sum_s"], None, None,
-        "evidence records' finished_at − started_at, minus the library cell, summed")
-    add("govreport run (total)", gov["wall_s"], gov["cpu_s"], gov["peak_tree_rss_bytes"],
-        "CLI subprocess: wall; CPU of every reaped descendant (RUSAGE_CHILDREN); peak RSS of the tree (psutil)")
+        "template cell calling the library, summed",
+    )
+    add(
+        "jobs in the run: everything else",
+        gov["job_wall_sum_s"] - gov["library_cell_sum_s"],
+        None,
+        None,
+        "evidence records' finished_at − started_at, minus the library cell, summed",
+    )
+    add(
+        "govreport run (total)",
+        gov["wall_s"],
+        gov["cpu_s"],
+        gov["peak_tree_rss_bytes"],
+        "CLI subprocess: wall; CPU of every reaped descendant (RUSAGE_CHILDREN); peak RSS of the tree (psutil)",
+    )
     return rows
 
 
@@ -626,46 +807,72 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         peer_wall = r["peer"]["wall_s"] * r["peer"]["scale"]
         ratio = peer_wall / gov["wall_s"]
         cpu_ratio = r["peer"]["cpu_s"] * r["peer"]["scale"] / gov["cpu_s"]
-        out.append({"target": f"govreport ≥ {TARGET_SPEEDUP:g}× faster than the peer", "ok": ratio >= TARGET_SPEEDUP,
-                    "measured": f"peer {peer_wall:.1f} s / govreport {gov['wall_s']:.1f} s = {ratio:.2f}× wall "
-                                f"(CPU: {cpu_ratio:.2f}×)"})
+        out.append(
+            {
+                "target": f"govreport ≥ {TARGET_SPEEDUP:g}× faster than the peer",
+                "ok": ratio >= TARGET_SPEEDUP,
+                "measured": f"peer {peer_wall:.1f} s / govreport {gov['wall_s']:.1f} s = {ratio:.2f}× wall "
+                f"(CPU: {cpu_ratio:.2f}×)",
+            }
+        )
     if "stages" in r:
         over, total, how = overhead_cpu(r)
         share = over / total if total else 1.0
         literal = literal_overhead_cpu(r)
         gov_cell = gov["job_wall_sum_s"] - gov["library_cell_sum_s"]
-        out.append({"target": f"notebook overhead ≤ {TARGET_OVERHEAD_SHARE:.0%} of govreport's total",
-                    "ok": share <= TARGET_OVERHEAD_SHARE,
-                    "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (everything but the computation "
-                                f"and the evidence: CLI, workers' imports, kernels, Papermill, rendering, CodeCarbon; "
-                                f"computation = {how})"
-                                + (f"; the issue's list alone (kernel start and imports with the presentation cells, "
-                                   f"worker imports, rendering): {literal:.1f} s = {literal / total:.0%}"
-                                   if literal is not None else "")
-                                + f"; wall in the run's own records: {gov_cell:.1f} s of "
-                                f"{gov['job_wall_sum_s']:.1f} s job time = {gov_cell / gov['job_wall_sum_s']:.0%} "
-                                "outside the computation"})
+        out.append(
+            {
+                "target": f"notebook overhead ≤ {TARGET_OVERHEAD_SHARE:.0%} of govreport's total",
+                "ok": share <= TARGET_OVERHEAD_SHARE,
+                "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (everything but the computation "
+                f"and the evidence: CLI, workers' imports, kernels, Papermill, rendering, CodeCarbon; "
+                f"computation = {how})"
+                + (
+                    f"; the issue's list alone (kernel start and imports with the presentation cells, "
+                    f"worker imports, rendering): {literal:.1f} s = {literal / total:.0%}"
+                    if literal is not None
+                    else ""
+                )
+                + f"; wall in the run's own records: {gov_cell:.1f} s of "
+                f"{gov['job_wall_sum_s']:.1f} s job time = {gov_cell / gov['job_wall_sum_s']:.0%} "
+                "outside the computation",
+            }
+        )
     size = r["largest_dataset_bytes"]
-    out.append({"target": f"peak memory < {TARGET_MEMORY_FACTOR:g}× the largest dataset in memory",
-                "ok": gov["peak_process_rss_bytes"] < TARGET_MEMORY_FACTOR * size,
-                "measured": f"largest process {gov['peak_process_rss_bytes'] / 2**20:,.0f} MiB = "
-                            f"{gov['peak_process_rss_bytes'] / size:.1f}× {size / 2**20:,.0f} MiB "
-                            f"(whole tree {gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB = "
-                            f"{gov['peak_tree_rss_bytes'] / size:.1f}×)"})
+    out.append(
+        {
+            "target": f"peak memory < {TARGET_MEMORY_FACTOR:g}× the largest dataset in memory",
+            "ok": gov["peak_process_rss_bytes"] < TARGET_MEMORY_FACTOR * size,
+            "measured": f"largest process {gov['peak_process_rss_bytes'] / 2**20:,.0f} MiB = "
+            f"{gov['peak_process_rss_bytes'] / size:.1f}× {size / 2**20:,.0f} MiB "
+            f"(whole tree {gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB = "
+            f"{gov['peak_tree_rss_bytes'] / size:.1f}×)",
+        }
+    )
     biggest = max((b or 0) for b in gov["html_bytes"].values()) if gov["html_bytes"] else 0
-    out.append({"target": "each system's HTML < 5 MB", "ok": bool(gov["html_bytes"]) and biggest < TARGET_HTML_BYTES,
-                "measured": f"largest {biggest / 2**20:.2f} MiB over {len(gov['html_bytes'])} report(s)"})
+    out.append(
+        {
+            "target": "each system's HTML < 5 MB",
+            "ok": bool(gov["html_bytes"]) and biggest < TARGET_HTML_BYTES,
+            "measured": f"largest {biggest / 2**20:.2f} MiB over {len(gov['html_bytes'])} report(s)",
+        }
+    )
     if gov["failed"] or gov["returncode"] != 0:
-        out.append({"target": "every system's run succeeds", "ok": False, "measured": f"failed: {gov['failed']}"})
+        out.append(
+            {"target": "every system's run succeeds", "ok": False, "measured": f"failed: {gov['failed']}"}
+        )
     return out
 
 
 def big_target(r: dict[str, Any]) -> dict[str, Any]:
     gov = r["govreport"]
     ok = gov["returncode"] == 0 and not gov["failed"] and gov["peak_tree_rss_bytes"] < MACHINE_BYTES
-    return {"target": f"one system of {r['rows']:,} rows completes within 24 GiB", "ok": ok,
-            "measured": f"{'completed' if gov['returncode'] == 0 and not gov['failed'] else 'FAILED'} in "
-                        f"{gov['wall_s']:.1f} s, peak {gov['peak_tree_rss_bytes'] / 2**30:.2f} GiB (tree)"}
+    return {
+        "target": f"one system of {r['rows']:,} rows completes within 24 GiB",
+        "ok": ok,
+        "measured": f"{'completed' if gov['returncode'] == 0 and not gov['failed'] else 'FAILED'} in "
+        f"{gov['wall_s']:.1f} s, peak {gov['peak_tree_rss_bytes'] / 2**30:.2f} GiB (tree)",
+    }
 
 
 # -- output -------------------------------------------------------------------------------------------
@@ -678,11 +885,18 @@ def _s(x: float | None) -> str:
 
 
 def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
-    lines = [f"## {r['systems']} systems × {r['rows']:,} rows, {len(r['periods'])} periods "
-             f"({', '.join(r['periods'])}; the last one timed)", "",
-             "| stage | wall s | CPU s | peak RSS MiB (stages: increase during the call; total: process tree) | how measured |", "|---|--:|--:|--:|---|"]
-    lines += [f"| {b['stage']} | {_s(b['wall_s'])} | {_s(b['cpu_s'])} | {_mb(b['peak_rss_increase_bytes'])} | "
-              f"{b['how']} |" for b in breakdown(r)]
+    lines = [
+        f"## {r['systems']} systems × {r['rows']:,} rows, {len(r['periods'])} periods "
+        f"({', '.join(r['periods'])}; the last one timed)",
+        "",
+        "| stage | wall s | CPU s | peak RSS MiB (stages: increase during the call; total: process tree) | how measured |",
+        "|---|--:|--:|--:|---|",
+    ]
+    lines += [
+        f"| {b['stage']} | {_s(b['wall_s'])} | {_s(b['cpu_s'])} | {_mb(b['peak_rss_increase_bytes'])} | "
+        f"{b['how']} |"
+        for b in breakdown(r)
+    ]
     if "peer" in r:
         p = r["peer"]
         cells: dict[str, float] = {}
@@ -690,15 +904,26 @@ def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
             for k, v in s["cell_s"].items():
                 cells[k] = cells.get(k, 0.0) + v
         cells["nbconvert export"] = sum(s["nbconvert_s"] for s in p["systems"])
-        lines += ["", f"Peer ({len(p['systems'])} system(s) one after another"
-                  + (f", × {p['scale']:.2f} for {r['systems']}" if p["scale"] != 1 else "") + "):", "",
-                  "| peer step | wall s (Papermill cell durations) |", "|---|--:|"]
+        lines += [
+            "",
+            f"Peer ({len(p['systems'])} system(s) one after another"
+            + (f", × {p['scale']:.2f} for {r['systems']}" if p["scale"] != 1 else "")
+            + "):",
+            "",
+            "| peer step | wall s (Papermill cell durations) |",
+            "|---|--:|",
+        ]
         lines += [f"| {k} | {v:,.1f} |" for k, v in cells.items()]
-        lines += [f"| peer total (subprocess) | {p['wall_s']:,.1f} wall, {p['cpu_s']:,.1f} CPU, peak "
-                  f"{_mb(p['peak_tree_rss_bytes'])} MiB |"]
+        lines += [
+            f"| peer total (subprocess) | {p['wall_s']:,.1f} wall, {p['cpu_s']:,.1f} CPU, peak "
+            f"{_mb(p['peak_tree_rss_bytes'])} MiB |"
+        ]
         n = r["numbers"]
-        lines += ["", f"numbers equal: {'yes' if n['equal'] else 'no'} ({n['figures_compared']} figures, largest "
-                  f"difference {n['max_abs_difference']:.1e})"]
+        lines += [
+            "",
+            f"numbers equal: {'yes' if n['equal'] else 'no'} ({n['figures_compared']} figures, largest "
+            f"difference {n['max_abs_difference']:.1e})",
+        ]
     lines += ["", "| target | result | measured |", "|---|---|---|"]
     lines += [f"| {t['target']} | {'PASS' if t['ok'] else 'FAIL'} | {t['measured']} |" for t in tlines]
     return "\n".join(lines) + "\n"
@@ -706,12 +931,22 @@ def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
 
 def environment() -> dict[str, Any]:
     load = os.getloadavg()
-    return {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-            "load_average_at_end": [round(x, 2) for x in load], "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average_at_end": [round(x, 2) for x in load],
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
 
 
-def scaling(rows: int, periods: int, system_counts: list[int], row_counts: list[int], log: Any = print,
-            ) -> dict[str, Any]:
+def scaling(
+    rows: int,
+    periods: int,
+    system_counts: list[int],
+    row_counts: list[int],
+    log: Any = print,
+) -> dict[str, Any]:
     """govreport alone at several portfolio sizes; chart, JSON and Markdown in bench/out/."""
     points: list[dict[str, Any]] = []
     for n in system_counts:
@@ -722,11 +957,15 @@ def scaling(rows: int, periods: int, system_counts: list[int], row_counts: list[
         points.append({"axis": "rows", "systems": 1, "rows": k, **_point(r), "target": big_target(r)})
     data = {"periods": periods, "points": points, "environment": environment()}
     (OUT / "scaling.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    md = ["| systems | rows each | wall s | CPU s | wall s / system | peak RSS MiB (tree) | largest process MiB |",
-          "|--:|--:|--:|--:|--:|--:|--:|"]
-    md += [f"| {p['systems']} | {p['rows']:,} | {p['wall_s']:.1f} | {p['cpu_s']:.1f} | "
-           f"{p['wall_s'] / p['systems']:.1f} | {_mb(p['peak_tree_rss_bytes'])} | {_mb(p['peak_process_rss_bytes'])} |"
-           for p in points]
+    md = [
+        "| systems | rows each | wall s | CPU s | wall s / system | peak RSS MiB (tree) | largest process MiB |",
+        "|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    md += [
+        f"| {p['systems']} | {p['rows']:,} | {p['wall_s']:.1f} | {p['cpu_s']:.1f} | "
+        f"{p['wall_s'] / p['systems']:.1f} | {_mb(p['peak_tree_rss_bytes'])} | {_mb(p['peak_process_rss_bytes'])} |"
+        for p in points
+    ]
     (OUT / "scaling.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     _chart(points, OUT / "scaling.html")
     log("\n".join(md))
@@ -735,58 +974,124 @@ def scaling(rows: int, periods: int, system_counts: list[int], row_counts: list[
 
 def _point(r: dict[str, Any]) -> dict[str, Any]:
     g = r["govreport"]
-    return {"wall_s": g["wall_s"], "cpu_s": g["cpu_s"], "peak_tree_rss_bytes": g["peak_tree_rss_bytes"],
-            "peak_process_rss_bytes": g["peak_process_rss_bytes"], "failed": g["failed"],
-            "largest_dataset_bytes": r["largest_dataset_bytes"]}
+    return {
+        "wall_s": g["wall_s"],
+        "cpu_s": g["cpu_s"],
+        "peak_tree_rss_bytes": g["peak_tree_rss_bytes"],
+        "peak_process_rss_bytes": g["peak_process_rss_bytes"],
+        "failed": g["failed"],
+        "largest_dataset_bytes": r["largest_dataset_bytes"],
+    }
 
 
 def _chart(points: list[dict[str, Any]], path: Path) -> None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "系統數 Systems (each with the same rows)", "單一系統列數 Rows of one system"))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("系統數 Systems (each with the same rows)", "單一系統列數 Rows of one system"),
+    )
     for col, axis, x in ((1, "systems", "systems"), (2, "rows", "rows")):
         pts = [p for p in points if p["axis"] == axis]
         xs = [p[x] for p in pts]
-        fig.add_trace(go.Scatter(x=xs, y=[p["wall_s"] for p in pts], mode="lines+markers", name="wall s",
-                                 legendgroup="wall", showlegend=col == 1, line={"color": "#1f4e79"}), 1, col)
-        fig.add_trace(go.Scatter(x=xs, y=[p["cpu_s"] for p in pts], mode="lines+markers", name="CPU s",
-                                 legendgroup="cpu", showlegend=col == 1, line={"color": "#c55a11", "dash": "dot"}),
-                      1, col)
-        fig.add_trace(go.Scatter(x=xs, y=[p["peak_tree_rss_bytes"] / 2**30 for p in pts], mode="lines+markers",
-                                 name="peak RSS GiB (tree)", legendgroup="mem", showlegend=col == 1,
-                                 line={"color": "#548235", "dash": "dash"}, yaxis=None), 1, col)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[p["wall_s"] for p in pts],
+                mode="lines+markers",
+                name="wall s",
+                legendgroup="wall",
+                showlegend=col == 1,
+                line={"color": "#1f4e79"},
+            ),
+            1,
+            col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[p["cpu_s"] for p in pts],
+                mode="lines+markers",
+                name="CPU s",
+                legendgroup="cpu",
+                showlegend=col == 1,
+                line={"color": "#c55a11", "dash": "dot"},
+            ),
+            1,
+            col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[p["peak_tree_rss_bytes"] / 2**30 for p in pts],
+                mode="lines+markers",
+                name="peak RSS GiB (tree)",
+                legendgroup="mem",
+                showlegend=col == 1,
+                line={"color": "#548235", "dash": "dash"},
+                yaxis=None,
+            ),
+            1,
+            col,
+        )
     fig.update_xaxes(type="log", row=1, col=2, title_text="rows")
     fig.update_xaxes(title_text="systems", row=1, col=1)
     fig.update_yaxes(title_text="seconds · GiB")
-    fig.update_layout(title="govreport run 2026Q3 — cost growth 成本成長", template="plotly_white", height=480)
+    fig.update_layout(
+        title="govreport run 2026Q3 — cost growth 成本成長", template="plotly_white", height=480
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.write_html(path, include_plotlyjs=True, full_html=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--systems", type=int, default=10)
     ap.add_argument("--rows", type=int, default=1_000_000, help="scored rows per system and period")
     ap.add_argument("--periods", type=int, default=4, help="quarters of data; all but the last pre-run")
-    ap.add_argument("--peer-systems", type=int, default=None,
-                    help="run the peer on only the first K systems and scale its time by N/K (it runs one "
-                         "system after another, so its time is linear in N); default: all")
+    ap.add_argument(
+        "--peer-systems",
+        type=int,
+        default=None,
+        help="run the peer on only the first K systems and scale its time by N/K (it runs one "
+        "system after another, so its time is linear in N); default: all",
+    )
     ap.add_argument("--no-peer", action="store_true", help="govreport only")
     ap.add_argument("--scaling", action="store_true", help="also the scaling runs and chart")
     ap.add_argument("--scaling-only", action="store_true", help="only the scaling runs and chart")
-    ap.add_argument("--scaling-systems", default="1,5,10,20", help="system counts (each with --scaling-base-rows)")
-    ap.add_argument("--scaling-base-rows", type=int, default=None, help="rows per system on the systems axis "
-                    "(default: --rows)")
-    ap.add_argument("--scaling-rows", default="100000,1000000,10000000", help="row counts of the one-system axis")
-    ap.add_argument("--scaling-periods", type=int, default=1,
-                    help="quarters of data in the scaling runs (default 1: no history pre-run)")
-    ap.add_argument("--from-json", type=Path, default=None,
-                    help="print the tables and targets again from a saved bench/out/scale-*.json (no run)")
-    ap.add_argument("--quick", action="store_true", help="smoke run: 2 systems × 20,000 rows, 2 periods "
-                    "(with --scaling: 1,2 systems and 10k/20k rows)")
+    ap.add_argument(
+        "--scaling-systems", default="1,5,10,20", help="system counts (each with --scaling-base-rows)"
+    )
+    ap.add_argument(
+        "--scaling-base-rows",
+        type=int,
+        default=None,
+        help="rows per system on the systems axis (default: --rows)",
+    )
+    ap.add_argument(
+        "--scaling-rows", default="100000,1000000,10000000", help="row counts of the one-system axis"
+    )
+    ap.add_argument(
+        "--scaling-periods",
+        type=int,
+        default=1,
+        help="quarters of data in the scaling runs (default 1: no history pre-run)",
+    )
+    ap.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="print the tables and targets again from a saved bench/out/scale-*.json (no run)",
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 2 systems × 20,000 rows, 2 periods (with --scaling: 1,2 systems and 10k/20k rows)",
+    )
     args = ap.parse_args(argv)
     if args.quick:
         args.systems, args.rows, args.periods = 2, 20_000, 2
@@ -800,8 +1105,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:  # the tables and targets again, from a saved result (no run)
         r = json.loads(args.from_json.read_text(encoding="utf-8"))
         return 0 if report(r, args.from_json.stem.removeprefix("scale-")) else 1
-    r = bench_portfolio(args.systems, args.rows, args.periods, peer=not args.no_peer,
-                        peer_systems=args.peer_systems, stages=True)
+    r = bench_portfolio(
+        args.systems,
+        args.rows,
+        args.periods,
+        peer=not args.no_peer,
+        peer_systems=args.peer_systems,
+        stages=True,
+    )
     r["environment"] = environment()
     for key in ("govreport", "peer"):
         if key in r:
@@ -822,23 +1133,31 @@ def report(r: dict[str, Any], tag: str) -> bool:
     print()
     print(md)
     if "numbers" in r:
-        print(f"numbers equal: {'yes' if r['numbers']['equal'] else 'no'}"
-              + "".join(f"\n  {p}" for p in r["numbers"]["problems"]))
+        print(
+            f"numbers equal: {'yes' if r['numbers']['equal'] else 'no'}"
+            + "".join(f"\n  {p}" for p in r["numbers"]["problems"])
+        )
     if "peer" in r:
         ratio = r["peer"]["wall_s"] * r["peer"]["scale"] / r["govreport"]["wall_s"]
         print(f"govreport / peer: {1 / ratio:.3f} (peer / govreport = {ratio:.2f}×)")
     for t in tl:
         print(f"{'PASS' if t['ok'] else 'FAIL'}  {t['target']}: {t['measured']}")
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"scale-{tag}.json").write_text(json.dumps(r, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (OUT / f"scale-{tag}.json").write_text(
+        json.dumps(r, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (OUT / f"scale-{tag}.md").write_text(md, encoding="utf-8")
     print(f"wrote {OUT / f'scale-{tag}.json'} and .md")
     return all(t["ok"] for t in tl) and r.get("numbers", {}).get("equal", True)
 
 
 def _scaling_main(args: argparse.Namespace) -> int:
-    sc = scaling(args.scaling_base_rows or args.rows, args.scaling_periods,
-                 [int(x) for x in args.scaling_systems.split(",")], [int(x) for x in args.scaling_rows.split(",")])
+    sc = scaling(
+        args.scaling_base_rows or args.rows,
+        args.scaling_periods,
+        [int(x) for x in args.scaling_systems.split(",")],
+        [int(x) for x in args.scaling_rows.split(",")],
+    )
     ok = True
     for p in sc["points"]:
         if "target" in p and p["rows"] == max(int(x) for x in args.scaling_rows.split(",")):

@@ -25,13 +25,22 @@ from govreport.evidence import GENESIS, EvidenceStore, RunRecord, runs, signatur
 
 
 def _record(i: int) -> RunRecord:
-    return RunRecord(system_id=f"sys-{i % 20:02d}", period="2026Q3", template="model_risk", status="succeeded",
-                     started_at="2026-10-01T00:00:00+00:00", batch_id="bench",
-                     parameters={"period": "2026Q3", "system_id": f"sys-{i % 20:02d}"},
-                     inputs=[{"name": "scoring", "role": "scoring", "path": "data/x.parquet", "sha256": "a" * 64}],
-                     outputs={k: {"path": f"reports/x/{i}/{k}", "sha256": "b" * 64, "bytes": 2_000_000}
-                              for k in ("html", "notebook", "results", "log")},
-                     environment={"govreport": "0", "python": "3.12"}, summary={"status": "green"})
+    return RunRecord(
+        system_id=f"sys-{i % 20:02d}",
+        period="2026Q3",
+        template="model_risk",
+        status="succeeded",
+        started_at="2026-10-01T00:00:00+00:00",
+        batch_id="bench",
+        parameters={"period": "2026Q3", "system_id": f"sys-{i % 20:02d}"},
+        inputs=[{"name": "scoring", "role": "scoring", "path": "data/x.parquet", "sha256": "a" * 64}],
+        outputs={
+            k: {"path": f"reports/x/{i}/{k}", "sha256": "b" * 64, "bytes": 2_000_000}
+            for k in ("html", "notebook", "results", "log")
+        },
+        environment={"govreport": "0", "python": "3.12"},
+        summary={"status": "green"},
+    )
 
 
 def _store(url: str | None, root: Path, signing: SigningConfig | None) -> EvidenceStore:
@@ -45,8 +54,11 @@ def _store(url: str | None, root: Path, signing: SigningConfig | None) -> Eviden
         with eng.begin() as c:
             c.exec_driver_sql(f"CREATE SCHEMA {schema}")
         eng.dispose()
-        url = sa.engine.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
+        url = (
+            sa.engine.make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     return EvidenceStore(url, root / uuid.uuid4().hex, signing=signing)
 
 
@@ -71,7 +83,9 @@ def bench_verify(url: str | None, root: Path, n: int, signing: SigningConfig | N
         r.record_hash = prev = r.compute_hash()
         rows.append(r.to_row())
         if signer:
-            sigs.append({"seq": i, "public_key": signer.public_hex, "signature": signer.sign(i, r.record_hash)})
+            sigs.append(
+                {"seq": i, "public_key": signer.public_hex, "signature": signer.sign(i, r.record_hash)}
+            )
     with store.engine.begin() as c:
         c.execute(runs.insert(), rows)
         if sigs:
@@ -102,13 +116,19 @@ def main() -> None:
         out = {"backend": "postgresql" if a.pg else "sqlite", "sign_us": round(sign_us, 1)}
         out["append_ms_unsigned"] = round(bench_append(a.pg, root, a.appends, None) * 1e3, 3)
         out["append_ms_signed"] = round(bench_append(a.pg, root, a.appends, key) * 1e3, 3)
-        print(f"append: {out['append_ms_unsigned']} ms unsigned, {out['append_ms_signed']} ms signed per record "
-              f"({a.appends} appends); one signature {out['sign_us']} µs")
+        print(
+            f"append: {out['append_ms_unsigned']} ms unsigned, {out['append_ms_signed']} ms signed per record "
+            f"({a.appends} appends); one signature {out['sign_us']} µs"
+        )
         v0, _ = bench_verify(a.pg, root, a.records, None)
         v1, signed = bench_verify(a.pg, root, a.records, key)
-        out.update(records=a.records, verify_s_unsigned=round(v0, 3), verify_s_signed=round(v1, 3), signed=signed)
-        print(f"verify {a.records} records (chain, head, signatures; no output files): {v0:.2f} s unsigned, "
-              f"{v1:.2f} s signed (+{(v1 - v0) / a.records * 1e6:.0f} µs a record)")
+        out.update(
+            records=a.records, verify_s_unsigned=round(v0, 3), verify_s_signed=round(v1, 3), signed=signed
+        )
+        print(
+            f"verify {a.records} records (chain, head, signatures; no output files): {v0:.2f} s unsigned, "
+            f"{v1:.2f} s signed (+{(v1 - v0) / a.records * 1e6:.0f} µs a record)"
+        )
         print(json.dumps(out))
 
 

@@ -37,9 +37,16 @@ sys.path.insert(0, str(ROOT))
 
 CHUNK = 1_000_000
 SUMS = {"brier", "ece", "mean_score", "observed_rate"}
-ARGS: dict[str, Any] = dict(label="DEFAULT", label_favourable=0, prediction="DECISION", prediction_favourable=1,
-                            protected=["SEX", "AGE", "MARRIAGE"], score="PD",
-                            features=["LIMIT_BAL", "PAY_0", "EDUCATION", "UTILISATION"], n_bootstrap=200)
+ARGS: dict[str, Any] = dict(
+    label="DEFAULT",
+    label_favourable=0,
+    prediction="DECISION",
+    prediction_favourable=1,
+    protected=["SEX", "AGE", "MARRIAGE"],
+    score="PD",
+    features=["LIMIT_BAL", "PAY_0", "EDUCATION", "UTILISATION"],
+    n_bootstrap=200,
+)
 
 
 def generate(folder: Path, rows: int, step: int) -> None:
@@ -52,7 +59,8 @@ def generate(folder: Path, rows: int, step: int) -> None:
         if not part.exists():
             n = min(CHUNK, rows - i * CHUNK)
             make_scorecard_data(step, n=n, seed_key=f"bench-{i}").drop(columns="APPLICATION_ID").to_parquet(
-                part, index=False)
+                part, index=False
+            )
 
 
 class PeakRss:
@@ -78,8 +86,10 @@ class PeakRss:
     def stop(self) -> dict[str, float]:
         self._stop.set()
         self._thread.join()
-        return {"python_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "jvm_peak_rss_mib": self.children_peak / 2**20}
+        return {
+            "python_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "jvm_peak_rss_mib": self.children_peak / 2**20,
+        }
 
 
 def child(mode: str, cur: Path, ref: Path, master: str, driver_memory: str, out: Path) -> None:
@@ -97,14 +107,25 @@ def child(mode: str, cur: Path, ref: Path, master: str, driver_memory: str, out:
         cols = list(dict.fromkeys([a["label"], a["prediction"], *a["protected"], a["score"], *a["features"]]))
         df, rf = pd.read_parquet(cur, columns=cols), pd.read_parquet(ref, columns=cols)
         t_read = time.perf_counter() - t0
-        fair = metrics.fairness(df, label=a["label"], label_favourable=0, prediction=a["prediction"],
-                                prediction_favourable=1, protected=a["protected"], n_bootstrap=a["n_bootstrap"])
+        fair = metrics.fairness(
+            df,
+            label=a["label"],
+            label_favourable=0,
+            prediction=a["prediction"],
+            prediction_favourable=1,
+            protected=a["protected"],
+            n_bootstrap=a["n_bootstrap"],
+        )
         proxy = metrics.proxy_scan(df, a["features"], a["protected"])
         q = dict(label=a["label"], label_favourable=0, score=a["score"], score_higher_is="adverse")
         quality = metrics.model_quality(df, **q, reference_gini=metrics.model_quality(rf, **q).gini)
         drift = metrics.drift(df, rf, a["features"], score=a["score"])
-        sections = {"fairness": fair.to_dict(), "proxy": proxy.to_dict(), "model_quality": quality.to_dict(),
-                    "drift": drift.to_dict()}
+        sections = {
+            "fairness": fair.to_dict(),
+            "proxy": proxy.to_dict(),
+            "model_quality": quality.to_dict(),
+            "drift": drift.to_dict(),
+        }
         extra: dict[str, Any] = {"read_seconds": round(t_read, 2)}
     else:
         from govreport.assessments.model_risk import assess_on_engine
@@ -118,8 +139,12 @@ def child(mode: str, cur: Path, ref: Path, master: str, driver_memory: str, out:
         extra = {"spark_start_seconds": round(t_start, 2), "master": master, "driver_memory": driver_memory}
         spark.stop()
     seconds = time.perf_counter() - t0
-    out.write_text(json.dumps({"mode": mode, "seconds": round(seconds, 2), **extra, **rss.stop(),
-                               "sections": sections}, ensure_ascii=False))
+    out.write_text(
+        json.dumps(
+            {"mode": mode, "seconds": round(seconds, 2), **extra, **rss.stop(), "sections": sections},
+            ensure_ascii=False,
+        )
+    )
 
 
 def same(a: Any, b: Any, path: str = "") -> list[str]:
@@ -156,26 +181,54 @@ def main() -> None:
     t0 = time.perf_counter()
     generate(cur, args.rows, step=3)
     generate(ref, args.reference_rows, step=-1)
-    print(f"data: {args.rows:,} scored rows, {args.reference_rows:,} reference rows "
-          f"({sum(f.stat().st_size for f in cur.glob('*.parquet')) / 2**20:.0f} MiB Parquet; "
-          f"generated in {time.perf_counter() - t0:.0f} s)", flush=True)
+    print(
+        f"data: {args.rows:,} scored rows, {args.reference_rows:,} reference rows "
+        f"({sum(f.stat().st_size for f in cur.glob('*.parquet')) / 2**20:.0f} MiB Parquet; "
+        f"generated in {time.perf_counter() - t0:.0f} s)",
+        flush=True,
+    )
     results = {}
-    for mode in (["spark"] if args.skip_pandas else ["pandas", "spark"]):
+    for mode in ["spark"] if args.skip_pandas else ["pandas", "spark"]:
         out = args.out / f"{mode}.json"
-        cmd = [sys.executable, __file__, "--child", mode, "--rows", str(args.rows), "--reference-rows",
-               str(args.reference_rows), "--master", args.master, "--driver-memory", args.driver_memory,
-               "--out", str(args.out), "--result", str(out)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--rows",
+            str(args.rows),
+            "--reference-rows",
+            str(args.reference_rows),
+            "--master",
+            args.master,
+            "--driver-memory",
+            args.driver_memory,
+            "--out",
+            str(args.out),
+            "--result",
+            str(out),
+        ]
         subprocess.run(cmd, check=True)
         results[mode] = json.loads(out.read_text())
         r = results[mode]
-        print(f"{mode:6s}: {r['seconds']:8.1f} s   python peak RSS {r['python_peak_rss_mib']:7.0f} MiB   "
-              f"JVM peak RSS {r['jvm_peak_rss_mib']:7.0f} MiB", flush=True)
+        print(
+            f"{mode:6s}: {r['seconds']:8.1f} s   python peak RSS {r['python_peak_rss_mib']:7.0f} MiB   "
+            f"JVM peak RSS {r['jvm_peak_rss_mib']:7.0f} MiB",
+            flush=True,
+        )
     diffs = same(results["pandas"]["sections"], results["spark"]["sections"]) if len(results) == 2 else []
     if len(results) == 2:
         print("indicators equal" if not diffs else f"{len(diffs)} differences, e.g. {diffs[:3]}")
     summary = {
-        "rows": args.rows, "reference_rows": args.reference_rows, "equal": not diffs, "differences": diffs[:20],
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "rows": args.rows,
+        "reference_rows": args.reference_rows,
+        "equal": not diffs,
+        "differences": diffs[:20],
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         **{m: {k: v for k, v in r.items() if k != "sections"} for m, r in results.items()},
     }
     (args.out / "results.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

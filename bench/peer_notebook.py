@@ -53,7 +53,9 @@ figures_path = "figures.json"
 
 CELLS = [
     ("markdown", "# Quarterly model monitoring (peer pipeline)"),
-    ("code", """\
+    (
+        "code",
+        """\
 # step: imports
 import json
 from functools import partial
@@ -72,15 +74,21 @@ _plotly_js = [True]
 def show(fig):
     display(HTML(fig.to_html(full_html=False, include_plotlyjs=_plotly_js[0])))
     _plotly_js[0] = False
-"""),
-    ("code", """\
+""",
+    ),
+    (
+        "code",
+        """\
 # step: load
 df = pd.read_parquet(scoring_path)
 ref = pd.read_parquet(reference_path)
 print(f"{len(df):,} scored rows, {len(ref):,} reference rows")
-"""),
+""",
+    ),
     ("markdown", "## Data validation (Great Expectations)"),
-    ("code", """\
+    (
+        "code",
+        """\
 # step: great_expectations
 with open(suite_path, encoding="utf-8") as f:
     suite_json = json.load(f)
@@ -94,9 +102,12 @@ checks = pd.DataFrame([{"expectation": r.expectation_config.type,
                         "success": r.success,
                         "unexpected": (r.result or {}).get("unexpected_count")} for r in validation.results])
 display(checks)
-"""),
+""",
+    ),
     ("markdown", "## Fairness (fairlearn MetricFrame)"),
-    ("code", """\
+    (
+        "code",
+        """\
 # step: fairlearn
 y_true = (df[label] == label_favourable).astype(int)
 y_pred = (df[prediction] == prediction_favourable).astype(int)
@@ -132,9 +143,12 @@ for name, mf in frames.items():
     show(px.bar(by, x="group", y=["selection_rate", "tpr", "fpr", "precision"], barmode="group",
                 title=f"Rates by {name}"))
     display(pd.DataFrame({"difference": mf.difference(), "ratio": mf.ratio()}))
-"""),
+""",
+    ),
     ("markdown", "## Population stability (PSI)"),
-    ("code", """\
+    (
+        "code",
+        """\
 # step: psi
 def psi(cur, base, bins=10, eps=1e-4):
     b = base.dropna()
@@ -156,8 +170,11 @@ psi_values = {col: psi(df[col], ref[col]) for col in [score, *features]}
 psi_frame = pd.Series(psi_values, name="psi").sort_values(ascending=False).to_frame()
 display(psi_frame)
 show(px.bar(psi_frame.reset_index(names="column"), x="column", y="psi", title="PSI against the reference"))
-"""),
-    ("code", """\
+""",
+    ),
+    (
+        "code",
+        """\
 # step: figures
 figures = {
     "selection_rate": {name: dict(zip(mf.by_group.reset_index().iloc[:, : -len(metrics)].astype(str)
@@ -170,7 +187,8 @@ figures = {
 }
 with open(figures_path, "w", encoding="utf-8") as f:
     json.dump(figures, f, ensure_ascii=False, indent=1)
-"""),
+""",
+    ),
 ]
 
 
@@ -183,8 +201,10 @@ def build_notebook() -> Any:
     nb.metadata["language_info"] = {"name": "python"}
     params = nbformat.v4.new_code_cell(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params] + [nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
-                           for kind, src in CELLS]
+    nb.cells = [params] + [
+        nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
+        for kind, src in CELLS
+    ]
     return nb
 
 
@@ -195,16 +215,21 @@ def system_parameters(ws: Path, sid: str, period: str) -> dict[str, Any]:
     system = yaml.safe_load((ws / "systems" / f"{sid}.yaml").read_text(encoding="utf-8"))
     datasets = {d["role"]: d for d in system["datasets"]}
     scoring = datasets["scoring"]
-    contract = yaml.safe_load((ws / "data_contracts" / f"{scoring['contract']}.contract.yaml").read_text("utf-8"))
+    contract = yaml.safe_load(
+        (ws / "data_contracts" / f"{scoring['contract']}.contract.yaml").read_text("utf-8")
+    )
     m = system["model"]
     pas = system.get("protected_attributes", [])
     return {
         "scoring_path": str(ws / scoring["path"].replace("{period}", period)),
         "reference_path": str(ws / datasets["reference"]["path"]),
         "suite_path": str(ws / "data_contracts" / contract["suite"]),
-        "label": m["label"], "label_favourable": m["label_favourable"],
-        "prediction": m["prediction"], "prediction_favourable": m["prediction_favourable"],
-        "score": m["score"], "features": list(m.get("features", [])),
+        "label": m["label"],
+        "label_favourable": m["label_favourable"],
+        "prediction": m["prediction"],
+        "prediction_favourable": m["prediction_favourable"],
+        "score": m["score"],
+        "features": list(m.get("features", [])),
         "protected": [p["column"] for p in pas],
         "bands": {p["column"]: p["bands"] for p in pas if p.get("bands")},
         "intersections": [list(i) for i in (system.get("fairness") or {}).get("intersections", [])],
@@ -220,10 +245,18 @@ def run_system(template: Path, ws: Path, sid: str, period: str, out: Path) -> di
     out.mkdir(parents=True, exist_ok=True)
     params = {**system_parameters(ws, sid, period), "figures_path": str(out / "figures.json")}
     t0 = time.perf_counter()
-    pm.execute_notebook(str(template), str(out / "notebook.ipynb"), parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(out))
+    pm.execute_notebook(
+        str(template),
+        str(out / "notebook.ipynb"),
+        parameters=params,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(out),
+    )
     t1 = time.perf_counter()
-    body, _ = HTMLExporter(exclude_input=True).from_notebook_node(nbformat.read(out / "notebook.ipynb", as_version=4))
+    body, _ = HTMLExporter(exclude_input=True).from_notebook_node(
+        nbformat.read(out / "notebook.ipynb", as_version=4)
+    )
     (out / "report.html").write_text(body, encoding="utf-8")
     t2 = time.perf_counter()
     nb = nbformat.read(out / "notebook.ipynb", as_version=4)
@@ -232,9 +265,17 @@ def run_system(template: Path, ws: Path, sid: str, period: str, out: Path) -> di
         if c.cell_type == "code":
             first = c.source.splitlines()[0] if c.source else ""
             name = first.removeprefix("# step: ") if first.startswith("# step: ") else "parameters"
-            cells[name] = round(cells.get(name, 0.0) + (c.metadata.get("papermill", {}).get("duration") or 0.0), 3)
-    return {"system_id": sid, "papermill_s": round(t1 - t0, 3), "nbconvert_s": round(t2 - t1, 3),
-            "wall_s": round(t2 - t0, 3), "cell_s": cells, "html_bytes": (out / "report.html").stat().st_size}
+            cells[name] = round(
+                cells.get(name, 0.0) + (c.metadata.get("papermill", {}).get("duration") or 0.0), 3
+            )
+    return {
+        "system_id": sid,
+        "papermill_s": round(t1 - t0, 3),
+        "nbconvert_s": round(t2 - t1, 3),
+        "wall_s": round(t2 - t0, 3),
+        "cell_s": cells,
+        "html_bytes": (out / "report.html").stat().st_size,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,8 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         nbformat.write(build_notebook(), template)
         for sid in sids:  # one system after another
             r = run_system(template, ws, sid, args.period, args.out / sid)
-            print(f"peer {sid}: {r['wall_s']:.1f} s (papermill {r['papermill_s']:.1f} s, "
-                  f"nbconvert {r['nbconvert_s']:.1f} s), HTML {r['html_bytes'] / 1e6:.1f} MB", flush=True)
+            print(
+                f"peer {sid}: {r['wall_s']:.1f} s (papermill {r['papermill_s']:.1f} s, "
+                f"nbconvert {r['nbconvert_s']:.1f} s), HTML {r['html_bytes'] / 1e6:.1f} MB",
+                flush=True,
+            )
             runs.append(r)
     (args.out / "peer.json").write_text(json.dumps({"systems": runs}, indent=1))
     return 0

@@ -153,7 +153,9 @@ def import_worker_modules() -> None:
     import govreport.metrics  # noqa: F401
 
 
-def instrument(prof: Profiler, sizes: dict[str, int], columns_only: bool = False, release: bool = False) -> None:
+def instrument(
+    prof: Profiler, sizes: dict[str, int], columns_only: bool = False, release: bool = False
+) -> None:
     """Wrap the library calls of ``assess_predictive`` (see the module docstring), with the changes proposed
     for ``govreport/assess.py`` made from outside (``--variant``; the library code itself runs unchanged):
 
@@ -215,8 +217,11 @@ def instrument(prof: Profiler, sizes: dict[str, int], columns_only: bool = False
     prof.wrap(Batch, "validate", "GX batch.validate")
     for fn in ("fairness", "proxy_scan", "drift", "feature_importance", "reason_codes"):
         prof.wrap(metrics, fn, fn)
-    prof.wrap(metrics, "model_quality",
-              lambda *a, **kw: f"model_quality ({'current' if 'reference_gini' in kw else 'reference'})")
+    prof.wrap(
+        metrics,
+        "model_quality",
+        lambda *a, **kw: f"model_quality ({'current' if 'reference_gini' in kw else 'reference'})",
+    )
 
 
 def instrument_gx_metrics(prof: Profiler) -> None:
@@ -238,8 +243,9 @@ def instrument_gx_metrics(prof: Profiler) -> None:
 
         return call
 
-    def process(self: Any, metric_fn_direct_configurations: list[Any],
-                metric_fn_bundle_configurations: list[Any]) -> Any:
+    def process(
+        self: Any, metric_fn_direct_configurations: list[Any], metric_fn_bundle_configurations: list[Any]
+    ) -> Any:
         for cfg in metric_fn_direct_configurations:
             object.__setattr__(cfg, "metric_fn", timed(cfg))
         n = len(metric_fn_bundle_configurations)
@@ -274,8 +280,9 @@ def sorted_unique_condition() -> None:
                     return found
         return None
 
-    cell = condition_cell(_registered_metrics["column_values.unique.condition"]["providers"]
-                          ["PandasExecutionEngine"][1])
+    cell = condition_cell(
+        _registered_metrics["column_values.unique.condition"]["providers"]["PandasExecutionEngine"][1]
+    )
     gx_condition = cell.cell_contents
 
     def condition(cls: Any, column: pd.Series, **kwargs: Any) -> pd.Series:
@@ -297,12 +304,23 @@ def sorted_unique_condition() -> None:
 
 
 #: ``--variant``: (read only the reference columns the indicators use, release the reference before GX).
-VARIANTS: dict[str, tuple[bool, bool]] = {"as-is": (False, False), "reference-columns": (True, False),
-                                          "free-reference": (False, True), "proposed": (True, True)}
+VARIANTS: dict[str, tuple[bool, bool]] = {
+    "as-is": (False, False),
+    "reference-columns": (True, False),
+    "free-reference": (False, True),
+    "proposed": (True, True),
+}
 
 
-def run(ws: Path, system: str, period: str, results: Path | None, variant: str,
-        gx_metrics: bool = False, gx_unique_sort: bool = False) -> dict[str, Any]:
+def run(
+    ws: Path,
+    system: str,
+    period: str,
+    results: Path | None,
+    variant: str,
+    gx_metrics: bool = False,
+    gx_unique_sort: bool = False,
+) -> dict[str, Any]:
     base0 = rss()
     t0 = time.perf_counter()
     import_worker_modules()
@@ -334,14 +352,31 @@ def run(ws: Path, system: str, period: str, results: Path | None, variant: str,
         shutil.rmtree(tmp, ignore_errors=True)
     scored = sizes.get("scoring", 0)
     return {
-        "workspace": str(ws), "system": system, "period": period,
+        "workspace": str(ws),
+        "system": system,
+        "period": period,
         "variant": variant + (" + gx-unique-sort" if gx_unique_sort else ""),
-        "rss_at_start_bytes": base0, "imports_s": imports_s, "baseline_rss_bytes": baseline,
-        "peak_rss_bytes": prof.peak, "rss_after_bytes": after, "samples": prof.samples,
-        "dataset_bytes": sizes, "ratio": prof.peak / scored if scored else None,
-        "steps": [{"name": s.name, "depth": s.depth, "start_bytes": s.start, "peak_bytes": s.peak,
-                   "end_bytes": s.end, "transient_bytes": s.transient, "retained_bytes": s.retained,
-                   "seconds": s.seconds} for s in prof.steps],
+        "rss_at_start_bytes": base0,
+        "imports_s": imports_s,
+        "baseline_rss_bytes": baseline,
+        "peak_rss_bytes": prof.peak,
+        "rss_after_bytes": after,
+        "samples": prof.samples,
+        "dataset_bytes": sizes,
+        "ratio": prof.peak / scored if scored else None,
+        "steps": [
+            {
+                "name": s.name,
+                "depth": s.depth,
+                "start_bytes": s.start,
+                "peak_bytes": s.peak,
+                "end_bytes": s.end,
+                "transient_bytes": s.transient,
+                "retained_bytes": s.retained,
+                "seconds": s.seconds,
+            }
+            for s in prof.steps
+        ],
     }
 
 
@@ -362,8 +397,10 @@ def table(report: dict[str, Any]) -> str:
         if s in gx and id(s) not in top:
             continue  # --gx-metrics: only the largest
         name = "&nbsp;&nbsp;" * s["depth"] + s["name"]
-        lines.append(f"| {name} | {s['seconds']:.2f} | {mib(s['start_bytes'])} | {mib(s['peak_bytes'])} | "
-                     f"{mib(s['transient_bytes'])} | {mib(s['retained_bytes'])} |")
+        lines.append(
+            f"| {name} | {s['seconds']:.2f} | {mib(s['start_bytes'])} | {mib(s['peak_bytes'])} | "
+            f"{mib(s['transient_bytes'])} | {mib(s['retained_bytes'])} |"
+        )
     ds = ", ".join(f"{k} {mib(v)} MiB" for k, v in report["dataset_bytes"].items())
     lines += [
         "",
@@ -398,8 +435,9 @@ def differences(a: Any, b: Any, where: str = "") -> Iterator[str]:
             yield f"{where}: {len(a)} vs {len(b)} items"
         for i, (x, y) in enumerate(zip(a, b, strict=False)):
             yield from differences(x, y, f"{where}[{i}]")
-    elif (type(a) is not type(b) or a != b) and not (isinstance(a, float) and isinstance(b, float)
-                                                    and a != a and b != b):  # NaN equals NaN here
+    elif (type(a) is not type(b) or a != b) and not (
+        isinstance(a, float) and isinstance(b, float) and a != a and b != b
+    ):  # NaN equals NaN here
         yield f"{where}: {a!r} != {b!r}"
 
 
@@ -417,8 +455,10 @@ def compare(first: Path, second: Path) -> int:
     diffs = list(differences(a, b))
     for d in diffs[:50]:
         print(d)
-    print(f"{count_fields(a):,} fields compared ({len(a.get('indicators', []))} indicators), "
-          f"{len(diffs)} differ{'' if diffs else ': identical'} (ignoring {', '.join(sorted(_VOLATILE))})")
+    print(
+        f"{count_fields(a):,} fields compared ({len(a.get('indicators', []))} indicators), "
+        f"{len(diffs)} differ{'' if diffs else ': identical'} (ignoring {', '.join(sorted(_VOLATILE))})"
+    )
     return 1 if diffs else 0
 
 
@@ -429,19 +469,41 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--period", default="2026Q3")
     ap.add_argument("--results", type=Path, help="copy the run's results.json here")
     ap.add_argument("--json", type=Path, help="write the measurements here")
-    ap.add_argument("--variant", choices=tuple(VARIANTS), default="as-is",
-                    help="as-is, or with changes proposed for assess.py (see instrument())")
-    ap.add_argument("--gx-metrics", action="store_true",
-                    help=f"also time each metric Great Expectations computes (the {TOP_GX} largest are shown)")
-    ap.add_argument("--gx-unique-sort", action="store_true",
-                    help="GX's uniqueness check by one sort instead of two hash tables (see sorted_unique_condition)")
-    ap.add_argument("--compare", nargs=2, type=Path, metavar=("FIRST", "SECOND"),
-                    help="compare two results.json field by field and exit")
+    ap.add_argument(
+        "--variant",
+        choices=tuple(VARIANTS),
+        default="as-is",
+        help="as-is, or with changes proposed for assess.py (see instrument())",
+    )
+    ap.add_argument(
+        "--gx-metrics",
+        action="store_true",
+        help=f"also time each metric Great Expectations computes (the {TOP_GX} largest are shown)",
+    )
+    ap.add_argument(
+        "--gx-unique-sort",
+        action="store_true",
+        help="GX's uniqueness check by one sort instead of two hash tables (see sorted_unique_condition)",
+    )
+    ap.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("FIRST", "SECOND"),
+        help="compare two results.json field by field and exit",
+    )
     args = ap.parse_args(argv)
     if args.compare:
         return compare(*args.compare)
-    report = run(args.ws.resolve(), args.system, args.period, args.results, args.variant, args.gx_metrics,
-                 args.gx_unique_sort)
+    report = run(
+        args.ws.resolve(),
+        args.system,
+        args.period,
+        args.results,
+        args.variant,
+        args.gx_metrics,
+        args.gx_unique_sort,
+    )
     print(table(report))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

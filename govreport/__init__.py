@@ -58,7 +58,9 @@ _compat.install()  # old module paths (govreport.notebook, govreport.charts, …
 
 # Great Expectations imports pyspark when it is installed (the `spark` extra); pyspark 4 then warns about
 # pandas 3 at every import, which would land in every notebook's output. Spark's own tests cover the pairing.
-_warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+_warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+)
 
 #: Public names imported on first use → the module that defines them.
 _LAZY = {

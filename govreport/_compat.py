@@ -39,8 +39,11 @@ MOVED: dict[str, tuple[str, ...]] = {
     "govreport.genai": ("govreport.assessments.genai_checks",),
     "govreport.genai_rules": ("govreport.assessments.genai_rules",),
     "govreport.genai_assess": ("govreport.assessments.genai_review",),
-    "govreport.sustainability": ("govreport.assessments.sustainability", "govreport.present.sustainability",
-                                 "govreport.workspace.sustainability"),
+    "govreport.sustainability": (
+        "govreport.assessments.sustainability",
+        "govreport.present.sustainability",
+        "govreport.workspace.sustainability",
+    ),
     "govreport.review": ("govreport.assessments.review",),
     "govreport.runner": ("govreport.run.runner",),
     "govreport.notebook": ("govreport.run.context",),
@@ -68,6 +71,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "govreport.review_docx": ("govreport.publish.review_docx",),
 }
 
+
 class _Moved(types.ModuleType):
     """An old path: attributes come from the new module(s)."""
 
@@ -89,7 +93,9 @@ class _Moved(types.ModuleType):
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname in MOVED or _submodule_target(fullname):
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         return None
@@ -97,8 +103,12 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         targets = MOVED.get(spec.name) or (_submodule_target(spec.name) or "",)
         new = " / ".join(targets)
-        warnings.warn(f"{spec.name} has moved: import {new} instead (the old path is kept for old templates and "
-                      "will be removed in a later release)", DeprecationWarning, stacklevel=2)  # the import machinery's frames are skipped
+        warnings.warn(
+            f"{spec.name} has moved: import {new} instead (the old path is kept for old templates and "
+            "will be removed in a later release)",
+            DeprecationWarning,
+            stacklevel=2,
+        )  # the import machinery's frames are skipped
         return _Moved(spec.name, targets)
 
     def exec_module(self, module: types.ModuleType) -> None:

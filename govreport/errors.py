@@ -160,8 +160,11 @@ class StorageError(GovreportError):
 
         code = errno.errorcode.get(e.errno or 0, "")
         what = e.strerror or str(e)
-        return cls(f"{action}: {what}" + (f" ({code})" if code else ""), file=e.filename,
-                   fix=cls._FIXES.get(code, "check the disk and the folder's permissions, then run again"))
+        return cls(
+            f"{action}: {what}" + (f" ({code})" if code else ""),
+            file=e.filename,
+            fix=cls._FIXES.get(code, "check the disk and the folder's permissions, then run again"),
+        )
 
 
 class RunFailed(GovreportError):

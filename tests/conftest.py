@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATASET = Path(
-    os.environ.get("GOVREPORT_SHARED_DATASET", ROOT.parent / "shared" / "datasets" / "taiwan_credit_default.csv")
+    os.environ.get(
+        "GOVREPORT_SHARED_DATASET", ROOT.parent / "shared" / "datasets" / "taiwan_credit_default.csv"
+    )
 )
 
 
@@ -49,8 +51,12 @@ def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
     from govreport.workspace.config import Workspace
 
     out = tmp_path_factory.mktemp("demo") / "ws"
-    r = subprocess.run([sys.executable, "-m", "govreport", "demo", "--out", str(out)], capture_output=True,
-                       text=True, timeout=1800)
+    r = subprocess.run(
+        [sys.executable, "-m", "govreport", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "20 report(s)" in r.stdout, r.stdout
     assert f"report site (every period, every report): {out / 'site' / 'index.html'}" in r.stdout, r.stdout

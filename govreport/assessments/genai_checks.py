@@ -59,21 +59,64 @@ from .genai_rules import (
     negated,
 )
 
-__all__ = ["ConversationChecks", "check_conversations", "bigram_f1", "DEFAULT_PROHIBITED", "REQUIRED_COLUMNS",
-           "find_account_numbers", "mask_turn", "leaked_kinds", "is_refusal", "asks_for_human", "offers_human",
-           "discloses_ai", "EXAMPLE_KINDS"]
+__all__ = [
+    "ConversationChecks",
+    "check_conversations",
+    "bigram_f1",
+    "DEFAULT_PROHIBITED",
+    "REQUIRED_COLUMNS",
+    "find_account_numbers",
+    "mask_turn",
+    "leaked_kinds",
+    "is_refusal",
+    "asks_for_human",
+    "offers_human",
+    "discloses_ai",
+    "EXAMPLE_KINDS",
+]
 
-DISCLOSURE_PATTERNS = [r"\bAI\b", r"人工智慧", r"智能客服", r"機器人", r"artificial intelligence",
-                       r"automated|automatically", r"virtual assistant", r"AI assistant", r"\bchatbot\b"]
-HUMAN_REQUEST = [r"真人", r"專人", r"客服人員", r"\bagent\b", r"\bhuman\b", r"real person", r"\boperator\b",
-                 r"\bsomeone\b"]
-HUMAN_OFFER = [r"真人", r"專人", r"轉接", r"客服專線", r"\bagent\b", r"\bhuman\b", r"transfer", r"hotline",
-               r"connect you"]
+DISCLOSURE_PATTERNS = [
+    r"\bAI\b",
+    r"人工智慧",
+    r"智能客服",
+    r"機器人",
+    r"artificial intelligence",
+    r"automated|automatically",
+    r"virtual assistant",
+    r"AI assistant",
+    r"\bchatbot\b",
+]
+HUMAN_REQUEST = [
+    r"真人",
+    r"專人",
+    r"客服人員",
+    r"\bagent\b",
+    r"\bhuman\b",
+    r"real person",
+    r"\boperator\b",
+    r"\bsomeone\b",
+]
+HUMAN_OFFER = [
+    r"真人",
+    r"專人",
+    r"轉接",
+    r"客服專線",
+    r"\bagent\b",
+    r"\bhuman\b",
+    r"transfer",
+    r"hotline",
+    r"connect you",
+]
 REFUSAL_PATTERNS = [
-    r"(很|非常)?抱歉", r"無法(為您|提供|回答|協助|處理|查詢|回覆|說明)", r"不能(提供|回答|協助|透露|處理)",
-    r"恕(難|無法|不)", r"不便(提供|回答|透露)", r"不在(我的)?服務範圍",
+    r"(很|非常)?抱歉",
+    r"無法(為您|提供|回答|協助|處理|查詢|回覆|說明)",
+    r"不能(提供|回答|協助|透露|處理)",
+    r"恕(難|無法|不)",
+    r"不便(提供|回答|透露)",
+    r"不在(我的)?服務範圍",
     r"\bI(?:'m| am)? (?:can ?not|can't|can’t|am unable to|'m unable to|unable to|not able to)\b",
-    r"\bunable to (?:help|assist|answer|provide|share)\b", r"\bI'm sorry\b|\bI am sorry\b|\bsorry, (?:but )?I\b",
+    r"\bunable to (?:help|assist|answer|provide|share)\b",
+    r"\bI'm sorry\b|\bI am sorry\b|\bsorry, (?:but )?I\b",
 ]
 #: (pattern, severity, label) — the packaged defaults as tuples; see genai_rules.DEFAULT_RULES.
 DEFAULT_PROHIBITED = [(r.pattern, r.severity, r.label) for r in DEFAULT_RULES]
@@ -154,51 +197,140 @@ class ConversationChecks:
             return threshold_for(key, self.thresholds)
 
         prohibited = Indicator(
-            "prohibited_statement_rate", "model_quality", 13, r["prohibited_statement_rate"], "違規陳述比率",
-            "Prohibited statement rate", th("prohibited_statement_rate"), unit="share of turns",
-            details={"turns": c["prohibited"], "by_severity": c["prohibited_by_severity"]})
+            "prohibited_statement_rate",
+            "model_quality",
+            13,
+            r["prohibited_statement_rate"],
+            "違規陳述比率",
+            "Prohibited statement rate",
+            th("prohibited_statement_rate"),
+            unit="share of turns",
+            details={"turns": c["prohibited"], "by_severity": c["prohibited_by_severity"]},
+        )
         if c["prohibited_by_severity"].get("high"):
             prohibited.status = Status.RED
-            prohibited.note = (f"{c['prohibited_by_severity']['high']} high-severity statement(s): red whatever "
-                               "the rate")
+            prohibited.note = (
+                f"{c['prohibited_by_severity']['high']} high-severity statement(s): red whatever the rate"
+            )
         return [
-            Indicator("pii_leak_rate", "system_security", 8, r["pii_leak_rate"], "個資外洩比率（助理回覆）",
-                      "Personal-data leak rate (assistant turns)", th("pii_leak_rate"), unit="share of turns",
-                      details={"turns": c["pii_leaks"], "by_kind": c["pii_by_kind"]}),
-            Indicator("ai_disclosure_rate", "transparency", 11, r["ai_disclosure_rate"], "AI 身分揭露比率",
-                      "AI disclosure rate", th("ai_disclosure_rate"), unit="share of conversations",
-                      details={"missing": c["no_disclosure"], "conversations": c["assessed_conversations"]}),
-            Indicator("human_alternative_rate", "consumer_protection", 11, r["human_alternative_rate"],
-                      "要求真人時提供替代方案比率", "Human alternative offered when asked",
-                      th("human_alternative_rate"), unit="share of requests",
-                      details={"requests": c["human_requests"], "offered": c["human_offered"]}),
+            Indicator(
+                "pii_leak_rate",
+                "system_security",
+                8,
+                r["pii_leak_rate"],
+                "個資外洩比率（助理回覆）",
+                "Personal-data leak rate (assistant turns)",
+                th("pii_leak_rate"),
+                unit="share of turns",
+                details={"turns": c["pii_leaks"], "by_kind": c["pii_by_kind"]},
+            ),
+            Indicator(
+                "ai_disclosure_rate",
+                "transparency",
+                11,
+                r["ai_disclosure_rate"],
+                "AI 身分揭露比率",
+                "AI disclosure rate",
+                th("ai_disclosure_rate"),
+                unit="share of conversations",
+                details={"missing": c["no_disclosure"], "conversations": c["assessed_conversations"]},
+            ),
+            Indicator(
+                "human_alternative_rate",
+                "consumer_protection",
+                11,
+                r["human_alternative_rate"],
+                "要求真人時提供替代方案比率",
+                "Human alternative offered when asked",
+                th("human_alternative_rate"),
+                unit="share of requests",
+                details={"requests": c["human_requests"], "offered": c["human_offered"]},
+            ),
             prohibited,
-            Indicator("groundedness", "model_quality", 13, r["groundedness"], "回覆依據一致度",
-                      "Groundedness (reference answers / knowledge base)", th("groundedness"),
-                      details={"answers_with_reference": c["with_reference"], "answers_vs_kb": c["with_kb"],
-                               "ungrounded": c["ungrounded"]}),
-            Indicator("numeric_claim_error_rate", "model_quality", 13, r.get("numeric_claim_error_rate"),
-                      "數字陳述錯誤比率（費用、利率、日期時間）", "Numeric claims contradicting the source",
-                      th("numeric_claim_error_rate"), unit="share of checked claims",
-                      details={"contradicting": c["numeric_contradicting"], "checked": c["numeric_claims"],
-                               "by_kind": c["numeric_contradicting_by_kind"]}),
-            Indicator("numeric_claim_unsupported_rate", "model_quality", 13,
-                      r.get("numeric_claim_unsupported_rate"), "數字陳述無依據比率",
-                      "Numeric claims no source states", th("numeric_claim_unsupported_rate"),
-                      unit="share of checked claims",
-                      details={"unsupported": c["numeric_unsupported"], "checked": c["numeric_claims"]}),
-            Indicator("refusal_rate", "model_quality", 13, r["refusal_rate"], "拒答比率", "Refusal rate",
-                      th("refusal_rate"), unit="share of replies",
-                      details={"refusals": c["refusals"], "replies": c["replies"]}),
-            Indicator("escalation_rate", "model_quality", 13, r["escalation_rate"], "轉接真人比率",
-                      "Escalation (hand-over) rate", th("escalation_rate"), unit="share of conversations",
-                      details={"handed_over": c["handed_over"]}),
-            Indicator("latency_p50_s", "model_quality", 13, self.latency.get("p50_s"), "回覆時間中位數（秒）",
-                      "Reply latency, median (s)", th("latency_p50_s"), unit="seconds",
-                      details={"source": self.latency.get("source"), "replies": self.latency.get("n")}),
-            Indicator("latency_p95_s", "model_quality", 13, self.latency.get("p95_s"), "回覆時間第95百分位（秒）",
-                      "Reply latency, 95th percentile (s)", th("latency_p95_s"), unit="seconds",
-                      details={"source": self.latency.get("source"), "replies": self.latency.get("n")}),
+            Indicator(
+                "groundedness",
+                "model_quality",
+                13,
+                r["groundedness"],
+                "回覆依據一致度",
+                "Groundedness (reference answers / knowledge base)",
+                th("groundedness"),
+                details={
+                    "answers_with_reference": c["with_reference"],
+                    "answers_vs_kb": c["with_kb"],
+                    "ungrounded": c["ungrounded"],
+                },
+            ),
+            Indicator(
+                "numeric_claim_error_rate",
+                "model_quality",
+                13,
+                r.get("numeric_claim_error_rate"),
+                "數字陳述錯誤比率（費用、利率、日期時間）",
+                "Numeric claims contradicting the source",
+                th("numeric_claim_error_rate"),
+                unit="share of checked claims",
+                details={
+                    "contradicting": c["numeric_contradicting"],
+                    "checked": c["numeric_claims"],
+                    "by_kind": c["numeric_contradicting_by_kind"],
+                },
+            ),
+            Indicator(
+                "numeric_claim_unsupported_rate",
+                "model_quality",
+                13,
+                r.get("numeric_claim_unsupported_rate"),
+                "數字陳述無依據比率",
+                "Numeric claims no source states",
+                th("numeric_claim_unsupported_rate"),
+                unit="share of checked claims",
+                details={"unsupported": c["numeric_unsupported"], "checked": c["numeric_claims"]},
+            ),
+            Indicator(
+                "refusal_rate",
+                "model_quality",
+                13,
+                r["refusal_rate"],
+                "拒答比率",
+                "Refusal rate",
+                th("refusal_rate"),
+                unit="share of replies",
+                details={"refusals": c["refusals"], "replies": c["replies"]},
+            ),
+            Indicator(
+                "escalation_rate",
+                "model_quality",
+                13,
+                r["escalation_rate"],
+                "轉接真人比率",
+                "Escalation (hand-over) rate",
+                th("escalation_rate"),
+                unit="share of conversations",
+                details={"handed_over": c["handed_over"]},
+            ),
+            Indicator(
+                "latency_p50_s",
+                "model_quality",
+                13,
+                self.latency.get("p50_s"),
+                "回覆時間中位數（秒）",
+                "Reply latency, median (s)",
+                th("latency_p50_s"),
+                unit="seconds",
+                details={"source": self.latency.get("source"), "replies": self.latency.get("n")},
+            ),
+            Indicator(
+                "latency_p95_s",
+                "model_quality",
+                13,
+                self.latency.get("p95_s"),
+                "回覆時間第95百分位（秒）",
+                "Reply latency, 95th percentile (s)",
+                th("latency_p95_s"),
+                unit="seconds",
+                details={"source": self.latency.get("source"), "replies": self.latency.get("n")},
+            ),
         ]
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,27 +362,41 @@ def _as_rules(prohibited: Sequence[ProhibitedRule | tuple[str, str, str]] | None
 
 
 def _latency(d: pd.DataFrame, replies: list[dict[str, Any]]) -> dict[str, Any]:
-    ms = pd.to_numeric(d.loc[d["role"].isin(ASSISTANT_ROLES), "latency_ms"], errors="coerce").dropna() \
-        if "latency_ms" in d.columns else pd.Series(dtype=float)
+    ms = (
+        pd.to_numeric(d.loc[d["role"].isin(ASSISTANT_ROLES), "latency_ms"], errors="coerce").dropna()
+        if "latency_ms" in d.columns
+        else pd.Series(dtype=float)
+    )
     source = "latency_ms"
     if ms.empty and "timestamp" in d.columns:
         gaps = []
         for q, a in ((r["_question"], r) for r in replies):
-            t0, t1 = pd.to_datetime(q.get("timestamp"), errors="coerce"), pd.to_datetime(a.get("timestamp"),
-                                                                                         errors="coerce")
+            t0, t1 = (
+                pd.to_datetime(q.get("timestamp"), errors="coerce"),
+                pd.to_datetime(a.get("timestamp"), errors="coerce"),
+            )
             if pd.notna(t0) and pd.notna(t1) and t1 >= t0:
                 gaps.append((t1 - t0).total_seconds() * 1000)
         ms, source = pd.Series(gaps, dtype=float), "timestamps"
     if ms.empty:
         return {"p50_s": None, "p95_s": None, "n": 0, "source": None}
-    return {"p50_s": round(float(ms.quantile(0.5)) / 1000, 3), "p95_s": round(float(ms.quantile(0.95)) / 1000, 3),
-            "n": int(len(ms)), "source": source}
+    return {
+        "p50_s": round(float(ms.quantile(0.5)) / 1000, 3),
+        "p95_s": round(float(ms.quantile(0.95)) / 1000, 3),
+        "n": int(len(ms)),
+        "source": source,
+    }
 
 
-def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule | tuple[str, str, str]] | None = None,
-                        thresholds: dict[str, Any] | None = None, max_examples: int = 3,
-                        knowledge_base: KnowledgeBase | None = None,
-                        exclude: Sequence[str] = ()) -> ConversationChecks:
+def check_conversations(
+    df: pd.DataFrame,
+    *,
+    prohibited: Sequence[ProhibitedRule | tuple[str, str, str]] | None = None,
+    thresholds: dict[str, Any] | None = None,
+    max_examples: int = 3,
+    knowledge_base: KnowledgeBase | None = None,
+    exclude: Sequence[str] = (),
+) -> ConversationChecks:
     """Run every check over one period's conversation log (turns as rows; see the module docstring).
 
     ``exclude``: ids of empty conversations, left out of the per-conversation checks (they are found by
@@ -259,8 +405,11 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError(f"conversation log lacks the column(s) {', '.join(missing)}", field=missing[0],
-                        fix=f"export the columns {', '.join(REQUIRED_COLUMNS)} (see docs/genai.md)")
+        raise DataError(
+            f"conversation log lacks the column(s) {', '.join(missing)}",
+            field=missing[0],
+            fix=f"export the columns {', '.join(REQUIRED_COLUMNS)} (see docs/genai.md)",
+        )
     d = df.copy()
     d["conversation_id"] = d["conversation_id"].astype(str)
     d["role"] = d["role"].fillna("").astype(str).str.lower().str.strip()
@@ -273,8 +422,14 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
 
     def example(kind: str, row: dict[str, Any], why: str) -> None:
         if len(examples[kind]) < max_examples:
-            examples[kind].append({"conversation_id": str(row["conversation_id"]), "turn": int(row["turn"]),
-                                   "text": mask_turn(row["text"]), "why": why})
+            examples[kind].append(
+                {
+                    "conversation_id": str(row["conversation_id"]),
+                    "turn": int(row["turn"]),
+                    "text": mask_turn(row["text"]),
+                    "why": why,
+                }
+            )
 
     leaks = prohibited_hits = refusals = 0
     pii_kinds: Counter[str] = Counter()
@@ -310,12 +465,24 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
         for verdict, key in (("contradict", "contradicting"), ("unsupported", "unsupported")):
             hit = [ch for ch in checks if ch.verdict == verdict]
             if hit and len(claim_examples[key]) < max_examples:
-                claim_examples[key].append({
-                    "conversation_id": str(reply["conversation_id"]), "turn": int(reply["turn"]),
-                    "text": mask_turn(reply["text"]), "source": source_id, "passage": mask_turn(source),
-                    "claims": [{"claim": mask_turn(ch.claim.text), "kind": ch.claim.kind,
-                                "stated": mask_turn(ch.counterpart.text) if ch.counterpart else None}
-                               for ch in hit]})
+                claim_examples[key].append(
+                    {
+                        "conversation_id": str(reply["conversation_id"]),
+                        "turn": int(reply["turn"]),
+                        "text": mask_turn(reply["text"]),
+                        "source": source_id,
+                        "passage": mask_turn(source),
+                        "claims": [
+                            {
+                                "claim": mask_turn(ch.claim.text),
+                                "kind": ch.claim.kind,
+                                "stated": mask_turn(ch.counterpart.text) if ch.counterpart else None,
+                            }
+                            for ch in hit
+                        ],
+                    }
+                )
+
     skip = set(map(str, exclude))
     # one conversion to records, grouped in Python: a per-group DataFrame.to_dict took 4 s on 1,200 turns
     by_conv: dict[str, list[dict[str, Any]]] = {}
@@ -333,11 +500,17 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
                 pii_kinds.update(set(kinds))
                 new_kind = not set(kinds) <= shown_kinds
                 if new_kind or len(examples["pii_leak"]) < max_examples:
-                    shown_kinds.update(kinds)  # every kind found gets an example, beyond max_examples if need be
-                    examples["pii_leak"].append({"conversation_id": str(row["conversation_id"]),
-                                                 "turn": int(row["turn"]), "text": mask_turn(row["text"]),
-                                                 "why": "personal data in an assistant reply: "
-                                                        + ", ".join(sorted(set(kinds)))})
+                    shown_kinds.update(
+                        kinds
+                    )  # every kind found gets an example, beyond max_examples if need be
+                    examples["pii_leak"].append(
+                        {
+                            "conversation_id": str(row["conversation_id"]),
+                            "turn": int(row["turn"]),
+                            "text": mask_turn(row["text"]),
+                            "why": "personal data in an assistant reply: " + ", ".join(sorted(set(kinds))),
+                        }
+                    )
             lang = language_of(row["text"])
             for rule in rules:
                 if rule.search(row["text"], lang):
@@ -352,7 +525,9 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
         if not discloses_ai(asst[0]["text"]):
             no_disc.append(str(cid))
             example("no_disclosure", asst[0], "first reply does not say it is AI")
-        conv_handed = has_handed and any(bool(r["handed_to_human"]) for r in conv if pd.notna(r["handed_to_human"]))
+        conv_handed = has_handed and any(
+            bool(r["handed_to_human"]) for r in conv if pd.notna(r["handed_to_human"])
+        )
         handed += conv_handed
         for i, row in enumerate(rows):
             if row["role"] not in CUSTOMER_ROLES:
@@ -382,10 +557,15 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
                 check_numbers(reply, ref, "reference answer")
             elif knowledge_base is not None:
                 pid, _ = knowledge_base.search(reply["text"])
-                score = bigram_containment(bigrams(reply["text"]), knowledge_base.grams_of(pid)) if pid else 0.0
+                score = (
+                    bigram_containment(bigrams(reply["text"]), knowledge_base.grams_of(pid)) if pid else 0.0
+                )
                 kb_scores.append(score)
-                why = (f"bigram containment {score:.2f} in the knowledge-base passage BM25 ranks first ({pid})"
-                       if pid else "no knowledge-base passage shares a term with it")
+                why = (
+                    f"bigram containment {score:.2f} in the knowledge-base passage BM25 ranks first ({pid})"
+                    if pid
+                    else "no knowledge-base passage shares a term with it"
+                )
                 check_numbers(reply, knowledge_base.text_of(pid) if pid else "", pid or "knowledge base")
             else:
                 continue
@@ -402,19 +582,35 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
         "prohibited_statement_rate": prohibited_hits / n_asst if n_asst else None,
         "groundedness": sum(scores) / len(scores) if scores else None,
         "refusal_rate": refusals / len(replies) if replies else None,
-        "escalation_rate": (handed / assessed if assessed else None) if "handed_to_human" in d.columns else None,
+        "escalation_rate": (handed / assessed if assessed else None)
+        if "handed_to_human" in d.columns
+        else None,
     }
     n_claims = sum(verdicts.values())
     rates["numeric_claim_error_rate"] = verdicts["contradict"] / n_claims if n_claims else None
     rates["numeric_claim_unsupported_rate"] = verdicts["unsupported"] / n_claims if n_claims else None
-    counts = {"pii_leaks": leaks, "pii_by_kind": dict(sorted(pii_kinds.items())), "no_disclosure": len(no_disc),
-              "assessed_conversations": assessed, "human_requests": requests, "human_offered": offered,
-              "prohibited": prohibited_hits, "prohibited_by_severity": dict(severities),
-              "prohibited_by_rule": dict(rule_hits), "with_reference": len(ref_scores), "with_kb": len(kb_scores),
-              "ungrounded": ungrounded, "replies": len(replies), "refusals": refusals, "handed_over": handed,
-              "numeric_claims": n_claims, "numeric_agreeing": verdicts["agree"],
-              "numeric_contradicting": verdicts["contradict"], "numeric_unsupported": verdicts["unsupported"],
-              "numeric_contradicting_by_kind": dict(sorted(wrong_by_kind.items()))}
+    counts = {
+        "pii_leaks": leaks,
+        "pii_by_kind": dict(sorted(pii_kinds.items())),
+        "no_disclosure": len(no_disc),
+        "assessed_conversations": assessed,
+        "human_requests": requests,
+        "human_offered": offered,
+        "prohibited": prohibited_hits,
+        "prohibited_by_severity": dict(severities),
+        "prohibited_by_rule": dict(rule_hits),
+        "with_reference": len(ref_scores),
+        "with_kb": len(kb_scores),
+        "ungrounded": ungrounded,
+        "replies": len(replies),
+        "refusals": refusals,
+        "handed_over": handed,
+        "numeric_claims": n_claims,
+        "numeric_agreeing": verdicts["agree"],
+        "numeric_contradicting": verdicts["contradict"],
+        "numeric_unsupported": verdicts["unsupported"],
+        "numeric_contradicting_by_kind": dict(sorted(wrong_by_kind.items())),
+    }
     grounded = {
         "reference_f1_mean": sum(ref_scores) / len(ref_scores) if ref_scores else None,
         "kb_containment_mean": sum(kb_scores) / len(kb_scores) if kb_scores else None,
@@ -425,5 +621,6 @@ def check_conversations(df: pd.DataFrame, *, prohibited: Sequence[ProhibitedRule
     p95 = latency["p95_s"] * 1000 if latency.get("p95_s") is not None else None
     n_conv = int(d["conversation_id"].nunique())
     numeric = {"examples": claim_examples, "retrieval": "bm25" if knowledge_base is not None else None}
-    return ConversationChecks(n_conv, n_asst, rates, counts, examples, p95, thresholds, latency, grounded, rules_info,
-                              numeric)
+    return ConversationChecks(
+        n_conv, n_asst, rates, counts, examples, p95, thresholds, latency, grounded, rules_info, numeric
+    )

@@ -53,8 +53,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Claim", "ClaimCheck", "extract_claims", "compare_claims", "consistent", "parse_chinese_number",
-           "normalise", "MIN_CONTEXT", "MARGIN", "VERDICTS"]
+__all__ = [
+    "Claim",
+    "ClaimCheck",
+    "extract_claims",
+    "compare_claims",
+    "consistent",
+    "parse_chinese_number",
+    "normalise",
+    "MIN_CONTEXT",
+    "MARGIN",
+    "VERDICTS",
+]
 
 #: A candidate's context must be at least this similar to the claim's to count as the same quantity.
 MIN_CONTEXT = 0.2
@@ -62,13 +72,38 @@ MIN_CONTEXT = 0.2
 MARGIN = 0.1
 VERDICTS = ("agree", "contradict", "unsupported")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
 _CN = "零〇一二兩两三四五六七八九十百千萬万億亿"
-_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_EN_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 
 def parse_chinese_number(s: str) -> float | None:
@@ -120,8 +155,14 @@ class Claim:
     context: dict[str, float] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "unit": self.unit, "low": self.low, "high": self.high, "bound": self.bound,
-                "text": self.text}
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "low": self.low,
+            "high": self.high,
+            "bound": self.bound,
+            "text": self.text,
+        }
 
 
 # -- extraction ----------------------------------------------------------------------------------------
@@ -130,40 +171,79 @@ _DAYPART = r"(上午|早上|中午|下午|晚上|凌晨)"
 _CN_HOUR = "一二兩三四五六七八九十"
 _TIME_COLON = re.compile(r"(?<![\d:/.])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
 _TIME_AMPM = re.compile(r"(?<![\d:.])(\d{1,2})\s*([ap])\.?\s?m\b\.?", re.I)
-_TIME_ZH = re.compile(rf"(?:{_DAYPART}\s*)?(\d{{1,2}}|[{_CN_HOUR}]{{1,3}})\s*[點点]"
-                      rf"(?:\s*(\d{{1,2}}|[零{_CN_HOUR}]{{1,3}})\s*分|(半))?")
-_DATE_YMD = re.compile(r"(?<![\w/.-])(\d{4})\s*(?:[/.-]|年)\s*(\d{1,2})\s*(?:[/.-]|月)\s*(\d{1,2})(?:\s*[日號])?"
-                       r"(?![\w/.-]*\d)")
+_TIME_ZH = re.compile(
+    rf"(?:{_DAYPART}\s*)?(\d{{1,2}}|[{_CN_HOUR}]{{1,3}})\s*[點点]"
+    rf"(?:\s*(\d{{1,2}}|[零{_CN_HOUR}]{{1,3}})\s*分|(半))?"
+)
+_DATE_YMD = re.compile(
+    r"(?<![\w/.-])(\d{4})\s*(?:[/.-]|年)\s*(\d{1,2})\s*(?:[/.-]|月)\s*(\d{1,2})(?:\s*[日號])?"
+    r"(?![\w/.-]*\d)"
+)
 _DATE_MD = re.compile(rf"(?<![\d年/.-])(\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*[日號]")
 _DOM = re.compile(rf"每月\s*(?:的\s*)?(\d{{1,2}}|[{_CN}]{{1,3}})\s*[日號]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!期)")
 # not claims: phone numbers, identifiers with digits, long digit runs
-_PHONE = re.compile(r"(?<![\w.])(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?|\(?0\d{1,3}\)?)[\s-]\d{2,4}(?:[\s-]\d{3,4}){0,2}"
-                    r"(?![\w.])")  # Taiwanese numbers start with 0 (0800-…, 02-…, 09xx-…) or +country
+_PHONE = re.compile(
+    r"(?<![\w.])(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?|\(?0\d{1,3}\)?)[\s-]\d{2,4}(?:[\s-]\d{3,4}){0,2}"
+    r"(?![\w.])"
+)  # Taiwanese numbers start with 0 (0800-…, 02-…, 09xx-…) or +country
 _IDLIKE = re.compile(r"[A-Za-z]+[-_]?\d[\w-]*|\d{7,}")
 _NUMBER = re.compile(rf"(?P<pre>NT\s?\$|US\s?\$|TWD|NTD|USD|\$)?\s*(?P<num>{_NUM})")
 _UNITS = [  # (regex after the number, kind, unit, factor)
-    (r"美元|美金", "amount", "USD", 1), (r"元|塊", "amount", "TWD", 1),
-    (r"%|厘|釐", "rate", "%", 1), (r"成(?![功為立本長員交])", "rate", "%", 10),
+    (r"美元|美金", "amount", "USD", 1),
+    (r"元|塊", "amount", "TWD", 1),
+    (r"%|厘|釐", "rate", "%", 1),
+    (r"成(?![功為立本長員交])", "rate", "%", 10),
     (r"個工作天|個工作日|工作天|工作日|個營業日|營業日", "duration", "workday", 1),
-    (r"個月", "duration", "month", 1), (r"小時|個小時|鐘頭", "duration", "hour", 1),
-    (r"分鐘", "duration", "minute", 1), (r"天", "duration", "day", 1), (r"年(?!費|利|息|度)", "duration", "year", 1),
+    (r"個月", "duration", "month", 1),
+    (r"小時|個小時|鐘頭", "duration", "hour", 1),
+    (r"分鐘", "duration", "minute", 1),
+    (r"天", "duration", "day", 1),
+    (r"年(?!費|利|息|度)", "duration", "year", 1),
     (r"日(?:內|以內)", "duration", "day", 1),
     (r"次|筆|期|倍|張|項|歲|組|家|點數", "count", None, 1),
     (r"percent|per cent", "rate", "%", 1),
-    (r"(?:business|working) days?", "duration", "workday", 1), (r"years?", "duration", "year", 1),
-    (r"months?", "duration", "month", 1), (r"days?", "duration", "day", 1), (r"hours?", "duration", "hour", 1),
-    (r"minutes?", "duration", "minute", 1), (r"dollars?", "amount", "TWD", 1),
+    (r"(?:business|working) days?", "duration", "workday", 1),
+    (r"years?", "duration", "year", 1),
+    (r"months?", "duration", "month", 1),
+    (r"days?", "duration", "day", 1),
+    (r"hours?", "duration", "hour", 1),
+    (r"minutes?", "duration", "minute", 1),
+    (r"dollars?", "amount", "TWD", 1),
 ]
-_UNIT_RE = [(re.compile(r"\s*(?P<mult>萬|万|億|亿|千)?\s*(?P<unit>" + u + ")", re.I), k, un, f)
-            for u, k, un, f in _UNITS]
+_UNIT_RE = [
+    (re.compile(r"\s*(?P<mult>萬|万|億|亿|千)?\s*(?P<unit>" + u + ")", re.I), k, un, f)
+    for u, k, un, f in _UNITS
+]
 _EN_COUNT = re.compile(r"\s+(?:free\s+)?([a-z]{3,})", re.I)
-_EN_NOT_UNIT = {"and", "the", "for", "from", "with", "per", "plus", "a", "an", "or", "to", "of", "in", "on", "at"}
-_BOUND_MAX_BEFORE = re.compile(r"(?:最高|最多|最長|最久|上限|不超過|至多|高達|up to|at most|as (?:high|much|long) as|"
-                               r"maximum(?: of)?|no more than|not more than)\s*(?:為|是|可|達|可達|可貸|可分)?\s*"
-                               r"(?:新台幣|台幣|NT\s?\$|\$)?\s*$", re.I)
-_BOUND_MIN_BEFORE = re.compile(r"(?:至少|最少|最低|起碼|at least|from|starting at|minimum(?: of)?|no less than)\s*"
-                               r"(?:為|是|可|達)?\s*(?:新台幣|台幣|NT\s?\$|\$)?\s*$", re.I)
+_EN_NOT_UNIT = {
+    "and",
+    "the",
+    "for",
+    "from",
+    "with",
+    "per",
+    "plus",
+    "a",
+    "an",
+    "or",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+}
+_BOUND_MAX_BEFORE = re.compile(
+    r"(?:最高|最多|最長|最久|上限|不超過|至多|高達|up to|at most|as (?:high|much|long) as|"
+    r"maximum(?: of)?|no more than|not more than)\s*(?:為|是|可|達|可達|可貸|可分)?\s*"
+    r"(?:新台幣|台幣|NT\s?\$|\$)?\s*$",
+    re.I,
+)
+_BOUND_MIN_BEFORE = re.compile(
+    r"(?:至少|最少|最低|起碼|at least|from|starting at|minimum(?: of)?|no less than)\s*"
+    r"(?:為|是|可|達)?\s*(?:新台幣|台幣|NT\s?\$|\$)?\s*$",
+    re.I,
+)
 _BOUND_MAX_AFTER = re.compile(r"^\s*(?:以內|以下|之內|內|為限|or less|at most|or fewer)")
 _BOUND_MIN_AFTER = re.compile(r"^\s*(?:起|以上|或以上|or more|and up|and above|at least)")
 _RANGE_SEP = re.compile(r"^\s*(?:至|到|~|～|-|–|—|to|and)\s*$", re.I)
@@ -171,13 +251,73 @@ _RANGE_BARE = re.compile(rf"(?:from\s+|between\s+)?(?P<num>{_NUM})\s*(?:至|到|
 _SENTENCE = re.compile(r"[。！？!?\n]|(?<=[a-z0-9%])\.(?=\s|$)", re.I)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]{2,}", re.I)
-_STOP = {"the", "a", "an", "is", "are", "was", "be", "of", "for", "to", "from", "and", "or", "in", "on", "at", "by",
-         "with", "your", "you", "we", "our", "it", "its", "this", "that", "per", "plus", "up", "as", "can", "will",
-         "nt", "twd", "ntd", "usd", "am", "pm", "than", "more", "less", "least", "most", "high", "about", "any",
-         "us", "percent", "cent", "dollar", "dollars", "year", "years", "day", "days", "month", "months",
-         "after", "before", "each", "every"}
-_CONTEXT_DROP = re.compile(r"新台幣|台幣|最高|最多|最長|最低|至少|上限|不超過|以內|以上|以下|約|為|是|的|起|"
-                           r"NT\s?\$|US\s?\$|TWD|NTD|\$")
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "was",
+    "be",
+    "of",
+    "for",
+    "to",
+    "from",
+    "and",
+    "or",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "your",
+    "you",
+    "we",
+    "our",
+    "it",
+    "its",
+    "this",
+    "that",
+    "per",
+    "plus",
+    "up",
+    "as",
+    "can",
+    "will",
+    "nt",
+    "twd",
+    "ntd",
+    "usd",
+    "am",
+    "pm",
+    "than",
+    "more",
+    "less",
+    "least",
+    "most",
+    "high",
+    "about",
+    "any",
+    "us",
+    "percent",
+    "cent",
+    "dollar",
+    "dollars",
+    "year",
+    "years",
+    "day",
+    "days",
+    "month",
+    "months",
+    "after",
+    "before",
+    "each",
+    "every",
+}
+_CONTEXT_DROP = re.compile(
+    r"新台幣|台幣|最高|最多|最長|最低|至少|上限|不超過|以內|以上|以下|約|為|是|的|起|"
+    r"NT\s?\$|US\s?\$|TWD|NTD|\$"
+)
 
 
 def _value(num: str) -> float | None:
@@ -254,7 +394,7 @@ def _raw_claims(t: str) -> list[Claim]:
     for m in _TIME_ZH.finditer(t):
         if _overlaps(m.start(), m.end(), taken):
             continue
-        if not m.group(3) and not m.group(4) and re.match(rf"[零{_CN_HOUR}]", t[m.end():m.end() + 1]):
+        if not m.group(3) and not m.group(4) and re.match(rf"[零{_CN_HOUR}]", t[m.end() : m.end() + 1]):
             continue  # 三點五: a decimal, not a time
         h = _hour(m.group(2))
         mi = 30 if m.group(4) else (_hour(m.group(3)) if m.group(3) else 0)
@@ -275,10 +415,10 @@ def _raw_claims(t: str) -> list[Claim]:
             continue
         num = m.group("num")
         if not num[0].isdigit():
-            before = t[max(0, a - 2):a]
+            before = t[max(0, a - 2) : a]
             if before.endswith(("週", "周", "星期", "禮拜", "第")) or num in ("千", "百", "十", "萬"):
                 continue
-            if t[a - 1:a] and t[a - 1] in _CN:  # a Chinese numeral run starts at its first character
+            if t[a - 1 : a] and t[a - 1] in _CN:  # a Chinese numeral run starts at its first character
                 continue
         elif a > 0 and (t[a - 1].isalnum() and not _CJK.match(t[a - 1])):
             continue  # digits glued to letters: part of an identifier
@@ -299,7 +439,9 @@ def _raw_claims(t: str) -> list[Claim]:
             break
         pre = m.group("pre")
         mult = re.match(r"\s*(萬|万|億|亿)", rest)
-        if kind is None and (pre or (mult and re.search(r"(新台幣|台幣)\s*$", t[:a]))):  # NT$300, 新台幣 300 萬
+        if kind is None and (
+            pre or (mult and re.search(r"(新台幣|台幣)\s*$", t[:a]))
+        ):  # NT$300, 新台幣 300 萬
             if mult:
                 v *= 1e4 if mult.group(1) in "萬万" else 1e8
                 end = b + mult.end()
@@ -339,25 +481,39 @@ def _with_bounds_and_ranges(t: str, claims: list[Claim]) -> list[Claim]:
     while i < len(claims):
         c = claims[i]
         nxt = claims[i + 1] if i + 1 < len(claims) else None
-        if nxt is not None and (nxt.kind, nxt.unit) == (c.kind, c.unit) and _RANGE_SEP.match(t[c.end:nxt.start]):
+        if (
+            nxt is not None
+            and (nxt.kind, nxt.unit) == (c.kind, c.unit)
+            and _RANGE_SEP.match(t[c.end : nxt.start])
+        ):
             lo, hi = sorted((c.low, nxt.high))
-            out.append(Claim(c.kind, c.unit, lo, hi, "range", t[c.start:nxt.end], c.start, nxt.end))
+            out.append(Claim(c.kind, c.unit, lo, hi, "range", t[c.start : nxt.end], c.start, nxt.end))
             i += 2
             continue
-        bare = _RANGE_BARE.search(t[max(0, c.start - 16):c.start])
+        bare = _RANGE_BARE.search(t[max(0, c.start - 16) : c.start])
         written = _value_of_text(c)
-        if bare and c.kind in ("rate", "amount", "duration", "count"):  # 6.75 至 15%: the first end takes the unit
+        if bare and c.kind in (
+            "rate",
+            "amount",
+            "duration",
+            "count",
+        ):  # 6.75 至 15%: the first end takes the unit
             v0 = _value(bare.group("num"))
             if v0 is not None:
                 v0 *= c.low / written if written else 1
                 lo, hi = sorted((v0, c.high))
                 a = max(0, c.start - 16) + bare.start("num")
-                out.append(Claim(c.kind, c.unit, lo, hi, "range", t[a:c.end], a, c.end))
+                out.append(Claim(c.kind, c.unit, lo, hi, "range", t[a : c.end], a, c.end))
                 i += 1
                 continue
-        before, after = t[max(0, c.start - 12):c.start], t[c.end:c.end + 8]
-        bound = ("max" if _BOUND_MAX_BEFORE.search(before) or _BOUND_MAX_AFTER.match(after) else
-                 "min" if _BOUND_MIN_AFTER.match(after) or _BOUND_MIN_BEFORE.search(before) else "eq")
+        before, after = t[max(0, c.start - 12) : c.start], t[c.end : c.end + 8]
+        bound = (
+            "max"
+            if _BOUND_MAX_BEFORE.search(before) or _BOUND_MAX_AFTER.match(after)
+            else "min"
+            if _BOUND_MIN_AFTER.match(after) or _BOUND_MIN_BEFORE.search(before)
+            else "eq"
+        )
         out.append(Claim(c.kind, c.unit, c.low, c.high, bound, c.text, c.start, c.end))
         i += 1
     return out
@@ -376,7 +532,7 @@ def _tokens(s: str, offset: int = 0) -> list[tuple[str, int]]:
     for run in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z]+", s):
         w, at = run.group(), offset + run.start()
         if _CJK.match(w):
-            out += [(w[i:i + 2], at + i) for i in range(len(w) - 1)] if len(w) > 1 else [(w, at)]
+            out += [(w[i : i + 2], at + i) for i in range(len(w) - 1)] if len(w) > 1 else [(w, at)]
         else:
             w = w.lower()
             if len(w) > 1 and w not in _STOP:
@@ -392,7 +548,7 @@ def _contexts(t: str, claims: list[Claim]) -> list[Claim]:
     characters and halved past a clause mark or another number; numbers, units and bound words left out."""
     blank = list(t)
     for c in claims:
-        blank[c.start:c.end] = "\0" * (c.end - c.start)
+        blank[c.start : c.end] = "\0" * (c.end - c.start)
     masked = "".join(blank)
     masked = _CONTEXT_DROP.sub(lambda m: " " * len(m.group()), masked)
     masked = re.sub(r"\d", " ", masked)
@@ -402,11 +558,11 @@ def _contexts(t: str, claims: list[Claim]) -> list[Claim]:
         s0 = max(x for x in bounds if x <= c.start)
         s1 = min((x for x in bounds if x >= c.end), default=len(t))
         ctx: dict[str, float] = {}
-        for tok, at in _tokens(masked[s0:c.start], s0) + _tokens(masked[c.end:s1], c.end):
-            between = masked[at:c.start] if at < c.start else masked[c.end:at]
+        for tok, at in _tokens(masked[s0 : c.start], s0) + _tokens(masked[c.end : s1], c.end):
+            between = masked[at : c.start] if at < c.start else masked[c.end : at]
             crossings = len(_CLAUSE.findall(between)) + len(re.findall("\0+", between))
             dist = len(between.replace(" ", ""))
-            w = (1.0 if at < c.start else 0.8) / (1 + dist / 4) * 0.4 ** crossings
+            w = (1.0 if at < c.start else 0.8) / (1 + dist / 4) * 0.4**crossings
             ctx[tok] = max(ctx.get(tok, 0.0), w)
         out.append(Claim(c.kind, c.unit, c.low, c.high, c.bound, c.text, c.start, c.end, ctx))
     return out
@@ -465,16 +621,22 @@ class ClaimCheck:
     similarity: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim.text, "kind": self.claim.kind, "verdict": self.verdict,
-                "stated": self.counterpart.text if self.counterpart else None,
-                "similarity": round(self.similarity, 3)}
+        return {
+            "claim": self.claim.text,
+            "kind": self.claim.kind,
+            "verdict": self.verdict,
+            "stated": self.counterpart.text if self.counterpart else None,
+            "similarity": round(self.similarity, 3),
+        }
 
 
 def compare_claims(claims: Sequence[Claim], source_claims: Sequence[Claim]) -> list[ClaimCheck]:
     """Classify each of ``claims`` against the claims of its source (see the module docstring)."""
     out = []
     for c in claims:
-        cands = [(s, _similar(c.context, s.context)) for s in source_claims if (s.kind, s.unit) == (c.kind, c.unit)]
+        cands = [
+            (s, _similar(c.context, s.context)) for s in source_claims if (s.kind, s.unit) == (c.kind, c.unit)
+        ]
         cands = [(s, sim) for s, sim in cands if sim >= MIN_CONTEXT]
         if not cands:
             out.append(ClaimCheck(c, "unsupported"))
@@ -487,4 +649,3 @@ def compare_claims(claims: Sequence[Claim], source_claims: Sequence[Claim]) -> l
         else:
             out.append(ClaimCheck(c, "contradict", *top[0]))
     return out
-

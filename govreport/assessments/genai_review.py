@@ -50,10 +50,17 @@ def vendor_summary(system: Any, period_end: date) -> dict[str, Any] | None:
         return None
     att = v.trace_log_attestation
     age = (period_end - att.date).days if att.date else None
-    return {"name": v.name, "country": v.country, "provided": att.provided,
-            "date": att.date.isoformat() if att.date else None, "document": att.document, "age_days": age,
-            "stale": bool(age is not None and age > ATTESTATION_MAX_AGE_DAYS),
-            "contract_clauses": list(v.contract_clauses), "outsourcing_approved": v.outsourcing_approved}
+    return {
+        "name": v.name,
+        "country": v.country,
+        "provided": att.provided,
+        "date": att.date.isoformat() if att.date else None,
+        "document": att.document,
+        "age_days": age,
+        "stale": bool(age is not None and age > ATTESTATION_MAX_AGE_DAYS),
+        "contract_clauses": list(v.contract_clauses),
+        "outsourcing_approved": v.outsourcing_approved,
+    }
 
 
 def assess_genai(ctx: Any) -> GenaiAssessment:
@@ -61,28 +68,48 @@ def assess_genai(ctx: Any) -> GenaiAssessment:
     system, ws = ctx.system, ctx.ws
     ds = system.dataset("conversations")
     if ds is None:
-        raise InputError(f"system '{system.id}' declares no dataset with role 'conversations'",
-                         file=ws.systems_dir / f"{system.id}.yaml", field="datasets",
-                         fix="add a dataset with role: conversations (see docs/genai.md)")
+        raise InputError(
+            f"system '{system.id}' declares no dataset with role 'conversations'",
+            file=ws.systems_dir / f"{system.id}.yaml",
+            field="datasets",
+            fix="add a dataset with role: conversations (see docs/genai.md)",
+        )
     log = load_conversations(ctx.dataset_path("conversations"), ds.format, ds.encoding)
     rules_file = find_prohibited_file(ws.root, system.datasets)
     rules = load_prohibited(rules_file) if rules_file else list(DEFAULT_RULES)
     kb_path = find_knowledge_base(ws.root, system.id, system.datasets)
     kb = load_knowledge_base(kb_path, ws.root) if kb_path else None
-    checks = check_conversations(log.frame, prohibited=rules, thresholds=system.thresholds, knowledge_base=kb,
-                                 exclude=log.empty_conversations)
-    indicators = [Indicator("log_readable_rate", "data_quality", 7, log.readable_rate, "對話紀錄可讀取行數比率",
-                            "Readable lines of the conversation log", threshold_for("log_readable_rate",
-                                                                                    system.thresholds),
-                            unit="share of lines", details={"malformed": len(log.malformed),
-                                                            "lines": [n for n, _ in log.malformed[:MAX_LISTED]]}),
-                  *checks.indicators()]
+    checks = check_conversations(
+        log.frame,
+        prohibited=rules,
+        thresholds=system.thresholds,
+        knowledge_base=kb,
+        exclude=log.empty_conversations,
+    )
+    indicators = [
+        Indicator(
+            "log_readable_rate",
+            "data_quality",
+            7,
+            log.readable_rate,
+            "對話紀錄可讀取行數比率",
+            "Readable lines of the conversation log",
+            threshold_for("log_readable_rate", system.thresholds),
+            unit="share of lines",
+            details={"malformed": len(log.malformed), "lines": [n for n, _ in log.malformed[:MAX_LISTED]]},
+        ),
+        *checks.indicators(),
+    ]
     sections: dict[str, Any] = {}
     if ds.contract:
         path = ws.contracts_dir / f"{ds.contract}.contract.yaml"
         if not path.is_file():
-            raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",
-                                fix="add it to data_contracts/ or remove `contract:` from the dataset")
+            raise ContractError(
+                f"contract '{ds.contract}' not found",
+                file=path,
+                field="datasets.contract",
+                fix="add it to data_contracts/ or remove `contract:` from the dataset",
+            )
         # the readable turns, not the file: malformed and re-encoded lines are reported above instead
         result = validate(load_contract(path), ws.root, data=log.source_frame(), period=ctx.period.label)
         indicators += result.indicators()
@@ -95,8 +122,12 @@ def assess_genai(ctx: Any) -> GenaiAssessment:
     sections["genai"] = genai
     notes = log.notes()
     if rules_file is None:
-        notes.append("No genai_prohibited.yaml in the workspace: the packaged prohibited-statement patterns apply.")
+        notes.append(
+            "No genai_prohibited.yaml in the workspace: the packaged prohibited-statement patterns apply."
+        )
     if kb is None:
-        notes.append("No knowledge base for this system: answers without a reference answer are not scored for "
-                     "groundedness.")
+        notes.append(
+            "No knowledge base for this system: answers without a reference answer are not scored for "
+            "groundedness."
+        )
     return GenaiAssessment(indicators, sections, notes, log, checks)

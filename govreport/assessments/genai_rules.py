@@ -57,16 +57,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..core.yamlio import format_validation_error, load_yaml
 from ..errors import ConfigError, DataError
 
-__all__ = ["ProhibitedRule", "DEFAULT_RULES", "load_prohibited", "find_prohibited_file", "KnowledgeBase",
-           "load_knowledge_base", "find_knowledge_base", "bigrams", "bigram_f1", "bigram_containment",
-           "language_of", "negated", "PROHIBITED_FILE", "bm25_tokens"]
+__all__ = [
+    "ProhibitedRule",
+    "DEFAULT_RULES",
+    "load_prohibited",
+    "find_prohibited_file",
+    "KnowledgeBase",
+    "load_knowledge_base",
+    "find_knowledge_base",
+    "bigrams",
+    "bigram_f1",
+    "bigram_containment",
+    "language_of",
+    "negated",
+    "PROHIBITED_FILE",
+    "bm25_tokens",
+]
 
 PROHIBITED_FILE = "genai_prohibited.yaml"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CLAUSE_END = re.compile(r"[，。；！？、,.;!?\n]")
 _NEG_ZH = re.compile(r"不|無|未|沒|並非|絕非|勿")
-_NEG_EN = re.compile(r"\b(?:no|not|never|cannot|can't|can’t|unable|won't|isn't|aren't|don't|doesn't|without)\b",
-                     re.I)
+_NEG_EN = re.compile(
+    r"\b(?:no|not|never|cannot|can't|can’t|unable|won't|isn't|aren't|don't|doesn't|without)\b", re.I
+)
 _WINDOW = 24
 
 
@@ -77,9 +91,9 @@ def language_of(text: str) -> str:
 
 def negated(text: str, start: int) -> bool:
     """True when a negation precedes position ``start`` in the same clause (see the module docstring)."""
-    before = text[max(0, start - _WINDOW):start]
+    before = text[max(0, start - _WINDOW) : start]
     cut = [m.end() for m in _CLAUSE_END.finditer(before)]
-    clause = before[cut[-1]:] if cut else before
+    clause = before[cut[-1] :] if cut else before
     return bool(_NEG_ZH.search(clause) or _NEG_EN.search(clause))
 
 
@@ -117,13 +131,29 @@ class ProhibitedRule:
 DEFAULT_RULES: tuple[ProhibitedRule, ...] = (
     ProhibitedRule(r"保證(獲利|賺錢|賺|收益|報酬|獲益|本金)", "high", "保證獲利", "guaranteed returns", "zh"),
     ProhibitedRule(r"穩賺不賠|零風險|無風險投資|包賺", "high", "零風險", "no-risk claims", "zh"),
-    ProhibitedRule(r"guarantee[ds]? (you )?(a |an )?([\w%.-]+ )?(returns?|profits?|gains?|income)"
-                   r"|risk[- ]free (investment|returns?)", "high", "保證獲利", "guaranteed returns", "en"),
+    ProhibitedRule(
+        r"guarantee[ds]? (you )?(a |an )?([\w%.-]+ )?(returns?|profits?|gains?|income)"
+        r"|risk[- ]free (investment|returns?)",
+        "high",
+        "保證獲利",
+        "guaranteed returns",
+        "en",
+    ),
     ProhibitedRule(r"一定(會)?(漲|賺)", "medium", "一定會漲", "certain gains", "zh"),
-    ProhibitedRule(r"(建議|推薦)您?(買進|賣出|加碼|買入)(這|該|此)?(檔|支)?(股票|個股)", "medium",
-                   "個股買賣建議（超出業務範圍）", "stock-picking advice outside the licence", "zh"),
-    ProhibitedRule(r"you should (buy|sell) (this|these|that) (stocks?|shares?)", "medium",
-                   "個股買賣建議（超出業務範圍）", "stock-picking advice outside the licence", "en"),
+    ProhibitedRule(
+        r"(建議|推薦)您?(買進|賣出|加碼|買入)(這|該|此)?(檔|支)?(股票|個股)",
+        "medium",
+        "個股買賣建議（超出業務範圍）",
+        "stock-picking advice outside the licence",
+        "zh",
+    ),
+    ProhibitedRule(
+        r"you should (buy|sell) (this|these|that) (stocks?|shares?)",
+        "medium",
+        "個股買賣建議（超出業務範圍）",
+        "stock-picking advice outside the licence",
+        "en",
+    ),
 )
 
 
@@ -159,26 +189,37 @@ def load_prohibited(path: Path) -> list[ProhibitedRule]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("expected `patterns:` (a list) at the top level", file=path, line=1,
-                          fix="see docs/genai.md for the prohibited-patterns format")
+        raise ConfigError(
+            "expected `patterns:` (a list) at the top level",
+            file=path,
+            line=1,
+            fix="see docs/genai.md for the prohibited-patterns format",
+        )
     try:
         spec = _ProhibitedFile.model_validate(data)
     except ValidationError as e:
         msg, loc, fix = format_validation_error(e)
-        raise ConfigError(msg, file=path, line=_line(lines, loc), field=".".join(map(str, loc)) or None,
-                          fix=fix) from None
+        raise ConfigError(
+            msg, file=path, line=_line(lines, loc), field=".".join(map(str, loc)) or None, fix=fix
+        ) from None
     rules = []
     for i, p in enumerate(spec.patterns):
         try:
             re.compile(p.pattern)
         except re.error as e:
-            raise ConfigError(f"invalid regular expression {p.pattern!r}: {e.msg}"
-                              + (f" at position {e.pos}" if e.pos is not None else ""), file=path,
-                              line=_line(lines, ("patterns", i, "pattern")), field=f"patterns.{i}.pattern",
-                              fix="correct the pattern (Python regular-expression syntax; escape ( ) [ ] . * + ?)"
-                              ) from None
-        rules.append(ProhibitedRule(p.pattern, p.severity, p.label_zh, p.label_en, p.language, p.ignore_negated,
-                                    source=path.name))
+            raise ConfigError(
+                f"invalid regular expression {p.pattern!r}: {e.msg}"
+                + (f" at position {e.pos}" if e.pos is not None else ""),
+                file=path,
+                line=_line(lines, ("patterns", i, "pattern")),
+                field=f"patterns.{i}.pattern",
+                fix="correct the pattern (Python regular-expression syntax; escape ( ) [ ] . * + ?)",
+            ) from None
+        rules.append(
+            ProhibitedRule(
+                p.pattern, p.severity, p.label_zh, p.label_en, p.language, p.ignore_negated, source=path.name
+            )
+        )
     return rules if spec.replace_defaults else [*DEFAULT_RULES, *rules]
 
 
@@ -196,8 +237,12 @@ def find_prohibited_file(root: Path, datasets: Any = ()) -> Path | None:
     p = _dataset_path(root, datasets, "prohibited_patterns")
     if p is not None:
         if not p.is_file():
-            raise ConfigError("prohibited-patterns file not found", file=p, field="datasets.prohibited_patterns",
-                              fix="create it or correct the path in the system record")
+            raise ConfigError(
+                "prohibited-patterns file not found",
+                file=p,
+                field="datasets.prohibited_patterns",
+                fix="create it or correct the path in the system record",
+            )
         return p
     p = root / PROHIBITED_FILE
     return p if p.is_file() else None
@@ -212,7 +257,7 @@ def _normalise(text: str) -> str:
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of the normalised text (a single character when that is all there is)."""
     s = _normalise(text)
-    return Counter(s[i: i + 2] for i in range(len(s) - 1)) if len(s) > 1 else Counter(s)
+    return Counter(s[i : i + 2] for i in range(len(s) - 1)) if len(s) > 1 else Counter(s)
 
 
 def bigram_f1(answer: str, reference: str) -> float:
@@ -244,7 +289,7 @@ def bm25_tokens(text: str) -> list[str]:
     for m in _BM25_TOKEN.finditer(unicodedata.normalize("NFKC", str(text)).lower()):
         w = m.group()
         if _CJK.match(w):
-            out += [w[i:i + 2] for i in range(len(w) - 1)] if len(w) > 1 else [w]
+            out += [w[i : i + 2] for i in range(len(w) - 1)] if len(w) > 1 else [w]
         else:
             out.append(w)
     return out
@@ -343,21 +388,35 @@ def load_knowledge_base(path: Path, root: Path | None = None) -> KnowledgeBase:
                 obj = json.loads(line)
                 text = obj["text"]
             except (json.JSONDecodeError, TypeError, KeyError):
-                raise DataError("not a JSON object with a `text` field", file=path, line=n,
-                                fix='write one {"id": ..., "text": ...} passage per line') from None
+                raise DataError(
+                    "not a JSON object with a `text` field",
+                    file=path,
+                    line=n,
+                    fix='write one {"id": ..., "text": ...} passage per line',
+                ) from None
             passages.append((str(obj.get("id", n)), str(text)))
     elif path.is_file():
         raw = path.read_bytes()
         digest.update(raw)
-        passages = [(f"{path.name}#{k}", p) for k, p in enumerate(_paragraphs(raw.decode("utf-8-sig", "replace")),
-                                                                   start=1)]
+        passages = [
+            (f"{path.name}#{k}", p)
+            for k, p in enumerate(_paragraphs(raw.decode("utf-8-sig", "replace")), start=1)
+        ]
     else:
-        raise DataError("knowledge base not found", file=path,
-                        fix="point it at a folder of .md/.txt files or a .jsonl file of passages")
+        raise DataError(
+            "knowledge base not found",
+            file=path,
+            fix="point it at a folder of .md/.txt files or a .jsonl file of passages",
+        )
     if not passages:
-        raise DataError("the knowledge base has no passages", file=path,
-                        fix="add .md/.txt files with paragraphs, or passages to the .jsonl file")
-    source = path.relative_to(root).as_posix() if root is not None and path.is_relative_to(root) else str(path)
+        raise DataError(
+            "the knowledge base has no passages",
+            file=path,
+            fix="add .md/.txt files with paragraphs, or passages to the .jsonl file",
+        )
+    source = (
+        path.relative_to(root).as_posix() if root is not None and path.is_relative_to(root) else str(path)
+    )
     return KnowledgeBase(passages, source, digest.hexdigest())
 
 

@@ -58,26 +58,57 @@ def assess_frames(
     _require_columns(current.columns, label, prediction, protected, features, score)
     feats = list(features)
     indicators, sections = assemble(
-        _pandas_backend(), current, reference, notes, label=label, label_favourable=label_favourable, prediction=prediction,
-        prediction_favourable=prediction_favourable, protected=protected, score=score,
-        score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
-        thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
-        n_bootstrap=n_bootstrap)
+        _pandas_backend(),
+        current,
+        reference,
+        notes,
+        label=label,
+        label_favourable=label_favourable,
+        prediction=prediction,
+        prediction_favourable=prediction_favourable,
+        protected=protected,
+        score=score,
+        score_higher_is=score_higher_is,
+        features=feats,
+        bands=bands,
+        justifications=justifications,
+        thresholds=thresholds,
+        intersections=intersections,
+        min_group_size=min_group_size,
+        n_bootstrap=n_bootstrap,
+    )
     if feats and score:
         exp_indicators, sections["explainability"] = _explainability(
-            current, feats, score=score, prediction=prediction, prediction_favourable=prediction_favourable,
-            score_higher_is=score_higher_is, thresholds=thresholds)
+            current,
+            feats,
+            score=score,
+            prediction=prediction,
+            prediction_favourable=prediction_favourable,
+            score_higher_is=score_higher_is,
+            thresholds=thresholds,
+        )
         indicators += exp_indicators
     return Assessment(indicators, sections, notes)
 
 
-def _require_columns(present: Any, label: str, prediction: str, protected: Sequence[str], features: Sequence[str],
-                     score: str | None) -> None:
+def _require_columns(
+    present: Any,
+    label: str,
+    prediction: str,
+    protected: Sequence[str],
+    features: Sequence[str],
+    score: str | None,
+) -> None:
     """The one-line error for a column of the model block that the scored data lacks."""
-    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in present]
+    missing = [
+        c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in present
+    ]
     if missing:
-        raise MetricInputError(f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
-                               field=missing[0], fix="check the column names in the system's model block")
+        raise MetricInputError(
+            f"the scored data lacks the column(s) {', '.join(dict.fromkeys(missing))}",
+            field=missing[0],
+            fix="check the column names in the system's model block",
+        )
 
 
 @dataclass(frozen=True)
@@ -96,43 +127,82 @@ def _pandas_backend() -> Backend:
 
 
 def assemble(
-    backend: Backend, current: Any, reference: Any, notes: list[str], *, label: str, label_favourable: Any,
-    prediction: str, prediction_favourable: Any, protected: Sequence[str], score: str | None,
-    score_higher_is: Literal["adverse", "favourable"], features: Sequence[str],
-    bands: Mapping[str, Sequence[float]] | None, justifications: Mapping[str, str] | None,
-    thresholds: Mapping[str, Mapping[str, Any]] | None, intersections: Sequence[Sequence[str]] | str | None,
-    min_group_size: int, n_bootstrap: int,
+    backend: Backend,
+    current: Any,
+    reference: Any,
+    notes: list[str],
+    *,
+    label: str,
+    label_favourable: Any,
+    prediction: str,
+    prediction_favourable: Any,
+    protected: Sequence[str],
+    score: str | None,
+    score_higher_is: Literal["adverse", "favourable"],
+    features: Sequence[str],
+    bands: Mapping[str, Sequence[float]] | None,
+    justifications: Mapping[str, str] | None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
+    intersections: Sequence[Sequence[str]] | str | None,
+    min_group_size: int,
+    n_bootstrap: int,
 ) -> tuple[list[Indicator], dict[str, Any]]:
     """Fairness, proxy scan, model quality and drift of ``current`` (its columns already checked) against
     ``reference``, through ``backend`` — the one order and set of sections every path reports."""
-    fair = backend.fairness(current, label=label, label_favourable=label_favourable, prediction=prediction,
-                            prediction_favourable=prediction_favourable, protected=list(protected), bands=bands,
-                            thresholds=thresholds, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
-                            intersections=None if intersections == "none" else intersections)
+    fair = backend.fairness(
+        current,
+        label=label,
+        label_favourable=label_favourable,
+        prediction=prediction,
+        prediction_favourable=prediction_favourable,
+        protected=list(protected),
+        bands=bands,
+        thresholds=thresholds,
+        min_group_size=min_group_size,
+        n_bootstrap=n_bootstrap,
+        intersections=None if intersections == "none" else intersections,
+    )
     indicators = fair.indicators()
     sections: dict[str, Any] = {"fairness": fair.to_dict()}
     feats = list(features)
     if feats and protected:
-        proxy = backend.proxy_scan(current, feats, list(protected), justifications=justifications, bands=bands,
-                                   thresholds=thresholds)
+        proxy = backend.proxy_scan(
+            current, feats, list(protected), justifications=justifications, bands=bands, thresholds=thresholds
+        )
         indicators += proxy.indicators()
         sections["proxy"] = proxy.to_dict()
     if score:
         ref_gini = None
         if reference is not None and {label, score} <= set(reference.columns):
-            ref_gini = backend.model_quality(reference, label=label, label_favourable=label_favourable,
-                                             score=score, score_higher_is=score_higher_is).gini
+            ref_gini = backend.model_quality(
+                reference,
+                label=label,
+                label_favourable=label_favourable,
+                score=score,
+                score_higher_is=score_higher_is,
+            ).gini
         else:
             notes.append("no reference period with labels and scores: Gini drop not assessed")
-        quality = backend.model_quality(current, label=label, label_favourable=label_favourable, score=score,
-                                        score_higher_is=score_higher_is, reference_gini=ref_gini,
-                                        thresholds=thresholds)
+        quality = backend.model_quality(
+            current,
+            label=label,
+            label_favourable=label_favourable,
+            score=score,
+            score_higher_is=score_higher_is,
+            reference_gini=ref_gini,
+            thresholds=thresholds,
+        )
         indicators += quality.indicators()
         sections["model_quality"] = quality.to_dict()
     if reference is not None:
         cols = [c for c in feats if c in reference.columns]
-        dr = backend.drift(current, reference, cols, score=score if score and score in reference.columns else None,
-                           thresholds=thresholds)
+        dr = backend.drift(
+            current,
+            reference,
+            cols,
+            score=score if score and score in reference.columns else None,
+            thresholds=thresholds,
+        )
         indicators += dr.indicators()
         sections["drift"] = dr.to_dict()
     else:
@@ -141,16 +211,25 @@ def assemble(
 
 
 def _explainability(
-    current: pd.DataFrame, feats: Sequence[str], *, score: str, prediction: str, prediction_favourable: Any,
-    score_higher_is: Literal["adverse", "favourable"], thresholds: Mapping[str, Mapping[str, Any]] | None,
+    current: pd.DataFrame,
+    feats: Sequence[str],
+    *,
+    score: str,
+    prediction: str,
+    prediction_favourable: Any,
+    score_higher_is: Literal["adverse", "favourable"],
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> tuple[list[Indicator], dict[str, Any]]:
     """Permutation importance and reason codes (Art. 13): they need the rows, so they run on pandas."""
     imp = metrics.feature_importance(current, list(feats), score=score, thresholds=thresholds)
     adverse = current[prediction] != prediction_favourable
-    reasons = metrics.reason_codes(current, list(feats), score, adverse, score_higher_is=score_higher_is,
-                                   thresholds=thresholds)
-    return imp.indicators() + reasons.indicators(), {"importance": imp.to_dict(),
-                                                      "reason_codes": reasons.to_dict()}
+    reasons = metrics.reason_codes(
+        current, list(feats), score, adverse, score_higher_is=score_higher_is, thresholds=thresholds
+    )
+    return imp.indicators() + reasons.indicators(), {
+        "importance": imp.to_dict(),
+        "reason_codes": reasons.to_dict(),
+    }
 
 
 def assess_predictive(ctx: Any) -> Assessment:
@@ -158,18 +237,28 @@ def assess_predictive(ctx: Any) -> Assessment:
     system = ctx.system
     m = system.model
     if m is None:
-        raise MetricInputError(f"system '{system.id}' has no model block", field="model",
-                               fix="add label, prediction and score columns to the system record")
+        raise MetricInputError(
+            f"system '{system.id}' has no model block",
+            field="model",
+            fix="add label, prediction and score columns to the system record",
+        )
     current = ctx.load("scoring")
     pas = system.protected_attributes
     kwargs: dict[str, Any] = dict(
-        label=m.label, label_favourable=m.label_favourable, prediction=m.prediction,
-        prediction_favourable=m.prediction_favourable, protected=[p.column for p in pas], score=m.score,
-        score_higher_is=m.score_higher_is, features=m.features,
+        label=m.label,
+        label_favourable=m.label_favourable,
+        prediction=m.prediction,
+        prediction_favourable=m.prediction_favourable,
+        protected=[p.column for p in pas],
+        score=m.score,
+        score_higher_is=m.score_higher_is,
+        features=m.features,
         bands={p.column: p.bands for p in pas if p.bands},
         justifications={p.column: p.justification for p in pas if p.used_as_feature and p.justification},
-        thresholds=system.thresholds, intersections=system.fairness.intersections,
-        min_group_size=system.fairness.min_group_size, n_bootstrap=system.fairness.n_bootstrap,
+        thresholds=system.thresholds,
+        intersections=system.fairness.intersections,
+        min_group_size=system.fairness.min_group_size,
+        n_bootstrap=system.fairness.n_bootstrap,
     )
     engine = ctx.ws.config.engine
     if engine.kind == "spark" or is_spark_text(system.dataset("scoring").path):  # a lake dataset: on Spark
@@ -195,8 +284,14 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
     deterministic sample :meth:`~govreport.run.context.TemplateContext.load` pulled from Spark (every row when
     there are no more than ``engine.explain_sample_rows``)."""
     system, label = ctx.system, ctx.period.label
-    _require_columns(current.columns, kwargs["label"], kwargs["prediction"], kwargs["protected"],
-                     kwargs["features"], kwargs["score"])  # the pandas path's message; the sample has every column
+    _require_columns(
+        current.columns,
+        kwargs["label"],
+        kwargs["prediction"],
+        kwargs["protected"],
+        kwargs["features"],
+        kwargs["score"],
+    )  # the pandas path's message; the sample has every column
     settings = engine.spark_settings()
     spark = spark_session(settings)
     ref_ds = system.dataset("reference")
@@ -206,38 +301,66 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
     notes = [n for n in result.notes if "explainability" not in n]
     master = spark.sparkContext.master
     quality = result.sections.get("model_quality", {}).get("settings", {})
-    auc = ("AUC exact (per distinct score)" if not engine.score_bins else
-           f"AUC on {engine.score_bins} score bins, within {quality.get('auc_tolerance', float('nan')):.2g} "
-           "of the exact AUC")
+    auc = (
+        "AUC exact (per distinct score)"
+        if not engine.score_bins
+        else f"AUC on {engine.score_bins} score bins, within {quality.get('auc_tolerance', float('nan')):.2g} "
+        "of the exact AUC"
+    )
     notes.insert(0, f"indicators computed on Spark (master {master}); {auc}")
     feats = list(kwargs["features"])  # all in ``current``: checked above
     if feats and kwargs["score"]:
         exp_indicators, result.sections["explainability"] = _explainability(
-            current, feats, score=kwargs["score"], prediction=kwargs["prediction"],
-            prediction_favourable=kwargs["prediction_favourable"], score_higher_is=kwargs["score_higher_is"],
-            thresholds=kwargs["thresholds"])
+            current,
+            feats,
+            score=kwargs["score"],
+            prediction=kwargs["prediction"],
+            prediction_favourable=kwargs["prediction_favourable"],
+            score_higher_is=kwargs["score_higher_is"],
+            thresholds=kwargs["thresholds"],
+        )
         result.indicators += exp_indicators
         sample = current.attrs.get("sample") or {"rows": len(current), "of": len(current)}
-        result.sections["explainability"]["sample"] = {"rows": sample["rows"], "of": sample["of"],
-                                                       "max_rows": engine.explain_sample_rows}
-        how = ("every row" if sample["rows"] == sample["of"] else
-               "a deterministic sample (smallest 64-bit hash of each row's values)")
-        notes.append(f"explainability (permutation importance, reason codes) ran in the govreport process on a sample "
-                     f"of {sample['rows']:,} of {sample['of']:,} scored rows pulled from Spark ({how}; "
-                     f"engine.explain_sample_rows: {engine.explain_sample_rows:,}): it needs the rows, not counts")
+        result.sections["explainability"]["sample"] = {
+            "rows": sample["rows"],
+            "of": sample["of"],
+            "max_rows": engine.explain_sample_rows,
+        }
+        how = (
+            "every row"
+            if sample["rows"] == sample["of"]
+            else "a deterministic sample (smallest 64-bit hash of each row's values)"
+        )
+        notes.append(
+            f"explainability (permutation importance, reason codes) ran in the govreport process on a sample "
+            f"of {sample['rows']:,} of {sample['of']:,} scored rows pulled from Spark ({how}; "
+            f"engine.explain_sample_rows: {engine.explain_sample_rows:,}): it needs the rows, not counts"
+        )
     result.notes = notes
     return result
 
 
 # -- on an engine --------------------------------------------------------------------------------------------
 def assess_on_engine(
-    source: Any, reference: Any = None, *, label: str, label_favourable: Any, prediction: str,
-    prediction_favourable: Any, protected: Sequence[str], score: str | None = None,
-    score_higher_is: Literal["adverse", "favourable"] = "adverse", features: Sequence[str] = (),
-    bands: Mapping[str, Sequence[float]] | None = None, justifications: Mapping[str, str] | None = None,
+    source: Any,
+    reference: Any = None,
+    *,
+    label: str,
+    label_favourable: Any,
+    prediction: str,
+    prediction_favourable: Any,
+    protected: Sequence[str],
+    score: str | None = None,
+    score_higher_is: Literal["adverse", "favourable"] = "adverse",
+    features: Sequence[str] = (),
+    bands: Mapping[str, Sequence[float]] | None = None,
+    justifications: Mapping[str, str] | None = None,
     thresholds: Mapping[str, Mapping[str, Any]] | None = None,
-    intersections: Sequence[Sequence[str]] | str | None = "pairs", min_group_size: int = 30,
-    n_bootstrap: int = 200, score_bins: int | None = None, spark: Any = None,
+    intersections: Sequence[Sequence[str]] | str | None = "pairs",
+    min_group_size: int = 30,
+    n_bootstrap: int = 200,
+    score_bins: int | None = None,
+    spark: Any = None,
 ) -> Assessment:
     """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
 
@@ -246,25 +369,59 @@ def assess_on_engine(
     file = file_source(source)
     if file is not None:
         ref = open_frame(as_source(reference), spark=spark) if reference is not None else None
-        return assess_frames(file.read_file(), ref, label=label, label_favourable=label_favourable,
-                             prediction=prediction, prediction_favourable=prediction_favourable, protected=protected,
-                             score=score, score_higher_is=score_higher_is, features=features, bands=bands,
-                             justifications=justifications, thresholds=thresholds, intersections=intersections,
-                             min_group_size=min_group_size, n_bootstrap=n_bootstrap)
+        return assess_frames(
+            file.read_file(),
+            ref,
+            label=label,
+            label_favourable=label_favourable,
+            prediction=prediction,
+            prediction_favourable=prediction_favourable,
+            protected=protected,
+            score=score,
+            score_higher_is=score_higher_is,
+            features=features,
+            bands=bands,
+            justifications=justifications,
+            thresholds=thresholds,
+            intersections=intersections,
+            min_group_size=min_group_size,
+            n_bootstrap=n_bootstrap,
+        )
     notes: list[str] = []
     with opened(source, spark) as cur, contextlib.ExitStack() as stack:
         ref = stack.enter_context(opened(reference, spark)) if reference is not None else None
-        require(cur, [label, prediction, *protected, *features, *([score] if score else [])],
-                fix="check the column names in the system's model block")
+        require(
+            cur,
+            [label, prediction, *protected, *features, *([score] if score else [])],
+            fix="check the column names in the system's model block",
+        )
         feats = list(features)
-        backend = Backend(fairness_on, proxy_on, functools.partial(quality_on, score_bins=score_bins), drift_on)
+        backend = Backend(
+            fairness_on, proxy_on, functools.partial(quality_on, score_bins=score_bins), drift_on
+        )
         indicators, sections = assemble(
-            backend, cur, ref, notes, label=label, label_favourable=label_favourable, prediction=prediction,
-            prediction_favourable=prediction_favourable, protected=protected, score=score,
-            score_higher_is=score_higher_is, features=feats, bands=bands, justifications=justifications,
-            thresholds=thresholds, intersections=intersections, min_group_size=min_group_size,
-            n_bootstrap=n_bootstrap)
+            backend,
+            cur,
+            ref,
+            notes,
+            label=label,
+            label_favourable=label_favourable,
+            prediction=prediction,
+            prediction_favourable=prediction_favourable,
+            protected=protected,
+            score=score,
+            score_higher_is=score_higher_is,
+            features=feats,
+            bands=bands,
+            justifications=justifications,
+            thresholds=thresholds,
+            intersections=intersections,
+            min_group_size=min_group_size,
+            n_bootstrap=n_bootstrap,
+        )
         if feats and score:
-            notes.append(f"computed on {cur.engine}: explainability (permutation importance, reason codes) needs "
-                         "the rows and is not assessed on an engine")
+            notes.append(
+                f"computed on {cur.engine}: explainability (permutation importance, reason codes) needs "
+                "the rows and is not assessed on an engine"
+            )
     return Assessment(indicators, sections, notes)

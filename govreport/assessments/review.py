@@ -53,8 +53,18 @@ from .review_history import (
 
 __all__ = [
     "latest_period",
-    "Review", "SystemReview", "RunRef", "ArticleCoverage", "build_review", "compare_reviews", "NORMS_VERSION",
-    "REVIEW_TEMPLATE", "FAILED", "statuses_from_store", "export", "report_links",
+    "Review",
+    "SystemReview",
+    "RunRef",
+    "ArticleCoverage",
+    "build_review",
+    "compare_reviews",
+    "NORMS_VERSION",
+    "REVIEW_TEMPLATE",
+    "FAILED",
+    "statuses_from_store",
+    "export",
+    "report_links",
 ]
 
 #: The norms' version the review assesses against.
@@ -83,9 +93,20 @@ class RunRef:
     @classmethod
     def of(cls, r: RunRecord) -> RunRef:
         out = r.outputs or {}
-        return cls(r.seq, r.system_id, r.template, r.period, r.version, r.status, r.finished_at,
-                   r.record_hash, r.error, out.get("html", {}).get("path"), out.get("results", {}).get("path"),
-                   out.get("results", {}).get("sha256"))
+        return cls(
+            r.seq,
+            r.system_id,
+            r.template,
+            r.period,
+            r.version,
+            r.status,
+            r.finished_at,
+            r.record_hash,
+            r.error,
+            out.get("html", {}).get("path"),
+            out.get("results", {}).get("path"),
+            out.get("results", {}).get("sha256"),
+        )
 
 
 @dataclass
@@ -166,7 +187,9 @@ class Review:
     def write(self, path: str | Path) -> Path:
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+        p.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8"
+        )
         return p
 
     def system(self, sid: str) -> SystemReview:
@@ -188,12 +211,16 @@ def _results(ws: Workspace, ref: RunRef, notes: list[str]) -> dict[str, Any] | N
         return None
     path = ws.resolve(ref.results)
     if not path.is_file():
-        notes.append(f"{ref.system_id}/{ref.template} RUN_ID {ref.seq}: results file {ref.results} is missing; "
-                     "its indicators are not used")
+        notes.append(
+            f"{ref.system_id}/{ref.template} RUN_ID {ref.seq}: results file {ref.results} is missing; "
+            "its indicators are not used"
+        )
         return None
     if ref.results_sha256 and sha256_file(path) != ref.results_sha256:
-        notes.append(f"{ref.system_id}/{ref.template} RUN_ID {ref.seq}: results file {ref.results} no longer "
-                     "matches its recorded SHA-256; its indicators are not used")
+        notes.append(
+            f"{ref.system_id}/{ref.template} RUN_ID {ref.seq}: results file {ref.results} no longer "
+            "matches its recorded SHA-256; its indicators are not used"
+        )
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -213,9 +240,16 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
     if sys is not None:
         s = sys.public_summary()
         sr = SystemReview(
-            id=sid, name_zh=sys.name_zh, name_en=sys.name_en, kind=sys.kind, tier=s["tier"],
-            risk_score=s.get("risk_score"), review_months=s.get("review_months") or 12, lifecycle=sys.lifecycle,
-            in_scope=bool(s.get("in_scope")), accountable=sys.accountable.model_dump(mode="json"),
+            id=sid,
+            name_zh=sys.name_zh,
+            name_en=sys.name_en,
+            kind=sys.kind,
+            tier=s["tier"],
+            risk_score=s.get("risk_score"),
+            review_months=s.get("review_months") or 12,
+            lifecycle=sys.lifecycle,
+            in_scope=bool(s.get("in_scope")),
+            accountable=sys.accountable.model_dump(mode="json"),
             owner=sys.owner.model_dump(mode="json"),
             vendor=sys.vendor.model_dump(mode="json") if sys.vendor else None,
             channels=[c.model_dump(mode="json") for c in sys.channels],
@@ -223,10 +257,24 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
             state="not_assessed",
         )
     else:  # in the evidence store but no longer in the inventory
-        sr = SystemReview(id=sid, name_zh=sid, name_en=sid, kind="unknown", tier="unassessed", risk_score=None,
-                          review_months=12, lifecycle="unknown", in_scope=False, accountable={}, owner={},
-                          vendor=None, channels=[], prelaunch={}, state="not_assessed",
-                          reason="not in the inventory (systems/*.yaml)")
+        sr = SystemReview(
+            id=sid,
+            name_zh=sid,
+            name_en=sid,
+            kind="unknown",
+            tier="unassessed",
+            risk_score=None,
+            review_months=12,
+            lifecycle="unknown",
+            in_scope=False,
+            accountable={},
+            owner={},
+            vendor=None,
+            channels=[],
+            prelaunch={},
+            state="not_assessed",
+            reason="not in the inventory (systems/*.yaml)",
+        )
     latest = _latest_by_template(r for r in records if r.period == period.label)
     sr.runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status == RunStatus.SUCCEEDED]
     sr.failed_runs = [RunRef.of(r) for t, r in sorted(latest.items()) if r.status != RunStatus.SUCCEEDED]
@@ -240,7 +288,9 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
     elif sys is not None:
         sr.reason = f"no run recorded for {period.label}"
     # review calendar (Art. 13): the last period with a succeeded run, and when the next is due
-    done = sorted((parse_period(r.period) for r in records if r.status == RunStatus.SUCCEEDED), key=lambda p: p.end)
+    done = sorted(
+        (parse_period(r.period) for r in records if r.status == RunStatus.SUCCEEDED), key=lambda p: p.end
+    )
     done = [p for p in done if p.end <= period.end]
     if done:
         last = done[-1]
@@ -256,8 +306,9 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
     return sr
 
 
-def _fill_dimensions(ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mapping[str, Any]],
-                     notes: list[str]) -> None:
+def _fill_dimensions(
+    ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mapping[str, Any]], notes: list[str]
+) -> None:
     dims: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
     for ref in sr.runs:
         res = _results(ws, ref, notes)
@@ -268,11 +319,20 @@ def _fill_dimensions(ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mappin
             if target in dims and v != "not_assessed":
                 dims[target].append(v)
         for ind in res.get("indicators", []):
-            sr.indicators.append({"template": ref.template, "id": ind["id"], "dimension": ind.get("dimension"),
-                                  "article": ind.get("article"), "status": ind.get("status"),
-                                  "value": ind.get("value"), "label_zh": ind.get("label_zh"),
-                                  "label_en": ind.get("label_en"), "unit": ind.get("unit", ""),
-                                  "rule": (ind.get("threshold") or {}).get("rule", "")})
+            sr.indicators.append(
+                {
+                    "template": ref.template,
+                    "id": ind["id"],
+                    "dimension": ind.get("dimension"),
+                    "article": ind.get("article"),
+                    "status": ind.get("status"),
+                    "value": ind.get("value"),
+                    "label_zh": ind.get("label_zh"),
+                    "label_en": ind.get("label_en"),
+                    "unit": ind.get("unit", ""),
+                    "rule": (ind.get("threshold") or {}).get("rule", ""),
+                }
+            )
     for row in sust_rows:
         if row.get("scope") == sr.id and row.get("status") not in (None, "not_assessed"):
             dims["sustainability"].append(row["status"])
@@ -285,8 +345,9 @@ def _fill_dimensions(ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mappin
 
 
 # -- the review -------------------------------------------------------------------------------------
-def build_review(workspace: Workspace | str | Path, period: str, *,
-                 store: EvidenceStore | None = None) -> Review:
+def build_review(
+    workspace: Workspace | str | Path, period: str, *, store: EvidenceStore | None = None
+) -> Review:
     """Everything the review report shows for ``period``, read from the evidence store and workspace."""
     ws = as_workspace(workspace)
     p = parse_period(period)
@@ -304,7 +365,9 @@ def build_review(workspace: Workspace | str | Path, period: str, *,
     # sustainability (Art. 4): the latest succeeded portfolio run of this period
     sust_ref = _latest_succeeded(by_system.get(PORTFOLIO, []), "sustainability", p.label)
     sust = _results(ws, sust_ref, notes) if sust_ref else None
-    sust_rows = [r for r in (sust or {}).get("sustainability", {}).get("rows", []) if r.get("period") == p.label]
+    sust_rows = [
+        r for r in (sust or {}).get("sustainability", {}).get("rows", []) if r.get("period") == p.label
+    ]
 
     systems: list[SystemReview] = []
     for sys in inventory.ordered():
@@ -340,21 +403,43 @@ def build_review(workspace: Workspace | str | Path, period: str, *,
     aged = [a.to_dict() for a in age_findings(findings, p.end)] if findings is not None else None
 
     review = Review(
-        period=p.label, period_start=p.start.isoformat(), period_end=p.end.isoformat(),
-        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), govreport_version=__version__,
-        norms_version=NORMS_VERSION, bank_zh=ws.config.name_zh, bank_en=ws.config.name_en,
+        period=p.label,
+        period_start=p.start.isoformat(),
+        period_end=p.end.isoformat(),
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        govreport_version=__version__,
+        norms_version=NORMS_VERSION,
+        bank_zh=ws.config.name_zh,
+        bank_en=ws.config.name_en,
         preparer=ws.config.preparer,
-        committees=sorted({s.accountable.get("committee") or s.accountable.get("role", "")
-                           for s in reviewed if s.accountable} - {""}),
-        systems=systems, missing_systems=missing, matrix=matrix,
+        committees=sorted(
+            {
+                s.accountable.get("committee") or s.accountable.get("role", "")
+                for s in reviewed
+                if s.accountable
+            }
+            - {""}
+        ),
+        systems=systems,
+        missing_systems=missing,
+        matrix=matrix,
         overall=_worst(v for row in matrix.values() for v in row.values()),
-        articles=[], top_risks=[], decisions=[], inventory_changes={},
-        previous_period=previous["period"] if previous else None, changes=[],
+        articles=[],
+        top_risks=[],
+        decisions=[],
+        inventory_changes={},
+        previous_period=previous["period"] if previous else None,
+        changes=[],
         trends=_trends(ws, by_system, inventory, p, notes),
         status_history=_status_history(store, all_records, p),
         sustainability=_sustainability_summary(sust_ref, sust, sust_rows),
-        findings=aged, thresholds=[_threshold_row(k, v) for k, v in sorted(DEFAULT_THRESHOLDS.items())],
-        evidence_ok=not problems, evidence_problems=problems, notes=notes, evidence_head=head, signoffs=signoffs,
+        findings=aged,
+        thresholds=[_threshold_row(k, v) for k, v in sorted(DEFAULT_THRESHOLDS.items())],
+        evidence_ok=not problems,
+        evidence_problems=problems,
+        notes=notes,
+        evidence_head=head,
+        signoffs=signoffs,
     )
     review.articles = _articles(review, inventory, all_records)
     review.top_risks = _top_risks(review)
@@ -365,15 +450,28 @@ def build_review(workspace: Workspace | str | Path, period: str, *,
 
 
 def _latest_succeeded(records: Sequence[RunRecord], template: str, period: str) -> RunRef | None:
-    ok = [r for r in records if r.template == template and r.period == period and r.status == RunStatus.SUCCEEDED]
+    ok = [
+        r
+        for r in records
+        if r.template == template and r.period == period and r.status == RunStatus.SUCCEEDED
+    ]
     return RunRef.of(max(ok, key=lambda r: r.seq)) if ok else None
 
 
-def _previous_review(ws: Workspace, portfolio: Sequence[RunRecord], p: Period,
-                     notes: list[str]) -> dict[str, Any] | None:
-    earlier = sorted({r.period for r in portfolio if r.template == REVIEW_TEMPLATE and r.status == RunStatus.SUCCEEDED
-                      and parse_period(r.period).end < p.start and parse_period(r.period).kind == p.kind},
-                     key=lambda x: parse_period(x).start)
+def _previous_review(
+    ws: Workspace, portfolio: Sequence[RunRecord], p: Period, notes: list[str]
+) -> dict[str, Any] | None:
+    earlier = sorted(
+        {
+            r.period
+            for r in portfolio
+            if r.template == REVIEW_TEMPLATE
+            and r.status == RunStatus.SUCCEEDED
+            and parse_period(r.period).end < p.start
+            and parse_period(r.period).kind == p.kind
+        },
+        key=lambda x: parse_period(x).start,
+    )
     if not earlier:
         notes.append("no earlier review in the evidence store: nothing to compare with")
         return None
@@ -382,12 +480,16 @@ def _previous_review(ws: Workspace, portfolio: Sequence[RunRecord], p: Period,
     rec = next(r for r in portfolio if r.seq == ref.seq)
     out = (rec.outputs or {}).get("review")
     if not out:
-        notes.append(f"the {earlier[-1]} review (RUN_ID {ref.seq}) has no review.json: nothing to compare with")
+        notes.append(
+            f"the {earlier[-1]} review (RUN_ID {ref.seq}) has no review.json: nothing to compare with"
+        )
         return None
     path = ws.resolve(out["path"])
     if not path.is_file() or sha256_file(path) != out["sha256"]:
-        notes.append(f"the {earlier[-1]} review's review.json is missing or changed since it was recorded: "
-                     "nothing to compare with")
+        notes.append(
+            f"the {earlier[-1]} review's review.json is missing or changed since it was recorded: "
+            "nothing to compare with"
+        )
         return None
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
@@ -397,15 +499,28 @@ def _threshold_row(key: str, th: Any) -> dict[str, Any]:
     return {"indicator": key, "rule": th.rule if hasattr(th, "rule") else str(th)}
 
 
-def _sustainability_summary(ref: RunRef | None, res: Mapping[str, Any] | None,
-                            rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+def _sustainability_summary(
+    ref: RunRef | None, res: Mapping[str, Any] | None, rows: Sequence[Mapping[str, Any]]
+) -> dict[str, Any] | None:
     if ref is None or res is None:
         return None
-    keep = ("energy_kwh", "emissions_kgco2e", "intensity_g_per_1k", "reviews_on_time",
-            "ai_training_hours_per_employee", "energy_kwh_measured", "energy_kwh_declared", "energy_kwh_estimated")
+    keep = (
+        "energy_kwh",
+        "emissions_kgco2e",
+        "intensity_g_per_1k",
+        "reviews_on_time",
+        "ai_training_hours_per_employee",
+        "energy_kwh_measured",
+        "energy_kwh_declared",
+        "energy_kwh_estimated",
+    )
     portfolio = [dict(r) for r in rows if r.get("scope") == "portfolio" and r.get("indicator") in keep]
-    return {"run": asdict(ref), "status": res.get("status", "not_assessed"), "rows": portfolio,
-            "factors_used": res.get("sustainability", {}).get("factors_used")}
+    return {
+        "run": asdict(ref),
+        "status": res.get("status", "not_assessed"),
+        "rows": portfolio,
+        "factors_used": res.get("sustainability", {}).get("factors_used"),
+    }
 
 
 # -- trends ---------------------------------------------------------------------------------------
@@ -434,92 +549,163 @@ def _articles(review: Review, inventory: Inventory, records: Sequence[RunRecord]
     n_inv = len(inventory.systems) + len(inventory.errors)
     # Art. 2 — each system labelled predictive or generative
     labelled = [s for s in active if s.kind in ("predictive", "generative")]
-    add(2, "green" if active and len(labelled) == len(active) else "red" if active else "not_assessed",
-        [f"inventory: {len(labelled)}/{len(active)} systems labelled predictive or generative"] if active else [],
-        "" if active else "no AI system in the inventory")
+    add(
+        2,
+        "green" if active and len(labelled) == len(active) else "red" if active else "not_assessed",
+        [f"inventory: {len(labelled)}/{len(active)} systems labelled predictive or generative"]
+        if active
+        else [],
+        "" if active else "no AI system in the inventory",
+    )
     # Art. 3 — every system tiered
-    add(3, "red" if inventory.errors else ("green" if active else "not_assessed"),
-        [f"inventory: {n_inv - len(inventory.errors)}/{n_inv} records valid and tiered "
-         f"({sum(1 for s in active if s.tier == 'high')} high, {sum(1 for s in active if s.tier == 'medium')} "
-         f"medium, {sum(1 for s in active if s.tier in ('low', 'out_of_scope'))} low or out of scope)"]
-        if n_inv else [], "" if n_inv else "no inventory")
+    add(
+        3,
+        "red" if inventory.errors else ("green" if active else "not_assessed"),
+        [
+            f"inventory: {n_inv - len(inventory.errors)}/{n_inv} records valid and tiered "
+            f"({sum(1 for s in active if s.tier == 'high')} high, {sum(1 for s in active if s.tier == 'medium')} "
+            f"medium, {sum(1 for s in active if s.tier in ('low', 'out_of_scope'))} low or out of scope)"
+        ]
+        if n_inv
+        else [],
+        "" if n_inv else "no inventory",
+    )
     # Art. 4 — sustainability run
     if review.sustainability:
         st = review.sustainability
         assessed = [r["status"] for r in st["rows"] if r["status"] != "not_assessed"]
-        add(4, _worst(assessed) if assessed else "not_assessed",
-            [f"sustainability RUN_ID {st['run']['seq']} v{st['run']['version']}"])
+        add(
+            4,
+            _worst(assessed) if assessed else "not_assessed",
+            [f"sustainability RUN_ID {st['run']['seq']} v{st['run']['version']}"],
+        )
     else:
         add(4, "not_assessed", [], f"no succeeded sustainability run for {review.period}")
     # Art. 5 — infosec / privacy / IP sign-off (pre-launch infosec opinion on record)
     signed = [s for s in in_scope if (s.prelaunch.get("opinions") or {}).get("infosec")]
-    add(5, "green" if in_scope and len(signed) == len(in_scope) else "amber",
+    add(
+        5,
+        "green" if in_scope and len(signed) == len(in_scope) else "amber",
         [f"pre-launch infosec opinion on record for {len(signed)}/{len(in_scope)} in-scope systems"]
-        if in_scope else [], "" if in_scope else "no in-scope system")
+        if in_scope
+        else [],
+        "" if in_scope else "no in-scope system",
+    )
     # Art. 6 — fairness
     fair = [(s.id, i) for s in review.systems for i in s.indicators if i.get("dimension") == "fairness"]
     pred = [s for s in active if s.kind == "predictive"]
     covered = {sid for sid, _ in fair}
-    add(6, _status_of(fair), [f"fairness indicators of {len(covered)}/{len(pred)} predictive systems"]
-        if fair else [], "" if len(covered) == len(pred) else
-        f"no fairness results for {', '.join(s.id for s in pred if s.id not in covered) or '—'}")
+    add(
+        6,
+        _status_of(fair),
+        [f"fairness indicators of {len(covered)}/{len(pred)} predictive systems"] if fair else [],
+        ""
+        if len(covered) == len(pred)
+        else f"no fairness results for {', '.join(s.id for s in pred if s.id not in covered) or '—'}",
+    )
     # Art. 7 — data quality, model quality, explainability
-    q = [(s.id, i) for s in review.systems for i in s.indicators
-         if i.get("dimension") in ("data_quality", "model_quality", "explainability") and i.get("article") == 7]
-    add(7, _status_of(q), [f"{len(q)} data-quality, model-quality and explainability indicators "
-                           f"from {len({sid for sid, _ in q})} systems"] if q else [],
-        "" if q else "no model-quality or data-quality results this period")
+    q = [
+        (s.id, i)
+        for s in review.systems
+        for i in s.indicators
+        if i.get("dimension") in ("data_quality", "model_quality", "explainability") and i.get("article") == 7
+    ]
+    add(
+        7,
+        _status_of(q),
+        [
+            f"{len(q)} data-quality, model-quality and explainability indicators "
+            f"from {len({sid for sid, _ in q})} systems"
+        ]
+        if q
+        else [],
+        "" if q else "no model-quality or data-quality results this period",
+    )
     # Art. 8 — privacy: leaks in generative outputs; reports mask personal data
     leaks = _ind(review, ["pii_leak_rate"])
-    add(8, _status_of(leaks), [f"personal-data leak check of {len(leaks)} generative systems; data-check samples "
-                               "masked in every report"] if leaks else [],
-        "" if leaks else "no personal-data leak check this period")
+    add(
+        8,
+        _status_of(leaks),
+        [
+            f"personal-data leak check of {len(leaks)} generative systems; data-check samples "
+            "masked in every report"
+        ]
+        if leaks
+        else [],
+        "" if leaks else "no personal-data leak check this period",
+    )
     # Art. 9 — accountable executive per system; training records
     owned = [s for s in active if s.accountable.get("name")]
-    training = [r for r in (review.sustainability or {}).get("rows", []) if r["indicator"].startswith("ai_training")]
+    training = [
+        r for r in (review.sustainability or {}).get("rows", []) if r["indicator"].startswith("ai_training")
+    ]
     ev9 = [f"accountable executive or committee for {len(owned)}/{len(active)} systems"] if active else []
     if training:
         ev9.append("staff AI-training hours recorded")
-    add(9, "green" if active and len(owned) == len(active) and training else "amber", ev9,
-        "" if training else "no staff AI-training record this period (sustainability.yaml)")
+    add(
+        9,
+        "green" if active and len(owned) == len(active) and training else "amber",
+        ev9,
+        "" if training else "no staff AI-training record this period (sustainability.yaml)",
+    )
     # Art. 10 — evidence store intact; vendor trace-log attestations
     vend = [s for s in active if s.vendor]
     attested = [s for s in vend if (s.vendor or {}).get("trace_log_attestation", {}).get("provided")]
-    ev10 = [f"evidence store: {len(records)} records, chain "
-            f"{'intact' if review.evidence_ok else 'BROKEN'}"]
+    ev10 = [f"evidence store: {len(records)} records, chain {'intact' if review.evidence_ok else 'BROKEN'}"]
     if vend:
         ev10.append(f"vendor trace-log attestation for {len(attested)}/{len(vend)} third-party systems")
     add(10, "red" if not review.evidence_ok else ("green" if len(attested) == len(vend) else "amber"), ev10)
     # Art. 11 — consumer disclosure
     disc = _ind(review, ["channel_compliance_rate", "ai_disclosure_rate", "human_alternative_rate"])
-    add(11, _status_of(disc), [f"{len(disc)} disclosure indicators (channels, conversations)"] if disc else [],
-        "" if disc else "no customer-facing channel recorded")
+    add(
+        11,
+        _status_of(disc),
+        [f"{len(disc)} disclosure indicators (channels, conversations)"] if disc else [],
+        "" if disc else "no customer-facing channel recorded",
+    )
     # Art. 12 — pre-launch assessment
     pre = _ind(review, ["prelaunch_completeness"])
-    add(12, _status_of(pre), [f"pre-launch record of {len(pre)} systems"] if pre else [],
-        "" if pre else "no pre-launch record assessed this period")
+    add(
+        12,
+        _status_of(pre),
+        [f"pre-launch record of {len(pre)} systems"] if pre else [],
+        "" if pre else "no pre-launch record assessed this period",
+    )
     # Art. 13 — periodic review on time, seven dimensions assessed
     overdue = [s.id for s in in_scope if s.overdue]
     unassessed = [s.id for s in in_scope if s.state != "assessed"]
     st13 = "red" if overdue else ("amber" if unassessed else "green")
-    add(13, st13 if in_scope else "not_assessed",
-        [f"{len(in_scope) - len(overdue)}/{len(in_scope)} in-scope systems reviewed on time"] if in_scope else [],
+    add(
+        13,
+        st13 if in_scope else "not_assessed",
+        [f"{len(in_scope) - len(overdue)}/{len(in_scope)} in-scope systems reviewed on time"]
+        if in_scope
+        else [],
         (f"overdue: {', '.join(overdue)}. " if overdue else "")
-        + (f"not assessed this period: {', '.join(unassessed)}" if unassessed else ""))
+        + (f"not assessed this period: {', '.join(unassessed)}" if unassessed else ""),
+    )
     # Art. 14 — outsourcing clauses
     required = {"audit_rights", "data_location", "incident_notification", "subcontracting", "exit_plan"}
     complete = [s for s in vend if required <= set((s.vendor or {}).get("contract_clauses", []))]
-    add(14, ("green" if len(complete) == len(vend) else "amber") if vend else "not_assessed",
+    add(
+        14,
+        ("green" if len(complete) == len(vend) else "amber") if vend else "not_assessed",
         [f"outsourcing contract clauses complete for {len(complete)}/{len(vend)} vendors"] if vend else [],
-        "" if vend else "no third-party system")
+        "" if vend else "no third-party system",
+    )
     # Art. 15 — findings register
     if review.findings is None:
         add(15, "not_assessed", [], "no findings register (findings.yaml)")
     else:
         high_over = [f for f in review.findings if f["overdue"] and f["severity"] == "high"]
         any_over = [f for f in review.findings if f["overdue"]]
-        add(15, "red" if high_over else ("amber" if any_over else "green"),
-            [f"findings register: {sum(f['open_at_end'] for f in review.findings)} open, {len(any_over)} overdue"])
+        add(
+            15,
+            "red" if high_over else ("amber" if any_over else "green"),
+            [
+                f"findings register: {sum(f['open_at_end'] for f in review.findings)} open, {len(any_over)} overdue"
+            ],
+        )
     return out
 
 
@@ -528,12 +714,26 @@ def _top_risks(review: Review, limit: int = 6) -> list[dict[str, Any]]:
     risks = []
     for s in review.systems:
         if s.state == "failed":
-            risks.append({"system": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "tier": s.tier,
-                          "status": FAILED, "id": "run", "label_zh": "本期執行失敗", "label_en": "this period's run failed",
-                          "value": None, "rule": s.reason, "article": 13})
+            risks.append(
+                {
+                    "system": s.id,
+                    "name_zh": s.name_zh,
+                    "name_en": s.name_en,
+                    "tier": s.tier,
+                    "status": FAILED,
+                    "id": "run",
+                    "label_zh": "本期執行失敗",
+                    "label_en": "this period's run failed",
+                    "value": None,
+                    "rule": s.reason,
+                    "article": 13,
+                }
+            )
         for i in s.indicators:
             if i["status"] in ("red", "amber"):
-                risks.append({"system": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "tier": s.tier, **i})
+                risks.append(
+                    {"system": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "tier": s.tier, **i}
+                )
     risks.sort(key=lambda r: (-_SEVERITY[r["status"]], _TIER_ORDER.get(r["tier"], 9), r["system"], r["id"]))
     seen: set[tuple[str, str]] = set()
     out = []
@@ -551,13 +751,19 @@ def _decisions(review: Review) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for s in review.systems:
         if s.state == "failed":
-            out.append({"key": "review.decision.failed", "system": s.id, "name_zh": s.name_zh, "reason": s.reason})
+            out.append(
+                {"key": "review.decision.failed", "system": s.id, "name_zh": s.name_zh, "reason": s.reason}
+            )
             continue
         reds = sorted({i["dimension"] for i in s.indicators if i["status"] == "red" and i.get("dimension")})
         if reds:
-            out.append({"key": "review.decision.red", "system": s.id, "name_zh": s.name_zh, "dimensions": reds})
+            out.append(
+                {"key": "review.decision.red", "system": s.id, "name_zh": s.name_zh, "dimensions": reds}
+            )
         if s.overdue:
-            out.append({"key": "review.decision.overdue", "system": s.id, "name_zh": s.name_zh, "due": s.next_due})
+            out.append(
+                {"key": "review.decision.overdue", "system": s.id, "name_zh": s.name_zh, "due": s.next_due}
+            )
     if review.missing_systems:
         out.append({"key": "review.decision.missing", "systems": review.missing_systems})
     unsec = [sid for sid, row in review.matrix.items() if row.get("system_security") == "not_assessed"]
@@ -577,17 +783,35 @@ def _inventory_changes(review: Review, previous: Mapping[str, Any] | None) -> di
     before = {s["id"]: s for s in previous.get("systems", [])}
     now = {s.id: s for s in review.systems}
     new = [sid for sid in now if sid not in before and now[sid].lifecycle != "retired"]
-    retired = [sid for sid in now if now[sid].lifecycle == "retired" and before.get(sid, {}).get("lifecycle") != "retired"]
+    retired = [
+        sid
+        for sid in now
+        if now[sid].lifecycle == "retired" and before.get(sid, {}).get("lifecycle") != "retired"
+    ]
     retired += [sid for sid in before if sid not in now]
-    retiered = [{"system": sid, "before": before[sid]["tier"], "now": now[sid].tier}
-                for sid in now if sid in before and before[sid]["tier"] != now[sid].tier]
-    scope = [{"system": sid, "before": before[sid]["in_scope"], "now": now[sid].in_scope}
-             for sid in now if sid in before and before[sid]["in_scope"] != now[sid].in_scope]
-    return {"compared": True, "previous": previous.get("period"), "new": new, "retired": sorted(set(retired)),
-            "retiered": retiered, "scope": scope}
+    retiered = [
+        {"system": sid, "before": before[sid]["tier"], "now": now[sid].tier}
+        for sid in now
+        if sid in before and before[sid]["tier"] != now[sid].tier
+    ]
+    scope = [
+        {"system": sid, "before": before[sid]["in_scope"], "now": now[sid].in_scope}
+        for sid in now
+        if sid in before and before[sid]["in_scope"] != now[sid].in_scope
+    ]
+    return {
+        "compared": True,
+        "previous": previous.get("period"),
+        "new": new,
+        "retired": sorted(set(retired)),
+        "retiered": retiered,
+        "scope": scope,
+    }
 
 
-def export(review: Review, output_dir: str | Path | None, workspace: Workspace | None = None) -> dict[str, Path]:
+def export(
+    review: Review, output_dir: str | Path | None, workspace: Workspace | None = None
+) -> dict[str, Path]:
     """Write ``review.json`` (the whole review, read by the next period's review and the site) and a
     ``results.json`` in the common schema (overall status and the worst status per dimension)."""
     if output_dir is None:
@@ -597,10 +821,19 @@ def export(review: Review, output_dir: str | Path | None, workspace: Workspace |
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"review": review.write(out / "review.json")}
-    data = build_results(system={"id": "portfolio", "name_zh": review.bank_zh, "name_en": review.bank_en,
-                                 "kind": "adhoc", "tier": "unassessed"},
-                         period=review.period, template=REVIEW_TEMPLATE, indicators=[],
-                         notes=review.notes)
+    data = build_results(
+        system={
+            "id": "portfolio",
+            "name_zh": review.bank_zh,
+            "name_en": review.bank_en,
+            "kind": "adhoc",
+            "tier": "unassessed",
+        },
+        period=review.period,
+        template=REVIEW_TEMPLATE,
+        indicators=[],
+        notes=review.notes,
+    )
 
     def plain(v: str) -> str:
         return "red" if v == FAILED else v
@@ -624,5 +857,3 @@ def report_links(review: Review, workspace: Workspace) -> dict[str, str]:
         rep = review.sustainability["run"]["report"]
         out[rep] = os.path.relpath(workspace.resolve(rep), here)
     return out
-
-

@@ -61,13 +61,17 @@ _TREND_IDS = ("model_quality.auc", "drift.psi.score", "pii_leak_rate", "ai_discl
 
 def _trend_ids(summary_indicators: Mapping[str, Any]) -> list[str]:
     ids = [i for i in summary_indicators if i in _TREND_IDS]
-    ids += [i for i in summary_indicators if i.startswith("fairness.") and i.endswith(".disparate_impact_ratio")
-            and "×" not in i]
+    ids += [
+        i
+        for i in summary_indicators
+        if i.startswith("fairness.") and i.endswith(".disparate_impact_ratio") and "×" not in i
+    ]
     return ids
 
 
-def _trends(ws: Workspace, by_system: Mapping[str, list[RunRecord]], inventory: Inventory, p: Period,
-            notes: list[str]) -> dict[str, dict[str, list[Any]]]:
+def _trends(
+    ws: Workspace, by_system: Mapping[str, list[RunRecord]], inventory: Inventory, p: Period, notes: list[str]
+) -> dict[str, dict[str, list[Any]]]:
     """Per system and key indicator: (period, value, status) over every past period of the same kind, from the
     summaries the evidence store recorded with each run (no file is re-read)."""
     out: dict[str, dict[str, list[Any]]] = {}
@@ -96,9 +100,16 @@ def _trends(ws: Workspace, by_system: Mapping[str, list[RunRecord]], inventory: 
 
 def _status_history(store: EvidenceStore, records: Sequence[RunRecord], p: Period) -> list[dict[str, Any]]:
     """Matrix cells by status for every period of the same kind up to ``p``, from the recorded summaries."""
-    periods = sorted({r.period for r in records if r.system_id != PORTFOLIO
-                      and parse_period(r.period).kind == p.kind and parse_period(r.period).start <= p.start},
-                     key=lambda x: parse_period(x).start)
+    periods = sorted(
+        {
+            r.period
+            for r in records
+            if r.system_id != PORTFOLIO
+            and parse_period(r.period).kind == p.kind
+            and parse_period(r.period).start <= p.start
+        },
+        key=lambda x: parse_period(x).start,
+    )
     out = []
     for label in periods:
         counts = dict.fromkeys(_SEVERITY, 0)
@@ -119,7 +130,11 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
         if r.kind != "run":
             continue
         if r.system_id == PORTFOLIO:
-            if r.template == "sustainability" and r.status == RunStatus.SUCCEEDED and (sust is None or r.seq > sust.seq):
+            if (
+                r.template == "sustainability"
+                and r.status == RunStatus.SUCCEEDED
+                and (sust is None or r.seq > sust.seq)
+            ):
                 sust = r
             continue
         k = (r.system_id, r.template)
@@ -146,10 +161,16 @@ def statuses_from_store(store: EvidenceStore, period: str) -> dict[str, dict[str
 
 def latest_period(workspace: Workspace, store: EvidenceStore | None = None) -> str:
     """The latest period with a system run in the evidence store (the template's default)."""
-    labels = {r.period for r in (store or open_store(workspace, writing=False)).records()
-              if r.system_id != PORTFOLIO and r.kind == "run"}
+    labels = {
+        r.period
+        for r in (store or open_store(workspace, writing=False)).records()
+        if r.system_id != PORTFOLIO and r.kind == "run"
+    }
     if not labels:
-        raise InputError("the evidence store has no runs yet", field="period",
-                         fix="run `govreport run --period 2026Q3` first, or set the `period` parameter")
+        raise InputError(
+            "the evidence store has no runs yet",
+            field="period",
+            fix="run `govreport run --period 2026Q3` first, or set the `period` parameter",
+        )
     order = {"month": 0, "quarter": 1, "year": 2}
     return max(labels, key=lambda x: (parse_period(x).end, -order[parse_period(x).kind]))

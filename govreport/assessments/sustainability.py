@@ -110,7 +110,9 @@ class SustainabilityReport:
         return df.drop(columns=["details"], errors="ignore").reset_index(drop=True)
 
     def value(self, indicator: str, scope: str = "portfolio") -> float | None:
-        return next((r["value"] for r in self.rows if r["scope"] == scope and r["indicator"] == indicator), None)
+        return next(
+            (r["value"] for r in self.rows if r["scope"] == scope and r["indicator"] == indicator), None
+        )
 
     def lines(self) -> pd.DataFrame:
         df = self.data.lines_frame()
@@ -142,8 +144,16 @@ class SustainabilityReport:
         for q in self.quarters:
             for sid in self.data.systems:
                 for key, inc in _inclusion(self.data, sid, parse_period(q)).items():
-                    rows.append({"quarter": q, "system_id": sid, "indicator": key, "band": inc["band"],
-                                 "rate": inc["value"], "n": inc["n"]})
+                    rows.append(
+                        {
+                            "quarter": q,
+                            "system_id": sid,
+                            "indicator": key,
+                            "band": inc["band"],
+                            "rate": inc["value"],
+                            "n": inc["n"],
+                        }
+                    )
         return pd.DataFrame(rows, columns=["quarter", "system_id", "indicator", "band", "rate", "n"])
 
     def reviews(self) -> list[dict[str, Any]]:
@@ -152,9 +162,16 @@ class SustainabilityReport:
     def factors_used(self) -> list[dict[str, Any]]:
         seen: dict[tuple[int, int], dict[str, Any]] = {}
         for x in self.lines().itertuples():
-            seen.setdefault((x.energy_year, x.factor_year), {
-                "energy_year": x.energy_year, "factor_year": x.factor_year, "kg_per_kwh": x.factor,
-                "fallback": bool(x.factor_fallback), "source": x.factor_source})
+            seen.setdefault(
+                (x.energy_year, x.factor_year),
+                {
+                    "energy_year": x.energy_year,
+                    "factor_year": x.factor_year,
+                    "kg_per_kwh": x.factor,
+                    "fallback": bool(x.factor_fallback),
+                    "source": x.factor_source,
+                },
+            )
         return [seen[k] for k in sorted(seen)]
 
     def cross_check(self) -> dict[str, Any]:
@@ -168,9 +185,15 @@ class SustainabilityReport:
         ours = float((m["kwh"] * m["factor"]).sum())
         cc = float(m["codecarbon_kgco2e"].sum())
         kwh = float(m["kwh"].sum())
-        return {"runs": len(m), "kwh": kwh, "govreport_kgco2e_without_pue": ours, "codecarbon_kgco2e": cc,
-                "codecarbon_kg_per_kwh": cc / kwh if kwh else None, "moea_kg_per_kwh": ours / kwh if kwh else None,
-                "ratio": cc / ours if ours else None}
+        return {
+            "runs": len(m),
+            "kwh": kwh,
+            "govreport_kgco2e_without_pue": ours,
+            "codecarbon_kgco2e": cc,
+            "codecarbon_kg_per_kwh": cc / kwh if kwh else None,
+            "moea_kg_per_kwh": ours / kwh if kwh else None,
+            "ratio": cc / ours if ours else None,
+        }
 
     def measurement_methods(self) -> list[dict[str, Any]]:
         seen: dict[str, dict[str, Any]] = {}
@@ -179,24 +202,40 @@ class SustainabilityReport:
             if not isinstance(e, dict) or not _within(rec.period, self.period):
                 continue
             key = str(e.get("method") or e.get("reason"))
-            entry = seen.setdefault(key, {"method": e.get("method"), "reason": e.get("reason"),
-                                          "estimation_mode": e.get("estimation_mode"),
-                                          "codecarbon_version": e.get("codecarbon_version"),
-                                          "hardware": e.get("hardware"), "runs": []})
+            entry = seen.setdefault(
+                key,
+                {
+                    "method": e.get("method"),
+                    "reason": e.get("reason"),
+                    "estimation_mode": e.get("estimation_mode"),
+                    "codecarbon_version": e.get("codecarbon_version"),
+                    "hardware": e.get("hardware"),
+                    "runs": [],
+                },
+            )
             entry["runs"].append(rec.seq)
         return list(seen.values())
 
     def notes(self) -> list[str]:
         out = list(self.data.notes)
-        yearly = [x for x in self.data.lines if parse_period(x.period).kind == "year"
-                  and x.period == str(self.period.year) and self.period.kind != "year"]
+        yearly = [
+            x
+            for x in self.data.lines
+            if parse_period(x.period).kind == "year"
+            and x.period == str(self.period.year)
+            and self.period.kind != "year"
+        ]
         if yearly:
-            out.append(f"{len(yearly)} figure(s) declared for the whole year {self.period.year} are counted in "
-                       "the year's totals, not in any quarter or month")
+            out.append(
+                f"{len(yearly)} figure(s) declared for the whole year {self.period.year} are counted in "
+                "the year's totals, not in any quarter or month"
+            )
         for f in self.factors_used():
             if f["fallback"]:
-                out.append(f"energy used in {f['energy_year']}: no grid factor for {f['energy_year']} yet, the "
-                           f"{f['factor_year']} factor ({f['kg_per_kwh']:g} kgCO2e/kWh) is used")
+                out.append(
+                    f"energy used in {f['energy_year']}: no grid factor for {f['energy_year']} yet, the "
+                    f"{f['factor_year']} factor ({f['kg_per_kwh']:g} kgCO2e/kWh) is used"
+                )
         return out
 
     # -- export -------------------------------------------------------------------------------------
@@ -208,11 +247,33 @@ class SustainabilityReport:
         ``output_dir`` (default: the workspace's scratch folder)."""
         out = Path(output_dir) if output_dir else self.default_output_dir()
         out.mkdir(parents=True, exist_ok=True)
-        cols = ["period", "scope", "scope_name_zh", "scope_name_en", "indicator", "label_zh", "label_en", "value",
-                "unit", "previous_period", "previous_value", "change_abs", "change_pct", "target", "vs_target_pct",
-                "status", "rule", "gri", "article", "basis"]
-        paths = {"csv": out / "sustainability_indicators.csv", "json": out / "sustainability_indicators.json",
-                 "results": out / "results.json"}
+        cols = [
+            "period",
+            "scope",
+            "scope_name_zh",
+            "scope_name_en",
+            "indicator",
+            "label_zh",
+            "label_en",
+            "value",
+            "unit",
+            "previous_period",
+            "previous_value",
+            "change_abs",
+            "change_pct",
+            "target",
+            "vs_target_pct",
+            "status",
+            "rule",
+            "gri",
+            "article",
+            "basis",
+        ]
+        paths = {
+            "csv": out / "sustainability_indicators.csv",
+            "json": out / "sustainability_indicators.json",
+            "results": out / "results.json",
+        }
         write_csv(paths["csv"], cols, self.rows)  # formula-looking cells neutralised (govreport.core.exports)
         doc = {
             "schema": "govreport.assessments.sustainability/1",
@@ -223,23 +284,27 @@ class SustainabilityReport:
             "indicators": [{k: v for k, v in r.items()} for r in self.rows],
             "methodology": {
                 "emissions": "kgCO2e = kWh × PUE × Taiwan grid emission factor (location-based) of the year the "
-                             "energy was used; measured runs: year of the run in Taiwan time; declared figures: "
-                             "year of their period",
+                "energy was used; measured runs: year of the run in Taiwan time; declared figures: "
+                "year of their period",
                 "grid_factors_used": self.factors_used(),
                 "grid_factor_table": self.data.factors.rows(),
-                "host_pue": {"value": self.data.settings.host_pue, "source": self.data.settings.host_pue_source},
+                "host_pue": {
+                    "value": self.data.settings.host_pue,
+                    "source": self.data.settings.host_pue_source,
+                },
                 "measurement": self.measurement_methods(),
                 "codecarbon_cross_check": self.cross_check(),
                 "intensity_denominator": "predictions or requests: declared volumes, else rows of the period's "
-                                         "scoring data (model_quality.n) or assistant turns of its conversation "
-                                         "log (genai.assistant_turns)",
+                "scoring data (model_quality.n) or assistant turns of its conversation "
+                "log (genai.assistant_turns)",
             },
             "energy_lines": [_json_safe(x) for x in self.lines().to_dict(orient="records")],
             "reviews": self.reviews(),
             "notes": self.notes(),
         }
-        paths["json"].write_text(json.dumps(_json_safe(doc), ensure_ascii=False, indent=2, allow_nan=False),
-                                 encoding="utf-8")
+        paths["json"].write_text(
+            json.dumps(_json_safe(doc), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8"
+        )
         inds = []
         for r in self.rows:
             if r["scope"] != "portfolio":
@@ -249,16 +314,40 @@ class SustainabilityReport:
                 th = _target_threshold(r["indicator"], float(r["target"]))
             elif r["indicator"] == "reviews_on_time":
                 th = Threshold("higher", 1.0, 1.0, source="default (Art. 13: overdue reviews = 0)")
-            inds.append(Indicator(f"sustainability.{r['indicator']}", r["dimension"], r["article"], r["value"],
-                                  r["label_zh"], r["label_en"], th, Status(r["status"]), unit=r["unit"],
-                                  note=r["basis"][:500], details={"gri": r["gri"]}))
+            inds.append(
+                Indicator(
+                    f"sustainability.{r['indicator']}",
+                    r["dimension"],
+                    r["article"],
+                    r["value"],
+                    r["label_zh"],
+                    r["label_en"],
+                    th,
+                    Status(r["status"]),
+                    unit=r["unit"],
+                    note=r["basis"][:500],
+                    details={"gri": r["gri"]},
+                )
+            )
         results = build_results(
-            system={"id": "portfolio", "name_zh": self.data.ws_name[0], "name_en": self.data.ws_name[1],
-                    "kind": "adhoc", "tier": "unassessed"},
-            period=self.period.label, template=TEMPLATE, indicators=inds,
-            sections={"sustainability": {"rows": [{k: v for k, v in r.items() if k != "details"} for r in self.rows],
-                                         "factors_used": self.factors_used()}},
-            notes=self.notes())
+            system={
+                "id": "portfolio",
+                "name_zh": self.data.ws_name[0],
+                "name_en": self.data.ws_name[1],
+                "kind": "adhoc",
+                "tier": "unassessed",
+            },
+            period=self.period.label,
+            template=TEMPLATE,
+            indicators=inds,
+            sections={
+                "sustainability": {
+                    "rows": [{k: v for k, v in r.items() if k != "details"} for r in self.rows],
+                    "factors_used": self.factors_used(),
+                }
+            },
+            notes=self.notes(),
+        )
         write_results(paths["results"], results)
         return paths
 
@@ -285,8 +374,13 @@ def _latest_quarter(records: Sequence[RunRecord]) -> Period | None:
     return best
 
 
-def build_report(workspace: str | Path | None = None, period: str | None = None, *, quarters: int = 8,
-                 records: Sequence[RunRecord] | None = None) -> SustainabilityReport:
+def build_report(
+    workspace: str | Path | None = None,
+    period: str | None = None,
+    *,
+    quarters: int = 8,
+    records: Sequence[RunRecord] | None = None,
+) -> SustainabilityReport:
     """Collect and compute everything the sustainability template shows for ``period`` (default: the latest
     quarter in the evidence store); ``quarters`` is the length of the trend."""
     ws = Workspace.load(Path(workspace) if workspace else find_workspace())
@@ -294,10 +388,15 @@ def build_report(workspace: str | Path | None = None, period: str | None = None,
     if period:
         p = parse_period(period)
     else:
-        found = _latest_quarter(data.records) or max((parse_period(x.period) for x in data.lines), default=None)
+        found = _latest_quarter(data.records) or max(
+            (parse_period(x.period) for x in data.lines), default=None
+        )
         if found is None:
-            raise InputError("the evidence store holds no runs and the inventory declares no energy",
-                             field="period", fix="set the `period` parameter, or run `govreport run` first")
+            raise InputError(
+                "the evidence store holds no runs and the inventory declares no energy",
+                field="period",
+                fix="set the `period` parameter, or run `govreport run` first",
+            )
         p = found
     last_q = parse_period(f"{p.end.year}Q{(p.end.month - 1) // 3 + 1}")
     qs = [last_q]
@@ -305,11 +404,14 @@ def build_report(workspace: str | Path | None = None, period: str | None = None,
         qs.append(qs[-1].previous())
     with_data = {x.quarter for x in data.lines} | {
         f"{parse_period(r.period).year}Q{(parse_period(r.period).start.month - 1) // 3 + 1}"
-        for r in data.records if _parses(r.period) and parse_period(r.period).kind != "year"}
+        for r in data.records
+        if _parses(r.period) and parse_period(r.period).kind != "year"
+    }
     labels = [q.label for q in reversed(qs)]
     first = next((i for i, q in enumerate(labels) if q in with_data), len(labels) - 1)
-    return SustainabilityReport(data, p, build_rows(data, p), labels[first:],
-                                datetime.now(UTC).isoformat(timespec="seconds"))
+    return SustainabilityReport(
+        data, p, build_rows(data, p), labels[first:], datetime.now(UTC).isoformat(timespec="seconds")
+    )
 
 
 def _parses(label: str) -> bool:

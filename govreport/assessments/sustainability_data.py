@@ -125,8 +125,9 @@ class SustainabilityData:
         return df
 
 
-def _measured_lines(records: Iterable[RunRecord], settings: SustainabilitySettings, factors: FactorTable,
-                    notes: list[str]) -> tuple[list[EnergyLine], dict[str, int], dict[str, int]]:
+def _measured_lines(
+    records: Iterable[RunRecord], settings: SustainabilitySettings, factors: FactorTable, notes: list[str]
+) -> tuple[list[EnergyLine], dict[str, int], dict[str, int]]:
     lines: list[EnergyLine] = []
     total: dict[str, int] = defaultdict(int)
     measured: dict[str, int] = defaultdict(int)
@@ -141,7 +142,9 @@ def _measured_lines(records: Iterable[RunRecord], settings: SustainabilitySettin
             continue
         kwh = e.get("kwh")
         if isinstance(kwh, bool) or not isinstance(kwh, (int, float)) or not math.isfinite(kwh) or kwh < 0:
-            notes.append(f"RUN_ID {rec.seq}: the recorded energy figure {kwh!r} is not usable and was left out")
+            notes.append(
+                f"RUN_ID {rec.seq}: the recorded energy figure {kwh!r} is not usable and was left out"
+            )
             continue
         measured[rec.period] += 1
         year = _taipei_year(e.get("started_at") or rec.started_at)
@@ -150,18 +153,34 @@ def _measured_lines(records: Iterable[RunRecord], settings: SustainabilitySettin
             continue
         use = factors.lookup(year, file="evidence store", field=f"RUN_ID {rec.seq} started_at")
         pue = settings.host_pue
-        lines.append(EnergyLine(
-            system_id=rec.system_id, period=rec.period, activity="govreport_run", source="measured",
-            boundary="own", kwh=float(kwh), pue=pue, pue_source=settings.host_pue_source, energy_year=year,
-            factor_year=use.factor.year, factor=use.factor.kg_per_kwh, factor_source=use.describe(),
-            factor_fallback=use.fallback, kgco2e=emissions_kg(float(kwh), pue, use.factor.kg_per_kwh),
-            ref=f"RUN_ID {rec.seq} ({rec.template} v{rec.version}, {rec.status})",
-            basis=str(e.get("method") or ""), codecarbon_kgco2e=e.get("codecarbon_kgco2e"),
-            method=str(e.get("estimation_mode") or "")))
+        lines.append(
+            EnergyLine(
+                system_id=rec.system_id,
+                period=rec.period,
+                activity="govreport_run",
+                source="measured",
+                boundary="own",
+                kwh=float(kwh),
+                pue=pue,
+                pue_source=settings.host_pue_source,
+                energy_year=year,
+                factor_year=use.factor.year,
+                factor=use.factor.kg_per_kwh,
+                factor_source=use.describe(),
+                factor_fallback=use.fallback,
+                kgco2e=emissions_kg(float(kwh), pue, use.factor.kg_per_kwh),
+                ref=f"RUN_ID {rec.seq} ({rec.template} v{rec.version}, {rec.status})",
+                basis=str(e.get("method") or ""),
+                codecarbon_kgco2e=e.get("codecarbon_kgco2e"),
+                method=str(e.get("estimation_mode") or ""),
+            )
+        )
     return lines, dict(total), dict(measured)
 
 
-def _declared_lines(system_id: str, energy: Energy, file: Path | None, factors: FactorTable) -> list[EnergyLine]:
+def _declared_lines(
+    system_id: str, energy: Energy, file: Path | None, factors: FactorTable
+) -> list[EnergyLine]:
     out = []
     for i, f in enumerate(energy.declared):
         p = f.period_obj
@@ -169,31 +188,55 @@ def _declared_lines(system_id: str, energy: Energy, file: Path | None, factors: 
         pue = 1.0 if f.includes_pue else energy.pue_used
         pue_source = "included in the figure" if f.includes_pue else energy.pue_source
         kwh = f.kwh
-        out.append(EnergyLine(
-            system_id=system_id, period=f.period, activity=f.activity, source=f.kind, boundary=f.boundary,
-            kwh=kwh, pue=pue, pue_source=pue_source, energy_year=p.year, factor_year=use.factor.year,
-            factor=use.factor.kg_per_kwh, factor_source=use.describe(), factor_fallback=use.fallback,
-            kgco2e=emissions_kg(kwh, pue, use.factor.kg_per_kwh),
-            ref=f"systems/{system_id}.yaml energy.declared.{i}", basis=f"{f.describe()}; {f.basis}".strip("; ")))
+        out.append(
+            EnergyLine(
+                system_id=system_id,
+                period=f.period,
+                activity=f.activity,
+                source=f.kind,
+                boundary=f.boundary,
+                kwh=kwh,
+                pue=pue,
+                pue_source=pue_source,
+                energy_year=p.year,
+                factor_year=use.factor.year,
+                factor=use.factor.kg_per_kwh,
+                factor_source=use.describe(),
+                factor_fallback=use.fallback,
+                kgco2e=emissions_kg(kwh, pue, use.factor.kg_per_kwh),
+                ref=f"systems/{system_id}.yaml energy.declared.{i}",
+                basis=f"{f.describe()}; {f.basis}".strip("; "),
+            )
+        )
     return out
 
 
-def _load_results(ws: Workspace, records: Sequence[RunRecord], notes: list[str]
-                  ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _load_results(
+    ws: Workspace, records: Sequence[RunRecord], notes: list[str]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     latest: dict[tuple[str, str, str], RunRecord] = {}
     for rec in records:
-        if rec.kind == "run" and rec.status == RunStatus.SUCCEEDED and "results" in rec.outputs and rec.template != TEMPLATE:
+        if (
+            rec.kind == "run"
+            and rec.status == RunStatus.SUCCEEDED
+            and "results" in rec.outputs
+            and rec.template != TEMPLATE
+        ):
             latest[(rec.system_id, rec.period, rec.template)] = rec
     out: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for (sid, period, _tpl), rec in latest.items():
         ref = rec.outputs["results"]
         path = ws.resolve(ref["path"])
         if not path.is_file():
-            notes.append(f"RUN_ID {rec.seq}: {ref['path']} is missing; its volume and inclusion figures are left out")
+            notes.append(
+                f"RUN_ID {rec.seq}: {ref['path']} is missing; its volume and inclusion figures are left out"
+            )
             continue
         if ref.get("sha256") and sha256_file(path) != ref["sha256"]:
-            notes.append(f"RUN_ID {rec.seq}: {ref['path']} no longer matches its recorded SHA-256; left out "
-                         "(run `govreport evidence verify`)")
+            notes.append(
+                f"RUN_ID {rec.seq}: {ref['path']} no longer matches its recorded SHA-256; left out "
+                "(run `govreport evidence verify`)"
+            )
             continue
         try:
             out[(sid, period)].append(json.loads(path.read_text(encoding="utf-8")))
@@ -221,7 +264,9 @@ def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> Sus
     templates: dict[str, list[str]] = {}
     for sid, s in inv.systems.items():
         tier = s.tier
-        systems[sid] = SystemInfo(sid, s.name_zh, s.name_en, s.kind, tier.tier, tier.review_months, s.lifecycle)
+        systems[sid] = SystemInfo(
+            sid, s.name_zh, s.name_en, s.kind, tier.tier, tier.review_months, s.lifecycle
+        )
         file = inv.files.get(sid)
         energies[sid] = system_energy(s, file)
         lines += _declared_lines(sid, energies[sid], file, factors)
@@ -231,12 +276,26 @@ def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> Sus
         templates[sid] = [x for x in s.applicable_templates if x != TEMPLATE]
     for sid in sorted({x.system_id for x in lines} - set(systems)):
         if sid == PORTFOLIO:  # the portfolio templates' own runs (sustainability, review)
-            systems[sid] = SystemInfo(sid, "全行治理報告產製", "Portfolio reports (govreport)", "-", "-", 0, "-",
-                                      in_inventory=False)
+            systems[sid] = SystemInfo(
+                sid, "全行治理報告產製", "Portfolio reports (govreport)", "-", "-", 0, "-", in_inventory=False
+            )
             continue
         systems[sid] = SystemInfo(sid, sid, sid, "-", "-", 0, "-", in_inventory=False)
     return SustainabilityData(
-        root=ws.root, ws_name=(ws.config.name_zh, ws.config.name_en), settings=settings, factors=factors, lines=lines,
-        systems=systems, energies=energies, results=_load_results(ws, records, notes), records=list(records),
-        notes=notes, runs_total=total, runs_measured=measured, age_columns=age_columns, go_live=go_live,
-        last_review=last_review, templates=templates)
+        root=ws.root,
+        ws_name=(ws.config.name_zh, ws.config.name_en),
+        settings=settings,
+        factors=factors,
+        lines=lines,
+        systems=systems,
+        energies=energies,
+        results=_load_results(ws, records, notes),
+        records=list(records),
+        notes=notes,
+        runs_total=total,
+        runs_measured=measured,
+        age_columns=age_columns,
+        go_live=go_live,
+        last_review=last_review,
+        templates=templates,
+    )

@@ -13,4 +13,3 @@ cli.add_command(schedule)
 cli.add_command(publish)
 
 __all__ = ["cli", "main"]
-

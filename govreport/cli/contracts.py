@@ -44,9 +44,16 @@ def _handled(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_ws_opt = click.option("--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=".",
-                       show_default=True, envvar="GOVREPORT_WORKSPACE",
-                       help="Workspace folder (holds govreport.yaml and data_contracts/).")
+_ws_opt = click.option(
+    "--workspace",
+    "-w",
+    "workspace",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    envvar="GOVREPORT_WORKSPACE",
+    help="Workspace folder (holds govreport.yaml and data_contracts/).",
+)
 
 
 @click.group("contracts", context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,20 +90,33 @@ def list_cmd(workspace: str, as_json: bool) -> None:
             errors.append(str(e))
             n = "?"
         src = c.dataset
-        rows.append({"name": c.name, "source": src.path if src.path else f"SQL table {src.table}",
-                     "suite": c.suite_file, "expectations": n, "personal_data": c.personal_columns,
-                     "protected_attributes": c.protected_columns, "keys": c.keys, "description": c.description})
+        rows.append(
+            {
+                "name": c.name,
+                "source": src.path if src.path else f"SQL table {src.table}",
+                "suite": c.suite_file,
+                "expectations": n,
+                "personal_data": c.personal_columns,
+                "protected_attributes": c.protected_columns,
+                "keys": c.keys,
+                "description": c.description,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows and not errors:
-        click.echo(f"no contracts in {folder} — add <name>.contract.yaml + <name>.suite.json, "
-                   "or run `govreport contracts scaffold DATA --name NAME`")
+        click.echo(
+            f"no contracts in {folder} — add <name>.contract.yaml + <name>.suite.json, "
+            "or run `govreport contracts scaffold DATA --name NAME`"
+        )
     else:
         width = max([len(r["name"]) for r in rows] + [8])
         for r in rows:
-            click.echo(f"{r['name']:<{width}}  {r['source']}  ({r['expectations']} expectations; "
-                       f"personal: {', '.join(r['personal_data']) or '—'}; "
-                       f"Art. 6: {', '.join(r['protected_attributes']) or '—'})")
+            click.echo(
+                f"{r['name']:<{width}}  {r['source']}  ({r['expectations']} expectations; "
+                f"personal: {', '.join(r['personal_data']) or '—'}; "
+                f"Art. 6: {', '.join(r['protected_attributes']) or '—'})"
+            )
     for e in errors:
         click.echo(e, err=True)
     if errors:
@@ -120,24 +140,45 @@ def _workspace_spark(root: Path) -> Any:
     from ..data.sources import SparkSettings, spark_session
     from ..workspace.config import CONFIG_FILE, Workspace
 
-    settings = Workspace.load(root).config.engine.spark_settings() if (root / CONFIG_FILE).is_file() else SparkSettings()
+    settings = (
+        Workspace.load(root).config.engine.spark_settings()
+        if (root / CONFIG_FILE).is_file()
+        else SparkSettings()
+    )
     return spark_session(settings)
 
 
 @contracts.command("validate")
 @click.argument("name")
 @_ws_opt
-@click.option("--data", default=None,
-              help="Validate this file (same reading options) or lake source (spark:TABLE, spark+parquet:PATH; "
-                   "on the workspace's Spark settings) instead of the contract's dataset.")
+@click.option(
+    "--data",
+    default=None,
+    help="Validate this file (same reading options) or lake source (spark:TABLE, spark+parquet:PATH; "
+    "on the workspace's Spark settings) instead of the contract's dataset.",
+)
 @click.option("--period", "-p", default=None, help="Fill {period} in the dataset path, e.g. 2026Q3.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="As-of day of the freshness check (default: the period's end, or today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="As-of day of the freshness check (default: the period's end, or today).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here."
+)
 @_handled
-def validate_cmd(name: str, workspace: str, data: str | None, period: str | None, as_of: Any, as_json: bool,
-                 output: str | None) -> None:
+def validate_cmd(
+    name: str,
+    workspace: str,
+    data: str | None,
+    period: str | None,
+    as_of: Any,
+    as_json: bool,
+    output: str | None,
+) -> None:
     """Run contract NAME's suite through Great Expectations and summarise it by quality dimension.
 
     Exit 0 when every expectation passes, 1 when some fail, 2 for bad input. Values of personal-data
@@ -150,7 +191,9 @@ def validate_cmd(name: str, workspace: str, data: str | None, period: str | None
     cf = load_contract(find_contract(folder, name))
     source: Any = (data if is_spark_text(data) else Path(data)) if data else None
     spark = _workspace_spark(root) if is_spark_data(source, cf) else None
-    result = validate(cf, root, data=source, period=period, as_of=as_of.date() if as_of else None, spark=spark)
+    result = validate(
+        cf, root, data=source, period=period, as_of=as_of.date() if as_of else None, spark=spark
+    )
     d = result.to_dict()
     if output:
         Path(output).write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -158,28 +201,43 @@ def validate_cmd(name: str, workspace: str, data: str | None, period: str | None
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
         ds = result.dataset
-        where = ds.get("path") or (f"{ds.get('url')} table {ds.get('table')}" if ds.get("table") else "DataFrame")
-        click.echo(f"{result.contract}: {'PASSED' if result.success else 'FAILED'} — {result.rows:,} rows, "
-                   f"{len(result.expectations)} expectations ({len(result.failed)} failed), {result.seconds:.1f} s")
+        where = ds.get("path") or (
+            f"{ds.get('url')} table {ds.get('table')}" if ds.get("table") else "DataFrame"
+        )
+        click.echo(
+            f"{result.contract}: {'PASSED' if result.success else 'FAILED'} — {result.rows:,} rows, "
+            f"{len(result.expectations)} expectations ({len(result.failed)} failed), {result.seconds:.1f} s"
+        )
         click.echo(f"  data   {where}  sha256 {str(ds.get('sha256'))[:16]}…")
         click.echo(f"  suite  {result.suite['path']}  sha256 {result.suite['sha256'][:16]}…")
         for dim, info in result.dimensions.items():
             rule = (info.get("threshold") or {}).get("rule") or info.get("note", "")
             click.echo(f"  {dim:<19} {_fmt(dim, info.get('value')):>13}  {info['status']:<12} {rule}")
         for e in result.failed:
-            where = f"{e['column']}: " if e.get("column") else (f"{', '.join(e['columns'])}: " if e["columns"] else "")
+            where = (
+                f"{e['column']}: "
+                if e.get("column")
+                else (f"{', '.join(e['columns'])}: " if e["columns"] else "")
+            )
             count = e.get("unexpected_count")
-            extra = f" ({count:,} rows, {100 * (e['unexpected_share'] or 0):.2f}%)" if count is not None else ""
+            extra = (
+                f" ({count:,} rows, {100 * (e['unexpected_share'] or 0):.2f}%)" if count is not None else ""
+            )
             if e.get("observed_value") is not None and count is None:
                 extra = f" (observed {e['observed_value']})"
-            sample = f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
+            sample = (
+                f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
+            )
             error = f" [error: {e['error']}]" if e.get("error") else ""
             click.echo(f"  ✗ {where}{e['type']}{extra}{sample}{error}")
         for w in result.warnings:
             click.echo(f"  ! {w}")
     if not result.success:
-        raise ValidationFailed(f"{len(result.failed)} of {len(result.expectations)} expectation(s) failed",
-                               file=result.suite["path"], fix="fix the data, or the suite (see the ✗ lines)")
+        raise ValidationFailed(
+            f"{len(result.failed)} of {len(result.expectations)} expectation(s) failed",
+            file=result.suite["path"],
+            fix="fix the data, or the suite (see the ✗ lines)",
+        )
 
 
 # -- scaffold ------------------------------------------------------------------------------------------------
@@ -193,13 +251,25 @@ _SCAFFOLD_MAX_ROWS = 1_000_000
 @_ws_opt
 @click.option("--encoding", default=None, help="Text encoding of a CSV / JSON Lines file, e.g. cp950.")
 @click.option("--delimiter", default=None, help="CSV separator (default ',', tab for .tsv).")
-@click.option("--sample", default=100_000, show_default=True, type=click.IntRange(min=10),
-              help="Rows sampled for the format guesses (personal data, Art. 6, patterns); sets, ranges, "
-                   "null shares and the key come from every row read.")
+@click.option(
+    "--sample",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=10),
+    help="Rows sampled for the format guesses (personal data, Art. 6, patterns); sets, ranges, "
+    "null shares and the key come from every row read.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing contract of that name.")
 @_handled
-def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, delimiter: str | None, sample: int,
-                 force: bool) -> None:
+def scaffold_cmd(
+    path: str,
+    name: str,
+    workspace: str,
+    encoding: str | None,
+    delimiter: str | None,
+    sample: int,
+    force: bool,
+) -> None:
     """Write a starting suite and contract for the data file PATH that PATH itself passes.
 
     The suite: types, null rates (with a margin), ranges, category sets and key uniqueness from every row
@@ -222,8 +292,11 @@ def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, del
     try:
         src = DatasetSource(path=str(p), encoding=encoding, delimiter=delimiter)
     except ValueError as e:
-        raise InputError(str(e).splitlines()[-1].removeprefix("  Value error, "), field="--encoding/--delimiter",
-                         fix="e.g. --encoding cp950 --delimiter ';'") from None
+        raise InputError(
+            str(e).splitlines()[-1].removeprefix("  Value error, "),
+            field="--encoding/--delimiter",
+            fix="e.g. --encoding cp950 --delimiter ';'",
+        ) from None
     df = read_dataset(p, src, via="option", nrows=_SCAFFOLD_MAX_ROWS)
     # personal-data columns are read as text by `validate` (leading zeros kept): read them so here too
     as_text = personal_not_text(df)
@@ -233,14 +306,25 @@ def scaffold_cmd(path: str, name: str, workspace: str, encoding: str | None, del
         rel = p.relative_to(root).as_posix()
     except ValueError:
         rel = str(p)
-    sc = scaffold(df, name, data_path=rel, encoding=encoding, delimiter=delimiter, sample=sample,
-                  truncated=len(df) == _SCAFFOLD_MAX_ROWS)
+    sc = scaffold(
+        df,
+        name,
+        data_path=rel,
+        encoding=encoding,
+        delimiter=delimiter,
+        sample=sample,
+        truncated=len(df) == _SCAFFOLD_MAX_ROWS,
+    )
     sp, cp = write_scaffold(folder, sc, force=force)
-    click.echo(f"wrote {cp} and {sp} ({len(sc.suite['expectations'])} expectations from all {sc.rows:,} rows read; "
-               f"format guesses from {sc.sampled:,} sampled)")
+    click.echo(
+        f"wrote {cp} and {sp} ({len(sc.suite['expectations'])} expectations from all {sc.rows:,} rows read; "
+        f"format guesses from {sc.sampled:,} sampled)"
+    )
     if len(df) == _SCAFFOLD_MAX_ROWS:
-        click.echo(f"  note: only the first {_SCAFFOLD_MAX_ROWS:,} rows were read; later rows may fall outside "
-                   "the sets and ranges")
+        click.echo(
+            f"  note: only the first {_SCAFFOLD_MAX_ROWS:,} rows were read; later rows may fall outside "
+            "the sets and ranges"
+        )
     for source, title in (("name", "guessed from column names"), ("values", "guessed from the values")):
         found = sc.by(source)
         if found:
@@ -278,7 +362,10 @@ def lint_cmd(workspace: str, period: str | None, strict: bool, no_data: bool, as
     errors = sum(i.severity == "error" for i in issues)
     warnings = len(issues) - errors
     if errors or (strict and warnings):
-        raise ValidationFailed(f"{errors} error(s), {warnings} warning(s) in the contracts", file=folder,
-                               fix="see the lines above")
+        raise ValidationFailed(
+            f"{errors} error(s), {warnings} warning(s) in the contracts",
+            file=folder,
+            fix="see the lines above",
+        )
     if not as_json:
         click.echo(f"contracts in {folder}: {errors} errors, {warnings} warnings")

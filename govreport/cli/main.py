@@ -39,8 +39,14 @@ def _err(msg: str) -> None:
 
 
 workspace_option = click.option(
-    "--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=".", show_default=True,
-    envvar="GOVREPORT_WORKSPACE", help=WORKSPACE_HELP,
+    "--workspace",
+    "-w",
+    "workspace",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    envvar="GOVREPORT_WORKSPACE",
+    help=WORKSPACE_HELP,
 )
 
 
@@ -65,8 +71,14 @@ def cli() -> None:
 # -- init ---------------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--name-zh", default=None, help="The bank's name in Traditional Chinese (asked on a terminal when missing).")
-@click.option("--name-en", default=None, help="The bank's name in English (asked on a terminal when missing).")
+@click.option(
+    "--name-zh",
+    default=None,
+    help="The bank's name in Traditional Chinese (asked on a terminal when missing).",
+)
+@click.option(
+    "--name-en", default=None, help="The bank's name in English (asked on a terminal when missing)."
+)
 def init(directory: str, name_zh: str | None, name_en: str | None) -> None:
     """Create a new workspace in DIRECTORY (the folder a bank keeps in git).
 
@@ -77,14 +89,20 @@ def init(directory: str, name_zh: str | None, name_en: str | None) -> None:
     from ..workspace.scaffold import init_workspace
 
     if sys.stdin.isatty():
-        name_zh = name_zh or click.prompt("Bank name in Traditional Chinese (銀行名稱)", default="", show_default=False) or None
+        name_zh = (
+            name_zh
+            or click.prompt("Bank name in Traditional Chinese (銀行名稱)", default="", show_default=False)
+            or None
+        )
         name_en = name_en or click.prompt("Bank name in English", default="", show_default=False) or None
     root = init_workspace(Path(directory), name_zh=name_zh, name_en=name_en)
     click.echo(f"created workspace {root}")
     for w in _ws(str(root)).warnings():
         _err(f"warning: {w}")
-    click.echo(f"next: describe each AI system in {Path(directory) / 'systems'}/<id>.yaml "
-               f"(an annotated example is in {Path(directory) / 'systems' / 'README.md'}),")
+    click.echo(
+        f"next: describe each AI system in {Path(directory) / 'systems'}/<id>.yaml "
+        f"(an annotated example is in {Path(directory) / 'systems' / 'README.md'}),"
+    )
     click.echo(f"      then `govreport systems check -w {directory}`")
 
 
@@ -108,8 +126,15 @@ def systems_list(workspace: str, as_json: bool) -> None:
     else:
         header = ("ID", "TIER", "SCORE", "REVIEW", "KIND", "NAME")
         table = [header] + [
-            (r["id"], r["tier"], str(r["risk_score"]), f"{r['review_months']} mo", r["kind"],
-             f"{r['name_zh']} / {r['name_en']}") for r in rows
+            (
+                r["id"],
+                r["tier"],
+                str(r["risk_score"]),
+                f"{r['review_months']} mo",
+                r["kind"],
+                f"{r['name_zh']} / {r['name_en']}",
+            )
+            for r in rows
         ]
         widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
         for row in table:
@@ -135,7 +160,10 @@ def systems_check(workspace: str) -> None:
     inv = Inventory.load(ws)
     for s in inv.ordered():
         warnings = s.warnings()
-        click.echo(f"ok   {s.id} ({s.tier.tier}, {s.tier.reason})" + (f", {len(warnings)} warning(s)" if warnings else ""))
+        click.echo(
+            f"ok   {s.id} ({s.tier.tier}, {s.tier.reason})"
+            + (f", {len(warnings)} warning(s)" if warnings else "")
+        )
         for w in warnings:
             click.echo(f"     warning: {w}")
     for e in inv.errors.values():
@@ -153,16 +181,35 @@ def systems_check(workspace: str) -> None:
 @workspace_option
 @click.option("--period", "-p", required=True, help="Period to assess: 2026Q3, 2026-07 or 2026.")
 @click.option("--system", "-s", "system_ids", multiple=True, help="Only this system id (repeatable).")
-@click.option("--parallel", "-j", type=click.IntRange(1, 64), default=None,
-              help="Systems run at once (default: run.parallelism in govreport.yaml).")
-@click.option("--skip-missing", is_flag=True,
-              help="Run the systems whose data is there; skip (and record nothing for) those missing data.")
-@click.option("--fail-on", type=click.Choice(["red", "amber"]), default=None,
-              help="Exit 1 when any run's results reach this status (amber: amber or red), after everything ran "
-                   "and was recorded — a gate for pipelines.")
+@click.option(
+    "--parallel",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Systems run at once (default: run.parallelism in govreport.yaml).",
+)
+@click.option(
+    "--skip-missing",
+    is_flag=True,
+    help="Run the systems whose data is there; skip (and record nothing for) those missing data.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["red", "amber"]),
+    default=None,
+    help="Exit 1 when any run's results reach this status (amber: amber or red), after everything ran "
+    "and was recorded — a gate for pipelines.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the final line.")
-def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int | None, skip_missing: bool,
-        fail_on: str | None, quiet: bool) -> None:
+def run(
+    workspace: str,
+    period: str,
+    system_ids: tuple[str, ...],
+    parallel: int | None,
+    skip_missing: bool,
+    fail_on: str | None,
+    quiet: bool,
+) -> None:
     """Run the applicable templates of every AI system for PERIOD through Papermill.
 
     Each run is recorded in the evidence store (Art. 10) and writes
@@ -186,8 +233,14 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
             click.echo(msg, err=True)
 
     try:
-        summary = run_period(ws, p, list(system_ids) or None, progress=progress, parallelism=parallel,
-                             missing="skip" if skip_missing else "error")
+        summary = run_period(
+            ws,
+            p,
+            list(system_ids) or None,
+            progress=progress,
+            parallelism=parallel,
+            missing="skip" if skip_missing else "error",
+        )
     except MissingData as e:
         for line in e.missing:
             _err(f"missing: {line}")
@@ -201,26 +254,45 @@ def run(workspace: str, period: str, system_ids: tuple[str, ...], parallel: int 
     if fail_on:
         gated = summary.reaching(fail_on)
         for r in gated:
-            worst = "; ".join(f"{iid} {v if not isinstance(v, float) else f'{v:.4g}'} ({st})"
-                              for iid, st, v in sorted(r.flagged, key=lambda x: (x[1] != "red", x[0]))[:5])
-            _err(f"{r.result_status}: {r.system_id}/{r.template} {r.period} (RUN_ID {r.seq})"
-                 + (f": {worst}" if worst else ""))
+            worst = "; ".join(
+                f"{iid} {v if not isinstance(v, float) else f'{v:.4g}'} ({st})"
+                for iid, st, v in sorted(r.flagged, key=lambda x: (x[1] != "red", x[0]))[:5]
+            )
+            _err(
+                f"{r.result_status}: {r.system_id}/{r.template} {r.period} (RUN_ID {r.seq})"
+                + (f": {worst}" if worst else "")
+            )
         if gated:
-            raise RunFailed(f"{len(gated)} run(s) reached {fail_on}{' or red' if fail_on == 'amber' else ''} "
-                            f"with --fail-on {fail_on}; every run was recorded",
-                            fix="see the reports above, or run without --fail-on")
+            raise RunFailed(
+                f"{len(gated)} run(s) reached {fail_on}{' or red' if fail_on == 'amber' else ''} "
+                f"with --fail-on {fail_on}; every run was recorded",
+                fix="see the reports above, or run without --fail-on",
+            )
 
 
 # -- review -----------------------------------------------------------------------------------------
 @cli.command()
 @workspace_option
-@click.option("--period", "-p", required=True, help="Period to review, e.g. 2026Q3 (its system runs come first).")
-@click.option("--no-sustainability", is_flag=True,
-              help="Reuse the period's latest sustainability run instead of running the sustainability template.")
-@click.option("--docx", is_flag=True,
-              help="Also write the review as an editable Word document (review-<period>[-en].docx beside the report).")
-@click.option("--lang", type=click.Choice(["zh-TW", "en"]), default="zh-TW", show_default=True,
-              help="Language of the Word document (one language per file).")
+@click.option(
+    "--period", "-p", required=True, help="Period to review, e.g. 2026Q3 (its system runs come first)."
+)
+@click.option(
+    "--no-sustainability",
+    is_flag=True,
+    help="Reuse the period's latest sustainability run instead of running the sustainability template.",
+)
+@click.option(
+    "--docx",
+    is_flag=True,
+    help="Also write the review as an editable Word document (review-<period>[-en].docx beside the report).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh-TW", "en"]),
+    default="zh-TW",
+    show_default=True,
+    help="Language of the Word document (one language per file).",
+)
 def review(workspace: str, period: str, no_sustainability: bool, docx: bool, lang: str) -> None:
     """Build the periodic review for senior management (Art. 9, 11–15) for PERIOD.
 
@@ -266,19 +338,49 @@ def _columns(text: str | None) -> list[str]:
 @click.option("--label", required=True, help="Column with the observed outcome.")
 @click.option("--label-favourable", required=True, help="Value of --label that is good for the customer.")
 @click.option("--prediction", required=True, help="Column with the model's decision.")
-@click.option("--prediction-favourable", required=True, help="Value of --prediction that is good for the customer.")
+@click.option(
+    "--prediction-favourable", required=True, help="Value of --prediction that is good for the customer."
+)
 @click.option("--protected", required=True, help="Protected attributes (Art. 6), comma-separated: SEX,AGE.")
-@click.option("--score", default=None, help="Column with the model's probability score (for AUC, KS, calibration).")
-@click.option("--score-higher-is", type=click.Choice(["favourable", "adverse"]), default="adverse",
-              show_default=True, help="What a higher score means for the customer.")
-@click.option("--features", default=None, help="Model features, comma-separated (proxy scan, drift, reasons).")
-@click.option("--reference", type=click.Path(dir_okay=False), default=None,
-              help="Reference (e.g. training-period) scored file for drift and Gini change.")
-@click.option("--out", type=click.Path(file_okay=False), default="govreport-assessment", show_default=True,
-              help="Folder for report.html and results.json.")
-def assess(data: str, label: str, label_favourable: str, prediction: str, prediction_favourable: str,
-           protected: str, score: str | None, score_higher_is: str, features: str | None,
-           reference: str | None, out: str) -> None:
+@click.option(
+    "--score", default=None, help="Column with the model's probability score (for AUC, KS, calibration)."
+)
+@click.option(
+    "--score-higher-is",
+    type=click.Choice(["favourable", "adverse"]),
+    default="adverse",
+    show_default=True,
+    help="What a higher score means for the customer.",
+)
+@click.option(
+    "--features", default=None, help="Model features, comma-separated (proxy scan, drift, reasons)."
+)
+@click.option(
+    "--reference",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Reference (e.g. training-period) scored file for drift and Gini change.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="govreport-assessment",
+    show_default=True,
+    help="Folder for report.html and results.json.",
+)
+def assess(
+    data: str,
+    label: str,
+    label_favourable: str,
+    prediction: str,
+    prediction_favourable: str,
+    protected: str,
+    score: str | None,
+    score_higher_is: str,
+    features: str | None,
+    reference: str | None,
+    out: str,
+) -> None:
     """Assess one scored file (CSV or Parquet) without an inventory entry.
 
     Writes a self-contained report.html and results.json to --out with fairness (Art. 6), model quality,
@@ -293,10 +395,17 @@ def assess(data: str, label: str, label_favourable: str, prediction: str, predic
     from ..run.adhoc import assess_file
 
     paths = assess_file(
-        Path(data), label=label, label_favourable=label_favourable, prediction=prediction,
-        prediction_favourable=prediction_favourable, protected=_columns(protected), score=score,
-        score_higher_is=score_higher_is, features=_columns(features),
-        reference=Path(reference) if reference else None, out=Path(out),
+        Path(data),
+        label=label,
+        label_favourable=label_favourable,
+        prediction=prediction,
+        prediction_favourable=prediction_favourable,
+        protected=_columns(protected),
+        score=score,
+        score_higher_is=score_higher_is,
+        features=_columns(features),
+        reference=Path(reference) if reference else None,
+        out=Path(out),
         progress=lambda m: click.echo(m, err=True),
     )
     for p in paths.values():
@@ -311,9 +420,14 @@ def evidence() -> None:
 
 @evidence.command("verify")
 @workspace_option
-@click.option("--anchor", "anchors", multiple=True, type=click.Path(dir_okay=False),
-              help="An anchor file (`govreport evidence anchor`): the store must still hold its head, signed by "
-                   "its key. Repeatable.")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An anchor file (`govreport evidence anchor`): the store must still hold its head, signed by "
+    "its key. Repeatable.",
+)
 def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
     """Recompute the hash chain, every signature and output SHA-256, and the chain head; exit 1 naming the
     first tampered record.
@@ -329,8 +443,12 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
         try:
             parsed.append((Path(a).name, json.loads(Path(a).read_text(encoding="utf-8"))))
         except (OSError, ValueError) as e:
-            raise GovreportError(f"cannot read the anchor: {type(e).__name__}", file=a, field="--anchor",
-                                 fix="give the JSON file `govreport evidence anchor` wrote") from None
+            raise GovreportError(
+                f"cannot read the anchor: {type(e).__name__}",
+                file=a,
+                field="--anchor",
+                fix="give the JSON file `govreport evidence anchor` wrote",
+            ) from None
     store = open_store(_ws(workspace), writing=False)
     result = store.check(anchors=parsed)
     for w in result.warnings:
@@ -338,12 +456,16 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
     if result.problems:
         for p in result.problems:
             _err(f"TAMPERED {p}")
-        _err(f"error: evidence chain check failed at {result.problems[0]}: {len(result.problems)} problem(s) in "
-             f"{result.records} record(s)")
+        _err(
+            f"error: evidence chain check failed at {result.problems[0]}: {len(result.problems)} problem(s) in "
+            f"{result.records} record(s)"
+        )
         raise SystemExit(1)
-    signed = (f"{result.signed} signed by key SHA256:{result.key_fingerprint}" if result.signed else "unsigned")
-    click.echo(f"evidence intact: {result.records} record(s) ({signed}), chain, head and output files verified"
-               + (f", {len(parsed)} anchor(s) held" if parsed else ""))
+    signed = f"{result.signed} signed by key SHA256:{result.key_fingerprint}" if result.signed else "unsigned"
+    click.echo(
+        f"evidence intact: {result.records} record(s) ({signed}), chain, head and output files verified"
+        + (f", {len(parsed)} anchor(s) held" if parsed else "")
+    )
 
 
 @evidence.command("list")
@@ -358,23 +480,33 @@ def evidence_list(workspace: str, period: str | None, system_id: str | None, sta
     from ..evidence.signoff import signoffs_for
 
     records = open_store(_ws(workspace), writing=False).records()
-    stale = {s["seq"]: s for p in {r.period for r in records if r.kind == "signoff"} for s in signoffs_for(records, p)}
+    stale = {
+        s["seq"]: s
+        for p in {r.period for r in records if r.kind == "signoff"}
+        for s in signoffs_for(records, p)
+    }
     for r in records:
-        if any(v is not None and getattr(r, k) != v for k, v in (("period", period), ("system_id", system_id),
-                                                                 ("status", status))):
+        if any(
+            v is not None and getattr(r, k) != v
+            for k, v in (("period", period), ("system_id", system_id), ("status", status))
+        ):
             continue
         what = f"{r.template:<16} v{r.version:<3}"
         if r.kind == "signoff":
             s = stale.get(r.seq, {})
             what = f"{'signoff:' + str(r.summary.get('role')):<16} v{r.version:<3}"
-            extra = (f"  review v{r.summary.get('review_version')} (RUN_ID {r.summary.get('review_seq')})"
-                     f"{' STALE' if s.get('stale') else ''} · {r.summary.get('name')}: {str(r.summary.get('opinion'))[:80]}")
+            extra = (
+                f"  review v{r.summary.get('review_version')} (RUN_ID {r.summary.get('review_seq')})"
+                f"{' STALE' if s.get('stale') else ''} · {r.summary.get('name')}: {str(r.summary.get('opinion'))[:80]}"
+            )
         elif r.kind != "run":
             what = f"{r.kind:<16} v{r.version:<3}"
             extra = f"  {json.dumps(r.summary, ensure_ascii=False)[:100]}"
         else:
             extra = f"  {r.error[:100]}" if r.error else ""
-        click.echo(f"{r.seq:>6}  {r.period:<8} {r.system_id:<24} {what} {r.status:<11} {r.finished_at[:19]}{extra}")
+        click.echo(
+            f"{r.seq:>6}  {r.period:<8} {r.system_id:<24} {what} {r.status:<11} {r.finished_at[:19]}{extra}"
+        )
 
 
 @evidence.command("show")
@@ -387,7 +519,9 @@ def evidence_show(workspace: str, run_id: int) -> None:
     store = open_store(_ws(workspace), writing=False)
     rec = store.get(run_id)
     pub, sig = store.signatures().get(run_id, (None, None))
-    click.echo(json.dumps(rec.to_dict() | {"signature": sig, "public_key": pub}, ensure_ascii=False, indent=2))
+    click.echo(
+        json.dumps(rec.to_dict() | {"signature": sig, "public_key": pub}, ensure_ascii=False, indent=2)
+    )
 
 
 @evidence.command("init-head")
@@ -404,8 +538,12 @@ def evidence_init_head(workspace: str) -> None:
 
 @evidence.command("keygen")
 @workspace_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the private key (PEM, mode 600): outside the workspace.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the private key (PEM, mode 600): outside the workspace.",
+)
 def evidence_keygen(workspace: str, out: str) -> None:
     """Make an Ed25519 signing key and print the govreport.yaml lines that use it (docs/evidence.md)."""
     from ..core.signing import fingerprint, generate_key
@@ -414,13 +552,18 @@ def evidence_keygen(workspace: str, out: str) -> None:
     root = Path(workspace).resolve()
     path = Path(out).resolve()
     if path.is_relative_to(root):
-        raise ConfigError(f"{out} is inside the workspace {root}; the signing key must be kept outside it",
-                          field="--out", fix="e.g. --out /etc/govreport/evidence.key")
+        raise ConfigError(
+            f"{out} is inside the workspace {root}; the signing key must be kept outside it",
+            field="--out",
+            fix="e.g. --out /etc/govreport/evidence.key",
+        )
     signer = generate_key(path)
     click.echo(f"private key written: {path} (mode 600; keep it outside the workspace and back it up safely)")
     click.echo(f"key fingerprint: SHA256:{fingerprint(signer.public_hex)}")
-    click.echo("add to govreport.yaml:\n"
-               f"evidence:\n  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {path}")
+    click.echo(
+        "add to govreport.yaml:\n"
+        f"evidence:\n  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {path}"
+    )
 
 
 @evidence.command("adopt")
@@ -435,8 +578,12 @@ def evidence_adopt(workspace: str) -> None:
 
 @evidence.command("anchor")
 @workspace_option
-@click.option("--out", default=None, type=click.Path(dir_okay=False),
-              help="Write the anchor here (default: print it). Keep it outside the workspace.")
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the anchor here (default: print it). Keep it outside the workspace.",
+)
 def evidence_anchor(workspace: str, out: str | None) -> None:
     """The chain head (seq, hash, time, signature) and the signing key's fingerprint as JSON, for a place
     outside the workspace: a write-once share, the committee's minutes, an e-mail to internal audit.
@@ -467,18 +614,32 @@ def signoff(workspace: str, period: str, role: str, name: str, opinion: str) -> 
 
     rec = record_signoff(_ws(workspace), period, role, name, opinion)
     s = rec.summary
-    click.echo(f"sign-off recorded: RUN_ID {rec.seq}, {role} ({s['name']}) on the {rec.period} review "
-               f"v{s['review_version']} (RUN_ID {s['review_seq']}), chain head {s['head_seq']}")
+    click.echo(
+        f"sign-off recorded: RUN_ID {rec.seq}, {role} ({s['name']}) on the {rec.period} review "
+        f"v{s['review_version']} (RUN_ID {s['review_seq']}), chain head {s['head_seq']}"
+    )
 
 
 # -- demo ---------------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--out", "out", type=click.Path(file_okay=False), default="govreport-demo", show_default=True,
-              help="Folder for the demo workspace (must be empty or absent).")
-@click.option("--periods", default="2025Q4,2026Q1,2026Q2,2026Q3", show_default=True,
-              help="Comma-separated quarters to generate and run.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="govreport-demo",
+    show_default=True,
+    help="Folder for the demo workspace (must be empty or absent).",
+)
+@click.option(
+    "--periods",
+    default="2025Q4,2026Q1,2026Q2,2026Q3",
+    show_default=True,
+    help="Comma-separated quarters to generate and run.",
+)
 @click.option("--no-run", is_flag=True, help="Only build the workspace and data; run nothing.")
-@click.option("--no-site", is_flag=True, help="Do not publish the report site (govreport publish) at the end.")
+@click.option(
+    "--no-site", is_flag=True, help="Do not publish the report site (govreport publish) at the end."
+)
 def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     """Build a demo workspace on embedded synthetic data and run every period.
 
@@ -517,9 +678,11 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     if site is not None:
         click.echo(f"report site (every period, every report): {site.index}")
     if failed:
-        raise RunFailed(f"{len(failed)} demo run(s) failed: "
-                        + "; ".join(f"{f.system_id}/{f.template} {f.period}: {f.error}" for f in failed),
-                        fix="see the kept notebooks and `govreport evidence list --status failed`")
+        raise RunFailed(
+            f"{len(failed)} demo run(s) failed: "
+            + "; ".join(f"{f.system_id}/{f.template} {f.period}: {f.error}" for f in failed),
+            fix="see the kept notebooks and `govreport evidence list --status failed`",
+        )
 
 
 # -- templates ----------------------------------------------------------------------------------------
@@ -532,7 +695,10 @@ def templates_cmd(workspace: str) -> None:
     own = Path(workspace) / "templates_nb"
     for p in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
         override = own / p.name
-        click.echo(f"{p.stem:<20} {override if override.exists() else p}" + ("  (workspace override)" if override.exists() else ""))
+        click.echo(
+            f"{p.stem:<20} {override if override.exists() else p}"
+            + ("  (workspace override)" if override.exists() else "")
+        )
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -542,7 +708,9 @@ def main(argv: list[str] | None = None) -> Any:
     except GovreportError as e:
         _err(f"error: {e}")
         sys.exit(e.exit_code)
-    except OSError as e:  # read-only workspace, full disk, permissions: one line naming the path, no traceback
+    except (
+        OSError
+    ) as e:  # read-only workspace, full disk, permissions: one line naming the path, no traceback
         err = StorageError.from_os(e)
         _err(f"error: {err}")
         sys.exit(err.exit_code)

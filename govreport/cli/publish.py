@@ -18,15 +18,36 @@ __all__ = ["publish"]
 
 
 @click.command("publish", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=".", show_default=True,
-              envvar="GOVREPORT_WORKSPACE", help="Workspace folder (holding govreport.yaml).")
-@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
-              help="Folder for the site. Default: site/ in the workspace. It is replaced as a whole, and only "
-                   "if it is a site publish built.")
-@click.option("--pdf", is_flag=True, help="Also print each period's review to PDF (A4, Chinese and English) "
-                                          "with headless Chromium (Debian: apt-get install chromium).")
-@click.option("--docx", is_flag=True, help="Also write each period's review as editable Word documents (Chinese "
-                                            "and English; charts drawn with headless Chromium when installed).")
+@click.option(
+    "--workspace",
+    "-w",
+    "workspace",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    envvar="GOVREPORT_WORKSPACE",
+    help="Workspace folder (holding govreport.yaml).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the site. Default: site/ in the workspace. It is replaced as a whole, and only "
+    "if it is a site publish built.",
+)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each period's review to PDF (A4, Chinese and English) "
+    "with headless Chromium (Debian: apt-get install chromium).",
+)
+@click.option(
+    "--docx",
+    is_flag=True,
+    help="Also write each period's review as editable Word documents (Chinese "
+    "and English; charts drawn with headless Chromium when installed).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines; only the index path.")
 def publish(workspace: str, out: str | None, pdf: bool, docx: bool, quiet: bool) -> None:
     """Build the static report site from the evidence store (never re-runs anything).
@@ -56,7 +77,10 @@ def publish(workspace: str, out: str | None, pdf: bool, docx: bool, quiet: bool)
         click.echo(f"error: {e}", err=True)
         raise SystemExit(e.exit_code) from None
     if not quiet:
-        click.echo(f"{len(result.periods)} period(s), {len(result.files)} file(s) copied and verified"
-                   + (f", {len(result.pdfs)} PDF(s)" if result.pdfs else "")
-                   + f" in {result.seconds:.1f} s", err=True)
+        click.echo(
+            f"{len(result.periods)} period(s), {len(result.files)} file(s) copied and verified"
+            + (f", {len(result.pdfs)} PDF(s)" if result.pdfs else "")
+            + f" in {result.seconds:.1f} s",
+            err=True,
+        )
     click.echo(str(result.index))

@@ -43,7 +43,9 @@ def _lang_line(key: str, **kw: object) -> str:
 @schedule.command("list")
 @workspace_option
 @click.option("--now", default=None, help=_NOW_HELP)
-@click.option("--count", "-n", type=click.IntRange(1, 50), default=3, show_default=True, help="Next runs to show.")
+@click.option(
+    "--count", "-n", type=click.IntRange(1, 50), default=3, show_default=True, help="Next runs to show."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) -> None:
     """Each schedule's next runs and the period each covers, what is due now, and the last run."""
@@ -66,39 +68,73 @@ def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) ->
     for name, s in schedules.items():
         due = due_runs(s, moment, claims.get(name, {}))
         sel = s.systems
-        rows.append({
-            "name": name, "file": ws.relative(files[name]), "enabled": s.enabled, "cron": s.cron,
-            "timezone": s.timezone, "covers": s.covers, "max_delay": s.max_delay,
-            "systems": sel.model_dump(exclude_defaults=True) or "all",
-            "templates": s.templates or "applicable",
-            "notify": s.notify.to if s.notify else [],
-            "next": [{"at": at.isoformat(), "period": p.label} for at, p in next_runs(s, moment, count)],
-            "due": [{"period": d.period.label, "due_at": d.due_at.isoformat(), "late": d.late} for d in due],
-            "unfinished": sorted(p for p in claims.get(name, {})
-                                 if (name, p) not in done and not summary_path(ws, name, p).exists()),
-            "last": ({"period": last[name]["period"], "due_at": last[name]["due_at"], "late": bool(last[name]["late"])}
-                     if name in last else None),
-        })
+        rows.append(
+            {
+                "name": name,
+                "file": ws.relative(files[name]),
+                "enabled": s.enabled,
+                "cron": s.cron,
+                "timezone": s.timezone,
+                "covers": s.covers,
+                "max_delay": s.max_delay,
+                "systems": sel.model_dump(exclude_defaults=True) or "all",
+                "templates": s.templates or "applicable",
+                "notify": s.notify.to if s.notify else [],
+                "next": [{"at": at.isoformat(), "period": p.label} for at, p in next_runs(s, moment, count)],
+                "due": [
+                    {"period": d.period.label, "due_at": d.due_at.isoformat(), "late": d.late} for d in due
+                ],
+                "unfinished": sorted(
+                    p
+                    for p in claims.get(name, {})
+                    if (name, p) not in done and not summary_path(ws, name, p).exists()
+                ),
+                "last": (
+                    {
+                        "period": last[name]["period"],
+                        "due_at": last[name]["due_at"],
+                        "late": bool(last[name]["late"]),
+                    }
+                    if name in last
+                    else None
+                ),
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         if not rows and not errors:
             click.echo(_lang_line("schedule.list.none"))
         for r in rows:
-            off = "  " + t("schedule.list.disabled", "zh-TW") + t("schedule.list.disabled", "en") if not r["enabled"] else ""
-            click.echo(f"{r['name']}  [{r['cron']} {r['timezone']}]  covers {r['covers']}  systems {r['systems']}  "
-                       f"templates {r['templates']}  max_delay {r['max_delay']}{off}")
+            off = (
+                "  " + t("schedule.list.disabled", "zh-TW") + t("schedule.list.disabled", "en")
+                if not r["enabled"]
+                else ""
+            )
+            click.echo(
+                f"{r['name']}  [{r['cron']} {r['timezone']}]  covers {r['covers']}  systems {r['systems']}  "
+                f"templates {r['templates']}  max_delay {r['max_delay']}{off}"
+            )
             for n in r["next"]:
                 click.echo(f"    next {n['at']}  → {n['period']}")
             if r["due"]:
                 periods = ", ".join(d["period"] + (" (late)" if d["late"] else "") for d in r["due"])
                 click.echo("    " + _lang_line("schedule.list.due", n=len(r["due"]), periods=periods))
             if r["unfinished"]:
-                click.echo(f"    claimed, no summary yet (still running, or resumed by the next run-due): "
-                           f"{', '.join(r['unfinished'])}")
+                click.echo(
+                    f"    claimed, no summary yet (still running, or resumed by the next run-due): "
+                    f"{', '.join(r['unfinished'])}"
+                )
             if r["last"]:
-                click.echo("    " + _lang_line("schedule.list.last", period=r["last"]["period"],
-                                               when=r["last"]["due_at"], late=", late" if r["last"]["late"] else ""))
+                click.echo(
+                    "    "
+                    + _lang_line(
+                        "schedule.list.last",
+                        period=r["last"]["period"],
+                        when=r["last"]["due_at"],
+                        late=", late" if r["last"]["late"] else "",
+                    )
+                )
     for e in errors:
         _err(f"error: {e}")
     if errors:
@@ -132,14 +168,32 @@ def run_due_cmd(workspace: str, now: str | None, names: tuple[str, ...], quiet: 
     for o in report.outcomes:
         late = (" (late)" if o.late else "") + (" (resumed)" if o.state == "resumed" else "")
         if o.state in ("ran", "resumed"):
-            click.echo(t("schedule.run.ran", "en", schedule=o.schedule, period=o.period, late=late, ok=o.succeeded,
-                         failed=o.failed, path=ws.relative(Path(o.summary_file or ""))))
+            click.echo(
+                t(
+                    "schedule.run.ran",
+                    "en",
+                    schedule=o.schedule,
+                    period=o.period,
+                    late=late,
+                    ok=o.succeeded,
+                    failed=o.failed,
+                    path=ws.relative(Path(o.summary_file or "")),
+                )
+            )
         else:
             click.echo(t("schedule.run.elsewhere", "en", schedule=o.schedule, period=o.period))
     if not ran and not report.errors:
         click.echo(t("schedule.run.nothing", "en"))
     for n in report.failed_notifications:
-        _err(t("schedule.run.notify_failed", "en", schedule=n["schedule"], period=n["period"], error=n["last_error"]))
+        _err(
+            t(
+                "schedule.run.notify_failed",
+                "en",
+                schedule=n["schedule"],
+                period=n["period"],
+                error=n["last_error"],
+            )
+        )
     for e in report.errors:
         _err(f"error: {e}")
     if report.errors:
@@ -162,8 +216,10 @@ def crontab_line(root: Path, every: int) -> str:
     """The crontab line calling ``run-due`` every ``every`` minutes, logging to .govreport/schedule.log."""
     log = root / ".govreport" / "schedule.log"
     cmd = " ".join(shlex.quote(c) for c in _command(root))
-    return (f"*/{every} * * * * cd {shlex.quote(str(root))} && {cmd} >> {shlex.quote(str(log))} 2>&1"
-            f"  # {_unit_name(root)}")
+    return (
+        f"*/{every} * * * * cd {shlex.quote(str(root))} && {cmd} >> {shlex.quote(str(log))} 2>&1"
+        f"  # {_unit_name(root)}"
+    )
 
 
 def _sd_quote(s: str) -> str:
@@ -205,11 +261,20 @@ WantedBy=timers.target
 @schedule.command("install")
 @workspace_option
 @click.option("--systemd", is_flag=True, help="A systemd service and timer instead of a crontab line.")
-@click.option("--write", is_flag=True, help="Install it: add the line to your crontab, or write the unit files.")
-@click.option("--every", type=click.IntRange(1, 59), default=5, show_default=True, help="Minutes between calls.")
-@click.option("--dir", "unit_dir", type=click.Path(file_okay=False), default=None,
-              help="With --systemd --write: folder for the unit files "
-                   "(default /etc/systemd/system as root, else ~/.config/systemd/user).")
+@click.option(
+    "--write", is_flag=True, help="Install it: add the line to your crontab, or write the unit files."
+)
+@click.option(
+    "--every", type=click.IntRange(1, 59), default=5, show_default=True, help="Minutes between calls."
+)
+@click.option(
+    "--dir",
+    "unit_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="With --systemd --write: folder for the unit files "
+    "(default /etc/systemd/system as root, else ~/.config/systemd/user).",
+)
 def schedule_install(workspace: str, systemd: bool, write: bool, every: int, unit_dir: str | None) -> None:
     """Print (or with --write, install) how a server calls `schedule run-due` every few minutes."""
     ws = _ws(workspace)
@@ -220,17 +285,23 @@ def schedule_install(workspace: str, systemd: bool, write: bool, every: int, uni
             click.echo(line)
             return
         if shutil.which("crontab") is None:
-            raise InputError("the crontab command is not installed", field="--write",
-                             fix="install cron (apt-get install cron), add the line printed without --write by hand, "
-                                 "or use --systemd")
+            raise InputError(
+                "the crontab command is not installed",
+                field="--write",
+                fix="install cron (apt-get install cron), add the line printed without --write by hand, "
+                "or use --systemd",
+            )
         current = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
         lines = current.stdout.splitlines() if current.returncode == 0 else []
         marker = f"# {_unit_name(root)}"
         lines = [x for x in lines if not x.rstrip().endswith(marker)] + [line]
         done = subprocess.run(["crontab", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True)
         if done.returncode != 0:
-            raise InputError(f"crontab refused the new table: {done.stderr.strip()[:200]}", field="--write",
-                             fix="check that you may use cron (cron.allow), or add the line by hand")
+            raise InputError(
+                f"crontab refused the new table: {done.stderr.strip()[:200]}",
+                field="--write",
+                fix="check that you may use cron (cron.allow), or add the line by hand",
+            )
         click.echo(f"installed in your crontab:\n{line}")
         return
     units = systemd_units(root, every)
@@ -240,11 +311,16 @@ def schedule_install(workspace: str, systemd: bool, write: bool, every: int, uni
     if not write:
         for fname, text in units.items():
             click.echo(f"# --- {fname}\n{text}")
-        click.echo(f"# install: copy both files to {'~/.config/systemd/user' if user else '/etc/systemd/system'}/, then")
+        click.echo(
+            f"# install: copy both files to {'~/.config/systemd/user' if user else '/etc/systemd/system'}/, then"
+        )
         click.echo(f"#   {ctl} daemon-reload && {ctl} enable --now {timer}")
         return
-    folder = Path(unit_dir) if unit_dir else (
-        Path.home() / ".config" / "systemd" / "user" if user else Path("/etc/systemd/system"))
+    folder = (
+        Path(unit_dir)
+        if unit_dir
+        else (Path.home() / ".config" / "systemd" / "user" if user else Path("/etc/systemd/system"))
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for fname, text in units.items():
         (folder / fname).write_text(text, encoding="utf-8")

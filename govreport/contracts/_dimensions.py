@@ -36,8 +36,16 @@ from ..errors import DataError
 from ..metrics import psi_table
 from ._model import QUALITY_DIMENSIONS, Contract
 
-__all__ = ["LABELS", "expectation_dimension", "expectation_score", "find_newest", "freshness_dimension", "representativeness_dimension",
-           "indicators_for", "Newest"]
+__all__ = [
+    "LABELS",
+    "expectation_dimension",
+    "expectation_score",
+    "find_newest",
+    "freshness_dimension",
+    "representativeness_dimension",
+    "indicators_for",
+    "Newest",
+]
 
 LABELS: dict[str, tuple[str, str]] = {
     "completeness": ("完整性", "Completeness"),
@@ -46,8 +54,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "freshness": ("時效性（資料天數）", "Freshness (age in days)"),
     "representativeness": ("代表性（相對訓練資料之 PSI）", "Representativeness (PSI vs. reference data)"),
 }
-_UNITS = {"completeness": "share", "validity": "share", "uniqueness": "share", "freshness": "days",
-          "representativeness": "PSI"}
+_UNITS = {
+    "completeness": "share",
+    "validity": "share",
+    "uniqueness": "share",
+    "freshness": "days",
+    "representativeness": "PSI",
+}
 
 
 def _pass_share(e: dict[str, Any]) -> float:
@@ -89,8 +102,13 @@ def expectation_dimension(dim: str, exps: list[dict[str, Any]], threshold: Thres
     """Completeness, validity or uniqueness from the expectation entries of a validation (see the module
     docstring: tolerance-aware scores; never green with a failed expectation)."""
     mine = [e for e in exps if e["dimension"] == dim]
-    info: dict[str, Any] = {"value": None, "unit": _UNITS[dim], "expectations": len(mine),
-                            "failed": sum(not e["success"] for e in mine), "_threshold": threshold}
+    info: dict[str, Any] = {
+        "value": None,
+        "unit": _UNITS[dim],
+        "expectations": len(mine),
+        "failed": sum(not e["success"] for e in mine),
+        "_threshold": threshold,
+    }
     if not mine:
         info["note"] = "no expectation of this kind in the suite"
         return info
@@ -98,11 +116,15 @@ def expectation_dimension(dim: str, exps: list[dict[str, Any]], threshold: Thres
     value, _, worst = min(scores, key=lambda t: (t[0], t[1]))
     info["value"] = round(value, 6)
     info["pass_share"] = round(min(t[1] for t in scores), 6)
-    info["worst"] = {"type": worst["type"], "column": worst.get("column"), "index": worst["index"],
-                     "mostly": _mostly(worst)}
+    info["worst"] = {
+        "type": worst["type"],
+        "column": worst.get("column"),
+        "index": worst["index"],
+        "mostly": _mostly(worst),
+    }
     if info["failed"]:
         info["_at_most"] = "amber"
-        info["note"] = (f"{info['failed']} expectation(s) outside the suite's tolerance: at most amber")
+        info["note"] = f"{info['failed']} expectation(s) outside the suite's tolerance: at most amber"
     return info
 
 
@@ -144,8 +166,13 @@ def newest_of_file(path: Path) -> datetime:
     return datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None)
 
 
-def find_newest(contract: Contract, newest_in: Callable[[str], datetime | None] | None, path: Path | None,
-                what: str, warn: list[str]) -> Newest | None:
+def find_newest(
+    contract: Contract,
+    newest_in: Callable[[str], datetime | None] | None,
+    path: Path | None,
+    what: str,
+    warn: list[str],
+) -> Newest | None:
     """The newest record for freshness: ``newest_in(column)`` of ``freshness.column``, else the
     modification time of ``path``, else none (``what`` names the data without a file time); a warning
     when it cannot be told. None without a freshness rule."""
@@ -166,23 +193,38 @@ def find_newest(contract: Contract, newest_in: Callable[[str], datetime | None] 
 def freshness_dimension(contract: Contract, newest: Newest | None, as_of: date) -> dict[str, Any]:
     th = contract.threshold("freshness")
     if contract.freshness is None:
-        return {"value": None, "unit": "days", "note": "no freshness rule in the contract", "_threshold": None}
+        return {
+            "value": None,
+            "unit": "days",
+            "note": "no freshness rule in the contract",
+            "_threshold": None,
+        }
     info: dict[str, Any] = {"value": None, "unit": "days", "as_of": as_of.isoformat(), "_threshold": th}
     if newest is None or newest.when is None:
         info["source"] = newest.source if newest else None
-        info["note"] = newest.note if newest and newest.note else "the age of the data could not be determined"
+        info["note"] = (
+            newest.note if newest and newest.note else "the age of the data could not be determined"
+        )
         return info
     age = (as_of - newest.when.date()).days
-    info.update(value=float(max(0, age)), newest=newest.when.isoformat(timespec="seconds"), source=newest.source)
+    info.update(
+        value=float(max(0, age)), newest=newest.when.isoformat(timespec="seconds"), source=newest.source
+    )
     if age < 0:
         info["note"] = "the data is newer than the as-of day (counted as 0 days old)"
     return info
 
 
-def representativeness_dimension(contract: Contract, current: pd.DataFrame | None, reference: pd.DataFrame | None,
-                                 *, columns: list[str], reference_info: dict[str, Any] | None,
-                                 note: str = "", psi: Callable[[str, int], pd.DataFrame] | None = None
-                                 ) -> dict[str, Any]:
+def representativeness_dimension(
+    contract: Contract,
+    current: pd.DataFrame | None,
+    reference: pd.DataFrame | None,
+    *,
+    columns: list[str],
+    reference_info: dict[str, Any] | None,
+    note: str = "",
+    psi: Callable[[str, int], pd.DataFrame] | None = None,
+) -> dict[str, Any]:
     """The dimension from the two frames, or from ``psi(column, bins)`` — the :func:`~govreport.metrics.psi_table`
     of a column computed elsewhere (on Spark: :func:`govreport.engines.psi_on`, equal to it)."""
     th = contract.threshold("representativeness")
@@ -203,9 +245,12 @@ def representativeness_dimension(contract: Contract, current: pd.DataFrame | Non
         table = psi(col, bins) if psi is not None else psi_table(current[col], reference[col], bins)  # type: ignore[index]
         shift = (table["current_share"] - table["reference_share"]).abs()
         i = int(shift.to_numpy().argmax())
-        per[col] = {"psi": round(float(table["contribution"].sum()), 6),
-                    "max_share_shift": round(float(shift.iloc[i]), 6), "bin": str(table["bin"].iloc[i]),
-                    "bins": len(table)}
+        per[col] = {
+            "psi": round(float(table["contribution"].sum()), 6),
+            "max_share_shift": round(float(shift.iloc[i]), 6),
+            "bin": str(table["bin"].iloc[i]),
+            "bins": len(table),
+        }
     worst = max(per, key=lambda k: per[k]["psi"])
     info.update(value=per[worst]["psi"], worst=worst, columns=per)
     return info
@@ -215,8 +260,12 @@ def check_columns(columns: list[str], frames: dict[str, pd.DataFrame], *, file: 
     for label, df in frames.items():
         gone = [c for c in columns if c not in df.columns]
         if gone:
-            raise DataError(f"the {label} data lacks the representativeness column(s) {', '.join(gone)}", file=file,
-                            field="representativeness.columns", fix="list only columns both datasets have")
+            raise DataError(
+                f"the {label} data lacks the representativeness column(s) {', '.join(gone)}",
+                file=file,
+                field="representativeness.columns",
+                fix="list only columns both datasets have",
+            )
 
 
 def indicators_for(contract: str, dims: dict[str, dict[str, Any]]) -> list[Indicator]:
@@ -230,9 +279,19 @@ def indicators_for(contract: str, dims: dict[str, dict[str, Any]]) -> list[Indic
         status = th.evaluate(info.get("value")) if th else None
         if at_most == "amber" and status == Status.GREEN:
             status = Status.AMBER
-        ind = Indicator(f"data_quality.{contract}.{d}", "data_quality", 7, info.get("value"), f"{zh}（{contract}）",
-                        f"{en} ({contract})", th, status=status, unit=_UNITS[d], note=info.get("note", ""),
-                        details={"contract": contract, "dimension": d})
+        ind = Indicator(
+            f"data_quality.{contract}.{d}",
+            "data_quality",
+            7,
+            info.get("value"),
+            f"{zh}（{contract}）",
+            f"{en} ({contract})",
+            th,
+            status=status,
+            unit=_UNITS[d],
+            note=info.get("note", ""),
+            details={"contract": contract, "dimension": d},
+        )
         info["status"] = ind.status.value if ind.status else "not_assessed"
         info["threshold"] = th.to_dict() if th else None
         out.append(ind)

@@ -40,16 +40,32 @@ CONTRACT_SUFFIX = ".contract.yaml"
 SUITE_SUFFIX = ".suite.json"
 
 #: The five data-quality dimensions of Art. 7, in report order.
-QUALITY_DIMENSIONS: tuple[str, ...] = ("completeness", "validity", "uniqueness", "freshness", "representativeness")
+QUALITY_DIMENSIONS: tuple[str, ...] = (
+    "completeness",
+    "validity",
+    "uniqueness",
+    "freshness",
+    "representativeness",
+)
 
 #: Art. 6 attribute categories (姓名、國籍、種族、出生地/居住地、年齡、身體特徵、性別、疾病…).
 PROTECTED_CATEGORIES: tuple[str, ...] = (
-    "sex", "age", "birth_date", "nationality", "ethnicity", "birthplace", "residence", "marital_status",
-    "disability", "health", "physical", "religion", "other",
+    "sex",
+    "age",
+    "birth_date",
+    "nationality",
+    "ethnicity",
+    "birthplace",
+    "residence",
+    "marital_status",
+    "disability",
+    "health",
+    "physical",
+    "religion",
+    "other",
 )
 
 _NAME = r"^[A-Za-z0-9_-]+$"
-
 
 
 def _entry(v: Any) -> Any:
@@ -61,7 +77,9 @@ class PersonalField(Strict):
     """A column holding personal data (Art. 8): masked in every output, mapped to its purpose."""
 
     column: str = Field(..., min_length=1)
-    kind: str | None = Field(None, description="national_id, resident_id, card, phone, email, name, address, other…")
+    kind: str | None = Field(
+        None, description="national_id, resident_id, card, phone, email, name, address, other…"
+    )
     purpose: str = Field("", description="why the system needs it (Art. 8: personal data mapped to purpose)")
     confirmed: bool = Field(True, description="false while a scaffolded guess awaits review")
 
@@ -104,8 +122,10 @@ class _HigherIsBetter(ThresholdOverride):
     @model_validator(mode="after")
     def _order(self) -> _HigherIsBetter:
         if self.red > self.green:
-            raise ValueError(f"higher is better here: the red line ({self.red:g}) must be at or below the green "
-                             f"line ({self.green:g})")
+            raise ValueError(
+                f"higher is better here: the red line ({self.red:g}) must be at or below the green "
+                f"line ({self.green:g})"
+            )
         return self
 
 
@@ -113,23 +133,36 @@ class _LowerIsBetter(ThresholdOverride):
     @model_validator(mode="after")
     def _order(self) -> _LowerIsBetter:
         if self.red < self.green:
-            raise ValueError(f"lower is better here: the red line ({self.red:g}) must be at or above the green "
-                             f"line ({self.green:g})")
+            raise ValueError(
+                f"lower is better here: the red line ({self.red:g}) must be at or above the green "
+                f"line ({self.green:g})"
+            )
         return self
 
 
 class Thresholds(Strict):
     """Per-dimension overrides of the guide's lines (``thresholds:`` in the contract)."""
 
-    completeness: _HigherIsBetter | None = Field(None, description="pass share; default green ≥ 0.99, red < 0.95")
+    completeness: _HigherIsBetter | None = Field(
+        None, description="pass share; default green ≥ 0.99, red < 0.95"
+    )
     validity: _HigherIsBetter | None = Field(None, description="pass share; default green ≥ 0.99, red < 0.95")
     uniqueness: _HigherIsBetter | None = Field(None, description="pass share; default green = 1, red < 0.999")
-    freshness: _LowerIsBetter | None = Field(None, description="days; default green ≤ max_age_days, red > twice")
-    representativeness: _LowerIsBetter | None = Field(None, description="PSI; default green < 0.10, red > 0.25")
+    freshness: _LowerIsBetter | None = Field(
+        None, description="days; default green ≤ max_age_days, red > twice"
+    )
+    representativeness: _LowerIsBetter | None = Field(
+        None, description="PSI; default green < 0.10, red > 0.25"
+    )
 
 
-_BETTER = {"completeness": "higher", "validity": "higher", "uniqueness": "higher", "freshness": "lower",
-           "representativeness": "lower"}
+_BETTER = {
+    "completeness": "higher",
+    "validity": "higher",
+    "uniqueness": "higher",
+    "freshness": "lower",
+    "representativeness": "lower",
+}
 
 
 class Contract(Strict):
@@ -139,8 +172,9 @@ class Contract(Strict):
     description: str = ""
     owner: str = Field("", description="the unit accountable for the data")
     dataset: DatasetSource
-    suite: str | None = Field(None, description="Great Expectations suite file beside this one; "
-                                                "default <name>.suite.json")
+    suite: str | None = Field(
+        None, description="Great Expectations suite file beside this one; default <name>.suite.json"
+    )
     personal_data: list[PersonalField] = Field(default_factory=list, description="Art. 8")
     protected_attributes: list[ProtectedAttribute] = Field(default_factory=list, description="Art. 6")
     keys: list[str] = Field(default_factory=list, description="columns that identify a row (unique together)")
@@ -187,18 +221,27 @@ class Contract(Strict):
         o = getattr(self.thresholds, dimension)
         if dimension == "freshness":
             green = self.freshness.max_age_days if self.freshness else 40.0
-            base = Threshold("lower", green, 2 * green, source=f"contract freshness.max_age_days ({green:g} days)")
+            base = Threshold(
+                "lower", green, 2 * green, source=f"contract freshness.max_age_days ({green:g} days)"
+            )
         elif dimension == "representativeness":
             base = threshold_for("psi")
         else:
             base = threshold_for(dimension)
         if o is None:
             return base
-        extra = {k: v for k, v in (("green_inclusive", o.green_inclusive), ("red_inclusive", o.red_inclusive))
-                 if v is not None}
-        return Threshold(_BETTER[dimension], o.green, o.red, **{
-            "green_inclusive": base.green_inclusive, "red_inclusive": base.red_inclusive, **extra},
-            source="contract thresholds")
+        extra = {
+            k: v
+            for k, v in (("green_inclusive", o.green_inclusive), ("red_inclusive", o.red_inclusive))
+            if v is not None
+        }
+        return Threshold(
+            _BETTER[dimension],
+            o.green,
+            o.red,
+            **{"green_inclusive": base.green_inclusive, "red_inclusive": base.red_inclusive, **extra},
+            source="contract thresholds",
+        )
 
 
 class ContractFile:
@@ -234,13 +277,20 @@ def load_contract(path: Path | str) -> ContractFile:
     """Read and check ``<name>.contract.yaml``; errors name the file, line and field."""
     path = Path(path)
     if not path.name.endswith(CONTRACT_SUFFIX):
-        raise ContractError(f"a contract file name must end with {CONTRACT_SUFFIX}", file=path,
-                            fix=f"rename it to <name>{CONTRACT_SUFFIX}")
+        raise ContractError(
+            f"a contract file name must end with {CONTRACT_SUFFIX}",
+            file=path,
+            fix=f"rename it to <name>{CONTRACT_SUFFIX}",
+        )
     c = load_model(path, Contract, ContractError)
     expected = path.name.removesuffix(CONTRACT_SUFFIX)
     if c.name != expected:
-        raise ContractError(f"name '{c.name}' does not match the file name", file=path, field="name",
-                            fix=f"rename the file to {c.name}{CONTRACT_SUFFIX} or set name: {expected}")
+        raise ContractError(
+            f"name '{c.name}' does not match the file name",
+            file=path,
+            field="name",
+            fix=f"rename the file to {c.name}{CONTRACT_SUFFIX} or set name: {expected}",
+        )
     return ContractFile(path, c)
 
 
@@ -254,12 +304,18 @@ def find_contract(folder: Path | str, name: str) -> Path:
     """The file of contract ``name`` in ``folder``; a clear error listing the known ones if absent."""
     folder = Path(folder)
     if not re.fullmatch(_NAME, name):
-        raise ContractError(f"'{name}' is not a contract name", field="NAME",
-                            fix="use the file name without .contract.yaml (letters, digits, '-' and '_')")
+        raise ContractError(
+            f"'{name}' is not a contract name",
+            field="NAME",
+            fix="use the file name without .contract.yaml (letters, digits, '-' and '_')",
+        )
     path = folder / f"{name}{CONTRACT_SUFFIX}"
     if not path.is_file():
         known = ", ".join(p.name.removesuffix(CONTRACT_SUFFIX) for p in list_contracts(folder)) or "none"
-        raise ContractError(f"no contract named '{name}'", file=folder,
-                            fix=f"known contracts: {known}; add {name}{CONTRACT_SUFFIX} and {name}{SUITE_SUFFIX}"
-                                " or run `govreport contracts scaffold DATA --name NAME`")
+        raise ContractError(
+            f"no contract named '{name}'",
+            file=folder,
+            fix=f"known contracts: {known}; add {name}{CONTRACT_SUFFIX} and {name}{SUITE_SUFFIX}"
+            " or run `govreport contracts scaffold DATA --name NAME`",
+        )
     return path

@@ -182,15 +182,23 @@ def _key_expectation(sf: SuiteFile, keys: list[str]) -> list[dict[str, Any]]:
         return []
     for e in sf.expectations:
         kw = e.get("kwargs") or {}
-        if len(keys) == 1 and e.get("type") == "expect_column_values_to_be_unique" and kw.get("column") == keys[0] \
-                and kw.get("mostly", 1) == 1:
+        if (
+            len(keys) == 1
+            and e.get("type") == "expect_column_values_to_be_unique"
+            and kw.get("column") == keys[0]
+            and kw.get("mostly", 1) == 1
+        ):
             return []
-        if e.get("type") == "expect_compound_columns_to_be_unique" and set(kw.get("column_list") or []) == set(keys):
+        if e.get("type") == "expect_compound_columns_to_be_unique" and set(
+            kw.get("column_list") or []
+        ) == set(keys):
             return []
     meta = {"source": "contract keys", "dimension": "uniqueness"}
     if len(keys) == 1:
         return [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": keys[0]}, "meta": meta}]
-    return [{"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(keys)}, "meta": meta}]
+    return [
+        {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(keys)}, "meta": meta}
+    ]
 
 
 @contextmanager
@@ -224,40 +232,85 @@ def gx_context() -> Any:
     return ctx
 
 
-def contract_result(cf: ContractFile, sf: SuiteFile, root: Path, success: bool, rows: int | None,
-                    present: list[str], dataset: dict[str, Any], exps: list[dict[str, Any]],
-                    dims: dict[str, dict[str, Any]], warn: list[str], label: str | None, day: date, t0: float,
-                    gx_version: str, masked: set[str], n_extra: int) -> ContractResult:
+def contract_result(
+    cf: ContractFile,
+    sf: SuiteFile,
+    root: Path,
+    success: bool,
+    rows: int | None,
+    present: list[str],
+    dataset: dict[str, Any],
+    exps: list[dict[str, Any]],
+    dims: dict[str, dict[str, Any]],
+    warn: list[str],
+    label: str | None,
+    day: date,
+    t0: float,
+    gx_version: str,
+    masked: set[str],
+    n_extra: int,
+) -> ContractResult:
     """The :class:`ContractResult` of a validation's parts (sets each dimension's status)."""
     c = cf.contract
     dataset.update(rows=rows, columns=len(present))
     indicators = indicators_for(c.name, dims)
     if sf.gx_version and sf.gx_version != gx_version:
-        warn.append(f"{sf.path.name} was written by Great Expectations {sf.gx_version}; {gx_version} is installed")
+        warn.append(
+            f"{sf.path.name} was written by Great Expectations {sf.gx_version}; {gx_version} is installed"
+        )
     return ContractResult(
-        contract=c.name, success=success, rows=rows, columns=len(present), dataset=dataset,
-        suite={"path": _rel(sf.path, root), "name": sf.name, "sha256": sf.sha256,
-               "expectations": len(sf.expectations), "added_from_contract": n_extra, "gx_version": sf.gx_version},
+        contract=c.name,
+        success=success,
+        rows=rows,
+        columns=len(present),
+        dataset=dataset,
+        suite={
+            "path": _rel(sf.path, root),
+            "name": sf.name,
+            "sha256": sf.sha256,
+            "expectations": len(sf.expectations),
+            "added_from_contract": n_extra,
+            "gx_version": sf.gx_version,
+        },
         contract_file={"path": _rel(cf.path, root), "sha256": sha256_file(cf.path)},
-        expectations=exps, dimensions=dims, warnings=warn, period=label, as_of=day.isoformat(),
-        seconds=time.perf_counter() - t0, gx_version=gx_version,
-        personal_data=sorted(masked), protected_attributes=c.protected_columns, _indicators=indicators)
+        expectations=exps,
+        dimensions=dims,
+        warnings=warn,
+        period=label,
+        as_of=day.isoformat(),
+        seconds=time.perf_counter() - t0,
+        gx_version=gx_version,
+        personal_data=sorted(masked),
+        protected_attributes=c.protected_columns,
+        _indicators=indicators,
+    )
 
 
-def check_present(cf: ContractFile, sf: SuiteFile, present: list[str], where: Path | str | None,
-                  warn: list[str]) -> None:
+def check_present(
+    cf: ContractFile, sf: SuiteFile, present: list[str], where: Path | str | None, warn: list[str]
+) -> None:
     """The one-line error for a column the suite or the contract names and the data lacks; warnings for
     declared personal or protected columns it lacks and for unconfirmed declarations."""
     c = cf.contract
     gone = [col for col in sf.columns() if col not in present]
     if gone:
-        raise missing_columns_error(gone, present, file=where, what="the suite expects",
-                                    fix=f"fix the export, or remove the expectations on it from {sf.path.name}")
+        raise missing_columns_error(
+            gone,
+            present,
+            file=where,
+            what="the suite expects",
+            fix=f"fix the export, or remove the expectations on it from {sf.path.name}",
+        )
     named = [*c.keys, *([c.freshness.column] if c.freshness and c.freshness.column else [])]
     gone = [col for col in named if col not in present]
     if gone:
-        raise missing_columns_error(gone, present, file=where, what=f"the contract {cf.path.name} names "
-                                    "(keys / freshness.column)", fix="fix the export, or the contract")
+        raise missing_columns_error(
+            gone,
+            present,
+            file=where,
+            what=f"the contract {cf.path.name} names (keys / freshness.column)",
+            fix="fix the export, or the contract",
+        )
     for what, cols in (("personal_data", c.personal_columns), ("protected_attributes", c.protected_columns)):
         absent = [col for col in cols if col not in present]
         if absent:
@@ -267,10 +320,14 @@ def check_present(cf: ContractFile, sf: SuiteFile, present: list[str], where: Pa
             warn.append(f"{cf.path.name}: personal_data '{p.column}' is not confirmed (confirmed: false)")
     for a in c.protected_attributes:
         if not a.confirmed:
-            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is not confirmed (confirmed: false)")
+            warn.append(
+                f"{cf.path.name}: protected attribute '{a.column}' is not confirmed (confirmed: false)"
+            )
         if a.used_as_feature and not a.justification.strip():
-            warn.append(f"{cf.path.name}: protected attribute '{a.column}' is used as a feature without a "
-                        "justification (Art. 6)")
+            warn.append(
+                f"{cf.path.name}: protected attribute '{a.column}' is used as a feature without a "
+                "justification (Art. 6)"
+            )
 
 
 def undeclared_personal(head: pd.DataFrame, cf: ContractFile, warn: list[str]) -> set[str]:
@@ -279,19 +336,26 @@ def undeclared_personal(head: pd.DataFrame, cf: ContractFile, warn: list[str]) -
     personal = set(cf.contract.personal_columns)
     masked = set(personal)
     for col in head.columns:
-        if col in personal or pd.api.types.is_float_dtype(head[col]) or pd.api.types.is_bool_dtype(head[col]) \
-                or pd.api.types.is_datetime64_any_dtype(head[col]):
+        if (
+            col in personal
+            or pd.api.types.is_float_dtype(head[col])
+            or pd.api.types.is_bool_dtype(head[col])
+            or pd.api.types.is_datetime64_any_dtype(head[col])
+        ):
             continue
         kind = looks_like_personal_data(head[col], sample=200)
         if kind:
             masked.add(col)
-            warn.append(f"column '{col}' looks like personal data ({kind}) but is not under personal_data in "
-                        f"{cf.path.name}: its values are masked; declare it with its purpose (Art. 8)")
+            warn.append(
+                f"column '{col}' looks like personal data ({kind}) but is not under personal_data in "
+                f"{cf.path.name}: its values are masked; declare it with its purpose (Art. 8)"
+            )
     return masked
 
 
-def expectation_entries(res: Any, all_exps: list[dict[str, Any]], ids: list[str], n_suite: int,
-                        masked: set[str]) -> tuple[list[dict[str, Any]], int | None]:
+def expectation_entries(
+    res: Any, all_exps: list[dict[str, Any]], ids: list[str], n_suite: int, masked: set[str]
+) -> tuple[list[dict[str, Any]], int | None]:
     """One JSON-safe entry per expectation of a GX validation result, in suite order (sample values of
     ``masked`` columns masked), and the rows GX saw."""
     by_id = {r.expectation_config.id: r for r in res.results}
@@ -307,7 +371,9 @@ def expectation_entries(res: Any, all_exps: list[dict[str, Any]], ids: list[str]
         if count is not None:
             rows_seen = int(count)
         unexpected = result.get("unexpected_count")
-        sample = [_mask_sample(v, cols, masked) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]]
+        sample = [
+            _mask_sample(v, cols, masked) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]
+        ]
         entry: dict[str, Any] = {
             "index": i,
             "type": exp["type"],
@@ -327,8 +393,11 @@ def expectation_entries(res: Any, all_exps: list[dict[str, Any]], ids: list[str]
         }
         if "observed_value" in result:
             obs = result["observed_value"]
-            entry["observed_value"] = [_mask_sample(v, cols, masked) for v in obs] if isinstance(obs, list | tuple) \
+            entry["observed_value"] = (
+                [_mask_sample(v, cols, masked) for v in obs]
+                if isinstance(obs, list | tuple)
                 else _mask_sample(obs, cols, masked)
+            )
         err = _exception_message(r.exception_info)
         if err:
             entry["error"] = mask_text(err.strip().splitlines()[0][:300])

@@ -33,7 +33,17 @@ from ..errors import InputError
 from ._model import load_contract
 from ._result import gx_context
 
-__all__ = ["Guess", "Scaffold", "scaffold", "personal_columns", "tolerance", "PATTERN_MIN_SHARE", "write_scaffold", "detect_protected_attribute", "PROTECTED_NAME_PATTERNS"]
+__all__ = [
+    "Guess",
+    "Scaffold",
+    "scaffold",
+    "personal_columns",
+    "tolerance",
+    "PATTERN_MIN_SHARE",
+    "write_scaffold",
+    "detect_protected_attribute",
+    "PROTECTED_NAME_PATTERNS",
+]
 
 #: Art. 6 attributes recognised by column name (English, Traditional Chinese, common abbreviations),
 #: in the order they are tried.
@@ -52,10 +62,55 @@ PROTECTED_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
     ("religion", r"religio|宗教|信仰"),
 )
 _SEX_VALUES = {"M", "F", "MALE", "FEMALE", "男", "女", "男性", "女性"}
-_MARITAL_VALUES = {"已婚", "未婚", "離婚", "喪偶", "分居", "MARRIED", "SINGLE", "DIVORCED", "WIDOWED", "SEPARATED"}
-_COUNTRIES = {"TW", "TWN", "CN", "CHN", "JP", "JPN", "US", "USA", "VN", "VNM", "ID", "IDN", "PH", "PHL", "TH", "THA",
-              "MY", "MYS", "KR", "KOR", "HK", "HKG", "MO", "MAC", "SG", "SGP", "GB", "GBR", "本國", "外國", "本國籍",
-              "外國籍", "中華民國", "臺灣", "台灣"}
+_MARITAL_VALUES = {
+    "已婚",
+    "未婚",
+    "離婚",
+    "喪偶",
+    "分居",
+    "MARRIED",
+    "SINGLE",
+    "DIVORCED",
+    "WIDOWED",
+    "SEPARATED",
+}
+_COUNTRIES = {
+    "TW",
+    "TWN",
+    "CN",
+    "CHN",
+    "JP",
+    "JPN",
+    "US",
+    "USA",
+    "VN",
+    "VNM",
+    "ID",
+    "IDN",
+    "PH",
+    "PHL",
+    "TH",
+    "THA",
+    "MY",
+    "MYS",
+    "KR",
+    "KOR",
+    "HK",
+    "HKG",
+    "MO",
+    "MAC",
+    "SG",
+    "SGP",
+    "GB",
+    "GBR",
+    "本國",
+    "外國",
+    "本國籍",
+    "外國籍",
+    "中華民國",
+    "臺灣",
+    "台灣",
+}
 _KEY_NAME = re.compile(r"((^|_)(id|key|no|num|number|code)$|^id_|編號|代號|序號|流水號|帳號)", re.I)
 _TIME_NAME = re.compile(r"(date|time|(^|_)ts$|_at$|timestamp|日期|時間|年月)", re.I)
 _NUMERIC_TYPES = ["int8", "int16", "int32", "int64", "float16", "float32", "float64"]
@@ -89,8 +144,11 @@ def _looks_like_birth_dates(s: pd.Series) -> bool:
     values = s.dropna().head(500)
     if values.empty:
         return False
-    ts = values if pd.api.types.is_datetime64_any_dtype(values) else pd.to_datetime(
-        values.astype(str), errors="coerce", format="mixed")
+    ts = (
+        values
+        if pd.api.types.is_datetime64_any_dtype(values)
+        else pd.to_datetime(values.astype(str), errors="coerce", format="mixed")
+    )
     if ts.notna().mean() < 0.9:
         return False
     years = ts.dropna().dt.year
@@ -107,11 +165,17 @@ def _protected_by_content(s: pd.Series) -> str | None:
     distinct = {str(v).strip().upper() for v in values.unique()[:50]}
     if 2 <= len(distinct) <= 8 and distinct <= _SEX_VALUES:
         return "sex"
-    if len(distinct) >= 2 and distinct <= (_MARITAL_VALUES | {"其他", "OTHER", "UNKNOWN"}) \
-            and len(distinct & _MARITAL_VALUES) >= 2:
+    if (
+        len(distinct) >= 2
+        and distinct <= (_MARITAL_VALUES | {"其他", "OTHER", "UNKNOWN"})
+        and len(distinct & _MARITAL_VALUES) >= 2
+    ):
         return "marital_status"
-    if len(distinct) >= 2 and len(distinct & _COUNTRIES) / len(distinct) >= 0.8 \
-            and distinct & {"TW", "TWN", "本國", "本國籍", "中華民國", "臺灣", "台灣"}:
+    if (
+        len(distinct) >= 2
+        and len(distinct & _COUNTRIES) / len(distinct) >= 0.8
+        and distinct & {"TW", "TWN", "本國", "本國籍", "中華民國", "臺灣", "台灣"}
+    ):
         return "nationality"
     if _looks_like_birth_dates(s):
         return "birth_date"
@@ -131,7 +195,7 @@ def detect_protected_attribute(series: pd.Series) -> str | None:
 
 # -- the suite ------------------------------------------------------------------------------------------
 def _floor(x: float, digits: int = 3) -> float:
-    f = 10 ** digits
+    f = 10**digits
     return math.floor(x * f) / f
 
 
@@ -154,8 +218,9 @@ def _is_text(s: pd.Series) -> bool:
     if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
         return False
     values = s.dropna()
-    return bool(pd.api.types.is_string_dtype(values.dtype) and values.dtype != object) or \
-        all(isinstance(v, str) for v in values)
+    return bool(pd.api.types.is_string_dtype(values.dtype) and values.dtype != object) or all(
+        isinstance(v, str) for v in values
+    )
 
 
 def _looks_like_timestamps(s: pd.Series) -> bool:
@@ -164,7 +229,9 @@ def _looks_like_timestamps(s: pd.Series) -> bool:
     if not _is_text(s) or not _TIME_NAME.search(str(s.name)):
         return False
     values = s.dropna().head(200).astype(str)
-    return bool(len(values)) and pd.to_datetime(values, errors="coerce", format="mixed").notna().mean() >= 0.95
+    return (
+        bool(len(values)) and pd.to_datetime(values, errors="coerce", format="mixed").notna().mean() >= 0.95
+    )
 
 
 #: Formats a column *name* suggests for dates written as text (tried when the name says date/time).
@@ -174,8 +241,13 @@ _DATE_FORMATS = {
     "yyyymmdd date": r"^\d{8}$",
     "ROC (民國) date": r"^\d{2,3}[/.\-]\d{1,2}[/.\-]\d{1,2}",
 }
-_FORMAT_LABELS = {"national_id": "a Taiwan national ID", "resident_id": "a resident certificate number",
-                  "email": "an e-mail address", "phone": "a phone number", "card": "a payment-card number"}
+_FORMAT_LABELS = {
+    "national_id": "a Taiwan national ID",
+    "resident_id": "a resident certificate number",
+    "email": "an e-mail address",
+    "phone": "a phone number",
+    "card": "a payment-card number",
+}
 #: A format guessed from a column's name is written only when at least this share of values match it.
 PATTERN_MIN_SHARE = 0.95
 #: ``mostly`` written by the scaffold: the observed share of misses (gaps, values off the format) doubled,
@@ -309,9 +381,17 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f} %" if 0 < x < 0.9995 or x == 0 else f"{100 * x:.0f} %"
 
 
-def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | None = None,
-             delimiter: str | None = None, rows_read: int | None = None, sample: int = 100_000,
-             truncated: bool = False) -> Scaffold:
+def scaffold(
+    data: pd.DataFrame,
+    name: str,
+    *,
+    data_path: str,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    rows_read: int | None = None,
+    sample: int = 100_000,
+    truncated: bool = False,
+) -> Scaffold:
     """A starting suite and contract that ``data`` — every row read from ``data_path`` — passes.
 
     Facts are whole-file: category sets, ranges, lengths, null shares and key uniqueness come from every
@@ -321,8 +401,9 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
     ``rows_read`` is accepted for callers that sampled themselves (the rows the file had).
     """
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise InputError(f"'{name}' is not a valid contract name", field="--name",
-                         fix="use letters, digits, '-' and '_'")
+        raise InputError(
+            f"'{name}' is not a valid contract name", field="--name", fix="use letters, digits, '-' and '_'"
+        )
     gx_context()
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -350,7 +431,9 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
         cat = by_name or (None if kind else _protected_by_content(samp))
         if kind:
             personal.append((col, kind))
-            guesses.append(Guess(col, "values" if kind_by_values else "name", f"personal data ({kind}), masked"))
+            guesses.append(
+                Guess(col, "values" if kind_by_values else "name", f"personal data ({kind}), masked")
+            )
         if cat:
             protected.append((col, cat, "name" if by_name else "content"))
             guesses.append(Guess(col, "name" if by_name else "values", f"Art. 6 attribute ({cat})"))
@@ -363,18 +446,33 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
         else:
             mostly = tolerance(null_rate)
             add(gxe.ExpectColumnValuesToNotBeNull(column=col, mostly=mostly))
-            guesses.append(Guess(col, "values", f"not-null with mostly {mostly:g}",
-                                 f"{_pct(null_rate)} of {n:,} rows empty"))
+            guesses.append(
+                Guess(
+                    col,
+                    "values",
+                    f"not-null with mostly {mostly:g}",
+                    f"{_pct(null_rate)} of {n:,} rows empty",
+                )
+            )
         nunique = int(nonnull.nunique())
         unique = nunique == len(nonnull) and null_rate == 0 and n >= 2
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         text = _is_text(s)
-        if unique and not pd.api.types.is_float_dtype(s) and not pd.api.types.is_datetime64_any_dtype(s) \
-                and not pd.api.types.is_bool_dtype(s) and n >= 10 and (text or numeric):
+        if (
+            unique
+            and not pd.api.types.is_float_dtype(s)
+            and not pd.api.types.is_datetime64_any_dtype(s)
+            and not pd.api.types.is_bool_dtype(s)
+            and n >= 10
+            and (text or numeric)
+        ):
             key_candidates.append(col)
         if _looks_like_timestamps(s) and cat != "birth_date":
-            newest = pd.to_datetime(nonnull.astype(str) if not pd.api.types.is_datetime64_any_dtype(s) else nonnull,
-                                    errors="coerce", format="mixed").max()
+            newest = pd.to_datetime(
+                nonnull.astype(str) if not pd.api.types.is_datetime64_any_dtype(s) else nonnull,
+                errors="coerce",
+                format="mixed",
+            ).max()
             times.append((col, newest))
         # type (of every value)
         if text:
@@ -396,9 +494,14 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
             if share >= PATTERN_MIN_SHARE:
                 full = _match_share(nonnull, regex)
                 mostly = tolerance(1 - full)
-                add(gxe.ExpectColumnValuesToMatchRegex(
-                    column=col, regex=regex, mostly=mostly,
-                    meta={"scaffold": f"{seen}; {_pct(full)} of all {len(nonnull):,}; mostly {mostly:g}"}))
+                add(
+                    gxe.ExpectColumnValuesToMatchRegex(
+                        column=col,
+                        regex=regex,
+                        mostly=mostly,
+                        meta={"scaffold": f"{seen}; {_pct(full)} of all {len(nonnull):,}; mostly {mostly:g}"},
+                    )
+                )
                 guesses.append(Guess(col, "values", f"format of {label}, mostly {mostly:g}", seen))
                 formatted = True
             else:
@@ -407,61 +510,127 @@ def scaffold(data: pd.DataFrame, name: str, *, data_path: str, encoding: str | N
         if kind_by_values or (kind and formatted):
             continue
         # content (an identifier — unique, and integer or named like one — gets none: new ones keep coming)
-        if pd.api.types.is_datetime64_any_dtype(s) or cat == "birth_date" or formatted \
-                or (unique and n >= 10 and (pd.api.types.is_integer_dtype(s) or _KEY_NAME.search(col))):
+        if (
+            pd.api.types.is_datetime64_any_dtype(s)
+            or cat == "birth_date"
+            or formatted
+            or (unique and n >= 10 and (pd.api.types.is_integer_dtype(s) or _KEY_NAME.search(col)))
+        ):
             continue
         values = list(nonnull.unique())
-        categorical = nunique <= _MAX_CATEGORIES and nunique <= max(2, len(nonnull) // 2) \
-            and not (numeric and pd.api.types.is_float_dtype(s) and nunique > 5) \
-            and all(_json_value(_py(v)) for v in values) \
+        categorical = (
+            nunique <= _MAX_CATEGORIES
+            and nunique <= max(2, len(nonnull) // 2)
+            and not (numeric and pd.api.types.is_float_dtype(s) and nunique > 5)
+            and all(_json_value(_py(v)) for v in values)
             and not (kind and any(find_identifiers(str(v)) for v in values))
+        )
         if categorical:
             value_set = sorted((_py(v) for v in values), key=lambda v: (str(type(v)), v))
             add(gxe.ExpectColumnValuesToBeInSet(column=col, value_set=value_set))
-            guesses.append(Guess(col, "values", f"category set of {nunique}", f"from all {len(nonnull):,} values"))
+            guesses.append(
+                Guess(col, "values", f"category set of {nunique}", f"from all {len(nonnull):,} values")
+            )
         elif numeric and (bounds := _range(nonnull)) is not None:
             low, high = bounds
             kw: dict[str, Any] = {"column": col, "min_value": low, "max_value": high}
             if nunique >= 50:
                 kw["mostly"] = 0.999
             add(gxe.ExpectColumnValuesToBeBetween(**kw))
-            guesses.append(Guess(col, "values", f"range {low:g}…{high:g}",
-                                 f"values {_py(nonnull.min()):g}…{_py(nonnull.max()):g}"))
+            guesses.append(
+                Guess(
+                    col,
+                    "values",
+                    f"range {low:g}…{high:g}",
+                    f"values {_py(nonnull.min()):g}…{_py(nonnull.max()):g}",
+                )
+            )
         elif text and not unique:
             lengths = nonnull.str.len()
             lo, hi = int(lengths.min()), int(lengths.max())
-            add(gxe.ExpectColumnValueLengthsToBeBetween(column=col, min_value=lo, max_value=int(math.ceil(hi * 1.5))))
-            guesses.append(Guess(col, "values", f"free text of length {lo}…{int(math.ceil(hi * 1.5))}",
-                                 f"lengths {lo}…{hi}"))
+            add(
+                gxe.ExpectColumnValueLengthsToBeBetween(
+                    column=col, min_value=lo, max_value=int(math.ceil(hi * 1.5))
+                )
+            )
+            guesses.append(
+                Guess(
+                    col,
+                    "values",
+                    f"free text of length {lo}…{int(math.ceil(hi * 1.5))}",
+                    f"lengths {lo}…{hi}",
+                )
+            )
     keys = sorted(key_candidates, key=lambda c: (not _KEY_NAME.search(c), data.columns.get_loc(c)))[:1]
     for k in keys:
         add(gxe.ExpectColumnValuesToBeUnique(column=k))
-        guesses.append(Guess(k, "values", "the key", f"unique in all {n:,} rows"
-                             + (", and named like an identifier" if _KEY_NAME.search(k) else "")))
+        guesses.append(
+            Guess(
+                k,
+                "values",
+                "the key",
+                f"unique in all {n:,} rows"
+                + (", and named like an identifier" if _KEY_NAME.search(k) else ""),
+            )
+        )
     fresh = max(times, key=lambda t: (pd.notna(t[1]), t[1] if pd.notna(t[1]) else 0))[0] if times else None
     for col, kind in personal:
-        notes.append(f"{col}: looks like personal data ({kind}) — confirm it under personal_data and give its purpose")
+        notes.append(
+            f"{col}: looks like personal data ({kind}) — confirm it under personal_data and give its purpose"
+        )
     for col, cat, how in protected:
-        notes.append(f"{col}: looks like an Art. 6 attribute ({cat}, by {how}) — confirm it under protected_attributes")
+        notes.append(
+            f"{col}: looks like an Art. 6 attribute ({cat}, by {how}) — confirm it under protected_attributes"
+        )
     if keys:
         notes.append(f"{keys[0]}: unique in every row read — taken as the key (keys:); check it")
     out = suite.to_json_dict()
-    text_ = _contract_text(name, data_path, encoding, delimiter, personal, protected, keys, fresh,
-                           rows=n, rows_read=rows_read, sampled=len(sampled), truncated=truncated, guesses=guesses)
-    return Scaffold(name, out, text_, personal, protected, keys, fresh, notes, guesses, rows=n, sampled=len(sampled))
+    text_ = _contract_text(
+        name,
+        data_path,
+        encoding,
+        delimiter,
+        personal,
+        protected,
+        keys,
+        fresh,
+        rows=n,
+        rows_read=rows_read,
+        sampled=len(sampled),
+        truncated=truncated,
+        guesses=guesses,
+    )
+    return Scaffold(
+        name, out, text_, personal, protected, keys, fresh, notes, guesses, rows=n, sampled=len(sampled)
+    )
 
 
 def _q(v: str) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _contract_text(name: str, data_path: str, encoding: str | None, delimiter: str | None,
-                   personal: list[tuple[str, str]], protected: list[tuple[str, str, str]], keys: list[str],
-                   fresh: str | None, *, rows: int, rows_read: int | None, sampled: int = 0, truncated: bool = False,
-                   guesses: list[Guess] | None = None) -> str:
+def _contract_text(
+    name: str,
+    data_path: str,
+    encoding: str | None,
+    delimiter: str | None,
+    personal: list[tuple[str, str]],
+    protected: list[tuple[str, str, str]],
+    keys: list[str],
+    fresh: str | None,
+    *,
+    rows: int,
+    rows_read: int | None,
+    sampled: int = 0,
+    truncated: bool = False,
+    guesses: list[Guess] | None = None,
+) -> str:
     day = datetime.now(UTC).date().isoformat()
-    read = f"{rows:,} rows" + (f" of {rows_read:,}" if rows_read and rows_read != rows else "") \
+    read = (
+        f"{rows:,} rows"
+        + (f" of {rows_read:,}" if rows_read and rows_read != rows else "")
         + (" (the file's first rows only)" if truncated else "")
+    )
     lines = [
         f"# Data contract scaffolded by `govreport contracts scaffold` from {data_path} ({read}) on {day}.",
         "# Review every line. Entries with `confirmed: false` were guessed from column names and content:",
@@ -487,14 +656,22 @@ def _contract_text(name: str, data_path: str, encoding: str | None, delimiter: s
         lines.append(f"  delimiter: {_q(delimiter)}")
     lines.append(f"suite: {name}.suite.json")
     if personal:
-        lines.append("personal_data:                # Art. 8: masked in every output; map each to its purpose")
-        lines += [f"  - {{column: {_q(c)}, kind: {k}, purpose: \"\", confirmed: false}}" for c, k in personal]
+        lines.append(
+            "personal_data:                # Art. 8: masked in every output; map each to its purpose"
+        )
+        lines += [f'  - {{column: {_q(c)}, kind: {k}, purpose: "", confirmed: false}}' for c, k in personal]
     else:
-        lines.append("personal_data: []             # Art. 8: none found — add any column holding personal data")
+        lines.append(
+            "personal_data: []             # Art. 8: none found — add any column holding personal data"
+        )
     if protected:
-        lines.append("protected_attributes:         # Art. 6: assessed for fairness; say if the model uses it")
-        lines += [f"  - {{column: {_q(c)}, attribute: {a}, used_as_feature: null, confirmed: false}}  # by {how}"
-                  for c, a, how in protected]
+        lines.append(
+            "protected_attributes:         # Art. 6: assessed for fairness; say if the model uses it"
+        )
+        lines += [
+            f"  - {{column: {_q(c)}, attribute: {a}, used_as_feature: null, confirmed: false}}  # by {how}"
+            for c, a, how in protected
+        ]
     else:
         lines.append("protected_attributes: []      # Art. 6: none found")
     lines.append(f"keys: [{', '.join(_q(k) for k in keys)}]")
@@ -504,7 +681,7 @@ def _contract_text(name: str, data_path: str, encoding: str | None, delimiter: s
     lines.append("  max_age_days: 40")
     lines += [
         "# representativeness:          # compare with the training data (PSI per column)",
-        "#   reference: {path: \"data/training.csv\"}",
+        '#   reference: {path: "data/training.csv"}',
         "#   columns: []                # default: the protected attributes",
         "# thresholds:                  # override a dimension's lines, e.g.",
         "#   completeness: {green: 0.99, red: 0.95}",

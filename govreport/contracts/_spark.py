@@ -88,8 +88,12 @@ def gx_validate_spark(suite: Any, name: str, df: Any) -> Any:
         warnings.filterwarnings("ignore", module=r"great_expectations(\.|$)")
         warnings.filterwarnings("ignore", category=FutureWarning)
         ctx = gx_context()
-        batch = (ctx.data_sources.add_spark("govreport-spark").add_dataframe_asset(name)
-                 .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+        batch = (
+            ctx.data_sources.add_spark("govreport-spark")
+            .add_dataframe_asset(name)
+            .add_batch_definition_whole_dataframe("all")
+            .get_batch(batch_parameters={"dataframe": df})
+        )
         return batch.validate(suite)
 
 
@@ -110,8 +114,18 @@ def _open(data: Any, root: Path, spark: Any) -> Any:
     return open_runner(data, spark=spark)
 
 
-def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
-                      reference: Any, warn: list[str], t0: float, spark: Any = None) -> Any:
+def validate_on_spark(
+    cf: ContractFile,
+    root: Path,
+    sf: SuiteFile,
+    data: Any,
+    label: str | None,
+    day: date,
+    reference: Any,
+    warn: list[str],
+    t0: float,
+    spark: Any = None,
+) -> Any:
     """:func:`govreport.contracts.validate` of a Spark dataset (see the module docstring)."""
     c = cf.contract
     data = _source_text(data, cf, label)
@@ -137,8 +151,10 @@ def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, la
             all_exps = [*sf.expectations, *extra]
             exps, _ = expectation_entries(res, all_exps, ids, len(sf.expectations), masked)
             _duplicates_in_row_order(runner, all_exps, exps, masked)
-            dims: dict[str, dict[str, Any]] = {d: expectation_dimension(d, exps, c.threshold(d))
-                                               for d in ("completeness", "validity", "uniqueness")}
+            dims: dict[str, dict[str, Any]] = {
+                d: expectation_dimension(d, exps, c.threshold(d))
+                for d in ("completeness", "validity", "uniqueness")
+            }
             dims["freshness"] = freshness_dimension(c, _newest(cf, runner, local, warn), day)
             dims["representativeness"] = _representativeness(cf, root, label, runner, reference, spark)
             if runner.df.is_cached and not cached:  # GX persisted the batch's DataFrame: hand the memory back
@@ -147,29 +163,56 @@ def validate_on_spark(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, la
             text = data.text if isinstance(data, Source) else data
         else:
             text = "a Spark DataFrame"
-        dataset: dict[str, Any] = {"kind": "parquet" if local else "spark", "source": text,
-                                   "path": _rel(local, root) if local else None,
-                                   "engine": f"great_expectations spark ({runner.spark.sparkContext.master})"}
+        dataset: dict[str, Any] = {
+            "kind": "parquet" if local else "spark",
+            "source": text,
+            "path": _rel(local, root) if local else None,
+            "engine": f"great_expectations spark ({runner.spark.sparkContext.master})",
+        }
         if sha is not None:
             dataset["sha256"], dataset["bytes"] = sha.result()
             dataset["fingerprint"] = "file-sha256" if local and local.is_file() else "files-sha256"
         else:
-            dataset.update(sha256=None, fingerprint="none (a Spark table: its name and row count are recorded)")
+            dataset.update(
+                sha256=None, fingerprint="none (a Spark table: its name and row count are recorded)"
+            )
         gx = import_gx()
-        return contract_result(cf, sf, root, bool(res.success), rows, present, dataset, exps, dims, warn, label,
-                               day, t0, gx.__version__, masked, len(extra))
+        return contract_result(
+            cf,
+            sf,
+            root,
+            bool(res.success),
+            rows,
+            present,
+            dataset,
+            exps,
+            dims,
+            warn,
+            label,
+            day,
+            t0,
+            gx.__version__,
+            masked,
+            len(extra),
+        )
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _duplicates_in_row_order(runner: Any, all_exps: list[dict[str, Any]], exps: list[dict[str, Any]],
-                             masked: set[str]) -> None:
+def _duplicates_in_row_order(
+    runner: Any, all_exps: list[dict[str, Any]], exps: list[dict[str, Any]], masked: set[str]
+) -> None:
     """The sample values of a failed uniqueness expectation in the data's row order, as on pandas (GX's
     Spark engine finds duplicates through a shuffle, which returns them grouped by value)."""
     for exp, entry in zip(all_exps, exps, strict=True):
         kw = exp.get("kwargs") or {}
-        if entry["success"] or entry.get("error") or kw.get("row_condition") or exp["type"] not in (
-                "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
+        if (
+            entry["success"]
+            or entry.get("error")
+            or kw.get("row_condition")
+            or exp["type"]
+            not in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
+        ):
             continue
         cols = columns_of(exp)
         qs = [runner.q(c) for c in cols]
@@ -180,9 +223,11 @@ def _duplicates_in_row_order(runner: Any, all_exps: list[dict[str, Any]], exps: 
             joined = " AND " if ignore == "all_values_are_missing" else " OR "
             keep = "TRUE" if ignore == "never" else f"NOT ({joined.join(f'{q} IS NULL' for q in qs)})"
         names = ", ".join(qs)
-        sql = (f"SELECT {names} FROM (SELECT {names}, monotonically_increasing_id() AS _rid, COUNT(*) OVER "
-               f"(PARTITION BY {names}) AS _n FROM (SELECT * FROM {runner.relation} WHERE {keep}) d) w "
-               f"WHERE _n > 1 ORDER BY _rid LIMIT {SAMPLE_SIZE}")
+        sql = (
+            f"SELECT {names} FROM (SELECT {names}, monotonically_increasing_id() AS _rid, COUNT(*) OVER "
+            f"(PARTITION BY {names}) AS _n FROM (SELECT * FROM {runner.relation} WHERE {keep}) d) w "
+            f"WHERE _n > 1 ORDER BY _rid LIMIT {SAMPLE_SIZE}"
+        )
         rows = runner.rows(sql)
         values = [r[0] if len(cols) == 1 else dict(zip(cols, r, strict=True)) for r in rows]
         entry["sample_unexpected"] = [_mask_sample(v, cols, masked) for v in values]
@@ -192,9 +237,13 @@ def _count(runner: Any) -> int:
     """The row count, and which integral columns hold missing values (one scan): pandas reads those as
     floats, so the personal-data check skips them there and here alike."""
     ints = [c for c in runner.columns if runner.types[c] in _INTEGRAL]
-    row = runner.rows(f"SELECT COUNT(*){''.join(f', COUNT({runner.q(c)})' for c in ints)} FROM {runner.relation}")[0]
+    row = runner.rows(
+        f"SELECT COUNT(*){''.join(f', COUNT({runner.q(c)})' for c in ints)} FROM {runner.relation}"
+    )[0]
     runner.__dict__["_rows"] = int(row[0])
-    runner.__dict__["_nullable_ints"] = [c for c, n in zip(ints, row[1:], strict=True) if int(n) < int(row[0])]
+    runner.__dict__["_nullable_ints"] = [
+        c for c, n in zip(ints, row[1:], strict=True) if int(n) < int(row[0])
+    ]
     return int(row[0])
 
 
@@ -209,14 +258,17 @@ def _head(runner: Any) -> pd.DataFrame:
 def _newest(cf: ContractFile, runner: Any, local: Path | None, warn: list[str]) -> Newest | None:
     def newest_in(col: str) -> datetime | None:
         kind, q = runner.types.get(col), runner.q(col)
-        expr = f"MAX({q})" if kind in _TIMES else f"MAX(try_to_timestamp({q}))" if kind == "StringType" else None
+        expr = (
+            f"MAX({q})" if kind in _TIMES else f"MAX(try_to_timestamp({q}))" if kind == "StringType" else None
+        )
         return _as_datetime(runner.rows(f"SELECT {expr} FROM {runner.relation}")[0][0]) if expr else None
 
     return find_newest(cf.contract, newest_in, local, "a Spark table", warn)
 
 
-def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, spark: Any,
-               columns: list[str] | None) -> tuple[Any, dict[str, Any]]:
+def _reference(
+    cf: ContractFile, root: Path, label: str | None, reference: Any, spark: Any, columns: list[str] | None
+) -> tuple[Any, dict[str, Any]]:
     """The reference as a Spark runner, and its ``reference`` info (kind, where, SHA-256 of local files)."""
     rep = cf.contract.representativeness
     if isinstance(reference, pd.DataFrame):
@@ -225,7 +277,9 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
     if reference is None and rep is not None and rep.reference.is_sql:  # a database table: small, into pandas
         src = rep.reference
         table = fill_period(str(src.table), label, file=cf.path, field="representativeness.reference.table")
-        ref = parse_source(f"{sql_url(src, cf.path, root)}#{(src.schema_name + '.') if src.schema_name else ''}{table}")
+        ref = parse_source(
+            f"{sql_url(src, cf.path, root)}#{(src.schema_name + '.') if src.schema_name else ''}{table}"
+        )
         info = {"kind": "sql", "url": mask_url(str(ref.url)), "table": table}
         frame = open_frame(ref, columns)
         return SparkRunner(spark, spark.createDataFrame(frame), ref.where), info
@@ -239,21 +293,28 @@ def _reference(cf: ContractFile, root: Path, label: str | None, reference: Any, 
     if src.kind == "spark":
         runner = open_runner(src, spark=spark)
         local = Path(runner.where) if runner.is_file and "://" not in runner.where else None
-        info = {"kind": "parquet" if local else "spark", "path": str(src.path) if local else None,
-                "source": src.text}
+        info = {
+            "kind": "parquet" if local else "spark",
+            "path": str(src.path) if local else None,
+            "source": src.text,
+        }
         if local is not None:
             info["sha256"] = local_files_sha256(local)[0]
         return runner, info
     assert src.path is not None and not is_spark_text(text)  # a CSV / JSON Lines file: read into pandas
     path = Path(src.path)
-    frame = read_dataset(path, rep.reference if rep is not None and reference is None else DatasetSource(
-        path=str(path)), columns=columns)
+    frame = read_dataset(
+        path,
+        rep.reference if rep is not None and reference is None else DatasetSource(path=str(path)),
+        columns=columns,
+    )
     info = {"kind": src.format, "path": str(path), "sha256": local_files_sha256(path)[0]}
     return SparkRunner(spark, spark.createDataFrame(frame), str(path)), info
 
 
-def _representativeness(cf: ContractFile, root: Path, label: str | None, runner: Any, reference: Any,
-                        spark: Any) -> dict[str, Any]:
+def _representativeness(
+    cf: ContractFile, root: Path, label: str | None, runner: Any, reference: Any, spark: Any
+) -> dict[str, Any]:
     c = cf.contract
     rep = c.representativeness
     if rep is None and reference is None:
@@ -265,17 +326,28 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, runner:
             info["path"] = _rel(Path(info["path"]), root)
         if named:
             columns = named
-            frames = {"current": pd.DataFrame(columns=runner.columns), "reference": pd.DataFrame(columns=ref.columns)}
+            frames = {
+                "current": pd.DataFrame(columns=runner.columns),
+                "reference": pd.DataFrame(columns=ref.columns),
+            }
             check_columns(columns, frames, file=cf.path)
         else:
             columns = [col for col in c.protected_columns if col in runner.columns and col in ref.columns]
         if not columns:
-            return representativeness_dimension(c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info)
+            return representativeness_dimension(
+                c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info
+            )
         info.setdefault("rows", ref.count())
         runner.profile(columns)  # one scan of each side for every column's counts, not one per column
         ref.profile(columns)
-        return representativeness_dimension(c, None, None, columns=columns, reference_info=info,
-                                            psi=lambda col, bins: psi_on(runner, ref, col, bins))
+        return representativeness_dimension(
+            c,
+            None,
+            None,
+            columns=columns,
+            reference_info=info,
+            psi=lambda col, bins: psi_on(runner, ref, col, bins),
+        )
 
 
 def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, Any]]:
@@ -293,8 +365,14 @@ def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, A
         r = by_id[eid]
         result = r.result or {}
         kw = exp.get("kwargs") or {}
-        out.append({"type": exp["type"], "column": kw.get("column"), "success": bool(r.success),
-                    "element_count": result.get("element_count"),
-                    "unexpected_count": result.get("unexpected_count"),
-                    "observed_value": result.get("observed_value")})
+        out.append(
+            {
+                "type": exp["type"],
+                "column": kw.get("column"),
+                "success": bool(r.success),
+                "element_count": result.get("element_count"),
+                "unexpected_count": result.get("unexpected_count"),
+                "observed_value": result.get("observed_value"),
+            }
+        )
     return out

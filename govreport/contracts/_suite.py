@@ -49,8 +49,18 @@ DIMENSION_OF: dict[str, str] = {
     "expect_column_unique_value_count_to_be_between": "uniqueness",
 }
 _SUMMARISED = ("completeness", "validity", "uniqueness")
-_EXPECTATION_KEYS = {"type", "kwargs", "meta", "notes", "description", "id", "rendered_content", "severity",
-                     "expectation_context", "success_on_last_run"}
+_EXPECTATION_KEYS = {
+    "type",
+    "kwargs",
+    "meta",
+    "notes",
+    "description",
+    "id",
+    "rendered_content",
+    "severity",
+    "expectation_context",
+    "success_on_last_run",
+}
 _SUITE_KEYS = {"name", "id", "expectations", "suite_parameters", "meta", "notes"}
 _COLUMN_KEYS = ("column", "column_A", "column_B")
 _GX_FIX = "see docs/contracts.md; open the suite with Great Expectations 1.x to edit it"
@@ -115,8 +125,15 @@ class SuiteFile:
         return list(seen)
 
 
-def _error(sf: SuiteFile | Path, message: str, fix: str, *, index: int | None = None, field: str | None = None,
-           line: int | None = None) -> ContractError:
+def _error(
+    sf: SuiteFile | Path,
+    message: str,
+    fix: str,
+    *,
+    index: int | None = None,
+    field: str | None = None,
+    line: int | None = None,
+) -> ContractError:
     path = sf.path if isinstance(sf, SuiteFile) else sf
     if index is not None and isinstance(sf, SuiteFile):
         line = line or sf.line_of(index)
@@ -130,29 +147,46 @@ def read_suite(path: Path | str) -> SuiteFile:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ContractError("suite file not found", file=path,
-                            fix="check `suite:` in the contract, or write the suite (`govreport contracts scaffold`)"
-                            ) from None
+        raise ContractError(
+            "suite file not found",
+            file=path,
+            fix="check `suite:` in the contract, or write the suite (`govreport contracts scaffold`)",
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
     except UnicodeDecodeError:
         raise ContractError("the suite is not UTF-8 text", file=path, fix="save it as UTF-8") from None
     except json.JSONDecodeError as e:
-        raise ContractError(f"malformed suite JSON: {e.msg} (column {e.colno})", file=path, line=e.lineno,
-                            fix="fix the JSON syntax (a missing comma, bracket or quote)") from None
+        raise ContractError(
+            f"malformed suite JSON: {e.msg} (column {e.colno})",
+            file=path,
+            line=e.lineno,
+            fix="fix the JSON syntax (a missing comma, bracket or quote)",
+        ) from None
     if not isinstance(data, dict):
-        raise ContractError("not a Great Expectations suite (the top level is not an object)", file=path, line=1,
-                            fix="write it with ExpectationSuite.to_json_dict() or `govreport contracts scaffold`")
-    if "expectation_suite_name" in data or any(isinstance(e, dict) and "expectation_type" in e
-                                               for e in data.get("expectations") or []):
-        raise ContractError("the suite is in the Great Expectations 0.x format (expectation_suite_name / "
-                            "expectation_type)", file=path,
-                            fix="rename expectation_suite_name to name and expectation_type to type, "
-                                "or re-save the suite with Great Expectations 1.x")
+        raise ContractError(
+            "not a Great Expectations suite (the top level is not an object)",
+            file=path,
+            line=1,
+            fix="write it with ExpectationSuite.to_json_dict() or `govreport contracts scaffold`",
+        )
+    if "expectation_suite_name" in data or any(
+        isinstance(e, dict) and "expectation_type" in e for e in data.get("expectations") or []
+    ):
+        raise ContractError(
+            "the suite is in the Great Expectations 0.x format (expectation_suite_name / expectation_type)",
+            file=path,
+            fix="rename expectation_suite_name to name and expectation_type to type, "
+            "or re-save the suite with Great Expectations 1.x",
+        )
     if not isinstance(data.get("expectations"), list):
-        raise ContractError("not a Great Expectations suite (no `expectations` list)", file=path, field="expectations",
-                            fix="write it with ExpectationSuite.to_json_dict() or `govreport contracts scaffold`")
+        raise ContractError(
+            "not a Great Expectations suite (no `expectations` list)",
+            file=path,
+            field="expectations",
+            fix="write it with ExpectationSuite.to_json_dict() or `govreport contracts scaffold`",
+        )
     lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r'"type"\s*:\s*"', text)]
     if len(lines) != len(data["expectations"]):
         lines = []
@@ -182,36 +216,73 @@ def suite_problems(sf: SuiteFile) -> list[ContractError]:
     problems: list[ContractError] = []
     extra = sorted(set(sf.data) - _SUITE_KEYS)
     if extra:
-        problems.append(_error(sf, f"unknown top-level key '{extra[0]}' in the suite", f"remove it ({_GX_FIX})",
-                               field=extra[0]))
+        problems.append(
+            _error(
+                sf,
+                f"unknown top-level key '{extra[0]}' in the suite",
+                f"remove it ({_GX_FIX})",
+                field=extra[0],
+            )
+        )
     for i, exp in enumerate(sf.expectations):
         where = f"expectations[{i}]"
         if not isinstance(exp, dict) or not isinstance(exp.get("type"), str):
-            problems.append(_error(sf, "an expectation without a `type`", f"give it a type ({_GX_FIX})",
-                                   index=i, field=where))
+            problems.append(
+                _error(
+                    sf, "an expectation without a `type`", f"give it a type ({_GX_FIX})", index=i, field=where
+                )
+            )
             continue
         kind = exp["type"]
         unknown = sorted(set(exp) - _EXPECTATION_KEYS)
         if unknown:
-            problems.append(_error(sf, f"unknown key '{unknown[0]}' in expectation {kind}",
-                                   f"move it into `meta` or remove it ({_GX_FIX})", index=i, field=where))
+            problems.append(
+                _error(
+                    sf,
+                    f"unknown key '{unknown[0]}' in expectation {kind}",
+                    f"move it into `meta` or remove it ({_GX_FIX})",
+                    index=i,
+                    field=where,
+                )
+            )
             continue
         try:
             get_expectation_impl(kind)
         except Exception:
-            problems.append(_error(sf, f"unknown expectation type '{kind}'",
-                                   "use a Great Expectations 1.x type such as expect_column_values_to_not_be_null "
-                                   "(list: https://greatexpectations.io/expectations)", index=i, field=f"{where}.type"))
+            problems.append(
+                _error(
+                    sf,
+                    f"unknown expectation type '{kind}'",
+                    "use a Great Expectations 1.x type such as expect_column_values_to_not_be_null "
+                    "(list: https://greatexpectations.io/expectations)",
+                    index=i,
+                    field=f"{where}.type",
+                )
+            )
             continue
         if not isinstance(exp.get("kwargs", {}), dict):
-            problems.append(_error(sf, f"the kwargs of {kind} are not an object", f"fix them ({_GX_FIX})",
-                                   index=i, field=f"{where}.kwargs"))
+            problems.append(
+                _error(
+                    sf,
+                    f"the kwargs of {kind} are not an object",
+                    f"fix them ({_GX_FIX})",
+                    index=i,
+                    field=f"{where}.kwargs",
+                )
+            )
             continue
         try:
             ExpectationConfiguration(**{k: v for k, v in exp.items() if k != "id"}).to_domain_obj()
         except Exception as e:
-            problems.append(_error(sf, f"invalid arguments for {kind}: {_pydantic_message(e)}",
-                                   f"correct the kwargs ({_GX_FIX})", index=i, field=f"{where}.kwargs"))
+            problems.append(
+                _error(
+                    sf,
+                    f"invalid arguments for {kind}: {_pydantic_message(e)}",
+                    f"correct the kwargs ({_GX_FIX})",
+                    index=i,
+                    field=f"{where}.kwargs",
+                )
+            )
     return problems
 
 
@@ -230,9 +301,16 @@ def build_gx_suite(sf: SuiteFile, extra: list[dict[str, Any]] | None = None) -> 
     gx = import_gx()
     exps = [*sf.expectations, *(extra or [])]
     ids = [str(uuid.UUID(int=i + 1)) for i in range(len(exps))]
-    built = [{**{k: v for k, v in e.items() if k in _EXPECTATION_KEYS}, "id": i} for e, i in zip(exps, ids, strict=True)]
-    suite = gx.ExpectationSuite(name=sf.name, expectations=built, meta=sf.data.get("meta") or {},
-                                suite_parameters=sf.data.get("suite_parameters") or {})
+    built = [
+        {**{k: v for k, v in e.items() if k in _EXPECTATION_KEYS}, "id": i}
+        for e, i in zip(exps, ids, strict=True)
+    ]
+    suite = gx.ExpectationSuite(
+        name=sf.name,
+        expectations=built,
+        meta=sf.data.get("meta") or {},
+        suite_parameters=sf.data.get("suite_parameters") or {},
+    )
     if len(suite.expectations) != len(built):  # pragma: no cover - suite_problems catches what GX would drop
         raise _error(sf, "Great Expectations dropped an expectation it could not read", _GX_FIX)
     return suite, ids

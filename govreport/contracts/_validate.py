@@ -85,10 +85,17 @@ def _sql_batch(ctx: Any, url: str, name: str, table: str, schema: str | None) ->
 
 
 # -- validate ---------------------------------------------------------------------------------------------
-def validate(contract: ContractFile | Path | str, root: Path | str | None = None, *,
-             data: Path | str | pd.DataFrame | None = None, period: str | None = None, as_of: date | None = None,
-             reference: Path | str | pd.DataFrame | None = None,
-             loaded: Mapping[Path, pd.DataFrame] | None = None, spark: Any = None) -> ContractResult:
+def validate(
+    contract: ContractFile | Path | str,
+    root: Path | str | None = None,
+    *,
+    data: Path | str | pd.DataFrame | None = None,
+    period: str | None = None,
+    as_of: date | None = None,
+    reference: Path | str | pd.DataFrame | None = None,
+    loaded: Mapping[Path, pd.DataFrame] | None = None,
+    spark: Any = None,
+) -> ContractResult:
     """Validate a contract's dataset with its suite through Great Expectations and summarise it.
 
     Parameters
@@ -143,7 +150,9 @@ def _str_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df if all(isinstance(x, str) for x in df.columns) else df.rename(columns=str)
 
 
-def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetSource | None) -> pd.DataFrame | None:
+def _loaded_frame(
+    loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetSource | None
+) -> pd.DataFrame | None:
     """The caller's frame of ``path`` when our own read would give the same frame (Parquet), else None."""
     if not loaded or file_format(path, src) != "parquet":
         return None
@@ -153,9 +162,19 @@ def _loaded_frame(loaded: Mapping[Path, pd.DataFrame], path: Path, src: DatasetS
     return _str_columns(df)
 
 
-def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str | None, day: date,
-              reference: Any, warn: list[str], pool: ThreadPoolExecutor, t0: float,
-              loaded: Mapping[Path, pd.DataFrame]) -> ContractResult:
+def _validate(
+    cf: ContractFile,
+    root: Path,
+    sf: SuiteFile,
+    data: Any,
+    label: str | None,
+    day: date,
+    reference: Any,
+    warn: list[str],
+    pool: ThreadPoolExecutor,
+    t0: float,
+    loaded: Mapping[Path, pd.DataFrame],
+) -> ContractResult:
     c = cf.contract
     personal = set(c.personal_columns)
     df: pd.DataFrame | None = None
@@ -181,15 +200,24 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
             df = _loaded_frame(loaded, data_path, src) if data_path.is_file() else None
             if df is None:
                 df = read_dataset(data_path, src, text_columns=personal)
-            dataset = {"kind": file_format(data_path, src), "path": _rel(data_path, root),
-                       "bytes": data_path.stat().st_size, "fingerprint": "file-sha256"}
+            dataset = {
+                "kind": file_format(data_path, src),
+                "path": _rel(data_path, root),
+                "bytes": data_path.stat().st_size,
+                "fingerprint": "file-sha256",
+            }
         else:
             url = sql_url(c.dataset, cf.path, root)
             table = fill_period(str(c.dataset.table), label, file=cf.path, field="dataset.table")
             sql = SqlTable(url, table, c.dataset.schema_name, contract_path=cf.path)
             sha = pool.submit(sql.fingerprint)
-            dataset = {"kind": "sql", "url": mask_url(url), "table": table, "schema": c.dataset.schema_name,
-                       "fingerprint": "rows-sha256"}
+            dataset = {
+                "kind": "sql",
+                "url": mask_url(url),
+                "table": table,
+                "schema": c.dataset.schema_name,
+                "fingerprint": "rows-sha256",
+            }
     present = list(df.columns) if df is not None else list(sql.columns)  # type: ignore[union-attr]
     where: Path | str | None = data_path or (f"table {dataset.get('table')}" if sql else None)
 
@@ -207,8 +235,12 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
         ctx = gx_context()
         suite, ids = build_gx_suite(sf, extra)
         if df is not None:
-            batch = (ctx.data_sources.add_pandas("govreport").add_dataframe_asset(c.name)
-                     .add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": df}))
+            batch = (
+                ctx.data_sources.add_pandas("govreport")
+                .add_dataframe_asset(c.name)
+                .add_batch_definition_whole_dataframe("all")
+                .get_batch(batch_parameters={"dataframe": df})
+            )
             dataset["engine"] = "great_expectations pandas"
         else:
             assert sql is not None
@@ -218,10 +250,16 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     exps, rows_seen = expectation_entries(res, all_exps, ids, len(sf.expectations), masked)
 
     # -- dimensions ----------------------------------------------------------------------------------------------
-    dims: dict[str, dict[str, Any]] = {d: expectation_dimension(d, exps, c.threshold(d))
-                                       for d in ("completeness", "validity", "uniqueness")}
-    newest_in = (lambda col: newest_in_column(df[col])) if df is not None else \
-        (lambda col: _as_datetime(sql.max(col))) if sql is not None else None  # type: ignore[union-attr]
+    dims: dict[str, dict[str, Any]] = {
+        d: expectation_dimension(d, exps, c.threshold(d)) for d in ("completeness", "validity", "uniqueness")
+    }
+    newest_in = (
+        (lambda col: newest_in_column(df[col]))
+        if df is not None
+        else (lambda col: _as_datetime(sql.max(col)))
+        if sql is not None
+        else None
+    )  # type: ignore[union-attr]
     newest = find_newest(c, newest_in, data_path, "a SQL table or a DataFrame", warn)
     dims["freshness"] = freshness_dimension(c, newest, day)
     dims["representativeness"] = _representativeness(cf, root, label, df, sql, reference, pool, loaded)
@@ -237,13 +275,36 @@ def _validate(cf: ContractFile, root: Path, sf: SuiteFile, data: Any, label: str
     if sql is not None:
         sql.dispose()
     rows = len(df) if df is not None else rows_seen
-    return contract_result(cf, sf, root, bool(res.success), rows, present, dataset, exps, dims, warn, label, day,
-                           t0, gx.__version__, masked, len(extra))
+    return contract_result(
+        cf,
+        sf,
+        root,
+        bool(res.success),
+        rows,
+        present,
+        dataset,
+        exps,
+        dims,
+        warn,
+        label,
+        day,
+        t0,
+        gx.__version__,
+        masked,
+        len(extra),
+    )
 
 
-def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.DataFrame | None,
-                        sql: SqlTable | None, reference: Any, pool: ThreadPoolExecutor,
-                        loaded: Mapping[Path, pd.DataFrame]) -> dict[str, Any]:
+def _representativeness(
+    cf: ContractFile,
+    root: Path,
+    label: str | None,
+    df: pd.DataFrame | None,
+    sql: SqlTable | None,
+    reference: Any,
+    pool: ThreadPoolExecutor,
+    loaded: Mapping[Path, pd.DataFrame],
+) -> dict[str, Any]:
     c = cf.contract
     rep = c.representativeness
     if rep is None and reference is None:
@@ -257,9 +318,18 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.
     if isinstance(reference, pd.DataFrame):
         ref_df, info = reference, {"kind": "dataframe", "sha256": frame_fingerprint(reference)[0]}
     elif reference is not None or (rep is not None and not rep.reference.is_sql):
-        src = rep.reference if rep is not None and not rep.reference.is_sql else DatasetSource(path=str(reference))
-        path = Path(reference) if reference is not None else resolve_data_path(
-            src, root, label, contract_path=cf.path, field="representativeness.reference.path")
+        src = (
+            rep.reference
+            if rep is not None and not rep.reference.is_sql
+            else DatasetSource(path=str(reference))
+        )
+        path = (
+            Path(reference)
+            if reference is not None
+            else resolve_data_path(
+                src, root, label, contract_path=cf.path, field="representativeness.reference.path"
+            )
+        )
         ref_path, ref_src = path, src
         sha = pool.submit(sha256_file, path) if path.is_file() else None
         ref_header = read_header(path, src)
@@ -267,12 +337,19 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.
     else:
         assert rep is not None
         url = sql_url(rep.reference, cf.path, root)
-        table = fill_period(str(rep.reference.table), label, file=cf.path, field="representativeness.reference.table")
+        table = fill_period(
+            str(rep.reference.table), label, file=cf.path, field="representativeness.reference.table"
+        )
         ref_sql = SqlTable(url, table, rep.reference.schema_name, contract_path=cf.path)
         info = {"kind": "sql", "url": mask_url(url), "table": table}
     present = list(df.columns) if df is not None else list(sql.columns) if sql is not None else []
-    ref_cols = list(ref_df.columns) if ref_df is not None else ref_header if ref_path is not None \
+    ref_cols = (
+        list(ref_df.columns)
+        if ref_df is not None
+        else ref_header
+        if ref_path is not None
         else list(ref_sql.columns)
+    )
     if rep is not None and rep.columns:
         columns = list(rep.columns)
         frames = {"current": pd.DataFrame(columns=present), "reference": pd.DataFrame(columns=ref_cols)}
@@ -280,7 +357,9 @@ def _representativeness(cf: ContractFile, root: Path, label: str | None, df: pd.
     else:
         columns = [col for col in c.protected_columns if col in present and col in ref_cols]
     if not columns:
-        return representativeness_dimension(c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info)
+        return representativeness_dimension(
+            c, pd.DataFrame(), pd.DataFrame(), columns=[], reference_info=info
+        )
     if ref_path is not None:
         ref_df = _loaded_frame(loaded, ref_path, ref_src) if ref_path.is_file() else None
         if ref_df is None:

@@ -39,7 +39,9 @@ def spreadsheet_cell(value: Any) -> Any:
     return s
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, bom: bool = True) -> Path:
+def write_csv(
+    path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, bom: bool = True
+) -> Path:
     """Write ``rows`` (only ``columns``, in that order) to ``path`` as UTF-8 CSV (with a BOM so Excel reads
     it as UTF-8), every cell through :func:`spreadsheet_cell`."""
     buf = io.StringIO()

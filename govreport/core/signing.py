@@ -30,8 +30,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ..errors import ConfigError, EvidenceError
 
-__all__ = ["Signer", "SigningConfig", "fingerprint", "message", "check_signature", "generate_key",
-           "load_private_key", "parse_public_key"]
+__all__ = [
+    "Signer",
+    "SigningConfig",
+    "fingerprint",
+    "message",
+    "check_signature",
+    "generate_key",
+    "load_private_key",
+    "parse_public_key",
+]
 
 _PREFIX = b"govreport-evidence-v1\n"
 
@@ -60,7 +68,9 @@ def check_signature(public_hex: str, signature_hex: str, seq: int, record_hash: 
     return True
 
 
-def parse_public_key(text: str, *, where: str = "govreport.yaml", field: str = "evidence.signing.public_key") -> str:
+def parse_public_key(
+    text: str, *, where: str = "govreport.yaml", field: str = "evidence.signing.public_key"
+) -> str:
     """``ed25519:<64 hex>`` (or the bare 64 hex digits) as 64 lower-case hex digits."""
     value = text.strip().lower().removeprefix("ed25519:")
     try:
@@ -68,8 +78,12 @@ def parse_public_key(text: str, *, where: str = "govreport.yaml", field: str = "
             return value
     except ValueError:
         pass
-    raise ConfigError(f"'{text}' is not an Ed25519 public key", file=where, field=field,
-                      fix="write the `public_key:` line that `govreport evidence keygen` printed (ed25519:<64 hex>)")
+    raise ConfigError(
+        f"'{text}' is not an Ed25519 public key",
+        file=where,
+        field=field,
+        fix="write the `public_key:` line that `govreport evidence keygen` printed (ed25519:<64 hex>)",
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,11 @@ class Signer:
 
     @property
     def public_hex(self) -> str:
-        return self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+        return (
+            self.key.public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            .hex()
+        )
 
     def sign(self, seq: int, record_hash: str) -> str:
         return self.key.sign(message(seq, record_hash)).hex()
@@ -91,26 +109,37 @@ def load_private_key(data: bytes, *, source: str, field: str) -> Signer:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as e:
-        raise ConfigError(f"cannot read the evidence signing key: {str(e).splitlines()[0] if str(e) else e}",
-                          file=source, field=field,
-                          fix="point it at the PEM file `govreport evidence keygen` wrote") from None
+        raise ConfigError(
+            f"cannot read the evidence signing key: {str(e).splitlines()[0] if str(e) else e}",
+            file=source,
+            field=field,
+            fix="point it at the PEM file `govreport evidence keygen` wrote",
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ConfigError("the evidence signing key is not an Ed25519 key", file=source, field=field,
-                          fix="make one with `govreport evidence keygen --out FILE`")
+        raise ConfigError(
+            "the evidence signing key is not an Ed25519 key",
+            file=source,
+            field=field,
+            fix="make one with `govreport evidence keygen --out FILE`",
+        )
     return Signer(key)
 
 
 def generate_key(path: Path) -> Signer:
     """Write a new private key to ``path`` (PEM, mode 0600, refusing to overwrite) and return it."""
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise EvidenceError(f"{path} exists; a signing key is never overwritten", file=path,
-                            fix="choose another --out, or remove the old key only after its records are anchored") from None
+        raise EvidenceError(
+            f"{path} exists; a signing key is never overwritten",
+            file=path,
+            fix="choose another --out, or remove the old key only after its records are anchored",
+        ) from None
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
     return Signer(key)
@@ -135,15 +164,21 @@ class SigningConfig:
     def signer(self) -> Signer:
         """The private key, checked against the public key; a one-line error when it cannot be had."""
         if self.load is None:
-            raise ConfigError("govreport.yaml names no private key (evidence.signing.key_file or key_env), "
-                              "so this copy of the workspace can verify evidence but not write it",
-                              file=self.source, field="evidence.signing",
-                              fix="name the key file or environment variable on the machine that runs reports")
+            raise ConfigError(
+                "govreport.yaml names no private key (evidence.signing.key_file or key_env), "
+                "so this copy of the workspace can verify evidence but not write it",
+                file=self.source,
+                field="evidence.signing",
+                fix="name the key file or environment variable on the machine that runs reports",
+            )
         s = self.load()
         if s.public_hex != self.public_hex:
-            raise ConfigError(f"the private key does not belong to public key ed25519:{self.public_hex[:16]}…",
-                              file=self.source, field="evidence.signing.public_key",
-                              fix="name the matching key, or the public key `govreport evidence keygen` printed for it")
+            raise ConfigError(
+                f"the private key does not belong to public key ed25519:{self.public_hex[:16]}…",
+                file=self.source,
+                field="evidence.signing.public_key",
+                fix="name the matching key, or the public key `govreport evidence keygen` printed for it",
+            )
         return s
 
 
@@ -152,20 +187,32 @@ def key_from_file(path: Path, *, workspace: Path, source: str) -> Callable[[], S
     field = "evidence.signing.key_file"
     resolved = path.resolve()
     if resolved.is_relative_to(workspace.resolve()):
-        raise ConfigError(f"the signing key {path} is inside the workspace; anyone who can write the workspace "
-                          "could then forge evidence", file=source, field=field,
-                          fix="move it outside the workspace (e.g. /etc/govreport/evidence.key, mode 600)")
+        raise ConfigError(
+            f"the signing key {path} is inside the workspace; anyone who can write the workspace "
+            "could then forge evidence",
+            file=source,
+            field=field,
+            fix="move it outside the workspace (e.g. /etc/govreport/evidence.key, mode 600)",
+        )
 
     def load() -> Signer:
         try:
             mode = resolved.stat().st_mode
             data = resolved.read_bytes()
         except OSError as e:
-            raise ConfigError(f"cannot read the signing key {path}: {e.strerror}", file=source, field=field,
-                              fix="check the path and that this user may read it") from None
+            raise ConfigError(
+                f"cannot read the signing key {path}: {e.strerror}",
+                file=source,
+                field=field,
+                fix="check the path and that this user may read it",
+            ) from None
         if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"the signing key {path} may be read by other users (mode {stat.S_IMODE(mode):o})",
-                              file=source, field=field, fix=f"chmod 600 {path}")
+            raise ConfigError(
+                f"the signing key {path} may be read by other users (mode {stat.S_IMODE(mode):o})",
+                file=source,
+                field=field,
+                fix=f"chmod 600 {path}",
+            )
         return load_private_key(data, source=str(path), field=field)
 
     return load
@@ -178,8 +225,12 @@ def key_from_env(name: str, *, workspace: Path, source: str) -> Callable[[], Sig
     def load() -> Signer:
         value = os.environ.get(name, "")
         if not value.strip():
-            raise ConfigError(f"environment variable {name} is not set", file=source, field=field,
-                              fix=f"export {name}=/path/outside/the/workspace/evidence.key (or the PEM itself)")
+            raise ConfigError(
+                f"environment variable {name} is not set",
+                file=source,
+                field=field,
+                fix=f"export {name}=/path/outside/the/workspace/evidence.key (or the PEM itself)",
+            )
         if value.lstrip().startswith("-----BEGIN"):
             return load_private_key(value.encode(), source=f"${name}", field=field)
         return key_from_file(Path(value), workspace=workspace, source=source)()

@@ -24,8 +24,15 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
 
-__all__ = ["load_yaml", "load_model", "format_validation_error", "MAX_BYTES", "MAX_ALIASES", "MAX_NODES",
-           "MAX_DEPTH"]
+__all__ = [
+    "load_yaml",
+    "load_model",
+    "format_validation_error",
+    "MAX_BYTES",
+    "MAX_ALIASES",
+    "MAX_NODES",
+    "MAX_DEPTH",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,7 +48,9 @@ class _Loader(yaml.SafeLoader):
     def fetch_flow_collection_start(self, token_class: Any) -> None:
         # checked while scanning: PyYAML's scanner slows down quadratically with flow nesting ([[[[…)
         if self.flow_level >= MAX_DEPTH:
-            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.get_mark().line + 1, "flatten the file")
+            raise _Refused(
+                f"nested more than {MAX_DEPTH} levels deep", self.get_mark().line + 1, "flatten the file"
+            )
         super().fetch_flow_collection_start(token_class)  # type: ignore[misc]
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
@@ -53,8 +62,11 @@ class _Loader(yaml.SafeLoader):
             if self.check_event(yaml.AliasEvent):
                 self._aliases += 1
                 if self._aliases > MAX_ALIASES:
-                    raise _Refused(f"more than {MAX_ALIASES} aliases (*name)", self.peek_event().start_mark.line + 1,
-                                   "write the values out; workspace files need few or no aliases")
+                    raise _Refused(
+                        f"more than {MAX_ALIASES} aliases (*name)",
+                        self.peek_event().start_mark.line + 1,
+                        "write the values out; workspace files need few or no aliases",
+                    )
             return super().compose_node(parent, index)  # type: ignore[no-any-return]
         finally:
             self._depth -= 1
@@ -88,8 +100,11 @@ def _check_tree(node: yaml.Node) -> None:
     def size(n: yaml.Node) -> int:
         key = id(n)
         if key in open_:
-            raise _Refused("an alias refers to the value it is part of", n.start_mark.line + 1,
-                           "remove the self-reference")
+            raise _Refused(
+                "an alias refers to the value it is part of",
+                n.start_mark.line + 1,
+                "remove the self-reference",
+            )
         if key in sizes:
             return sizes[key]
         open_.add(key)
@@ -99,16 +114,22 @@ def _check_tree(node: yaml.Node) -> None:
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode):
                     if k.value in keys and k.value != "<<":
-                        raise _Refused(f"duplicate key '{k.value}' (first on line {keys[k.value]})",
-                                       k.start_mark.line + 1, "keep one of them: YAML would silently use the last")
+                        raise _Refused(
+                            f"duplicate key '{k.value}' (first on line {keys[k.value]})",
+                            k.start_mark.line + 1,
+                            "keep one of them: YAML would silently use the last",
+                        )
                     keys.setdefault(k.value, k.start_mark.line + 1)
                 total += size(k) + size(v)
         elif isinstance(n, yaml.SequenceNode):
             for item in n.value:
                 total += size(item)
         if total > MAX_NODES:
-            raise _Refused(f"the document expands to more than {MAX_NODES} values (nested aliases?)",
-                           n.start_mark.line + 1, "write the values out without nested aliases")
+            raise _Refused(
+                f"the document expands to more than {MAX_NODES} values (nested aliases?)",
+                n.start_mark.line + 1,
+                "write the values out without nested aliases",
+            )
         open_.discard(key)
         sizes[key] = total
         return total
@@ -134,9 +155,13 @@ def load_yaml(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, 
     try:
         nbytes = path.stat().st_size
         if nbytes > MAX_BYTES:
-            raise error(f"file is {nbytes / 1024 / 1024:.1f} MB, larger than the {MAX_BYTES // 1024 // 1024} MB "
-                        "a workspace file may be", file=path, line=1,
-                        fix="keep data out of workspace YAML files (point to it from a dataset entry)")
+            raise error(
+                f"file is {nbytes / 1024 / 1024:.1f} MB, larger than the {MAX_BYTES // 1024 // 1024} MB "
+                "a workspace file may be",
+                file=path,
+                line=1,
+                fix="keep data out of workspace YAML files (point to it from a dataset entry)",
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error("file not found", file=path, fix="create it, or check the path") from None

@@ -36,12 +36,25 @@ import pandas as pd
 
 from ..errors import DataError
 
-__all__ = ["ConversationLog", "load_conversations", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "ASSISTANT_ROLES",
-           "CUSTOMER_ROLES", "MAX_LISTED"]
+__all__ = [
+    "ConversationLog",
+    "load_conversations",
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "ASSISTANT_ROLES",
+    "CUSTOMER_ROLES",
+    "MAX_LISTED",
+]
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("conversation_id", "turn", "role", "text")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("timestamp", "channel", "handed_to_human", "latency_ms", "feedback",
-                                     "reference_answer")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "timestamp",
+    "channel",
+    "handed_to_human",
+    "latency_ms",
+    "feedback",
+    "reference_answer",
+)
 ASSISTANT_ROLES = frozenset({"assistant", "bot", "ai", "agent_ai"})
 CUSTOMER_ROLES = frozenset({"customer", "user", "client"})
 #: At most this many line numbers / conversation ids are listed in a note (all are counted).
@@ -86,30 +99,43 @@ class ConversationLog:
             "turns": int(len(self.frame)),
             "malformed": len(self.malformed),
             "malformed_lines": [{"line": n, "reason": r} for n, r in self.malformed[:MAX_LISTED]],
-            "encoding_fallback": {enc: {"count": len(ns), "lines": ns[:MAX_LISTED]}
-                                  for enc, ns in self.fallback.items()},
+            "encoding_fallback": {
+                enc: {"count": len(ns), "lines": ns[:MAX_LISTED]} for enc, ns in self.fallback.items()
+            },
             "bom_lines": len(self.bom_lines),
-            "empty_conversations": {"no_turns": len(self.no_turns), "no_assistant_turns": len(self.no_assistant),
-                                    "ids": self.empty_conversations[:MAX_LISTED]},
+            "empty_conversations": {
+                "no_turns": len(self.no_turns),
+                "no_assistant_turns": len(self.no_assistant),
+                "ids": self.empty_conversations[:MAX_LISTED],
+            },
         }
 
     def notes(self) -> list[str]:
         """One English sentence per data-quality problem, for results.json ``notes``."""
         out = []
         if self.malformed:
-            out.append(f"{self.file}: {len(self.malformed)} malformed line(s) skipped (line "
-                       f"{_listed([n for n, _ in self.malformed])}); the other lines were assessed.")
+            out.append(
+                f"{self.file}: {len(self.malformed)} malformed line(s) skipped (line "
+                f"{_listed([n for n, _ in self.malformed])}); the other lines were assessed."
+            )
         for enc, ns in self.fallback.items():
-            what = "could not be decoded and were read with replacement characters" if enc == "replaced" else \
-                f"were not UTF-8 and were decoded as {enc}"
+            what = (
+                "could not be decoded and were read with replacement characters"
+                if enc == "replaced"
+                else f"were not UTF-8 and were decoded as {enc}"
+            )
             out.append(f"{self.file}: {len(ns)} line(s) {what} (line {_listed(ns)}).")
         if self.bom_lines:
-            out.append(f"{self.file}: {len(self.bom_lines)} line(s) began with a UTF-8 byte-order mark, removed "
-                       f"(line {_listed(self.bom_lines)}).")
+            out.append(
+                f"{self.file}: {len(self.bom_lines)} line(s) began with a UTF-8 byte-order mark, removed "
+                f"(line {_listed(self.bom_lines)})."
+            )
         if self.no_turns or self.no_assistant:
-            out.append(f"{self.file}: {len(self.empty_conversations)} empty conversation(s) left out of the "
-                       f"per-conversation checks ({len(self.no_turns)} without turns, {len(self.no_assistant)} "
-                       f"without an assistant turn: {_listed(self.empty_conversations)}).")
+            out.append(
+                f"{self.file}: {len(self.empty_conversations)} empty conversation(s) left out of the "
+                f"per-conversation checks ({len(self.no_turns)} without turns, {len(self.no_assistant)} "
+                f"without an assistant turn: {_listed(self.empty_conversations)})."
+            )
         return out
 
 
@@ -125,8 +151,11 @@ def _decoder_chain(declared: str) -> tuple[str, list[str]]:
     try:
         name = codecs.lookup(declared).name
     except LookupError:
-        raise DataError(f"unknown encoding {declared!r}", field="encoding",
-                        fix="declare an encoding Python knows, e.g. utf-8 or cp950") from None
+        raise DataError(
+            f"unknown encoding {declared!r}",
+            field="encoding",
+            fix="declare an encoding Python knows, e.g. utf-8 or cp950",
+        ) from None
     chain = ["utf-8"]
     if name not in ("utf-8", "utf-8-sig"):
         chain.append(name)
@@ -140,7 +169,7 @@ def _decode(raw: bytes, chain: list[str]) -> tuple[str, str, bool]:
     a byte-order mark."""
     bom = raw.startswith(codecs.BOM_UTF8)
     if bom:
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     for enc in chain:
         try:
             return raw.decode(enc), enc, bom
@@ -156,8 +185,9 @@ def _physical_lines(path: Path, encoding: str, log: ConversationLog) -> list[tup
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise DataError(f"cannot read the file ({e.strerror})", file=path, fix="check the path and permissions") \
-            from None
+        raise DataError(
+            f"cannot read the file ({e.strerror})", file=path, fix="check the path and permissions"
+        ) from None
     out = []
     raw_lines = data.split(b"\n")
     if raw_lines and raw_lines[-1] == b"":
@@ -197,14 +227,20 @@ def _clean(rec: dict[str, Any], line: int) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise ValueError(f"turn {str(rec['turn'])[:20]!r} is not a whole number") from None
     text = rec["text"]
-    out = {**rec, "conversation_id": str(cid), "turn": turn,
-           "role": "" if rec["role"] is None else str(rec["role"]).strip().lower(),
-           "text": "" if text is None else str(text)}
+    out = {
+        **rec,
+        "conversation_id": str(cid),
+        "turn": turn,
+        "role": "" if rec["role"] is None else str(rec["role"]).strip().lower(),
+        "text": "" if text is None else str(text),
+    }
     out["_line"] = line
     return out
 
 
-def _json_records(lines: Iterable[tuple[int, str]], log: ConversationLog) -> tuple[list[dict[str, Any]], set[str]]:
+def _json_records(
+    lines: Iterable[tuple[int, str]], log: ConversationLog
+) -> tuple[list[dict[str, Any]], set[str]]:
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for n, text in lines:
@@ -248,15 +284,17 @@ def _json_records(lines: Iterable[tuple[int, str]], log: ConversationLog) -> tup
     return rows, seen
 
 
-def _csv_records(lines: list[tuple[int, str]], log: ConversationLog, path: Path,
-                 delimiter: str) -> tuple[list[dict[str, Any]], set[str]]:
+def _csv_records(
+    lines: list[tuple[int, str]], log: ConversationLog, path: Path, delimiter: str
+) -> tuple[list[dict[str, Any]], set[str]]:
     starts = [n for n, _ in lines]
     reader = csv.reader(io.StringIO("\n".join(t for _, t in lines)), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise DataError("the file is empty", file=path, fix="check that the export for this period completed") \
-            from None
+        raise DataError(
+            "the file is empty", file=path, fix="check that the export for this period completed"
+        ) from None
     except csv.Error as e:
         raise DataError(f"cannot read the CSV header ({e})", file=path, line=1, fix=_FIX) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -287,8 +325,12 @@ def _csv_records(lines: list[tuple[int, str]], log: ConversationLog, path: Path,
 
 def _missing(missing: list[str], path: Path, present: Iterable[str]) -> DataError:
     have = ", ".join(sorted(map(str, present))[:12]) or "none"
-    return DataError(f"the conversation log lacks the column(s) {', '.join(missing)} (it has: {have})",
-                     file=path, field=missing[0], fix=_FIX)
+    return DataError(
+        f"the conversation log lacks the column(s) {', '.join(missing)} (it has: {have})",
+        file=path,
+        field=missing[0],
+        fix=_FIX,
+    )
 
 
 def _bool(v: Any) -> bool:
@@ -297,18 +339,29 @@ def _bool(v: Any) -> bool:
     return bool(v) and v == v  # NaN is not a hand-over
 
 
-def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf-8",
-                       delimiter: str = ",") -> ConversationLog:
+def load_conversations(
+    path: str | Path, fmt: str = "auto", encoding: str = "utf-8", delimiter: str = ","
+) -> ConversationLog:
     """Read a conversation log (JSON Lines or CSV; see the module docstring for what is tolerated)."""
     path = Path(path)
     if not path.is_file():
-        raise DataError("conversation log not found", file=path,
-                        fix="check the dataset path (role: conversations) in the system record")
-    kind = fmt if fmt not in ("auto", None) else ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json")
-                                                  else "csv")
+        raise DataError(
+            "conversation log not found",
+            file=path,
+            fix="check the dataset path (role: conversations) in the system record",
+        )
+    kind = (
+        fmt
+        if fmt not in ("auto", None)
+        else ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
+    )
     if kind not in ("jsonl", "csv"):
-        raise DataError(f"a conversation log must be JSON Lines or CSV, not {kind}", file=path, field="format",
-                        fix="export the log as .jsonl or .csv")
+        raise DataError(
+            f"a conversation log must be JSON Lines or CSV, not {kind}",
+            file=path,
+            field="format",
+            fix="export the log as .jsonl or .csv",
+        )
     log = ConversationLog(pd.DataFrame(), file=path.name)
     lines = _physical_lines(path, encoding or "utf-8", log)
     if kind == "jsonl":
@@ -321,13 +374,23 @@ def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf
     if not rows:
         if log.malformed:
             n, why = log.malformed[0]
-            raise DataError(f"no readable turn: all {len(log.malformed)} line(s) are malformed (first: {why})",
-                            file=path, line=n, fix=_FIX)
+            raise DataError(
+                f"no readable turn: all {len(log.malformed)} line(s) are malformed (first: {why})",
+                file=path,
+                line=n,
+                fix=_FIX,
+            )
         if log.no_turns:
-            raise DataError(f"every conversation ({len(log.no_turns)}) is empty", file=path,
-                            fix="check that the export for this period completed")
-        raise DataError("the conversation log has no turns", file=path,
-                        fix="check that the export for this period completed")
+            raise DataError(
+                f"every conversation ({len(log.no_turns)}) is empty",
+                file=path,
+                fix="check that the export for this period completed",
+            )
+        raise DataError(
+            "the conversation log has no turns",
+            file=path,
+            fix="check that the export for this period completed",
+        )
     df = pd.DataFrame(rows)
     log.columns = [c for c in df.columns if c != "_line" and c in seen]
     for col in OPTIONAL_COLUMNS:
@@ -339,8 +402,17 @@ def load_conversations(path: str | Path, fmt: str = "auto", encoding: str = "utf
         df[col] = pd.to_numeric(df[col], errors="coerce")
     df = df.sort_values(["conversation_id", "turn", "_line"], kind="stable").reset_index(drop=True)
     has_text = df["text"].str.strip() != ""
-    flags = pd.DataFrame({"cid": df["conversation_id"], "spoke": has_text,
-                          "assistant": has_text & df["role"].isin(ASSISTANT_ROLES)}).groupby("cid", sort=False).any()
+    flags = (
+        pd.DataFrame(
+            {
+                "cid": df["conversation_id"],
+                "spoke": has_text,
+                "assistant": has_text & df["role"].isin(ASSISTANT_ROLES),
+            }
+        )
+        .groupby("cid", sort=False)
+        .any()
+    )
     log.no_turns += [str(c) for c in flags.index[~flags["spoke"]]]
     log.no_assistant += [str(c) for c in flags.index[flags["spoke"] & ~flags["assistant"]]]
     log.frame = df

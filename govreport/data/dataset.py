@@ -22,12 +22,20 @@ class DatasetSource(Strict):
     ``path`` and ``table`` may contain ``{period}``, filled in at run time (``--period 2026Q3``).
     """
 
-    path: str | None = Field(None, description="file path, relative to the workspace root; may contain {period}")
-    format: Literal["auto", "csv", "parquet", "jsonl"] = Field("auto", description="auto: from the file suffix")
-    encoding: str | None = Field(None, description="CSV/JSONL text encoding, e.g. cp950 or big5; default UTF-8")
+    path: str | None = Field(
+        None, description="file path, relative to the workspace root; may contain {period}"
+    )
+    format: Literal["auto", "csv", "parquet", "jsonl"] = Field(
+        "auto", description="auto: from the file suffix"
+    )
+    encoding: str | None = Field(
+        None, description="CSV/JSONL text encoding, e.g. cp950 or big5; default UTF-8"
+    )
     delimiter: str | None = Field(None, description="CSV field separator; default ',' ('\\t' for .tsv)")
     url: str | None = Field(None, description="SQLAlchemy URL, e.g. sqlite:///data/bank.db")
-    url_env: str | None = Field(None, description="environment variable holding the URL (keeps passwords out of git)")
+    url_env: str | None = Field(
+        None, description="environment variable holding the URL (keeps passwords out of git)"
+    )
     table: str | None = Field(None, description="SQL table name; may contain {period}")
     schema_name: str | None = Field(None, description="SQL schema of the table")
 
@@ -46,7 +54,7 @@ class DatasetSource(Strict):
     @classmethod
     def _one_char(cls, v: str | None) -> str | None:
         if v is not None and len(v) != 1:
-            raise ValueError(f"the delimiter must be one character, not {v!r} (write a tab as \"\\t\")")
+            raise ValueError(f'the delimiter must be one character, not {v!r} (write a tab as "\\t")')
         return v
 
     @model_validator(mode="after")

@@ -42,7 +42,14 @@ __all__ = [
 
 #: Kinds of personal data :func:`looks_like_personal_data` can report.
 PERSONAL_KINDS: tuple[str, ...] = (
-    "national_id", "resident_id", "card", "phone", "email", "account", "name", "address",
+    "national_id",
+    "resident_id",
+    "card",
+    "phone",
+    "email",
+    "account",
+    "name",
+    "address",
 )
 
 # -- normalisation -----------------------------------------------------------------------------------
@@ -111,7 +118,8 @@ def _card_ok(s: str) -> bool:
 
 # -- phones and e-mail -----------------------------------------------------------------------------------
 _MOBILE = re.compile(
-    r"(?<![\d+])((?:\+886[ .-]?(?:\(0\)[ .-]?)?|886[ .-]|\(?0)9\d{2}\)?[ .-]?\d{3}[ .-]?\d{3})(?!\d)")
+    r"(?<![\d+])((?:\+886[ .-]?(?:\(0\)[ .-]?)?|886[ .-]|\(?0)9\d{2}\)?[ .-]?\d{3}[ .-]?\d{3})(?!\d)"
+)
 _LANDLINE = re.compile(
     r"(?<![\d+])("
     r"\+886[ .-]?(?:\(0\))?\(?[2-8]\d{0,2}\)?[ .-]?\d{3,4}[ .-]?\d{4}"  # +886-2-2345-6789
@@ -123,8 +131,12 @@ _LANDLINE = re.compile(
 _TOLL_FREE = re.compile(r"(?:886|0)80[09]")  # 0800-xxx-xxx, 0809-xxx-xxx: toll-free service numbers
 _ACCOUNT = re.compile(
     r"(?:帳號|帳戶|戶號|存款帳|account(?:\s+(?:number|no\.?|#))?|acct\.?|a/c)\s*(?:是|為|:|#|是：|：)?\s*"
-    r"(\d[\d .-]{8,22}\d)(?!\d)", re.I)
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+    r"(\d[\d .-]{8,22}\d)(?!\d)",
+    re.I,
+)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+)
 
 
 def _cards(t: str) -> list[tuple[int, int]]:
@@ -219,7 +231,7 @@ def mask_value(value: object) -> str:
     if n == 2:
         return s[0] + "*"
     head, tail = (1, 1) if n <= 5 else (2, 1) if n <= 7 else (3, 2)
-    return s[:head] + "*" * (n - head - tail) + s[n - tail:]
+    return s[:head] + "*" * (n - head - tail) + s[n - tail :]
 
 
 def mask_text(text: object) -> str:
@@ -249,15 +261,20 @@ _SURNAMES_1 = set(
 )
 _SURNAMES_2 = {"歐陽", "司馬", "諸葛", "張簡", "范姜", "上官", "東方", "皇甫", "司徒", "夏侯", "令狐", "慕容"}
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-_EN_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:,? (?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]\.)){1,3}$"
-                      r"|^[A-Z]{2,}, [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$")
+_EN_NAME = re.compile(
+    r"^(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)(?:,? (?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]\.)){1,3}$"
+    r"|^[A-Z]{2,}, [A-Z][a-z]+(?:-[A-Za-z][a-z]+)?$"
+)
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,3}[市縣].{0,8}?[區鄉鎮市].{0,16}?(?:路|街|大道|巷|弄).{0,16}?號")
 _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("national_id", r"(身[分份]證|national_?id|id_?(no|number|card)|^nid$|ssn|居留證|arc_?no)"),
     ("card", r"(card_?(no|number|num)|^pan$|卡號|信用卡號)"),
     ("phone", r"(phone|mobile|^tel$|telephone|手機|電話|行動)"),
     ("email", r"(e-?mail|電子郵件|信箱)"),
-    ("name", r"^(name|full_?name|(customer|cust|client|applicant|holder)_?name|姓名|戶名|客戶姓名|客戶名稱|持卡人)$"),
+    (
+        "name",
+        r"^(name|full_?name|(customer|cust|client|applicant|holder)_?name|姓名|戶名|客戶姓名|客戶名稱|持卡人)$",
+    ),
     ("address", r"(address|^addr|地址|住址|通訊處|戶籍地址)"),
 )
 

@@ -41,8 +41,15 @@ __all__ = [
 
 _HEAD = 1 << 16
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
-            ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 Via = Literal["contract", "option"]
 
@@ -60,13 +67,23 @@ def fill_period(template: str, period: str | None, *, file: Path | None, field: 
     if "{period}" not in template:
         return template
     if not period:
-        raise DataError(f"'{template}' contains {{period}}", file=file, field=field,
-                        fix="pass --period (e.g. --period 2026Q3) or --data PATH")
+        raise DataError(
+            f"'{template}' contains {{period}}",
+            file=file,
+            field=field,
+            fix="pass --period (e.g. --period 2026Q3) or --data PATH",
+        )
     return template.replace("{period}", period)
 
 
-def resolve_data_path(src: DatasetSource, root: Path, period: str | None, *, contract_path: Path | None,
-                      field: str = "dataset.path") -> Path:
+def resolve_data_path(
+    src: DatasetSource,
+    root: Path,
+    period: str | None,
+    *,
+    contract_path: Path | None,
+    field: str = "dataset.path",
+) -> Path:
     raw = fill_period(str(src.path), period, file=contract_path, field=field)
     p = Path(raw).expanduser()
     return p if p.is_absolute() else Path(root) / p
@@ -142,21 +159,41 @@ def _check_text(path: Path, raw: bytes, final: bool, encoding: str | None, via: 
         if text is None:
             big5 = _decode(raw, "cp950", final)
             if big5 is not None and _CJK.search(big5):
-                raise DataError("the file is not UTF-8: its Chinese text looks like Big5/CP950",
-                                file=path, field="dataset.encoding", fix=_fix(via, "encoding", "cp950"))
-            raise DataError("the file is not UTF-8 text", file=path, field="dataset.encoding",
-                            fix=_fix(via, "encoding", "<its encoding, e.g. cp950>"))
+                raise DataError(
+                    "the file is not UTF-8: its Chinese text looks like Big5/CP950",
+                    file=path,
+                    field="dataset.encoding",
+                    fix=_fix(via, "encoding", "cp950"),
+                )
+            raise DataError(
+                "the file is not UTF-8 text",
+                file=path,
+                field="dataset.encoding",
+                fix=_fix(via, "encoding", "<its encoding, e.g. cp950>"),
+            )
         return "utf-8-sig", text
     assert encoding is not None
     text = _decode(raw, encoding, final)
     as_utf8 = _decode(raw, "utf-8", final)
-    if as_utf8 is not None and not raw.isascii() and _CJK.search(as_utf8) and codecs.lookup(encoding).name != "utf-16":
-        raise DataError(f"the contract says encoding {encoding}, but the file is UTF-8", file=path,
-                        field="dataset.encoding", fix="remove `encoding:` (UTF-8 is the default)"
-                        if via == "contract" else "leave out --encoding")
+    if (
+        as_utf8 is not None
+        and not raw.isascii()
+        and _CJK.search(as_utf8)
+        and codecs.lookup(encoding).name != "utf-16"
+    ):
+        raise DataError(
+            f"the contract says encoding {encoding}, but the file is UTF-8",
+            file=path,
+            field="dataset.encoding",
+            fix="remove `encoding:` (UTF-8 is the default)" if via == "contract" else "leave out --encoding",
+        )
     if text is None:
-        raise DataError(f"the file cannot be decoded as {encoding}", file=path, field="dataset.encoding",
-                        fix="declare the file's real encoding (Big5 exports: cp950)")
+        raise DataError(
+            f"the file cannot be decoded as {encoding}",
+            file=path,
+            field="dataset.encoding",
+            fix="declare the file's real encoding (Big5 exports: cp950)",
+        )
     return encoding, text
 
 
@@ -164,27 +201,41 @@ def _csv_header(path: Path, text: str, delimiter: str, via: Via = "contract") ->
     lines = text.lstrip("\ufeff").splitlines()
     first = lines[0] if lines else ""
     if not first.strip():
-        raise DataError("the first line is empty; a CSV file must start with its header row", file=path,
-                        fix="remove the blank lines before the header")
+        raise DataError(
+            "the first line is empty; a CSV file must start with its header row",
+            file=path,
+            fix="remove the blank lines before the header",
+        )
     header = next(csv.reader([first], delimiter=delimiter))
     if len(header) == 1:
         for cand in (",", ";", "\t", "|"):
             if cand != delimiter and cand in first and len(next(csv.reader([first], delimiter=cand))) > 1:
                 shown = "\\t" if cand == "\t" else cand
-                raise DataError(f"the header parses to one column ('{first[:40]}'); the file looks separated "
-                                f"by '{shown}', not '{delimiter}'", file=path, field="dataset.delimiter",
-                                fix=_fix(via, "delimiter", f'"{shown}"'))
+                raise DataError(
+                    f"the header parses to one column ('{first[:40]}'); the file looks separated "
+                    f"by '{shown}', not '{delimiter}'",
+                    file=path,
+                    field="dataset.delimiter",
+                    fix=_fix(via, "delimiter", f'"{shown}"'),
+                )
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
-        raise DataError(f"duplicate column name(s) {', '.join(dupes)} in the header", file=path, field=dupes[0],
-                        fix="rename the repeated columns in the export so every column name is unique")
+        raise DataError(
+            f"duplicate column name(s) {', '.join(dupes)} in the header",
+            file=path,
+            field=dupes[0],
+            fix="rename the repeated columns in the export so every column name is unique",
+        )
     return header
 
 
 def _open_head(path: Path) -> tuple[bytes, bool]:
     if not path.exists():
-        raise DataError("dataset not found", file=path,
-                        fix="check the path (dataset.path in the contract, or --data / --period)")
+        raise DataError(
+            "dataset not found",
+            file=path,
+            fix="check the path (dataset.path in the contract, or --data / --period)",
+        )
     if not path.is_file():
         raise DataError("dataset path is not a file", file=path, fix="point it at the data file")
     with open(path, "rb") as f:
@@ -207,8 +258,11 @@ def read_header(path: Path, src: DatasetSource | None = None, *, via: Via = "con
         try:
             return [str(n) for n in pq.read_schema(path).names]
         except Exception as e:  # pyarrow raises several types for a file that is not Parquet
-            raise DataError(f"not a readable Parquet file ({_first_line(e)})", file=path,
-                            fix="check the file, or set `format:` in the contract") from None
+            raise DataError(
+                f"not a readable Parquet file ({_first_line(e)})",
+                file=path,
+                fix="check the file, or set `format:` in the contract",
+            ) from None
     raw, final = _open_head(path)
     enc, text = _check_text(path, raw, final, src.encoding if src else None, via)
     del enc
@@ -217,8 +271,12 @@ def read_header(path: Path, src: DatasetSource | None = None, *, via: Via = "con
         try:
             return [str(k) for k in json.loads(first)]
         except (json.JSONDecodeError, TypeError):
-            raise DataError("the first line is not a JSON object", file=path, line=1,
-                            fix="write one JSON object per line (JSON Lines)") from None
+            raise DataError(
+                "the first line is not a JSON object",
+                file=path,
+                line=1,
+                fix="write one JSON object per line (JSON Lines)",
+            ) from None
     return _csv_header(path, text, _delimiter(path, src), via)
 
 
@@ -233,9 +291,15 @@ def _first_line(e: BaseException) -> str:
     return (text[0] if text else type(e).__name__)[:200]
 
 
-def read_dataset(path: Path | str, src: DatasetSource | None = None, *, text_columns: Iterable[str] = (),
-                 via: Via = "contract", nrows: int | None = None, columns: list[str] | None = None
-                 ) -> pd.DataFrame:
+def read_dataset(
+    path: Path | str,
+    src: DatasetSource | None = None,
+    *,
+    text_columns: Iterable[str] = (),
+    via: Via = "contract",
+    nrows: int | None = None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
     """The file as a DataFrame, or a one-line :class:`DataError` naming the file and the fix.
 
     ``text_columns`` (personal-data columns) are read as text, so identifiers keep their leading zeros;
@@ -249,8 +313,11 @@ def read_dataset(path: Path | str, src: DatasetSource | None = None, *, text_col
         try:
             df = read_parquet(path, columns=columns)
         except Exception as e:  # ArrowInvalid, OSError, …
-            raise DataError(f"not a readable Parquet file ({_first_line(e)})", file=path,
-                            fix="check the file, or set `format:` in the contract") from None
+            raise DataError(
+                f"not a readable Parquet file ({_first_line(e)})",
+                file=path,
+                fix="check the file, or set `format:` in the contract",
+            ) from None
         if nrows is not None:
             df = df.head(nrows)
     else:
@@ -259,45 +326,79 @@ def read_dataset(path: Path | str, src: DatasetSource | None = None, *, text_col
         dtype: dict[str, str] | None = None
         try:
             if fmt == "jsonl":
-                df = pd.read_json(path, lines=True, encoding=enc, nrows=nrows,
-                                  dtype={c: "str" for c in text_columns} or True)
+                df = pd.read_json(
+                    path,
+                    lines=True,
+                    encoding=enc,
+                    nrows=nrows,
+                    dtype={c: "str" for c in text_columns} or True,
+                )
             else:
                 header = _csv_header(path, text, _delimiter(path, src), via)
                 dtype = {c: "str" for c in text_columns if c in header} or None
-                df = pd.read_csv(path, encoding=enc, sep=_delimiter(path, src), dtype=dtype, low_memory=False,
-                                 nrows=nrows, usecols=columns)
+                df = pd.read_csv(
+                    path,
+                    encoding=enc,
+                    sep=_delimiter(path, src),
+                    dtype=dtype,
+                    low_memory=False,
+                    nrows=nrows,
+                    usecols=columns,
+                )
         except UnicodeDecodeError as e:
-            fix = _fix(via, "encoding", "cp950") if _is_utf8(src.encoding if src else None) else \
-                "declare the file's real encoding"
-            raise DataError(f"the file cannot be decoded as {enc.removesuffix('-sig')} (byte {e.start} and on: "
-                            "not every line has the same encoding?)", file=path, field="dataset.encoding",
-                            fix=fix) from None
+            fix = (
+                _fix(via, "encoding", "cp950")
+                if _is_utf8(src.encoding if src else None)
+                else "declare the file's real encoding"
+            )
+            raise DataError(
+                f"the file cannot be decoded as {enc.removesuffix('-sig')} (byte {e.start} and on: "
+                "not every line has the same encoding?)",
+                file=path,
+                field="dataset.encoding",
+                fix=fix,
+            ) from None
         except pd.errors.EmptyDataError:
-            raise DataError("the file has no data", file=path,
-                            fix="check that the export for this period completed") from None
+            raise DataError(
+                "the file has no data", file=path, fix="check that the export for this period completed"
+            ) from None
         except (pd.errors.ParserError, ValueError) as e:
             what = "JSON Lines" if fmt == "jsonl" else "CSV"
-            raise DataError(f"cannot parse the file as {what}: {_first_line(e)}", file=path,
-                            fix="check the delimiter, quoting and line endings of the export"
-                            if what == "CSV" else "write one JSON object per line") from None
+            raise DataError(
+                f"cannot parse the file as {what}: {_first_line(e)}",
+                file=path,
+                fix="check the delimiter, quoting and line endings of the export"
+                if what == "CSV"
+                else "write one JSON object per line",
+            ) from None
     if columns is not None and fmt == "jsonl":
         df = df[[c for c in columns if c in df.columns]]
     if df.columns.duplicated().any():
         dupes = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
-        raise DataError(f"duplicate column name(s) {', '.join(dupes)}", file=path, field=dupes[0],
-                        fix="rename the repeated columns in the export so every column name is unique")
+        raise DataError(
+            f"duplicate column name(s) {', '.join(dupes)}",
+            file=path,
+            field=dupes[0],
+            fix="rename the repeated columns in the export so every column name is unique",
+        )
     if not all(isinstance(c, str) for c in df.columns):
         df.columns = [str(c) for c in df.columns]
     if len(df.columns) == 0:
-        raise DataError("the file has no columns", file=path, fix="check that the export for this period completed")
+        raise DataError(
+            "the file has no columns", file=path, fix="check that the export for this period completed"
+        )
     if len(df) == 0:
-        raise DataError("the file has a header but no rows" if fmt == "csv" else "the file has no rows", file=path,
-                        fix="check that the export for this period completed")
+        raise DataError(
+            "the file has a header but no rows" if fmt == "csv" else "the file has no rows",
+            file=path,
+            fix="check that the export for this period completed",
+        )
     return df
 
 
-def missing_columns_error(missing: list[str], present: Iterable[str], *, file: Path | str | None, what: str,
-                          fix: str) -> DataError:
+def missing_columns_error(
+    missing: list[str], present: Iterable[str], *, file: Path | str | None, what: str, fix: str
+) -> DataError:
     """'the data lacks column(s) X that the suite expects', with a close match when there is one."""
     present = [str(p) for p in present]
     hint = ""
@@ -308,8 +409,12 @@ def missing_columns_error(missing: list[str], present: Iterable[str], *, file: P
         hint = f" (the data has {near!r})"
     elif close:
         hint = f" (did you mean {close[0]!r}?)"
-    return DataError(f"the data lacks column(s) {', '.join(missing)} that {what}{hint}", file=file,
-                     field=missing[0], fix=fix)
+    return DataError(
+        f"the data lacks column(s) {', '.join(missing)} that {what}{hint}",
+        file=file,
+        field=missing[0],
+        fix=fix,
+    )
 
 
 # -- SQL ---------------------------------------------------------------------------------------------------
@@ -319,8 +424,12 @@ def sql_url(src: DatasetSource, contract_path: Path | None, root: Path | None = 
     if src.url_env:
         url = os.environ.get(src.url_env)
         if not url:
-            raise ContractError(f"environment variable {src.url_env} is not set", file=contract_path,
-                                field="dataset.url_env", fix=f"export {src.url_env}=<SQLAlchemy URL>")
+            raise ContractError(
+                f"environment variable {src.url_env} is not set",
+                file=contract_path,
+                field="dataset.url_env",
+                fix=f"export {src.url_env}=<SQLAlchemy URL>",
+            )
     else:
         url = str(src.url)
     import sqlalchemy as sa
@@ -328,16 +437,28 @@ def sql_url(src: DatasetSource, contract_path: Path | None, root: Path | None = 
     try:
         u = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise ContractError(f"'{mask_url(url)}' is not a SQLAlchemy URL", file=contract_path, field="dataset.url",
-                            fix="write it like sqlite:///data/bank.db or postgresql+psycopg://user@host/db") from None
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" \
-            and not u.database.startswith("file:"):
+        raise ContractError(
+            f"'{mask_url(url)}' is not a SQLAlchemy URL",
+            file=contract_path,
+            field="dataset.url",
+            fix="write it like sqlite:///data/bank.db or postgresql+psycopg://user@host/db",
+        ) from None
+    if (
+        u.get_backend_name() == "sqlite"
+        and u.database
+        and u.database != ":memory:"
+        and not u.database.startswith("file:")
+    ):
         db = Path(u.database).expanduser()
         if not db.is_absolute() and root is not None:
             db = Path(root) / db
         if not db.is_file():
-            raise DataError("SQLite database file not found", file=db, field="dataset.url",
-                            fix="check the path in the URL (relative paths are relative to the workspace)")
+            raise DataError(
+                "SQLite database file not found",
+                file=db,
+                field="dataset.url",
+                fix="check the path in the URL (relative paths are relative to the workspace)",
+            )
         url = u.set(database=str(db.resolve())).render_as_string(hide_password=False)
     return url
 
@@ -356,18 +477,29 @@ class SqlTable:
             if not insp.has_table(table, schema=schema):
                 tables = insp.get_table_names(schema=schema)
                 shown = ", ".join(tables[:8]) + (" …" if len(tables) > 8 else "") if tables else "none"
-                raise ContractError(f"table '{table}' does not exist in {where}", file=contract_path,
-                                    field="dataset.table",
-                                    fix=f"check `table:` (and `schema_name:`) in the contract; tables there: {shown}")
+                raise ContractError(
+                    f"table '{table}' does not exist in {where}",
+                    file=contract_path,
+                    field="dataset.table",
+                    fix=f"check `table:` (and `schema_name:`) in the contract; tables there: {shown}",
+                )
             self.columns = [str(c["name"]) for c in insp.get_columns(table, schema=schema)]
             self._table = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=self.engine)
         except (sa.exc.NoSuchModuleError, ImportError) as e:
-            raise ContractError(f"no SQLAlchemy driver for {where} ({_first_line(e)})", file=contract_path,
-                                field="dataset.url", fix="install the database driver (e.g. psycopg for "
-                                                         "PostgreSQL: pip install 'govreport[postgres]')") from None
+            raise ContractError(
+                f"no SQLAlchemy driver for {where} ({_first_line(e)})",
+                file=contract_path,
+                field="dataset.url",
+                fix="install the database driver (e.g. psycopg for "
+                "PostgreSQL: pip install 'govreport[postgres]')",
+            ) from None
         except sa.exc.SQLAlchemyError as e:
-            raise ContractError(f"cannot read {where}: {mask_url(_first_line(e))}", file=contract_path,
-                                field="dataset.url", fix="check the URL and that the database is reachable") from None
+            raise ContractError(
+                f"cannot read {where}: {mask_url(_first_line(e))}",
+                file=contract_path,
+                field="dataset.url",
+                fix="check the URL and that the database is reachable",
+            ) from None
         self._contract_path = contract_path
 
     def _run(self, what: str, fn: Any) -> Any:
@@ -377,20 +509,29 @@ class SqlTable:
             with self.engine.connect() as con:
                 return fn(con, sa)
         except sa.exc.SQLAlchemyError as e:
-            raise ContractError(f"cannot {what} table {self.table} in {mask_url(self.url)}: "
-                                f"{mask_url(_first_line(e))}", file=self._contract_path, field="dataset.table",
-                                fix="check the database, the table and the permissions") from None
+            raise ContractError(
+                f"cannot {what} table {self.table} in {mask_url(self.url)}: {mask_url(_first_line(e))}",
+                file=self._contract_path,
+                field="dataset.table",
+                fix="check the database, the table and the permissions",
+            ) from None
 
     def max(self, column: str) -> Any:
-        return self._run("read the newest value of", lambda con, sa: con.execute(
-            sa.select(sa.func.max(self._table.c[column]))).scalar())
+        return self._run(
+            "read the newest value of",
+            lambda con, sa: con.execute(sa.select(sa.func.max(self._table.c[column]))).scalar(),
+        )
 
     def read(self, columns: list[str]) -> pd.DataFrame:
-        return self._run("read", lambda con, sa: pd.read_sql(sa.select(*[self._table.c[c] for c in columns]), con))
+        return self._run(
+            "read", lambda con, sa: pd.read_sql(sa.select(*[self._table.c[c] for c in columns]), con)
+        )
 
     def fingerprint(self, chunksize: int = 200_000) -> tuple[str, int]:
-        return self._run("fingerprint", lambda con, sa: frame_fingerprint(
-            pd.read_sql(sa.select(self._table), con, chunksize=chunksize)))
+        return self._run(
+            "fingerprint",
+            lambda con, sa: frame_fingerprint(pd.read_sql(sa.select(self._table), con, chunksize=chunksize)),
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()

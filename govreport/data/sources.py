@@ -46,8 +46,19 @@ from .read import (
     sql_url,
 )
 
-__all__ = ["Source", "SparkSettings", "parse_source", "source_of_dataset", "on_engine", "fill_source_period",
-           "is_spark_text", "spark_dataset", "local_files_sha256", "spark_session", "SPARK_REQUIREMENT"]
+__all__ = [
+    "Source",
+    "SparkSettings",
+    "parse_source",
+    "source_of_dataset",
+    "on_engine",
+    "fill_source_period",
+    "is_spark_text",
+    "spark_dataset",
+    "local_files_sha256",
+    "spark_session",
+    "SPARK_REQUIREMENT",
+]
 
 #: The pip requirement of the optional ``spark`` extra (Java 17 or 21 must be on the machine).
 SPARK_REQUIREMENT = "pyspark>=4.0,<5"
@@ -83,16 +94,24 @@ class Source:
         """A file source's data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise.
         SQL and Spark sources are read through their engine: :func:`govreport.engines.open_frame`."""
         if self.kind != "file":
-            raise InputError(f"{self.where} is not a file: read it with govreport.engines.open_frame",
-                             field="source", fix="use govreport.engines.open_frame(source)")
+            raise InputError(
+                f"{self.where} is not a file: read it with govreport.engines.open_frame",
+                field="source",
+                fix="use govreport.engines.open_frame(source)",
+            )
         assert self.path is not None
         src = DatasetSource(path=str(self.path))
         if columns is not None:
             header = read_header(self.path, src, via="option")
             missing = list(dict.fromkeys(c for c in columns if c not in header))
             if missing:
-                raise missing_columns_error(missing, header, file=self.where, what="the assessment needs",
-                                            fix="check the column names in the system's model block")
+                raise missing_columns_error(
+                    missing,
+                    header,
+                    file=self.where,
+                    what="the assessment needs",
+                    fix="check the column names in the system's model block",
+                )
         return read_dataset(self.path, src, via="option", columns=columns)
 
 
@@ -101,14 +120,18 @@ def _rooted(text: str, root: Path | None) -> Path:
     return p if p.is_absolute() or root is None or "://" in text else Path(root) / p
 
 
-def parse_source(text: str, *, table: str | None = None, query: str | None = None,
-                 root: Path | str | None = None) -> Source:
+def parse_source(
+    text: str, *, table: str | None = None, query: str | None = None, root: Path | str | None = None
+) -> Source:
     """A :class:`Source` from its string form (see the module docstring); relative paths start at ``root``."""
     text = str(text).strip()
     root = Path(root) if root is not None else None
     if not text:
-        raise InputError("the data source is empty", field="source",
-                         fix="give a file path, a SQLAlchemy URL with #table, spark:TABLE or spark+parquet:PATH")
+        raise InputError(
+            "the data source is empty",
+            field="source",
+            fix="give a file path, a SQLAlchemy URL with #table, spark:TABLE or spark+parquet:PATH",
+        )
     if text.startswith("spark+parquet:"):
         rest = text.removeprefix("spark+parquet:")
         if not rest:
@@ -117,15 +140,21 @@ def parse_source(text: str, *, table: str | None = None, query: str | None = Non
     if text.startswith("spark:"):
         name = text.removeprefix("spark:").strip()
         if not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*){0,2}", name):
-            raise InputError(f"'{text}' is not a Spark table name", field="source",
-                             fix="write spark:TABLE or spark:DATABASE.TABLE")
+            raise InputError(
+                f"'{text}' is not a Spark table name",
+                field="source",
+                fix="write spark:TABLE or spark:DATABASE.TABLE",
+            )
         return Source("spark", text, table=name, format="table")
     if _URL.match(text):
         url, _, frag = text.partition("#")
         table = table or frag or None
         if bool(table) == bool(query):
-            raise InputError(f"a SQL source needs a table or a query, not {'both' if table else 'neither'}",
-                             field="source", fix="append #TABLE to the URL (or pass table=), or pass query=")
+            raise InputError(
+                f"a SQL source needs a table or a query, not {'both' if table else 'neither'}",
+                field="source",
+                fix="append #TABLE to the URL (or pass table=), or pass query=",
+            )
         schema = None
         if table and "." in table:
             schema, table = table.split(".", 1)
@@ -144,8 +173,13 @@ def source_of_dataset(src: DatasetSource, root: Path | str, period: str | None =
         path = resolve_data_path(src, Path(root), period, contract_path=None)
         return Source("file", str(src.path), path=path, format=file_format(path, src))
     table = fill_period(str(src.table), period, file=None, field="dataset.table")
-    return Source("sql", mask_url(str(src.url or src.url_env)), url=sql_url(src, None, Path(root)), table=table,
-                  schema=src.schema_name)
+    return Source(
+        "sql",
+        mask_url(str(src.url or src.url_env)),
+        url=sql_url(src, None, Path(root)),
+        table=table,
+        schema=src.schema_name,
+    )
 
 
 def fill_source_period(text: str, period: str | None) -> str:
@@ -162,8 +196,14 @@ def is_spark_text(text: str) -> bool:
     return text.strip().startswith(("spark:", "spark+parquet:"))
 
 
-def on_engine(text: str, engine: Literal["pandas", "spark"], *, root: Path | str | None = None,
-              period: str | None = None, strict: bool = True) -> Source:
+def on_engine(
+    text: str,
+    engine: Literal["pandas", "spark"],
+    *,
+    root: Path | str | None = None,
+    period: str | None = None,
+    strict: bool = True,
+) -> Source:
     """The source of an inventory dataset ``path`` for a workspace's engine (``{period}`` filled in).
 
     With ``engine="spark"`` a Parquet file or folder becomes ``spark+parquet:`` — the switch that moves a
@@ -178,8 +218,11 @@ def on_engine(text: str, engine: Literal["pandas", "spark"], *, root: Path | str
     if src.format != "parquet":
         if not strict:
             return src
-        raise InputError(f"'{text}' is {src.format}: the Spark engine reads Parquet", field="datasets.path",
-                         fix="convert the dataset to Parquet, or name it as spark:TABLE")
+        raise InputError(
+            f"'{text}' is {src.format}: the Spark engine reads Parquet",
+            field="datasets.path",
+            fix="convert the dataset to Parquet, or name it as spark:TABLE",
+        )
     return Source("spark", f"spark+parquet:{src.path}", path=src.path, format="parquet")
 
 
@@ -228,8 +271,11 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise DataError("pyspark is not installed", field="engine.spark",
-                        fix=f"pip install 'govreport[spark]' (or '{SPARK_REQUIREMENT}') and install Java 17") from None
+        raise DataError(
+            "pyspark is not installed",
+            field="engine.spark",
+            fix=f"pip install 'govreport[spark]' (or '{SPARK_REQUIREMENT}') and install Java 17",
+        ) from None
     b = SparkSession.builder.master(settings.master).appName(settings.app_name)
     conf: dict[str, Any] = {"spark.ui.showConsoleProgress": "false", "spark.sql.session.timeZone": "UTC"}
     conf.update(settings.conf)
@@ -240,7 +286,10 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
             spark = b.getOrCreate()
     except Exception as e:  # Py4J / Java start-up errors have many types
         first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
-        raise DataError(f"cannot start Spark at {settings.master} ({first})", field="engine.spark.master",
-                        fix="check that Java 17 is installed (JAVA_HOME) and the master URL is reachable") from None
+        raise DataError(
+            f"cannot start Spark at {settings.master} ({first})",
+            field="engine.spark.master",
+            fix="check that Java 17 is installed (JAVA_HOME) and the master URL is reachable",
+        ) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark

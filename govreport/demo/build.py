@@ -32,7 +32,13 @@ from ..errors import InputError
 from ..workspace.scaffold import init_workspace
 from . import genai as demo_genai
 
-__all__ = ["build_demo", "make_scorecard_data", "make_monitoring_data", "make_conversations", "fake_national_id"]
+__all__ = [
+    "build_demo",
+    "make_scorecard_data",
+    "make_monitoring_data",
+    "make_conversations",
+    "fake_national_id",
+]
 
 _LETTER_CODES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
 
@@ -68,18 +74,34 @@ def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> p
     marriage = rng.choice([1, 2, 3], n, p=[0.46, 0.52, 0.02])
     limit = np.round(np.exp(rng.normal(np.log(150_000) - 0.06 * k, 0.65, n)), -4).clip(10_000, 1_000_000)
     late_shift = 0.03 * k
-    pay0 = rng.choice([-2, -1, 0, 1, 2, 3], n, p=np.array([0.09, 0.19, 0.49 - late_shift, 0.12, 0.09 + late_shift * 0.7,
-                                                          0.02 + late_shift * 0.3]))
+    pay0 = rng.choice(
+        [-2, -1, 0, 1, 2, 3],
+        n,
+        p=np.array([0.09, 0.19, 0.49 - late_shift, 0.12, 0.09 + late_shift * 0.7, 0.02 + late_shift * 0.3]),
+    )
     util = np.clip(rng.beta(2.0 + 0.2 * k, 5.0, n), 0, 1)
     bill = np.round(util * limit)
     pay_amt = np.round(bill * rng.beta(1.2, 6, n))
-    true_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + (1.4 + 0.25 * k) * (util - 0.3)
-                  - 0.35 * np.log(limit / 150_000) - 0.8 * (pay_amt / np.maximum(bill, 1)))
+    true_logit = (
+        -2.2
+        + 0.95 * (pay0 >= 1)
+        + 0.45 * np.clip(pay0, 0, 3)
+        + (1.4 + 0.25 * k) * (util - 0.3)
+        - 0.35 * np.log(limit / 150_000)
+        - 0.8 * (pay_amt / np.maximum(bill, 1))
+    )
     default = (rng.random(n) < _sigmoid(true_logit + rng.normal(0, 0.5, n))).astype(int)
     elderly_penalty = [0.0, 0.3, 0.5, 0.95][min(k, 3)] if step >= 0 else 0.0
-    model_logit = (-2.2 + 0.95 * (pay0 >= 1) + 0.45 * np.clip(pay0, 0, 3) + 1.4 * (util - 0.3)
-                   - 0.35 * np.log(limit / 150_000) - 0.8 * (pay_amt / np.maximum(bill, 1))
-                   + elderly_penalty * (age >= 65) + rng.normal(0, 0.2 + 0.25 * k, n))
+    model_logit = (
+        -2.2
+        + 0.95 * (pay0 >= 1)
+        + 0.45 * np.clip(pay0, 0, 3)
+        + 1.4 * (util - 0.3)
+        - 0.35 * np.log(limit / 150_000)
+        - 0.8 * (pay_amt / np.maximum(bill, 1))
+        + elderly_penalty * (age >= 65)
+        + rng.normal(0, 0.2 + 0.25 * k, n)
+    )
     pd_score = _sigmoid(model_logit)
     decision = (pd_score < 0.22).astype(int)  # 1 = approved (favourable)
     ids = [f"APP{step + 1:02d}{i:07d}" for i in range(n)]
@@ -88,12 +110,23 @@ def make_scorecard_data(step: int, n: int = 20_000, seed_key: str = "card") -> p
     if step == 3:  # planted data-quality problem: 3 % of bills exported with the wrong sign (validity)
         flip = rng.random(n) < 0.03
         bill = np.where(flip, -bill, bill)
-    return pd.DataFrame({
-        "APPLICATION_ID": ids,
-        "LIMIT_BAL": limit.astype(int), "SEX": sex, "EDUCATION": education, "MARRIAGE": marriage,
-        "AGE": age.astype(int), "PAY_0": pay0, "BILL_AMT1": bill.astype(int), "PAY_AMT1": pay_amt.astype(int),
-        "UTILISATION": util.round(4), "PD": pd_score.round(6), "DECISION": decision, "DEFAULT": default,
-    })
+    return pd.DataFrame(
+        {
+            "APPLICATION_ID": ids,
+            "LIMIT_BAL": limit.astype(int),
+            "SEX": sex,
+            "EDUCATION": education,
+            "MARRIAGE": marriage,
+            "AGE": age.astype(int),
+            "PAY_0": pay0,
+            "BILL_AMT1": bill.astype(int),
+            "PAY_AMT1": pay_amt.astype(int),
+            "UTILISATION": util.round(4),
+            "PD": pd_score.round(6),
+            "DECISION": decision,
+            "DEFAULT": default,
+        }
+    )
 
 
 # -- transaction monitoring ---------------------------------------------------------------------------
@@ -107,31 +140,61 @@ def make_monitoring_data(step: int, n: int = 20_000) -> pd.DataFrame:
     night = rng.random(n) < 0.12
     velocity = rng.poisson(2.0 + 0.05 * k, n)
     account_age = np.clip(rng.gamma(3.0, 24.0, n), 1, 480).round().astype(int)
-    logit = (-5.6 + 0.8 * np.log1p(amount / 10_000) + 1.4 * cross_border + 1.0 * night
-             + 0.3 * velocity - 0.008 * account_age)
+    logit = (
+        -5.6
+        + 0.8 * np.log1p(amount / 10_000)
+        + 1.4 * cross_border
+        + 1.0 * night
+        + 0.3 * velocity
+        - 0.008 * account_age
+    )
     suspicious = (rng.random(n) < _sigmoid(logit)).astype(int)
     score = _sigmoid(logit + 1.2 + rng.normal(0, 0.25, n))
     alert = (score > 0.12).astype(int)
-    return pd.DataFrame({
-        "TXN_ID": [f"T{step + 1:02d}{i:08d}" for i in range(n)],
-        "NATIONALITY": np.where(foreign, "外籍 foreign", "本國 domestic"), "AGE": age,
-        "AMOUNT": amount.astype(int), "CROSS_BORDER": cross_border.astype(int), "NIGHT": night.astype(int),
-        "VELOCITY_24H": velocity, "ACCOUNT_AGE_M": account_age, "RISK_SCORE": score.round(6),
-        "ALERT": alert, "CONFIRMED_SUSPICIOUS": suspicious,
-    })
+    return pd.DataFrame(
+        {
+            "TXN_ID": [f"T{step + 1:02d}{i:08d}" for i in range(n)],
+            "NATIONALITY": np.where(foreign, "外籍 foreign", "本國 domestic"),
+            "AGE": age,
+            "AMOUNT": amount.astype(int),
+            "CROSS_BORDER": cross_border.astype(int),
+            "NIGHT": night.astype(int),
+            "VELOCITY_24H": velocity,
+            "ACCOUNT_AGE_M": account_age,
+            "RISK_SCORE": score.round(6),
+            "ALERT": alert,
+            "CONFIRMED_SUSPICIOUS": suspicious,
+        }
+    )
 
 
 # -- generative assistant transcripts -----------------------------------------------------------------
 _DISCLOSURE_ZH = "您好，我是示範銀行的 AI 智能客服，回覆由人工智慧自動產生；如需真人服務，請輸入「真人」。"
-_DISCLOSURE_EN = "Hello, I am Example Bank's AI assistant; replies are generated automatically. Type 'agent' for a person."
+_DISCLOSURE_EN = (
+    "Hello, I am Example Bank's AI assistant; replies are generated automatically. Type 'agent' for a person."
+)
 _QA = [
     ("信用卡年費怎麼收？", "首年免年費，次年起刷卡滿六次即可免年費。", "首年免年費，次年刷卡滿六次免年費。"),
-    ("我要掛失信用卡", "已為您暫停卡片，請稍後由真人客服協助補發。", "已暫停卡片，請由真人客服協助補發新卡。"),
-    ("How do I raise my credit limit?", "You can request a temporary limit increase in the app under Card Services.",
-     "Temporary limit increases are requested in the app under Card Services."),
-    ("外幣匯款手續費多少？", "外幣匯出手續費為新台幣 300 元起，另收郵電費。", "外幣匯出手續費 300 元起，另收郵電費。"),
-    ("What is the interest rate on revolving credit?", "Revolving interest ranges from 6.75% to 15% a year.",
-     "Revolving credit interest is 6.75%–15% per year depending on your rating."),
+    (
+        "我要掛失信用卡",
+        "已為您暫停卡片，請稍後由真人客服協助補發。",
+        "已暫停卡片，請由真人客服協助補發新卡。",
+    ),
+    (
+        "How do I raise my credit limit?",
+        "You can request a temporary limit increase in the app under Card Services.",
+        "Temporary limit increases are requested in the app under Card Services.",
+    ),
+    (
+        "外幣匯款手續費多少？",
+        "外幣匯出手續費為新台幣 300 元起，另收郵電費。",
+        "外幣匯出手續費 300 元起，另收郵電費。",
+    ),
+    (
+        "What is the interest rate on revolving credit?",
+        "Revolving interest ranges from 6.75% to 15% a year.",
+        "Revolving credit interest is 6.75%–15% per year depending on your rating.",
+    ),
     ("我想找真人客服", "好的，已為您轉接真人客服，請稍候。", "轉接真人客服。"),
 ]
 
@@ -141,11 +204,18 @@ def make_conversations(step: int, n_conv: int = 300, start: datetime | None = No
     :mod:`govreport.demo.genai`); the other conversations are clean and pass every check."""
     rng = _rng("cs", step)
     start = start or datetime(2025, 10, 1)
-    leaks = {1: {17: "national_id", 211: "national_id", 45: "card", 88: "phone"},
-             2: {33: "email", 140: "account"},
-             3: {12: "national_id", 64: "card", 101: "phone", 150: "email", 233: "account"}}.get(step, {})
-    fakes = {"national_id": fake_national_id, "card": demo_genai.fake_card, "phone": demo_genai.fake_phone,
-             "email": demo_genai.fake_email, "account": demo_genai.fake_account}
+    leaks = {
+        1: {17: "national_id", 211: "national_id", 45: "card", 88: "phone"},
+        2: {33: "email", 140: "account"},
+        3: {12: "national_id", 64: "card", 101: "phone", 150: "email", 233: "account"},
+    }.get(step, {})
+    fakes = {
+        "national_id": fake_national_id,
+        "card": demo_genai.fake_card,
+        "phone": demo_genai.fake_phone,
+        "email": demo_genai.fake_email,
+        "account": demo_genai.fake_account,
+    }
     refused = {1: (120,), 2: (77,), 3: (190,)}.get(step, ())
     ungrounded = {2: (60,), 3: (41, 222)}.get(step, ())
     wrong_numbers = demo_genai.PLANTED_WRONG_NUMBERS.get(step, {})
@@ -169,34 +239,68 @@ def make_conversations(step: int, n_conv: int = 300, start: datetime | None = No
         if c in leaks:  # planted leak: the assistant repeats personal data
             turns += demo_genai.leak_turns(leaks[c], fakes[leaks[c]](rng))
         if c in refused:  # planted: a request for a person, refused
-            turns += [("customer", "我要找真人客服", None), ("assistant", "目前無法提供真人服務，請問還有什麼可以幫您？", None)]
+            turns += [
+                ("customer", "我要找真人客服", None),
+                ("assistant", "目前無法提供真人服務，請問還有什麼可以幫您？", None),
+            ]
         if c in ungrounded:  # planted: an answer the knowledge base does not support
-            turns += [("customer", "信用卡可以用機場貴賓室嗎？", None),
-                      ("assistant", "可以，本行所有卡別皆可無限次免費使用全球機場貴賓室，並終身免年費。", None)]
+            turns += [
+                ("customer", "信用卡可以用機場貴賓室嗎？", None),
+                ("assistant", "可以，本行所有卡別皆可無限次免費使用全球機場貴賓室，並終身免年費。", None),
+            ]
         if step == 2 and c == 5:  # planted prohibited statement
-            turns += [("customer", "這檔基金會賺嗎？", None), ("assistant", "這檔基金保證獲利，請放心投資。", None)]
+            turns += [
+                ("customer", "這檔基金會賺嗎？", None),
+                ("assistant", "這檔基金保證獲利，請放心投資。", None),
+            ]
         if step == 2 and c == 90:  # clean control: a disclaimer is not a promise
-            turns += [("customer", "這檔基金會賺嗎？", None), ("assistant", "基金投資有風險，本基金不保證獲利。", None)]
+            turns += [
+                ("customer", "這檔基金會賺嗎？", None),
+                ("assistant", "基金投資有風險，本基金不保證獲利。", None),
+            ]
         if step == 3 and c == 7:  # planted prohibited statement (the workspace's own pattern)
-            turns += [("customer", "我信用不好，可以辦卡嗎？", None), ("assistant", "這張卡免審核，申請一定核准。", None)]
+            turns += [
+                ("customer", "我信用不好，可以辦卡嗎？", None),
+                ("assistant", "這張卡免審核，申請一定核准。", None),
+            ]
         handed = any(q in ("我想找真人客服",) for _, q, _ in turns)
         for i, (role, text, ref) in enumerate(turns):
-            rows.append({
-                "conversation_id": cid, "turn": i + 1, "role": role, "text": text,
-                "timestamp": (t + timedelta(seconds=20 * i)).isoformat(), "channel": channel,
-                "handed_to_human": handed, "latency_ms": int(rng.gamma(4, 300)) if role == "assistant" else None,
-                "feedback": int(rng.integers(3, 6)) if role == "assistant" and rng.random() < 0.2 else None,
-                "reference_answer": ref,
-            })
-        if c in wrong_numbers:  # planted: a wrong fee, rate or time (own random stream: the rest stays as it was)
-            for j, (role, text, ref) in enumerate(demo_genai.WRONG_NUMBERS[wrong_numbers[c]], start=len(turns)):
-                rows.append({
-                    "conversation_id": cid, "turn": j + 1, "role": role, "text": text,
-                    "timestamp": (t + timedelta(seconds=20 * j)).isoformat(), "channel": channel,
+            rows.append(
+                {
+                    "conversation_id": cid,
+                    "turn": i + 1,
+                    "role": role,
+                    "text": text,
+                    "timestamp": (t + timedelta(seconds=20 * i)).isoformat(),
+                    "channel": channel,
                     "handed_to_human": handed,
-                    "latency_ms": int(wrong_rng.gamma(4, 300)) if role == "assistant" else None,
-                    "feedback": None, "reference_answer": ref,
-                })
+                    "latency_ms": int(rng.gamma(4, 300)) if role == "assistant" else None,
+                    "feedback": int(rng.integers(3, 6))
+                    if role == "assistant" and rng.random() < 0.2
+                    else None,
+                    "reference_answer": ref,
+                }
+            )
+        if (
+            c in wrong_numbers
+        ):  # planted: a wrong fee, rate or time (own random stream: the rest stays as it was)
+            for j, (role, text, ref) in enumerate(
+                demo_genai.WRONG_NUMBERS[wrong_numbers[c]], start=len(turns)
+            ):
+                rows.append(
+                    {
+                        "conversation_id": cid,
+                        "turn": j + 1,
+                        "role": role,
+                        "text": text,
+                        "timestamp": (t + timedelta(seconds=20 * j)).isoformat(),
+                        "channel": channel,
+                        "handed_to_human": handed,
+                        "latency_ms": int(wrong_rng.gamma(4, 300)) if role == "assistant" else None,
+                        "feedback": None,
+                        "reference_answer": ref,
+                    }
+                )
     return rows
 
 
@@ -314,14 +418,19 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     # the demo's data is quarterly: keep the quarterly review schedule, not the monthly monitoring one
     (root / "scheduled" / "monitoring-monthly.yaml").unlink(missing_ok=True)
     (root / "govreport.yaml").write_text(
-        (root / "govreport.yaml").read_text(encoding="utf-8").replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
-        encoding="utf-8")
+        (root / "govreport.yaml")
+        .read_text(encoding="utf-8")
+        .replace('preparer: ""', "preparer: 風險管理處 模型治理科"),
+        encoding="utf-8",
+    )
     progress(f"demo signing key (throw-away, kept outside the workspace): {_demo_key(root)}")
     for f in bundled_dir("data_contracts").iterdir():
         if f.is_file() and f.name.endswith((".contract.yaml", ".suite.json")):
             shutil.copyfile(f, root / "data_contracts" / f.name)
     for sid, text in _SYSTEMS.items():
-        (root / "systems" / f"{sid}.yaml").write_text(text.format() + _demo_energy(sid, plist), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(
+            text.format() + _demo_energy(sid, plist), encoding="utf-8"
+        )
     (root / "sustainability.yaml").write_text(_demo_sustainability(plist), encoding="utf-8")
     (root / "findings.yaml").write_text(_demo_findings(plist), encoding="utf-8")
     progress("generating demo data …")
@@ -337,7 +446,9 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
         rows = make_conversations(step, start=datetime(p.start.year, p.start.month, p.start.day))
         demo_genai.write_conversation_log(d / f"conversations_{p.label}.jsonl", rows, step)
     demo_genai.write_genai_config(root)
-    (root / "README.md").write_text(DEMO_README.format(periods=", ".join(p.label for p in plist)), encoding="utf-8")
+    (root / "README.md").write_text(
+        DEMO_README.format(periods=", ".join(p.label for p in plist)), encoding="utf-8"
+    )
     return root
 
 
@@ -345,39 +456,57 @@ def _demo_energy(sid: str, plist: Sequence[Period]) -> str:
     """Declared energy (Art. 4) for the demo systems, one figure per quarter, with a trend."""
     lines = ["energy:"]
     if sid == "card-default":
-        lines += ["  pue: 1.4", "  pue_basis: 示範資料 demo data centre, 2025 PUE report", "  declared:",
-                  f"    - {{activity: training, period: {plist[0].label}, value: 340, unit: kWh, source: measured, "
-                  "basis: GPU-02 電表匯出 meter export}"]
+        lines += [
+            "  pue: 1.4",
+            "  pue_basis: 示範資料 demo data centre, 2025 PUE report",
+            "  declared:",
+            f"    - {{activity: training, period: {plist[0].label}, value: 340, unit: kWh, source: measured, "
+            "basis: GPU-02 電表匯出 meter export}",
+        ]
         for i, p in enumerate(plist):
-            lines.append(f"    - {{activity: batch_scoring, period: {p.label}, value: {52000 - 3000 * i}, unit: Wh, "
-                         "source: declared, basis: 批次評分排程紀錄 batch scheduler log}")
+            lines.append(
+                f"    - {{activity: batch_scoring, period: {p.label}, value: {52000 - 3000 * i}, unit: Wh, "
+                "source: declared, basis: 批次評分排程紀錄 batch scheduler log}"
+            )
         lines.append("  volumes:")
-        lines += [f"    - {{period: {p.label}, count: {1_200_000 + 25_000 * i}, basis: 正式環境評分紀錄 production log}}"
-                  for i, p in enumerate(plist)]
+        lines += [
+            f"    - {{period: {p.label}, count: {1_200_000 + 25_000 * i}, basis: 正式環境評分紀錄 production log}}"
+            for i, p in enumerate(plist)
+        ]
     elif sid == "txn-monitoring":
         lines += ["  pue: 1.4", "  declared:"]
         for i, p in enumerate(plist):
             watts = 120 if i < 2 else 80  # moved to a more efficient inference server half-way through
-            lines.append(f"    - {{activity: serving, period: {p.label}, hours: 2208, average_power_w: {watts}, "
-                         "basis: 推論伺服器平均功耗 inference server average draw}")
+            lines.append(
+                f"    - {{activity: serving, period: {p.label}, hours: 2208, average_power_w: {watts}, "
+                "basis: 推論伺服器平均功耗 inference server average draw}"
+            )
         lines.append("  volumes:")
-        lines += [f"    - {{period: {p.label}, count: {9_000_000 + 150_000 * i}, basis: 交易筆數 transactions scored}}"
-                  for i, p in enumerate(plist)]
+        lines += [
+            f"    - {{period: {p.label}, count: {9_000_000 + 150_000 * i}, basis: 交易筆數 transactions scored}}"
+            for i, p in enumerate(plist)
+        ]
     elif sid == "cs-assistant":
         lines.append("  declared:")
         for i, p in enumerate(plist):
-            lines.append(f"    - {{activity: tokens, period: {p.label}, tokens: {30_000_000 + 4_000_000 * i}, "
-                         "wh_per_1k_tokens: 0.3, basis: 供應商每千 token 能耗估計 vendor letter 2025-07-15}")
+            lines.append(
+                f"    - {{activity: tokens, period: {p.label}, tokens: {30_000_000 + 4_000_000 * i}, "
+                "wh_per_1k_tokens: 0.3, basis: 供應商每千 token 能耗估計 vendor letter 2025-07-15}"
+            )
         lines.append("  volumes:")
-        lines += [f"    - {{period: {p.label}, count: {150_000 + 12_000 * i}, basis: 供應商 API 請求數 vendor API requests}}"
-                  for i, p in enumerate(plist)]
+        lines += [
+            f"    - {{period: {p.label}, count: {150_000 + 12_000 * i}, basis: 供應商 API 請求數 vendor API requests}}"
+            for i, p in enumerate(plist)
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _demo_sustainability(plist: Sequence[Period]) -> str:
     training = "\n".join(
         f"  - {{period: {p.label}, hours: {260 + 40 * i}, staff_trained: {70 + 8 * i}, staff_total: 120, "
-        "basis: 數位學習平台匯出 LMS export}" for i, p in enumerate(plist))
+        "basis: 數位學習平台匯出 LMS export}"
+        for i, p in enumerate(plist)
+    )
     return f"""\
 # Sustainability settings (Art. 4): see docs/sustainability.md
 pue: 1.5
@@ -444,9 +573,14 @@ def _demo_key(root: Path) -> Path:
     key = root.with_name(f"{root.name}-evidence-key-{uuid.uuid4().hex[:6]}.pem")
     signer = generate_key(key)
     cfg = root / "govreport.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n", 1),
-        encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "evidence:\n",
+            f"evidence:\n  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     return key
 
 

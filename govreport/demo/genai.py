@@ -30,8 +30,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fake_card", "fake_phone", "fake_account", "fake_email", "leak_turns", "write_conversation_log",
-           "write_genai_config", "PROHIBITED_YAML", "KNOWLEDGE_BASE", "WRONG_NUMBERS", "PLANTED_WRONG_NUMBERS"]
+__all__ = [
+    "fake_card",
+    "fake_phone",
+    "fake_account",
+    "fake_email",
+    "leak_turns",
+    "write_conversation_log",
+    "write_genai_config",
+    "PROHIBITED_YAML",
+    "KNOWLEDGE_BASE",
+    "WRONG_NUMBERS",
+    "PLANTED_WRONG_NUMBERS",
+]
 
 
 def fake_card(rng: np.random.Generator) -> str:
@@ -43,7 +54,7 @@ def fake_card(rng: np.random.Generator) -> str:
             x = x * 2 - 9 if x > 4 else x * 2
         total += x
     s = "".join(map(str, digits + [(10 - total % 10) % 10]))
-    return " ".join(s[i:i + 4] for i in range(0, 16, 4))
+    return " ".join(s[i : i + 4] for i in range(0, 16, 4))
 
 
 def fake_phone(rng: np.random.Generator) -> str:
@@ -63,30 +74,53 @@ def fake_email(rng: np.random.Generator) -> str:
 def leak_turns(kind: str, value: str) -> list[tuple[str, str, str | None]]:
     """A customer turn and an assistant reply that repeats personal data of ``kind``."""
     return {
-        "national_id": [("customer", f"我的身分證字號是 {value}，幫我查帳單", None),
-                        ("assistant", f"已查詢身分證 {value} 的帳單，本期應繳 12,345 元。", None)],
-        "card": [("customer", "我的卡片不見了，要怎麼辦？", None),
-                 ("assistant", f"您的卡號 {value} 已完成掛失，新卡將於七個工作天內寄出。", None)],
-        "phone": [("customer", "可以請專員回電嗎？", None),
-                  ("assistant", f"我們將於明天致電 {value} 與您確認。", None)],
-        "email": [("customer", "Where did you send my statement?", None),
-                  ("assistant", f"We have sent this month's statement to {value}.", None)],
-        "account": [("customer", "退款匯到哪裡？", None),
-                    ("assistant", f"退款已轉入您的帳號 {value}，請查收。", None)],
+        "national_id": [
+            ("customer", f"我的身分證字號是 {value}，幫我查帳單", None),
+            ("assistant", f"已查詢身分證 {value} 的帳單，本期應繳 12,345 元。", None),
+        ],
+        "card": [
+            ("customer", "我的卡片不見了，要怎麼辦？", None),
+            ("assistant", f"您的卡號 {value} 已完成掛失，新卡將於七個工作天內寄出。", None),
+        ],
+        "phone": [
+            ("customer", "可以請專員回電嗎？", None),
+            ("assistant", f"我們將於明天致電 {value} 與您確認。", None),
+        ],
+        "email": [
+            ("customer", "Where did you send my statement?", None),
+            ("assistant", f"We have sent this month's statement to {value}.", None),
+        ],
+        "account": [
+            ("customer", "退款匯到哪裡？", None),
+            ("assistant", f"退款已轉入您的帳號 {value}，請查收。", None),
+        ],
     }[kind]
 
 
 #: planted wrong numbers: a customer turn and the assistant's wrong answer (with its reference answer, if any)
 WRONG_NUMBERS: dict[str, list[tuple[str, str, str | None]]] = {
-    "fee": [("customer", "信用卡年費多少？", None),
-            ("assistant", "次年起刷卡未達六次者，收取年費新台幣 2,000 元。", "次年起刷卡未達六次者，年費新台幣 1,200 元。")],
-    "rate": [("customer", "How high can the revolving interest rate go?", None),
-             ("assistant", "Revolving interest can be as high as 18% a year.", None)],
-    "time": [("customer", "客服專線幾點到幾點？", None),
-             ("assistant", "客服專線服務時間為每日 9:00 至 22:00。", None)],
+    "fee": [
+        ("customer", "信用卡年費多少？", None),
+        (
+            "assistant",
+            "次年起刷卡未達六次者，收取年費新台幣 2,000 元。",
+            "次年起刷卡未達六次者，年費新台幣 1,200 元。",
+        ),
+    ],
+    "rate": [
+        ("customer", "How high can the revolving interest rate go?", None),
+        ("assistant", "Revolving interest can be as high as 18% a year.", None),
+    ],
+    "time": [
+        ("customer", "客服專線幾點到幾點？", None),
+        ("assistant", "客服專線服務時間為每日 9:00 至 22:00。", None),
+    ],
 }
 #: quarter index -> {conversation number: kind of wrong number}
-PLANTED_WRONG_NUMBERS: dict[int, dict[int, str]] = {2: {150: "fee"}, 3: {30: "rate", 95: "time", 180: "time", 260: "time"}}
+PLANTED_WRONG_NUMBERS: dict[int, dict[int, str]] = {
+    2: {150: "fee"},
+    3: {30: "rate", 95: "time", 180: "time", 260: "time"},
+}
 
 
 _MALFORMED = [
@@ -101,7 +135,9 @@ def write_conversation_log(path: Path, rows: Sequence[dict[str, Any]], step: int
     a byte-order mark, three malformed lines and one line in Big5 (cp950)."""
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in rows]
     if step == 1:
-        big5 = next(i for i, r in enumerate(rows) if r["role"] == "assistant" and i > 40 and not r["text"].isascii())
+        big5 = next(
+            i for i, r in enumerate(rows) if r["role"] == "assistant" and i > 40 and not r["text"].isascii()
+        )
         lines[big5] = json.dumps(rows[big5], ensure_ascii=False).encode("cp950")
         for at, bad in zip((25, 130, 260), _MALFORMED, strict=True):
             lines.insert(at, bad)

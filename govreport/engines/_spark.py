@@ -39,8 +39,11 @@ class SparkRunner(Runner):
     def open(cls, spark: Any, *, table: str | None = None, path: Path | str | None = None) -> SparkRunner:
         if table is not None:
             if not spark.catalog.tableExists(table):
-                raise DataError(f"Spark table '{table}' does not exist", field="source",
-                                fix="check the table name (spark:DATABASE.TABLE) and the session's catalogue")
+                raise DataError(
+                    f"Spark table '{table}' does not exist",
+                    field="source",
+                    fix="check the table name (spark:DATABASE.TABLE) and the session's catalogue",
+                )
             return cls(spark, spark.table(table), f"spark table {table}")
         text = str(path)
         if "://" not in text and not Path(text).exists():
@@ -49,8 +52,11 @@ class SparkRunner(Runner):
             df = spark.read.parquet(text)
         except Exception as e:  # AnalysisException and friends
             first = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
-            raise DataError(f"Spark cannot read the Parquet data ({first})", file=text,
-                            fix="check the path and that it holds Parquet files") from None
+            raise DataError(
+                f"Spark cannot read the Parquet data ({first})",
+                file=text,
+                fix="check the path and that it holds Parquet files",
+            ) from None
         runner = cls(spark, df, text)
         runner.is_file = True
         return runner
@@ -89,7 +95,9 @@ class SparkRunner(Runner):
             return self.arrow_frame(f"SELECT {cols} FROM {self.relation}"), total
         orderable = [self.q(c) for c in self.columns if self.types[c] not in _UNORDERED]
         order = ", ".join([f"xxhash64({', '.join(orderable)})", *orderable])
-        return self.arrow_frame(f"SELECT {cols} FROM {self.relation} ORDER BY {order} LIMIT {int(rows)}"), total
+        return self.arrow_frame(
+            f"SELECT {cols} FROM {self.relation} ORDER BY {order} LIMIT {int(rows)}"
+        ), total
 
     def close(self) -> None:
         self.spark.catalog.dropTempView(self.view)

@@ -71,12 +71,14 @@ class Runner:
             parts = ["COUNT(*)"]
             for c in todo:
                 qc = self.q(c)
-                frac = f"SUM(CASE WHEN {qc} <> {self.floor(qc)} THEN 1 ELSE 0 END)" if c in self.numeric else "0"
+                frac = (
+                    f"SUM(CASE WHEN {qc} <> {self.floor(qc)} THEN 1 ELSE 0 END)" if c in self.numeric else "0"
+                )
                 parts += [f"COUNT(DISTINCT {qc})", f"COUNT(*) - COUNT({qc})", frac]
             row = self.rows(f"SELECT {', '.join(parts)} FROM {self.relation}")[0]
             self.__dict__["_rows"] = int(row[0])
             for i, c in enumerate(todo):
-                memo[c] = tuple(int(v or 0) for v in row[1 + 3 * i: 4 + 3 * i])  # type: ignore[assignment]
+                memo[c] = tuple(int(v or 0) for v in row[1 + 3 * i : 4 + 3 * i])  # type: ignore[assignment]
         return {c: memo[c] for c in cols}
 
     def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
@@ -96,26 +98,44 @@ class Runner:
         self.close()
 
 
-def require(runner: Runner, needed: list[str], *, what: str = "the assessment needs",
-            fix: str = "check the column names in the system's model block") -> int:
+def require(
+    runner: Runner,
+    needed: list[str],
+    *,
+    what: str = "the assessment needs",
+    fix: str = "check the column names in the system's model block",
+) -> int:
     """The row count; the same one-line errors as the pandas path for a missing column or no rows."""
     missing = list(dict.fromkeys(c for c in needed if c not in runner.columns))
     if missing:
         raise missing_columns_error(missing, runner.columns, file=runner.where, what=what, fix=fix)
     runner.profile(needed)
-    n = int(runner.__dict__.get("_rows") if "_rows" in runner.__dict__ else
-            runner.rows(f"SELECT COUNT(*) FROM {runner.relation}")[0][0])
+    n = int(
+        runner.__dict__.get("_rows")
+        if "_rows" in runner.__dict__
+        else runner.rows(f"SELECT COUNT(*) FROM {runner.relation}")[0][0]
+    )
     if n == 0:
-        raise DataError(f"the {'file' if runner.is_file else 'table'} has no rows", file=runner.where,
-                        fix="check that the export for this period completed")
+        raise DataError(
+            f"the {'file' if runner.is_file else 'table'} has no rows",
+            file=runner.where,
+            fix="check that the export for this period completed",
+        )
     return n
 
 
 class SqlRunner(Runner):
     """A table or query in a SQLAlchemy database (SQLite, PostgreSQL, …)."""
 
-    def __init__(self, url: str, *, table: str | None = None, schema: str | None = None,
-                 query: str | None = None, where: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        table: str | None = None,
+        schema: str | None = None,
+        query: str | None = None,
+        where: str | None = None,
+    ) -> None:
         import sqlalchemy as sa
 
         self.where = where or mask_url(url)
@@ -133,12 +153,20 @@ class SqlRunner(Runner):
                 with self.sa_engine.connect() as con:
                     sample = pd.read_sql(sa.text(f"SELECT * FROM {self._relation} LIMIT 1000"), con)
             except sa.exc.SQLAlchemyError as e:
-                raise DataError(f"the query fails: {mask_url(str(e).splitlines()[0][:200])}", file=self.where,
-                                field="query", fix="check the SQL of the source") from None
+                raise DataError(
+                    f"the query fails: {mask_url(str(e).splitlines()[0][:200])}",
+                    file=self.where,
+                    field="query",
+                    fix="check the SQL of the source",
+                ) from None
             self.columns = [str(c) for c in sample.columns]
             self.types = {str(c): str(t) for c, t in sample.dtypes.items()}
-            self.numeric = {str(c) for c in sample.columns if pd.api.types.is_numeric_dtype(sample[c].dtype)
-                            and not pd.api.types.is_bool_dtype(sample[c].dtype)}
+            self.numeric = {
+                str(c)
+                for c in sample.columns
+                if pd.api.types.is_numeric_dtype(sample[c].dtype)
+                and not pd.api.types.is_bool_dtype(sample[c].dtype)
+            }
         self.engine = f"sql ({self.sa_engine.dialect.name})"
 
     @property
@@ -152,8 +180,11 @@ class SqlRunner(Runner):
             with self.sa_engine.connect() as con:
                 return [tuple(r) for r in con.execute(sa.text(sql), params.values if params else {})]
         except sa.exc.SQLAlchemyError as e:
-            raise DataError(f"the database refused a query: {mask_url(str(e).splitlines()[0][:200])}",
-                            file=self.where, fix="check the database, the table and the permissions") from None
+            raise DataError(
+                f"the database refused a query: {mask_url(str(e).splitlines()[0][:200])}",
+                file=self.where,
+                fix="check the database, the table and the permissions",
+            ) from None
 
     def floor(self, expr: str) -> str:
         if self.sa_engine.dialect.name == "sqlite":  # SQLite's FLOOR needs the math extension

@@ -75,9 +75,11 @@ def quantiles(r: Runner, col: str, qs: Sequence[float]) -> np.ndarray:
         cum = np.cumsum(counts[order])
         at = {k: float(values[order[int(np.searchsorted(cum, k, side="right"))]]) for k in ranks}
     else:
-        sql = (f"SELECT rk, v FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) - 1 AS rk FROM "
-               f"(SELECT {c} AS v FROM {r.relation} WHERE {c} IS NOT NULL) s) w "
-               f"WHERE rk IN ({', '.join(map(str, ranks))})")
+        sql = (
+            f"SELECT rk, v FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) - 1 AS rk FROM "
+            f"(SELECT {c} AS v FROM {r.relation} WHERE {c} IS NOT NULL) s) w "
+            f"WHERE rk IN ({', '.join(map(str, ranks))})"
+        )
         at = {int(k): float(py(v)) for k, v in r.rows(sql)}
     a = np.array([at[int(i)] for i in lo_i])
     b = np.array([at[int(i)] for i in hi_i])
@@ -92,12 +94,17 @@ def bin_expr(r: Runner, col: str, edges: Sequence[float], side: str, p: Params) 
     return f"(CASE WHEN {c} IS NULL THEN -1 ELSE {terms} END)"
 
 
-def group_counts(r: Runner, exprs: Sequence[str], p: Params | None = None,
-                 sums: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+def group_counts(
+    r: Runner, exprs: Sequence[str], p: Params | None = None, sums: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
     """``GROUP BY`` the expressions: one row per observed combination, its count, then ``sums``."""
     keys = [f"k{i}" for i in range(len(exprs))]
-    inner = ", ".join([*(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True)),
-                       *(f"{s} AS s{j}" for j, s in enumerate(sums))])
+    inner = ", ".join(
+        [
+            *(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True)),
+            *(f"{s} AS s{j}" for j, s in enumerate(sums)),
+        ]
+    )
     outer = ", ".join([*keys, "COUNT(*)", *(f"SUM(s{j})" for j in range(len(sums)))])
     sql = f"SELECT {outer} FROM (SELECT {inner} FROM {r.relation}) t GROUP BY {', '.join(keys)}"
     return [tuple(py(v) for v in row) for row in r.rows(sql, p)]

@@ -26,8 +26,11 @@ def open_runner(source: Any, *, spark: Any = None, root: Any = None) -> Runner:
         return SqlRunner(src.url, table=src.table, schema=src.schema, query=src.query, where=src.where)
     if src.kind == "spark":
         return SparkRunner.open(spark or spark_session(), table=src.table, path=src.path)
-    raise InputError(f"'{src.text}' is a file: it is read into pandas, not run on an engine", field="source",
-                     fix="use open_frame(), or give a SQL URL or a spark: / spark+parquet: source")
+    raise InputError(
+        f"'{src.text}' is a file: it is read into pandas, not run on an engine",
+        field="source",
+        fix="use open_frame(), or give a SQL URL or a spark: / spark+parquet: source",
+    )
 
 
 def open_frame(source: Any, columns: list[str] | None = None, *, spark: Any = None) -> pd.DataFrame:

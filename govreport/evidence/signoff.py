@@ -31,8 +31,15 @@ REVIEW = "review"
 
 def latest_review(records: Iterable[RunRecord], period: str) -> RunRecord | None:
     """The period's current review: its latest succeeded ``review`` run."""
-    ok = [r for r in records if r.kind == "run" and r.system_id == PORTFOLIO and r.template == REVIEW
-          and r.period == period and r.status == "succeeded"]
+    ok = [
+        r
+        for r in records
+        if r.kind == "run"
+        and r.system_id == PORTFOLIO
+        and r.template == REVIEW
+        and r.period == period
+        and r.status == "succeeded"
+    ]
     return max(ok, key=lambda r: r.seq) if ok else None
 
 
@@ -40,19 +47,32 @@ def signoffs_for(records: Iterable[RunRecord], period: str) -> list[dict[str, An
     """The period's recorded sign-offs, oldest first, each with ``stale`` (its review was superseded)."""
     records = list(records)
     current = latest_review(records, period)
-    reviews = {r.seq: r for r in records if r.kind == "run" and r.template == REVIEW and r.system_id == PORTFOLIO}
+    reviews = {
+        r.seq: r for r in records if r.kind == "run" and r.template == REVIEW and r.system_id == PORTFOLIO
+    }
     out = []
     for r in records:
         if r.kind != "signoff" or r.period != period:
             continue
         s = r.summary
         stale = current is None or s.get("review_seq") != current.seq
-        out.append({"seq": r.seq, "time": r.finished_at, "role": s.get("role"), "name": s.get("name"),
-                    "opinion": s.get("opinion"), "review_seq": s.get("review_seq"),
-                    "review_version": s.get("review_version"), "head_seq": s.get("head_seq"),
-                    "head_hash": s.get("head_hash"), "key_fingerprint": s.get("key_fingerprint"),
-                    "stale": stale, "current_version": current.version if current else None,
-                    "review_known": s.get("review_seq") in reviews})
+        out.append(
+            {
+                "seq": r.seq,
+                "time": r.finished_at,
+                "role": s.get("role"),
+                "name": s.get("name"),
+                "opinion": s.get("opinion"),
+                "review_seq": s.get("review_seq"),
+                "review_version": s.get("review_version"),
+                "head_seq": s.get("head_seq"),
+                "head_hash": s.get("head_hash"),
+                "key_fingerprint": s.get("key_fingerprint"),
+                "stale": stale,
+                "current_version": current.version if current else None,
+                "review_known": s.get("review_seq") in reviews,
+            }
+        )
     return out
 
 
@@ -63,32 +83,63 @@ def record_signoff(ws: Workspace, period: str, role: str, name: str, opinion: st
 
     label = parse_period(period).label
     if role not in ROLES:
-        raise InputError(f"role '{role}' is not one of {', '.join(ROLES)}", field="--role",
-                         fix="use infosec, compliance, risk or committee")
+        raise InputError(
+            f"role '{role}' is not one of {', '.join(ROLES)}",
+            field="--role",
+            fix="use infosec, compliance, risk or committee",
+        )
     name, opinion = " ".join(name.split()), opinion.strip()
     if not name or len(name) > 200:
-        raise InputError("the name must be 1–200 characters", field="--name", fix="give the signer's name and unit")
+        raise InputError(
+            "the name must be 1–200 characters", field="--name", fix="give the signer's name and unit"
+        )
     if not opinion or len(opinion) > 2000:
-        raise InputError("the opinion must be 1–2000 characters", field="--opinion",
-                         fix="write the opinion, e.g. --opinion 'approved; follow up finding F-3 by 2026-12'")
+        raise InputError(
+            "the opinion must be 1–2000 characters",
+            field="--opinion",
+            fix="write the opinion, e.g. --opinion 'approved; follow up finding F-3 by 2026-12'",
+        )
     store = open_store(ws)
     if store.signing is None:
-        raise ConfigError("a sign-off is a signed record, and govreport.yaml names no signing key",
-                          file=ws.root / "govreport.yaml", field="evidence.signing",
-                          fix="make one with `govreport evidence keygen --out FILE` (docs/evidence.md)")
+        raise ConfigError(
+            "a sign-off is a signed record, and govreport.yaml names no signing key",
+            file=ws.root / "govreport.yaml",
+            field="evidence.signing",
+            fix="make one with `govreport evidence keygen --out FILE` (docs/evidence.md)",
+        )
     problems = store.verify()
     if problems:
-        raise TamperedEvidence(f"evidence chain check failed at {problems[0]}",
-                               fix="a review is signed off on an intact chain only: `govreport evidence verify`")
+        raise TamperedEvidence(
+            f"evidence chain check failed at {problems[0]}",
+            fix="a review is signed off on an intact chain only: `govreport evidence verify`",
+        )
     review = latest_review(store.records(period=label), label)
     if review is None:
-        raise InputError(f"no succeeded review for {label} in the evidence store: there is nothing to sign off",
-                         field="--period", fix=f"run `govreport review --period {label}` first")
+        raise InputError(
+            f"no succeeded review for {label} in the evidence store: there is nothing to sign off",
+            field="--period",
+            fix=f"run `govreport review --period {label}` first",
+        )
     head = store.head()
-    return store.append(RunRecord(
-        system_id=PORTFOLIO, period=label, template=REVIEW, kind="signoff", status="signed",
-        started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-        summary={"role": role, "name": name, "opinion": opinion, "review_seq": review.seq,
-                 "review_version": review.version, "review_record_hash": review.record_hash,
-                 "review_sha256": review.outputs.get("html", {}).get("sha256"), "head_seq": head["seq"],
-                 "head_hash": head["record_hash"], "key_fingerprint": store.signing.fingerprint}))
+    return store.append(
+        RunRecord(
+            system_id=PORTFOLIO,
+            period=label,
+            template=REVIEW,
+            kind="signoff",
+            status="signed",
+            started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            summary={
+                "role": role,
+                "name": name,
+                "opinion": opinion,
+                "review_seq": review.seq,
+                "review_version": review.version,
+                "review_record_hash": review.record_hash,
+                "review_sha256": review.outputs.get("html", {}).get("sha256"),
+                "head_seq": head["seq"],
+                "head_hash": head["record_hash"],
+                "key_fingerprint": store.signing.fingerprint,
+            },
+        )
+    )

@@ -75,12 +75,25 @@ _SECRET_KEY = re.compile(
 #: values that carry a secret whatever their key: (pattern, replacement keeping the non-secret part)
 _SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(://[^/\s:@]+:)[^/\s@]+@"), r"\1***@"),  # password inside a URL
-    (re.compile(r"\b(bearer|authorization\s*[:=]\s*(?:bearer|basic|digest|negotiate|token)?)\s*[A-Za-z0-9._~+/=-]{6,}",
-                re.I), r"\1 ***"),  # an Authorization header's credentials (not the words "basic" or "token")
-    (re.compile(r"\b((?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|sslpassword)\s*[=:]\s*)"
-                r"('[^']*'|\"[^\"]*\"|[^\s;&,]+)", re.I), r"\1***"),  # libpq / query-string key=value
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
-     "-----BEGIN PRIVATE KEY----- *** -----END PRIVATE KEY-----"),  # PEM key
+    (
+        re.compile(
+            r"\b(bearer|authorization\s*[:=]\s*(?:bearer|basic|digest|negotiate|token)?)\s*[A-Za-z0-9._~+/=-]{6,}",
+            re.I,
+        ),
+        r"\1 ***",
+    ),  # an Authorization header's credentials (not the words "basic" or "token")
+    (
+        re.compile(
+            r"\b((?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|sslpassword)\s*[=:]\s*)"
+            r"('[^']*'|\"[^\"]*\"|[^\s;&,]+)",
+            re.I,
+        ),
+        r"\1***",
+    ),  # libpq / query-string key=value
+    (
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
+        "-----BEGIN PRIVATE KEY----- *** -----END PRIVATE KEY-----",
+    ),  # PEM key
     (re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"), "***"),  # AWS access key id
     (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,})"), "***"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "***"),  # JWT
@@ -248,16 +261,21 @@ _APPEND_ONLY = ("govreport_runs", "govreport_signatures")
 _SQLITE_TRIGGERS = [
     f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} "
     "BEGIN SELECT RAISE(ABORT, 'the evidence store is append-only'); END"
-    for t in _APPEND_ONLY for op in ("UPDATE", "DELETE")
+    for t in _APPEND_ONLY
+    for op in ("UPDATE", "DELETE")
 ]
 _PG_TRIGGERS = [
     "CREATE OR REPLACE FUNCTION govreport_append_only() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION 'the evidence store is append-only'; END; $$ LANGUAGE plpgsql",
-] + [stmt for t in _APPEND_ONLY for stmt in (
-    f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}",
-    f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-    "FOR EACH ROW EXECUTE FUNCTION govreport_append_only()",
-)]
+] + [
+    stmt
+    for t in _APPEND_ONLY
+    for stmt in (
+        f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}",
+        f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
+        "FOR EACH ROW EXECUTE FUNCTION govreport_append_only()",
+    )
+]
 
 
 class EvidenceStore:
@@ -268,8 +286,9 @@ class EvidenceStore:
     ``signing`` is the workspace's signing configuration (``None``: no key named in govreport.yaml).
     """
 
-    def __init__(self, url: str, root: Path, head_file: Path | None = None, *,
-                 signing: SigningConfig | None = None) -> None:
+    def __init__(
+        self, url: str, root: Path, head_file: Path | None = None, *, signing: SigningConfig | None = None
+    ) -> None:
         self.url = url
         self.root = root
         self.head_file = head_file or root / ".govreport" / "evidence-head.json"
@@ -322,7 +341,9 @@ class EvidenceStore:
                 elif engine.dialect.name == "postgresql":
                     for stmt in _PG_TRIGGERS:
                         conn.exec_driver_sql(stmt)
-                sid = conn.execute(sa.select(store_table.c.value).where(store_table.c.key == "store_id")).scalar()
+                sid = conn.execute(
+                    sa.select(store_table.c.value).where(store_table.c.key == "store_id")
+                ).scalar()
                 if sid is None:  # a new store, or one written before stores had an id
                     sid = uuid.uuid4().hex
                     conn.execute(store_table.insert().values(key="store_id", value=sid))
@@ -361,7 +382,9 @@ class EvidenceStore:
             yield conn
 
     # -- writing ------------------------------------------------------------------------------------
-    def append(self, record: RunRecord, before_commit: Callable[[RunRecord], None] | None = None) -> RunRecord:
+    def append(
+        self, record: RunRecord, before_commit: Callable[[RunRecord], None] | None = None
+    ) -> RunRecord:
         """Append ``record``: assign seq, version, prev_hash and record_hash, sign it, and insert.
 
         ``before_commit(record)`` runs inside the lock after the version is known (the runner uses it to
@@ -378,8 +401,10 @@ class EvidenceStore:
                 if signer is None and conn.execute(sa.select(signatures.c.seq).limit(1)).first() is not None:
                     raise EvidenceError(
                         "the records of this evidence store are signed, and govreport.yaml names no signing key: "
-                        "an unsigned record would break the chain", field="evidence.signing",
-                        fix="name the key (evidence.signing in govreport.yaml; see docs/evidence.md)")
+                        "an unsigned record would break the chain",
+                        field="evidence.signing",
+                        fix="name the key (evidence.signing in govreport.yaml; see docs/evidence.md)",
+                    )
                 record.seq = (last.seq if last else 0) + 1
                 record.prev_hash = last.record_hash if last else GENESIS
                 record.version = (
@@ -398,8 +423,13 @@ class EvidenceStore:
                 record.record_hash = record.compute_hash()
                 conn.execute(runs.insert().values(**record.to_row()))
                 if signer is not None:
-                    conn.execute(signatures.insert().values(seq=record.seq, public_key=signer.public_hex,
-                                                            signature=signer.sign(record.seq, record.record_hash)))
+                    conn.execute(
+                        signatures.insert().values(
+                            seq=record.seq,
+                            public_key=signer.public_hex,
+                            signature=signer.sign(record.seq, record.record_hash),
+                        )
+                    )
         except sa.exc.SQLAlchemyError as e:
             raise EvidenceError(
                 f"cannot write to the evidence store: {_first_line(e)}",
@@ -418,8 +448,11 @@ class EvidenceStore:
         try:
             self.head_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.head_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"store_id": self.store_id, "seq": seq, "record_hash": record_hash,
-                                       "written_at": now()}))
+            tmp.write_text(
+                json.dumps(
+                    {"store_id": self.store_id, "seq": seq, "record_hash": record_hash, "written_at": now()}
+                )
+            )
             tmp.replace(self.head_file)
         except OSError:
             pass  # the head file is a second witness, never a reason to lose a record (verify then says so)
@@ -431,19 +464,26 @@ class EvidenceStore:
         or when the chain has problems.
         """
         if self.head_file.exists():
-            raise EvidenceError(f"{self._head_name()} exists; init-head only writes a head for a store that has none",
-                                file=self._head_name(),
-                                fix="run `govreport evidence verify`; move the file aside only if you know why it is wrong")
+            raise EvidenceError(
+                f"{self._head_name()} exists; init-head only writes a head for a store that has none",
+                file=self._head_name(),
+                fix="run `govreport evidence verify`; move the file aside only if you know why it is wrong",
+            )
         result = self.check(check_files=True, head=False)
         if result.problems:
-            raise TamperedEvidence(f"evidence chain check failed at {result.problems[0]}",
-                                   fix="restore the store from backup; no head was written")
+            raise TamperedEvidence(
+                f"evidence chain check failed at {result.problems[0]}",
+                fix="restore the store from backup; no head was written",
+            )
         last = self._last()
         seq, h = (last.seq, last.record_hash) if last else (0, GENESIS)
         self._write_head(seq, h)
         if not self.head_file.is_file():
-            raise EvidenceError(f"cannot write {self._head_name()}", file=self._head_name(),
-                                fix="check that the .govreport folder is writable")
+            raise EvidenceError(
+                f"cannot write {self._head_name()}",
+                file=self._head_name(),
+                fix="check that the .govreport folder is writable",
+            )
         return seq, h
 
     def adopt(self) -> RunRecord:
@@ -452,31 +492,59 @@ class EvidenceStore:
         Needs the signing key; refused when the chain has problems or is already signed.
         """
         if self.signing is None:
-            raise EvidenceError("govreport.yaml names no signing key: there is nothing to adopt the chain with",
-                                field="evidence.signing", fix="make a key with `govreport evidence keygen` first")
+            raise EvidenceError(
+                "govreport.yaml names no signing key: there is nothing to adopt the chain with",
+                field="evidence.signing",
+                fix="make a key with `govreport evidence keygen` first",
+            )
         result = self.check(check_files=True, adopting=True)
         if result.problems:
-            raise TamperedEvidence(f"evidence chain check failed at {result.problems[0]}",
-                                   fix="only an intact chain is adopted: restore the store from backup first")
+            raise TamperedEvidence(
+                f"evidence chain check failed at {result.problems[0]}",
+                fix="only an intact chain is adopted: restore the store from backup first",
+            )
         if result.signed:
-            raise EvidenceError("the chain is already signed; nothing to adopt", fix="run `govreport evidence verify`")
+            raise EvidenceError(
+                "the chain is already signed; nothing to adopt", fix="run `govreport evidence verify`"
+            )
         last = self._last()
-        return self.append(RunRecord(
-            system_id="_evidence", period="-", template="-", kind="adopt", status="signed", started_at=now(),
-            summary={"adopts_seq": last.seq if last else 0, "adopts_hash": last.record_hash if last else GENESIS}))
+        return self.append(
+            RunRecord(
+                system_id="_evidence",
+                period="-",
+                template="-",
+                kind="adopt",
+                status="signed",
+                started_at=now(),
+                summary={
+                    "adopts_seq": last.seq if last else 0,
+                    "adopts_hash": last.record_hash if last else GENESIS,
+                },
+            )
+        )
 
     def claim(self, schedule: str, period: str, *, due_at: str, late: bool, claimed_by: str) -> bool:
         """Claim (schedule, period) for running. True for exactly one caller, ever; False if already
         claimed — also when two processes race, because the insert hits the primary key."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(claims_table.insert().values(schedule=schedule, period=period, claimed_at=now(),
-                                                    claimed_by=claimed_by, due_at=due_at, late=late))
+                conn.execute(
+                    claims_table.insert().values(
+                        schedule=schedule,
+                        period=period,
+                        claimed_at=now(),
+                        claimed_by=claimed_by,
+                        due_at=due_at,
+                        late=late,
+                    )
+                )
         except sa.exc.IntegrityError:
             return False
         except sa.exc.SQLAlchemyError as e:
-            raise EvidenceError(f"cannot write to the evidence store: {_first_line(e)}",
-                                fix="check that the database is reachable and writable") from None
+            raise EvidenceError(
+                f"cannot write to the evidence store: {_first_line(e)}",
+                fix="check that the database is reachable and writable",
+            ) from None
         return True
 
     def claims(self, schedule: str | None = None) -> list[dict[str, Any]]:
@@ -511,7 +579,9 @@ class EvidenceStore:
         found = self.records(seq=seq)
         if not found:
             raise EvidenceError(
-                f"no record with RUN_ID {seq}", field="RUN_ID", fix="list records with `govreport evidence list`"
+                f"no record with RUN_ID {seq}",
+                field="RUN_ID",
+                fix="list records with `govreport evidence list`",
             )
         return found[0]
 
@@ -531,33 +601,54 @@ class EvidenceStore:
         if last is None:
             return {"seq": 0, "record_hash": GENESIS, "key_fingerprint": None, "store_id": self.store_id}
         sig = self.signatures().get(last.seq)
-        return {"seq": last.seq, "record_hash": last.record_hash, "store_id": self.store_id,
-                "key_fingerprint": _fingerprint(sig[0]) if sig else None}
+        return {
+            "seq": last.seq,
+            "record_hash": last.record_hash,
+            "store_id": self.store_id,
+            "key_fingerprint": _fingerprint(sig[0]) if sig else None,
+        }
 
     def anchor(self) -> dict[str, Any]:
         """The current head as an anchor to keep outside the workspace (checked first: refused if tampered)."""
         result = self.check(check_files=True)
         if result.problems:
-            raise TamperedEvidence(f"evidence chain check failed at {result.problems[0]}",
-                                   fix="an anchor pins a good chain only: restore the store from backup first")
+            raise TamperedEvidence(
+                f"evidence chain check failed at {result.problems[0]}",
+                fix="an anchor pins a good chain only: restore the store from backup first",
+            )
         last = self._last()
         if last is None:
-            raise EvidenceError("the evidence store has no records: there is nothing to anchor",
-                                fix="run a period first")
+            raise EvidenceError(
+                "the evidence store has no records: there is nothing to anchor", fix="run a period first"
+            )
         sigs = self.signatures()
         pub, sig = sigs.get(last.seq, (None, None))
-        return {"format": ANCHOR_FORMAT, "store_id": self.store_id, "seq": last.seq,
-                "record_hash": last.record_hash, "record_time": last.finished_at, "anchored_at": now(),
-                "signature": sig, "public_key": pub, "key_fingerprint": _fingerprint(pub) if pub else None,
-                "signed_from": min(sigs) if sigs else None}
+        return {
+            "format": ANCHOR_FORMAT,
+            "store_id": self.store_id,
+            "seq": last.seq,
+            "record_hash": last.record_hash,
+            "record_time": last.finished_at,
+            "anchored_at": now(),
+            "signature": sig,
+            "public_key": pub,
+            "key_fingerprint": _fingerprint(pub) if pub else None,
+            "signed_from": min(sigs) if sigs else None,
+        }
 
     # -- verification -------------------------------------------------------------------------------
     def verify(self, check_files: bool = True, anchors: Sequence[tuple[str, Any]] = ()) -> list[Problem]:
         """Recompute the chain, signatures, head and output hashes. Empty list: intact (see :meth:`check`)."""
         return self.check(check_files=check_files, anchors=anchors).problems
 
-    def check(self, check_files: bool = True, anchors: Sequence[tuple[str, Any]] = (), *,
-              head: bool = True, adopting: bool = False) -> Verification:
+    def check(
+        self,
+        check_files: bool = True,
+        anchors: Sequence[tuple[str, Any]] = (),
+        *,
+        head: bool = True,
+        adopting: bool = False,
+    ) -> Verification:
         """Everything :meth:`verify` checks, with the warnings (an unsigned chain) and what was signed.
 
         ``anchors`` are (name, parsed JSON) pairs from :meth:`anchor`. Problems come first-bad-record first.
@@ -571,8 +662,13 @@ class EvidenceStore:
         configured = self.signing.public_hex if self.signing is not None else None
         expected = anchored_key or configured
         if anchored_key and configured and anchored_key != configured:
-            problems.append(Problem(None, f"govreport.yaml names signing key {_short(configured)} but the anchor "
-                                          f"pins key {_short(anchored_key)} (the key in the workspace was replaced)"))
+            problems.append(
+                Problem(
+                    None,
+                    f"govreport.yaml names signing key {_short(configured)} but the anchor "
+                    f"pins key {_short(anchored_key)} (the key in the workspace was replaced)",
+                )
+            )
         signed_from = min((a["signed_from"] for _, a in good_anchors if a.get("signed_from")), default=None)
         first_signed = min((r.seq for r in recs if r.seq in sigs), default=None)
         if signed_from is not None and (first_signed is None or signed_from < first_signed):
@@ -583,7 +679,9 @@ class EvidenceStore:
             if rec.seq != expected_seq:
                 problems.append(Problem(rec.seq, f"sequence gap: expected record {expected_seq} before it"))
             if rec.prev_hash != prev:
-                problems.append(Problem(rec.seq, "chain broken: prev_hash does not match the previous record"))
+                problems.append(
+                    Problem(rec.seq, "chain broken: prev_hash does not match the previous record")
+                )
             if rec.compute_hash() != rec.record_hash:
                 problems.append(Problem(rec.seq, "record changed after it was written (hash mismatch)"))
             sig = sigs.get(rec.seq)
@@ -591,15 +689,30 @@ class EvidenceStore:
                 key = expected or first_key or sig[0]
                 first_key = first_key or sig[0]
                 if sig[0] != key:
-                    problems.append(Problem(rec.seq, f"signed by key {_short(sig[0])}, not by "
-                                                     f"{'the anchored' if anchored_key else 'the configured' if configured else 'the chain’s'}"
-                                                     f" key {_short(key)} (history re-signed with another key)"))
+                    problems.append(
+                        Problem(
+                            rec.seq,
+                            f"signed by key {_short(sig[0])}, not by "
+                            f"{'the anchored' if anchored_key else 'the configured' if configured else 'the chain’s'}"
+                            f" key {_short(key)} (history re-signed with another key)",
+                        )
+                    )
                 elif not _check_signature(sig[0], sig[1], rec.seq, rec.record_hash):
-                    problems.append(Problem(rec.seq, "signature does not match the record (changed or re-hashed "
-                                                     "without the private key)"))
+                    problems.append(
+                        Problem(
+                            rec.seq,
+                            "signature does not match the record (changed or re-hashed "
+                            "without the private key)",
+                        )
+                    )
             elif first_signed is not None and rec.seq >= first_signed:
-                problems.append(Problem(rec.seq, f"unsigned, but the chain is signed from record {first_signed} on "
-                                                 "(signature removed, or written without the key)"))
+                problems.append(
+                    Problem(
+                        rec.seq,
+                        f"unsigned, but the chain is signed from record {first_signed} on "
+                        "(signature removed, or written without the key)",
+                    )
+                )
             if check_files:
                 for name, out in rec.outputs.items():
                     path = self._resolve(out["path"])
@@ -614,20 +727,31 @@ class EvidenceStore:
             problems.extend(_anchor_check(n, a, by_seq, sigs, self.store_id, expected_seq - 1))
         if recs and first_signed is None:
             if configured and not adopting:
-                problems.append(Problem(recs[0].seq, "unsigned, and govreport.yaml names a signing key: no signed "
-                                                     "record adopts the chain (run `govreport evidence adopt`)"))
+                problems.append(
+                    Problem(
+                        recs[0].seq,
+                        "unsigned, and govreport.yaml names a signing key: no signed "
+                        "record adopts the chain (run `govreport evidence adopt`)",
+                    )
+                )
             else:
-                warnings.append(f"the {len(recs)} record(s) are not signed (no evidence.signing in govreport.yaml): "
-                                "anyone who can write the store could rewrite them and recompute the hashes — "
-                                "see docs/evidence.md")
+                warnings.append(
+                    f"the {len(recs)} record(s) are not signed (no evidence.signing in govreport.yaml): "
+                    "anyone who can write the store could rewrite them and recompute the hashes — "
+                    "see docs/evidence.md"
+                )
         elif recs and first_signed is not None and first_signed > recs[0].seq and first_signed in sigs:
-            warnings.append(f"records {recs[0].seq}–{first_signed - 1} were written before signing began; "
-                            f"record {first_signed}'s signature covers them")
+            warnings.append(
+                f"records {recs[0].seq}–{first_signed - 1} were written before signing began; "
+                f"record {first_signed}'s signature covers them"
+            )
         if head:
             problems.extend(self._check_head(recs, expected_seq - 1))
         problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
         fp = _fingerprint(expected or first_key) if (expected or first_key) else None
-        return Verification(len(recs), problems, warnings, signed=len(set(sigs) & set(by_seq)), key_fingerprint=fp)
+        return Verification(
+            len(recs), problems, warnings, signed=len(set(sigs) & set(by_seq)), key_fingerprint=fp
+        )
 
     def _head_name(self) -> str:
         try:
@@ -641,9 +765,14 @@ class EvidenceStore:
         if not self.head_file.exists():
             if not recs:
                 return []
-            return [Problem(None, f"the chain head {name} is missing while the store holds {len(recs)} record(s): "
-                                  f"newest records may have been removed — {fix}, or run `govreport evidence "
-                                  "init-head` if this store never had one")]
+            return [
+                Problem(
+                    None,
+                    f"the chain head {name} is missing while the store holds {len(recs)} record(s): "
+                    f"newest records may have been removed — {fix}, or run `govreport evidence "
+                    "init-head` if this store never had one",
+                )
+            ]
         try:
             head = json.loads(self.head_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
@@ -652,12 +781,22 @@ class EvidenceStore:
         if what:
             return [Problem(None, f"the chain head {name} is malformed: {what} — {fix}")]
         if "store_id" in head and head["store_id"] != self.store_id:
-            return [Problem(None, f"the chain head {name} belongs to evidence store {head['store_id'][:12]}…, "
-                                  f"not to this one ({self.store_id[:12]}…): the store was replaced — {fix}")]
+            return [
+                Problem(
+                    None,
+                    f"the chain head {name} belongs to evidence store {head['store_id'][:12]}…, "
+                    f"not to this one ({self.store_id[:12]}…): the store was replaced — {fix}",
+                )
+            ]
         seq, h = head["seq"], head["record_hash"]
         if seq > last_seq:
-            return [Problem(last_seq + 1, f"missing: the chain ends at record {last_seq} but its head ({name}) "
-                                          f"records {seq} (newest records removed)")]
+            return [
+                Problem(
+                    last_seq + 1,
+                    f"missing: the chain ends at record {last_seq} but its head ({name}) "
+                    f"records {seq} (newest records removed)",
+                )
+            ]
         rec = next((r for r in recs if r.seq == seq), None)
         if seq == 0 and h == GENESIS:
             return []
@@ -722,34 +861,58 @@ def _anchor_problem(name: str, a: Any, problems: list[Problem]) -> bool:
             what = f"format is {a.get('format')!r}, not {ANCHOR_FORMAT}"
         elif not isinstance(a.get("store_id"), str):
             what = "no store_id"
-        elif a.get("public_key") is not None and not (_is_hex(a["public_key"], 64) and _is_hex(a.get("signature"), 128)):
+        elif a.get("public_key") is not None and not (
+            _is_hex(a["public_key"], 64) and _is_hex(a.get("signature"), 128)
+        ):
             what = "public_key or signature is not hex of the right length"
         elif a.get("public_key") is not None and a.get("key_fingerprint") != _fingerprint(a["public_key"]):
             what = "key_fingerprint does not match public_key"
-        elif a.get("signed_from") is not None and (isinstance(a["signed_from"], bool)
-                                                    or not isinstance(a["signed_from"], int)):
+        elif a.get("signed_from") is not None and (
+            isinstance(a["signed_from"], bool) or not isinstance(a["signed_from"], int)
+        ):
             what = "signed_from is not a record number"
     if what:
         problems.append(Problem(None, f"anchor {name} is malformed: {what}"))
     return bool(what)
 
 
-def _anchor_check(name: str, a: Mapping[str, Any], by_seq: Mapping[int, RunRecord],
-                  sigs: Mapping[int, tuple[str, str]], store_id: str, last_seq: int) -> list[Problem]:
+def _anchor_check(
+    name: str,
+    a: Mapping[str, Any],
+    by_seq: Mapping[int, RunRecord],
+    sigs: Mapping[int, tuple[str, str]],
+    store_id: str,
+    last_seq: int,
+) -> list[Problem]:
     """Does the store still hold anchored head ``a``, signed by the anchored key?"""
     when = str(a.get("anchored_at", ""))[:10]
     if a["store_id"] != store_id:
-        return [Problem(None, f"anchor {name} ({when}) pins evidence store {a['store_id'][:12]}…, but this store is "
-                              f"{store_id[:12]}… (the store was replaced)")]
+        return [
+            Problem(
+                None,
+                f"anchor {name} ({when}) pins evidence store {a['store_id'][:12]}…, but this store is "
+                f"{store_id[:12]}… (the store was replaced)",
+            )
+        ]
     seq = a["seq"]
     rec = by_seq.get(seq)
     if rec is None:
-        return [Problem(seq, f"missing: anchored in {name} ({when}), but the chain ends at record {last_seq}")]
+        return [
+            Problem(seq, f"missing: anchored in {name} ({when}), but the chain ends at record {last_seq}")
+        ]
     if rec.record_hash != a["record_hash"]:
-        return [Problem(seq, f"differs from the head anchored in {name} ({when}): the history up to it was rewritten")]
+        return [
+            Problem(
+                seq, f"differs from the head anchored in {name} ({when}): the history up to it was rewritten"
+            )
+        ]
     if a.get("public_key"):
         sig = sigs.get(seq)
-        if sig is None or sig[0] != a["public_key"] or not _check_signature(sig[0], sig[1], seq, rec.record_hash):
+        if (
+            sig is None
+            or sig[0] != a["public_key"]
+            or not _check_signature(sig[0], sig[1], seq, rec.record_hash)
+        ):
             return [Problem(seq, f"not signed by the key anchored in {name} ({_short(a['public_key'])})")]
     return []
 

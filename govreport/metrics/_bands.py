@@ -70,7 +70,11 @@ def _check_edges(edges: Any, name: str) -> list[float]:
         out = [float(e) for e in edges]
     except (TypeError, ValueError):
         out = []
-    if not out or any(not np.isfinite(e) for e in out) or any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if (
+        not out
+        or any(not np.isfinite(e) for e in out)
+        or any(b <= a for a, b in zip(out, out[1:], strict=False))
+    ):
         raise MetricInputError(
             f"bands must be a non-empty, strictly increasing list of finite cut points, not {edges!r}",
             field=f"bands.{name}",
@@ -105,7 +109,9 @@ def _band(x: np.ndarray, edges: list[float], name: str, source: str, *, compact:
     missing = np.isnan(x)
     integer = _is_integral(x, missing)
     labels = band_labels(edges, integer)
-    codes = searchsorted_codes(np.asarray(edges), x, "right", code_dtype(len(labels)) if compact else np.int64)
+    codes = searchsorted_codes(
+        np.asarray(edges), x, "right", code_dtype(len(labels)) if compact else np.int64
+    )
     if missing.any():
         codes[missing] = len(labels)
         labels.append(MISSING)
@@ -133,8 +139,13 @@ def encode_attribute(
                 field=f"bands.{name}",
                 fix="convert it to numbers first, or drop its bands and map it to groups",
             )
-        return _band(s.to_numpy(dtype=float, na_value=np.nan), _check_edges(edges, name), name, "bands parameter",
-                     compact=compact)
+        return _band(
+            s.to_numpy(dtype=float, na_value=np.nan),
+            _check_edges(edges, name),
+            name,
+            "bands parameter",
+            compact=compact,
+        )
     if numeric:
         x = s.to_numpy(dtype=float, na_value=np.nan)
         if np.isinf(x).any():
@@ -143,8 +154,13 @@ def encode_attribute(
             if is_age_name(name):
                 return _band(x, list(DEFAULT_AGE_BANDS), name, "default age bands", compact=compact)
             qs = np.unique(np.quantile(without_nan(x), [0.2, 0.4, 0.6, 0.8]))
-            return _band(x, [float(q) for q in qs], name, "quintiles of the data (pass bands= to fix them)",
-                         compact=compact)
+            return _band(
+                x,
+                [float(q) for q in qs],
+                name,
+                "quintiles of the data (pass bands= to fix them)",
+                compact=compact,
+            )
         del x
     try:
         codes, uniques = pd.factorize(s, sort=True, use_na_sentinel=True)
@@ -167,4 +183,6 @@ def encode_attribute(
     if missing.any():
         codes[missing] = len(labels)
         labels.append(MISSING)
-    return Encoded(name, codes.astype(code_dtype(len(labels)), copy=False) if compact else codes, labels, None)
+    return Encoded(
+        name, codes.astype(code_dtype(len(labels)), copy=False) if compact else codes, labels, None
+    )

@@ -161,8 +161,9 @@ def searchsorted_codes(edges: np.ndarray, x: np.ndarray, side: Any, dtype: Any) 
     return out
 
 
-def flat_index(codes: Sequence[np.ndarray], sizes: Sequence[int], cell: np.ndarray | None = None,
-               cells: int = 1) -> np.ndarray:
+def flat_index(
+    codes: Sequence[np.ndarray], sizes: Sequence[int], cell: np.ndarray | None = None, cells: int = 1
+) -> np.ndarray:
     """The row-major flat index ``((c0 · k1 + c1) · k2 + …) · cells + cell`` of per-row codes, as int64, in one
     buffer (each step in place) — the same integers as the expression on int64 arrays."""
     out = np.array(codes[0], dtype=np.int64)

@@ -39,8 +39,11 @@ def _as_series(x: Any, name: str) -> pd.Series:
     if isinstance(x, pd.Series):
         return x
     if isinstance(x, pd.DataFrame):
-        raise MetricInputError(f"{name} must be one column, not a DataFrame", field=name,
-                               fix="pass df['column'], or use drift() for several columns")
+        raise MetricInputError(
+            f"{name} must be one column, not a DataFrame",
+            field=name,
+            fix="pass df['column'], or use drift() for several columns",
+        )
     return pd.Series(np.asarray(x), name=name)
 
 
@@ -59,23 +62,31 @@ def psi_table(
     return _psi_table(current, reference, bins, epsilon)[0]
 
 
-def _psi_table(current: pd.Series | np.ndarray, reference: pd.Series | np.ndarray, bins: int,
-               epsilon: float) -> tuple[pd.DataFrame, bool]:
+def _psi_table(
+    current: pd.Series | np.ndarray, reference: pd.Series | np.ndarray, bins: int, epsilon: float
+) -> tuple[pd.DataFrame, bool]:
     """:func:`psi_table`, and whether the column was cut into quantile bins (numeric) or not."""
     cur = _as_series(current, "current")
     ref = _as_series(reference, "reference")
     col = str(ref.name if ref.name is not None else "column")
     bins = check_int(bins, "bins", minimum=2)
     if not 0 < epsilon < 1:
-        raise MetricInputError(f"epsilon must be between 0 and 1, not {epsilon!r}", field="epsilon",
-                               fix="pass e.g. epsilon=1e-4")
+        raise MetricInputError(
+            f"epsilon must be between 0 and 1, not {epsilon!r}", field="epsilon", fix="pass e.g. epsilon=1e-4"
+        )
     if len(ref) == 0 or len(cur) == 0:
-        raise MetricInputError(f"the {'reference' if len(ref) == 0 else 'current'} data has no rows",
-                               field=col, fix="check the period's data extract")
+        raise MetricInputError(
+            f"the {'reference' if len(ref) == 0 else 'current'} data has no rows",
+            field=col,
+            fix="check the period's data extract",
+        )
     if _is_numeric(ref) != _is_numeric(cur) and not (ref.isna().all() or cur.isna().all()):
-        raise MetricInputError(f"the column is {'numeric' if _is_numeric(ref) else 'not numeric'} in the reference "
-                               f"but {'numeric' if _is_numeric(cur) else 'not numeric'} now (dtype {cur.dtype})",
-                               field=col, fix="load both periods with the same column types")
+        raise MetricInputError(
+            f"the column is {'numeric' if _is_numeric(ref) else 'not numeric'} in the reference "
+            f"but {'numeric' if _is_numeric(cur) else 'not numeric'} now (dtype {cur.dtype})",
+            field=col,
+            fix="load both periods with the same column types",
+        )
     numeric = _is_numeric(ref) and more_distinct_than(ref, bins)
     if numeric:
         r = ref.to_numpy(dtype=float, na_value=np.nan)
@@ -105,12 +116,17 @@ def _psi_table(current: pd.Series | np.ndarray, reference: pd.Series | np.ndarra
         rc = rvc.reindex(labels, fill_value=0).to_numpy()
         cc = cvc.reindex(labels, fill_value=0).to_numpy()
         if len(labels) > 1000:
-            raise MetricInputError(f"the column has {len(labels):,} distinct values; PSI needs bins",
-                                   field=col, fix="drop it from the drift columns or group its values first")
+            raise MetricInputError(
+                f"the column has {len(labels):,} distinct values; PSI needs bins",
+                field=col,
+                fix="drop it from the drift columns or group its values first",
+            )
     return psi_from_counts(labels, rc, cc, epsilon), numeric
 
 
-def psi_from_counts(labels: Sequence[str], rc: Any, cc: Any, epsilon: float = DEFAULT_EPSILON) -> pd.DataFrame:
+def psi_from_counts(
+    labels: Sequence[str], rc: Any, cc: Any, epsilon: float = DEFAULT_EPSILON
+) -> pd.DataFrame:
     """The PSI table from per-bin reference and current counts (the empty ``(missing)`` bin is dropped).
 
     :mod:`govreport.engines` counts the bins in SQL or Spark and enters here, so both paths share this code.
@@ -121,8 +137,16 @@ def psi_from_counts(labels: Sequence[str], rc: Any, cc: Any, epsilon: float = DE
     rs, cs = rc / rc.sum(), cc / cc.sum()
     rse, cse = np.where(rs == 0, epsilon, rs), np.where(cs == 0, epsilon, cs)
     contrib = (cse - rse) * np.log(cse / rse)
-    return pd.DataFrame({"bin": labels, "reference_count": rc, "current_count": cc, "reference_share": rs,
-                         "current_share": cs, "contribution": contrib})
+    return pd.DataFrame(
+        {
+            "bin": labels,
+            "reference_count": rc,
+            "current_count": cc,
+            "reference_share": rs,
+            "current_share": cs,
+            "contribution": contrib,
+        }
+    )
 
 
 def psi(
@@ -147,8 +171,14 @@ class ColumnDrift:
     table: pd.DataFrame = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"psi": self.psi, "status": self.status.value, "kind": self.kind,
-                          "bins": self.table.to_dict(orient="records")})
+        return json_safe(
+            {
+                "psi": self.psi,
+                "status": self.status.value,
+                "kind": self.kind,
+                "bins": self.table.to_dict(orient="records"),
+            }
+        )
 
 
 @dataclass
@@ -168,37 +198,69 @@ class DriftResult:
 
     def frame(self) -> pd.DataFrame:
         """Columns ranked by PSI: column, psi, status, kind."""
-        return pd.DataFrame([{"column": c, "psi": self.columns[c].psi, "status": self.columns[c].status.value,
-                              "kind": self.columns[c].kind} for c in self.ranking],
-                            columns=["column", "psi", "status", "kind"])
+        return pd.DataFrame(
+            [
+                {
+                    "column": c,
+                    "psi": self.columns[c].psi,
+                    "status": self.columns[c].status.value,
+                    "kind": self.columns[c].kind,
+                }
+                for c in self.ranking
+            ],
+            columns=["column", "psi", "status", "kind"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({
-            "n_current": self.n_current, "n_reference": self.n_reference,
-            "ranking": self.ranking,
-            "columns": {c: self.columns[c].to_dict() for c in self.ranking},
-            "score": self.score.to_dict() if self.score else None,
-            "threshold": self.threshold.to_dict(),
-            "counts": {s.value: sum(1 for c in self.columns.values() if c.status == s)
-                       for s in (Status.GREEN, Status.AMBER, Status.RED)},
-            "settings": self.settings,
-        })
+        return json_safe(
+            {
+                "n_current": self.n_current,
+                "n_reference": self.n_reference,
+                "ranking": self.ranking,
+                "columns": {c: self.columns[c].to_dict() for c in self.ranking},
+                "score": self.score.to_dict() if self.score else None,
+                "threshold": self.threshold.to_dict(),
+                "counts": {
+                    s.value: sum(1 for c in self.columns.values() if c.status == s)
+                    for s in (Status.GREEN, Status.AMBER, Status.RED)
+                },
+                "settings": self.settings,
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         out = []
         if self.score is not None:
-            out.append(make_indicator("drift.psi.score", "psi", dimension="model_quality", article=7,
-                                      value=self.score.psi, threshold=self.threshold, suffix="score",
-                                      details={"column": self.score.column}))
+            out.append(
+                make_indicator(
+                    "drift.psi.score",
+                    "psi",
+                    dimension="model_quality",
+                    article=7,
+                    value=self.score.psi,
+                    threshold=self.threshold,
+                    suffix="score",
+                    details={"column": self.score.column},
+                )
+            )
         if self.columns:
             top = self.ranking[0]
-            out.append(make_indicator(
-                "drift.psi.max_feature", "psi", dimension="data_quality", article=7,
-                value=self.columns[top].psi, threshold=self.threshold, suffix=f"max over features: {top}",
-                details={"column": top,
-                         "red": [c for c in self.ranking if self.columns[c].status == Status.RED],
-                         "amber": [c for c in self.ranking if self.columns[c].status == Status.AMBER]},
-            ))
+            out.append(
+                make_indicator(
+                    "drift.psi.max_feature",
+                    "psi",
+                    dimension="data_quality",
+                    article=7,
+                    value=self.columns[top].psi,
+                    threshold=self.threshold,
+                    suffix=f"max over features: {top}",
+                    details={
+                        "column": top,
+                        "red": [c for c in self.ranking if self.columns[c].status == Status.RED],
+                        "amber": [c for c in self.ranking if self.columns[c].status == Status.AMBER],
+                    },
+                )
+            )
         return out
 
 
@@ -219,7 +281,9 @@ def drift(
     """
     current_df = require_frame(current_df, "current_df")
     reference_df = require_frame(reference_df, "reference_df")
-    cols = [c for c in current_df.columns if c != score] if columns is None else as_name_list(columns, "columns")
+    cols = (
+        [c for c in current_df.columns if c != score] if columns is None else as_name_list(columns, "columns")
+    )
     wanted = [*cols, *([score] if score is not None else [])]
     for frame, name in ((reference_df, "reference_df"), (current_df, "current_df")):
         missing = [c for c in wanted if c not in frame.columns]
@@ -228,19 +292,33 @@ def drift(
                 f"{name} lacks column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
                 field=str(missing[0]),
                 fix=f"extract {'the reference period' if name == 'reference_df' else 'this period'} with the same "
-                    "columns, or drop them from the drift columns",
+                "columns, or drop them from the drift columns",
             )
+
     def one(c: str) -> tuple[pd.DataFrame, bool]:
         return _psi_table(current_df[c], reference_df[c].rename(c), bins, epsilon)
 
-    return drift_from_tables({c: one(c) for c in cols}, one(score) if score is not None else None,
-                             score=score, n_current=len(current_df), n_reference=len(reference_df), bins=bins,
-                             epsilon=epsilon, thresholds=thresholds)
+    return drift_from_tables(
+        {c: one(c) for c in cols},
+        one(score) if score is not None else None,
+        score=score,
+        n_current=len(current_df),
+        n_reference=len(reference_df),
+        bins=bins,
+        epsilon=epsilon,
+        thresholds=thresholds,
+    )
 
 
 def drift_from_tables(
-    tables: Mapping[str, tuple[pd.DataFrame, bool]], score_table: tuple[pd.DataFrame, bool] | None, *,
-    score: str | None, n_current: int, n_reference: int, bins: int, epsilon: float,
+    tables: Mapping[str, tuple[pd.DataFrame, bool]],
+    score_table: tuple[pd.DataFrame, bool] | None,
+    *,
+    score: str | None,
+    n_current: int,
+    n_reference: int,
+    bins: int,
+    epsilon: float,
     thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> DriftResult:
     """The result from per-column PSI tables ``(table, numeric)`` (see :func:`psi_from_counts`)."""
@@ -252,8 +330,14 @@ def drift_from_tables(
 
     return DriftResult(
         columns={c: col(c, *t) for c, t in tables.items()},
-        score=col(str(score), *score_table) if score_table is not None else None, threshold=threshold,
-        n_current=n_current, n_reference=n_reference,
-        settings={"bins": bins, "epsilon": epsilon, "numeric_bins": "reference quantiles, right-closed",
-                  "empty_bin_share": epsilon},
+        score=col(str(score), *score_table) if score_table is not None else None,
+        threshold=threshold,
+        n_current=n_current,
+        n_reference=n_reference,
+        settings={
+            "bins": bins,
+            "epsilon": epsilon,
+            "numeric_bins": "reference quantiles, right-closed",
+            "empty_bin_share": epsilon,
+        },
     )

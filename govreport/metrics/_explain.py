@@ -60,6 +60,7 @@ def _target_of(s: pd.Series, column: str) -> tuple[Any, str]:
     of all rows taken at once."""
     y = numeric_array(s, column=column, what="scores")
     if y.min() >= 0.0 and y.max() <= 1.0:
+
         def logit(rows: Any) -> np.ndarray:
             p = np.clip(y[rows], 1e-6, 1 - 1e-6)
             return np.log(p / (1 - p))
@@ -106,7 +107,9 @@ class _LinearDesign:
                 x = s.to_numpy(dtype=float, na_value=np.nan)
                 miss = np.isnan(x)
                 if miss.all():
-                    raise MetricInputError("the feature has no values", field=f, fix="drop it from the features")
+                    raise MetricInputError(
+                        "the feature has no values", field=f, fix="drop it from the features"
+                    )
                 median = np.nanmedian(x) if miss.any() else None
                 parts.append((s, median))
                 owner += [j, j] if median is not None else [j]
@@ -195,8 +198,9 @@ def _one_thread() -> Any:
     return threadpool_limits(limits=1)
 
 
-def _permutation(predict: Any, x: Any, groups: list[np.ndarray], n_repeats: int,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _permutation(
+    predict: Any, x: Any, groups: list[np.ndarray], n_repeats: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and std (over repeats) of mean |Δ prediction| when each group of columns is shuffled."""
     base = predict(x)
     imp = np.zeros((len(groups), n_repeats))
@@ -231,20 +235,32 @@ class ImportanceResult:
         return pd.DataFrame(self.importances, columns=["feature", "importance", "std", "share"])
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"method": self.method, "target": self.target, "fidelity_r2": self.fidelity_r2,
-                          "n_used": self.n_used, "importances": self.importances, "settings": self.settings})
+        return json_safe(
+            {
+                "method": self.method,
+                "target": self.target,
+                "fidelity_r2": self.fidelity_r2,
+                "n_used": self.n_used,
+                "importances": self.importances,
+                "settings": self.settings,
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         if self.fidelity_r2 is None and self.method.startswith("permutation (model)"):
             return []
-        return [make_indicator(
-            "explainability.surrogate_fidelity_r2", "surrogate_fidelity_r2", dimension="explainability",
-            article=7, value=self.fidelity_r2,
-            threshold=optional_threshold("surrogate_fidelity_r2", self.thresholds),
-            note="" if self.fidelity_r2 is not None else "the score is constant",
-            details={"method": self.method,
-                     "top_features": [i["feature"] for i in self.importances[:5]]},
-        )]
+        return [
+            make_indicator(
+                "explainability.surrogate_fidelity_r2",
+                "surrogate_fidelity_r2",
+                dimension="explainability",
+                article=7,
+                value=self.fidelity_r2,
+                threshold=optional_threshold("surrogate_fidelity_r2", self.thresholds),
+                note="" if self.fidelity_r2 is not None else "the score is constant",
+                details={"method": self.method, "top_features": [i["feature"] for i in self.importances[:5]]},
+            )
+        ]
 
 
 def feature_importance(
@@ -273,24 +289,37 @@ def feature_importance(
     if len(df) > sample:  # the sample's rows of the columns used, one column at a time (a row take of the
         # whole frame also takes the columns not used — e.g. Arrow strings, concatenated in Arrow's pool)
         rows = np.sort(rng.choice(len(df), sample, replace=False))
-        used = [*features, *([score] if score is not None and model is None and score not in features else [])]
+        used = [
+            *features,
+            *([score] if score is not None and model is None and score not in features else []),
+        ]
         df = pd.DataFrame({c: df[c].iloc[rows] for c in used})
 
     if model is not None:
         if not hasattr(model, "predict_proba"):
-            raise MetricInputError(f"the model ({type(model).__name__}) has no predict_proba", field="model",
-                                   fix="pass a fitted classifier, or model=None to explain the score with a surrogate")
+            raise MetricInputError(
+                f"the model ({type(model).__name__}) has no predict_proba",
+                field="model",
+                fix="pass a fitted classifier, or model=None to explain the score with a surrogate",
+            )
         x = df[features]
 
         def predict(v: Any) -> np.ndarray:
             return np.asarray(model.predict_proba(v))[:, proba_column]
 
         mean, std = _permutation(predict, x, [[f] for f in features], n_repeats, rng)
-        method, fidelity, target = "permutation (model): mean |Δ probability|", None, f"predict_proba[:, {proba_column}]"
+        method, fidelity, target = (
+            "permutation (model): mean |Δ probability|",
+            None,
+            f"predict_proba[:, {proba_column}]",
+        )
     else:
         if score is None:
-            raise MetricInputError("neither a model nor a score column was given", field="score",
-                                   fix="pass score='<score column>' (a surrogate explains it) or a fitted model")
+            raise MetricInputError(
+                "neither a model nor a score column was given",
+                field="score",
+                fix="pass score='<score column>' (a surrogate explains it) or a fitted model",
+            )
         y, target = _target(df[score], score)
         idx = rng.permutation(len(df))
         cut = int(len(df) * 0.75)
@@ -299,9 +328,13 @@ def feature_importance(
             from sklearn.ensemble import HistGradientBoostingRegressor
 
             x, categorical = _gbm_design(df, features, max_levels)
-            est = HistGradientBoostingRegressor(max_depth=3, max_iter=100, learning_rate=0.1,
-                                                categorical_features=categorical if categorical.any() else None,
-                                                random_state=seed)
+            est = HistGradientBoostingRegressor(
+                max_depth=3,
+                max_iter=100,
+                learning_rate=0.1,
+                categorical_features=categorical if categorical.any() else None,
+                random_state=seed,
+            )
             groups = [np.array([j]) for j in range(len(features))]
         else:
             from sklearn.linear_model import Ridge
@@ -317,12 +350,29 @@ def feature_importance(
         method = f"permutation ({surrogate} surrogate): mean |Δ {target}|"
     total = float(mean.sum())
     order = np.argsort(-mean, kind="stable")
-    importances = [{"feature": features[j], "importance": float(mean[j]), "std": float(std[j]),
-                    "share": float(mean[j] / total) if total > 0 else None} for j in order]
-    return ImportanceResult(method=method, importances=importances, fidelity_r2=fidelity, target=target,
-                            n_used=len(df), settings={"n_repeats": n_repeats, "sample": sample, "seed": seed,
-                                                      "surrogate": None if model is not None else surrogate},
-                            thresholds=thresholds)
+    importances = [
+        {
+            "feature": features[j],
+            "importance": float(mean[j]),
+            "std": float(std[j]),
+            "share": float(mean[j] / total) if total > 0 else None,
+        }
+        for j in order
+    ]
+    return ImportanceResult(
+        method=method,
+        importances=importances,
+        fidelity_r2=fidelity,
+        target=target,
+        n_used=len(df),
+        settings={
+            "n_repeats": n_repeats,
+            "sample": sample,
+            "seed": seed,
+            "surrogate": None if model is not None else surrogate,
+        },
+        thresholds=thresholds,
+    )
 
 
 @dataclass
@@ -340,26 +390,49 @@ class ReasonCodeResult:
     thresholds: Mapping[str, Mapping[str, Any]] | None = field(default=None, repr=False)
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.summary, columns=["feature", "count", "share", "count_rank1", "share_rank1",
-                                                   "mean_contribution"])
+        return pd.DataFrame(
+            self.summary,
+            columns=["feature", "count", "share", "count_rank1", "share_rank1", "mean_contribution"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({"n_adverse": self.n_adverse, "top_k": self.top_k, "coverage": self.coverage,
-                          "fidelity_r2": self.fidelity_r2, "target": self.target, "reasons": self.summary,
-                          "settings": self.settings})
+        return json_safe(
+            {
+                "n_adverse": self.n_adverse,
+                "top_k": self.top_k,
+                "coverage": self.coverage,
+                "fidelity_r2": self.fidelity_r2,
+                "target": self.target,
+                "reasons": self.summary,
+                "settings": self.settings,
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         return [
-            make_indicator("explainability.reason_code_coverage", "reason_code_coverage",
-                           dimension="explainability", article=7, value=self.coverage,
-                           threshold=optional_threshold("reason_code_coverage", self.thresholds),
-                           note="" if self.n_adverse else "no adverse decisions in the data",
-                           details={"n_adverse": self.n_adverse,
-                                    "top_reasons": [s["feature"] for s in self.summary[:3]]}),
-            make_indicator("explainability.reason_code_fidelity_r2", "surrogate_fidelity_r2",
-                           dimension="explainability", article=7, value=self.fidelity_r2,
-                           threshold=optional_threshold("surrogate_fidelity_r2", self.thresholds),
-                           suffix="reason codes", details={"surrogate": "linear"}),
+            make_indicator(
+                "explainability.reason_code_coverage",
+                "reason_code_coverage",
+                dimension="explainability",
+                article=7,
+                value=self.coverage,
+                threshold=optional_threshold("reason_code_coverage", self.thresholds),
+                note="" if self.n_adverse else "no adverse decisions in the data",
+                details={
+                    "n_adverse": self.n_adverse,
+                    "top_reasons": [s["feature"] for s in self.summary[:3]],
+                },
+            ),
+            make_indicator(
+                "explainability.reason_code_fidelity_r2",
+                "surrogate_fidelity_r2",
+                dimension="explainability",
+                article=7,
+                value=self.fidelity_r2,
+                threshold=optional_threshold("surrogate_fidelity_r2", self.thresholds),
+                suffix="reason codes",
+                details={"surrogate": "linear"},
+            ),
         ]
 
 
@@ -419,22 +492,28 @@ def reason_codes(
     count = np.zeros(n_feat, dtype=np.int64)  # rows listing the feature among their reasons / first
     count1 = np.zeros(n_feat, dtype=np.int64)
     for start in range(0, len(rows), 100_000):  # chunks of rows keep memory bounded
-        chunk = rows[start:start + 100_000]
+        chunk = rows[start : start + 100_000]
         c = (xs(chunk) * coef) @ to_feature  # towards-adverse contribution per feature
         o = np.argsort(-c, axis=1, kind="stable")[:, :k]
         top = np.take_along_axis(c, o, axis=1)
         positive = top > 0
-        order[start:start + len(chunk)] = o
-        valid[start:start + len(chunk)] = positive
+        order[start : start + len(chunk)] = o
+        valid[start : start + len(chunk)] = positive
         np.add.at(contrib_sum, o[positive], top[positive])
         count += np.bincount(o[positive], minlength=n_feat)
         count1 += np.bincount(o[:, 0][positive[:, 0]], minlength=n_feat)
     n_adv = len(rows)
     summary = [
-        {"feature": features[j], "count": int(count[j]), "share": count[j] / n_adv if n_adv else None,
-         "count_rank1": int(count1[j]), "share_rank1": count1[j] / n_adv if n_adv else None,
-         "mean_contribution": contrib_sum[j] / count[j] if count[j] else None}
-        for j in np.argsort(-count, kind="stable") if count[j] > 0
+        {
+            "feature": features[j],
+            "count": int(count[j]),
+            "share": count[j] / n_adv if n_adv else None,
+            "count_rank1": int(count1[j]),
+            "share_rank1": count1[j] / n_adv if n_adv else None,
+            "mean_contribution": contrib_sum[j] / count[j] if count[j] else None,
+        }
+        for j in np.argsort(-count, kind="stable")
+        if count[j] > 0
     ]
     names = np.asarray(features, dtype=object)
     codes = names[order]
@@ -442,9 +521,19 @@ def reason_codes(
     per_decision = pd.DataFrame(codes, index=df.index[rows], columns=[f"reason_{i + 1}" for i in range(k)])
     coverage = float(valid[:, 0].mean()) if n_adv else None
     return ReasonCodeResult(
-        n_adverse=n_adv, top_k=k, summary=json_safe(summary), coverage=coverage, fidelity_r2=fidelity,
-        target=target, per_decision=per_decision,
-        settings={"surrogate": "ridge on standardised features", "alpha": alpha, "fit_sample": fit_sample,
-                  "score_higher_is": score_higher_is, "seed": seed},
+        n_adverse=n_adv,
+        top_k=k,
+        summary=json_safe(summary),
+        coverage=coverage,
+        fidelity_r2=fidelity,
+        target=target,
+        per_decision=per_decision,
+        settings={
+            "surrogate": "ridge on standardised features",
+            "alpha": alpha,
+            "fit_sample": fit_sample,
+            "score_higher_is": score_higher_is,
+            "seed": seed,
+        },
         thresholds=thresholds,
     )

@@ -52,7 +52,15 @@ from ._bootstrap import percentile_interval, resample_counts
 from ._common import flat_index, json_safe, make_indicator, opt_float
 from ._validate import as_name_list, binary_outcome, check_int, require_columns, require_frame
 
-__all__ = ["fairness", "FairnessResult", "AttributeFairness", "GroupRates", "SummaryMetric", "RATES", "SUMMARIES"]
+__all__ = [
+    "fairness",
+    "FairnessResult",
+    "AttributeFairness",
+    "GroupRates",
+    "SummaryMetric",
+    "RATES",
+    "SUMMARIES",
+]
 
 #: Per-group rates, in report order.
 RATES: tuple[str, ...] = ("selection_rate", "tpr", "fpr", "ppv", "accuracy")
@@ -106,7 +114,8 @@ def _judged(counts: np.ndarray, min_group_size: int) -> dict[str, np.ndarray]:
     n = tn + fp + fn + tp
     overall = n >= min_group_size
     return {
-        "selection_rate": overall, "accuracy": overall,
+        "selection_rate": overall,
+        "accuracy": overall,
         "tpr": overall & (tp + fn >= min_group_size),
         "fpr": overall & (fp + tn >= min_group_size),
         "ppv": overall & (tp + fp >= min_group_size),
@@ -144,8 +153,13 @@ class GroupRates:
     values: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"n": self.n, **self.rates, "counts": dict(self.counts), "ci": self.ci,
-                             "judged": self.judged}
+        d: dict[str, Any] = {
+            "n": self.n,
+            **self.rates,
+            "counts": dict(self.counts),
+            "ci": self.ci,
+            "judged": self.judged,
+        }
         if self.reasons:
             d["reasons"] = dict(self.reasons)
         if len(self.values) > 1:
@@ -196,8 +210,11 @@ class AttributeFairness:
         d["ci"] = {m: s.ci for m, s in self.summaries.items()}
         d["status"] = {m: s.status.value for m, s in self.summaries.items()}
         d["reasons"] = {m: s.reason for m, s in self.summaries.items() if s.reason}
-        d["extremes"] = {m: {"max": s.max_group, "min": s.min_group} for m, s in self.summaries.items()
-                         if s.value is not None}
+        d["extremes"] = {
+            m: {"max": s.max_group, "min": s.min_group}
+            for m, s in self.summaries.items()
+            if s.value is not None
+        }
         d["thresholds"] = {m: s.threshold.to_dict() for m, s in self.summaries.items()}
         excluded = {m: s.excluded for m, s in self.summaries.items() if s.excluded}
         if excluded:
@@ -207,13 +224,27 @@ class AttributeFairness:
     def indicators(self) -> list[Indicator]:
         out = []
         for m, s in self.summaries.items():
-            out.append(make_indicator(
-                f"fairness.{self.key}.{m}", m, dimension="fairness", article=6, value=s.value,
-                threshold=s.threshold, suffix=self.key, note=s.reason, status=s.status,
-                details={"attribute": self.key, "ci": s.ci, "max_group": s.max_group, "min_group": s.min_group,
-                         "judged_groups": [k for k, g in self.groups.items() if g.judged],
-                         "excluded_groups": s.excluded},
-            ))
+            out.append(
+                make_indicator(
+                    f"fairness.{self.key}.{m}",
+                    m,
+                    dimension="fairness",
+                    article=6,
+                    value=s.value,
+                    threshold=s.threshold,
+                    suffix=self.key,
+                    note=s.reason,
+                    status=s.status,
+                    details={
+                        "attribute": self.key,
+                        "ci": s.ci,
+                        "max_group": s.max_group,
+                        "min_group": s.min_group,
+                        "judged_groups": [k for k, g in self.groups.items() if g.judged],
+                        "excluded_groups": s.excluded,
+                    },
+                )
+            )
         return out
 
 
@@ -226,11 +257,13 @@ class FairnessResult:
     settings: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({
-            "n": self.n,
-            "settings": self.settings,
-            "attributes": {k: a.to_dict() for k, a in self.attributes.items()},
-        })
+        return json_safe(
+            {
+                "n": self.n,
+                "settings": self.settings,
+                "attributes": {k: a.to_dict() for k, a in self.attributes.items()},
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         return [i for a in self.attributes.values() for i in a.indicators()]
@@ -247,12 +280,21 @@ class FairnessResult:
     def summary_frame(self) -> pd.DataFrame:
         """One row per (attribute, summary metric): value, CI, status, reason."""
         rows = [
-            {"attribute": k, "metric": m, "value": s.value, "ci_low": (s.ci or [None, None])[0],
-             "ci_high": (s.ci or [None, None])[1], "status": s.status.value, "reason": s.reason}
+            {
+                "attribute": k,
+                "metric": m,
+                "value": s.value,
+                "ci_low": (s.ci or [None, None])[0],
+                "ci_high": (s.ci or [None, None])[1],
+                "status": s.status.value,
+                "reason": s.reason,
+            }
             for k, a in self.attributes.items()
             for m, s in a.summaries.items()
         ]
-        return pd.DataFrame(rows, columns=["attribute", "metric", "value", "ci_low", "ci_high", "status", "reason"])
+        return pd.DataFrame(
+            rows, columns=["attribute", "metric", "value", "ci_low", "ci_high", "status", "reason"]
+        )
 
 
 def _intersections(
@@ -262,35 +304,53 @@ def _intersections(
         return []
     if isinstance(intersections, str):
         if intersections != "pairs":
-            raise MetricInputError(f"intersections must be 'pairs', None or a list of tuples, not {intersections!r}",
-                                   field="intersections", fix="pass intersections='pairs' or e.g. [('SEX', 'AGE')]")
+            raise MetricInputError(
+                f"intersections must be 'pairs', None or a list of tuples, not {intersections!r}",
+                field="intersections",
+                fix="pass intersections='pairs' or e.g. [('SEX', 'AGE')]",
+            )
         return list(itertools.combinations(protected, 2))
     out: list[tuple[str, ...]] = []
     for combo in intersections:
         if isinstance(combo, str) or len(combo) < 2 or len(set(combo)) != len(combo):
-            raise MetricInputError(f"each intersection must list two or more different attributes, not {combo!r}",
-                                   field="intersections", fix="pass e.g. intersections=[('SEX', 'AGE')]")
+            raise MetricInputError(
+                f"each intersection must list two or more different attributes, not {combo!r}",
+                field="intersections",
+                fix="pass e.g. intersections=[('SEX', 'AGE')]",
+            )
         unknown = [c for c in combo if c not in protected]
         if unknown:
-            raise MetricInputError(f"intersection {combo!r} names {', '.join(map(repr, unknown))}, which is "
-                                   f"not in protected", field="intersections",
-                                   fix="add it to protected or drop it from the intersection")
+            raise MetricInputError(
+                f"intersection {combo!r} names {', '.join(map(repr, unknown))}, which is not in protected",
+                field="intersections",
+                fix="add it to protected or drop it from the intersection",
+            )
         t = tuple(str(c) for c in combo)
         if t not in out:
             out.append(t)
     return out
 
 
-def _summary_reason(metric: str, value: float, judged: Mapping[str, np.ndarray], n: np.ndarray,
-                    rates: dict[str, np.ndarray], labels: list[str], min_group_size: int, has_label: bool) -> str:
+def _summary_reason(
+    metric: str,
+    value: float,
+    judged: Mapping[str, np.ndarray],
+    n: np.ndarray,
+    rates: dict[str, np.ndarray],
+    labels: list[str],
+    min_group_size: int,
+    has_label: bool,
+) -> str:
     if np.isfinite(value):
         return ""
     if len(labels) == 1:
         return f"only one group ({labels[0]!r}): there is nothing to compare"
     overall = judged["selection_rate"]
     if overall.sum() < 2:
-        return (f"fewer than two groups have n ≥ {min_group_size} ({int(overall.sum())} of {len(labels)}); "
-                "small groups are reported with intervals, not judged")
+        return (
+            f"fewer than two groups have n ≥ {min_group_size} ({int(overall.sum())} of {len(labels)}); "
+            "small groups are reported with intervals, not judged"
+        )
     if metric in ("demographic_parity_difference", "disparate_impact_ratio"):
         return "no judged group has a favourable prediction, so the ratio is 0/0 (undefined)"
     if not has_label:
@@ -299,8 +359,10 @@ def _summary_reason(metric: str, value: float, judged: Mapping[str, np.ndarray],
     for r in need:
         k = int((judged[r] & np.isfinite(rates[r])).sum())
         if k < 2:
-            return (f"{r} rests on at least {min_group_size} rows ({_DENOMINATOR[r]}) in only {k} group(s); "
-                    "it needs two")
+            return (
+                f"{r} rests on at least {min_group_size} rows ({_DENOMINATOR[r]}) in only {k} group(s); "
+                "it needs two"
+            )
     return "undefined"
 
 
@@ -327,8 +389,11 @@ def _assess(
         counts = counts[ids]
     else:  # very many combinations: only tabulate the observed ones
         ids, inv = np.unique(flat_index([e.codes for e in encs], shape), return_inverse=True)
-        counts = np.bincount(flat_index([inv], [len(ids)], cell, 4), weights,
-                             minlength=len(ids) * 4).astype(np.int64).reshape(len(ids), 4)
+        counts = (
+            np.bincount(flat_index([inv], [len(ids)], cell, 4), weights, minlength=len(ids) * 4)
+            .astype(np.int64)
+            .reshape(len(ids), 4)
+        )
         del inv
     parts = np.unravel_index(ids, shape)
     values = [{e.name: e.labels[p[i]] for e, p in zip(encs, parts, strict=True)} for i in range(len(ids))]
@@ -347,8 +412,10 @@ def _assess(
         b_rates = _rates(reps, has_label)
         b_summ = _summaries(b_rates, jm)
         bounds = {r: percentile_interval(b_rates[r], confidence) for r in RATES}
-        group_ci = [{r: [opt_float(bounds[r][0][i]), opt_float(bounds[r][1][i])] for r in RATES}
-                    for i in range(len(ids))]
+        group_ci = [
+            {r: [opt_float(bounds[r][0][i]), opt_float(bounds[r][1][i])] for r in RATES}
+            for i in range(len(ids))
+        ]
         for m in SUMMARIES:
             lo, hi = percentile_interval(b_summ[m], confidence)
             summ_ci[m] = [opt_float(lo), opt_float(hi)] if np.isfinite(summ[m]) else None
@@ -356,21 +423,36 @@ def _assess(
     groups: dict[str, GroupRates] = {}
     for i, name in enumerate(labels):
         gr = {r: opt_float(rates[r][i]) for r in RATES}
-        reasons = {r: (_NO_LABEL if not has_label and r != "selection_rate" else _RATE_REASON[r])
-                   for r, v in gr.items() if v is None}
+        reasons = {
+            r: (_NO_LABEL if not has_label and r != "selection_rate" else _RATE_REASON[r])
+            for r, v in gr.items()
+            if v is None
+        }
         if judged[i]:
             for r in ("tpr", "fpr", "ppv"):
                 if r not in reasons and not jm[r][i]:
-                    reasons[r] = (f"fewer than {min_group_size} rows with {_DENOMINATOR[r]} in the group: "
-                                  "reported, not judged")
+                    reasons[r] = (
+                        f"fewer than {min_group_size} rows with {_DENOMINATOR[r]} in the group: "
+                        "reported, not judged"
+                    )
         groups[name] = GroupRates(
-            name=name, n=int(n[i]), counts={c: int(counts[i, j]) for j, c in enumerate(_COUNTS)},
-            rates=gr, judged=bool(judged[i]), ci=group_ci[i], reasons=reasons, values=values[i],
+            name=name,
+            n=int(n[i]),
+            counts={c: int(counts[i, j]) for j, c in enumerate(_COUNTS)},
+            rates=gr,
+            judged=bool(judged[i]),
+            ci=group_ci[i],
+            reasons=reasons,
+            values=values[i],
         )
 
     summaries: dict[str, SummaryMetric] = {}
-    basis = {"demographic_parity_difference": "selection_rate", "disparate_impact_ratio": "selection_rate",
-             "equal_opportunity_difference": "tpr", "equalized_odds_difference": "tpr"}
+    basis = {
+        "demographic_parity_difference": "selection_rate",
+        "disparate_impact_ratio": "selection_rate",
+        "equal_opportunity_difference": "tpr",
+        "equalized_odds_difference": "tpr",
+    }
     for m in SUMMARIES:
         v = float(summ[m])
         threshold = threshold_for(m, overrides)
@@ -384,19 +466,31 @@ def _assess(
                 f = np.where(jm["fpr"] & np.isfinite(rates["fpr"]), rates["fpr"], np.nan)
                 if np.nanmax(f) - np.nanmin(f) > np.nanmax(x) - np.nanmin(x):
                     mx_g, mn_g = labels[int(np.nanargmax(f))], labels[int(np.nanargmin(f))]
-        need = ["selection_rate"] if basis[m] == "selection_rate" else (
-            ["tpr"] if m == "equal_opportunity_difference" else ["tpr", "fpr"])
-        excluded = [labels[i] for i in np.flatnonzero(judged)
-                    if any(not (jm[r][i] and np.isfinite(rates[r][i])) for r in need)]
+        need = (
+            ["selection_rate"]
+            if basis[m] == "selection_rate"
+            else (["tpr"] if m == "equal_opportunity_difference" else ["tpr", "fpr"])
+        )
+        excluded = [
+            labels[i]
+            for i in np.flatnonzero(judged)
+            if any(not (jm[r][i] and np.isfinite(rates[r][i])) for r in need)
+        ]
         summaries[m] = SummaryMetric(
-            metric=m, value=value, threshold=threshold,
+            metric=m,
+            value=value,
+            threshold=threshold,
             status=threshold.evaluate(value) if value is not None else Status.NOT_ASSESSED,
-            ci=summ_ci[m], reason=reason, max_group=mx_g, min_group=mn_g,
+            ci=summ_ci[m],
+            reason=reason,
+            max_group=mx_g,
+            min_group=mn_g,
             excluded=excluded if has_label or basis[m] == "selection_rate" else [],
         )
     banding = {e.name: e.banding for e in encs if e.banding}
-    return AttributeFairness(key=key, columns=[e.name for e in encs], groups=groups, summaries=summaries,
-                             banding=banding)
+    return AttributeFairness(
+        key=key, columns=[e.name for e in encs], groups=groups, summaries=summaries, banding=banding
+    )
 
 
 def fairness(
@@ -451,34 +545,67 @@ def fairness(
     prediction = str(prediction)
     require_columns(df, [*protected, prediction, *([label] if label is not None else [])])
     min_group_size, n_bootstrap, combos, bands = check_arguments(
-        protected, label, prediction, min_group_size, n_bootstrap, confidence, intersections, bands)
+        protected, label, prediction, min_group_size, n_bootstrap, confidence, intersections, bands
+    )
 
-    pred_fav = binary_outcome(df[prediction], prediction_favourable, prediction_unfavourable,
-                              column=prediction, param="prediction_favourable")
+    pred_fav = binary_outcome(
+        df[prediction],
+        prediction_favourable,
+        prediction_unfavourable,
+        column=prediction,
+        param="prediction_favourable",
+    )
     has_label = label is not None
     cell = pred_fav.astype(np.uint8)  # 2 · label favourable + prediction favourable, one byte per row
     del pred_fav
     if has_label:
-        label_fav = binary_outcome(df[label], label_favourable, label_unfavourable,
-                                   column=str(label), param="label_favourable")
+        label_fav = binary_outcome(
+            df[label], label_favourable, label_unfavourable, column=str(label), param="label_favourable"
+        )
         cell |= label_fav.view(np.uint8) << 1
         del label_fav
 
     encoded = {
-        a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, max_groups=max_groups,
-                            compact=True)
+        a: encode_attribute(
+            df[a], a, bands.get(a), max_categories=max_categories, max_groups=max_groups, compact=True
+        )
         for a in protected
     }
     return from_encoded(
-        encoded, combos, cell, has_label, None, len(df), label=label, label_favourable=label_favourable,
-        prediction=prediction, prediction_favourable=prediction_favourable, min_group_size=min_group_size,
-        n_bootstrap=n_bootstrap, confidence=float(confidence), seed=seed, thresholds=thresholds)
+        encoded,
+        combos,
+        cell,
+        has_label,
+        None,
+        len(df),
+        label=label,
+        label_favourable=label_favourable,
+        prediction=prediction,
+        prediction_favourable=prediction_favourable,
+        min_group_size=min_group_size,
+        n_bootstrap=n_bootstrap,
+        confidence=float(confidence),
+        seed=seed,
+        thresholds=thresholds,
+    )
 
 
 def from_encoded(
-    encoded: Mapping[str, Encoded], combos: Sequence[tuple[str, ...]], cell: np.ndarray, has_label: bool,
-    weights: np.ndarray | None, n: int, *, label: str | None, label_favourable: Any, prediction: str,
-    prediction_favourable: Any, min_group_size: int, n_bootstrap: int, confidence: float, seed: int,
+    encoded: Mapping[str, Encoded],
+    combos: Sequence[tuple[str, ...]],
+    cell: np.ndarray,
+    has_label: bool,
+    weights: np.ndarray | None,
+    n: int,
+    *,
+    label: str | None,
+    label_favourable: Any,
+    prediction: str,
+    prediction_favourable: Any,
+    min_group_size: int,
+    n_bootstrap: int,
+    confidence: float,
+    seed: int,
     thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> FairnessResult:
     """The result from encoded attributes and per-row cells (``2·label_fav + prediction_fav``).
@@ -491,41 +618,72 @@ def from_encoded(
     keys += [(SEP.join(c), [encoded[a] for a in c]) for c in combos]
     seeds = np.random.SeedSequence(seed).spawn(len(keys))
     attributes = {
-        key: _assess(key, encs, cell, has_label, min_group_size=min_group_size, n_bootstrap=n_bootstrap,
-                     confidence=confidence, rng=np.random.default_rng(s), overrides=thresholds, weights=weights)
+        key: _assess(
+            key,
+            encs,
+            cell,
+            has_label,
+            min_group_size=min_group_size,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            rng=np.random.default_rng(s),
+            overrides=thresholds,
+            weights=weights,
+        )
         for (key, encs), s in zip(keys, seeds, strict=True)
     }
     settings = {
-        "label": label, "label_favourable": label_favourable if has_label else None,
-        "prediction": prediction, "prediction_favourable": prediction_favourable,
-        "protected": protected, "intersections": [SEP.join(c) for c in combos],
-        "min_group_size": min_group_size, "n_bootstrap": n_bootstrap, "confidence": confidence,
+        "label": label,
+        "label_favourable": label_favourable if has_label else None,
+        "prediction": prediction,
+        "prediction_favourable": prediction_favourable,
+        "protected": protected,
+        "intersections": [SEP.join(c) for c in combos],
+        "min_group_size": min_group_size,
+        "n_bootstrap": n_bootstrap,
+        "confidence": confidence,
         "seed": seed,
         "ci_method": "percentile bootstrap on multinomial resamples of per-group confusion counts"
-                     if n_bootstrap else None,
+        if n_bootstrap
+        else None,
         "positive_class": "favourable",
     }
     return FairnessResult(attributes=attributes, n=n, settings=settings)
 
 
 def check_arguments(
-    protected: list[str], label: str | None, prediction: str, min_group_size: Any, n_bootstrap: Any,
-    confidence: Any, intersections: Any, bands: Mapping[str, Sequence[float]] | None,
+    protected: list[str],
+    label: str | None,
+    prediction: str,
+    min_group_size: Any,
+    n_bootstrap: Any,
+    confidence: Any,
+    intersections: Any,
+    bands: Mapping[str, Sequence[float]] | None,
 ) -> tuple[int, int, list[tuple[str, ...]], dict[str, Sequence[float]]]:
     """The checked arguments of :func:`fairness` (shared with :mod:`govreport.engines`)."""
     min_group_size = check_int(min_group_size, "min_group_size", minimum=0)
     n_bootstrap = check_int(n_bootstrap, "n_bootstrap", minimum=0)
     if not 0.0 < float(confidence) < 1.0:
-        raise MetricInputError(f"confidence must be between 0 and 1, not {confidence!r}", field="confidence",
-                               fix="pass e.g. confidence=0.95")
+        raise MetricInputError(
+            f"confidence must be between 0 and 1, not {confidence!r}",
+            field="confidence",
+            fix="pass e.g. confidence=0.95",
+        )
     overlap = [c for c in protected if c in (label, prediction)]
     if overlap:
-        raise MetricInputError(f"{overlap[0]!r} is both a protected attribute and the label or prediction",
-                               field="protected", fix="list only the protected attribute columns")
+        raise MetricInputError(
+            f"{overlap[0]!r} is both a protected attribute and the label or prediction",
+            field="protected",
+            fix="list only the protected attribute columns",
+        )
     combos = _intersections(intersections, protected)
     bands = dict(bands or {})
     unknown = [k for k in bands if k not in protected]
     if unknown:
-        raise MetricInputError(f"bands are given for {', '.join(map(repr, unknown))}, which is not in protected",
-                               field="bands", fix=f"band only protected attributes: {', '.join(protected)}")
+        raise MetricInputError(
+            f"bands are given for {', '.join(map(repr, unknown))}, which is not in protected",
+            field="bands",
+            fix=f"band only protected attributes: {', '.join(protected)}",
+        )
     return min_group_size, n_bootstrap, combos, bands

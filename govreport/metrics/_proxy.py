@@ -61,7 +61,9 @@ def cramers_v(table: np.ndarray, *, bias_corrected: bool = True) -> float:
     return float(np.sqrt(phi2c / denom)) if denom > 0 else float("nan")
 
 
-def _encode_feature(s: pd.Series, bins: int, max_levels: int, max_categories: int) -> tuple[np.ndarray, int, str]:
+def _encode_feature(
+    s: pd.Series, bins: int, max_levels: int, max_categories: int
+) -> tuple[np.ndarray, int, str]:
     """Level codes (the smallest integer dtype holding them), the number of levels, and how they were made."""
     numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
     if numeric:
@@ -110,8 +112,17 @@ class ProxyResult:
 
     def frame(self) -> pd.DataFrame:
         """All pairs, highest V first."""
-        rows = [{"feature": p.feature, "protected": p.protected, "cramers_v": p.cramers_v,
-                 "status": p.status.value, "levels": p.levels, "binning": p.binning} for p in self.pairs]
+        rows = [
+            {
+                "feature": p.feature,
+                "protected": p.protected,
+                "cramers_v": p.cramers_v,
+                "status": p.status.value,
+                "levels": p.levels,
+                "binning": p.binning,
+            }
+            for p in self.pairs
+        ]
         df = pd.DataFrame(rows, columns=["feature", "protected", "cramers_v", "status", "levels", "binning"])
         return df.sort_values("cramers_v", ascending=False, na_position="last").reset_index(drop=True)
 
@@ -125,46 +136,76 @@ class ProxyResult:
 
     def to_dict(self) -> dict[str, Any]:
         by = self._by_protected()
-        return json_safe({
-            "protected": {
-                a: {
-                    "max_cramers_v": pairs[0].cramers_v if pairs else None,
-                    "top_feature": pairs[0].feature if pairs else None,
-                    "features": {p.feature: {"cramers_v": p.cramers_v, "status": p.status.value,
-                                             "levels": p.levels, "binning": p.binning,
-                                             **({"note": p.note} if p.note else {})} for p in pairs},
-                    "flagged": [p.feature for p in pairs if p.status in (Status.AMBER, Status.RED)],
-                }
-                for a, pairs in by.items()
-            },
-            "protected_as_feature": {
-                a: {"justification": j, "status": "green" if j else "red"} for a, j in self.protected_features.items()
-            },
-            "threshold": self.threshold.to_dict(),
-            "settings": self.settings,
-        })
+        return json_safe(
+            {
+                "protected": {
+                    a: {
+                        "max_cramers_v": pairs[0].cramers_v if pairs else None,
+                        "top_feature": pairs[0].feature if pairs else None,
+                        "features": {
+                            p.feature: {
+                                "cramers_v": p.cramers_v,
+                                "status": p.status.value,
+                                "levels": p.levels,
+                                "binning": p.binning,
+                                **({"note": p.note} if p.note else {}),
+                            }
+                            for p in pairs
+                        },
+                        "flagged": [p.feature for p in pairs if p.status in (Status.AMBER, Status.RED)],
+                    }
+                    for a, pairs in by.items()
+                },
+                "protected_as_feature": {
+                    a: {"justification": j, "status": "green" if j else "red"}
+                    for a, j in self.protected_features.items()
+                },
+                "threshold": self.threshold.to_dict(),
+                "settings": self.settings,
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         out = []
         for a, pairs in self._by_protected().items():
             defined = [p for p in pairs if p.cramers_v is not None]
             top = defined[0] if defined else None
-            out.append(make_indicator(
-                f"fairness.proxy.{a}", "proxy_cramers_v", dimension="fairness", article=6,
-                value=top.cramers_v if top else None, threshold=self.threshold,
-                suffix=f"{a}: max over features" + (f", {top.feature}" if top else ""),
-                note="" if top else "no feature could be compared",
-                details={"protected": a, "top_feature": top.feature if top else None,
-                         "flagged": [p.feature for p in pairs if p.status in (Status.AMBER, Status.RED)]},
-            ))
+            out.append(
+                make_indicator(
+                    f"fairness.proxy.{a}",
+                    "proxy_cramers_v",
+                    dimension="fairness",
+                    article=6,
+                    value=top.cramers_v if top else None,
+                    threshold=self.threshold,
+                    suffix=f"{a}: max over features" + (f", {top.feature}" if top else ""),
+                    note="" if top else "no feature could be compared",
+                    details={
+                        "protected": a,
+                        "top_feature": top.feature if top else None,
+                        "flagged": [p.feature for p in pairs if p.status in (Status.AMBER, Status.RED)],
+                    },
+                )
+            )
         for a, j in self.protected_features.items():
-            out.append(make_indicator(
-                f"fairness.protected_feature.{a}", "protected_feature", dimension="fairness", article=6,
-                value=None, threshold=None, suffix=a, status=Status.GREEN if j else Status.RED,
-                note=(f"justification recorded: {j}" if j else
-                      "a protected attribute is a model feature and no justification is recorded"),
-                details={"protected": a, "justification": j},
-            ))
+            out.append(
+                make_indicator(
+                    f"fairness.protected_feature.{a}",
+                    "protected_feature",
+                    dimension="fairness",
+                    article=6,
+                    value=None,
+                    threshold=None,
+                    suffix=a,
+                    status=Status.GREEN if j else Status.RED,
+                    note=(
+                        f"justification recorded: {j}"
+                        if j
+                        else "a protected attribute is a model feature and no justification is recorded"
+                    ),
+                    details={"protected": a, "justification": j},
+                )
+            )
         return out
 
 
@@ -192,8 +233,10 @@ def proxy_scan(
     bins, max_levels, justifications = check_arguments(protected, bins, max_levels, justifications)
     bands = dict(bands or {})
 
-    enc_p = {a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, compact=True)
-             for a in protected}
+    enc_p = {
+        a: encode_attribute(df[a], a, bands.get(a), max_categories=max_categories, compact=True)
+        for a in protected
+    }
     counted: dict[tuple[str, str], tuple[np.ndarray, str]] = {}
     for f in features:  # one feature's codes at a time
         fc, kf, how = _encode_feature(df[f], bins, max_levels, max_categories)
@@ -205,13 +248,27 @@ def proxy_scan(
                 del idx
         del fc
     tables = {(f, a): counted[(f, a)] for a in protected for f in features if f != a}
-    return proxy_from_tables(tables, features, protected, justifications=justifications, bins=bins,
-                             max_levels=max_levels, bias_corrected=bias_corrected, thresholds=thresholds)
+    return proxy_from_tables(
+        tables,
+        features,
+        protected,
+        justifications=justifications,
+        bins=bins,
+        max_levels=max_levels,
+        bias_corrected=bias_corrected,
+        thresholds=thresholds,
+    )
 
 
 def proxy_from_tables(
-    tables: Mapping[tuple[str, str], tuple[np.ndarray, str]], features: list[str], protected: list[str], *,
-    justifications: Mapping[str, str], bins: int, max_levels: int, bias_corrected: bool,
+    tables: Mapping[tuple[str, str], tuple[np.ndarray, str]],
+    features: list[str],
+    protected: list[str],
+    *,
+    justifications: Mapping[str, str],
+    bins: int,
+    max_levels: int,
+    bias_corrected: bool,
     thresholds: Mapping[str, Mapping[str, Any]] | None,
 ) -> ProxyResult:
     """The result from contingency tables ``{(feature, protected): (feature levels × groups, binning)}``.
@@ -221,29 +278,44 @@ def proxy_from_tables(
     threshold = threshold_for("proxy_cramers_v", thresholds)
     pairs: list[ProxyPair] = []
     for (f, a), (table, how) in tables.items():
-        table = table[np.lexsort(table.T[::-1])]  # rows in one order whatever the level codes: same float sums
+        table = table[
+            np.lexsort(table.T[::-1])
+        ]  # rows in one order whatever the level codes: same float sums
         v = opt_float(cramers_v(table, bias_corrected=bias_corrected))
         note = "" if v is not None else "one of the two has a single level"
         status = threshold.evaluate(v) if v is not None else Status.NOT_ASSESSED
         levels = int((table.sum(axis=1) > 0).sum())
         pairs.append(ProxyPair(f, a, v, status, levels, how, note))
-    protected_features = {a: (str(justifications[a]).strip() or None) if a in justifications else None
-                          for a in protected if a in features}
-    settings = {"features": features, "protected": protected, "bins": bins, "max_levels": max_levels,
-                "bias_corrected": bias_corrected,
-                "method": "Cramér's V, bias-corrected (Bergsma 2013)" if bias_corrected else "Cramér's V"}
-    return ProxyResult(pairs=pairs, protected_features=protected_features, threshold=threshold,
-                       settings=settings)
+    protected_features = {
+        a: (str(justifications[a]).strip() or None) if a in justifications else None
+        for a in protected
+        if a in features
+    }
+    settings = {
+        "features": features,
+        "protected": protected,
+        "bins": bins,
+        "max_levels": max_levels,
+        "bias_corrected": bias_corrected,
+        "method": "Cramér's V, bias-corrected (Bergsma 2013)" if bias_corrected else "Cramér's V",
+    }
+    return ProxyResult(
+        pairs=pairs, protected_features=protected_features, threshold=threshold, settings=settings
+    )
 
 
-def check_arguments(protected: list[str], bins: Any, max_levels: Any,
-                    justifications: Mapping[str, str] | None) -> tuple[int, int, dict[str, str]]:
+def check_arguments(
+    protected: list[str], bins: Any, max_levels: Any, justifications: Mapping[str, str] | None
+) -> tuple[int, int, dict[str, str]]:
     """The checked arguments of :func:`proxy_scan` (shared with :mod:`govreport.engines`)."""
     bins = check_int(bins, "bins", minimum=2)
     max_levels = check_int(max_levels, "max_levels", minimum=2)
     justifications = dict(justifications or {})
     unknown = [k for k in justifications if k not in protected]
     if unknown:
-        raise MetricInputError(f"justifications name {', '.join(map(repr, unknown))}, which is not in protected",
-                               field="justifications", fix="key justifications by protected attribute name")
+        raise MetricInputError(
+            f"justifications name {', '.join(map(repr, unknown))}, which is not in protected",
+            field="justifications",
+            fix="key justifications by protected attribute name",
+        )
     return bins, max_levels, justifications

@@ -106,36 +106,63 @@ class QualityResult:
 
     def to_dict(self) -> dict[str, Any]:
         ind = {i.id.split(".", 1)[1]: i for i in self.indicators()}
-        return json_safe({
-            "n": self.n, "n_target": self.n_target, "target": self.target,
-            "auc": self.auc, "gini": self.gini, "ks": self.ks, "ks_threshold": self.ks_threshold,
-            "brier": self.brier, "ece": self.ece,
-            "reference_gini": self.reference_gini, "gini_relative_drop": self.gini_relative_drop,
-            "status": {k: i.status.value for k, i in ind.items()},
-            "reasons": {k: i.note for k, i in ind.items() if i.note},
-            "thresholds": {k: i.threshold.to_dict() for k, i in ind.items() if i.threshold},
-            "reliability": self.reliability, "roc": self.roc, "ks_curve": self.ks_curve,
-            "settings": self.settings,
-        })
+        return json_safe(
+            {
+                "n": self.n,
+                "n_target": self.n_target,
+                "target": self.target,
+                "auc": self.auc,
+                "gini": self.gini,
+                "ks": self.ks,
+                "ks_threshold": self.ks_threshold,
+                "brier": self.brier,
+                "ece": self.ece,
+                "reference_gini": self.reference_gini,
+                "gini_relative_drop": self.gini_relative_drop,
+                "status": {k: i.status.value for k, i in ind.items()},
+                "reasons": {k: i.note for k, i in ind.items() if i.note},
+                "thresholds": {k: i.threshold.to_dict() for k, i in ind.items() if i.threshold},
+                "reliability": self.reliability,
+                "roc": self.roc,
+                "ks_curve": self.ks_curve,
+                "settings": self.settings,
+            }
+        )
 
     def indicators(self) -> list[Indicator]:
         out = []
-        values = {"auc": self.auc, "ks": self.ks, "ece": self.ece, "gini_relative_drop": self.gini_relative_drop,
-                  "gini": self.gini, "brier": self.brier}
+        values = {
+            "auc": self.auc,
+            "ks": self.ks,
+            "ece": self.ece,
+            "gini_relative_drop": self.gini_relative_drop,
+            "gini": self.gini,
+            "brier": self.brier,
+        }
         for key, value in values.items():
             threshold = optional_threshold(key, self.thresholds)
             if key in ("gini", "brier") and threshold is None:
                 continue  # informational unless the system sets a threshold for them
             note = ""
             if key == "gini_relative_drop" and value is None:
-                note = ("no reference Gini was given" if self.reference_gini is None
-                        else "the Gini is undefined")
+                note = (
+                    "no reference Gini was given" if self.reference_gini is None else "the Gini is undefined"
+                )
             elif value is None:
                 note = "only one label class is present" if key in ("auc", "ks") else "undefined"
-            out.append(make_indicator(f"model_quality.{key}", key, dimension="model_quality", article=7,
-                                      value=value, threshold=threshold, note=note,
-                                      status=None if value is not None else Status.NOT_ASSESSED,
-                                      details={"target": self.target, "n": self.n}))
+            out.append(
+                make_indicator(
+                    f"model_quality.{key}",
+                    key,
+                    dimension="model_quality",
+                    article=7,
+                    value=value,
+                    threshold=threshold,
+                    note=note,
+                    status=None if value is not None else Status.NOT_ASSESSED,
+                    details={"target": self.target, "n": self.n},
+                )
+            )
         return out
 
 
@@ -165,9 +192,14 @@ def model_quality(
     n_bins = check_int(n_bins, "n_bins", minimum=1)
     max_curve_points = check_int(max_curve_points, "max_curve_points", minimum=2)
     if reference_gini is not None and not (0.0 < float(reference_gini) <= 1.0):
-        raise MetricInputError(f"reference_gini must be in (0, 1], not {reference_gini!r}", field="reference_gini",
-                               fix="pass the Gini of the validated model on its reference period, e.g. 0.52")
-    fav = binary_outcome(df[label], label_favourable, label_unfavourable, column=label, param="label_favourable")
+        raise MetricInputError(
+            f"reference_gini must be in (0, 1], not {reference_gini!r}",
+            field="reference_gini",
+            fix="pass the Gini of the validated model on its reference period, e.g. 0.52",
+        )
+    fav = binary_outcome(
+        df[label], label_favourable, label_unfavourable, column=label, param="label_favourable"
+    )
     p = probability_array(df[score], column=score)
     y = ~fav if score_higher_is == "adverse" else fav
 
@@ -185,17 +217,47 @@ def model_quality(
     s_pred = np.bincount(ids, weights=p, minlength=n_bins)
     s_true = np.bincount(ids[y], minlength=n_bins).astype(np.float64)  # a sum of ones: exact, as a count
     del ids
-    return from_statistics(values, pos, neg, brier, edges, cnt, s_pred, s_true, label=label,
-                           label_favourable=label_favourable, score=score, score_higher_is=score_higher_is,
-                           n_bins=n_bins, calibration_bins=calibration_bins, reference_gini=reference_gini,
-                           thresholds=thresholds, max_curve_points=max_curve_points)
+    return from_statistics(
+        values,
+        pos,
+        neg,
+        brier,
+        edges,
+        cnt,
+        s_pred,
+        s_true,
+        label=label,
+        label_favourable=label_favourable,
+        score=score,
+        score_higher_is=score_higher_is,
+        n_bins=n_bins,
+        calibration_bins=calibration_bins,
+        reference_gini=reference_gini,
+        thresholds=thresholds,
+        max_curve_points=max_curve_points,
+    )
 
 
 def from_statistics(
-    values: np.ndarray, pos: np.ndarray, neg: np.ndarray, brier: float, edges: np.ndarray, cnt: np.ndarray,
-    s_pred: np.ndarray, s_true: np.ndarray, *, label: str, label_favourable: Any, score: str,
-    score_higher_is: str, n_bins: int, calibration_bins: str, reference_gini: float | None,
-    thresholds: Mapping[str, Mapping[str, Any]] | None, max_curve_points: int, auc_method: str | None = None,
+    values: np.ndarray,
+    pos: np.ndarray,
+    neg: np.ndarray,
+    brier: float,
+    edges: np.ndarray,
+    cnt: np.ndarray,
+    s_pred: np.ndarray,
+    s_true: np.ndarray,
+    *,
+    label: str,
+    label_favourable: Any,
+    score: str,
+    score_higher_is: str,
+    n_bins: int,
+    calibration_bins: str,
+    reference_gini: float | None,
+    thresholds: Mapping[str, Mapping[str, Any]] | None,
+    max_curve_points: int,
+    auc_method: str | None = None,
 ) -> QualityResult:
     """The result from sufficient statistics: target (``pos``) and other (``neg``) counts per ascending
     score value, the Brier score, and per calibration bin (``edges``) the count, score sum and target sum.
@@ -223,16 +285,26 @@ def from_statistics(
     else:
         idx = _thin(np.arange(len(thr), dtype=float), max_curve_points)
     roc = {"fpr": fpr[idx], "tpr": tpr[idx], "threshold": thr[idx]}
-    ks_curve = {"threshold": thr[idx], "population_share": (cpos[idx] + cneg[idx]) / n,
-                "cum_target": tpr[idx], "cum_other": fpr[idx]}
+    ks_curve = {
+        "threshold": thr[idx],
+        "population_share": (cpos[idx] + cneg[idx]) / n,
+        "cum_target": tpr[idx],
+        "cum_other": fpr[idx],
+    }
 
     nz = cnt > 0
     mean_pred = np.where(nz, s_pred / np.maximum(cnt, 1), np.nan)
     obs = np.where(nz, s_true / np.maximum(cnt, 1), np.nan)
     ece = float(np.sum(cnt[nz] / n * np.abs(mean_pred[nz] - obs[nz])))
     reliability = [
-        {"bin": i, "low": float(edges[i]), "high": float(edges[i + 1]), "n": int(cnt[i]),
-         "mean_score": opt_float(mean_pred[i]), "observed_rate": opt_float(obs[i])}
+        {
+            "bin": i,
+            "low": float(edges[i]),
+            "high": float(edges[i + 1]),
+            "n": int(cnt[i]),
+            "mean_score": opt_float(mean_pred[i]),
+            "observed_rate": opt_float(obs[i]),
+        }
         for i in range(n_bins)
     ]
 
@@ -243,11 +315,28 @@ def from_statistics(
         drop = (float(reference_gini) - gini) / float(reference_gini)
     target = "adverse (unfavourable label)" if score_higher_is == "adverse" else "favourable label"
     return QualityResult(
-        n=n, n_target=n_target, target=target, auc=auc_v, gini=gini, ks=ks, ks_threshold=ks_thr, brier=brier,
-        ece=ece, reference_gini=opt_float(reference_gini), gini_relative_drop=drop, reliability=reliability,
-        roc=json_safe(roc), ks_curve=json_safe(ks_curve),
-        settings={"label": label, "label_favourable": label_favourable, "score": score,
-                  "score_higher_is": score_higher_is, "n_bins": n_bins, "calibration_bins": calibration_bins,
-                  "auc_method": auc_method or "exact (per-distinct-score counts, ties count one half)"},
+        n=n,
+        n_target=n_target,
+        target=target,
+        auc=auc_v,
+        gini=gini,
+        ks=ks,
+        ks_threshold=ks_thr,
+        brier=brier,
+        ece=ece,
+        reference_gini=opt_float(reference_gini),
+        gini_relative_drop=drop,
+        reliability=reliability,
+        roc=json_safe(roc),
+        ks_curve=json_safe(ks_curve),
+        settings={
+            "label": label,
+            "label_favourable": label_favourable,
+            "score": score,
+            "score_higher_is": score_higher_is,
+            "n_bins": n_bins,
+            "calibration_bins": calibration_bins,
+            "auc_method": auc_method or "exact (per-distinct-score counts, ties count one half)",
+        },
         thresholds=thresholds,
     )

@@ -40,13 +40,19 @@ def as_name_list(value: Any, param: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if value is None or not isinstance(value, Sequence | pd.Index) or len(value) == 0:
-        raise MetricInputError(f"{param} must be a non-empty list of column names", field=param,
-                               fix=f"pass e.g. {param}=['SEX', 'AGE']")
+        raise MetricInputError(
+            f"{param} must be a non-empty list of column names",
+            field=param,
+            fix=f"pass e.g. {param}=['SEX', 'AGE']",
+        )
     out = [str(v) for v in value]
     dup = sorted({v for v in out if out.count(v) > 1})
     if dup:
-        raise MetricInputError(f"{param} lists {', '.join(map(repr, dup))} more than once", field=param,
-                               fix="list each column once")
+        raise MetricInputError(
+            f"{param} lists {', '.join(map(repr, dup))} more than once",
+            field=param,
+            fix="list each column once",
+        )
     return out
 
 
@@ -87,14 +93,19 @@ def binary_outcome(
             fix="drop or fill those rows first; every assessed row needs a known outcome",
         )
     if favourable is None:
-        raise MetricInputError(f"{param} is not set", field=param,
-                               fix=f"declare the favourable value of column '{column}' (e.g. {param}=0)")
+        raise MetricInputError(
+            f"{param} is not set",
+            field=param,
+            fix=f"declare the favourable value of column '{column}' (e.g. {param}=0)",
+        )
     fav = (s == favourable).to_numpy(dtype=bool)
     unfav_param = param.replace("favourable", "unfavourable")
     if unfavourable is not None:
         bad = ~(fav | (s == unfavourable).to_numpy(dtype=bool))
         if bad.any():
-            hint = _type_hint(s[bad].unique()[:20], favourable) or _type_hint(s[bad].unique()[:20], unfavourable)
+            hint = _type_hint(s[bad].unique()[:20], favourable) or _type_hint(
+                s[bad].unique()[:20], unfavourable
+            )
             raise MetricInputError(
                 f"unexpected values {_preview(s[bad])}; declared favourable {favourable!r} and "
                 f"unfavourable {unfavourable!r}{hint}",
@@ -152,21 +163,27 @@ def probability_array(s: pd.Series, *, column: str) -> np.ndarray:
             f"scores must be probabilities in [0, 1] but range from {lo:g} to {hi:g}",
             field=column,
             fix="pass the predicted probability (apply the logistic function to log-odds; map points-based "
-                "scores to a calibrated probability) — the Brier score and ECE need probabilities",
+            "scores to a calibrated probability) — the Brier score and ECE need probabilities",
         )
     return x
 
 
 def check_choice(value: Any, choices: Sequence[Any], param: str) -> None:
     if value not in choices:
-        raise MetricInputError(f"{param} must be one of {', '.join(map(repr, choices))}, not {value!r}",
-                               field=param, fix=f"pass {param}={choices[0]!r} or another listed value")
+        raise MetricInputError(
+            f"{param} must be one of {', '.join(map(repr, choices))}, not {value!r}",
+            field=param,
+            fix=f"pass {param}={choices[0]!r} or another listed value",
+        )
 
 
 def check_int(value: Any, param: str, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise MetricInputError(f"{param} must be an integer ≥ {minimum}, not {value!r}", field=param,
-                               fix=f"pass an integer {param} ≥ {minimum}")
+        raise MetricInputError(
+            f"{param} must be an integer ≥ {minimum}, not {value!r}",
+            field=param,
+            fix=f"pass an integer {param} ≥ {minimum}",
+        )
     return int(value)
 
 
@@ -179,11 +196,17 @@ def align_mask(mask: Any, df: pd.DataFrame, param: str) -> np.ndarray:
         if not mask.index.equals(df.index):
             mask = mask.reindex(df.index)
         if mask.isna().any():
-            raise MetricInputError(f"{param} has missing values or does not cover every row of the data",
-                                   field=param, fix="pass a boolean Series with the same index as the data")
+            raise MetricInputError(
+                f"{param} has missing values or does not cover every row of the data",
+                field=param,
+                fix="pass a boolean Series with the same index as the data",
+            )
         mask = mask.to_numpy()
     arr = np.asarray(mask)
     if arr.shape != (len(df),) or not (arr.dtype == bool or set(np.unique(arr)).issubset({0, 1})):
-        raise MetricInputError(f"{param} must be a boolean mask with one value per row ({len(df):,})",
-                               field=param, fix="pass e.g. df['decision'] == 'decline'")
+        raise MetricInputError(
+            f"{param} must be a boolean mask with one value per row ({len(df):,})",
+            field=param,
+            fix="pass e.g. df['decision'] == 'decline'",
+        )
     return arr.astype(bool)

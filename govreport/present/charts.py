@@ -24,8 +24,16 @@ import plotly.io as pio
 
 from ..core.status import Status
 
-__all__ = ["STATUS_COLOURS", "STATUS_SYMBOLS", "show", "figure_html", "plotly_loader", "badge", "house_template",
-           "status_colour"]
+__all__ = [
+    "STATUS_COLOURS",
+    "STATUS_SYMBOLS",
+    "show",
+    "figure_html",
+    "plotly_loader",
+    "badge",
+    "house_template",
+    "status_colour",
+]
 
 STATUS_COLOURS = {
     "green": "#1b7837",
@@ -99,8 +107,14 @@ def figure_html(fig: go.Figure, *, include_loader: bool = False) -> str:
         include_plotlyjs=False,
         config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
     )
-    div = _SCRIPT.sub(lambda m: "<script type=\"text/javascript\">window.govreportPlotly.then(function () {"
-                      + m.group(1) + "});</script>", div)
+    div = _SCRIPT.sub(
+        lambda m: (
+            '<script type="text/javascript">window.govreportPlotly.then(function () {'
+            + m.group(1)
+            + "});</script>"
+        ),
+        div,
+    )
     return (plotly_loader() if include_loader else "") + f'<div class="gr-chart">{div}</div>'
 
 
@@ -116,6 +130,9 @@ def show(fig: go.Figure, *, height: int | None = None) -> None:
 def badge(status: str | Status, text: str | None = None) -> str:
     """An HTML status badge (colour and shape), e.g. for tables and summaries."""
     s = Status(status).value
-    label = text if text is not None else {"green": "綠 green", "amber": "黃 amber", "red": "紅 red",
-                                           "not_assessed": "未評估 n/a"}[s]
+    label = (
+        text
+        if text is not None
+        else {"green": "綠 green", "amber": "黃 amber", "red": "紅 red", "not_assessed": "未評估 n/a"}[s]
+    )
     return f'<span class="gr-badge gr-{s}">{html.escape(label)}</span>'

@@ -39,14 +39,18 @@ def log_panel(results: Mapping[str, Any]) -> str:
     """The period's log: size, and every line that could not be used as it was, with line numbers."""
     g = results.get("genai") or {}
     log = g.get("log") or {}
-    rows = [_row("genai.log.file", e(str(log.get("file", "—")))),
-            _row("genai.log.lines", e(f"{log.get('lines', 0):,}")),
-            _row("genai.log.turns", e(f"{log.get('turns', 0):,}")),
-            _row("genai.log.conversations", e(f"{g.get('conversations', 0):,}"))]
+    rows = [
+        _row("genai.log.file", e(str(log.get("file", "—")))),
+        _row("genai.log.lines", e(f"{log.get('lines', 0):,}")),
+        _row("genai.log.turns", e(f"{log.get('turns', 0):,}")),
+        _row("genai.log.conversations", e(f"{g.get('conversations', 0):,}")),
+    ]
     notes = []
     if log.get("malformed"):
         nums = [m["line"] for m in log.get("malformed_lines", [])]
-        notes.append(_bi("genai.log.malformed", "li", n=log["malformed"], lines=_lines(nums, log["malformed"])))
+        notes.append(
+            _bi("genai.log.malformed", "li", n=log["malformed"], lines=_lines(nums, log["malformed"]))
+        )
     for enc, info in (log.get("encoding_fallback") or {}).items():
         key = "genai.log.replaced" if enc == "replaced" else "genai.log.encoding"
         notes.append(_bi(key, "li", n=info["count"], enc=enc, lines=_lines(info["lines"], info["count"])))
@@ -55,12 +59,22 @@ def log_panel(results: Mapping[str, Any]) -> str:
     empty = log.get("empty_conversations") or {}
     n_empty = empty.get("no_turns", 0) + empty.get("no_assistant_turns", 0)
     if n_empty:
-        notes.append(_bi("genai.log.empty", "li", n=n_empty, none=empty.get("no_turns", 0),
-                         noasst=empty.get("no_assistant_turns", 0), ids=_lines(empty.get("ids", []), n_empty)))
+        notes.append(
+            _bi(
+                "genai.log.empty",
+                "li",
+                n=n_empty,
+                none=empty.get("no_turns", 0),
+                noasst=empty.get("no_assistant_turns", 0),
+                ids=_lines(empty.get("ids", []), n_empty),
+            )
+        )
     status = "amber" if notes else "green"
     body = f"<ul>{''.join(notes)}</ul>" if notes else _bi("genai.log.clean")
-    return (f"{_h3('genai.log.title')}<table>{''.join(rows)}</table>"
-            f"<div class='gr-callout gr-{status}'>{body}</div>")
+    return (
+        f"{_h3('genai.log.title')}<table>{''.join(rows)}</table>"
+        f"<div class='gr-callout gr-{status}'>{body}</div>"
+    )
 
 
 def vendor_panel(results: Mapping[str, Any]) -> str:
@@ -74,13 +88,24 @@ def vendor_panel(results: Mapping[str, Any]) -> str:
     provided = t("genai.vendor.yes" if v.get("provided") else "genai.vendor.no")
     provided_en = t("genai.vendor.yes" if v.get("provided") else "genai.vendor.no", "en")
     age = v.get("age_days")
-    rows = [_row("genai.vendor.name", e(f"{v['name']}" + (f" ({v['country']})" if v.get("country") else ""))),
-            _row("genai.vendor.provided", f"{badge(status)} {e(provided)} <span class='gr-en'>{e(provided_en)}</span>"),
-            _row("genai.vendor.date", e(fmt_date(v.get("date"))) + f" <span class='gr-en'>{e(fmt_date(v.get('date'), 'en'))}</span>"),
-            _row("genai.vendor.age", e(f"{age} 天 days" if age is not None else "—")),
-            _row("genai.vendor.document", e(v.get("document") or "—")),
-            _row("genai.vendor.clauses", e(", ".join(v.get("contract_clauses") or []) or "—")),
-            _row("genai.vendor.approved", e({True: "是 yes", False: "否 no"}.get(v.get("outsourcing_approved"), "—")))]
+    rows = [
+        _row("genai.vendor.name", e(f"{v['name']}" + (f" ({v['country']})" if v.get("country") else ""))),
+        _row(
+            "genai.vendor.provided",
+            f"{badge(status)} {e(provided)} <span class='gr-en'>{e(provided_en)}</span>",
+        ),
+        _row(
+            "genai.vendor.date",
+            e(fmt_date(v.get("date"))) + f" <span class='gr-en'>{e(fmt_date(v.get('date'), 'en'))}</span>",
+        ),
+        _row("genai.vendor.age", e(f"{age} 天 days" if age is not None else "—")),
+        _row("genai.vendor.document", e(v.get("document") or "—")),
+        _row("genai.vendor.clauses", e(", ".join(v.get("contract_clauses") or []) or "—")),
+        _row(
+            "genai.vendor.approved",
+            e({True: "是 yes", False: "否 no"}.get(v.get("outsourcing_approved"), "—")),
+        ),
+    ]
     if not v.get("provided"):
         note = f"<div class='gr-callout gr-red'>{_bi('genai.vendor.missing', 'span')}</div>"
     elif v.get("stale"):
@@ -116,14 +141,23 @@ def numeric_claims(results: Mapping[str, Any]) -> str:
             continue
         body = []
         for r in rows:
-            claims = "<br>".join(e(c["claim"]) + (f" → {e(c['stated'])}" if c.get("stated") else " → —")
-                                 for c in r["claims"])
-            body.append(f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
-                        f"<td><b>{claims}</b></td><td>{e(r['passage'])}<br><span class='gr-en'>{e(r['source'])}"
-                        "</span></td></tr>")
-        head = "".join(f"<th>{e(t(k))} <span class='gr-en'>{e(t(k, 'en'))}</span></th>" for k in
-                       ("genai.numbers.conversation", "genai.numbers.answer", "genai.numbers.claim",
-                        "genai.numbers.source"))
+            claims = "<br>".join(
+                e(c["claim"]) + (f" → {e(c['stated'])}" if c.get("stated") else " → —") for c in r["claims"]
+            )
+            body.append(
+                f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
+                f"<td><b>{claims}</b></td><td>{e(r['passage'])}<br><span class='gr-en'>{e(r['source'])}"
+                "</span></td></tr>"
+            )
+        head = "".join(
+            f"<th>{e(t(k))} <span class='gr-en'>{e(t(k, 'en'))}</span></th>"
+            for k in (
+                "genai.numbers.conversation",
+                "genai.numbers.answer",
+                "genai.numbers.claim",
+                "genai.numbers.source",
+            )
+        )
         parts.append(f"{_h3('genai.numbers.' + kind)}<table><tr>{head}</tr>{''.join(body)}</table>")
     if len(parts) == 1:
         parts.append(_bi("genai.numbers.none"))
@@ -136,11 +170,17 @@ def methods(results: Mapping[str, Any]) -> str:
     rules = g.get("rules") or {}
     grounded = g.get("groundedness") or {}
     kb = grounded.get("knowledge_base")
-    kb_text = (f"{kb['source']}, {kb['passages']} passages, SHA-256 {kb['sha256'][:12]}…" if kb else
-               t("genai.methods.nokb"))
+    kb_text = (
+        f"{kb['source']}, {kb['passages']} passages, SHA-256 {kb['sha256'][:12]}…"
+        if kb
+        else t("genai.methods.nokb")
+    )
     kb_en = kb_text if kb else t("genai.methods.nokb", "en")
     cut = grounded.get("ungrounded_below", 0.4)
     sources = ", ".join(rules.get("sources") or ["default"])
-    return (_bi("genai.methods.rules", n=rules.get("count", 0), sources=sources) + _bi("genai.methods.numbers")
-            + f"<p>{e(t('genai.methods.grounded', kb=kb_text, cut=f'{cut:g}'))}<br><span class='gr-en'>"
-              f"{e(t('genai.methods.grounded', 'en', kb=kb_en, cut=f'{cut:g}'))}</span></p>")
+    return (
+        _bi("genai.methods.rules", n=rules.get("count", 0), sources=sources)
+        + _bi("genai.methods.numbers")
+        + f"<p>{e(t('genai.methods.grounded', kb=kb_text, cut=f'{cut:g}'))}<br><span class='gr-en'>"
+        f"{e(t('genai.methods.grounded', 'en', kb=kb_en, cut=f'{cut:g}'))}</span></p>"
+    )

@@ -15,9 +15,24 @@ from ..core.status import DIMENSIONS, Status
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
 
-__all__ = ["cover", "at_a_glance", "indicator_table", "auc_method", "changes", "decisions", "examples_table", "footer",
-           "compare_statuses", "fmt_value", "fairness_sentence", "fairness_table", "key_indicators", "notes",
-           "status_legend", "data_quality_table"]
+__all__ = [
+    "cover",
+    "at_a_glance",
+    "indicator_table",
+    "auc_method",
+    "changes",
+    "decisions",
+    "examples_table",
+    "footer",
+    "compare_statuses",
+    "fmt_value",
+    "fairness_sentence",
+    "fairness_table",
+    "key_indicators",
+    "notes",
+    "status_legend",
+    "data_quality_table",
+]
 
 e = html.escape
 
@@ -33,7 +48,9 @@ def fmt_value(ind: Mapping[str, Any]) -> str:
 
 
 def _dl(rows: Iterable[tuple[str, str, str]]) -> str:
-    return "".join(f"<dt>{e(zh)} <span class='gr-en'>{e(en)}</span></dt><dd>{val}</dd>" for zh, en, val in rows)
+    return "".join(
+        f"<dt>{e(zh)} <span class='gr-en'>{e(en)}</span></dt><dd>{val}</dd>" for zh, en, val in rows
+    )
 
 
 def cover(results: Mapping[str, Any], title_key: str) -> str:
@@ -42,13 +59,21 @@ def cover(results: Mapping[str, Any], title_key: str) -> str:
     acc = s.get("accountable", {})
     owner = s.get("owner", {})
     rows = [
-        (*_pair("cover.system"), f"{e(s['name_zh'])} <span class='gr-en'>{e(s['name_en'])}</span> ({e(s['id'])})"),
+        (
+            *_pair("cover.system"),
+            f"{e(s['name_zh'])} <span class='gr-en'>{e(s['name_en'])}</span> ({e(s['id'])})",
+        ),
         (*_pair("cover.period"), e(results["period"])),
-        (*_pair("cover.tier"), f"{e(tier_zh)} <span class='gr-en'>{e(tier_en)}</span>"
-                               f" · {e(str(s.get('review_months', '')))} 個月檢視一次 / reviewed every "
-                               f"{e(str(s.get('review_months', '')))} months"),
-        (*_pair("cover.accountable"), e(" · ".join(x for x in (acc.get("name"), acc.get("role"), acc.get("committee"))
-                                                    if x))),
+        (
+            *_pair("cover.tier"),
+            f"{e(tier_zh)} <span class='gr-en'>{e(tier_en)}</span>"
+            f" · {e(str(s.get('review_months', '')))} 個月檢視一次 / reviewed every "
+            f"{e(str(s.get('review_months', '')))} months",
+        ),
+        (
+            *_pair("cover.accountable"),
+            e(" · ".join(x for x in (acc.get("name"), acc.get("role"), acc.get("committee")) if x)),
+        ),
         (*_pair("cover.owner"), e(" · ".join(x for x in (owner.get("name"), owner.get("unit")) if x))),
     ]
     if s.get("vendor"):
@@ -57,8 +82,7 @@ def cover(results: Mapping[str, Any], title_key: str) -> str:
     generated = results.get("generated_at", "")[:16].replace("T", " ")
     rows.append((*_pair("cover.generated"), e(generated + " UTC")))
     zh, en = t(title_key), t(title_key, "en")
-    return (f"<h1>{e(zh)}<br><span class='gr-en'>{e(en)}</span></h1>"
-            f"<dl class='gr-cover'>{_dl(rows)}</dl>")
+    return f"<h1>{e(zh)}<br><span class='gr-en'>{e(en)}</span></h1><dl class='gr-cover'>{_dl(rows)}</dl>"
 
 
 def _pair(key: str) -> tuple[str, str]:
@@ -74,12 +98,15 @@ def at_a_glance(results: Mapping[str, Any]) -> str:
             continue
         zh, en = DIMENSION_LABELS[d]
         cells.append(f"<td>{e(zh)}<br><span class='gr-en'>{e(en)}</span><br>{badge(dims[d])}</td>")
-    return f"<h2>{e(t('section.summary'))} <span class='gr-en'>{e(t('section.summary', 'en'))}</span></h2>" \
-           f"<table class='gr-glance'><tr>{''.join(cells)}</tr></table>"
+    return (
+        f"<h2>{e(t('section.summary'))} <span class='gr-en'>{e(t('section.summary', 'en'))}</span></h2>"
+        f"<table class='gr-glance'><tr>{''.join(cells)}</tr></table>"
+    )
 
 
-def indicator_table(results: Mapping[str, Any], ids: Iterable[str] | None = None,
-                    dimension: str | None = None) -> str:
+def indicator_table(
+    results: Mapping[str, Any], ids: Iterable[str] | None = None, dimension: str | None = None
+) -> str:
     """Indicators with value, status badge, threshold rule and article (optionally one dimension only)."""
     wanted = set(ids) if ids is not None else None
     rows = []
@@ -92,9 +119,12 @@ def indicator_table(results: Mapping[str, Any], ids: Iterable[str] | None = None
         rows.append(
             f"<tr><td>{e(ind['label_zh'])}<br><span class='gr-en'>{e(ind['label_en'])}</span></td>"
             f"<td class='num'>{e(fmt_value(ind))}</td><td>{badge(ind['status'])}</td>"
-            f"<td>{e(rule)}</td><td>{e(article(ind['article']))}</td></tr>")
-    head = ("<tr><th>指標 Indicator</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
-            "<th>門檻 Threshold</th><th>條文 Article</th></tr>")
+            f"<td>{e(rule)}</td><td>{e(article(ind['article']))}</td></tr>"
+        )
+    head = (
+        "<tr><th>指標 Indicator</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
+        "<th>門檻 Threshold</th><th>條文 Article</th></tr>"
+    )
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -111,9 +141,18 @@ def compare_statuses(current: Mapping[str, Any], previous: Mapping[str, Any] | N
             change = "same" if a == b else ("worsened" if b > a else "improved")
             if "not_assessed" in (before["status"], ind["status"]) and a != b:
                 change = "new" if before["status"] == "not_assessed" else "worsened"
-        out.append({"id": ind["id"], "label_zh": ind["label_zh"], "label_en": ind["label_en"], "change": change,
-                    "before": before["status"] if before else None, "now": ind["status"],
-                    "value_before": before.get("value") if before else None, "value_now": ind.get("value")})
+        out.append(
+            {
+                "id": ind["id"],
+                "label_zh": ind["label_zh"],
+                "label_en": ind["label_en"],
+                "change": change,
+                "before": before["status"] if before else None,
+                "now": ind["status"],
+                "value_before": before.get("value") if before else None,
+                "value_now": ind.get("value"),
+            }
+        )
     return out
 
 
@@ -126,17 +165,23 @@ def changes(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> s
     for c in sorted(compare_statuses(current, previous), key=lambda c: order[c["change"]]):
         before = badge(c["before"]) if c["before"] else "—"
         arrow = {"worsened": "▼", "improved": "▲", "new": "＋", "same": "＝"}[c["change"]]
-        rows.append(f"<tr><td>{e(c['label_zh'])}<br><span class='gr-en'>{e(c['label_en'])}</span></td>"
-                    f"<td>{before}</td><td>{badge(c['now'])}</td>"
-                    f"<td>{arrow} {e(t('change.' + c['change']))} <span class='gr-en'>"
-                    f"{e(t('change.' + c['change'], 'en'))}</span></td></tr>")
-    head = f"<tr><th>指標 Indicator</th><th>上期 {e(previous['period'])}</th><th>本期 {e(current['period'])}</th>" \
-           f"<th>變化 Change</th></tr>"
+        rows.append(
+            f"<tr><td>{e(c['label_zh'])}<br><span class='gr-en'>{e(c['label_en'])}</span></td>"
+            f"<td>{before}</td><td>{badge(c['now'])}</td>"
+            f"<td>{arrow} {e(t('change.' + c['change']))} <span class='gr-en'>"
+            f"{e(t('change.' + c['change'], 'en'))}</span></td></tr>"
+        )
+    head = (
+        f"<tr><th>指標 Indicator</th><th>上期 {e(previous['period'])}</th><th>本期 {e(current['period'])}</th>"
+        f"<th>變化 Change</th></tr>"
+    )
     return f"{title}<table>{head}{''.join(rows)}</table>"
 
 
 def decisions(results: Mapping[str, Any]) -> str:
-    title = f"<h2>{e(t('section.decisions'))} <span class='gr-en'>{e(t('section.decisions', 'en'))}</span></h2>"
+    title = (
+        f"<h2>{e(t('section.decisions'))} <span class='gr-en'>{e(t('section.decisions', 'en'))}</span></h2>"
+    )
     reds = [i for i in results["indicators"] if i["status"] == "red"]
     ambers = [i for i in results["indicators"] if i["status"] == "amber"]
     if not reds and not ambers:
@@ -144,12 +189,16 @@ def decisions(results: Mapping[str, Any]) -> str:
     items = []
     for i in reds:
         rule = (i.get("threshold") or {}).get("rule", "")
-        items.append(f"<li>{badge('red')} {e(t('decision.red', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}"
-                     f"<br><span class='gr-en'>{e(t('decision.red', 'en', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}</span></li>")
+        items.append(
+            f"<li>{badge('red')} {e(t('decision.red', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}"
+            f"<br><span class='gr-en'>{e(t('decision.red', 'en', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}</span></li>"
+        )
     for i in ambers:
-        items.append(f"<li>{badge('amber')} {e(i['label_zh'])}（{e(fmt_value(i))}）：持續監控，下期追蹤。"
-                     f"<br><span class='gr-en'>{e(i['label_en'])} ({e(fmt_value(i))}): monitor and follow up next "
-                     f"period.</span></li>")
+        items.append(
+            f"<li>{badge('amber')} {e(i['label_zh'])}（{e(fmt_value(i))}）：持續監控，下期追蹤。"
+            f"<br><span class='gr-en'>{e(i['label_en'])} ({e(fmt_value(i))}): monitor and follow up next "
+            f"period.</span></li>"
+        )
     cls = "gr-red" if reds else "gr-amber"
     return f"{title}<div class='gr-callout {cls}'><ul>{''.join(items)}</ul></div>"
 
@@ -168,8 +217,11 @@ def fairness_sentence(name: str, attr: Mapping[str, Any]) -> str:
 
 def fairness_table(results: Mapping[str, Any]) -> str:
     """Fairness summaries of single attributes (intersections are charted; all are in the appendix)."""
-    ids = [i["id"] for i in results["indicators"]
-           if i["dimension"] == "fairness" and "×" not in i["id"] and ".proxy." not in i["id"]]
+    ids = [
+        i["id"]
+        for i in results["indicators"]
+        if i["dimension"] == "fairness" and "×" not in i["id"] and ".proxy." not in i["id"]
+    ]
     return indicator_table(results, ids=ids)
 
 
@@ -178,18 +230,27 @@ def key_indicators(results: Mapping[str, Any]) -> list[str]:
     keep = []
     for ind in results["indicators"]:
         i = ind["id"]
-        if (i.startswith("fairness.") and i.endswith(".disparate_impact_ratio") and "×" not in i) or i in (
-                "model_quality.auc", "drift.psi.score", "model_quality.ks") or (
-                i.startswith("data_quality.") and i.endswith((".completeness", ".validity"))):
+        if (
+            (i.startswith("fairness.") and i.endswith(".disparate_impact_ratio") and "×" not in i)
+            or i in ("model_quality.auc", "drift.psi.score", "model_quality.ks")
+            or (i.startswith("data_quality.") and i.endswith((".completeness", ".validity")))
+        ):
             keep.append(i)
     return keep
 
 
 def notes(results: Mapping[str, Any]) -> str:
-    items = [*results.get("notes", []), *(f"{i['label_en']}: {i['note']}" for i in results["indicators"] if i.get("note"))]
+    items = [
+        *results.get("notes", []),
+        *(f"{i['label_en']}: {i['note']}" for i in results["indicators"] if i.get("note")),
+    ]
     if not items:
         return ""
-    return "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>" + "".join(f"<li>{e(n)}</li>" for n in items) + "</ul>"
+    return (
+        "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
+        + "".join(f"<li>{e(n)}</li>" for n in items)
+        + "</ul>"
+    )
 
 
 def data_quality_table(results: Mapping[str, Any]) -> str:
@@ -199,41 +260,71 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
         rows = []
         for dim, info in r["dimensions"].items():
             v = info.get("value")
-            shown = "—" if v is None else (f"{v:.0f} 天 days" if dim == "freshness" else
-                                           f"{v:.3f}" if dim == "representativeness" else f"{100 * v:.2f}%")
+            shown = (
+                "—"
+                if v is None
+                else (
+                    f"{v:.0f} 天 days"
+                    if dim == "freshness"
+                    else f"{v:.3f}"
+                    if dim == "representativeness"
+                    else f"{100 * v:.2f}%"
+                )
+            )
             rule = (info.get("threshold") or {}).get("rule", info.get("note", "—"))
-            rows.append(f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>{badge(info.get('status', 'not_assessed'))}</td>"
-                        f"<td>{e(rule)}</td></tr>")
+            rows.append(
+                f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>{badge(info.get('status', 'not_assessed'))}</td>"
+                f"<td>{e(rule)}</td></tr>"
+            )
         failed = [x for x in r["expectations"] if not x["success"]]
         fail_rows = "".join(
             f"<tr><td>{e(str(x.get('column') or '—'))}</td><td>{e(x['type'])}</td>"
             f"<td class='num'>{e(str(x.get('unexpected_count') if x.get('unexpected_count') is not None else '—'))}</td>"
-            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>" for x in failed)
+            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>"
+            for x in failed
+        )
         ds = r.get("dataset", {})
         parts.append(
             f"<h3>{e(name)} <span class='gr-en'>{e(str(ds.get('rows')))} rows · "
             f"{len(r['expectations'])} expectations · SHA-256 {e(str(ds.get('sha256'))[:12])}…</span></h3>"
             f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
             f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
-            + (f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>列數 Rows</th>"
-               f"<th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>" if failed else
-               "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"))
-    return "".join(parts) or "<p>本系統未設定資料合約。<span class='gr-en'>No data contract for this system.</span></p>"
+            + (
+                f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>列數 Rows</th>"
+                f"<th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>"
+                if failed
+                else "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"
+            )
+        )
+    return (
+        "".join(parts)
+        or "<p>本系統未設定資料合約。<span class='gr-en'>No data contract for this system.</span></p>"
+    )
 
 
-def examples_table(examples: Mapping[str, list[Mapping[str, Any]]], labels: Mapping[str, tuple[str, str]]) -> str:
+def examples_table(
+    examples: Mapping[str, list[Mapping[str, Any]]], labels: Mapping[str, tuple[str, str]]
+) -> str:
     """Offending turns (already masked by the library) grouped by check."""
     parts = []
     for kind, rows in examples.items():
         if not rows:
             continue
         zh, en = labels.get(kind, (kind, kind))
-        body = "".join(f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
-                       f"<td>{e(r['why'])}</td></tr>" for r in rows)
-        parts.append(f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>"
-                     f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th></tr>"
-                     f"{body}</table>")
-    return "".join(parts) or "<p>本期無違規範例。<br><span class='gr-en'>No failing turns this period.</span></p>"
+        body = "".join(
+            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
+            f"<td>{e(r['why'])}</td></tr>"
+            for r in rows
+        )
+        parts.append(
+            f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>"
+            f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th></tr>"
+            f"{body}</table>"
+        )
+    return (
+        "".join(parts)
+        or "<p>本期無違規範例。<br><span class='gr-en'>No failing turns this period.</span></p>"
+    )
 
 
 def auc_method(results: Mapping[str, Any]) -> str:
@@ -248,10 +339,18 @@ def auc_method(results: Mapping[str, Any]) -> str:
 
 
 def status_legend() -> str:
-    return "<p class='gr-en'>" + " ".join(f"{badge(s)} {e(STATUS_LABELS[s][0])} / {e(STATUS_LABELS[s][1])}"
-                                          for s in ("green", "amber", "red", "not_assessed")) + "</p>"
+    return (
+        "<p class='gr-en'>"
+        + " ".join(
+            f"{badge(s)} {e(STATUS_LABELS[s][0])} / {e(STATUS_LABELS[s][1])}"
+            for s in ("green", "amber", "red", "not_assessed")
+        )
+        + "</p>"
+    )
 
 
 def footer(results: Mapping[str, Any]) -> str:
-    return (f"<div class='gr-footer'>{bi('footer', tag='span')}<br>govreport {e(results['govreport_version'])}"
-            f" · {e(results['template'])} · {e(datetime.now().strftime('%Y-%m-%d'))}</div>")
+    return (
+        f"<div class='gr-footer'>{bi('footer', tag='span')}<br>govreport {e(results['govreport_version'])}"
+        f" · {e(results['template'])} · {e(datetime.now().strftime('%Y-%m-%d'))}</div>"
+    )

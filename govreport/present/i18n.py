@@ -14,7 +14,17 @@ from typing import Any
 
 from . import messages as _pkg
 
-__all__ = ["t", "bi", "article", "fmt_num", "fmt_pct", "fmt_date", "MESSAGES", "STATUS_LABELS", "DIMENSION_LABELS"]
+__all__ = [
+    "t",
+    "bi",
+    "article",
+    "fmt_num",
+    "fmt_pct",
+    "fmt_date",
+    "MESSAGES",
+    "STATUS_LABELS",
+    "DIMENSION_LABELS",
+]
 
 STATUS_LABELS = {
     "green": ("綠燈：符合", "Green: meets the threshold"),
@@ -60,37 +70,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section.examples": ("違規對話範例（已遮罩個資）", "Examples of failing turns (personal data masked)"),
     "section.methods": ("方法與門檻", "Methods and thresholds"),
     "section.inventory_gaps": ("盤點紀錄缺漏", "Gaps in the inventory record"),
-    "tier.high": ("高", "high"), "tier.medium": ("中", "medium"), "tier.low": ("低", "low"),
+    "tier.high": ("高", "high"),
+    "tier.medium": ("中", "medium"),
+    "tier.low": ("低", "low"),
     "tier.out_of_scope": ("非適用範圍", "out of scope"),
     "tier.unassessed": ("未分級（臨時評估）", "not tiered (ad-hoc assessment)"),
-    "change.new": ("新增", "new"), "change.improved": ("改善", "improved"),
-    "change.worsened": ("惡化", "worsened"), "change.same": ("持平", "unchanged"),
+    "change.new": ("新增", "new"),
+    "change.improved": ("改善", "improved"),
+    "change.worsened": ("惡化", "worsened"),
+    "change.same": ("持平", "unchanged"),
     "change.none": ("無上期資料可比較。", "No previous period to compare with."),
     "decision.none": ("本期無需決策事項。", "No decision is needed this period."),
-    "decision.red": ("{label}為紅燈（{value}，門檻 {rule}）：請核定改善計畫與期限。",
-                     "{label_en} is red ({value}; {rule}): approve a remediation plan and deadline."),
+    "decision.red": (
+        "{label}為紅燈（{value}，門檻 {rule}）：請核定改善計畫與期限。",
+        "{label_en} is red ({value}; {rule}): approve a remediation plan and deadline.",
+    ),
     "fairness.lead": (
         "下圖為各群體的核准（有利決策）比率；虛線為最高群體比率的五分之四。低於虛線的群體可能受到不利對待。",
         "Approval (favourable-decision) rate by group; the dashed line is four-fifths of the highest group's "
-        "rate. Groups below it may be treated unfavourably."),
-    "fairness.di": ("{attr}：最低與最高核准率之比為 {value}（{status}）。",
-                    "{attr}: the lowest-to-highest approval-rate ratio is {value} ({status_en})."),
-    "fairness.small": ("樣本數少於 {n} 的群體僅列出信賴區間，不作判定。",
-                       "Groups smaller than {n} are shown with their confidence interval and not judged."),
-    "quality.lead": ("AUC 與 KS 衡量模型區辨好壞客戶的能力；校準圖比較預測機率與實際發生率。",
-                     "AUC and KS measure how well the model separates good from bad outcomes; the reliability "
-                     "chart compares predicted probabilities with observed rates."),
-    "drift.lead": ("PSI 衡量本期分布相對於參考期的變化：< 0.10 穩定、0.10–0.25 需關注、> 0.25 顯著變化。",
-                   "PSI measures how far this period's distribution moved from the reference: < 0.10 stable, "
-                   "0.10–0.25 watch, > 0.25 significant shift."),
-    "explain.lead": ("特徵重要性顯示模型主要依據哪些變數；不利決策理由碼統計顯示客戶最常被拒絕的原因。",
-                     "Feature importance shows what the model relies on; reason codes show the most frequent "
-                     "reasons behind adverse decisions."),
-    "trend.lead": ("各指標歷期數值（取自證據庫中各期最新成功執行紀錄）。",
-                   "Each indicator over past periods (from the latest successful run of each period in the "
-                   "evidence store)."),
-    "genai.lead": ("以下指標依本期所有對話紀錄計算，個人資料一律遮罩。",
-                   "Indicators over all logged conversations of the period; personal data is always masked."),
+        "rate. Groups below it may be treated unfavourably.",
+    ),
+    "fairness.di": (
+        "{attr}：最低與最高核准率之比為 {value}（{status}）。",
+        "{attr}: the lowest-to-highest approval-rate ratio is {value} ({status_en}).",
+    ),
+    "fairness.small": (
+        "樣本數少於 {n} 的群體僅列出信賴區間，不作判定。",
+        "Groups smaller than {n} are shown with their confidence interval and not judged.",
+    ),
+    "quality.lead": (
+        "AUC 與 KS 衡量模型區辨好壞客戶的能力；校準圖比較預測機率與實際發生率。",
+        "AUC and KS measure how well the model separates good from bad outcomes; the reliability "
+        "chart compares predicted probabilities with observed rates.",
+    ),
+    "drift.lead": (
+        "PSI 衡量本期分布相對於參考期的變化：< 0.10 穩定、0.10–0.25 需關注、> 0.25 顯著變化。",
+        "PSI measures how far this period's distribution moved from the reference: < 0.10 stable, "
+        "0.10–0.25 watch, > 0.25 significant shift.",
+    ),
+    "explain.lead": (
+        "特徵重要性顯示模型主要依據哪些變數；不利決策理由碼統計顯示客戶最常被拒絕的原因。",
+        "Feature importance shows what the model relies on; reason codes show the most frequent "
+        "reasons behind adverse decisions.",
+    ),
+    "trend.lead": (
+        "各指標歷期數值（取自證據庫中各期最新成功執行紀錄）。",
+        "Each indicator over past periods (from the latest successful run of each period in the "
+        "evidence store).",
+    ),
+    "genai.lead": (
+        "以下指標依本期所有對話紀錄計算，個人資料一律遮罩。",
+        "Indicators over all logged conversations of the period; personal data is always masked.",
+    ),
     "report.sustainability.title": ("AI 永續指標報告（第4條）", "AI sustainability indicators (Art. 4)"),
     "sust.section.summary": ("整體指標", "Portfolio indicators"),
     "sust.section.trend": ("各季趨勢", "Trend by quarter"),
@@ -105,29 +136,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "量測之能耗；申報與估算值取自 AI 系統盤點紀錄。所有數字皆讀自證據庫，未重新執行任何分析。",
         "Emissions = energy (kWh) × PUE × the MOEA Energy Administration grid factor of the year the energy was "
         "used. Measured figures are each govreport run's energy, measured with CodeCarbon; declared and estimated "
-        "figures come from the AI-system inventory. Everything is read from the evidence store; nothing is re-run."),
-    "sust.trend.lead": ("各季排放量依系統、能源使用量依數據來源（量測、申報、估算）分列。",
-                        "Emissions by quarter split by system, and energy split by source (measured, declared, "
-                        "estimated)."),
-    "sust.intensity.lead": ("每千次預測或服務請求之排放量（gCO2e）；虛線為工作區設定之目標。",
-                            "Grams of CO2e per 1,000 predictions or requests; the dashed line is the workspace's "
-                            "target."),
+        "figures come from the AI-system inventory. Everything is read from the evidence store; nothing is re-run.",
+    ),
+    "sust.trend.lead": (
+        "各季排放量依系統、能源使用量依數據來源（量測、申報、估算）分列。",
+        "Emissions by quarter split by system, and energy split by source (measured, declared, estimated).",
+    ),
+    "sust.intensity.lead": (
+        "每千次預測或服務請求之排放量（gCO2e）；虛線為工作區設定之目標。",
+        "Grams of CO2e per 1,000 predictions or requests; the dashed line is the workspace's target.",
+    ),
     "sust.inclusion.lead": (
         "取自各期公平性結果：最年輕與最高齡年齡群之核准（有利決策）比率，及其與最高群體比率之比（五分之四原則）。",
         "From each period's fairness results: the approval (favourable-decision) rate of the youngest and the "
-        "oldest age band, and its ratio to the highest band's rate (four-fifths rule)."),
+        "oldest age band, and its ratio to the highest band's rate (four-fifths rule).",
+    ),
     "sust.none": ("本期無可計算之指標。", "No indicator could be computed for this period."),
-    "sust.inclusion.none": ("本期無含年齡屬性之公平性結果。", "No fairness results with an age attribute this period."),
-    "sust.training.none": ("sustainability.yaml 未記錄本期員工 AI 教育訓練時數。",
-                           "No staff AI-training hours recorded for this period in sustainability.yaml."),
-    "sust.export.lead": ("下列檔案位於本報告輸出資料夾，欄位對應 GRI 揭露項目，可直接納入永續報告書。",
-                         "These files are in this report's output folder; each row names the GRI disclosure it "
-                         "feeds, ready for the sustainability report."),
-    "footer": ("本報告由 govreport 依「金融機構運用人工智慧技術作業規範」產製；證據雜湊見證據庫（第10條）。",
-               "Produced by govreport under the TBA AI norms; evidence hashes are in the evidence store "
-               "(Art. 10)."),
+    "sust.inclusion.none": (
+        "本期無含年齡屬性之公平性結果。",
+        "No fairness results with an age attribute this period.",
+    ),
+    "sust.training.none": (
+        "sustainability.yaml 未記錄本期員工 AI 教育訓練時數。",
+        "No staff AI-training hours recorded for this period in sustainability.yaml.",
+    ),
+    "sust.export.lead": (
+        "下列檔案位於本報告輸出資料夾，欄位對應 GRI 揭露項目，可直接納入永續報告書。",
+        "These files are in this report's output folder; each row names the GRI disclosure it "
+        "feeds, ready for the sustainability report.",
+    ),
+    "footer": (
+        "本報告由 govreport 依「金融機構運用人工智慧技術作業規範」產製；證據雜湊見證據庫（第10條）。",
+        "Produced by govreport under the TBA AI norms; evidence hashes are in the evidence store (Art. 10).",
+    ),
 }
-
 
 
 def _merge_area_catalogues() -> None:
@@ -153,8 +195,10 @@ def t(key: str, lang: str = "zh-TW", **kw: Any) -> str:
 def bi(key: str, tag: str = "p", **kw: Any) -> str:
     """Chinese, then English beneath in a muted style, as HTML (both escaped)."""
     zh, en = MESSAGES[key]
-    return (f"<{tag}>{html.escape(zh.format(**kw))}<br><span class=\"gr-en\">{html.escape(en.format(**kw))}"
-            f"</span></{tag}>")
+    return (
+        f'<{tag}>{html.escape(zh.format(**kw))}<br><span class="gr-en">{html.escape(en.format(**kw))}'
+        f"</span></{tag}>"
+    )
 
 
 def article(n: int, lang: str = "zh-TW") -> str:

@@ -42,10 +42,15 @@ def _ensure_nbconvert_data_path() -> None:
     prefix = Path(nbconvert.__file__).resolve().parents[4]  # {prefix}/lib/pythonX.Y/site-packages/nbconvert
     candidates = [prefix / "share" / "jupyter", Path(sys.base_prefix) / "share" / "jupyter"]
     known = {str(Path(p).resolve()) for p in jupyter_path()}
-    extra = [str(c) for c in candidates
-             if (c / "nbconvert" / "templates" / "lab").is_dir() and str(c.resolve()) not in known]
+    extra = [
+        str(c)
+        for c in candidates
+        if (c / "nbconvert" / "templates" / "lab").is_dir() and str(c.resolve()) not in known
+    ]
     if extra:
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([*filter(None, [os.environ.get("JUPYTER_PATH")]), *extra])
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            [*filter(None, [os.environ.get("JUPYTER_PATH")]), *extra]
+        )
 
 
 def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
@@ -58,7 +63,8 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [
-                o for o in cell.get("outputs", [])
+                o
+                for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     nb.cells = [c for c in nb.cells if "remove_cell" not in c.get("metadata", {}).get("tags", [])]
@@ -75,8 +81,11 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
     if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):
-        raise TemplateError("the rendered report would load a script from the network", file=nb_path,
-                            fix="show charts with govreport.present.charts.show(), not fig.show()")
+        raise TemplateError(
+            "the rendered report would load a script from the network",
+            file=nb_path,
+            fix="show charts with govreport.present.charts.show(), not fig.show()",
+        )
     html_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(html_path, body)
     return html_path

@@ -62,8 +62,10 @@ def html_cover(rep: SustainabilityReport) -> str:
         ("產製時間", "Generated", _e(rep.generated_at[:16].replace("T", " ") + " UTC")),
     ]
     dl = "".join(f"<dt>{_e(a)} <span class='gr-en'>{_e(b)}</span></dt><dd>{v}</dd>" for a, b, v in rows)
-    return (f"<h1>{_e(t('report.sustainability.title'))}<br><span class='gr-en'>"
-            f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>")
+    return (
+        f"<h1>{_e(t('report.sustainability.title'))}<br><span class='gr-en'>"
+        f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>"
+    )
 
 
 def factor_note(rep: SustainabilityReport) -> str:
@@ -74,14 +76,22 @@ def factor_note(rep: SustainabilityReport) -> str:
         src = str(f["source"]).split(";")[0]  # "2025 factor 0.467 kgCO2e/kWh, <publisher> (<English>)"
         publisher = src.split(", ", 1)[1].split(" (")[0] if ", " in src else ""
         fb_zh = f"；{f['energy_year']} 年尚無公告，採最近之前年度" if f["fallback"] else ""
-        fb_en = f"; none published for {f['energy_year']} yet, the latest earlier year's used" if f["fallback"] else ""
-        parts_zh.append(f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
-                        f"（{publisher}{fb_zh}）")
+        fb_en = (
+            f"; none published for {f['energy_year']} yet, the latest earlier year's used"
+            if f["fallback"]
+            else ""
+        )
+        parts_zh.append(
+            f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
+            f"（{publisher}{fb_zh}）"
+        )
         parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
     if not parts_zh:
         return ""
-    return (f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
-            f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>")
+    return (
+        f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
+        f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>"
+    )
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
@@ -95,11 +105,15 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
         f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
-        f"<td>GRI {_e(r['gri'])}</td></tr>" for r in rows)
+        f"<td>GRI {_e(r['gri'])}</td></tr>"
+        for r in rows
+    )
     prev = rows[0]["previous_period"]
-    head = (f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
-            f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>目標 Target</th>"
-            f"<th>狀態 Status</th><th>GRI</th></tr>")
+    head = (
+        f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
+        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>目標 Target</th>"
+        f"<th>狀態 Status</th><th>GRI</th></tr>"
+    )
     return f"<table>{head}{body}</table>"
 
 
@@ -110,16 +124,22 @@ def html_systems_table(rep: SustainabilityReport) -> str:
         vals = {r["indicator"]: r for r in rep.rows if r["scope"] == sid}
         if not vals:
             continue
-        cells = "".join(f"<td class='num'>{_e(fmt(vals[k]['value'], vals[k]['unit']) if k in vals else '—')}</td>"
-                        for k in keys)
+        cells = "".join(
+            f"<td class='num'>{_e(fmt(vals[k]['value'], vals[k]['unit']) if k in vals else '—')}</td>"
+            for k in keys
+        )
         tgt = vals.get("intensity_g_per_1k", {}).get("target")
-        body.append(f"<tr><td>{_e(info.name_zh)}<br><span class='gr-en'>{_e(info.name_en)} ({_e(sid)})</span></td>"
-                    f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>")
+        body.append(
+            f"<tr><td>{_e(info.name_zh)}<br><span class='gr-en'>{_e(info.name_en)} ({_e(sid)})</span></td>"
+            f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>"
+        )
     if not body:
         return ""
-    head = ("<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
-            "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
-            "<th class='num'>目標 Target</th></tr>")
+    head = (
+        "<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
+        "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
+        "<th class='num'>目標 Target</th></tr>"
+    )
     return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
 
 
@@ -132,9 +152,13 @@ def html_inclusion(rep: SustainabilityReport) -> str:
         f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
         f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>{badge(r['status'])}</td>"
-        f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>" for r in rows)
-    head = ("<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>變化 Change</th>"
-            "<th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th><th class='num'>n</th></tr>")
+        f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>"
+        for r in rows
+    )
+    head = (
+        "<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>變化 Change</th>"
+        "<th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th><th class='num'>n</th></tr>"
+    )
     return f"<table>{head}{body}</table>"
 
 
@@ -148,16 +172,33 @@ def html_governance(rep: SustainabilityReport) -> str:
         f"<tr><td>{_e(r['system_id'])}</td><td>{_e(t('tier.' + r['tier']) if r['tier'] in ('high', 'medium', 'low', 'out_of_scope') else r['tier'])}</td>"
         f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>{_e(r['last_reviewed_period'] or '—')}</td>"
         f"<td>{'✓ 如期 on time' if r['on_time'] else ('尚未到期 not yet due' if not r['due'] else '✗ 逾期 overdue')}</td></tr>"
-        for r in rv)
-    table = ("<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-             f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>{body}</table>") if rv else ""
-    hours = next((r for r in rep.rows if r["scope"] == "portfolio" and r["indicator"] == "ai_training_hours"), None)
+        for r in rv
+    )
+    table = (
+        (
+            "<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
+            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>{body}</table>"
+        )
+        if rv
+        else ""
+    )
+    hours = next(
+        (r for r in rep.rows if r["scope"] == "portfolio" and r["indicator"] == "ai_training_hours"), None
+    )
     if hours:
-        per = next((r for r in rep.rows if r["scope"] == "portfolio"
-                    and r["indicator"] == "ai_training_hours_per_employee"), None)
+        per = next(
+            (
+                r
+                for r in rep.rows
+                if r["scope"] == "portfolio" and r["indicator"] == "ai_training_hours_per_employee"
+            ),
+            None,
+        )
         extra = f"，平均每人 {fmt(per['value'])} 小時 / {fmt(per['value'])} h per employee" if per else ""
-        training = (f"<p>員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{_e(extra)}<br><span class='gr-en'>"
-                    f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>")
+        training = (
+            f"<p>員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{_e(extra)}<br><span class='gr-en'>"
+            f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>"
+        )
     else:
         training = f"<p>{_e(t('sust.training.none'))}<br><span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
     return table + training
@@ -167,18 +208,28 @@ def html_methods(rep: SustainabilityReport) -> str:
     parts = []
     fu = rep.factors_used()
     if fu:
-        body = "".join(f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
-                       f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_e(f['source'])}</td></tr>" for f in fu)
-        parts.append("<h3>電力排碳係數 <span class='gr-en'>Grid emission factors used</span></h3>"
-                     "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
-                     f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
-                     + ("<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
-                        "year's factor (none published for the energy year yet).</span></p>"
-                        if any(f["fallback"] for f in fu) else ""))
+        body = "".join(
+            f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
+            f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_e(f['source'])}</td></tr>"
+            for f in fu
+        )
+        parts.append(
+            "<h3>電力排碳係數 <span class='gr-en'>Grid emission factors used</span></h3>"
+            "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
+            f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
+            + (
+                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
+                "year's factor (none published for the energy year yet).</span></p>"
+                if any(f["fallback"] for f in fu)
+                else ""
+            )
+        )
     s = rep.data.settings
-    parts.append(f"<p>PUE（govreport 執行主機）：{s.host_pue:g}<br><span class='gr-en'>PUE of the machine running "
-                 f"govreport: {s.host_pue:g} ({_e(s.host_pue_source)}); each system's own PUE applies to its "
-                 "declared figures.</span></p>")
+    parts.append(
+        f"<p>PUE（govreport 執行主機）：{s.host_pue:g}<br><span class='gr-en'>PUE of the machine running "
+        f"govreport: {s.host_pue:g} ({_e(s.host_pue_source)}); each system's own PUE applies to its "
+        "declared figures.</span></p>"
+    )
     for m in rep.measurement_methods():
         label = m["method"] or f"not measured: {m['reason']}"
         parts.append(f"<p class='gr-en'>Measurement ({len(m['runs'])} run(s)): {_e(str(label))}</p>")
@@ -189,22 +240,30 @@ def html_methods(rep: SustainabilityReport) -> str:
             f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
             f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} kgCO2e "
             f"({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the MOEA figure is "
-            "reported.</span></p>")
+            "reported.</span></p>"
+        )
     lines = rep.lines()
     dec = lines[lines["source"] != "measured"] if len(lines) else lines
     if len(dec):
-        body = "".join(f"<tr><td>{_e(x.system_id)}</td><td>{_e(x.period)}</td><td>{_e(x.activity)}</td>"
-                       f"<td>{_e(x.source)}</td><td class='num'>{_e(fmt(x.kwh))}</td><td class='num'>{x.pue:g}</td>"
-                       f"<td class='num'>{_e(fmt(x.kgco2e))}</td><td>{_e(x.basis)}</td></tr>"
-                       for x in dec.itertuples())
-        parts.append("<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
-                     "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
-                     "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
-                     f"{body}</table>")
+        body = "".join(
+            f"<tr><td>{_e(x.system_id)}</td><td>{_e(x.period)}</td><td>{_e(x.activity)}</td>"
+            f"<td>{_e(x.source)}</td><td class='num'>{_e(fmt(x.kwh))}</td><td class='num'>{x.pue:g}</td>"
+            f"<td class='num'>{_e(fmt(x.kgco2e))}</td><td>{_e(x.basis)}</td></tr>"
+            for x in dec.itertuples()
+        )
+        parts.append(
+            "<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
+            "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
+            "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
+            f"{body}</table>"
+        )
     notes = rep.notes()
     if notes:
-        parts.append("<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
-                     + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+        parts.append(
+            "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
+            + "".join(f"<li>{_e(n)}</li>" for n in notes)
+            + "</ul>"
+        )
     return "".join(parts)
 
 
@@ -229,16 +288,29 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
         d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
         info = rep.data.systems.get(sid)
         name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
-        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=name,
-                             hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=rep.quarters,
+                y=list(d.values),
+                name=name,
+                hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>",
+            )
+        )
     # each quarter's emissions use the grid factor of its energy year: say which under each bar
     lf = rep.data.lines_frame()
-    years = {q: sorted({int(y) for y in lf.loc[lf["quarter"] == q, "factor_year"]}) for q in rep.quarters} \
-        if len(lf) else {}
+    years = (
+        {q: sorted({int(y) for y in lf.loc[lf["quarter"] == q, "factor_year"]}) for q in rep.quarters}
+        if len(lf)
+        else {}
+    )
     ticks = [f"{q}<br>{'/'.join(map(str, years.get(q, []))) or '—'} 係數 factor" for q in rep.quarters]
-    fig.update_layout(barmode="stack", title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
-                      yaxis={"title": "kgCO2e"}, height=400,
-                      xaxis={"type": "category", "tickmode": "array", "tickvals": rep.quarters, "ticktext": ticks})
+    fig.update_layout(
+        barmode="stack",
+        title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
+        yaxis={"title": "kgCO2e"},
+        height=400,
+        xaxis={"type": "category", "tickmode": "array", "tickvals": rep.quarters, "ticktext": ticks},
+    )
     return fig
 
 
@@ -248,14 +320,30 @@ def fig_trend_by_source(rep: SustainabilityReport) -> Any:
     q = rep.quarterly()
     fig = go.Figure()
     for src in ("measured", "declared", "estimated"):
-        d = q[q["source"] == src].groupby("quarter")["kwh"].sum().reindex(rep.quarters, fill_value=0) if len(q) else None
+        d = (
+            q[q["source"] == src].groupby("quarter")["kwh"].sum().reindex(rep.quarters, fill_value=0)
+            if len(q)
+            else None
+        )
         if d is None or not d.any():
             continue
         label = {"measured": "量測 measured", "declared": "申報 declared", "estimated": "估算 estimated"}[src]
-        fig.add_trace(go.Bar(x=rep.quarters, y=list(d.values), name=label, marker_color=_SOURCE_COLOURS[src],
-                             hovertemplate="%{x}: %{y:.4g} kWh<extra>" + label + "</extra>"))
-    fig.update_layout(barmode="stack", title=_fig_title("各季能源使用量（依數據來源）", "Energy by quarter and source"),
-                      yaxis={"title": "kWh"}, xaxis={"type": "category"}, height=400)
+        fig.add_trace(
+            go.Bar(
+                x=rep.quarters,
+                y=list(d.values),
+                name=label,
+                marker_color=_SOURCE_COLOURS[src],
+                hovertemplate="%{x}: %{y:.4g} kWh<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=_fig_title("各季能源使用量（依數據來源）", "Energy by quarter and source"),
+        yaxis={"title": "kWh"},
+        xaxis={"type": "category"},
+        height=400,
+    )
     return fig
 
 
@@ -264,21 +352,40 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
 
     df = rep.intensity_by_quarter()
     fig = go.Figure()
-    for scope in (["portfolio"] + sorted(s for s in df["scope"].unique() if s != "portfolio")) if len(df) else []:
+    for scope in (
+        (["portfolio"] + sorted(s for s in df["scope"].unique() if s != "portfolio")) if len(df) else []
+    ):
         d = df[df["scope"] == scope]
         if not len(d):
             continue
         name = "整體 portfolio" if scope == "portfolio" else scope
-        fig.add_trace(go.Scatter(x=d["quarter"], y=d["intensity_g_per_1k"], mode="lines+markers", name=name,
-                                 line={"width": 4 if scope == "portfolio" else 2},
-                                 hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra>" + name + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=d["quarter"],
+                y=d["intensity_g_per_1k"],
+                mode="lines+markers",
+                name=name,
+                line={"width": 4 if scope == "portfolio" else 2},
+                hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra>" + name + "</extra>",
+            )
+        )
     target = rep.data.settings.targets.portfolio.intensity_g_per_1k
     if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#b2182b",
-                      annotation_text=f"目標 target {target:g}", annotation_position="top left")
-    fig.update_layout(title=_fig_title("排放密集度與目標", "Emissions intensity against target (gCO2e per 1,000 "
-                                       "predictions or requests)"), yaxis={"rangemode": "tozero"},
-                      xaxis={"type": "category", "categoryarray": rep.quarters}, height=400)
+        fig.add_hline(
+            y=target,
+            line_dash="dash",
+            line_color="#b2182b",
+            annotation_text=f"目標 target {target:g}",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        title=_fig_title(
+            "排放密集度與目標", "Emissions intensity against target (gCO2e per 1,000 predictions or requests)"
+        ),
+        yaxis={"rangemode": "tozero"},
+        xaxis={"type": "category", "categoryarray": rep.quarters},
+        height=400,
+    )
     return fig
 
 
@@ -287,12 +394,21 @@ def fig_inclusion(rep: SustainabilityReport) -> Any:
 
     df = rep.inclusion_by_quarter()
     fig = go.Figure()
-    for (sid, ind), d in (df.groupby(["system_id", "indicator"]) if len(df) else []):
+    for (sid, ind), d in df.groupby(["system_id", "indicator"]) if len(df) else []:
         who = "年輕 young" if ind == "young_approval_rate" else "高齡 elderly"
-        fig.add_trace(go.Scatter(x=d["quarter"], y=d["rate"], mode="lines+markers",
-                                 name=f"{sid} · {who} ({d['band'].iloc[-1]})",
-                                 line={"dash": "dot" if ind == "young_approval_rate" else "solid"}))
-    fig.update_layout(title=_fig_title("年輕與高齡客群核准率", "Approval rate of the youngest and oldest age band"),
-                      yaxis={"tickformat": ".0%", "rangemode": "tozero"},
-                      xaxis={"type": "category", "categoryarray": rep.quarters}, height=400)
+        fig.add_trace(
+            go.Scatter(
+                x=d["quarter"],
+                y=d["rate"],
+                mode="lines+markers",
+                name=f"{sid} · {who} ({d['band'].iloc[-1]})",
+                line={"dash": "dot" if ind == "young_approval_rate" else "solid"},
+            )
+        )
+    fig.update_layout(
+        title=_fig_title("年輕與高齡客群核准率", "Approval rate of the youngest and oldest age band"),
+        yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+        xaxis={"type": "category", "categoryarray": rep.quarters},
+        height=400,
+    )
     return fig

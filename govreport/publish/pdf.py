@@ -22,9 +22,18 @@ from ..errors import GovreportError
 __all__ = ["find_chromium", "print_pdf", "print_review", "CHROMIUM_FLAGS"]
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars", "--lang=zh-TW",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--hide-scrollbars",
+    "--lang=zh-TW",
 )
 
 
@@ -34,13 +43,23 @@ def find_chromium() -> str:
         exe = shutil.which(name)
         if exe:
             return exe
-    raise GovreportError("--pdf needs headless Chromium, and no `chromium` is on the PATH",
-                         field="--pdf", fix="install it (`apt-get install chromium` on Debian/Ubuntu, plus "
-                                            "fonts-noto-cjk for the Chinese text) or publish without --pdf")
+    raise GovreportError(
+        "--pdf needs headless Chromium, and no `chromium` is on the PATH",
+        field="--pdf",
+        fix="install it (`apt-get install chromium` on Debian/Ubuntu, plus "
+        "fonts-noto-cjk for the Chinese text) or publish without --pdf",
+    )
 
 
-def print_pdf(page: Path, pdf: Path, *, fragment: str = "", chromium: str | None = None,
-              budget_ms: int = 15000, timeout: int = 240) -> Path:
+def print_pdf(
+    page: Path,
+    pdf: Path,
+    *,
+    fragment: str = "",
+    chromium: str | None = None,
+    budget_ms: int = 15000,
+    timeout: int = 240,
+) -> Path:
     """Print ``page`` (a local HTML file; ``fragment`` such as ``en`` is appended as ``#en``) to ``pdf``."""
     exe = chromium or find_chromium()
     pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -49,19 +68,36 @@ def print_pdf(page: Path, pdf: Path, *, fragment: str = "", chromium: str | None
     url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
     with tempfile.TemporaryDirectory(prefix="govreport-chromium-") as profile:
         try:
-            r = subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                                f"--virtual-time-budget={budget_ms}", "--no-pdf-header-footer",
-                                f"--print-to-pdf={part}", url], capture_output=True, text=True, timeout=timeout)
+            r = subprocess.run(
+                [
+                    exe,
+                    *CHROMIUM_FLAGS,
+                    f"--user-data-dir={profile}",
+                    f"--virtual-time-budget={budget_ms}",
+                    "--no-pdf-header-footer",
+                    f"--print-to-pdf={part}",
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
             part.unlink(missing_ok=True)
-            raise GovreportError(f"Chromium did not finish printing {page} within {timeout} s", file=page,
-                                 fix="check that the machine is not overloaded, then publish again") from None
+            raise GovreportError(
+                f"Chromium did not finish printing {page} within {timeout} s",
+                file=page,
+                fix="check that the machine is not overloaded, then publish again",
+            ) from None
     if not part.is_file() or part.stat().st_size == 0 or part.read_bytes()[:5] != b"%PDF-":
         tail = " ".join((r.stderr or "").strip().splitlines()[-2:])[:300]
         part.unlink(missing_ok=True)
-        raise GovreportError(f"Chromium could not print {page} to PDF (exit code {r.returncode}): {tail}",
-                             file=page, fix="run `chromium --headless --print-to-pdf=x.pdf <report>` by hand to "
-                                            "see why; publish without --pdf meanwhile")
+        raise GovreportError(
+            f"Chromium could not print {page} to PDF (exit code {r.returncode}): {tail}",
+            file=page,
+            fix="run `chromium --headless --print-to-pdf=x.pdf <report>` by hand to "
+            "see why; publish without --pdf meanwhile",
+        )
     part.replace(pdf)
     return pdf
 

@@ -68,7 +68,9 @@ class _Writer:
     # -- text ------------------------------------------------------------------------------------------
     def t(self, key: str, **kw: Any) -> str:
         zh, en = MESSAGES[key]
-        pick = {k: (v[0] if self.lang == "zh-TW" else v[1]) if isinstance(v, tuple) else v for k, v in kw.items()}
+        pick = {
+            k: (v[0] if self.lang == "zh-TW" else v[1]) if isinstance(v, tuple) else v for k, v in kw.items()
+        }
         return (zh if self.lang == "zh-TW" else en).format(**pick)
 
     def pair(self, zh: str, en: str) -> str:
@@ -101,8 +103,9 @@ class _Writer:
         for x in items:
             self.doc.add_paragraph(x, style="List Number" if numbered else "List Bullet")
 
-    def table(self, head: Sequence[str] | None, rows: Sequence[Sequence[Any]], *,
-              status_cols: Sequence[int] = ()) -> Any:
+    def table(
+        self, head: Sequence[str] | None, rows: Sequence[Sequence[Any]], *, status_cols: Sequence[int] = ()
+    ) -> Any:
         """A table with a header row repeated on every page (none when ``head`` is None); cells in
         ``status_cols`` hold a status and are coloured."""
         tbl = self.doc.add_table(rows=1 if head else 0, cols=len(head) if head else len(rows[0]))
@@ -222,7 +225,9 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
 
 
 # -- charts ------------------------------------------------------------------------------------------------
-def chart_png(fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None) -> Path | None:
+def chart_png(
+    fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None
+) -> Path | None:
     """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript embedded,
     no network). None when no Chromium is installed or it could not draw the page."""
     try:
@@ -233,13 +238,26 @@ def chart_png(fig: Any, png: Path, *, width: int = 1000, height: int = 420, chro
     fig.update_layout(width=width, height=height, margin={"l": 60, "r": 20, "t": 50, "b": 50})
     with tempfile.TemporaryDirectory(prefix="govreport-chart-") as tmp:
         page = Path(tmp) / "chart.html"
-        page.write_text(fig.to_html(include_plotlyjs=True, full_html=True, config={"displayModeBar": False,
-                                                                                    "staticPlot": True}),
-                        encoding="utf-8")
+        page.write_text(
+            fig.to_html(
+                include_plotlyjs=True, full_html=True, config={"displayModeBar": False, "staticPlot": True}
+            ),
+            encoding="utf-8",
+        )
         try:
-            subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", "--virtual-time-budget=5000",
-                            f"--window-size={width},{height}", f"--screenshot={png}", page.as_uri()],
-                           capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    exe,
+                    *CHROMIUM_FLAGS,
+                    f"--user-data-dir={tmp}/profile",
+                    "--virtual-time-budget=5000",
+                    f"--window-size={width},{height}",
+                    f"--screenshot={png}",
+                    page.as_uri(),
+                ],
+                capture_output=True,
+                timeout=120,
+            )
         except (subprocess.TimeoutExpired, OSError):
             return None
     return png if png.is_file() and png.stat().st_size > 0 else None
@@ -258,6 +276,7 @@ def _rule(w: _Writer, text: str | None) -> str:
 
 def _one_language(fig: Any, lang: str) -> Any:
     """A review figure whose texts are "中文 English" pairs, with only the page's language kept."""
+
     def pick(text: str | None, sep: str) -> str | None:
         if not text or sep not in text:
             return text
@@ -281,19 +300,29 @@ def _ind_label(w: _Writer, i: Mapping[str, Any]) -> str:
 def _cover(w: _Writer, r: Mapping[str, Any], chain: Mapping[str, Any] | None) -> None:
     w.doc.add_heading(f"{w.t('review.title')} {r['period']}", 0)
     w.para(w.t("review.subtitle"), italic=True)
-    period = (f"{r['period']}（{w.date(r['period_start'])}至{w.date(r['period_end'])}）" if w.lang == "zh-TW"
-              else f"{r['period']} ({w.date(r['period_start'])} – {w.date(r['period_end'])})")
+    period = (
+        f"{r['period']}（{w.date(r['period_start'])}至{w.date(r['period_end'])}）"
+        if w.lang == "zh-TW"
+        else f"{r['period']} ({w.date(r['period_start'])} – {w.date(r['period_end'])})"
+    )
     bad = len(r["evidence_problems"])
     rows = [
         (w.t("review.cover.bank"), w.pair(r["bank_zh"], r["bank_en"])),
         (w.t("review.cover.period"), period),
-        (w.t("review.cover.norms"), w.pair(r["norms_version"], "TBA 'Operational norms for financial institutions "
-                                                               "using AI technology' (amended 2025-05-29)")),
+        (
+            w.t("review.cover.norms"),
+            w.pair(
+                r["norms_version"],
+                "TBA 'Operational norms for financial institutions using AI technology' (amended 2025-05-29)",
+            ),
+        ),
         (w.t("review.cover.preparer"), r["preparer"] or "—"),
         (w.t("review.cover.generated"), f"{w.date(r['generated_at'])} · govreport {r['govreport_version']}"),
         (w.t("review.cover.overall"), w.status(r["overall"])),
-        (w.t("review.cover.evidence"), w.t("review.cover.evidence.ok") if not bad
-         else w.t("review.cover.evidence.bad", n=bad)),
+        (
+            w.t("review.cover.evidence"),
+            w.t("review.cover.evidence.ok") if not bad else w.t("review.cover.evidence.bad", n=bad),
+        ),
     ]
     tbl = w.table(None, rows)
     w.status_cell(tbl.rows[5].cells[1], r["overall"])
@@ -308,8 +337,11 @@ def _cover(w: _Writer, r: Mapping[str, Any], chain: Mapping[str, Any] | None) ->
 def _signoff(w: _Writer, r: Mapping[str, Any], signoffs: Sequence[Mapping[str, Any]]) -> None:
     w.heading(w.t("review.signoff"), 1)
     w.para(w.t("review.signoff.lead"))
-    roles = {"infosec": "review.signoff.infosec", "compliance": "review.signoff.compliance",
-             "risk": "review.signoff.risk"}
+    roles = {
+        "infosec": "review.signoff.infosec",
+        "compliance": "review.signoff.compliance",
+        "risk": "review.signoff.risk",
+    }
     committees = "、".join(r["committees"]) or "—"
 
     def role_label(role: str) -> str:
@@ -317,19 +349,40 @@ def _signoff(w: _Writer, r: Mapping[str, Any], signoffs: Sequence[Mapping[str, A
 
     w.heading(w.t("docx.signoff.recorded"), 2)
     if signoffs:
-        rows = [(role_label(s.get("role", "")), s.get("name", ""), s.get("opinion", ""),
-                 _when(s.get("time") or ""),
-                 (f"v{s['review_version']}" if s.get("review_version") is not None else "—")
-                 + (f" · {w.t('docx.signoff.stale')}" if s.get("stale") else ""))
-                for s in signoffs]
-        w.table([w.t("review.signoff.role"), w.t("review.signoff.name"), w.t("review.signoff.opinion"),
-                 w.t("docx.signoff.time"), w.t("docx.signoff.version")], rows)
+        rows = [
+            (
+                role_label(s.get("role", "")),
+                s.get("name", ""),
+                s.get("opinion", ""),
+                _when(s.get("time") or ""),
+                (f"v{s['review_version']}" if s.get("review_version") is not None else "—")
+                + (f" · {w.t('docx.signoff.stale')}" if s.get("stale") else ""),
+            )
+            for s in signoffs
+        ]
+        w.table(
+            [
+                w.t("review.signoff.role"),
+                w.t("review.signoff.name"),
+                w.t("review.signoff.opinion"),
+                w.t("docx.signoff.time"),
+                w.t("docx.signoff.version"),
+            ],
+            rows,
+        )
     else:
         w.para(w.t("docx.signoff.none"), italic=True)
     blank = [(role_label(k), "", "", "") for k in ("infosec", "compliance", "risk", "committee")]
     w.doc.add_paragraph()
-    w.table([w.t("review.signoff.role"), w.t("review.signoff.name"), w.t("review.signoff.opinion"),
-             w.t("review.signoff.date")], blank)
+    w.table(
+        [
+            w.t("review.signoff.role"),
+            w.t("review.signoff.name"),
+            w.t("review.signoff.opinion"),
+            w.t("review.signoff.date"),
+        ],
+        blank,
+    )
 
 
 def _when(iso: str) -> str:
@@ -342,13 +395,27 @@ def _summary(w: _Writer, r: Mapping[str, Any]) -> None:
     for row in r["matrix"].values():
         for v in row.values():
             c[v] = c.get(v, 0) + 1
-    w.para(w.t("review.summary.lead", n=len(r["matrix"]), green=c["green"], amber=c["amber"], red=c["red"],
-               na=c["not_assessed"], failed=c["failed"]), bold=True)
+    w.para(
+        w.t(
+            "review.summary.lead",
+            n=len(r["matrix"]),
+            green=c["green"],
+            amber=c["amber"],
+            red=c["red"],
+            na=c["not_assessed"],
+            failed=c["failed"],
+        ),
+        bold=True,
+    )
     w.heading(w.t("review.section.matrix"), 2)
     systems = {s["id"]: s for s in r["systems"]}
-    head = [w.t("review.matrix.system"), w.t("review.matrix.tier")] + [w.pair(*DIMENSION_LABELS[d]) for d in DIMENSIONS]
-    rows = [[w.name(systems[sid]), _tier(w, systems[sid]["tier"])] + [row[d] for d in DIMENSIONS]
-            for sid, row in r["matrix"].items()]
+    head = [w.t("review.matrix.system"), w.t("review.matrix.tier")] + [
+        w.pair(*DIMENSION_LABELS[d]) for d in DIMENSIONS
+    ]
+    rows = [
+        [w.name(systems[sid]), _tier(w, systems[sid]["tier"])] + [row[d] for d in DIMENSIONS]
+        for sid, row in r["matrix"].items()
+    ]
     w.table(head, rows, status_cols=range(2, 2 + len(DIMENSIONS)))
     w.para(w.t("review.matrix.note"), size=8)
 
@@ -361,10 +428,20 @@ def _tier(w: _Writer, tier: str) -> str:
 def _risks_and_decisions(w: _Writer, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.section.risks"), 2)
     if r["top_risks"]:
-        w.table([w.t("review.col.status"), w.t("review.col.system"), w.t("review.col.indicator"),
-                 w.t("review.col.value"), w.t("review.col.rule")],
-                [(x["status"], w.name(x), _ind_label(w, x), value_text(x), _rule(w, x.get("rule"))) for x in r["top_risks"]],
-                status_cols=(0,))
+        w.table(
+            [
+                w.t("review.col.status"),
+                w.t("review.col.system"),
+                w.t("review.col.indicator"),
+                w.t("review.col.value"),
+                w.t("review.col.rule"),
+            ],
+            [
+                (x["status"], w.name(x), _ind_label(w, x), value_text(x), _rule(w, x.get("rule")))
+                for x in r["top_risks"]
+            ],
+            status_cols=(0,),
+        )
     else:
         w.para(w.t("review.risks.none"))
     w.heading(w.t("review.section.decisions"), 2)
@@ -383,22 +460,39 @@ def _changes(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) -> 
     else:
         cs = r["changes"]
         n = {k: sum(1 for c in cs if c["change"] == k) for k in ("worsened", "improved", "new", "same")}
-        w.para(w.t("review.changes.lead", previous=r["previous_period"], worsened=n["worsened"],
-                   improved=n["improved"], new=n["new"]))
+        w.para(
+            w.t(
+                "review.changes.lead",
+                previous=r["previous_period"],
+                worsened=n["worsened"],
+                improved=n["improved"],
+                new=n["new"],
+            )
+        )
         systems = {s["id"]: s for s in r["systems"]}
         order = {"worsened": 0, "new": 1, "improved": 2}
         shown = sorted((c for c in cs if c["change"] != "same"), key=lambda c: order[c["change"]])
         if shown:
+
             def label(c: Mapping[str, Any]) -> str:
                 if c["kind"] == "article":
                     num = int(c["key"])
                     return f"{article(num, w.lang)} {w.t(f'review.art.{num}')}"
                 return f"{w.name(systems.get(c['key'], {'id': c['key']}))} · {w.pair(*DIMENSION_LABELS[c['item']])}"
 
-            tbl = w.table([w.t("review.col.item"), f"{w.t('review.col.before')} {r['previous_period']}",
-                           f"{w.t('review.col.now')} {r['period']}", w.t("review.col.change")],
-                          [(label(c), c["before"] or "not_assessed", c["now"], w.pair(*CHANGE_TEXT[c["change"]]))
-                           for c in shown], status_cols=(1, 2))
+            tbl = w.table(
+                [
+                    w.t("review.col.item"),
+                    f"{w.t('review.col.before')} {r['previous_period']}",
+                    f"{w.t('review.col.now')} {r['period']}",
+                    w.t("review.col.change"),
+                ],
+                [
+                    (label(c), c["before"] or "not_assessed", c["now"], w.pair(*CHANGE_TEXT[c["change"]]))
+                    for c in shown
+                ],
+                status_cols=(1, 2),
+            )
             for row, c in zip(tbl.rows[1:], shown, strict=True):
                 if not c["before"]:
                     row.cells[1].text = "—"
@@ -416,10 +510,15 @@ def _inventory(w: _Writer, r: Mapping[str, Any]) -> None:
     if not ic.get("compared"):
         w.para(w.t("review.inventory.none"))
         return
-    items = [f"{w.t(label)}：{', '.join(ic[key])}" for key, label in
-             (("new", "review.inventory.new"), ("retired", "review.inventory.retired")) if ic[key]]
-    items += [f"{w.t('review.inventory.retiered')}：{x['system']} {_tier(w, x['before'])} → {_tier(w, x['now'])}"
-              for x in ic["retiered"]]
+    items = [
+        f"{w.t(label)}：{', '.join(ic[key])}"
+        for key, label in (("new", "review.inventory.new"), ("retired", "review.inventory.retired"))
+        if ic[key]
+    ]
+    items += [
+        f"{w.t('review.inventory.retiered')}：{x['system']} {_tier(w, x['before'])} → {_tier(w, x['now'])}"
+        for x in ic["retiered"]
+    ]
     items += [f"{w.t('review.inventory.scope')}：{x['system']}" for x in ic["scope"]]
     if items:
         w.bullets(items)
@@ -435,15 +534,27 @@ def _scorecards(w: _Writer, r: Mapping[str, Any]) -> None:
         w.heading(f"{w.name(s)} · {_tier(w, s['tier'])} · {w.t('review.scorecard.state.' + s['state'])}", 2)
         if s["reason"]:
             w.para(f"{w.t('review.scorecard.reason')}：{s['reason']}")
-        w.table([w.pair(*DIMENSION_LABELS[d]) for d in DIMENSIONS],
-                [[s["dimensions"].get(d, "not_assessed") for d in DIMENSIONS]], status_cols=range(len(DIMENSIONS)))
-        bad = sorted((i for i in s["indicators"] if i["status"] in ("red", "amber")),
-                     key=lambda i: (i["status"] != "red", i["id"]))[:10]
+        w.table(
+            [w.pair(*DIMENSION_LABELS[d]) for d in DIMENSIONS],
+            [[s["dimensions"].get(d, "not_assessed") for d in DIMENSIONS]],
+            status_cols=range(len(DIMENSIONS)),
+        )
+        bad = sorted(
+            (i for i in s["indicators"] if i["status"] in ("red", "amber")),
+            key=lambda i: (i["status"] != "red", i["id"]),
+        )[:10]
         if bad:
             w.para(w.t("review.scorecard.indicators"), bold=True)
-            w.table([w.t("review.col.status"), w.t("review.col.indicator"), w.t("review.col.value"),
-                     w.t("review.col.rule")],
-                    [(i["status"], _ind_label(w, i), value_text(i), _rule(w, i.get("rule"))) for i in bad], status_cols=(0,))
+            w.table(
+                [
+                    w.t("review.col.status"),
+                    w.t("review.col.indicator"),
+                    w.t("review.col.value"),
+                    w.t("review.col.rule"),
+                ],
+                [(i["status"], _ind_label(w, i), value_text(i), _rule(w, i.get("rule"))) for i in bad],
+                status_cols=(0,),
+            )
         elif s["state"] == "assessed":
             w.para(w.t("review.scorecard.allgreen"))
 
@@ -454,12 +565,29 @@ def _yes(w: _Writer, v: Any) -> str:
 
 def _articles_11_12_14(w: _Writer, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.section.disclosure"), 1)
-    rows = [(w.name(s), c["name"], _yes(w, c.get("ai_disclosure")), _yes(w, c.get("opt_out")),
-             f"{_yes(w, c.get('alternative'))} {c.get('alternative') or ''}".strip())
-            for s in r["systems"] for c in s["channels"] if c.get("customer_facing", True)]
+    rows = [
+        (
+            w.name(s),
+            c["name"],
+            _yes(w, c.get("ai_disclosure")),
+            _yes(w, c.get("opt_out")),
+            f"{_yes(w, c.get('alternative'))} {c.get('alternative') or ''}".strip(),
+        )
+        for s in r["systems"]
+        for c in s["channels"]
+        if c.get("customer_facing", True)
+    ]
     if rows:
-        w.table([w.t("review.col.system"), w.t("review.disclosure.channel"), w.t("review.disclosure.ai"),
-                 w.t("review.disclosure.optout"), w.t("review.disclosure.alt")], rows)
+        w.table(
+            [
+                w.t("review.col.system"),
+                w.t("review.disclosure.channel"),
+                w.t("review.disclosure.ai"),
+                w.t("review.disclosure.optout"),
+                w.t("review.disclosure.alt"),
+            ],
+            rows,
+        )
     else:
         w.para(w.t("review.disclosure.none"))
     w.heading(w.t("review.section.assessments"), 1)
@@ -468,16 +596,41 @@ def _articles_11_12_14(w: _Writer, r: Mapping[str, Any]) -> None:
         if s["state"] == "retired" or not s["prelaunch"]:
             continue
         gaps = s["prelaunch"].get("gaps", [])
-        pre = f"{w.status('green')} {w.t('review.assess.complete')}" if not gaps else \
-            f"{w.status('amber')} {'; '.join(gaps)}"
-        status = (f"{w.status('red')} {w.t('review.assess.overdue')}" if s["overdue"]
-                  else f"{w.status('green')} {w.t('review.assess.ontime')}")
-        rows.append((w.name(s), _tier(w, s["tier"]), w.t("review.assess.months", n=s["review_months"]),
-                     w.date(s["prelaunch"].get("go_live")), pre, s["last_review"] or "—", w.date(s["next_due"]),
-                     status))
-    w.table([w.t("review.col.system"), w.t("review.matrix.tier"), w.t("review.assess.frequency"),
-             w.t("review.assess.golive"), w.t("review.assess.prelaunch"), w.t("review.assess.last"),
-             w.t("review.assess.due"), w.t("review.col.status")], rows)
+        pre = (
+            f"{w.status('green')} {w.t('review.assess.complete')}"
+            if not gaps
+            else f"{w.status('amber')} {'; '.join(gaps)}"
+        )
+        status = (
+            f"{w.status('red')} {w.t('review.assess.overdue')}"
+            if s["overdue"]
+            else f"{w.status('green')} {w.t('review.assess.ontime')}"
+        )
+        rows.append(
+            (
+                w.name(s),
+                _tier(w, s["tier"]),
+                w.t("review.assess.months", n=s["review_months"]),
+                w.date(s["prelaunch"].get("go_live")),
+                pre,
+                s["last_review"] or "—",
+                w.date(s["next_due"]),
+                status,
+            )
+        )
+    w.table(
+        [
+            w.t("review.col.system"),
+            w.t("review.matrix.tier"),
+            w.t("review.assess.frequency"),
+            w.t("review.assess.golive"),
+            w.t("review.assess.prelaunch"),
+            w.t("review.assess.last"),
+            w.t("review.assess.due"),
+            w.t("review.col.status"),
+        ],
+        rows,
+    )
     w.heading(w.t("review.section.vendors"), 1)
     rows = []
     for s in r["systems"]:
@@ -486,14 +639,27 @@ def _articles_11_12_14(w: _Writer, r: Mapping[str, Any]) -> None:
             continue
         att = v.get("trace_log_attestation") or {}
         missing = missing_clauses(v)
-        rows.append((w.name(s), f"{v['name']} ({v.get('country') or '—'})",
-                     f"{_yes(w, att.get('provided'))} {w.date(att.get('date')) if att.get('date') else ''} "
-                     f"{att.get('document') or ''}".strip(),
-                     w.status("green") if not missing else
-                     f"{w.status('amber')} {w.t('review.vendors.missing', items=', '.join(missing))}"))
+        rows.append(
+            (
+                w.name(s),
+                f"{v['name']} ({v.get('country') or '—'})",
+                f"{_yes(w, att.get('provided'))} {w.date(att.get('date')) if att.get('date') else ''} "
+                f"{att.get('document') or ''}".strip(),
+                w.status("green")
+                if not missing
+                else f"{w.status('amber')} {w.t('review.vendors.missing', items=', '.join(missing))}",
+            )
+        )
     if rows:
-        w.table([w.t("review.col.system"), w.t("review.vendors.vendor"), w.t("review.vendors.attestation"),
-                 w.t("review.vendors.clauses")], rows)
+        w.table(
+            [
+                w.t("review.col.system"),
+                w.t("review.vendors.vendor"),
+                w.t("review.vendors.attestation"),
+                w.t("review.vendors.clauses"),
+            ],
+            rows,
+        )
     else:
         w.para(w.t("review.vendors.none"))
 
@@ -508,12 +674,28 @@ def _sustainability(w: _Writer, r: Mapping[str, Any]) -> None:
     for x in st["rows"]:
         unit = x.get("unit", "")
         v = fmt_pct(x["value"]) if unit == "share" else f"{fmt_num(x['value'], 2)} {unit}"
-        rows.append((f"{w.pair(x['label_zh'], x['label_en'])} (GRI {x.get('gri') or ''})", v,
-                     "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%",
-                     "—" if x.get("target") is None else fmt_num(x["target"], 2), x["status"], x.get("basis") or ""))
-    w.table([w.t("review.col.indicator"), w.t("review.col.value"), w.t("review.col.change_prev"),
-             w.t("review.col.target"), w.t("review.col.status"), w.t("review.sustainability.factor")], rows,
-            status_cols=(4,))
+        rows.append(
+            (
+                f"{w.pair(x['label_zh'], x['label_en'])} (GRI {x.get('gri') or ''})",
+                v,
+                "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%",
+                "—" if x.get("target") is None else fmt_num(x["target"], 2),
+                x["status"],
+                x.get("basis") or "",
+            )
+        )
+    w.table(
+        [
+            w.t("review.col.indicator"),
+            w.t("review.col.value"),
+            w.t("review.col.change_prev"),
+            w.t("review.col.target"),
+            w.t("review.col.status"),
+            w.t("review.sustainability.factor"),
+        ],
+        rows,
+        status_cols=(4,),
+    )
 
 
 def _findings(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) -> None:
@@ -522,13 +704,33 @@ def _findings(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) ->
     if fs is None or not fs:
         w.para(w.t("review.findings.none" if fs is None else "review.findings.empty"))
         return
-    tbl = w.table([w.t("review.col.status"), w.t("review.col.id"), w.t("review.col.title"), w.t("review.col.severity"),
-                   w.t("review.col.owner"), w.t("review.col.due"), w.t("review.findings.age"),
-                   w.t("review.findings.overdue_days")],
-                  [(f["indicator_status"], f["id"],
-                    w.pair(f["title_zh"], f["title_en"]) + (f" · {article(f['article'], w.lang)}" if f.get("article") else ""),
-                    w.t("review.severity." + f["severity"]), f["owner"], w.date(f["due"]), f["age_days"],
-                    f["days_overdue"] or "—") for f in fs], status_cols=(0,))
+    tbl = w.table(
+        [
+            w.t("review.col.status"),
+            w.t("review.col.id"),
+            w.t("review.col.title"),
+            w.t("review.col.severity"),
+            w.t("review.col.owner"),
+            w.t("review.col.due"),
+            w.t("review.findings.age"),
+            w.t("review.findings.overdue_days"),
+        ],
+        [
+            (
+                f["indicator_status"],
+                f["id"],
+                w.pair(f["title_zh"], f["title_en"])
+                + (f" · {article(f['article'], w.lang)}" if f.get("article") else ""),
+                w.t("review.severity." + f["severity"]),
+                f["owner"],
+                w.date(f["due"]),
+                f["age_days"],
+                f["days_overdue"] or "—",
+            )
+            for f in fs
+        ],
+        status_cols=(0,),
+    )
     for row, f in zip(tbl.rows[1:], fs, strict=True):
         row.cells[0].paragraphs[0].add_run(f" {w.t('review.finding.status.' + f['status'])}")
     if any(f["open_at_end"] for f in fs):
@@ -538,34 +740,80 @@ def _findings(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) ->
 def _articles(w: _Writer, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.section.articles"), 1)
     w.para(w.t("review.articles.lead"))
-    w.table([w.t("review.articles.article"), w.t("review.articles.topic"), w.t("review.col.status"),
-             w.t("review.articles.evidence"), w.t("review.articles.missing")],
-            [(article(a["article"], w.lang), w.t(f"review.art.{a['article']}"), a["status"],
-              "\n".join(a["evidence"]) or "—", a["missing"] or "—") for a in r["articles"]], status_cols=(2,))
+    w.table(
+        [
+            w.t("review.articles.article"),
+            w.t("review.articles.topic"),
+            w.t("review.col.status"),
+            w.t("review.articles.evidence"),
+            w.t("review.articles.missing"),
+        ],
+        [
+            (
+                article(a["article"], w.lang),
+                w.t(f"review.art.{a['article']}"),
+                a["status"],
+                "\n".join(a["evidence"]) or "—",
+                a["missing"] or "—",
+            )
+            for a in r["articles"]
+        ],
+        status_cols=(2,),
+    )
 
 
 def _appendix(w: _Writer, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.section.appendix"), 1)
     w.para(w.t("review.appendix.methods"))
     w.heading(w.t("review.appendix.thresholds"), 2)
-    w.table([w.t("review.col.indicator"), w.t("review.col.rule")], [(x["indicator"], _rule(w, x["rule"])) for x in r["thresholds"]])
+    w.table(
+        [w.t("review.col.indicator"), w.t("review.col.rule")],
+        [(x["indicator"], _rule(w, x["rule"])) for x in r["thresholds"]],
+    )
     w.heading(w.t("review.appendix.runs"), 2)
-    runs = [*(x for s in r["systems"] for x in [*s["runs"], *s["failed_runs"]]),
-            *([r["sustainability"]["run"]] if r.get("sustainability") else [])]
-    w.table(["RUN_ID", w.t("review.col.system"), w.t("review.col.template"), w.t("review.col.version"),
-             w.t("review.col.status"), w.t("review.col.hash")],
-            [(x["seq"], x["system_id"], x["template"], f"v{x['version']}", x["status"], x["record_hash"][:16] + "…")
-             for x in runs])
+    runs = [
+        *(x for s in r["systems"] for x in [*s["runs"], *s["failed_runs"]]),
+        *([r["sustainability"]["run"]] if r.get("sustainability") else []),
+    ]
+    w.table(
+        [
+            "RUN_ID",
+            w.t("review.col.system"),
+            w.t("review.col.template"),
+            w.t("review.col.version"),
+            w.t("review.col.status"),
+            w.t("review.col.hash"),
+        ],
+        [
+            (
+                x["seq"],
+                x["system_id"],
+                x["template"],
+                f"v{x['version']}",
+                x["status"],
+                x["record_hash"][:16] + "…",
+            )
+            for x in runs
+        ],
+    )
     notes = [*r["evidence_problems"], *r["notes"]]
     if notes:
         w.heading(w.t("review.appendix.notes"), 2)
         w.bullets(notes)
 
 
-def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str = "zh-TW",
-                      classification: tuple[str, str] = ("機密", "Confidential"),
-                      signoffs: Sequence[Mapping[str, Any]] = (), chain: Mapping[str, Any] | None = None,
-                      charts: bool = True, chromium: str | None = None, html_report: str = "report.html") -> Path:
+def write_review_docx(
+    review: Mapping[str, Any],
+    out: str | Path,
+    *,
+    lang: str = "zh-TW",
+    classification: tuple[str, str] = ("機密", "Confidential"),
+    signoffs: Sequence[Mapping[str, Any]] = (),
+    chain: Mapping[str, Any] | None = None,
+    charts: bool = True,
+    chromium: str | None = None,
+    html_report: str = "report.html",
+) -> Path:
     """Write the review dict ``review`` (``review.json``) as an editable .docx in one language (``zh-TW`` or
     ``en``) to ``out``. ``signoffs`` are the recorded sign-offs to print (each with ``role``, ``name``,
     ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.evidence.signoff.signoffs_for`); ``chain`` the evidence head the review was
@@ -580,12 +828,17 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
     with tempfile.TemporaryDirectory(prefix="govreport-docx-") as tmp:
         history = findings = None
         if charts and len(r["status_history"]) > 1:
-            history = chart_png(_one_language(fig_status_history(r), lang), Path(tmp) / "history.png",
-                                chromium=chromium)
+            history = chart_png(
+                _one_language(fig_status_history(r), lang), Path(tmp) / "history.png", chromium=chromium
+            )
         ff = fig_findings(r) if charts else None
         if ff is not None:
-            findings = chart_png(_one_language(ff, lang), Path(tmp) / "findings.png", height=max(260, 120 + 40 * len(r["findings"] or [])),
-                                 chromium=chromium)
+            findings = chart_png(
+                _one_language(ff, lang),
+                Path(tmp) / "findings.png",
+                height=max(260, 120 + 40 * len(r["findings"] or [])),
+                chromium=chromium,
+            )
         _cover(w, r, chain)
         _signoff(w, r, signoffs)
         w.toc()
@@ -608,7 +861,6 @@ def write_review_docx(review: Mapping[str, Any], out: str | Path, *, lang: str =
     return out
 
 
-
 def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
     """The ``review.json`` a succeeded review run recorded, after checking it against its recorded SHA-256
     (a changed file is :class:`~govreport.errors.TamperedEvidence`, never printed)."""
@@ -617,22 +869,31 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
 
     out = (rec.outputs or {}).get("review")
     if rec.template != "review" or rec.status != RunStatus.SUCCEEDED or not out:
-        raise TamperedEvidence(f"RUN_ID {rec.seq} is not a succeeded review run with a review.json",
-                               fix="run `govreport review --period P` first")
+        raise TamperedEvidence(
+            f"RUN_ID {rec.seq} is not a succeeded review run with a review.json",
+            fix="run `govreport review --period P` first",
+        )
     path = ws.resolve(out["path"])
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise TamperedEvidence(f"the review.json of RUN_ID {rec.seq} is missing", file=path,
-                               fix="restore it from backup, or run the review again") from None
+        raise TamperedEvidence(
+            f"the review.json of RUN_ID {rec.seq} is missing",
+            file=path,
+            fix="restore it from backup, or run the review again",
+        ) from None
     if hashlib.sha256(data).hexdigest() != out["sha256"]:
-        raise TamperedEvidence(f"the review.json of RUN_ID {rec.seq} no longer matches its recorded SHA-256",
-                               file=path, fix="restore it from backup, or run the review again")
+        raise TamperedEvidence(
+            f"the review.json of RUN_ID {rec.seq} no longer matches its recorded SHA-256",
+            file=path,
+            fix="restore it from backup, or run the review again",
+        )
     return json.loads(data)
 
 
-def review_docx_for_run(ws: Workspace, rec: RunRecord, out: Path, *, lang: str = "zh-TW",
-                        chromium: str | None = None) -> Path:
+def review_docx_for_run(
+    ws: Workspace, rec: RunRecord, out: Path, *, lang: str = "zh-TW", chromium: str | None = None
+) -> Path:
     """The Word edition of review run ``rec`` in ``lang``, written to ``out``, with the workspace's
     classification, the sign-offs recorded so far and the chain head the review was built on."""
     from ..evidence.queries import open_store
@@ -644,7 +905,18 @@ def review_docx_for_run(ws: Workspace, rec: RunRecord, out: Path, *, lang: str =
     # earlier version of the review; the chain head and key the review was built on, from review.json
     signoffs = signoffs_for(open_store(ws, writing=False).records(period=rec.period), rec.period)
     head = r.get("evidence_head") or {}
-    chain = {"seq": head.get("seq"), "hash": head.get("record_hash"), "fingerprint": head.get("key_fingerprint")}
+    chain = {
+        "seq": head.get("seq"),
+        "hash": head.get("record_hash"),
+        "fingerprint": head.get("key_fingerprint"),
+    }
     return write_review_docx(
-        r, out, lang=lang, classification=(cfg.classification_zh, cfg.classification_en), signoffs=signoffs,
-        chain=chain, chromium=chromium, html_report=(rec.outputs or {}).get("html", {}).get("path", "report.html"))
+        r,
+        out,
+        lang=lang,
+        classification=(cfg.classification_zh, cfg.classification_en),
+        signoffs=signoffs,
+        chain=chain,
+        chromium=chromium,
+        html_report=(rec.outputs or {}).get("html", {}).get("path", "report.html"),
+    )

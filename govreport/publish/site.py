@@ -139,7 +139,9 @@ def plan_site(records: Iterable[RunRecord]) -> dict[str, list[Entry]]:
     for (period, sid, template), recs in groups.items():
         recs.sort(key=lambda r: r.seq)
         ok = [r for r in recs if r.status == RunStatus.SUCCEEDED and "html" in r.outputs]
-        out.setdefault(period, []).append(Entry(period, sid, template, recs[-1], ok[-1] if ok else None, recs))
+        out.setdefault(period, []).append(
+            Entry(period, sid, template, recs[-1], ok[-1] if ok else None, recs)
+        )
     return {p: out[p] for p in sorted(out, key=_period_key, reverse=True)}
 
 
@@ -184,19 +186,32 @@ class _Copier:
         except FileNotFoundError:
             raise TamperedEvidence(
                 f"the {name} output of RUN_ID {rec.seq} ({rec.system_id}/{rec.template} {rec.period} "
-                f"v{rec.version}) is missing", file=out["path"],
+                f"v{rec.version}) is missing",
+                file=out["path"],
                 fix="restore it from backup (`govreport evidence verify` lists every problem); nothing was "
-                    "published") from None
+                "published",
+            ) from None
         if h.hexdigest() != out["sha256"]:
             raise TamperedEvidence(
                 f"the {name} output of RUN_ID {rec.seq} ({rec.system_id}/{rec.template} {rec.period} "
                 f"v{rec.version}) no longer matches the SHA-256 the evidence store recorded "
-                f"({out['sha256'][:12]}… recorded, {h.hexdigest()[:12]}… found)", file=out["path"],
+                f"({out['sha256'][:12]}… recorded, {h.hexdigest()[:12]}… found)",
+                file=out["path"],
                 fix="restore it from backup or re-run the period (`govreport evidence verify` lists every "
-                    "problem); nothing was published")
-        self.copied[rel] = {"path": rel, "source": out["path"], "sha256": out["sha256"], "run_id": rec.seq,
-                            "record_hash": rec.record_hash, "system_id": rec.system_id, "period": rec.period,
-                            "template": rec.template, "version": rec.version, "output": name}
+                "problem); nothing was published",
+            )
+        self.copied[rel] = {
+            "path": rel,
+            "source": out["path"],
+            "sha256": out["sha256"],
+            "run_id": rec.seq,
+            "record_hash": rec.record_hash,
+            "system_id": rec.system_id,
+            "period": rec.period,
+            "template": rec.template,
+            "version": rec.version,
+            "output": name,
+        }
         if dst.suffix.lower() in (".html", ".htm"):
             for target in self._linked(src, dst.read_text(encoding="utf-8", errors="replace")):
                 r2, name2, _ = self.by_path[target]
@@ -207,7 +222,11 @@ class _Copier:
         """Recorded outputs that a report links to with a relative URL."""
         found = []
         for m in _HREF.finditer(text):
-            url = html.unescape(m.group(1) if m.group(1) is not None else m.group(2)).split("#")[0].split("?")[0]
+            url = (
+                html.unescape(m.group(1) if m.group(1) is not None else m.group(2))
+                .split("#")[0]
+                .split("?")[0]
+            )
             if not url or re.match(r"^[a-z][a-z0-9+.-]*:|^/", url, re.I):
                 continue
             target = Path(os.path.normpath(src.parent / url))
@@ -230,28 +249,40 @@ def _page(title: tuple[str, str], body: str, css: str) -> str:
     """A whole page: inlined house style, the language switch, and a script that keeps the chosen
     language when following a link within the site."""
     _, _, lang_switch = _html_helpers()
-    keep_lang = ("<script>document.addEventListener('click', function (ev) { var a = ev.target.closest('a');"
-                 " if (!a || !document.documentElement.classList.contains('gr-lang-en')) return;"
-                 " var h = a.getAttribute('href') || ''; if (/\\.html$/.test(h)) a.setAttribute('href', h + '#en');"
-                 " });</script>")
-    return (f'<!DOCTYPE html>\n<html lang="zh-TW">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta name="generator" content="{_GENERATOR}">\n'
-            f"<title>{_e(title[0])} · {_e(title[1])}</title>\n<style>{css}{_CSS}</style>\n</head>\n"
-            f'<body class="govreport">\n<main>\n{lang_switch()}\n{body}\n</main>\n'
-            f"{keep_lang}\n</body>\n</html>\n")
+    keep_lang = (
+        "<script>document.addEventListener('click', function (ev) { var a = ev.target.closest('a');"
+        " if (!a || !document.documentElement.classList.contains('gr-lang-en')) return;"
+        " var h = a.getAttribute('href') || ''; if (/\\.html$/.test(h)) a.setAttribute('href', h + '#en');"
+        " });</script>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-TW">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="{_GENERATOR}">\n'
+        f"<title>{_e(title[0])} · {_e(title[1])}</title>\n<style>{css}{_CSS}</style>\n</head>\n"
+        f'<body class="govreport">\n<main>\n{lang_switch()}\n{body}\n</main>\n'
+        f"{keep_lang}\n</body>\n</html>\n"
+    )
 
 
 class _Renderer:
-    def __init__(self, ws: Workspace, plan: Mapping[str, list[Entry]], links: Mapping[int, str],
-                 pdfs: Mapping[str, dict[str, str]], records: list[RunRecord]) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        plan: Mapping[str, list[Entry]],
+        links: Mapping[int, str],
+        pdfs: Mapping[str, dict[str, str]],
+        records: list[RunRecord],
+    ) -> None:
         self.ws = ws
         self.plan = plan
         self.links = links  # RUN_ID -> site path of its report.html
         self.pdfs = pdfs
         self.records = records
         self.inventory = Inventory.load(ws)
-        self.css = (Path(__file__).resolve().parents[1] / "present" / "report.css").read_text(encoding="utf-8")
+        self.css = (Path(__file__).resolve().parents[1] / "present" / "report.css").read_text(
+            encoding="utf-8"
+        )
         self.L, self.badge, _ = _html_helpers()
         order = {s.id: i for i, s in enumerate(self.inventory.ordered())}
         ids = {r.system_id for r in records if r.system_id != PORTFOLIO and r.kind == "run"}
@@ -292,8 +323,10 @@ class _Renderer:
         if rec is None or "html" not in rec.outputs:
             return "—"
         sha = rec.outputs["html"]["sha256"]
-        return (f'<span class="gr-hash" title="SHA-256 {_e(sha)} · record {_e(rec.record_hash)}">'
-                f"{_e(sha[:12])}…</span>")
+        return (
+            f'<span class="gr-hash" title="SHA-256 {_e(sha)} · record {_e(rec.record_hash)}">'
+            f"{_e(sha[:12])}…</span>"
+        )
 
     def reason(self, rec: RunRecord) -> str:
         text = mask_text(rec.error or rec.status)
@@ -313,13 +346,18 @@ class _Renderer:
         status = self.status(en.latest)
         if en.failed:
             status += self.reason(en.latest)
-            note = (self.L("site.failed.older", version=pub.version) if pub is not None
-                    else self.L("site.failed.noreport"))
+            note = (
+                self.L("site.failed.older", version=pub.version)
+                if pub is not None
+                else self.L("site.failed.noreport")
+            )
             status += f'<div class="gr-site-note">{note}</div>'
         label = self.template(en.template)
-        return (f"<td>{self.link(pub, up, label) if pub else label}</td><td>{status}</td>"
-                f"<td>v{shown.version}</td><td>{self.date(shown.finished_at)}</td>"
-                f"<td class='num'>{shown.seq}</td><td>{self.hash_cell(pub)}</td>")
+        return (
+            f"<td>{self.link(pub, up, label) if pub else label}</td><td>{status}</td>"
+            f"<td>v{shown.version}</td><td>{self.date(shown.finished_at)}</td>"
+            f"<td class='num'>{shown.seq}</td><td>{self.hash_cell(pub)}</td>"
+        )
 
     def head(self, *keys: str) -> str:
         return "<tr>" + "".join(f"<th>{self.L(k)}</th>" for k in keys) + "</tr>"
@@ -334,17 +372,24 @@ class _Renderer:
         body = ""
         if pub is not None:
             dims = (pub.summary or {}).get("dimensions") or {}
-            cells = "".join(f"<td data-dimension='{d}' data-status='{_e(dims.get(d, ''))}'>"
-                            f"{self.pair(*DIMENSION_LABELS[d])}<br>"
-                            f"{self.badge(dims[d]) if dims.get(d) in _STATUSES else '—'}</td>" for d in DIMENSIONS)
+            cells = "".join(
+                f"<td data-dimension='{d}' data-status='{_e(dims.get(d, ''))}'>"
+                f"{self.pair(*DIMENSION_LABELS[d])}<br>"
+                f"{self.badge(dims[d]) if dims.get(d) in _STATUSES else '—'}</td>"
+                for d in DIMENSIONS
+            )
             pdf = self.pdfs.get(period, {})
-            pdf_links = "".join(f' · <a href="{_e(href)}">{self.L("site." + (lang if "." in lang else "pdf." + lang))}</a>'
-                                for lang, href in pdf.items())
-            body += (f'<p class="gr-big">{self.status(pub)} <a href="{_e(self.links[pub.seq])}" '
-                     f'data-kind="review">{self.L("site.review.open")}</a>{pdf_links}</p>'
-                     f'<table class="gr-matrix"><tr>{cells}</tr></table>'
-                     f'<p class="gr-muted">v{pub.version} · {self.date(pub.finished_at)} · RUN_ID {pub.seq} · '
-                     f"SHA-256 {self.hash_cell(pub)}</p>")
+            pdf_links = "".join(
+                f' · <a href="{_e(href)}">{self.L("site." + (lang if "." in lang else "pdf." + lang))}</a>'
+                for lang, href in pdf.items()
+            )
+            body += (
+                f'<p class="gr-big">{self.status(pub)} <a href="{_e(self.links[pub.seq])}" '
+                f'data-kind="review">{self.L("site.review.open")}</a>{pdf_links}</p>'
+                f'<table class="gr-matrix"><tr>{cells}</tr></table>'
+                f'<p class="gr-muted">v{pub.version} · {self.date(pub.finished_at)} · RUN_ID {pub.seq} · '
+                f"SHA-256 {self.hash_cell(pub)}</p>"
+            )
         if rev.failed:
             body += self.badge("failed") + self.reason(rev.latest)
         body += self.signoffs(period)
@@ -360,21 +405,38 @@ class _Renderer:
     def period_section(self, period: str, entries: list[Entry]) -> str:
         try:
             p = parse_period(period)
-            rng = self.L("site.period.range", tag="span", start=(fmt_date(p.start.isoformat()),
-                                                                 fmt_date(p.start.isoformat(), "en")),
-                         end=(fmt_date(p.end.isoformat()), fmt_date(p.end.isoformat(), "en")))
+            rng = self.L(
+                "site.period.range",
+                tag="span",
+                start=(fmt_date(p.start.isoformat()), fmt_date(p.start.isoformat(), "en")),
+                end=(fmt_date(p.end.isoformat()), fmt_date(p.end.isoformat(), "en")),
+            )
         except Exception:  # noqa: BLE001
             rng = ""
-        out = (f'<section class="gr-period" id="p-{_e(period)}" data-period="{_e(period)}">'
-               f"<h2>{self.L('site.period', period=period)} <span class='gr-muted'>{rng}</span></h2>")
+        out = (
+            f'<section class="gr-period" id="p-{_e(period)}" data-period="{_e(period)}">'
+            f"<h2>{self.L('site.period', period=period)} <span class='gr-muted'>{rng}</span></h2>"
+        )
         out += self.review_box(period, entries)
         port = [x for x in entries if x.system_id == PORTFOLIO and x.template != REVIEW]
         if port:
-            rows = "".join(f"<tr data-template='{_e(x.template)}'>{self.entry_cells(x, '')}</tr>"
-                           for x in sorted(port, key=lambda x: x.template))
-            out += (f"<h3>{self.L('site.portfolio')}</h3><table>"
-                    + self.head("site.col.template", "site.col.status", "site.col.version", "site.col.date",
-                                "site.col.runid", "site.col.hash") + rows + "</table>")
+            rows = "".join(
+                f"<tr data-template='{_e(x.template)}'>{self.entry_cells(x, '')}</tr>"
+                for x in sorted(port, key=lambda x: x.template)
+            )
+            out += (
+                f"<h3>{self.L('site.portfolio')}</h3><table>"
+                + self.head(
+                    "site.col.template",
+                    "site.col.status",
+                    "site.col.version",
+                    "site.col.date",
+                    "site.col.runid",
+                    "site.col.hash",
+                )
+                + rows
+                + "</table>"
+            )
         by_sys: dict[str, list[Entry]] = {}
         for x in entries:
             if x.system_id != PORTFOLIO:
@@ -382,57 +444,94 @@ class _Renderer:
         rows = []
         for sid in [s for s in self.system_ids if s in by_sys]:
             xs = sorted(by_sys[sid], key=lambda x: x.template)
-            lead = (f"<td rowspan='{len(xs)}'><a href='systems/{_e(sid)}.html'>{self.name(sid)}</a></td>"
-                    f"<td rowspan='{len(xs)}'>{self.tier(sid)}</td>")
+            lead = (
+                f"<td rowspan='{len(xs)}'><a href='systems/{_e(sid)}.html'>{self.name(sid)}</a></td>"
+                f"<td rowspan='{len(xs)}'>{self.tier(sid)}</td>"
+            )
             for i, x in enumerate(xs):
-                rows.append(f"<tr data-system='{_e(sid)}' data-template='{_e(x.template)}' "
-                            f"data-status='{_e(x.latest.status)}'>{lead if i == 0 else ''}{self.entry_cells(x, '')}</tr>")
+                rows.append(
+                    f"<tr data-system='{_e(sid)}' data-template='{_e(x.template)}' "
+                    f"data-status='{_e(x.latest.status)}'>{lead if i == 0 else ''}{self.entry_cells(x, '')}</tr>"
+                )
         if rows:
-            out += (f"<h3>{self.L('site.systems')}</h3><table class='gr-site-systems'>"
-                    + self.head("site.col.system", "site.col.tier", "site.col.template", "site.col.status",
-                                "site.col.version", "site.col.date", "site.col.runid", "site.col.hash")
-                    + "".join(rows) + "</table>")
+            out += (
+                f"<h3>{self.L('site.systems')}</h3><table class='gr-site-systems'>"
+                + self.head(
+                    "site.col.system",
+                    "site.col.tier",
+                    "site.col.template",
+                    "site.col.status",
+                    "site.col.version",
+                    "site.col.date",
+                    "site.col.runid",
+                    "site.col.hash",
+                )
+                + "".join(rows)
+                + "</table>"
+            )
         return out + "</section>"
 
     def index(self, bank: tuple[str, str]) -> str:
         last = self.records[-1]
         nav = "".join(f"<a href='#p-{_e(p)}'>{_e(p)}</a>" for p in self.plan)
-        sys_nav = "".join(f"<li><a href='systems/{_e(s)}.html'>{self.name(s)}</a> · {self.tier(s)}</li>"
-                          for s in self.system_ids)
+        sys_nav = "".join(
+            f"<li><a href='systems/{_e(s)}.html'>{self.name(s)}</a> · {self.tier(s)}</li>"
+            for s in self.system_ids
+        )
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        body = (f"<h1>{self.L('site.title')}</h1>"
-                f"<p class='gr-muted'>{self.L('site.subtitle', bank=bank)}</p>"
-                + self.L("site.lead", tag="p")
-                + f"<p class='gr-muted'>{self.L('site.generated', when=(fmt_date(now), fmt_date(now, 'en')), seq=last.seq, n=len(self.records))}</p>"
-                + f"<p class='gr-site-nav'><b>{self.L('site.periods')}</b> {nav}</p>"
-                + (f"<details><summary>{self.L('site.systems.all')}</summary><ul>{sys_nav}</ul></details>"
-                   if sys_nav else "")
-                + "".join(self.period_section(p, xs) for p, xs in self.plan.items())
-                + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>")
+        body = (
+            f"<h1>{self.L('site.title')}</h1>"
+            f"<p class='gr-muted'>{self.L('site.subtitle', bank=bank)}</p>"
+            + self.L("site.lead", tag="p")
+            + f"<p class='gr-muted'>{self.L('site.generated', when=(fmt_date(now), fmt_date(now, 'en')), seq=last.seq, n=len(self.records))}</p>"
+            + f"<p class='gr-site-nav'><b>{self.L('site.periods')}</b> {nav}</p>"
+            + (
+                f"<details><summary>{self.L('site.systems.all')}</summary><ul>{sys_nav}</ul></details>"
+                if sys_nav
+                else ""
+            )
+            + "".join(self.period_section(p, xs) for p, xs in self.plan.items())
+            + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>"
+        )
         return _page(MESSAGES["site.title"], body, self.css)
 
     def system_page(self, sid: str) -> str:
-        recs = sorted((r for r in self.records if r.system_id == sid and r.kind == "run"),
-                      key=lambda r: (_period_key(r.period), r.seq), reverse=True)
+        recs = sorted(
+            (r for r in self.records if r.system_id == sid and r.kind == "run"),
+            key=lambda r: (_period_key(r.period), r.seq),
+            reverse=True,
+        )
         rows = []
         for r in recs:
             label = self.template(r.template)
             cell = self.link(r, "../", label) if r.seq in self.links else label
             status = self.status(r) + (self.reason(r) if r.status != RunStatus.SUCCEEDED else "")
-            rows.append(f"<tr data-period='{_e(r.period)}' data-template='{_e(r.template)}' "
-                        f"data-status='{_e(r.status)}'><td>{_e(r.period)}</td><td>{cell}</td><td>{status}</td>"
-                        f"<td>v{r.version}</td><td>{self.date(r.finished_at)}</td><td class='num'>{r.seq}</td>"
-                        f"<td>{self.hash_cell(r)}</td></tr>")
+            rows.append(
+                f"<tr data-period='{_e(r.period)}' data-template='{_e(r.template)}' "
+                f"data-status='{_e(r.status)}'><td>{_e(r.period)}</td><td>{cell}</td><td>{status}</td>"
+                f"<td>v{r.version}</td><td>{self.date(r.finished_at)}</td><td class='num'>{r.seq}</td>"
+                f"<td>{self.hash_cell(r)}</td></tr>"
+            )
         s = self.inventory.systems.get(sid)
         title = (s.name_zh, s.name_en) if s else (sid, sid)
-        body = (f"<p><a href='../index.html'>{self.L('site.back')}</a></p>"
-                f"<h1>{self.name(sid)}</h1><p class='gr-muted'>{_e(sid)} · {self.tier(sid)}</p>"
-                f"<h2>{self.L('site.history')}</h2>{self.L('site.history.lead', tag='p')}"
-                f"<table class='gr-site-history'>"
-                + self.head("site.col.period", "site.col.template", "site.col.status", "site.col.version",
-                            "site.col.date", "site.col.runid", "site.col.hash")
-                + "".join(rows) + "</table>"
-                + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>")
+        body = (
+            f"<p><a href='../index.html'>{self.L('site.back')}</a></p>"
+            f"<h1>{self.name(sid)}</h1><p class='gr-muted'>{_e(sid)} · {self.tier(sid)}</p>"
+            f"<h2>{self.L('site.history')}</h2>{self.L('site.history.lead', tag='p')}"
+            f"<table class='gr-site-history'>"
+            + self.head(
+                "site.col.period",
+                "site.col.template",
+                "site.col.status",
+                "site.col.version",
+                "site.col.date",
+                "site.col.runid",
+                "site.col.hash",
+            )
+            + "".join(rows)
+            + "</table>"
+            + f"<footer class='gr-footer'>{self.L('site.footer', tag='p')}</footer>"
+        )
         return _page(title, body, self.css)
 
 
@@ -446,7 +545,7 @@ def _print_copy(page: Path, records: list[RunRecord], period: str) -> Path:
     fresh = recorded_signoffs(signoffs_for(records, period))
     i, j = text.find(SIGNOFFS_START), text.find(SIGNOFFS_END)
     if i >= 0 and j > i:
-        text = text[:i] + fresh + text[j + len(SIGNOFFS_END):]
+        text = text[:i] + fresh + text[j + len(SIGNOFFS_END) :]
     elif "</body>" in text:  # a review built before sign-offs were recorded: add them at the end
         text = text.replace("</body>", fresh + "</body>", 1)
     copy = page.with_name(f".print-{page.name}")
@@ -462,13 +561,18 @@ def _check_out(out: Path, ws: Workspace) -> None:
     nothing besides the files that marker lists — so no file of anyone else's is ever deleted.
     """
     if out in (ws.root, ws.reports_dir.resolve()) or ws.root.is_relative_to(out):
-        raise InputError(f"{out} is the workspace or holds it; the site must go in a folder of its own",
-                         field="--out", fix="choose a new folder, e.g. --out site")
+        raise InputError(
+            f"{out} is the workspace or holds it; the site must go in a folder of its own",
+            field="--out",
+            fix="choose a new folder, e.g. --out site",
+        )
     if not out.exists() and not out.is_symlink():
         return
     fix = "choose an empty or new folder; publish only replaces a folder it built and nothing was deleted"
     if out.is_symlink() or not out.is_dir():
-        raise InputError(f"{out} exists and is not a site built by `govreport publish`", field="--out", fix=fix)
+        raise InputError(
+            f"{out} exists and is not a site built by `govreport publish`", field="--out", fix=fix
+        )
     present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
     if not present and not any(out.iterdir()):
         return
@@ -478,12 +582,18 @@ def _check_out(out: Path, ws: Workspace) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         listed = None
     if listed is None:
-        raise InputError(f"{out} exists and is not a site built by `govreport publish` (no valid {MARKER})",
-                         field="--out", fix=fix)
+        raise InputError(
+            f"{out} exists and is not a site built by `govreport publish` (no valid {MARKER})",
+            field="--out",
+            fix=fix,
+        )
     extra = sorted(present - listed - {MARKER})
     if extra:
-        raise InputError(f"{out} holds {len(extra)} file(s) the site did not write, e.g. {extra[0]}",
-                         field="--out", fix="move them out or choose another folder; nothing was deleted")
+        raise InputError(
+            f"{out} holds {len(extra)} file(s) the site did not write, e.g. {extra[0]}",
+            field="--out",
+            fix="move them out or choose another folder; nothing was deleted",
+        )
 
 
 def _write_marker(tmp: Path) -> None:
@@ -521,9 +631,15 @@ def _swap(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool = False, docx: bool = False,
-               progress: Callable[[str], None] = lambda _m: None,
-               store: EvidenceStore | None = None) -> SiteResult:
+def build_site(
+    ws: Workspace | str | Path,
+    out: Path | None = None,
+    *,
+    pdf: bool = False,
+    docx: bool = False,
+    progress: Callable[[str], None] = lambda _m: None,
+    store: EvidenceStore | None = None,
+) -> SiteResult:
     """Build the static site of every period's reports into ``out`` (default ``<workspace>/site``).
 
     Raises :class:`EvidenceError` for an empty evidence store, :class:`TamperedEvidence` when the hash
@@ -541,13 +657,18 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
     store = store or open_store(ws, writing=False)
     records = store.records()
     if not records:
-        raise EvidenceError(f"the evidence store of {ws.root} has no runs: there is nothing to publish",
-                            fix="run `govreport run --period 2026Q3` and `govreport review --period 2026Q3` first")
+        raise EvidenceError(
+            f"the evidence store of {ws.root} has no runs: there is nothing to publish",
+            fix="run `govreport run --period 2026Q3` and `govreport review --period 2026Q3` first",
+        )
     progress(f"{len(records)} record(s) in the evidence store; checking the hash chain …")
     problems = store.verify(check_files=False)
     if problems:
-        raise TamperedEvidence(f"evidence chain check failed at {problems[0]}", fix="restore the store from "
-                               "backup (`govreport evidence verify` lists every problem); nothing was published")
+        raise TamperedEvidence(
+            f"evidence chain check failed at {problems[0]}",
+            fix="restore the store from "
+            "backup (`govreport evidence verify` lists every problem); nothing was published",
+        )
     plan = plan_site(records)
     out.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(out.parent, out.name)
@@ -564,8 +685,12 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
         pdfs: dict[str, dict[str, str]] = {}
         written: list[Path] = []
         if pdf and chromium:
-            reviews = [(p, x.published) for p, xs in plan.items() for x in xs
-                       if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
+            reviews = [
+                (p, x.published)
+                for p, xs in plan.items()
+                for x in xs
+                if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None
+            ]
             for i, (period, rec) in enumerate(reviews, 1):
                 progress(f"[{i}/{len(reviews)}] printing the {period} review to PDF …")
                 copy = _print_copy(tmp / links[rec.seq], records, period)
@@ -576,13 +701,20 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
                 pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
                 written.extend(out / p.relative_to(tmp) for p in made.values())
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
-            reviews = [(p, x.published) for p, xs in plan.items() for x in xs
-                       if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None]
+            reviews = [
+                (p, x.published)
+                for p, xs in plan.items()
+                for x in xs
+                if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None
+            ]
             for i, (period, rec) in enumerate(reviews, 1):
                 progress(f"[{i}/{len(reviews)}] writing the {period} review as Word documents …")
-                made = {lang: review_docx_for_run(ws, rec, tmp / "docx" / f"review-{period}{suffix}.docx",
-                                                  lang=code, chromium=chromium)
-                        for lang, code, suffix in (("zh", "zh-TW", ""), ("en", "en", "-en"))}
+                made = {
+                    lang: review_docx_for_run(
+                        ws, rec, tmp / "docx" / f"review-{period}{suffix}.docx", lang=code, chromium=chromium
+                    )
+                    for lang, code, suffix in (("zh", "zh-TW", ""), ("en", "en", "-en"))
+                }
                 for lang, path in made.items():
                     pdfs.setdefault(period, {})[f"docx.{lang}"] = path.relative_to(tmp).as_posix()
                 written.extend(out / p.relative_to(tmp) for p in made.values())
@@ -592,10 +724,15 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
         (tmp / "systems").mkdir()
         for sid in r.system_ids:
             (tmp / "systems" / f"{sid}.html").write_text(r.system_page(sid), encoding="utf-8")
-        manifest = {"generator": _GENERATOR, "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "workspace": str(ws.root), "evidence_head": store.head(),
-                    "periods": list(plan), "files": sorted(copier.copied.values(), key=lambda f: f["path"]),
-                    "pdf": pdfs}
+        manifest = {
+            "generator": _GENERATOR,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "workspace": str(ws.root),
+            "evidence_head": store.head(),
+            "periods": list(plan),
+            "files": sorted(copier.copied.values(), key=lambda f: f["path"]),
+            "pdf": pdfs,
+        }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _write_marker(tmp)
         _check_out(out, ws)  # again, just before the swap: nothing added to the folder meanwhile is lost
@@ -604,5 +741,6 @@ def build_site(ws: Workspace | str | Path, out: Path | None = None, *, pdf: bool
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     progress(f"site written: {out / 'index.html'}")
-    return SiteResult(out, out / "index.html", list(plan), sorted(copier.copied), written,
-                      time.monotonic() - t0)
+    return SiteResult(
+        out, out / "index.html", list(plan), sorted(copier.copied), written, time.monotonic() - t0
+    )

@@ -38,8 +38,11 @@ def coerce_value(series: pd.Series, text: str, option: str) -> Any:
         try:
             num = float(text)
         except ValueError:
-            raise MetricInputError(f"'{text}' is not a number but column '{series.name}' is numeric",
-                                   field=option, fix=f"give one of {sorted(series.dropna().unique()[:5].tolist())}") from None
+            raise MetricInputError(
+                f"'{text}' is not a number but column '{series.name}' is numeric",
+                field=option,
+                fix=f"give one of {sorted(series.dropna().unique()[:5].tolist())}",
+            ) from None
         return int(num) if num.is_integer() else num
     return text
 
@@ -62,17 +65,26 @@ def assess_file(
     """Run the model-risk template on ``data``; return the paths of ``report.html`` and ``results.json``."""
     data = data.resolve()
     df = read_dataset(data)
-    missing = [c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in df]
+    missing = [
+        c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in df
+    ]
     if missing:
-        raise DataError(f"column(s) {', '.join(dict.fromkeys(missing))} not in the file", file=data,
-                        field=missing[0], fix=f"the file has: {', '.join(map(str, df.columns[:30]))}")
+        raise DataError(
+            f"column(s) {', '.join(dict.fromkeys(missing))} not in the file",
+            file=data,
+            field=missing[0],
+            fix=f"the file has: {', '.join(map(str, df.columns[:30]))}",
+        )
     if reference is not None:
         ref_cols = set(read_dataset(reference.resolve()).columns)
         lacking = [c for c in (label, *features, *([score] if score else [])) if c not in ref_cols]
         if lacking:
-            raise DataError(f"the reference file lacks column(s) {', '.join(lacking)} of the scored file",
-                            file=reference, field=lacking[0],
-                            fix="give a reference with the same columns (e.g. the training period's scores)")
+            raise DataError(
+                f"the reference file lacks column(s) {', '.join(lacking)} of the scored file",
+                file=reference,
+                field=lacking[0],
+                fix="give a reference with the same columns (e.g. the training period's scores)",
+            )
     if not protected:
         raise InputError("no protected attribute given", field="--protected", fix="e.g. --protected SEX,AGE")
     out = out.resolve()
@@ -91,14 +103,21 @@ def assess_file(
         "accountable": {"name": "(not recorded)", "role": "(not recorded)"},
         "scope": {},
         "risk_factors": dict.fromkeys(
-            ("customer_facing", "personal_data", "autonomy", "complexity", "impact", "remedies"), 1),
+            ("customer_facing", "personal_data", "autonomy", "complexity", "impact", "remedies"), 1
+        ),
         "datasets": [{"name": "scoring", "role": "scoring", "path": str(data)}]
-        + ([{"name": "reference", "role": "reference", "path": str(reference.resolve())}] if reference else []),
+        + (
+            [{"name": "reference", "role": "reference", "path": str(reference.resolve())}]
+            if reference
+            else []
+        ),
         "model": {
             "label": label,
             "label_favourable": coerce_value(df[label], label_favourable, "--label-favourable"),
             "prediction": prediction,
-            "prediction_favourable": coerce_value(df[prediction], prediction_favourable, "--prediction-favourable"),
+            "prediction_favourable": coerce_value(
+                df[prediction], prediction_favourable, "--prediction-favourable"
+            ),
             "score": score,
             "score_higher_is": score_higher_is,
             "features": list(features),
@@ -107,7 +126,8 @@ def assess_file(
         "templates": ["model_risk"],
     }
     (ws_root / "systems" / f"{ADHOC_ID}.yaml").write_text(
-        yaml.safe_dump(system, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(system, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     ws = Workspace.load(ws_root)
     today = date.today()
     period = f"{today.year}Q{(today.month - 1) // 3 + 1}"

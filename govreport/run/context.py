@@ -28,12 +28,19 @@ __all__ = ["TemplateContext", "open_context", "read_dataset"]
 
 
 def _kind(path: Path, fmt: str) -> str:
-    return fmt if fmt != "auto" else {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}.get(
-        path.suffix.lower(), "csv")
+    return (
+        fmt
+        if fmt != "auto"
+        else {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
+    )
 
 
-def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8", columns: Sequence[str] | None = None,
-                 ) -> pd.DataFrame:
+def read_dataset(
+    path: Path,
+    fmt: str = "auto",
+    encoding: str = "utf-8",
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Read a CSV, Parquet or JSON Lines dataset with a clear error when it cannot be read; with
     ``columns``, only those of them the file has (in the file's order; Parquet and CSV read no others)."""
     if not path.is_file():
@@ -54,15 +61,25 @@ def read_dataset(path: Path, fmt: str = "auto", encoding: str = "utf-8", columns
             if wanted is not None:
                 df = df[[c for c in df.columns if c in wanted]]
         else:
-            df = pd.read_csv(path, encoding=encoding, usecols=(lambda c: c in wanted) if wanted is not None else None)
+            df = pd.read_csv(
+                path, encoding=encoding, usecols=(lambda c: c in wanted) if wanted is not None else None
+            )
     except UnicodeDecodeError:
-        raise DataError(f"cannot decode the file as {encoding}", file=path,
-                        fix="declare the file's encoding (e.g. encoding: cp950) in the dataset entry") from None
+        raise DataError(
+            f"cannot decode the file as {encoding}",
+            file=path,
+            fix="declare the file's encoding (e.g. encoding: cp950) in the dataset entry",
+        ) from None
     except Exception as e:  # pyarrow / pandas parser errors of many kinds
-        raise DataError(f"cannot read the file as {kind}: {str(e).splitlines()[0][:200]}", file=path,
-                        fix="check the file format and the dataset's `format:`") from None
+        raise DataError(
+            f"cannot read the file as {kind}: {str(e).splitlines()[0][:200]}",
+            file=path,
+            fix="check the file format and the dataset's `format:`",
+        ) from None
     if df.empty:
-        raise DataError("dataset has no rows", file=path, fix="check that the export for this period completed")
+        raise DataError(
+            "dataset has no rows", file=path, fix="check that the export for this period completed"
+        )
     return df
 
 
@@ -75,8 +92,9 @@ class TemplateContext:
     template: str
     #: Parquet frames :meth:`load` returned, by resolved path, for as long as the caller holds them: the
     #: contract validation (:meth:`data_quality`) takes them instead of reading the same file again.
-    _frames: WeakValueDictionary[Path, pd.DataFrame] = field(default_factory=WeakValueDictionary, repr=False,
-                                                             compare=False)
+    _frames: WeakValueDictionary[Path, pd.DataFrame] = field(
+        default_factory=WeakValueDictionary, repr=False, compare=False
+    )
 
     # -- data ---------------------------------------------------------------------------------------
     def dataset_path(self, role: str) -> Path | None:
@@ -94,9 +112,12 @@ class TemplateContext:
             return self.ws.resolve(ds.resolve(self.period.label))
         src = parse_source(fill_source_period(ds.path, self.period.label), root=self.ws.root)
         if not isinstance(src.path, Path):
-            raise InputError(f"dataset '{ds.name}' is {src.where}, not a local file",
-                             file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets.path",
-                             fix="read it with ctx.load() (a sample pulled from Spark)")
+            raise InputError(
+                f"dataset '{ds.name}' is {src.where}, not a local file",
+                file=self.ws.systems_dir / f"{self.system.id}.yaml",
+                field="datasets.path",
+                fix="read it with ctx.load() (a sample pulled from Spark)",
+            )
         return src.path
 
     def load(self, role: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -106,9 +127,12 @@ class TemplateContext:
         fewer), ``attrs["sample"]`` saying so."""
         ds = self.system.dataset(role)
         if ds is None:
-            raise InputError(f"system '{self.system.id}' declares no dataset with role '{role}'",
-                             file=self.ws.systems_dir / f"{self.system.id}.yaml", field="datasets",
-                             fix=f"add a dataset with role: {role}")
+            raise InputError(
+                f"system '{self.system.id}' declares no dataset with role '{role}'",
+                file=self.ws.systems_dir / f"{self.system.id}.yaml",
+                field="datasets",
+                fix=f"add a dataset with role: {role}",
+            )
         from ..data.sources import spark_dataset  # lazy: the kernel that presents starts light
 
         engine = self.ws.config.engine
@@ -118,15 +142,23 @@ class TemplateContext:
             from ..engines import sample_frame
 
             try:
-                return sample_frame(src, engine.explain_sample_rows, spark=spark_session(engine.spark_settings()))
+                return sample_frame(
+                    src, engine.explain_sample_rows, spark=spark_session(engine.spark_settings())
+                )
             except DataError as e:
                 if e.field != "source":  # a column, the rows, Spark itself: as the engine said it
                     raise
-                raise DataError(e.message, file=self.ws.systems_dir / f"{self.system.id}.yaml",
-                                field="datasets.path", fix=e.fix) from None  # the table the record names
+                raise DataError(
+                    e.message,
+                    file=self.ws.systems_dir / f"{self.system.id}.yaml",
+                    field="datasets.path",
+                    fix=e.fix,
+                ) from None  # the table the record names
         path = self.ws.resolve(ds.resolve(self.period.label))
         df = read_dataset(path, ds.format, ds.encoding, columns)
-        if columns is None and _kind(path, ds.format) == "parquet":  # the contract reads text with its own options
+        if (
+            columns is None and _kind(path, ds.format) == "parquet"
+        ):  # the contract reads text with its own options
             self._frames[path.resolve()] = df
         return df
 
@@ -151,13 +183,22 @@ class TemplateContext:
                 continue
             path = self.ws.contracts_dir / f"{ds.contract}.contract.yaml"
             if not path.is_file():
-                raise ContractError(f"contract '{ds.contract}' not found", file=path, field="datasets.contract",
-                                    fix="add it to data_contracts/ or remove `contract:` from the dataset")
+                raise ContractError(
+                    f"contract '{ds.contract}' not found",
+                    file=path,
+                    field="datasets.contract",
+                    fix="add it to data_contracts/ or remove `contract:` from the dataset",
+                )
             src = spark_dataset(ds.path, engine.kind, root=self.ws.root, period=self.period.label)
             data = src.text if src is not None else self.ws.resolve(ds.resolve(self.period.label))
-            result = validate(load_contract(path), self.ws.root, data=data, period=self.period.label,
-                              loaded=dict(self._frames),
-                              spark=spark_session(engine.spark_settings()) if src is not None else None)
+            result = validate(
+                load_contract(path),
+                self.ws.root,
+                data=data,
+                period=self.period.label,
+                loaded=dict(self._frames),
+                spark=spark_session(engine.spark_settings()) if src is not None else None,
+            )
             indicators += result.indicators()
             section[ds.contract] = result.to_dict()
         return indicators, section
@@ -170,8 +211,9 @@ class TemplateContext:
 
         rows: list[dict[str, Any]] = []
         latest: dict[str, Any] = {}
-        for rec in open_store(self.ws).records(system_id=self.system.id, template=self.template,
-                                               status=RunStatus.SUCCEEDED):
+        for rec in open_store(self.ws).records(
+            system_id=self.system.id, template=self.template, status=RunStatus.SUCCEEDED
+        ):
             latest[rec.period] = rec
         for label, rec in latest.items():
             try:
@@ -181,8 +223,15 @@ class TemplateContext:
             if p.kind != self.period.kind or p.start >= self.period.start:
                 continue
             for ind_id, v in (rec.summary.get("indicators") or {}).items():
-                rows.append({"period": label, "start": p.start, "indicator": ind_id,
-                             "value": v.get("value"), "status": v.get("status")})
+                rows.append(
+                    {
+                        "period": label,
+                        "start": p.start,
+                        "indicator": ind_id,
+                        "value": v.get("value"),
+                        "status": v.get("status"),
+                    }
+                )
         df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
         return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
 
@@ -191,8 +240,12 @@ class TemplateContext:
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rec = None
-        for r in open_store(self.ws).records(system_id=self.system.id, template=self.template,
-                                             period=self.period.previous().label, status=RunStatus.SUCCEEDED):
+        for r in open_store(self.ws).records(
+            system_id=self.system.id,
+            template=self.template,
+            period=self.period.previous().label,
+            status=RunStatus.SUCCEEDED,
+        ):
             rec = r
         if rec is None or "results" not in rec.outputs:
             return None
@@ -200,17 +253,29 @@ class TemplateContext:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     # -- saving -------------------------------------------------------------------------------------
-    def save(self, indicators: list[Indicator], sections: dict[str, Any], notes: list[str] | None = None,
-             ) -> dict[str, Any]:
+    def save(
+        self,
+        indicators: list[Indicator],
+        sections: dict[str, Any],
+        notes: list[str] | None = None,
+    ) -> dict[str, Any]:
         """Write results.json into the output folder and return it."""
-        data = build_results(system=self.system.public_summary(), period=self.period.label,
-                             template=self.template, indicators=indicators, sections=sections,
-                             notes=notes or [])
+        data = build_results(
+            system=self.system.public_summary(),
+            period=self.period.label,
+            template=self.template,
+            indicators=indicators,
+            sections=sections,
+            notes=notes or [],
+        )
         write_results(self.output_dir / "results.json", data)
         return data
 
-    def results(self, compute: Callable[[TemplateContext], Any], precomputed: str | Path | None = None,
-                ) -> dict[str, Any]:
+    def results(
+        self,
+        compute: Callable[[TemplateContext], Any],
+        precomputed: str | Path | None = None,
+    ) -> dict[str, Any]:
         """This template's results.json: ``compute(self)`` (an object with ``indicators``, ``sections``
         and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
         this kernel started (``precomputed``: the path of that results.json), read from there after
@@ -226,13 +291,21 @@ class TemplateContext:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            raise InputError(f"cannot read the precomputed results ({type(e).__name__})", file=path,
-                             field="precomputed", fix="leave `precomputed` as None to compute here") from None
+            raise InputError(
+                f"cannot read the precomputed results ({type(e).__name__})",
+                file=path,
+                field="precomputed",
+                fix="leave `precomputed` as None to compute here",
+            ) from None
         got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
         if got != (self.system.id, self.period.label, self.template):
-            raise InputError(f"the precomputed results are for {'/'.join(map(str, got))}, not "
-                             f"{self.system.id}/{self.period.label}/{self.template}", file=path,
-                             field="precomputed", fix="leave `precomputed` as None to compute here")
+            raise InputError(
+                f"the precomputed results are for {'/'.join(map(str, got))}, not "
+                f"{self.system.id}/{self.period.label}/{self.template}",
+                file=path,
+                field="precomputed",
+                fix="leave `precomputed` as None to compute here",
+            )
         if path.resolve() != (self.output_dir / "results.json").resolve():
             write_results(self.output_dir / "results.json", data)
         return data
@@ -240,14 +313,18 @@ class TemplateContext:
 
 def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
     ds = system.dataset("scoring") or system.dataset("conversations")
-    text = ds.path.removeprefix("spark+parquet:") if ds is not None else ""  # a lake folder's files: as a file's
+    text = (
+        ds.path.removeprefix("spark+parquet:") if ds is not None else ""
+    )  # a lake folder's files: as a file's
     if ds is None or "{period}" not in text or text.startswith("spark:"):
-        raise InputError("cannot guess a period for this system", field="period", fix="set the `period` parameter")
+        raise InputError(
+            "cannot guess a period for this system", field="period", fix="set the `period` parameter"
+        )
     pattern = ws.resolve(text)
     found = []
     prefix, _, suffix = pattern.name.partition("{period}")
     for f in pattern.parent.glob(pattern.name.replace("{period}", "*")):
-        label = f.name[len(prefix): len(f.name) - len(suffix)]
+        label = f.name[len(prefix) : len(f.name) - len(suffix)]
         try:
             found.append(parse_period(label))
         except InputError:
@@ -257,8 +334,13 @@ def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
     return max(found)
 
 
-def open_context(workspace: str | Path | None, system_id: str | None, period: str | None,
-                 output_dir: str | Path | None, template: str) -> TemplateContext:
+def open_context(
+    workspace: str | Path | None,
+    system_id: str | None,
+    period: str | None,
+    output_dir: str | Path | None,
+    template: str,
+) -> TemplateContext:
     """Resolve a template's parameters (see the module docstring for the defaults)."""
     root = Path(workspace) if workspace else find_workspace()
     ws = Workspace.load(root)
@@ -269,8 +351,11 @@ def open_context(workspace: str | Path | None, system_id: str | None, period: st
         active = [s for s in inv.ordered() if s.lifecycle != "retired"]
         candidates = [s for s in active if template in s.applicable_templates] or active
         if not candidates:
-            raise InputError(f"no system in {ws.systems_dir} uses the template '{template}'",
-                             field="system_id", fix="set the `system_id` parameter")
+            raise InputError(
+                f"no system in {ws.systems_dir} uses the template '{template}'",
+                field="system_id",
+                fix="set the `system_id` parameter",
+            )
         system = candidates[0]
     p = parse_period(period) if period else _latest_period_with_data(ws, system)
     out = Path(output_dir) if output_dir else ws.state_dir / "scratch" / system.id / p.label / template

@@ -65,6 +65,7 @@ _log = logging.getLogger(__name__)
 # Measured energy (CodeCarbon)
 # ==================================================================================================
 
+
 def _tree_cpu_seconds() -> float:
     """CPU time of this process and its finished (reaped) children, e.g. the notebook's kernel."""
     t = os.times()
@@ -86,7 +87,8 @@ def unmeasured(reason: str, seconds: float | None = None, **extra: Any) -> dict[
 
 def _cache_path() -> Path:
     base = os.environ.get(_CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "govreport")
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "govreport"
+    )
     return Path(base) / _CACHE_FILE
 
 
@@ -129,9 +131,16 @@ class Measurement:
     ``result`` is None until stopped.
     """
 
-    def __init__(self, *, interval_s: float = DEFAULT_INTERVAL_S, country_iso_code: str = "TWN",
-                 tracking_mode: Literal["process", "machine"] = "process", cpu_power_w: float | None = None,
-                 ram_power_w: float | None = None, use_cache: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        interval_s: float = DEFAULT_INTERVAL_S,
+        country_iso_code: str = "TWN",
+        tracking_mode: Literal["process", "machine"] = "process",
+        cpu_power_w: float | None = None,
+        ram_power_w: float | None = None,
+        use_cache: bool = True,
+    ) -> None:
         self.interval_s = float(interval_s)
         self.country_iso_code = country_iso_code
         self.tracking_mode = tracking_mode
@@ -178,16 +187,24 @@ class Measurement:
         cpu_seconds = round(_tree_cpu_seconds() - self._cpu0, 3)
         try:
             if self._tracker is None:
-                self.result = unmeasured(self._reason or "CodeCarbon did not start", seconds,
-                                         cpu_seconds=cpu_seconds, started_at=self._started_at,
-                                         finished_at=now())
+                self.result = unmeasured(
+                    self._reason or "CodeCarbon did not start",
+                    seconds,
+                    cpu_seconds=cpu_seconds,
+                    started_at=self._started_at,
+                    finished_at=now(),
+                )
             else:
                 self.result = self._stop_tracker(seconds, cpu_seconds)
         except Exception as e:  # noqa: BLE001
             self._abandon()
-            self.result = unmeasured(f"CodeCarbon failed while stopping: {type(e).__name__}: {_first_line(e)}",
-                                     seconds, cpu_seconds=cpu_seconds, started_at=self._started_at,
-                                     finished_at=now())
+            self.result = unmeasured(
+                f"CodeCarbon failed while stopping: {type(e).__name__}: {_first_line(e)}",
+                seconds,
+                cpu_seconds=cpu_seconds,
+                started_at=self._started_at,
+                finished_at=now(),
+            )
         finally:
             self._restore_logger()
         self._overhead += time.perf_counter() - t_stop
@@ -215,13 +232,28 @@ class Measurement:
         lg.setLevel(logging.WARNING)
         cached = self._seed_tdp_cache() if self.use_cache else None
         self._tracker = OfflineEmissionsTracker(
-            country_iso_code=self.country_iso_code, region=None, cloud_provider=None, cloud_region=None,
-            measure_power_secs=self.interval_s, api_call_interval=-1, output_methods=[],
-            output_dir=tempfile.gettempdir(), emissions_endpoint=None, electricitymaps_api_token=None,
-            tracking_mode=self.tracking_mode, log_level="warning", pue=1.0, wue=0.0,
-            force_cpu_power=self.cpu_power_w, force_ram_power=self.ram_power_w,
-            force_carbon_intensity_g_co2e_kwh=None, force_mode_cpu_load=False, allow_multiple_runs=True,
-            gpu_ids=None, project_name="govreport", experiment_name="govreport-run",
+            country_iso_code=self.country_iso_code,
+            region=None,
+            cloud_provider=None,
+            cloud_region=None,
+            measure_power_secs=self.interval_s,
+            api_call_interval=-1,
+            output_methods=[],
+            output_dir=tempfile.gettempdir(),
+            emissions_endpoint=None,
+            electricitymaps_api_token=None,
+            tracking_mode=self.tracking_mode,
+            log_level="warning",
+            pue=1.0,
+            wue=0.0,
+            force_cpu_power=self.cpu_power_w,
+            force_ram_power=self.ram_power_w,
+            force_carbon_intensity_g_co2e_kwh=None,
+            force_mode_cpu_load=False,
+            allow_multiple_runs=True,
+            gpu_ids=None,
+            project_name="govreport",
+            experiment_name="govreport-run",
         )
         # the constructor adds its own stderr handler: keep only ours
         lg.handlers = [self._capture]
@@ -272,8 +304,12 @@ class Measurement:
                 data = data if isinstance(data, dict) else {}
             except (OSError, ValueError):
                 data = {}
-            data[_machine_key(self._version)] = {"model": tdp.model, "tdp": tdp.tdp, "tdp_basis": self._tdp_basis,
-                                                 "probed_at": now()}
+            data[_machine_key(self._version)] = {
+                "model": tdp.model,
+                "tdp": tdp.tdp,
+                "tdp_basis": self._tdp_basis,
+                "probed_at": now(),
+            }
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
             tmp.replace(path)
@@ -287,8 +323,13 @@ class Measurement:
         tr.stop()
         data = getattr(tr, "final_emissions_data", None)
         if data is None:
-            return unmeasured("CodeCarbon returned no data", seconds, cpu_seconds=cpu_seconds,
-                              started_at=self._started_at, finished_at=now())
+            return unmeasured(
+                "CodeCarbon returned no data",
+                seconds,
+                cpu_seconds=cpu_seconds,
+                started_at=self._started_at,
+                finished_at=now(),
+            )
         kwh = _finite(data.energy_consumed)
         cc_kg = _finite(data.emissions)
         cpu = next((h for h in getattr(tr, "_hardware", []) if type(h).__name__ == "CPU"), None)
@@ -297,8 +338,11 @@ class Measurement:
         hw = {}
         with contextlib.suppress(Exception):
             hw = tr.get_detected_hardware()
-        basis = ("forced by govreport (cpu_power_w)" if self.cpu_power_w is not None
-                 else self._tdp_basis or _tdp_basis(self._capture.messages))
+        basis = (
+            "forced by govreport (cpu_power_w)"
+            if self.cpu_power_w is not None
+            else self._tdp_basis or _tdp_basis(self._capture.messages)
+        )
         hardware = {
             "cpu_model": hw.get("cpu_model") or getattr(data, "cpu_model", None),
             "cpu_threads": hw.get("cpu_count"),
@@ -320,7 +364,8 @@ class Measurement:
             "method": _describe(self._version, self.tracking_mode, mode, tdp_w, basis, hardware),
             "estimation_mode": mode,
             "tracking_mode": self.tracking_mode,
-            "estimated": mode not in ("intel_rapl", "windows_emi", "apple_powermetrics", "intel_power_gadget"),
+            "estimated": mode
+            not in ("intel_rapl", "windows_emi", "apple_powermetrics", "intel_power_gadget"),
             "cpu_kwh": _finite(data.cpu_energy),
             "ram_kwh": _finite(data.ram_energy),
             "gpu_kwh": _finite(data.gpu_energy),
@@ -381,19 +426,30 @@ def _tdp_basis(messages: list[str]) -> str:
     return "CodeCarbon's CPU table (TDP of the detected model)"
 
 
-def _describe(version: str, tracking: str, mode: str, tdp_w: float | None, basis: str,
-              hw: dict[str, Any]) -> str:
+def _describe(
+    version: str, tracking: str, mode: str, tdp_w: float | None, basis: str, hw: dict[str, Any]
+) -> str:
     cpu = {
-        "cpu_load": f"CPU power estimated as {tdp_w:g} W × the share of CPU time used" if tdp_w else
-                    "CPU power estimated from CPU load",
-        "constant": f"CPU power assumed constant at half of {tdp_w:g} W" if tdp_w else "CPU power assumed constant",
+        "cpu_load": f"CPU power estimated as {tdp_w:g} W × the share of CPU time used"
+        if tdp_w
+        else "CPU power estimated from CPU load",
+        "constant": f"CPU power assumed constant at half of {tdp_w:g} W"
+        if tdp_w
+        else "CPU power assumed constant",
         "intel_rapl": "CPU energy read from RAPL counters",
     }.get(mode, f"CPU by CodeCarbon mode '{mode}'")
     if mode in ("cpu_load", "constant"):
         cpu += f" ({basis}; no RAPL energy counters)" if not hw.get("rapl") else f" ({basis})"
-    ram = f"RAM power {hw['ram_power_w']:g} W from CodeCarbon's memory model" if hw.get("ram_power_w") is not None \
+    ram = (
+        f"RAM power {hw['ram_power_w']:g} W from CodeCarbon's memory model"
+        if hw.get("ram_power_w") is not None
         else "RAM from CodeCarbon's memory model"
-    who = "this process and its children (the notebook kernel)" if tracking == "process" else "the whole machine"
+    )
+    who = (
+        "this process and its children (the notebook kernel)"
+        if tracking == "process"
+        else "the whole machine"
+    )
     return f"CodeCarbon {version} offline tracker, {who}: {cpu}; {ram}"
 
 

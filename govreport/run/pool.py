@@ -59,10 +59,18 @@ class _Worker:
             with open(self.log, "ab") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "govreport.run.worker", "--serve", str(write)],
-                    stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=(write,),
-                    cwd=self.ws.root, preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                    env={**os.environ, "GOVREPORT_WORKSPACE": str(self.ws.root), "PYTHONUNBUFFERED": "1",
-                         "GOVREPORT_PROCESS_LOG": str(self.log)},
+                    stdin=subprocess.PIPE,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    pass_fds=(write,),
+                    cwd=self.ws.root,
+                    preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
+                    env={
+                        **os.environ,
+                        "GOVREPORT_WORKSPACE": str(self.ws.root),
+                        "PYTHONUNBUFFERED": "1",
+                        "GOVREPORT_PROCESS_LOG": str(self.log),
+                    },
                 )
         except BaseException:
             os.close(read)

@@ -43,7 +43,9 @@ def template_parameters(path: Path) -> dict[str, Any]:
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:  # nbformat raises several unrelated types for bad files
-        raise TemplateError(f"not a readable notebook ({type(e).__name__})", file=path, fix="restore the file") from None
+        raise TemplateError(
+            f"not a readable notebook ({type(e).__name__})", file=path, fix="restore the file"
+        ) from None
     meta = nb.metadata
     if "kernelspec" not in meta or "language_info" not in meta:
         raise TemplateError(
@@ -92,5 +94,6 @@ def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
                 file=job.template_path,
                 fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
             )
-        job.precomputable = (same_python and "precomputed" in seen[job.template_path]
-                             and computation(job.template) is not None)
+        job.precomputable = (
+            same_python and "precomputed" in seen[job.template_path] and computation(job.template) is not None
+        )

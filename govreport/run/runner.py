@@ -52,13 +52,31 @@ from .pool import _Worker
 from .preflight import _preflight, check_kernel, template_parameters
 
 __all__ = [
-    "run_period", "run_portfolio", "PORTFOLIO", "PORTFOLIO_TEMPLATES", "JobResult", "RunSummary", "open_store",
-    "check_kernel", "template_parameters",
+    "run_period",
+    "run_portfolio",
+    "PORTFOLIO",
+    "PORTFOLIO_TEMPLATES",
+    "JobResult",
+    "RunSummary",
+    "open_store",
+    "check_kernel",
+    "template_parameters",
 ]
 
 _PACKAGES = (
-    "govreport", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "numpy", "pyarrow",
-    "plotly", "great_expectations", "scikit-learn", "SQLAlchemy", "pydantic",
+    "govreport",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "plotly",
+    "great_expectations",
+    "scikit-learn",
+    "SQLAlchemy",
+    "pydantic",
 )
 
 
@@ -107,7 +125,9 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
         lake = is_spark_text(raw)
         where = raw.split(":", 1)[1].strip() if lake else raw
         if "://" in where or raw.startswith("spark:"):  # a database, object storage or a Spark table:
-            inputs.append({"name": ds.name, "role": ds.role, "path": raw, "sha256": None})  # the job checks it
+            inputs.append(
+                {"name": ds.name, "role": ds.role, "path": raw, "sha256": None}
+            )  # the job checks it
         else:
             path = ws.resolve(where)
             if not (path.exists() if lake else path.is_file()):  # spark+parquet: a file or a folder of parts
@@ -115,12 +135,25 @@ def _inputs(ws: Workspace, system: AISystem | None, period: Period) -> tuple[lis
                     missing.append(f"dataset '{ds.name}' not found at {ws.relative(path)}")
                 continue
             sha, size = local_files_sha256(path)  # a file's own SHA-256; a lake folder's over its parts
-            inputs.append({"name": ds.name, "role": ds.role, "path": raw if lake else ws.relative(path),
-                           "sha256": sha, "bytes": size})
+            inputs.append(
+                {
+                    "name": ds.name,
+                    "role": ds.role,
+                    "path": raw if lake else ws.relative(path),
+                    "sha256": sha,
+                    "bytes": size,
+                }
+            )
         if ds.contract:
             for f in sorted(ws.contracts_dir.glob(f"{ds.contract}.*")):
-                inputs.append({"name": f"{ds.contract} ({f.suffix.lstrip('.')})", "role": "contract",
-                               "path": ws.relative(f), "sha256": sha256_file(f)})
+                inputs.append(
+                    {
+                        "name": f"{ds.contract} ({f.suffix.lstrip('.')})",
+                        "role": "contract",
+                        "path": ws.relative(f),
+                        "sha256": sha256_file(f),
+                    }
+                )
     return inputs, missing
 
 
@@ -133,8 +166,14 @@ def missing_data(ws: Workspace, systems: Sequence[AISystem], period: Period) -> 
 
 # -- the run ----------------------------------------------------------------------------------------
 class _Runner:
-    def __init__(self, ws: Workspace, store: EvidenceStore, period: Period, batch_id: str,
-                 progress: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        store: EvidenceStore,
+        period: Period,
+        batch_id: str,
+        progress: Callable[[str], None],
+    ) -> None:
         self.ws = ws
         self.store = store
         self.period = period
@@ -162,32 +201,62 @@ class _Runner:
             if _alive(job.get("owner_pid", -1)) and job.get("owner_pid") != os.getpid():
                 continue
             rec = RunRecord(
-                system_id=job["system_id"], period=job["period"], template=job["template"],
-                status=RunStatus.INTERRUPTED, started_at=job["started_at"], batch_id=job["batch_id"],
-                template_sha256=job.get("template_sha256", ""), parameters=job.get("parameters", {}),
-                inputs=job.get("inputs", []), environment=job.get("environment", {}),
+                system_id=job["system_id"],
+                period=job["period"],
+                template=job["template"],
+                status=RunStatus.INTERRUPTED,
+                started_at=job["started_at"],
+                batch_id=job["batch_id"],
+                template_sha256=job.get("template_sha256", ""),
+                parameters=job.get("parameters", {}),
+                inputs=job.get("inputs", []),
+                environment=job.get("environment", {}),
                 error=f"interrupted: the run (process {job.get('owner_pid')}) stopped before it finished",
             )
             rec = self.store.append(rec)
             shutil.rmtree(d, ignore_errors=True)
-            self.progress(f"recorded an interrupted earlier run: {rec.system_id}/{rec.template} "
-                          f"{rec.period} (RUN_ID {rec.seq})")
-            out.append(JobResult(rec.system_id, rec.template, rec.period, RunStatus.INTERRUPTED, rec.seq,
-                                 rec.version, 0.0, rec.error))
+            self.progress(
+                f"recorded an interrupted earlier run: {rec.system_id}/{rec.template} "
+                f"{rec.period} (RUN_ID {rec.seq})"
+            )
+            out.append(
+                JobResult(
+                    rec.system_id,
+                    rec.template,
+                    rec.period,
+                    RunStatus.INTERRUPTED,
+                    rec.seq,
+                    rec.version,
+                    0.0,
+                    rec.error,
+                )
+            )
         return out
 
     def record_config_failure(self, system_id: str, error: GovreportError) -> JobResult:
-        rec = self.store.append(RunRecord(
-            system_id=system_id, period=self.period.label, template="-", status=RunStatus.FAILED,
-            started_at=now(), batch_id=self.batch_id, environment=self.env, error=str(error),
-        ))
-        return JobResult(system_id, "-", self.period.label, RunStatus.FAILED, rec.seq, rec.version, 0.0, str(error))
+        rec = self.store.append(
+            RunRecord(
+                system_id=system_id,
+                period=self.period.label,
+                template="-",
+                status=RunStatus.FAILED,
+                started_at=now(),
+                batch_id=self.batch_id,
+                environment=self.env,
+                error=str(error),
+            )
+        )
+        return JobResult(
+            system_id, "-", self.period.label, RunStatus.FAILED, rec.seq, rec.version, 0.0, str(error)
+        )
 
     def execute(self, job: Job) -> JobResult:
         t0 = time.monotonic()
         started = now()
         ws, cfg = self.ws, self.ws.config.run
-        job.staging = self.staging_root / f"{self.batch_id}-{job.system_id}-{job.template}-{uuid.uuid4().hex[:6]}"
+        job.staging = (
+            self.staging_root / f"{self.batch_id}-{job.system_id}-{job.template}-{uuid.uuid4().hex[:6]}"
+        )
         job.staging.mkdir(parents=True)
         params = {
             "workspace": str(ws.root),
@@ -196,15 +265,30 @@ class _Runner:
             "output_dir": str(job.staging),
         }
         inputs, missing = _inputs(ws, job.system, self.period)
-        inputs.insert(0, {"name": job.template, "role": "template", "path": str(job.template_path),
-                          "sha256": sha256_file(job.template_path)})
+        inputs.insert(
+            0,
+            {
+                "name": job.template,
+                "role": "template",
+                "path": str(job.template_path),
+                "sha256": sha256_file(job.template_path),
+            },
+        )
         job_doc = {
-            "owner_pid": os.getpid(), "batch_id": self.batch_id, "system_id": job.system_id,
-            "template": job.template, "period": self.period.label, "started_at": started,
-            "template_sha256": inputs[0]["sha256"], "parameters": redact(params), "inputs": inputs,
+            "owner_pid": os.getpid(),
+            "batch_id": self.batch_id,
+            "system_id": job.system_id,
+            "template": job.template,
+            "period": self.period.label,
+            "started_at": started,
+            "template_sha256": inputs[0]["sha256"],
+            "parameters": redact(params),
+            "inputs": inputs,
             "environment": {**self.env, "kernel": cfg.kernel},
         }
-        tmp_doc = job.staging / "job.json.tmp"  # written whole or not at all (a full disk leaves no torn job.json)
+        tmp_doc = (
+            job.staging / "job.json.tmp"
+        )  # written whole or not at all (a full disk leaves no torn job.json)
         tmp_doc.write_text(json.dumps(job_doc, ensure_ascii=False))
         os.replace(tmp_doc, job.staging / "job.json")
 
@@ -216,11 +300,21 @@ class _Runner:
             status, error, reported = self._run_worker(job, params)
             energy = worker_energy(reported)
             # timings (s: computation, notebook, rendering) and the worker (pid, job number)
-            worker_info = {k: reported[k] for k in ("timings", "worker") if isinstance((reported or {}).get(k), dict)}
+            worker_info = {
+                k: reported[k] for k in ("timings", "worker") if isinstance((reported or {}).get(k), dict)
+            }
         record = RunRecord(
-            system_id=job.system_id, period=self.period.label, template=job.template, status=status,
-            started_at=started, batch_id=self.batch_id, template_sha256=job_doc["template_sha256"],
-            parameters=job_doc["parameters"], inputs=inputs, environment=job_doc["environment"], error=error,
+            system_id=job.system_id,
+            period=self.period.label,
+            template=job.template,
+            status=status,
+            started_at=started,
+            batch_id=self.batch_id,
+            template_sha256=job_doc["template_sha256"],
+            parameters=job_doc["parameters"],
+            inputs=inputs,
+            environment=job_doc["environment"],
+            error=error,
         )
         if status == RunStatus.SUCCEEDED:
             record.summary = _summary(job.staging / "results.json")
@@ -230,19 +324,37 @@ class _Runner:
         record = self._finalise(job, record)
         report = record.outputs.get("html", {}).get("path")
         summary = record.summary or {}
-        flagged = [(iid, i.get("status"), i.get("value")) for iid, i in (summary.get("indicators") or {}).items()
-                   if i.get("status") in ("red", "amber")]
-        return JobResult(job.system_id, job.template, self.period.label, status, record.seq, record.version,
-                         time.monotonic() - t0, error, report, summary.get("status"), flagged)
+        flagged = [
+            (iid, i.get("status"), i.get("value"))
+            for iid, i in (summary.get("indicators") or {}).items()
+            if i.get("status") in ("red", "amber")
+        ]
+        return JobResult(
+            job.system_id,
+            job.template,
+            self.period.label,
+            status,
+            record.seq,
+            record.version,
+            time.monotonic() - t0,
+            error,
+            report,
+            summary.get("status"),
+            flagged,
+        )
 
     def _run_worker(self, job: Job, params: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None]:
         """Run the job in this slot's worker: status, error, and what the worker reported in status.json
         (None when it reported nothing: killed, timed out or dead)."""
         cfg = self.ws.config.run
         spec = {
-            "template": str(job.template_path), "output": str(job.staging / "notebook.ipynb"),
-            "html": str(job.staging / "report.html"), "parameters": params, "kernel": cfg.kernel,
-            "cell_timeout": cfg.cell_timeout, "cwd": str(self.ws.root),
+            "template": str(job.template_path),
+            "output": str(job.staging / "notebook.ipynb"),
+            "html": str(job.staging / "report.html"),
+            "parameters": params,
+            "kernel": cfg.kernel,
+            "cell_timeout": cfg.cell_timeout,
+            "cwd": str(self.ws.root),
             "title": job.title(self.ws),
             "compute": job.template if job.precomputable else None,
         }
@@ -251,8 +363,14 @@ class _Runner:
         worker = self._worker()
         outcome = worker.run(spec_path, cfg.notebook_timeout)
         if outcome == "timeout":
-            return RunStatus.FAILED, (f"notebook timed out after {cfg.notebook_timeout} s "
-                              "(run.notebook_timeout in govreport.yaml)"), None
+            return (
+                RunStatus.FAILED,
+                (
+                    f"notebook timed out after {cfg.notebook_timeout} s "
+                    "(run.notebook_timeout in govreport.yaml)"
+                ),
+                None,
+            )
         status_file = job.staging / "status.json"
         if status_file.exists():
             st = json.loads(status_file.read_text())
@@ -261,7 +379,11 @@ class _Runner:
         lines = log.read_text(errors="replace").strip().splitlines() if log.is_file() else []
         tail = lines[-1] if lines else worker.log_tail()
         if outcome == "done":
-            return RunStatus.FAILED, f"the worker stopped the job before reporting its status: {tail} (see worker.log)", None
+            return (
+                RunStatus.FAILED,
+                f"the worker stopped the job before reporting its status: {tail} (see worker.log)",
+                None,
+            )
         return RunStatus.FAILED, f"worker process exited with code {outcome}: {tail}", None
 
     def _worker(self) -> _Worker:
@@ -283,15 +405,22 @@ class _Runner:
         for scratch in ("worker.json", "status.json", "job.json"):
             (job.staging / scratch).unlink(missing_ok=True)
         outputs = {}
-        for name, fname in (("notebook", "notebook.ipynb"), ("html", "report.html"),
-                            ("results", "results.json"), ("log", "worker.log")):
+        for name, fname in (
+            ("notebook", "notebook.ipynb"),
+            ("html", "report.html"),
+            ("results", "results.json"),
+            ("log", "worker.log"),
+        ):
             p = job.staging / fname
             if p.is_file():
                 outputs[name] = {"file": fname, "sha256": sha256_file(p), "bytes": p.stat().st_size}
         for leftover in job.staging.iterdir():  # anything else the notebook wrote
             if leftover.is_file() and leftover.name not in {o["file"] for o in outputs.values()}:
-                outputs[leftover.stem] = {"file": leftover.name, "sha256": sha256_file(leftover),
-                                          "bytes": leftover.stat().st_size}
+                outputs[leftover.stem] = {
+                    "file": leftover.name,
+                    "sha256": sha256_file(leftover),
+                    "bytes": leftover.stat().st_size,
+                }
         final_holder: dict[str, Path] = {}
 
         def move(rec: RunRecord) -> None:
@@ -301,8 +430,10 @@ class _Runner:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(job.staging, final)
             final_holder["dir"] = final
-            rec.outputs = {k: {"path": self.ws.relative(final / v["file"]), "sha256": v["sha256"],
-                               "bytes": v["bytes"]} for k, v in outputs.items()}
+            rec.outputs = {
+                k: {"path": self.ws.relative(final / v["file"]), "sha256": v["sha256"], "bytes": v["bytes"]}
+                for k, v in outputs.items()
+            }
 
         try:
             return self.store.append(record, before_commit=move)
@@ -321,8 +452,9 @@ def _summary(results_path: Path) -> dict[str, Any]:
     out = {
         "status": data.get("status"),
         "dimensions": data.get("dimensions", {}),
-        "indicators": {i["id"]: {"status": i["status"], "value": i.get("value")}
-                       for i in data.get("indicators", [])},
+        "indicators": {
+            i["id"]: {"status": i["status"], "value": i.get("value")} for i in data.get("indicators", [])
+        },
     }
     # the portfolio sustainability run judges each system (Art. 4): keep its per-system statuses
     rows = (data.get("sustainability") or {}).get("rows") or []
@@ -346,20 +478,47 @@ def _execute(runner: _Runner, job: Job) -> JobResult:
     except GovreportError as e:
         if job.staging != Path() and job.staging.exists():  # e.g. the store refused the record: no half-run
             shutil.rmtree(job.staging, ignore_errors=True)
-        return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, 0, 0, 0.0, str(e))
+        return JobResult(
+            job.system_id, job.template, runner.period.label, RunStatus.FAILED, 0, 0, 0.0, str(e)
+        )
     except OSError as e:
         error = str(StorageError.from_os(e))
         if job.staging != Path() and job.staging.exists():
             shutil.rmtree(job.staging, ignore_errors=True)
         try:
-            rec = runner.store.append(RunRecord(
-                system_id=job.system_id, period=runner.period.label, template=job.template, status=RunStatus.FAILED,
-                started_at=now(), batch_id=runner.batch_id, environment=runner.env, error=error))
+            rec = runner.store.append(
+                RunRecord(
+                    system_id=job.system_id,
+                    period=runner.period.label,
+                    template=job.template,
+                    status=RunStatus.FAILED,
+                    started_at=now(),
+                    batch_id=runner.batch_id,
+                    environment=runner.env,
+                    error=error,
+                )
+            )
         except (GovreportError, OSError) as store_error:
-            return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, 0, 0, 0.0,
-                             f"{error}; not recorded: {store_error}")
-        return JobResult(job.system_id, job.template, runner.period.label, RunStatus.FAILED, rec.seq, rec.version, 0.0,
-                         error)
+            return JobResult(
+                job.system_id,
+                job.template,
+                runner.period.label,
+                RunStatus.FAILED,
+                0,
+                0,
+                0.0,
+                f"{error}; not recorded: {store_error}",
+            )
+        return JobResult(
+            job.system_id,
+            job.template,
+            runner.period.label,
+            RunStatus.FAILED,
+            rec.seq,
+            rec.version,
+            0.0,
+            error,
+        )
 
 
 def check_writable(folder: Path) -> None:
@@ -414,15 +573,21 @@ def run_period(
     else:
         selected = [s for s in inventory.ordered() if s.lifecycle != "retired"]
         broken = dict(inventory.errors)
-    jobs = [Job(s, t, ws.template_path(t), p) for s in selected for t in s.applicable_templates
-            if templates is None or t in templates]
+    jobs = [
+        Job(s, t, ws.template_path(t), p)
+        for s in selected
+        for t in s.applicable_templates
+        if templates is None or t in templates
+    ]
     if missing != "record":
         absent = missing_data(ws, [s for s in selected if any(j.system is s for j in jobs)], p)
         lines = [f"{sid}: {m}" for sid, ms in absent.items() for m in ms]
         if lines and missing == "error":
             raise MissingData(
                 f"{len(lines)} dataset(s) needed for {p.label} are missing; nothing was started or recorded",
-                lines, fix="add the files, choose systems with --system, or run the others with --skip-missing")
+                lines,
+                fix="add the files, choose systems with --system, or run the others with --skip-missing",
+            )
         for line in lines:
             progress(f"– skipped, not recorded: {line}")
         jobs = [j for j in jobs if j.system_id not in absent]

@@ -70,8 +70,9 @@ def _register_engine() -> None:
 
     class _SaveAtEnd(NBClientEngine):
         @classmethod
-        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
-                             **kwargs: Any) -> Any:
+        def execute_notebook(
+            cls, nb: Any, kernel_name: str, output_path: str | None = None, **kwargs: Any
+        ) -> Any:
             try:  # nbclient writes the outputs into ``nb`` itself, so it holds what ran even when this raises
                 return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
             finally:
@@ -94,7 +95,9 @@ def _precompute(spec: dict[str, Any]) -> str | None:
         return None
     p = spec["parameters"]
     try:
-        ctx = open_context(p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"])
+        ctx = open_context(
+            p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"]
+        )
         ctx.results(compute)
     except Exception:  # the kernel computes again and fails in its own cell, with the same error
         print("the computation failed in the worker; the notebook computes it again:", file=sys.stderr)
@@ -124,8 +127,13 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
 
     def done(status: str, error: str = "") -> int:
         energy = meter.stop()  # idempotent; a failed measurement is {"kwh": None, "reason": ...}
-        doc = {"status": status, "error": " ".join(error.split())[:2000], "energy": energy, "timings": timings,
-               "worker": {"pid": os.getpid(), "job": job_number}}
+        doc = {
+            "status": status,
+            "error": " ".join(error.split())[:2000],
+            "energy": energy,
+            "timings": timings,
+            "worker": {"pid": os.getpid(), "job": job_number},
+        }
         tmp = status_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc))
         tmp.replace(status_path)

@@ -26,9 +26,27 @@ from .schedules import (
     summary_path,
 )
 
-__all__ = ["Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
-           "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs",
-           "covered_period", "select_systems", "run_due", "parse_now", "summary_path", "MAX_OCCURRENCES"]
+__all__ = [
+    "Schedule",
+    "SystemSelector",
+    "NotifyTargets",
+    "DueRun",
+    "ScheduleOutcome",
+    "RunDueReport",
+    "COVERS",
+    "load_schedule",
+    "load_schedules",
+    "due_runs",
+    "incomplete_runs",
+    "finished",
+    "next_runs",
+    "covered_period",
+    "select_systems",
+    "run_due",
+    "parse_now",
+    "summary_path",
+    "MAX_OCCURRENCES",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -34,7 +34,15 @@ from ..present.i18n import t
 from ..workspace.config import SmtpSettings, Workspace
 from ..workspace.schedules import Schedule
 
-__all__ = ["report_link", "compose", "send_mail", "notify_summary", "retry_pending", "pending_dir", "NotifyFailed"]
+__all__ = [
+    "report_link",
+    "compose",
+    "send_mail",
+    "notify_summary",
+    "retry_pending",
+    "pending_dir",
+    "NotifyFailed",
+]
 
 _STALE_SECONDS = 3600
 
@@ -49,7 +57,6 @@ def pending_dir(ws: Workspace) -> Path:
 
 def _sent_dir(ws: Workspace) -> Path:
     return ws.state_dir / "notify" / "sent"
-
 
 
 def report_link(ws: Workspace, rel: str | None) -> str | None:
@@ -72,18 +79,37 @@ def compose(doc: Mapping[str, Any], summary_link: str) -> tuple[str, str]:
     c = doc["counts"]
     ok, failed = c["succeeded"], c["failed"]
     late = ("schedule.mail.subject.late",) if doc["late"] else ()
-    subject = (t("schedule.mail.subject", "zh-TW", schedule=doc["schedule"], period=doc["period"], ok=ok, failed=failed)
-               + "".join(t(k, "zh-TW") for k in late) + " / " + t("schedule.mail.subject", "en", ok=ok, failed=failed)
-               + "".join(t(k, "en") for k in late))
+    subject = (
+        t(
+            "schedule.mail.subject",
+            "zh-TW",
+            schedule=doc["schedule"],
+            period=doc["period"],
+            ok=ok,
+            failed=failed,
+        )
+        + "".join(t(k, "zh-TW") for k in late)
+        + " / "
+        + t("schedule.mail.subject", "en", ok=ok, failed=failed)
+        + "".join(t(k, "en") for k in late)
+    )
 
     def block(lang: str) -> list[str]:
         bank = doc["workspace"]["name_zh" if lang == "zh-TW" else "name_en"]
-        lines = [t("schedule.mail.title", lang, bank=bank), "",
-                 t("schedule.mail.schedule", lang, schedule=doc["schedule"])
-                 + (f" — {doc['description']}" if doc.get("description") else ""),
-                 t("schedule.mail.period", lang, period=doc["period"], start=doc["period_start"],
-                   end=doc["period_end"]),
-                 t("schedule.mail.due", lang, due=doc["due_at"])]
+        lines = [
+            t("schedule.mail.title", lang, bank=bank),
+            "",
+            t("schedule.mail.schedule", lang, schedule=doc["schedule"])
+            + (f" — {doc['description']}" if doc.get("description") else ""),
+            t(
+                "schedule.mail.period",
+                lang,
+                period=doc["period"],
+                start=doc["period_start"],
+                end=doc["period_end"],
+            ),
+            t("schedule.mail.due", lang, due=doc["due_at"]),
+        ]
         if doc["late"]:
             lines.append(t("schedule.mail.late", lang, delay=doc["max_delay"]))
         lines.append(t("schedule.mail.counts", lang, ok=ok, failed=failed))
@@ -92,18 +118,34 @@ def compose(doc: Mapping[str, Any], summary_link: str) -> tuple[str, str]:
     runs: list[str] = []
     for r in doc["runs"]:
         if r["status"] == RunStatus.SUCCEEDED:
-            runs.append(f"  ✓ {r['system_id']}/{r['template']} v{r['version']} (RUN_ID {r['run_id']}): "
-                        f"{r['link'] or '-'}")
+            runs.append(
+                f"  ✓ {r['system_id']}/{r['template']} v{r['version']} (RUN_ID {r['run_id']}): "
+                f"{r['link'] or '-'}"
+            )
         else:
-            runs.append(f"  ✗ {r['system_id']}/{r['template']} (RUN_ID {r['run_id']}) "
-                        f"{t('schedule.mail.failed', 'zh-TW')} {t('schedule.mail.failed', 'en')}: {r['error']}")
+            runs.append(
+                f"  ✗ {r['system_id']}/{r['template']} (RUN_ID {r['run_id']}) "
+                f"{t('schedule.mail.failed', 'zh-TW')} {t('schedule.mail.failed', 'en')}: {r['error']}"
+            )
     runs += [f"  ✗ {e}" for e in doc.get("errors", [])]
-    listing = [t("schedule.mail.runs", "zh-TW") + " / " + t("schedule.mail.runs", "en"),
-               *(runs or ["  " + t("schedule.mail.none", "zh-TW"), "  " + t("schedule.mail.none", "en")])]
-    body = [*block("zh-TW"), "", *block("en"), "", *listing, "",
-            t("schedule.mail.summary", "zh-TW", path=summary_link),
-            t("schedule.mail.summary", "en", path=summary_link), "",
-            "-- ", t("schedule.mail.footer", "zh-TW"), t("schedule.mail.footer", "en")]
+    listing = [
+        t("schedule.mail.runs", "zh-TW") + " / " + t("schedule.mail.runs", "en"),
+        *(runs or ["  " + t("schedule.mail.none", "zh-TW"), "  " + t("schedule.mail.none", "en")]),
+    ]
+    body = [
+        *block("zh-TW"),
+        "",
+        *block("en"),
+        "",
+        *listing,
+        "",
+        t("schedule.mail.summary", "zh-TW", path=summary_link),
+        t("schedule.mail.summary", "en", path=summary_link),
+        "",
+        "-- ",
+        t("schedule.mail.footer", "zh-TW"),
+        t("schedule.mail.footer", "en"),
+    ]
     return subject, "\n".join(body) + "\n"
 
 
@@ -132,8 +174,9 @@ def send_mail(smtp: SmtpSettings, to: list[str], cc: list[str], subject: str, bo
     where = f"{smtp.host}:{smtp.port}"
     try:
         if smtp.security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout,
-                                                    context=ssl.create_default_context())
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
         with client:
@@ -145,8 +188,10 @@ def send_mail(smtp: SmtpSettings, to: list[str], cc: list[str], subject: str, bo
         if refused:
             raise NotifyFailed(f"{where} refused recipient(s): {', '.join(sorted(refused))}")
     except smtplib.SMTPRecipientsRefused as e:
-        why = "; ".join(f"{a} ({c} {m.decode(errors='replace') if isinstance(m, bytes) else m})"
-                        for a, (c, m) in sorted(e.recipients.items()))
+        why = "; ".join(
+            f"{a} ({c} {m.decode(errors='replace') if isinstance(m, bytes) else m})"
+            for a, (c, m) in sorted(e.recipients.items())
+        )
         raise NotifyFailed(f"SMTP server {where} refused recipient(s): {why}") from None
     except smtplib.SMTPResponseException as e:
         msg = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
@@ -179,12 +224,27 @@ def _update_summary(path: Path, state: Mapping[str, Any]) -> None:
 
 
 def _state(item: Mapping[str, Any]) -> dict[str, Any]:
-    keys = ("schedule", "period", "status", "to", "cc", "attempts", "last_error", "sent_at", "last_attempt_at")
+    keys = (
+        "schedule",
+        "period",
+        "status",
+        "to",
+        "cc",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "last_attempt_at",
+    )
     return {k: item.get(k) for k in keys}
 
 
-def notify_summary(ws: Workspace, schedule: Schedule, doc: dict[str, Any], summary_file: Path,
-                   progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+def notify_summary(
+    ws: Workspace,
+    schedule: Schedule,
+    doc: dict[str, Any],
+    summary_file: Path,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
     """Queue and send the e-mail for one schedule summary; returns the notification state (never raises)."""
     base = {"schedule": doc["schedule"], "period": doc["period"]}
     targets = schedule.notify
@@ -196,14 +256,26 @@ def notify_summary(ws: Workspace, schedule: Schedule, doc: dict[str, Any], summa
         return state
 
     subject, body = compose(doc, report_link(ws, ws.relative(summary_file)) or str(summary_file))
-    item = {**base, "status": "pending", "to": targets.to, "cc": targets.cc, "subject": subject, "body": body,
-            "summary_file": str(summary_file), "attempts": 0, "last_error": None, "created_at": now("seconds")}
+    item = {
+        **base,
+        "status": "pending",
+        "to": targets.to,
+        "cc": targets.cc,
+        "subject": subject,
+        "body": body,
+        "summary_file": str(summary_file),
+        "attempts": 0,
+        "last_error": None,
+        "created_at": now("seconds"),
+    }
     path = pending_dir(ws) / f"{doc['schedule']}__{doc['period']}.json"
     _write_json(path, item)
     return deliver(ws, path, progress) or {**base, "status": "pending"}
 
 
-def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any] | None:
+def deliver(
+    ws: Workspace, path: Path, progress: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any] | None:
     """Try to send one pending message. None if another process took it first."""
     taken = path.with_name(f"{path.stem}.sending-{os.getpid()}")
     try:
@@ -214,10 +286,16 @@ def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda 
         item = json.loads(taken.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:  # a damaged queue file: set aside, never a crash of run-due
         os.replace(taken, path.with_suffix(".damaged"))
-        progress(f"✗ notification file {path.name} is damaged ({type(e).__name__}); set aside as "
-                 f"{path.with_suffix('.damaged').name}")
-        return {"schedule": path.stem.split("__")[0], "period": path.stem.split("__")[-1], "status": "failed",
-                "last_error": f"queue file damaged: {path.with_suffix('.damaged')}"}
+        progress(
+            f"✗ notification file {path.name} is damaged ({type(e).__name__}); set aside as "
+            f"{path.with_suffix('.damaged').name}"
+        )
+        return {
+            "schedule": path.stem.split("__")[0],
+            "period": path.stem.split("__")[-1],
+            "status": "failed",
+            "last_error": f"queue file damaged: {path.with_suffix('.damaged')}",
+        }
     item["attempts"] = int(item.get("attempts", 0)) + 1
     item["last_attempt_at"] = now("seconds")
     try:
@@ -229,13 +307,22 @@ def deliver(ws: Workspace, path: Path, progress: Callable[[str], None] = lambda 
         item["status"], item["last_error"] = "failed", str(e)
         _write_json(taken, item)
         os.replace(taken, path)
-        progress(t("schedule.run.notify_failed", "en", schedule=item["schedule"], period=item["period"], error=e))
+        progress(
+            t("schedule.run.notify_failed", "en", schedule=item["schedule"], period=item["period"], error=e)
+        )
     else:
         item["status"], item["sent_at"], item["last_error"] = "sent", now("seconds"), None
         _write_json(_sent_dir(ws) / path.name, item)
         taken.unlink(missing_ok=True)
-        progress(t("schedule.run.notify_sent", "en", to=", ".join(item["to"]), schedule=item["schedule"],
-                   period=item["period"]))
+        progress(
+            t(
+                "schedule.run.notify_sent",
+                "en",
+                to=", ".join(item["to"]),
+                schedule=item["schedule"],
+                period=item["period"],
+            )
+        )
     state = _state(item)
     _update_summary(Path(item["summary_file"]), state)
     return state
@@ -262,6 +349,7 @@ def retry_pending(ws: Workspace, progress: Callable[[str], None] = lambda _m: No
             target = folder / (taken.name.split(".sending-", 1)[0] + ".json")
             if not target.exists():
                 os.replace(taken, target)
+
     def age(p: Path) -> float:
         try:
             return p.stat().st_mtime

@@ -63,9 +63,26 @@ from . import notify
 from .notify import report_link
 
 __all__ = [
-    "Schedule", "SystemSelector", "NotifyTargets", "DueRun", "ScheduleOutcome", "RunDueReport", "COVERS",
-    "load_schedule", "load_schedules", "due_runs", "incomplete_runs", "finished", "next_runs", "covered_period", "select_systems",
-    "run_due", "order_due", "parse_now", "summary_path", "MAX_OCCURRENCES",
+    "Schedule",
+    "SystemSelector",
+    "NotifyTargets",
+    "DueRun",
+    "ScheduleOutcome",
+    "RunDueReport",
+    "COVERS",
+    "load_schedule",
+    "load_schedules",
+    "due_runs",
+    "incomplete_runs",
+    "finished",
+    "next_runs",
+    "covered_period",
+    "select_systems",
+    "run_due",
+    "order_due",
+    "parse_now",
+    "summary_path",
+    "MAX_OCCURRENCES",
 ]
 
 #: Occurrences one schedule may enumerate in one call (a guard against "* * * * *" with an old start).
@@ -83,8 +100,11 @@ def parse_now(text: str | None) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"'{text}' is not an ISO 8601 date-time", field="--now",
-                         fix="write e.g. 2026-10-05T07:00+08:00 or 2026-10-05T07:00:00Z") from None
+        raise InputError(
+            f"'{text}' is not an ISO 8601 date-time",
+            field="--now",
+            fix="write e.g. 2026-10-05T07:00+08:00 or 2026-10-05T07:00:00Z",
+        ) from None
     return value if value.tzinfo else value.astimezone()
 
 
@@ -92,8 +112,11 @@ def covered_period(covers: str, moment: datetime) -> Period:
     """The period a run at ``moment`` (local time of the schedule) covers."""
     d: date = moment.date()
     kind = covers.split("_", 1)[1]
-    label = {"month": f"{d.year}-{d.month:02d}", "quarter": f"{d.year}Q{(d.month - 1) // 3 + 1}",
-             "year": f"{d.year}"}[kind]
+    label = {
+        "month": f"{d.year}-{d.month:02d}",
+        "quarter": f"{d.year}Q{(d.month - 1) // 3 + 1}",
+        "year": f"{d.year}",
+    }[kind]
     p = parse_period(label)
     return p.previous() if covers.startswith("previous_") else p
 
@@ -151,8 +174,11 @@ def due_runs(s: Schedule, now: datetime, claimed: Mapping[str, str]) -> list[Due
         if occ > now:
             break
         if n >= MAX_OCCURRENCES:
-            raise ScheduleError(f"more than {MAX_OCCURRENCES} occurrences since {lower:%Y-%m-%d}", field="start",
-                                fix="set a later `start`, or a less frequent cron expression")
+            raise ScheduleError(
+                f"more than {MAX_OCCURRENCES} occurrences since {lower:%Y-%m-%d}",
+                field="start",
+                fix="set a later `start`, or a less frequent cron expression",
+            )
         period = covered_period(s.covers, occ)
         if period.label in claimed or period.label in out:
             continue
@@ -250,8 +276,9 @@ def finished(rows: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
     return {(c["schedule"].removesuffix(DONE), c["period"]) for c in rows if c["schedule"].endswith(DONE)}
 
 
-def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequence[Mapping[str, Any]],
-                    now: datetime) -> list[DueRun]:
+def incomplete_runs(
+    ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequence[Mapping[str, Any]], now: datetime
+) -> list[DueRun]:
     """Claimed (schedule, period) whose claiming process died before it finished: to be resumed.
 
     Resuming claims ``<schedule>#resume<N>`` for the same period, so two processes never resume it both."""
@@ -275,13 +302,22 @@ def incomplete_runs(ws: Workspace, schedules: Mapping[str, Schedule], rows: Sequ
         num, last = latest[(name, period)]
         if not _owner_gone(last["claimed_by"], last["claimed_at"], now):
             continue
-        out.append(DueRun(schedules[name], parse_period(period), datetime.fromisoformat(c["due_at"]), bool(c["late"]),
-                          resume_key=f"{name}#resume{num + 1}", resumed_from=last["claimed_by"]))
+        out.append(
+            DueRun(
+                schedules[name],
+                parse_period(period),
+                datetime.fromisoformat(c["due_at"]),
+                bool(c["late"]),
+                resume_key=f"{name}#resume{num + 1}",
+                resumed_from=last["claimed_by"],
+            )
+        )
     return out
 
 
-def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
-             progress: Callable[[str], None]) -> dict[str, Any]:
+def _execute(
+    ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str, progress: Callable[[str], None]
+) -> dict[str, Any]:
     """Run one claimed (schedule, period); never raises for a failed run. Returns the summary document."""
     s, p = due.schedule, due.period
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -291,13 +327,16 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
     errors: list[str] = []
     if ids and s.system_templates != []:
         try:
-            results += run_period(ws, p, ids, templates=s.system_templates, store=store, progress=progress).results
+            results += run_period(
+                ws, p, ids, templates=s.system_templates, store=store, progress=progress
+            ).results
         except GovreportError as e:  # a pre-flight check failed: isolate it by running the systems one by one
             progress(f"✗ {s.name} {p.label}: {e} — running the systems one by one")
             for sid in ids:
                 try:
-                    results += run_period(ws, p, [sid], templates=s.system_templates, store=store,
-                                          progress=progress).results
+                    results += run_period(
+                        ws, p, [sid], templates=s.system_templates, store=store, progress=progress
+                    ).results
                 except GovreportError as e1:
                     errors.append(f"{sid}: {e1}")
     if s.portfolio_templates:
@@ -305,21 +344,41 @@ def _execute(ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str,
             results += run_portfolio(ws, p, s.portfolio_templates, store=store, progress=progress).results
         except GovreportError as e:
             errors.append(f"portfolio ({', '.join(s.portfolio_templates)}): {e}")
-    runs = [{
-        "system_id": r.system_id, "template": r.template, "status": r.status, "run_id": r.seq,
-        "version": r.version, "seconds": round(r.seconds, 1), "report": r.report, "link": report_link(ws, r.report),
-        "error": mask_text(r.error),
-    } for r in results]
+    runs = [
+        {
+            "system_id": r.system_id,
+            "template": r.template,
+            "status": r.status,
+            "run_id": r.seq,
+            "version": r.version,
+            "seconds": round(r.seconds, 1),
+            "report": r.report,
+            "link": report_link(ws, r.report),
+            "error": mask_text(r.error),
+        }
+        for r in results
+    ]
     failed = sum(r["status"] != RunStatus.SUCCEEDED for r in runs) + len(errors)
     return {
         "schema": "govreport.schedule-summary/1",
         "workspace": {"name_zh": ws.config.name_zh, "name_en": ws.config.name_en},
-        "schedule": s.name, "description": s.description, "cron": s.cron, "timezone": s.timezone,
-        "covers": s.covers, "period": p.label, "period_start": p.start.isoformat(), "period_end": p.end.isoformat(),
-        "due_at": due.due_at.isoformat(), "late": due.late, "max_delay": s.max_delay,
-        "claimed_by": claimed_by, "started_at": started,
+        "schedule": s.name,
+        "description": s.description,
+        "cron": s.cron,
+        "timezone": s.timezone,
+        "covers": s.covers,
+        "period": p.label,
+        "period_start": p.start.isoformat(),
+        "period_end": p.end.isoformat(),
+        "due_at": due.due_at.isoformat(),
+        "late": due.late,
+        "max_delay": s.max_delay,
+        "claimed_by": claimed_by,
+        "started_at": started,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "systems": ids, "runs": runs, "errors": [mask_text(e) for e in errors],
+        "systems": ids,
+        "runs": runs,
+        "errors": [mask_text(e) for e in errors],
         "counts": {"runs": len(runs), "succeeded": len(runs) + len(errors) - failed, "failed": failed},
         "resumed_from": due.resumed_from,
         "notification": {"status": "none"},
@@ -335,8 +394,16 @@ def write_summary(path: Path, doc: Mapping[str, Any]) -> None:
 def order_due(due: Sequence[DueRun], names: Sequence[str]) -> list[DueRun]:
     """The order ``run-due`` works in: resumed claims first, then the oldest period across schedules (by its
     first and last day), then by due time, then by schedule name order (docs/schedules.md)."""
-    return sorted(due, key=lambda d: (d.resume_key is None, d.period.start, d.period.end,
-                                      d.due_at.astimezone(UTC), list(names).index(d.name)))
+    return sorted(
+        due,
+        key=lambda d: (
+            d.resume_key is None,
+            d.period.start,
+            d.period.end,
+            d.due_at.astimezone(UTC),
+            list(names).index(d.name),
+        ),
+    )
 
 
 def run_due(
@@ -359,8 +426,11 @@ def run_due(
     if only:
         unknown = [n for n in only if n not in schedules]
         if unknown:
-            raise InputError(f"unknown schedule '{unknown[0]}'", field="--schedule",
-                             fix=f"known schedules: {', '.join(sorted(schedules)) or 'none'}")
+            raise InputError(
+                f"unknown schedule '{unknown[0]}'",
+                field="--schedule",
+                fix=f"known schedules: {', '.join(sorted(schedules)) or 'none'}",
+            )
         schedules = {n: schedules[n] for n in only}
     store = store or open_store(ws)
     rows = store.claims()
@@ -382,8 +452,13 @@ def run_due(
         if d.name in yielded:  # another process is working through this schedule, oldest first
             continue
         out = ScheduleOutcome(d.name, d.period.label, d.due_at.isoformat(), d.late, "claimed_elsewhere")
-        if not store.claim(d.resume_key or d.name, d.period.label, due_at=d.due_at.isoformat(), late=d.late,
-                           claimed_by=claimed_by):
+        if not store.claim(
+            d.resume_key or d.name,
+            d.period.label,
+            due_at=d.due_at.isoformat(),
+            late=d.late,
+            claimed_by=claimed_by,
+        ):
             progress(f"{d.name} {d.period.label}: claimed by another run-due; leaving this schedule to it")
             if d.resume_key is None:
                 yielded.add(d.name)
@@ -391,14 +466,18 @@ def run_due(
             continue
         late = " (late)" if d.late else ""
         if d.resumed_from:
-            progress(f"{d.name} {d.period.label}{late}: resuming — {d.resumed_from} claimed it and stopped before "
-                     "it finished")
+            progress(
+                f"{d.name} {d.period.label}{late}: resuming — {d.resumed_from} claimed it and stopped before "
+                "it finished"
+            )
         else:
             progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
         doc = _execute(ws, store, d, claimed_by, progress)
         path = summary_path(ws, d.name, d.period.label)
         write_summary(path, doc)
-        store.claim(d.name + DONE, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by)
+        store.claim(
+            d.name + DONE, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by
+        )
         out.state, out.summary_file = "resumed" if d.resumed_from else "ran", str(path)
         out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
         out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)

@@ -21,9 +21,20 @@ from .config import (
     find_workspace,
 )
 
-__all__ = ["Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings",
-           "SparkSettings", "find_workspace", "as_workspace", "CONFIG_FILE",
-           "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN"]
+__all__ = [
+    "Workspace",
+    "WorkspaceConfig",
+    "RunSettings",
+    "NotifySettings",
+    "SmtpSettings",
+    "EngineSettings",
+    "SparkSettings",
+    "find_workspace",
+    "as_workspace",
+    "CONFIG_FILE",
+    "PLACEHOLDER_NAME_ZH",
+    "PLACEHOLDER_NAME_EN",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -31,9 +31,20 @@ if TYPE_CHECKING:
     from ..core.signing import SigningConfig
 
 __all__ = [
-    "Workspace", "WorkspaceConfig", "RunSettings", "NotifySettings", "SmtpSettings", "EngineSettings", "SparkSettings", "find_workspace", "as_workspace",
+    "Workspace",
+    "WorkspaceConfig",
+    "RunSettings",
+    "NotifySettings",
+    "SmtpSettings",
+    "EngineSettings",
+    "SparkSettings",
+    "find_workspace",
+    "as_workspace",
     "CONFIG_FILE",
-    "PLACEHOLDER_NAME_ZH", "PLACEHOLDER_NAME_EN", "check_template_name", "TemplateName",
+    "PLACEHOLDER_NAME_ZH",
+    "PLACEHOLDER_NAME_EN",
+    "check_template_name",
+    "TemplateName",
 ]
 
 CONFIG_FILE = "govreport.yaml"
@@ -55,13 +66,16 @@ def check_template_name(name: str) -> str:
     come from the packaged templates or the workspace's own ``templates_nb/`` (issue 19).
     """
     if not isinstance(name, str) or not _TEMPLATE_NAME.fullmatch(name):
-        raise ValueError(f"template {name!r} is not a template name (a path or unusual characters); use the "
-                         "name of a packaged template or of a notebook in templates_nb/, e.g. model_risk")
+        raise ValueError(
+            f"template {name!r} is not a template name (a path or unusual characters); use the "
+            "name of a packaged template or of a notebook in templates_nb/, e.g. model_risk"
+        )
     return name
 
 
 #: a ``templates:`` entry of a system or schedule file: errors name that entry's line
 TemplateName = Annotated[str, AfterValidator(check_template_name)]
+
 
 class RunSettings(Strict):
     """How notebooks are executed."""
@@ -84,9 +98,13 @@ class SigningSettings(Strict):
     names only the public key can verify but not write.
     """
 
-    public_key: str = Field(..., min_length=64, description="ed25519:<64 hex>, printed by `govreport evidence keygen`")
+    public_key: str = Field(
+        ..., min_length=64, description="ed25519:<64 hex>, printed by `govreport evidence keygen`"
+    )
     key_file: str | None = Field(None, description="path of the private key (PEM), outside the workspace")
-    key_env: str | None = Field(None, description="environment variable holding the private key PEM or its path")
+    key_env: str | None = Field(
+        None, description="environment variable holding the private key PEM or its path"
+    )
 
     @field_validator("key_env")
     @classmethod
@@ -97,7 +115,9 @@ class SigningSettings(Strict):
 
 
 class EvidenceSettings(Strict):
-    signing: SigningSettings | None = Field(None, description="sign every record (Ed25519); see docs/evidence.md")
+    signing: SigningSettings | None = Field(
+        None, description="sign every record (Ed25519); see docs/evidence.md"
+    )
     url: str | None = Field(
         None,
         description="SQLAlchemy URL of the evidence store; default SQLite at .govreport/evidence.db. "
@@ -123,16 +143,20 @@ class NotifySettings(Strict):
 
     smtp: SmtpSettings | None = None
     report_base_url: str = Field(
-        "", description="prefix for links to reports (an intranet URL or file share); default: local paths")
+        "", description="prefix for links to reports (an intranet URL or file share); default: local paths"
+    )
 
 
 class SparkSettings(Strict):
     """How govreport creates its Spark session (govreport.yaml ``engine: {spark: …}``)."""
 
-    master: str = Field("local[*]", description="Spark master URL: local[*], spark://host:7077, yarn, k8s://…")
+    master: str = Field(
+        "local[*]", description="Spark master URL: local[*], spark://host:7077, yarn, k8s://…"
+    )
     app_name: str = Field("govreport", description="application name shown in the Spark UI")
     conf: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="spark.* settings, e.g. {spark.executor.memory: 8g}")
+        default_factory=dict, description="spark.* settings, e.g. {spark.executor.memory: 8g}"
+    )
 
 
 class EngineSettings(Strict):
@@ -148,11 +172,15 @@ class EngineSettings(Strict):
     kind: Literal["pandas", "spark"] = Field("pandas", description="pandas (in the notebook) or spark")
     spark: Any = Field(None, description="Spark session settings: master, app_name, conf (SparkSettings)")
     score_bins: Annotated[int, Field(ge=2)] | None = Field(
-        None, description="count the score in this many bins on Spark (binned AUC, bound reported); "
-        "default: exact AUC")
+        None,
+        description="count the score in this many bins on Spark (binned AUC, bound reported); "
+        "default: exact AUC",
+    )
     explain_sample_rows: Annotated[int, Field(ge=100)] = Field(
-        100_000, description="explainability (permutation importance, reason codes) of a Spark dataset runs on "
-        "a deterministic sample of this many rows, pulled into the notebook (all rows when there are fewer)")
+        100_000,
+        description="explainability (permutation importance, reason codes) of a Spark dataset runs on "
+        "a deterministic sample of this many rows, pulled into the notebook (all rows when there are fewer)",
+    )
 
     @field_validator("spark", mode="before")
     @classmethod
@@ -172,7 +200,9 @@ class WorkspaceConfig(Strict):
     name_zh: str = Field(..., min_length=1, description="bank or workspace name in Traditional Chinese")
     name_en: str = Field(..., min_length=1)
     preparer: str = Field("", description="who prepares the periodic reports (cover page)")
-    classification_zh: str = Field("機密", min_length=1, description="classification on every page of the Word and PDF editions")
+    classification_zh: str = Field(
+        "機密", min_length=1, description="classification on every page of the Word and PDF editions"
+    )
     classification_en: str = Field("Confidential", min_length=1)
     reports_dir: str = "reports"
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
@@ -196,7 +226,9 @@ class Workspace:
         root = Path(root or ".").resolve()
         cfg = root / CONFIG_FILE
         if not root.is_dir():
-            raise ConfigError("workspace folder does not exist", file=root, fix="create one with `govreport init DIR`")
+            raise ConfigError(
+                "workspace folder does not exist", file=root, fix="create one with `govreport init DIR`"
+            )
         if not cfg.exists():
             raise ConfigError(
                 f"not a govreport workspace (no {CONFIG_FILE})",
@@ -208,11 +240,15 @@ class Workspace:
     def warnings(self) -> list[str]:
         """Settings that are valid but not ready for a report a bank hands out (one line each)."""
         cfg = self.root / CONFIG_FILE
-        return [f"{cfg}: field '{field}' is still the placeholder {value!r} — set the bank's name there "
-                "before reports go out"
-                for field, value, placeholder in (("name_zh", self.config.name_zh, PLACEHOLDER_NAME_ZH),
-                                                  ("name_en", self.config.name_en, PLACEHOLDER_NAME_EN))
-                if value.strip() == placeholder]
+        return [
+            f"{cfg}: field '{field}' is still the placeholder {value!r} — set the bank's name there "
+            "before reports go out"
+            for field, value, placeholder in (
+                ("name_zh", self.config.name_zh, PLACEHOLDER_NAME_ZH),
+                ("name_en", self.config.name_en, PLACEHOLDER_NAME_EN),
+            )
+            if value.strip() == placeholder
+        ]
 
     # -- folders ------------------------------------------------------------------------------------
     @property
@@ -249,10 +285,16 @@ class Workspace:
         written there (a part with a separator or ``..`` could otherwise point anywhere)."""
         base = self.reports_dir.resolve()
         target = base.joinpath(*parts).resolve()
-        if target == base or not target.is_relative_to(base) or any(
-                p in ("", ".", "..") or "/" in p or "\\" in p for p in parts):
-            raise ConfigError(f"output path {'/'.join(parts)!r} would lie outside {base}",
-                              field="templates", fix="use plain template names, system ids and periods")
+        if (
+            target == base
+            or not target.is_relative_to(base)
+            or any(p in ("", ".", "..") or "/" in p or "\\" in p for p in parts)
+        ):
+            raise ConfigError(
+                f"output path {'/'.join(parts)!r} would lie outside {base}",
+                field="templates",
+                fix="use plain template names, system ids and periods",
+            )
         return target
 
     def relative(self, path: Path) -> str:

@@ -63,8 +63,9 @@ def check_period(v: Any) -> str:
     try:
         return parse_period(str(v)).label
     except InputError:
-        raise ValueError(f"'{v}' is not a period; write a quarter like 2026Q3, a month like 2026-07 or a "
-                         "year like 2026") from None
+        raise ValueError(
+            f"'{v}' is not a period; write a quarter like 2026Q3, a month like 2026-07 or a year like 2026"
+        ) from None
 
 
 def to_kwh(value: float, unit: str) -> float:
@@ -72,7 +73,6 @@ def to_kwh(value: float, unit: str) -> float:
     if unit not in UNITS:
         raise InputError(f"unit '{unit}' is not accepted", field="unit", fix="use Wh, kWh or MWh")
     return float(value) * UNITS[unit]
-
 
 
 ACTIVITIES = ("training", "batch_scoring", "serving", "vendor_reported", "tokens", "other")
@@ -87,22 +87,32 @@ class EnergyFigure(Strict):
     """
 
     activity: Literal[ACTIVITIES] = Field(  # type: ignore[valid-type]
-        ..., description="training, batch_scoring, serving, vendor_reported, tokens or other")
+        ..., description="training, batch_scoring, serving, vendor_reported, tokens or other"
+    )
     period: str = Field(..., description="the period the energy was used in: 2026Q3, 2026-07 or 2026")
     source: Literal["measured", "declared", "estimated"] | None = Field(
-        None, description="measured (a meter or the vendor's measurement), declared (stated without "
-        "measurement detail) or estimated; tokens and hours × power are always estimated")
+        None,
+        description="measured (a meter or the vendor's measurement), declared (stated without "
+        "measurement detail) or estimated; tokens and hours × power are always estimated",
+    )
     value: NonNegative | None = Field(None, description="energy, in `unit`")
     unit: str | None = Field(None, description="Wh, kWh or MWh")
     tokens: Count | None = Field(None, description="tokens processed (third-party generative systems)")
-    wh_per_1k_tokens: NonNegative | None = Field(None, description="documented energy estimate per 1,000 tokens")
+    wh_per_1k_tokens: NonNegative | None = Field(
+        None, description="documented energy estimate per 1,000 tokens"
+    )
     hours: NonNegative | None = Field(None, description="hours of work, e.g. serving hours")
     average_power_w: NonNegative | None = Field(None, description="average power draw during `hours`, in W")
     operated_by: Literal["own", "third_party"] | None = Field(
-        None, description="whose infrastructure did the work: own (GRI 302-1, 305-2) or third_party "
-        "(GRI 302-2, 305-3); default third_party for vendor_reported and tokens, else own")
-    includes_pue: bool = Field(False, description="true when the figure already includes the data centre "
-                               "overhead (then PUE is not applied again)")
+        None,
+        description="whose infrastructure did the work: own (GRI 302-1, 305-2) or third_party "
+        "(GRI 302-2, 305-3); default third_party for vendor_reported and tokens, else own",
+    )
+    includes_pue: bool = Field(
+        False,
+        description="true when the figure already includes the data centre "
+        "overhead (then PUE is not applied again)",
+    )
     basis: str = Field("", description="where the figure comes from: meter, invoice, vendor report, paper")
 
     @field_validator("period", mode="before")
@@ -125,8 +135,10 @@ class EnergyFigure(Strict):
         tokens = self.tokens is not None or self.wh_per_1k_tokens is not None
         power = self.average_power_w is not None
         if sum((direct, tokens, power)) != 1:
-            raise ValueError("give exactly one of: value with unit; tokens with wh_per_1k_tokens; "
-                             "hours with average_power_w")
+            raise ValueError(
+                "give exactly one of: value with unit; tokens with wh_per_1k_tokens; "
+                "hours with average_power_w"
+            )
         if direct:
             if self.value is None:
                 raise ValueError(f"`value` is missing for unit {self.unit}")
@@ -140,8 +152,10 @@ class EnergyFigure(Strict):
         if power and self.hours is None:
             raise ValueError("`hours` is missing for average_power_w")
         if (tokens or power) and self.source not in (None, "estimated"):
-            raise ValueError(f"source must be 'estimated' for a figure computed from "
-                             f"{'tokens' if tokens else 'hours × power'}, not '{self.source}'")
+            raise ValueError(
+                f"source must be 'estimated' for a figure computed from "
+                f"{'tokens' if tokens else 'hours × power'}, not '{self.source}'"
+            )
         if direct and self.source is None:
             raise ValueError("`source` is missing: measured, declared or estimated")
         return self
@@ -200,7 +214,9 @@ class Energy(Strict):
     already include it. Figures are converted with Taiwan's grid factor of the year of their period.
     """
 
-    pue: NonNegative | None = Field(None, description=f"power usage effectiveness, ≥ 1.0; default {DEFAULT_PUE}")
+    pue: NonNegative | None = Field(
+        None, description=f"power usage effectiveness, ≥ 1.0; default {DEFAULT_PUE}"
+    )
     pue_basis: str = Field("", description="where the PUE comes from, e.g. the data centre's annual report")
     declared: list[EnergyFigure] = Field(default_factory=list)
     volumes: list[Volume] = Field(default_factory=list)

@@ -63,7 +63,9 @@ class Finding(BaseModel):
         if self.status == "closed" and self.closed is None:
             raise ValueError("a closed finding needs its 'closed' date")
         if self.status != "closed" and self.closed is not None:
-            raise ValueError(f"'closed' is set but status is {self.status!r}: set status: closed, or remove it")
+            raise ValueError(
+                f"'closed' is set but status is {self.status!r}: set status: closed, or remove it"
+            )
         if self.due < self.raised:
             raise ValueError(f"due {self.due} is before raised {self.raised}")
         return self
@@ -108,8 +110,13 @@ class FindingAge:
 
     def to_dict(self) -> dict[str, object]:
         d = self.finding.model_dump(mode="json")
-        d.update(open_at_end=self.open_at_end, age_days=self.age_days, overdue=self.overdue,
-                 days_overdue=self.days_overdue, indicator_status=self.status.value)
+        d.update(
+            open_at_end=self.open_at_end,
+            age_days=self.age_days,
+            overdue=self.overdue,
+            days_overdue=self.days_overdue,
+            indicator_status=self.status.value,
+        )
         return d
 
 

@@ -82,7 +82,6 @@ def check_system_id(system_id: str) -> str:
     return system_id
 
 
-
 class Person(Strict):
     name: str = Field(..., min_length=1)
     role: str = ""
@@ -225,8 +224,11 @@ class FairnessSettings(Strict):
     """How fairness is assessed for the system (Art. 6)."""
 
     intersections: list[list[str]] | Literal["pairs", "none"] = Field(
-        "pairs", description="intersections of protected attributes to assess: all pairs, none, or a list")
-    min_group_size: Annotated[int, Field(ge=1)] = Field(30, description="smaller groups are shown, not judged")
+        "pairs", description="intersections of protected attributes to assess: all pairs, none, or a list"
+    )
+    min_group_size: Annotated[int, Field(ge=1)] = Field(
+        30, description="smaller groups are shown, not judged"
+    )
     n_bootstrap: Annotated[int, Field(ge=0, le=5000)] = Field(200, description="bootstrap resamples for CIs")
 
 
@@ -283,7 +285,9 @@ class AISystem(Strict):
         out = []
         for pa in self.protected_attributes:
             if pa.used_as_feature and not (pa.justification or "").strip():
-                out.append(f"protected attribute {pa.column} is a model feature without a recorded justification")
+                out.append(
+                    f"protected attribute {pa.column} is a model feature without a recorded justification"
+                )
         for ch in self.channels:
             if ch.customer_facing and not (ch.ai_disclosure and ch.opt_out and ch.alternative):
                 out.append(f"channel {ch.name}: AI disclosure, opt-out or alternative missing (Art. 11)")
@@ -342,7 +346,9 @@ _TIER_ORDER = {"high": 0, "medium": 1, "low": 2, "out_of_scope": 3}
 class Inventory:
     """All systems of a workspace, and the files that failed to load."""
 
-    def __init__(self, systems: dict[str, AISystem], errors: dict[str, GovreportError], files: dict[str, Path]):
+    def __init__(
+        self, systems: dict[str, AISystem], errors: dict[str, GovreportError], files: dict[str, Path]
+    ):
         self.systems = systems
         self.errors = errors
         self.files = files

@@ -86,23 +86,37 @@ def init_workspace(root: Path, *, name_zh: str | None = None, name_en: str | Non
     that ``systems check``, ``review`` and ``publish`` warn about, never as a made-up bank's name."""
     root = root.resolve()
     if (root / CONFIG_FILE).exists():
-        raise InputError(f"{root} is already a govreport workspace", file=root / CONFIG_FILE,
-                         fix="choose another folder, or edit the existing govreport.yaml")
+        raise InputError(
+            f"{root} is already a govreport workspace",
+            file=root / CONFIG_FILE,
+            fix="choose another folder, or edit the existing govreport.yaml",
+        )
     for sub in ("systems", "data_contracts", "scheduled", "templates_nb", "data", "reports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     placeholder = not (name_zh and name_en)
     text = WORKSPACE_YAML.format(
-        name_zh=_yaml_text(name_zh or PLACEHOLDER_NAME_ZH), name_en=_yaml_text(name_en or PLACEHOLDER_NAME_EN),
-        name_note="   # placeholder: set the bank's names here (reports show them)" if placeholder else "")
+        name_zh=_yaml_text(name_zh or PLACEHOLDER_NAME_ZH),
+        name_en=_yaml_text(name_en or PLACEHOLDER_NAME_EN),
+        name_note="   # placeholder: set the bank's names here (reports show them)" if placeholder else "",
+    )
     (root / CONFIG_FILE).write_text(text, encoding="utf-8")
     (root / "systems" / "README.md").write_text(
         "# AI-system inventory\n\nOne YAML file per system, named `<id>.yaml`. Example:\n\n```yaml\n"
-        + EXAMPLE_SYSTEM + "```\n", encoding="utf-8")
+        + EXAMPLE_SYSTEM
+        + "```\n",
+        encoding="utf-8",
+    )
     (root / "templates_nb" / "README.md").write_text(
         "Notebook templates placed here override the packaged ones with the same file name.\n"
-        "List the packaged ones with `govreport templates`.\n", encoding="utf-8")
-    for packaged in sorted(bundled_dir("scheduled").glob("*.yaml")):  # the default schedules (docs/schedules.md)
-        (root / "scheduled" / packaged.name).write_text(packaged.read_text(encoding="utf-8"), encoding="utf-8")
+        "List the packaged ones with `govreport templates`.\n",
+        encoding="utf-8",
+    )
+    for packaged in sorted(
+        bundled_dir("scheduled").glob("*.yaml")
+    ):  # the default schedules (docs/schedules.md)
+        (root / "scheduled" / packaged.name).write_text(
+            packaged.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     return root
 

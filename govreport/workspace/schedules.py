@@ -24,8 +24,14 @@ from ..errors import GovreportError, ScheduleError
 from .config import TemplateName, Workspace
 from .inventory import SYSTEM_ID_PATTERN, AISystem, Inventory
 
-COVERS = ("previous_month", "previous_quarter", "previous_year", "current_month", "current_quarter",
-          "current_year")
+COVERS = (
+    "previous_month",
+    "previous_quarter",
+    "previous_year",
+    "current_month",
+    "current_quarter",
+    "current_year",
+)
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
@@ -46,7 +52,9 @@ class SystemSelector(Strict):
     ids: list[SystemId] = Field(default_factory=list, description="only these system ids")
     tier: list[Literal["high", "medium", "low", "out_of_scope"]] = Field(default_factory=list)
     kind: list[Literal["predictive", "generative"]] = Field(default_factory=list)
-    review_due: bool = Field(False, description="only systems whose tier-rule review interval ends with the period")
+    review_due: bool = Field(
+        False, description="only systems whose tier-rule review interval ends with the period"
+    )
 
     def matches(self, system: AISystem, period: Period) -> bool:
         if system.lifecycle == "retired":
@@ -91,11 +99,16 @@ class Schedule(Strict):
     cron: str = Field(..., min_length=1, description="five-field cron expression, in `timezone`")
     timezone: str = "Asia/Taipei"
     covers: Literal[COVERS] = "previous_quarter"  # type: ignore[valid-type]
-    systems: SystemSelector = Field(default_factory=SystemSelector,
-                                    description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}")
+    systems: SystemSelector = Field(
+        default_factory=SystemSelector,
+        description="all, a list of system ids, or a mapping {ids, tier, kind, review_due}",
+    )
     templates: list[TemplateName] | None = Field(
-        None, description="system and portfolio templates to run; default: every applicable system template")
-    max_delay: str = Field("1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late")
+        None, description="system and portfolio templates to run; default: every applicable system template"
+    )
+    max_delay: str = Field(
+        "1d", description="e.g. 30m, 6h, 2d, 1w: later than this after the occurrence is late"
+    )
     start: datetime | None = Field(None, description="first moment considered; naive = in `timezone`")
     notify: NotifyTargets | None = None
 
@@ -106,12 +119,16 @@ class Schedule(Strict):
 
         v = " ".join(v.split())
         if len(v.split()) != 5:
-            raise ValueError(f"'{v}' is not a cron expression: expected five fields "
-                             "(minute hour day-of-month month day-of-week), e.g. '0 7 10 1,4,7,10 *'")
+            raise ValueError(
+                f"'{v}' is not a cron expression: expected five fields "
+                "(minute hour day-of-month month day-of-week), e.g. '0 7 10 1,4,7,10 *'"
+            )
         try:
             CronSim(v, datetime(2026, 1, 1, tzinfo=UTC))
         except CronSimError as e:
-            raise ValueError(f"'{v}' is not a valid cron expression: {e} (e.g. '0 7 10 1,4,7,10 *')") from None
+            raise ValueError(
+                f"'{v}' is not a valid cron expression: {e} (e.g. '0 7 10 1,4,7,10 *')"
+            ) from None
         return v
 
     @field_validator("systems", mode="before")
@@ -122,8 +139,10 @@ class Schedule(Strict):
         if isinstance(v, list):
             return {"ids": v}
         if isinstance(v, str):
-            raise ValueError(f"'{v}' is not a system selection (write all, a list of system ids, or a mapping "
-                             "with ids, tier, kind, review_due)")
+            raise ValueError(
+                f"'{v}' is not a system selection (write all, a list of system ids, or a mapping "
+                "with ids, tier, kind, review_due)"
+            )
         return v
 
     @field_validator("timezone")
@@ -132,7 +151,9 @@ class Schedule(Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"'{v}' is not a time zone (use an IANA name such as Asia/Taipei or UTC)") from None
+            raise ValueError(
+                f"'{v}' is not a time zone (use an IANA name such as Asia/Taipei or UTC)"
+            ) from None
         return v
 
     @field_validator("max_delay", mode="before")
@@ -184,8 +205,12 @@ def load_schedule(path: Path, ws: Workspace | None = None, inventory: Inventory 
     if not sched.name:
         sched.name = path.stem
         if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}$", sched.name):
-            raise ScheduleError(f"'{sched.name}' is not a valid schedule name", file=path, field="name",
-                                fix="name the file with lower-case letters, digits, '-' and '_' (review-quarterly.yaml)")
+            raise ScheduleError(
+                f"'{sched.name}' is not a valid schedule name",
+                file=path,
+                field="name",
+                fix="name the file with lower-case letters, digits, '-' and '_' (review-quarterly.yaml)",
+            )
     if ws is None:
         return sched
     inventory = inventory or Inventory.load(ws)
@@ -194,13 +219,23 @@ def load_schedule(path: Path, ws: Workspace | None = None, inventory: Inventory 
     for i, sid in enumerate(sched.systems.ids):
         if sid not in known:
             line = lines.get(("systems", i)) or lines.get(("systems", "ids", i)) or lines.get(("systems",))
-            raise ScheduleError(f"unknown system id '{sid}'", file=path, line=line, field="systems",
-                                fix=f"known systems: {', '.join(sorted(known)) or 'none'} (see `govreport systems list`)")
+            raise ScheduleError(
+                f"unknown system id '{sid}'",
+                file=path,
+                line=line,
+                field="systems",
+                fix=f"known systems: {', '.join(sorted(known)) or 'none'} (see `govreport systems list`)",
+            )
     available = _available_templates(ws)
     for i, name in enumerate(sched.templates or []):
         if name not in available:
-            raise ScheduleError(f"unknown template '{name}'", file=path, line=lines.get(("templates", i)),
-                                field="templates", fix=f"use one of: {', '.join(sorted(available))}")
+            raise ScheduleError(
+                f"unknown template '{name}'",
+                file=path,
+                line=lines.get(("templates", i)),
+                field="templates",
+                fix=f"use one of: {', '.join(sorted(available))}",
+            )
     return sched
 
 
@@ -219,8 +254,14 @@ def load_schedules(ws: Workspace) -> tuple[dict[str, Schedule], list[GovreportEr
             errors.append(e)
             continue
         if s.name in schedules:
-            errors.append(ScheduleError(f"schedule name '{s.name}' is also used by {files[s.name].name}",
-                                        file=path, field="name", fix="give each schedule a unique name"))
+            errors.append(
+                ScheduleError(
+                    f"schedule name '{s.name}' is also used by {files[s.name].name}",
+                    file=path,
+                    field="name",
+                    fix="give each schedule a unique name",
+                )
+            )
             continue
         schedules[s.name] = s
         files[s.name] = path

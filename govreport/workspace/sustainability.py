@@ -23,8 +23,18 @@ from ..core.yamlio import format_validation_error, load_model
 from ..errors import ConfigError, InputError, InventoryError
 from .energy import DEFAULT_PUE, Energy, NonNegative, check_period, check_pue, number
 
-__all__ = ["GridFactor", "FactorUse", "FactorTable", "SustainabilitySettings", "load_settings", "load_factors",
-           "emissions_kg", "system_energy", "SETTINGS_FILE", "PACKAGED_FACTORS"]
+__all__ = [
+    "GridFactor",
+    "FactorUse",
+    "FactorTable",
+    "SustainabilitySettings",
+    "load_settings",
+    "load_factors",
+    "emissions_kg",
+    "system_energy",
+    "SETTINGS_FILE",
+    "PACKAGED_FACTORS",
+]
 
 PACKAGED_FACTORS = Path(__file__).resolve().parent / "tw_grid_factors.yaml"
 SETTINGS_FILE = "sustainability.yaml"
@@ -74,17 +84,20 @@ def _positive(v: Any) -> Any:
 Positive = Annotated[float, BeforeValidator(_positive)]
 
 
-
 class FactorEntry(Strict):
     factor: Positive = Field(..., description="kgCO2e per kWh")
-    source: str = Field(..., min_length=1, description="publisher and document, e.g. 經濟部能源署 114年度電力排碳係數")
+    source: str = Field(
+        ..., min_length=1, description="publisher and document, e.g. 經濟部能源署 114年度電力排碳係數"
+    )
     note: str = ""
 
     @field_validator("factor")
     @classmethod
     def _plausible(cls, v: float) -> float:
         if v > 2.0:
-            raise ValueError(f"{v:g} kgCO2e/kWh is implausible for a grid factor; give kgCO2e per kWh (e.g. 0.474)")
+            raise ValueError(
+                f"{v:g} kgCO2e/kWh is implausible for a grid factor; give kgCO2e per kWh (e.g. 0.474)"
+            )
         return v
 
 
@@ -111,8 +124,11 @@ class FactorTable:
 
     def __init__(self, factors: Mapping[int, GridFactor]) -> None:
         if not factors:
-            raise ConfigError("the grid-factor table is empty", field="grid_factors",
-                              fix="reinstall govreport, or add years under grid_factors in sustainability.yaml")
+            raise ConfigError(
+                "the grid-factor table is empty",
+                field="grid_factors",
+                fix="reinstall govreport, or add years under grid_factors in sustainability.yaml",
+            )
         self.factors = dict(sorted(factors.items()))
 
     @classmethod
@@ -134,13 +150,24 @@ class FactorTable:
         if not earlier:
             raise InputError(
                 f"no Taiwan grid emission factor for {year} or any earlier year (the table starts in "
-                f"{min(self.factors)})", file=file, field=field,
-                fix=f"add {year} under grid_factors in {SETTINGS_FILE} with its factor and source, or correct the period")
+                f"{min(self.factors)})",
+                file=file,
+                field=field,
+                fix=f"add {year} under grid_factors in {SETTINGS_FILE} with its factor and source, or correct the period",
+            )
         return FactorUse(year, self.factors[max(earlier)])
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"year": f.year, "kg_per_kwh": f.kg_per_kwh, "source": f.source, "note": f.note, "origin": f.origin}
-                for f in self.factors.values()]
+        return [
+            {
+                "year": f.year,
+                "kg_per_kwh": f.kg_per_kwh,
+                "source": f.source,
+                "note": f.note,
+                "origin": f.origin,
+            }
+            for f in self.factors.values()
+        ]
 
 
 def emissions_kg(kwh: float, pue: float, factor: float) -> float:
@@ -165,7 +192,9 @@ class Target(Strict):
 
     energy_kwh: NonNegative | None = None
     emissions_kgco2e: NonNegative | None = None
-    intensity_g_per_1k: NonNegative | None = Field(None, description="gCO2e per 1,000 predictions or requests")
+    intensity_g_per_1k: NonNegative | None = Field(
+        None, description="gCO2e per 1,000 predictions or requests"
+    )
     training_hours_per_employee: NonNegative | None = None
 
 
@@ -181,7 +210,8 @@ class TrainingRecord(Strict):
     hours: NonNegative = Field(..., description="total hours of AI training attended by staff")
     staff_trained: Annotated[int, BeforeValidator(number)] | None = None
     staff_total: Annotated[int, BeforeValidator(number)] | None = Field(
-        None, description="headcount the hours are averaged over (GRI 404-1)")
+        None, description="headcount the hours are averaged over (GRI 404-1)"
+    )
     basis: str = ""
 
     @field_validator("period", mode="before")
@@ -193,7 +223,9 @@ class TrainingRecord(Strict):
 class SustainabilitySettings(Strict):
     """``sustainability.yaml`` at the workspace root (optional; every field has a default)."""
 
-    pue: NonNegative | None = Field(None, description=f"PUE of the machine running govreport (default {DEFAULT_PUE})")
+    pue: NonNegative | None = Field(
+        None, description=f"PUE of the machine running govreport (default {DEFAULT_PUE})"
+    )
     pue_basis: str = ""
     grid_factors: Annotated[dict[int, FactorEntry], BeforeValidator(_year_keys)] = Field(default_factory=dict)
     targets: Targets = Field(default_factory=Targets)

@@ -32,14 +32,20 @@ def _results(ws: Workspace, period: str, system: str, template: str) -> dict:
 
 def test_every_period_and_system_has_a_report(demo):
     for p in PERIODS:
-        for sid, tpl in (("card-default", "model_risk"), ("txn-monitoring", "model_risk"),
-                         ("cs-assistant", "genai_review")):
+        for sid, tpl in (
+            ("card-default", "model_risk"),
+            ("txn-monitoring", "model_risk"),
+            ("cs-assistant", "genai_review"),
+        ):
             d = demo.reports_dir / p / sid / tpl / "v1"
             assert (d / "report.html").stat().st_size > 100_000, d
             assert (d / "notebook.ipynb").is_file() and (d / "results.json").is_file()
     recs = open_store(demo).records()
     assert len(recs) == 20 and {r.status for r in recs} == {"succeeded"}
-    assert sorted(r.template for r in recs if r.system_id == "_portfolio") == ["review"] * 4 + ["sustainability"] * 4
+    assert (
+        sorted(r.template for r in recs if r.system_id == "_portfolio")
+        == ["review"] * 4 + ["sustainability"] * 4
+    )
     checked = open_store(demo).check()
     assert checked.problems == [] and checked.warnings == []
     # the demo signs with a throw-away key of its own, kept outside the workspace
@@ -51,29 +57,45 @@ def test_every_period_and_system_has_a_report(demo):
         rec = open_store(demo).latest(system_id="_portfolio", period=p, template="review")
         html = demo.resolve(rec.outputs["html"]["path"]).read_text(encoding="utf-8")
         assert f"SHA256:{key.fingerprint}" in html
-        assert f"SHA-256 {recs[rec.seq - 2].record_hash}" in html  # the head just before the review's own record
+        assert (
+            f"SHA-256 {recs[rec.seq - 2].record_hash}" in html
+        )  # the head just before the review's own record
 
 
 def test_reports_show_green_amber_and_red_with_a_planted_fairness_problem(demo):
     statuses = set()
     for p in PERIODS:
-        for sid, tpl in (("card-default", "model_risk"), ("txn-monitoring", "model_risk"),
-                         ("cs-assistant", "genai_review")):
+        for sid, tpl in (
+            ("card-default", "model_risk"),
+            ("txn-monitoring", "model_risk"),
+            ("cs-assistant", "genai_review"),
+        ):
             statuses |= {i["status"] for i in _results(demo, p, sid, tpl)["indicators"]}
     assert {"green", "amber", "red"} <= statuses
-    di = [_ind(_results(demo, p, "card-default", "model_risk"), "disparate_impact_ratio", "AGE") for p in PERIODS]
+    di = [
+        _ind(_results(demo, p, "card-default", "model_risk"), "disparate_impact_ratio", "AGE")
+        for p in PERIODS
+    ]
     assert di[0]["status"] == "green" and di[-1]["status"] == "red"
     assert di[-1]["value"] < di[0]["value"]
 
 
 def test_planted_data_quality_problems_are_found(demo):
-    dq = [_results(demo, p, "card-default", "model_risk")["data_quality"]["card_default_scoring"] for p in PERIODS]
+    dq = [
+        _results(demo, p, "card-default", "model_risk")["data_quality"]["card_default_scoring"]
+        for p in PERIODS
+    ]
     assert dq[0]["success"] and dq[1]["success"]
     assert dq[2]["dimensions"]["uniqueness"]["status"] == "red"
     assert dq[2]["dimensions"]["uniqueness"]["value"] == pytest.approx(1 - 200 / 20000)
     bills = next(e for e in dq[3]["expectations"] if e["column"] == "BILL_AMT1" and "between" in e["type"])
     assert not bills["success"] and dq[3]["dimensions"]["validity"]["status"] == "amber"
-    assert all("APP" not in str(v) or "*" in str(v) for d in dq for e in d["expectations"] for v in e["sample_unexpected"])
+    assert all(
+        "APP" not in str(v) or "*" in str(v)
+        for d in dq
+        for e in d["expectations"]
+        for v in e["sample_unexpected"]
+    )
 
 
 def _ind(results: dict, ind_id: str, attribute: str | None = None) -> dict:
@@ -92,14 +114,20 @@ def test_latest_reports_render_every_chart_offline(demo):
         assert count_plotly_bundles(html) == 1
         assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", html)
         containers, drawn = chart_counts(dump_dom(page))
-        assert containers >= (6 if tpl == "model_risk" else 2) and drawn == containers, (sid, containers, drawn)
+        assert containers >= (6 if tpl == "model_risk" else 2) and drawn == containers, (
+            sid,
+            containers,
+            drawn,
+        )
         screenshot(page, ARTEFACTS / f"{sid}-2026Q3.png")
 
 
 def test_no_planted_national_id_in_any_output(demo):
     ids = set()
     for f in (demo.root / "data" / "cs-assistant").glob("*.jsonl"):
-        ids |= set(re.findall(r"[A-Z][12]\d{8}", f.read_text(encoding="utf-8", errors="replace")))  # one line is Big5
+        ids |= set(
+            re.findall(r"[A-Z][12]\d{8}", f.read_text(encoding="utf-8", errors="replace"))
+        )  # one line is Big5
     assert ids, "the demo plants national IDs in its transcripts"
     for f in demo.reports_dir.rglob("*"):
         if f.is_file() and f.suffix in (".html", ".json", ".ipynb", ".log"):
@@ -116,16 +144,21 @@ def test_templates_run_as_is_inside_the_workspace(demo, tmp_path):
 
     for tpl in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
         out = tmp_path / tpl.name
-        pm.execute_notebook(str(tpl), str(out), kernel_name="python3", cwd=str(demo.root / "data"),
-                            progress_bar=False)
+        pm.execute_notebook(
+            str(tpl), str(out), kernel_name="python3", cwd=str(demo.root / "data"), progress_bar=False
+        )
         nb = json.loads(out.read_text())
         assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def test_cli_commands_work_on_the_demo_workspace(demo):
     def gr(*args):
-        return subprocess.run([sys.executable, "-m", "govreport", *args, "--workspace", str(demo.root)],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "govreport", *args, "--workspace", str(demo.root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     r = gr("systems", "list")
     assert r.returncode == 0 and re.search(r"card-default\s+high", r.stdout) and "txn-monitoring" in r.stdout
@@ -147,8 +180,9 @@ def test_naive_plotly_export_draws_nothing_offline(tmp_path):
 
     from tests.helpers.nb import write_notebook
 
-    src = write_notebook(tmp_path / "naive.ipynb",
-                         "import plotly.express as px\npx.bar(x=['a', 'b'], y=[1, 2]).show()")
+    src = write_notebook(
+        tmp_path / "naive.ipynb", "import plotly.express as px\npx.bar(x=['a', 'b'], y=[1, 2]).show()"
+    )
     pm.execute_notebook(str(src), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(tmp_path / "out.ipynb", as_version=4))
     page = tmp_path / "naive.html"

@@ -41,27 +41,46 @@ def test_readme_first_command_in_a_fresh_venv_runs_the_whole_demo(tmp_path):
 
     install_cmd, demo_cmd = (c.strip() for c in command.split("&&", 1))
     t0 = time.monotonic()
-    r = subprocess.run(["bash", "-c", install_cmd], cwd=repo, env=env, capture_output=True, text=True, timeout=1800)
+    r = subprocess.run(
+        ["bash", "-c", install_cmd], cwd=repo, env=env, capture_output=True, text=True, timeout=1800
+    )
     install_s = time.monotonic() - t0
     assert r.returncode == 0, r.stderr[-3000:]
     # govreport came from the copy's install, not from the developer's checkout
-    where = subprocess.run([str(py), "-c", "import govreport; print(govreport.__file__)"], env=env,
-                           capture_output=True, text=True, cwd=tmp_path)
+    where = subprocess.run(
+        [str(py), "-c", "import govreport; print(govreport.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert where.returncode == 0 and str(tmp_path / "venv") in where.stdout, where.stdout + where.stderr
 
     t0 = time.monotonic()
-    r = subprocess.run(["bash", "-c", demo_cmd], cwd=repo, env=env, capture_output=True, text=True, timeout=2700)
+    r = subprocess.run(
+        ["bash", "-c", demo_cmd], cwd=repo, env=env, capture_output=True, text=True, timeout=2700
+    )
     demo_s = time.monotonic() - t0
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
 
     ws = repo / out_name
-    listing = subprocess.run(["govreport", "evidence", "list", "-w", str(ws)], env=env, capture_output=True,
-                             text=True, check=True).stdout.splitlines()
+    listing = subprocess.run(
+        ["govreport", "evidence", "list", "-w", str(ws)], env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     failed = [ln for ln in listing if re.search(r"\s(failed|interrupted)\s", ln)]
     assert not failed, "\n".join(failed)
     assert len(listing) == 20, "\n".join(listing)  # 3 systems × 4 quarters + 2 portfolio templates × 4
     assert (ws / "site" / "index.html").is_file()
-    verify = subprocess.run(["govreport", "evidence", "verify", "-w", str(ws)], env=env, capture_output=True, text=True)
+    verify = subprocess.run(
+        ["govreport", "evidence", "verify", "-w", str(ws)], env=env, capture_output=True, text=True
+    )
     assert verify.returncode == 0, verify.stderr
-    save_figures("install-newcomer", {"install_seconds": round(install_s, 1), "demo_seconds": round(demo_s, 1),
-                                      "packages": len(installed_packages(py, env)), "runs": len(listing)})
+    save_figures(
+        "install-newcomer",
+        {
+            "install_seconds": round(install_s, 1),
+            "demo_seconds": round(demo_s, 1),
+            "packages": len(installed_packages(py, env)),
+            "runs": len(listing),
+        },
+    )

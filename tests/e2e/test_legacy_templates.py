@@ -17,7 +17,15 @@ from govreport.workspace.config import Workspace
 from ..unit.test_compat import LEGACY
 
 #: What legitimately differs between two runs of the same template on the same data (times, durations).
-VOLATILE = {"generated_at", "govreport_version", "seconds", "started_at", "finished_at", "duration_s", "elapsed_s"}
+VOLATILE = {
+    "generated_at",
+    "govreport_version",
+    "seconds",
+    "started_at",
+    "finished_at",
+    "duration_s",
+    "elapsed_s",
+}
 
 
 def _stable(v: object) -> object:
@@ -31,7 +39,9 @@ def _stable(v: object) -> object:
 def _results(ws: Workspace, version: int) -> dict[str, dict]:
     out = {}
     for p in sorted(ws.reports_dir.glob(f"*/*/*/v{version}/results.json")):
-        out[str(p.relative_to(ws.reports_dir).parent.parent)] = _stable(json.loads(p.read_text(encoding="utf-8")))
+        out[str(p.relative_to(ws.reports_dir).parent.parent)] = _stable(
+            json.loads(p.read_text(encoding="utf-8"))
+        )
     return out
 
 
@@ -50,9 +60,13 @@ def test_the_templates_before_the_layout_run_and_give_the_same_results(tmp_path:
     new, old = _results(ws, 1), _results(ws, 2)
     assert set(new) == set(old) and len(new) >= 4
     for key in new:
-        if key.endswith("_portfolio/sustainability"):  # its energy grows by the runs in between: same indicators
+        if key.endswith(
+            "_portfolio/sustainability"
+        ):  # its energy grows by the runs in between: same indicators
             assert [i["id"] for i in old[key]["indicators"]] == [i["id"] for i in new[key]["indicators"]]
             continue
         assert old[key] == new[key], (key, [k for k in new[key] if old[key].get(k) != new[key][k]])
     for html in ws.reports_dir.glob("*/*/*/v2/report.html"):
-        assert "DeprecationWarning" not in html.read_text(encoding="utf-8"), f"{html}: the warning reached the report"
+        assert "DeprecationWarning" not in html.read_text(encoding="utf-8"), (
+            f"{html}: the warning reached the report"
+        )

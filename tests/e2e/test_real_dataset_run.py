@@ -47,12 +47,22 @@ def test_run_on_real_dataset(credit_df, tmp_path):
     assert [r.status for r in summary.results] == ["succeeded"], summary.results
     rec = open_store(ws).records()[0]
     res = json.loads((ws.root / rec.outputs["results"]["path"]).read_text())
-    direct = metrics.fairness(df.iloc[15000:], label="DEFAULT", label_favourable=0, prediction="DECISION",
-                              prediction_favourable=1, protected=["SEX", "AGE", "MARRIAGE"], n_bootstrap=0)
+    direct = metrics.fairness(
+        df.iloc[15000:],
+        label="DEFAULT",
+        label_favourable=0,
+        prediction="DECISION",
+        prediction_favourable=1,
+        protected=["SEX", "AGE", "MARRIAGE"],
+        n_bootstrap=0,
+    )
     for attr, a in direct.to_dict()["attributes"].items():
         for m in metrics.SUMMARIES:
-            assert res["fairness"]["attributes"][attr][m] == pytest.approx(a[m], abs=1e-12) if a[m] is not None \
+            assert (
+                res["fairness"]["attributes"][attr][m] == pytest.approx(a[m], abs=1e-12)
+                if a[m] is not None
                 else res["fairness"]["attributes"][attr][m] is None
+            )
     assert {"model_quality", "drift", "explainability", "proxy"} <= set(res)
     # MARRIAGE 0 (undocumented code, 54 rows in the whole file) is a real quirk: it is reported, not hidden
     assert "0" in res["fairness"]["attributes"]["MARRIAGE"]["groups"]
@@ -84,8 +94,12 @@ def test_the_worker_computes_and_the_kernel_only_presents(credit_df, tmp_path):
     (root / "systems" / "uci-card.yaml").write_text(SYSTEM, encoding="utf-8")
     packaged = bundled_dir("templates_nb") / "model_risk.ipynb"
     nb = nbformat.read(packaged, as_version=4)
-    nb.cells.append(new_code_cell("import sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & "
-                                  "{'great_expectations', 'sklearn', 'pyspark', 'papermill'}))"))
+    nb.cells.append(
+        new_code_cell(
+            "import sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'great_expectations', 'sklearn', 'pyspark', 'papermill'}))"
+        )
+    )
     nbformat.write(nb, root / "templates_nb" / "model_risk.ipynb")  # the workspace's copy, one cell longer
     ws = Workspace.load(root)
 
@@ -100,9 +114,18 @@ def test_the_worker_computes_and_the_kernel_only_presents(credit_df, tmp_path):
 
     own = tmp_path / "own"
     own.mkdir()
-    pm.execute_notebook(str(packaged), str(own / "notebook.ipynb"), kernel_name="python3", progress_bar=False,
-                        parameters={"workspace": str(root), "system_id": "uci-card", "period": "2026Q3",
-                                    "output_dir": str(own)})
+    pm.execute_notebook(
+        str(packaged),
+        str(own / "notebook.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        parameters={
+            "workspace": str(root),
+            "system_id": "uci-card",
+            "period": "2026Q3",
+            "output_dir": str(own),
+        },
+    )
     by_worker = json.loads((ws.root / rec.outputs["results"]["path"]).read_text())
     by_kernel = json.loads((own / "results.json").read_text())
     assert _without_times(by_worker) == _without_times(by_kernel)

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.slow
 def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     dist = tmp_path / "dist"
     src = clean_copy(tmp_path / "src")
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     wheel = next(dist.glob("govreport-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -30,17 +34,36 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     # a fresh venv without system site packages; the wheel's dependencies come from the package registry
     venv = tmp_path / "venv"
     py, env = fresh_venv(venv)
-    r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheel)], env=env, capture_output=True,
-                       text=True, timeout=1800)
+    r = subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", str(wheel)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
-    where = subprocess.run([str(py), "-c", "import govreport; print(govreport.__file__)"], capture_output=True,
-                           text=True, cwd=tmp_path, check=True, env=env).stdout
+    where = subprocess.run(
+        [str(py), "-c", "import govreport; print(govreport.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+        env=env,
+    ).stdout
     assert str(venv) in where, where
-    save_figures("install-wheel", {"wheel_bytes": wheel.stat().st_size, "packages": len(installed_packages(py, env))})
+    save_figures(
+        "install-wheel", {"wheel_bytes": wheel.stat().st_size, "packages": len(installed_packages(py, env))}
+    )
 
     out = tmp_path / "demo-ws"
-    r = subprocess.run([str(venv / "bin" / "govreport"), "demo", "--out", str(out), "--periods", "2026Q2,2026Q3"],
-                       capture_output=True, text=True, timeout=1800, cwd=tmp_path, env=env)
+    r = subprocess.run(
+        [str(venv / "bin" / "govreport"), "demo", "--out", str(out), "--periods", "2026Q2,2026Q3"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        cwd=tmp_path,
+        env=env,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     # 3 systems x 2 periods, and each period's portfolio reports (sustainability, review)
     assert len([p for p in out.glob("reports/*/*/*/v1/report.html") if "_portfolio" not in p.parts]) == 6
@@ -48,7 +71,13 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     # the evidence shows the template was the wheel's bundled copy, not the source checkout's
     import json
 
-    r = subprocess.run([str(venv / "bin" / "govreport"), "evidence", "show", "1", "-w", str(out)],
-                       capture_output=True, text=True, timeout=120, check=True, env=env)
+    r = subprocess.run(
+        [str(venv / "bin" / "govreport"), "evidence", "show", "1", "-w", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=env,
+    )
     template = next(i for i in json.loads(r.stdout)["inputs"] if i["role"] == "template")["path"]
     assert template.startswith(str(venv)) and "/_bundled/templates_nb/" in template, template

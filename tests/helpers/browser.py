@@ -16,10 +16,18 @@ from pathlib import Path
 from tests.conftest import skip_or_fail
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--hide-scrollbars", "--lang=zh-TW",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--hide-scrollbars",
+    "--lang=zh-TW",
 ]
 
 
@@ -40,8 +48,12 @@ def _can_unshare() -> bool:
 def _run(args: list[str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
     prefix = ["unshare", "--net"] if _can_unshare() else []
     with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run([*prefix, chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*prefix, chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 def dump_dom(page: Path, budget_ms: int = 20000) -> str:
@@ -54,13 +66,26 @@ def dump_dom(page: Path, budget_ms: int = 20000) -> str:
 
 def screenshot(page: Path, png: Path, width: int = 1200, height: int = 3000) -> Path:
     png.parent.mkdir(parents=True, exist_ok=True)
-    _run([f"--window-size={width},{height}", "--virtual-time-budget=20000", f"--screenshot={png}",
-          page.resolve().as_uri()])
+    _run(
+        [
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=20000",
+            f"--screenshot={png}",
+            page.resolve().as_uri(),
+        ]
+    )
     return png
 
 
 def print_pdf(page: Path, pdf: Path) -> Path:
-    _run(["--virtual-time-budget=20000", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()])
+    _run(
+        [
+            "--virtual-time-budget=20000",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.resolve().as_uri(),
+        ]
+    )
     return pdf
 
 
@@ -71,5 +96,7 @@ def chart_counts(dom: str) -> tuple[int, int]:
 
     soup = BeautifulSoup(dom, "html.parser")
     divs = soup.select("div.plotly-graph-div")
-    drawn = [d for d in divs if d.select("svg.main-svg") and d.select("g.trace, g.hm, image, g.heatmaplayer > *")]
+    drawn = [
+        d for d in divs if d.select("svg.main-svg") and d.select("g.trace, g.hm, image, g.heatmaplayer > *")
+    ]
     return len(divs), len(drawn)

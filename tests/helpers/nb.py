@@ -38,10 +38,13 @@ risk_factors: {factors}
 templates: [{template}]
 """
 #: A low-tier record with one conversations dataset: ``.format(id=…, template=…)``.
-SYSTEM = SYSTEM_BASE.replace("{factors}", LOW_FACTORS.replace("{", "{{").replace("}", "}}")) + """\
+SYSTEM = (
+    SYSTEM_BASE.replace("{factors}", LOW_FACTORS.replace("{", "{{").replace("}", "}}"))
+    + """\
 datasets:
   - {{name: conversations, role: conversations, path: "data/{id}_{{period}}.csv"}}
 """
+)
 
 PROBE = [
     "import os, time, signal\n"

@@ -44,7 +44,11 @@ def test_every_name_an_old_template_uses_resolves(name: str) -> None:
                     modules[a.asname or a.name] = value
                     used += 1
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+            ):
                 mod = modules[node.value.id]
                 if isinstance(mod, type(sys)):
                     assert hasattr(mod, node.attr), f"{name}: {node.value.id}.{node.attr} no longer resolves"
@@ -69,10 +73,12 @@ def test_old_paths_give_the_same_objects_as_the_new_ones() -> None:
 
 
 def test_an_old_path_warns_once_naming_the_new_import() -> None:
-    code = ("import warnings; warnings.simplefilter('always')\n"
-            "from govreport.notebook import open_context\n"
-            "from govreport import report_html, charts\n"
-            "import govreport.notebook\n")
+    code = (
+        "import warnings; warnings.simplefilter('always')\n"
+        "from govreport.notebook import open_context\n"
+        "from govreport import report_html, charts\n"
+        "import govreport.notebook\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if "DeprecationWarning" in ln]

@@ -58,7 +58,8 @@ class _Imports(ast.NodeVisitor):
     def visit_If(self, node: ast.If) -> None:  # `if TYPE_CHECKING:` imports never run
         test = node.test
         if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        ):
             for n in node.orelse:
                 self.visit(n)
             return
@@ -75,7 +76,10 @@ class _Imports(ast.NodeVisitor):
 
 def _sources() -> list[tuple[str, str]]:
     """(where, source) of every module of the package and every code cell of the packaged templates."""
-    out = [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in sorted((ROOT / "govreport").rglob("*.py"))]
+    out = [
+        (str(p.relative_to(ROOT)), p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "govreport").rglob("*.py"))
+    ]
     for nb_path in sorted((ROOT / "templates_nb").glob("*.ipynb")):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         for i, cell in enumerate(nb["cells"]):
@@ -122,13 +126,18 @@ def test_every_imported_third_party_module_is_declared():
             continue
         extra = next((extras[d] for d in dists if d in extras), None)
         if extra is None:
-            problems.append(f"{where}:{line}: '{mod}' (from {', '.join(sorted(dists))}) is not a declared "
-                            "dependency — add it to [project.dependencies] in pyproject.toml")
+            problems.append(
+                f"{where}:{line}: '{mod}' (from {', '.join(sorted(dists))}) is not a declared "
+                "dependency — add it to [project.dependencies] in pyproject.toml"
+            )
         elif top:
-            problems.append(f"{where}:{line}: '{mod}' belongs to the '{extra}' extra but is imported at module "
-                            "level — import it inside the function that needs it")
+            problems.append(
+                f"{where}:{line}: '{mod}' belongs to the '{extra}' extra but is imported at module "
+                "level — import it inside the function that needs it"
+            )
         elif f"govreport[{extra}]" not in src:
-            problems.append(f"{where}:{line}: '{mod}' belongs to the '{extra}' extra, but the module never tells "
-                            f"the user to `pip install 'govreport[{extra}]'` when it is missing")
+            problems.append(
+                f"{where}:{line}: '{mod}' belongs to the '{extra}' extra, but the module never tells "
+                f"the user to `pip install 'govreport[{extra}]'` when it is missing"
+            )
     assert not problems, "\n".join(problems)
-

@@ -22,8 +22,19 @@ def test_the_contracts_ignore_no_import() -> None:
 
 
 def test_import_linter_contracts_are_kept() -> None:
-    r = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
-                        "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "Contracts: 3 kept, 0 broken." in r.stdout

@@ -24,32 +24,54 @@ def doc_blocks() -> list[str]:
 
 
 def test_all_is_the_documented_api() -> None:
-    assert set(govreport.__all__) >= {"Workspace", "run_period", "run_portfolio", "build_review", "build_site",
-                                      "assess_frames", "EvidenceStore", "Status", "errors"}
+    assert set(govreport.__all__) >= {
+        "Workspace",
+        "run_period",
+        "run_portfolio",
+        "build_review",
+        "build_site",
+        "assess_frames",
+        "EvidenceStore",
+        "Status",
+        "errors",
+    }
     assert len(govreport.__all__) == len(set(govreport.__all__))
     for name in govreport.__all__:
         assert getattr(govreport, name) is not None, name
     table = DOC.read_text(encoding="utf-8").split("## A workspace")[0]
-    for name in set(govreport.__all__) - {"__version__", "find_workspace", "Period", "parse_period", "DIMENSIONS",
-                                           "DEFAULT_THRESHOLDS", "threshold_for", "GovreportError"}:
+    for name in set(govreport.__all__) - {
+        "__version__",
+        "find_workspace",
+        "Period",
+        "parse_period",
+        "DIMENSIONS",
+        "DEFAULT_THRESHOLDS",
+        "threshold_for",
+        "GovreportError",
+    }:
         assert f"`{name}" in table, f"{name} is public but not in docs/python-api.md's table"
 
 
 def test_every_workspace_function_takes_a_workspace_or_a_folder_first(tmp_path: Path) -> None:
     for name in WORKSPACE_FUNCTIONS:
         first = next(iter(inspect.signature(getattr(govreport, name)).parameters.values()))
-        assert first.annotation in ("Workspace | str | Path", "str | Path | Workspace", "Workspace | Path | str"), \
-            (name, first.annotation)
+        assert first.annotation in (
+            "Workspace | str | Path",
+            "str | Path | Workspace",
+            "Workspace | Path | str",
+        ), (name, first.annotation)
 
 
 def test_import_govreport_stays_light() -> None:
     """The run, review and site machinery loads on first use, not at ``import govreport`` (the CLI starts fast)."""
-    code = ("import sys, govreport\n"
-            "heavy = [m for m in ('pandas', 'plotly', 'papermill', 'great_expectations', 'govreport.run.runner')"
-            " if m in sys.modules]\n"
-            "print(heavy)\n"
-            "govreport.run_period\n"
-            "print('govreport.run.runner' in sys.modules)\n")
+    code = (
+        "import sys, govreport\n"
+        "heavy = [m for m in ('pandas', 'plotly', 'papermill', 'great_expectations', 'govreport.run.runner')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+        "govreport.run_period\n"
+        "print('govreport.run.runner' in sys.modules)\n"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.split("\n")[:2] == ["[]", "True"], r.stdout + r.stderr
 
@@ -78,6 +100,14 @@ def test_the_public_api_type_checks_as_the_document_uses_it(tmp_path: Path) -> N
         skip_or_fail("mypy is not installed (pip install -e '.[test]')")
     script = tmp_path / "api_examples.py"
     script.write_text("\n".join(doc_blocks()), encoding="utf-8")
-    out, err, code = api.run(["--follow-imports=silent", "--ignore-missing-imports", "--cache-dir",
-                              str(tmp_path / ".mypy_cache"), str(ROOT / "govreport" / "__init__.py"), str(script)])
+    out, err, code = api.run(
+        [
+            "--follow-imports=silent",
+            "--ignore-missing-imports",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            str(ROOT / "govreport" / "__init__.py"),
+            str(script),
+        ]
+    )
     assert code == 0, out + err

@@ -19,7 +19,9 @@ from tests.helpers.nb import SYSTEM
 def ctx(tmp_path: Path):
     root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")
     for sid in ("one", "two"):
-        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, template="data_quality"), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(
+            SYSTEM.format(id=sid, template="data_quality"), encoding="utf-8"
+        )
         (root / "data" / f"{sid}_2026Q3.csv").write_text("x\n0.05\n", encoding="utf-8")
     return open_context(root, "one", "2026Q3", tmp_path / "out", template="data_quality")
 

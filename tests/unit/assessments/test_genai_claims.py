@@ -25,7 +25,9 @@ DATA = ROOT / "tests" / "data"
 
 
 def _kb() -> KnowledgeBase:
-    rows = [json.loads(x) for x in (DATA / "numeric_claims_kb.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(x) for x in (DATA / "numeric_claims_kb.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     return KnowledgeBase([(r["id"], r["text"]) for r in rows], "numeric_claims_kb.jsonl", "")
 
 
@@ -45,9 +47,21 @@ def _one(text: str):
     return c.kind, c.unit, c.low, c.high, c.bound
 
 
-@pytest.mark.parametrize("s, v", [("一千二百", 1200), ("三百萬", 3_000_000), ("二萬五千", 25_000), ("十四", 14),
-                                  ("三點五", 3.5), ("百", 100), ("兩千", 2000), ("一萬零五百", 10_500), ("七", 7),
-                                  ("二〇二五", 2025)])
+@pytest.mark.parametrize(
+    "s, v",
+    [
+        ("一千二百", 1200),
+        ("三百萬", 3_000_000),
+        ("二萬五千", 25_000),
+        ("十四", 14),
+        ("三點五", 3.5),
+        ("百", 100),
+        ("兩千", 2000),
+        ("一萬零五百", 10_500),
+        ("七", 7),
+        ("二〇二五", 2025),
+    ],
+)
 def test_chinese_numerals(s, v):
     assert parse_chinese_number(s) == v
     assert parse_chinese_number("年費") is None
@@ -66,7 +80,13 @@ def test_extraction_reads_units_bounds_ranges_and_every_numeral_system():
     assert _one("年利率 6.75% 至 15%") == ("rate", "%", 6.75, 15, "range")
     assert _one("ranges from 6.75% to 15% a year") == ("rate", "%", 6.75, 15, "range")
     assert _one("每日 9:00 至 21:00") == ("time", "clock", 540, 1260, "range")
-    assert _one("費用 1000-2000 元") == ("amount", "TWD", 1000, 2000, "range")  # a hyphen, yet no phone number
+    assert _one("費用 1000-2000 元") == (
+        "amount",
+        "TWD",
+        1000,
+        2000,
+        "range",
+    )  # a hyphen, yet no phone number
     assert _one("下午3點30分前") == ("time", "clock", 930, 930, "eq")
     assert _one("before 3:30 pm") == ("time", "clock", 930, 930, "eq")
     assert _one("每月 15 日") == ("dom", "dom", 15, 15, "eq")
@@ -78,11 +98,23 @@ def test_extraction_reads_units_bounds_ranges_and_every_numeral_system():
     assert _one("waived after six purchases") == ("count", "purchase", 6, 6, "eq")
 
 
-@pytest.mark.parametrize("text", [
-    "請撥 0800-123-456 洽詢", "客服專線 02-2345-6789", "Call +886-2-2345-6789", "(02) 2345-6789 查詢", "手機 0912 345 678", "申請編號 A20250315001 已受理",
-    "交易序號 20251003123456 已完成", "卡號末四碼 1234 的卡片", "週一至週五營業", "您好，我是 AI 智能客服",
-    "一定會為您處理", "客服專線 0800 服務",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "請撥 0800-123-456 洽詢",
+        "客服專線 02-2345-6789",
+        "Call +886-2-2345-6789",
+        "(02) 2345-6789 查詢",
+        "手機 0912 345 678",
+        "申請編號 A20250315001 已受理",
+        "交易序號 20251003123456 已完成",
+        "卡號末四碼 1234 的卡片",
+        "週一至週五營業",
+        "您好，我是 AI 智能客服",
+        "一定會為您處理",
+        "客服專線 0800 服務",
+    ],
+)
 def test_phone_numbers_identifiers_and_weekdays_are_not_claims(text):
     assert extract_claims(text) == []
 
@@ -92,7 +124,9 @@ def test_table_has_every_kind_of_row():
     kinds = {r["expect"] for r in rows}
     assert len(rows) >= 40 and kinds == {"agree", "contradict", "unsupported", "none"}
     assert sum(r["expect"] == "contradict" for r in rows) >= 15
-    assert any("reference" in r for r in rows) and any(r.get("kb") is None and "reference" not in r for r in rows)
+    assert any("reference" in r for r in rows) and any(
+        r.get("kb") is None and "reference" not in r for r in rows
+    )
 
 
 def test_contradiction_detector_precision_and_recall_on_the_table():
@@ -135,8 +169,13 @@ def test_bm25_search_against_the_containment_score_it_replaced():
     assert disagree == [44, 45], disagree  # both unsupported: lounge visits, 5 倍 bonus points
     right, wrong = "一年期定期存款年息 1.7%。", "一年期定期存款年息 17%。"
     passage = kb.text_of("deposit")
-    assert abs(bigram_containment(bigrams(right), bigrams(passage))
-               - bigram_containment(bigrams(wrong), bigrams(passage))) < 0.1
+    assert (
+        abs(
+            bigram_containment(bigrams(right), bigrams(passage))
+            - bigram_containment(bigrams(wrong), bigrams(passage))
+        )
+        < 0.1
+    )
     verdicts = [c.verdict for c in compare_claims(extract_claims(wrong), extract_claims(passage))]
     assert verdicts == ["agree", "contradict"]  # 一年期 agrees, 17 % contradicts 1.7 %
 
@@ -155,16 +194,35 @@ def test_numeric_claims_in_the_review_indicators_examples_and_masking():
     kb = _kb()
     df = pd.DataFrame(
         _conv(HELLO, ("customer", "年費？"), ("assistant", "次年起未達六次者收取年費新台幣 1,200 元。"))
-        + _conv(HELLO, ("customer", "客服幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 22:00。"), cid="c2")
-        + _conv(HELLO, ("customer", "查帳單"), ("assistant", "已查詢身分證 A123456789 的帳單，本期應繳 12,345 元。"),
-                cid="c3")
-        + _conv(HELLO, ("customer", "預借現金？"), ("assistant", "預借現金手續費為預借金額的 5% 加 100 元。"), cid="c4",
-                ref="預借現金手續費：預借金額 × 3.5% + 100 元。"))
+        + _conv(
+            HELLO,
+            ("customer", "客服幾點？"),
+            ("assistant", "客服專線服務時間為每日 9:00 至 22:00。"),
+            cid="c2",
+        )
+        + _conv(
+            HELLO,
+            ("customer", "查帳單"),
+            ("assistant", "已查詢身分證 A123456789 的帳單，本期應繳 12,345 元。"),
+            cid="c3",
+        )
+        + _conv(
+            HELLO,
+            ("customer", "預借現金？"),
+            ("assistant", "預借現金手續費為預借金額的 5% 加 100 元。"),
+            cid="c4",
+            ref="預借現金手續費：預借金額 × 3.5% + 100 元。",
+        )
+    )
     r = check_conversations(df, knowledge_base=kb)
     c = r.counts
     # c1: 六次 and 1,200 元 agree; c2: 9:00–22:00 contradicts 9:00–21:00; c3: the bill is unsupported; c4: 5 % vs 3.5 %, 100 元 agrees
-    assert (c["numeric_claims"], c["numeric_agreeing"], c["numeric_contradicting"], c["numeric_unsupported"]) \
-        == (6, 3, 2, 1)
+    assert (
+        c["numeric_claims"],
+        c["numeric_agreeing"],
+        c["numeric_contradicting"],
+        c["numeric_unsupported"],
+    ) == (6, 3, 2, 1)
     assert c["numeric_contradicting_by_kind"] == {"rate": 1, "time": 1}
     ind = {i.id: i for i in r.indicators()}
     assert ind["numeric_claim_error_rate"].value == pytest.approx(2 / 6)
@@ -187,8 +245,13 @@ def test_numeric_claims_in_the_review_indicators_examples_and_masking():
 
 def test_default_thresholds_of_the_numeric_indicators():
     th = threshold_for("numeric_claim_error_rate")
-    assert [th.evaluate(v).value for v in (0.0, 0.01, 0.02, 0.03, 0.031)] == \
-        ["green", "green", "amber", "amber", "red"]
+    assert [th.evaluate(v).value for v in (0.0, 0.01, 0.02, 0.03, 0.031)] == [
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
+    ]
     assert threshold_for("numeric_claim_unsupported_rate").better == "lower"
 
 
@@ -196,13 +259,21 @@ def test_the_report_shows_each_claim_beside_its_masked_source():
     from govreport.present.genai_review import methods, numeric_claims
 
     kb = KnowledgeBase([("service-hours", "客服專線 0912-345-678 服務時間為每日 9:00 至 21:00。")], "kb", "")
-    df = pd.DataFrame(_conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 22:00。")))
+    df = pd.DataFrame(
+        _conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 22:00。"))
+    )
     results = {"genai": check_conversations(df, knowledge_base=kb).to_dict()}
     page = numeric_claims(results)
     assert "9:00 至 22:00 → 9:00 至 21:00" in page and "service-hours" in page
     assert "0912-345-678" not in page and "091*******78" in page  # the passage goes through the same masker
     assert "數字錯誤" in page and "Contradicting the source" in page
     assert "BM25" in methods(results)
-    clean = pd.DataFrame(_conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 21:00。")))
-    assert "agrees with its source" in numeric_claims({"genai": check_conversations(clean, knowledge_base=kb).to_dict()})
-    assert "No numeric claim could be checked" in numeric_claims({"genai": check_conversations(clean).to_dict()})
+    clean = pd.DataFrame(
+        _conv(HELLO, ("customer", "幾點？"), ("assistant", "客服專線服務時間為每日 9:00 至 21:00。"))
+    )
+    assert "agrees with its source" in numeric_claims(
+        {"genai": check_conversations(clean, knowledge_base=kb).to_dict()}
+    )
+    assert "No numeric claim could be checked" in numeric_claims(
+        {"genai": check_conversations(clean).to_dict()}
+    )

@@ -85,15 +85,26 @@ def test_findings_ageing_by_hand(tmp_path):
     assert not later["A-2"].open_at_end  # closed 2026-06-15
 
 
-@pytest.mark.parametrize(("text", "line", "needle"), [
-    ("findings:\n  - id: X\n    raised: 2026-01-01\n    source: audit\n", 4, "source"),
-    ("findings:\n  - id: X\n    raised: 2026-13-01\n", 3, "raised"),
-    ("findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
-     "     owner: o, due: 2026-02-01, status: closed}\n", 2, "closed"),
-    ("findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
-     "     owner: o, due: 2026-02-01, status: open}\n  - id: Y\n    colour: red\n", 4, "findings.1"),
-    ("findings: [\n", 2, "malformed YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("findings:\n  - id: X\n    raised: 2026-01-01\n    source: audit\n", 4, "source"),
+        ("findings:\n  - id: X\n    raised: 2026-13-01\n", 3, "raised"),
+        (
+            "findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
+            "     owner: o, due: 2026-02-01, status: closed}\n",
+            2,
+            "closed",
+        ),
+        (
+            "findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
+            "     owner: o, due: 2026-02-01, status: open}\n  - id: Y\n    colour: red\n",
+            4,
+            "findings.1",
+        ),
+        ("findings: [\n", 2, "malformed YAML"),
+    ],
+)
 def test_malformed_findings_register_names_the_line(tmp_path, text, line, needle):
     (tmp_path / "findings.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as ei:
@@ -174,17 +185,31 @@ def test_latest_review_in_a_browser_offline_both_languages_and_pdf(demo):
     dom = browser.dump_dom(page)
     containers, drawn = browser.chart_counts(dom)
     assert containers >= 2 and drawn == containers
-    for text in ("人工智慧系統定期檢視報告", "Periodic review of AI systems", "第13條", "Art. 13", "狀態總覽",
-                 "Status matrix"):
+    for text in (
+        "人工智慧系統定期檢視報告",
+        "Periodic review of AI systems",
+        "第13條",
+        "Art. 13",
+        "狀態總覽",
+        "Status matrix",
+    ):
         assert text in dom, text
     assert 'class="gr-lang-en"' not in dom  # Chinese first
-    english = browser._run(["--virtual-time-budget=5000", "--dump-dom", page.resolve().as_uri() + "#en"]).stdout
+    english = browser._run(
+        ["--virtual-time-budget=5000", "--dump-dom", page.resolve().as_uri() + "#en"]
+    ).stdout
     assert re.search(r"<html[^>]*class=\"[^\"]*gr-lang-en", english), "#en switches the report to English"
     ARTEFACTS.mkdir(exist_ok=True)
     browser.screenshot(page, ARTEFACTS / "review-2026Q3-zh.png", height=4000)
     with browser.tempfile.TemporaryDirectory():
-        browser._run(["--window-size=1200,4000", "--virtual-time-budget=20000",
-                      f"--screenshot={ARTEFACTS / 'review-2026Q3-en.png'}", page.resolve().as_uri() + "#en"])
+        browser._run(
+            [
+                "--window-size=1200,4000",
+                "--virtual-time-budget=20000",
+                f"--screenshot={ARTEFACTS / 'review-2026Q3-en.png'}",
+                page.resolve().as_uri() + "#en",
+            ]
+        )
     assert (ARTEFACTS / "review-2026Q3-zh.png").stat().st_size > 50_000
     assert (ARTEFACTS / "review-2026Q3-en.png").stat().st_size > 50_000
     pdf = browser.print_pdf(page, ARTEFACTS / "review-2026Q3.pdf")
@@ -217,8 +242,12 @@ def test_period_without_runs_and_a_failed_system(ws_copy):
     assert any(d["key"] == "review.decision.missing" for d in r.decisions)
     assert r.previous_period == "2026Q3"
     # the whole thing through the CLI: rendered, failed system shown with its reason
-    out = subprocess.run([sys.executable, "-m", "govreport", "review", "--period", "2026Q4", "-w", str(ws.root)],
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-m", "govreport", "review", "--period", "2026Q4", "-w", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     html = (ws.reports_dir / "2026Q4" / PORTFOLIO / "review" / "v1" / "report.html").read_text()
     assert "gr-failed" in html and "執行失敗" in html and "cs-assistant" in html
@@ -229,8 +258,12 @@ def test_malformed_register_stops_the_review_before_it_starts(tmp_path):
 
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test Bank")
     (root / "findings.yaml").write_text("findings:\n  - id: X\n    severity: urgent\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "govreport", "review", "--period", "2026Q3", "-w", str(root)],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "govreport", "review", "--period", "2026Q3", "-w", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 2
     err = out.stderr.strip()
     assert "Traceback" not in err and len(err.splitlines()) == 1

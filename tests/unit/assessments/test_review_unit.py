@@ -22,12 +22,19 @@ HIGH = "{customer_facing: 3, personal_data: 3, autonomy: 3, complexity: 3, impac
 
 
 def _system(ws: Workspace, sid: str, factors: str = LOW_FACTORS) -> None:
-    (ws.systems_dir / f"{sid}.yaml").write_text(SYSTEM_BASE.format(id=sid, template="genai_review", factors=factors),
-                                                encoding="utf-8")
+    (ws.systems_dir / f"{sid}.yaml").write_text(
+        SYSTEM_BASE.format(id=sid, template="genai_review", factors=factors), encoding="utf-8"
+    )
 
 
-def _run(ws: Workspace, sid: str, period: str, indicators: list[Indicator] | None, *,
-         status: RunStatus = RunStatus.SUCCEEDED) -> RunRecord:
+def _run(
+    ws: Workspace,
+    sid: str,
+    period: str,
+    indicators: list[Indicator] | None,
+    *,
+    status: RunStatus = RunStatus.SUCCEEDED,
+) -> RunRecord:
     """Append a run record as the runner does; with indicators, its results.json too."""
     outputs = {}
     if indicators is not None:
@@ -35,10 +42,19 @@ def _run(ws: Workspace, sid: str, period: str, indicators: list[Indicator] | Non
         folder.mkdir(parents=True, exist_ok=True)
         doc = build_results(system={"id": sid}, period=period, template="genai_review", indicators=indicators)
         (folder / "results.json").write_text(json.dumps(doc), encoding="utf-8")
-        outputs["results"] = {"path": ws.relative(folder / "results.json"), "sha256": sha256_file(folder / "results.json")}
-    rec = RunRecord(system_id=sid, period=period, template="genai_review", status=status,
-                    started_at="2026-10-01T02:00:00+00:00", outputs=outputs,
-                    error="" if status == RunStatus.SUCCEEDED else "cell 3: ValueError: planted")
+        outputs["results"] = {
+            "path": ws.relative(folder / "results.json"),
+            "sha256": sha256_file(folder / "results.json"),
+        }
+    rec = RunRecord(
+        system_id=sid,
+        period=period,
+        template="genai_review",
+        status=status,
+        started_at="2026-10-01T02:00:00+00:00",
+        outputs=outputs,
+        error="" if status == RunStatus.SUCCEEDED else "cell 3: ValueError: planted",
+    )
     return open_store(ws).append(rec)
 
 
@@ -52,8 +68,12 @@ def ws(tmp_path: Path) -> Workspace:
     _system(ws, "chat-a", HIGH)
     _system(ws, "chat-b")
     _system(ws, "chat-c")
-    _run(ws, "chat-a", "2026Q3", [_ind("psi", "model_quality", 0.31), _ind("demographic_parity_difference",
-                                                                          "fairness", 0.05)])
+    _run(
+        ws,
+        "chat-a",
+        "2026Q3",
+        [_ind("psi", "model_quality", 0.31), _ind("demographic_parity_difference", "fairness", 0.05)],
+    )
     _run(ws, "chat-b", "2026Q3", None, status=RunStatus.FAILED)
     return ws
 

@@ -40,14 +40,24 @@ def _inventory_energy_model(monkeypatch):
     from govreport.workspace.energy import Energy
 
     if inventory.AISystem.model_fields["energy"].annotation is not Energy:
+
         class AISystem(inventory.AISystem):
             energy: Energy = Field(default_factory=Energy)
 
         monkeypatch.setattr(inventory, "AISystem", AISystem)
 
 
-ARTICLES_TABLE = {2017: 0.554, 2018: 0.533, 2019: 0.509, 2020: 0.502, 2021: 0.509, 2022: 0.495, 2023: 0.494,
-                  2024: 0.474, 2025: 0.467}
+ARTICLES_TABLE = {
+    2017: 0.554,
+    2018: 0.533,
+    2019: 0.509,
+    2020: 0.502,
+    2021: 0.509,
+    2022: 0.495,
+    2023: 0.494,
+    2024: 0.474,
+    2025: 0.467,
+}
 
 
 # -- grid factors and the arithmetic ------------------------------------------------------------------
@@ -59,14 +69,17 @@ def test_packaged_table_is_the_moea_table():
     assert not table.factors[2023].note
 
 
-@pytest.mark.parametrize(("kwh", "pue", "year", "expected"), [
-    (100, 1.2, 2019, 61.08),        # 100 × 1.2 × 0.509
-    (0.25, 1.56, 2022, 0.19305),    # 0.25 × 1.56 × 0.495
-    (2000, 1.0, 2024, 948.0),       # 2000 × 1.0 × 0.474
-    (10, 1.56, 2017, 8.6424),       # 10 × 1.56 × 0.554
-    (3, 1.5, 2021, 2.2905),         # 3 × 1.5 × 0.509
-    (1, 1.3, 2023, 0.6422),         # 1 × 1.3 × 0.494
-])
+@pytest.mark.parametrize(
+    ("kwh", "pue", "year", "expected"),
+    [
+        (100, 1.2, 2019, 61.08),  # 100 × 1.2 × 0.509
+        (0.25, 1.56, 2022, 0.19305),  # 0.25 × 1.56 × 0.495
+        (2000, 1.0, 2024, 948.0),  # 2000 × 1.0 × 0.474
+        (10, 1.56, 2017, 8.6424),  # 10 × 1.56 × 0.554
+        (3, 1.5, 2021, 2.2905),  # 3 × 1.5 × 0.509
+        (1, 1.3, 2023, 0.6422),  # 1 × 1.3 × 0.494
+    ],
+)
 def test_emissions_for_several_years(kwh, pue, year, expected):
     use = FactorTable.packaged().lookup(year)
     assert not use.fallback and use.factor.year == year
@@ -98,7 +111,8 @@ def test_workspace_overrides_and_adds_years(tmp_path):
     (tmp_path / "sustainability.yaml").write_text(
         "grid_factors:\n  2024: {factor: 0.480, source: 能源署 113年度公告}\n"
         "  2026: {factor: 0.455, source: 能源署 115年度公告}\n  2016: {factor: 0.530, source: 能源局 105年度}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     table = load_factors(load_settings(tmp_path))
     assert table.lookup(2024).factor.kg_per_kwh == 0.480 and table.lookup(2024).factor.origin == "workspace"
     assert "(workspace override)" in table.lookup(2024).describe()
@@ -108,13 +122,16 @@ def test_workspace_overrides_and_adds_years(tmp_path):
     assert table.lookup(2023).factor.origin == "packaged"
 
 
-@pytest.mark.parametrize(("args", "text"), [
-    ((-1, 1.2, 0.5), "energy must not be negative"),
-    ((1, 0.9, 0.5), "PUE must be at least 1.0"),
-    ((1, 1.2, 0), "grid factor must be greater than 0"),
-    (("12", 1.2, 0.5), "kwh must be a finite number"),
-    ((float("nan"), 1.2, 0.5), "kwh must be a finite number"),
-])
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((-1, 1.2, 0.5), "energy must not be negative"),
+        ((1, 0.9, 0.5), "PUE must be at least 1.0"),
+        ((1, 1.2, 0), "grid factor must be greater than 0"),
+        (("12", 1.2, 0.5), "kwh must be a finite number"),
+        ((float("nan"), 1.2, 0.5), "kwh must be a finite number"),
+    ],
+)
 def test_emissions_refuses_bad_numbers(args, text):
     with pytest.raises(InputError, match=text):
         emissions_kg(*args)
@@ -126,18 +143,29 @@ def test_energy_year_is_taiwan_time():
     assert taipei_year("2026-03-01T00:00:00") == 2026
 
 
-@pytest.mark.parametrize(("text", "field", "msg"), [
-    ("pue: 0.8\n", "pue", "PUE must be at least 1.0 (got 0.8)"),
-    ("pue: fast\n", "pue", "must be a number, not 'fast'"),
-    ("grid_factors:\n  2026: {factor: abc, source: x}\n", "grid_factors.2026.factor", "must be a number"),
-    ("grid_factors:\n  2026: {factor: -0.4, source: x}\n", "grid_factors.2026.factor", "must not be negative"),
-    ("grid_factors:\n  2026: {factor: 474, source: x}\n", "grid_factors.2026.factor", "implausible"),
-    ("grid_factors:\n  2026: {factor: 0.47}\n", "grid_factors.2026.source", "required field is missing"),
-    ("grid_factors:\n  twenty: {factor: 0.47, source: x}\n", "grid_factors", "'twenty' is not a year"),
-    ("targets:\n  portfolio: {intensity_g_per_1k: -3}\n", "targets.portfolio.intensity_g_per_1k", "negative"),
-    ("training:\n  - {period: 2026Q3, hours: many}\n", "training.0.hours", "must be a number"),
-    ("colour: green\n", "colour", "unknown field"),
-])
+@pytest.mark.parametrize(
+    ("text", "field", "msg"),
+    [
+        ("pue: 0.8\n", "pue", "PUE must be at least 1.0 (got 0.8)"),
+        ("pue: fast\n", "pue", "must be a number, not 'fast'"),
+        ("grid_factors:\n  2026: {factor: abc, source: x}\n", "grid_factors.2026.factor", "must be a number"),
+        (
+            "grid_factors:\n  2026: {factor: -0.4, source: x}\n",
+            "grid_factors.2026.factor",
+            "must not be negative",
+        ),
+        ("grid_factors:\n  2026: {factor: 474, source: x}\n", "grid_factors.2026.factor", "implausible"),
+        ("grid_factors:\n  2026: {factor: 0.47}\n", "grid_factors.2026.source", "required field is missing"),
+        ("grid_factors:\n  twenty: {factor: 0.47, source: x}\n", "grid_factors", "'twenty' is not a year"),
+        (
+            "targets:\n  portfolio: {intensity_g_per_1k: -3}\n",
+            "targets.portfolio.intensity_g_per_1k",
+            "negative",
+        ),
+        ("training:\n  - {period: 2026Q3, hours: many}\n", "training.0.hours", "must be a number"),
+        ("colour: green\n", "colour", "unknown field"),
+    ],
+)
 def test_bad_settings_are_one_line_naming_file_line_and_field(tmp_path, text, field, msg):
     (tmp_path / "sustainability.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as ei:
@@ -227,17 +255,38 @@ training:
 
 
 def _fairness(young: float, mid: float, old: float) -> dict:
-    return {"attributes": {"AGE": {"n": 600, "groups": {
-        "<25": {"n": 100, "selection_rate": young, "judged": True},
-        "25–34": {"n": 300, "selection_rate": mid, "judged": True},
-        "≥65": {"n": 200, "selection_rate": old, "judged": True},
-        "(missing)": {"n": 3, "selection_rate": 0.0, "judged": False}}}}}
+    return {
+        "attributes": {
+            "AGE": {
+                "n": 600,
+                "groups": {
+                    "<25": {"n": 100, "selection_rate": young, "judged": True},
+                    "25–34": {"n": 300, "selection_rate": mid, "judged": True},
+                    "≥65": {"n": 200, "selection_rate": old, "judged": True},
+                    "(missing)": {"n": 3, "selection_rate": 0.0, "judged": False},
+                },
+            }
+        }
+    }
 
 
-def add_run(ws: Workspace, system_id: str, period: str, template: str, *, status: str = "succeeded",
-            energy: dict | None | str = "none", results: dict | None = None) -> RunRecord:
-    rec = RunRecord(system_id=system_id, period=period, template=template, status=status,
-                    started_at="2026-10-05T02:00:00+00:00")
+def add_run(
+    ws: Workspace,
+    system_id: str,
+    period: str,
+    template: str,
+    *,
+    status: str = "succeeded",
+    energy: dict | None | str = "none",
+    results: dict | None = None,
+) -> RunRecord:
+    rec = RunRecord(
+        system_id=system_id,
+        period=period,
+        template=template,
+        status=status,
+        started_at="2026-10-05T02:00:00+00:00",
+    )
     if energy != "none":
         rec.summary["energy"] = energy
     if results is not None:
@@ -245,33 +294,65 @@ def add_run(ws: Workspace, system_id: str, period: str, template: str, *, status
         d.mkdir(parents=True)
         p = d / "results.json"
         p.write_text(json.dumps(results), encoding="utf-8")
-        rec.outputs = {"results": {"path": ws.relative(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}}
+        rec.outputs = {
+            "results": {"path": ws.relative(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        }
     return open_store(ws).append(rec)
 
 
 def measured(kwh: float | None, started: str = "2026-10-05T02:00:00+00:00", **kw) -> dict:
     if kwh is None:
         return {"kwh": None, "source": "measured", "reason": "planted", **kw}
-    return {"kwh": kwh, "seconds": 12.0, "source": "measured", "method": "CodeCarbon 3.3.2 offline tracker …",
-            "estimation_mode": "cpu_load", "codecarbon_version": "3.3.2", "codecarbon_kgco2e": kwh * 0.6424,
-            "started_at": started, **kw}
+    return {
+        "kwh": kwh,
+        "seconds": 12.0,
+        "source": "measured",
+        "method": "CodeCarbon 3.3.2 offline tracker …",
+        "estimation_mode": "cpu_load",
+        "codecarbon_version": "3.3.2",
+        "codecarbon_kgco2e": kwh * 0.6424,
+        "started_at": started,
+        **kw,
+    }
 
 
 @pytest.fixture
 def ws(tmp_path) -> Workspace:
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test Bank")
-    for name, text in (("scorecard", SCORECARD), ("assistant", ASSISTANT), ("legacy", LEGACY), ("newbie", NEWBIE)):
+    for name, text in (
+        ("scorecard", SCORECARD),
+        ("assistant", ASSISTANT),
+        ("legacy", LEGACY),
+        ("newbie", NEWBIE),
+    ):
         (root / "systems" / f"{name}.yaml").write_text(text, encoding="utf-8")
     (root / "sustainability.yaml").write_text(SETTINGS, encoding="utf-8")
     w = Workspace.load(root)
     add_run(w, "legacy", "2025Q2", "genai_review", results={"genai": {"assistant_turns": 10}})
     add_run(w, "assistant", "2026Q1", "genai_review", results={"genai": {"assistant_turns": 4000}})
-    add_run(w, "scorecard", "2026Q2", "model_risk",
-            results={"model_quality": {"n": 20000}, "fairness": _fairness(0.55, 0.8, 0.7)})
-    add_run(w, "scorecard", "2026Q3", "model_risk", energy=measured(0.002),
-            results={"model_quality": {"n": 20000}, "fairness": _fairness(0.5, 0.8, 0.6)})
-    add_run(w, "assistant", "2026Q3", "genai_review", energy=measured(0.001, "2026-10-06T01:00:00+00:00"),
-            results={"genai": {"assistant_turns": 5000}})
+    add_run(
+        w,
+        "scorecard",
+        "2026Q2",
+        "model_risk",
+        results={"model_quality": {"n": 20000}, "fairness": _fairness(0.55, 0.8, 0.7)},
+    )
+    add_run(
+        w,
+        "scorecard",
+        "2026Q3",
+        "model_risk",
+        energy=measured(0.002),
+        results={"model_quality": {"n": 20000}, "fairness": _fairness(0.5, 0.8, 0.6)},
+    )
+    add_run(
+        w,
+        "assistant",
+        "2026Q3",
+        "genai_review",
+        energy=measured(0.001, "2026-10-06T01:00:00+00:00"),
+        results={"genai": {"assistant_turns": 5000}},
+    )
     add_run(w, "assistant", "2026Q3", "genai_review", status="failed", energy=measured(None))
     return w
 
@@ -319,10 +400,17 @@ def test_indicators_per_system_and_portfolio_by_hand(ws):
     assert r["portfolio", "intensity_g_per_1k"]["vs_target_pct"] == pytest.approx((2103.25125 / 45 - 45) / 45)
     assert r["portfolio", "measurement_coverage"]["value"] == pytest.approx(2 / 3)  # the failed run has none
     # GRI mapping and factor statement
-    assert r["portfolio", "energy_kwh_own"]["gri"] == "302-1" and r["portfolio", "emissions_kgco2e_scope2"]["gri"] == "305-2"
+    assert (
+        r["portfolio", "energy_kwh_own"]["gri"] == "302-1"
+        and r["portfolio", "emissions_kgco2e_scope2"]["gri"] == "305-2"
+    )
     assert r["portfolio", "intensity_g_per_1k"]["gri"] == "305-4"
     basis = r["portfolio", "emissions_kgco2e"]["basis"]
-    assert "2025 factor 0.467 kgCO2e/kWh" in basis and "no factor for 2026 yet" in basis and "經濟部能源署" in basis
+    assert (
+        "2025 factor 0.467 kgCO2e/kWh" in basis
+        and "no factor for 2026 yet" in basis
+        and "經濟部能源署" in basis
+    )
     assert any("no grid factor for 2026 yet, the 2025 factor" in n for n in rep.notes())
     assert any("whole year 2026" in n for n in rep.notes())  # the yearly figure is not put into a quarter
 
@@ -406,8 +494,14 @@ def test_template_default_period_and_trend(ws):
         import govreport.present.sustainability as sus
 
         assert getattr(sus, f)(rep).data  # every chart has traces
-    html = (sus.html_cover(rep) + sus.html_indicator_table(rep) + sus.html_systems_table(rep)
-            + sus.html_inclusion(rep) + sus.html_governance(rep) + sus.html_methods(rep))
+    html = (
+        sus.html_cover(rep)
+        + sus.html_indicator_table(rep)
+        + sus.html_systems_table(rep)
+        + sus.html_inclusion(rep)
+        + sus.html_governance(rep)
+        + sus.html_methods(rep)
+    )
     assert "0.467" in html and "overdue" in html and "GRI 305-4" in html and "測試銀行" in html
 
 
@@ -429,17 +523,32 @@ def energy_error(path: Path) -> str:
     return str(ei.value)
 
 
-@pytest.mark.parametrize(("block", "field", "text"), [
-    ("  declared:\n    - {activity: training, period: 2026Q1, value: -5, unit: kWh, source: declared}\n",
-     "energy.declared.0.value", "must not be negative"),
-    ("  declared:\n    - {activity: training, period: 2026Q1, value: lots, unit: kWh, source: declared}\n",
-     "energy.declared.0.value", "must be a number"),
-    ("  declared:\n    - {activity: training, period: 2026Q1, value: 5, source: declared}\n",
-     "energy.declared.0", "`unit` is missing"),
-    ("  declared:\n    - {activity: training, period: 2026Q1, value: 5, unit: kcal, source: declared}\n",
-     "energy.declared.0.unit", "unit 'kcal' is not accepted; use Wh, kWh or MWh"),
-    ("  pue: 0.95\n", "energy.pue", "PUE must be at least 1.0"),
-])
+@pytest.mark.parametrize(
+    ("block", "field", "text"),
+    [
+        (
+            "  declared:\n    - {activity: training, period: 2026Q1, value: -5, unit: kWh, source: declared}\n",
+            "energy.declared.0.value",
+            "must not be negative",
+        ),
+        (
+            "  declared:\n    - {activity: training, period: 2026Q1, value: lots, unit: kWh, source: declared}\n",
+            "energy.declared.0.value",
+            "must be a number",
+        ),
+        (
+            "  declared:\n    - {activity: training, period: 2026Q1, value: 5, source: declared}\n",
+            "energy.declared.0",
+            "`unit` is missing",
+        ),
+        (
+            "  declared:\n    - {activity: training, period: 2026Q1, value: 5, unit: kcal, source: declared}\n",
+            "energy.declared.0.unit",
+            "unit 'kcal' is not accepted; use Wh, kWh or MWh",
+        ),
+        ("  pue: 0.95\n", "energy.pue", "PUE must be at least 1.0"),
+    ],
+)
 def test_bad_energy_in_a_system_file(tmp_path, block, field, text):
     path = tmp_path / "scorecard.yaml"
     path.write_text(SCORECARD.split("energy:\n")[0] + "energy:\n" + block, encoding="utf-8")
@@ -449,8 +558,11 @@ def test_bad_energy_in_a_system_file(tmp_path, block, field, text):
 
 def test_a_period_with_no_factor_at_all_is_refused_naming_the_field(ws):
     path = ws.systems_dir / "legacy.yaml"
-    path.write_text(LEGACY + "energy:\n  declared:\n    - {activity: training, period: 2015Q1, value: 5, unit: kWh, "
-                    "source: declared}\n", encoding="utf-8")
+    path.write_text(
+        LEGACY + "energy:\n  declared:\n    - {activity: training, period: 2015Q1, value: 5, unit: kWh, "
+        "source: declared}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as ei:
         build_report(ws.root, "2026Q3")
     msg = str(ei.value)
@@ -458,9 +570,11 @@ def test_a_period_with_no_factor_at_all_is_refused_naming_the_field(ws):
     assert "no Taiwan grid emission factor for 2015" in msg and "grid_factors in sustainability.yaml" in msg
     # a workspace factor for 2015 makes it computable
     (ws.root / "sustainability.yaml").write_text(
-        SETTINGS + "grid_factors:\n  2015: {factor: 0.525, source: 能源局 104年度}\n", encoding="utf-8")
+        SETTINGS + "grid_factors:\n  2015: {factor: 0.525, source: 能源局 104年度}\n", encoding="utf-8"
+    )
     assert rows_by(build_report(ws.root, "2015"))["legacy", "emissions_kgco2e"]["value"] == pytest.approx(
-        5 * 1.56 * 0.525)
+        5 * 1.56 * 0.525
+    )
 
 
 def test_unusable_measured_figures_are_left_out_with_a_note(ws):
@@ -485,11 +599,19 @@ def test_template_smoke_run(ws, tmp_path):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     out = tmp_path / "out"
     out.mkdir()
-    pm.execute_notebook(str(nb_path), str(out / "notebook.ipynb"), kernel_name="python3", progress_bar=False,
-                        parameters={"workspace": str(ws.root), "system_id": None, "period": "2026Q3",
-                                    "output_dir": str(out)})
-    assert {p.name for p in out.iterdir()} >= {"sustainability_indicators.csv", "sustainability_indicators.json",
-                                               "results.json", "notebook.ipynb"}
+    pm.execute_notebook(
+        str(nb_path),
+        str(out / "notebook.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        parameters={"workspace": str(ws.root), "system_id": None, "period": "2026Q3", "output_dir": str(out)},
+    )
+    assert {p.name for p in out.iterdir()} >= {
+        "sustainability_indicators.csv",
+        "sustainability_indicators.json",
+        "results.json",
+        "notebook.ipynb",
+    }
 
 
 def test_every_emissions_figure_states_its_factor_year_and_source(ws):
@@ -497,7 +619,10 @@ def test_every_emissions_figure_states_its_factor_year_and_source(ws):
 
     import govreport.present.sustainability as sus
 
-    for label, energy_year, factor_year, value in (("2023Q4", 2023, 2023, "0.494"), ("2026Q3", 2026, 2025, "0.467")):
+    for label, energy_year, factor_year, value in (
+        ("2023Q4", 2023, 2023, "0.494"),
+        ("2026Q3", 2026, 2025, "0.467"),
+    ):
         rep = build_report(ws.root, label)
         html = sus.html_indicator_table(rep)
         rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]
@@ -520,24 +645,31 @@ def test_export_neutralises_spreadsheet_formulas_and_keeps_numbers(ws, tmp_path)
 
     path = ws.systems_dir / "scorecard.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("name_zh: 信用卡評分卡", 'name_zh: "=HYPERLINK(\\"http://evil.example\\",\\"點我\\")"')
-    text = text.replace("name_en: Card scorecard", 'name_en: "+cmd|\' /C calc\'!A0"')
+    text = text.replace(
+        "name_zh: 信用卡評分卡", 'name_zh: "=HYPERLINK(\\"http://evil.example\\",\\"點我\\")"'
+    )
+    text = text.replace("name_en: Card scorecard", "name_en: \"+cmd|' /C calc'!A0\"")
     assert "HYPERLINK" in text and "calc" in text
     path.write_text(text, encoding="utf-8")
     settings = ws.root / "sustainability.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("basis: LMS export", 'basis: "@SUM(1+1)"')
-                        .replace("pue_basis: 機房年報", 'pue_basis: "-2+3"'), encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        .replace("basis: LMS export", 'basis: "@SUM(1+1)"')
+        .replace("pue_basis: 機房年報", 'pue_basis: "-2+3"'),
+        encoding="utf-8",
+    )
     rep = build_report(ws.root, "2026Q3")
     paths = rep.export(tmp_path / "out")
     rows = list(csv.reader(paths["csv"].read_bytes().decode("utf-8-sig").splitlines()))
     header, body = rows[0], rows[1:]
     assert len(body) == len(rep.rows)
     cells = [c for row in rows for c in row]
-    dangerous = [c for c in cells if c and c.lstrip(" ").startswith(FORMULA_TRIGGERS)
-                 and not _is_number(c)]
+    dangerous = [c for c in cells if c and c.lstrip(" ").startswith(FORMULA_TRIGGERS) and not _is_number(c)]
     assert dangerous == []  # every cell read back: none starts a formula
-    names = {row[header.index("scope_name_zh")] for row in body} | {row[header.index("scope_name_en")] for row in body}
-    assert "'=HYPERLINK(\"http://evil.example\",\"點我\")" in names and "'+cmd|' /C calc'!A0" in names
+    names = {row[header.index("scope_name_zh")] for row in body} | {
+        row[header.index("scope_name_en")] for row in body
+    }
+    assert '\'=HYPERLINK("http://evil.example","點我")' in names and "'+cmd|' /C calc'!A0" in names
     # numbers stay numbers: the value column parses as a float wherever the report has a number, negatives too
     by_key = {(r["scope"], r["indicator"]): r for r in rep.rows}
     for row in body:
@@ -545,7 +677,9 @@ def test_export_neutralises_spreadsheet_formulas_and_keeps_numbers(ws, tmp_path)
         for col in ("value", "change_abs", "change_pct"):
             if isinstance(want.get(col), (int, float)) and not isinstance(want.get(col), bool):
                 assert float(row[header.index(col)]) == pytest.approx(want[col])
-    assert any(row[header.index("change_pct")].startswith("-") for row in body)  # a negative number, unprefixed
+    assert any(
+        row[header.index("change_pct")].startswith("-") for row in body
+    )  # a negative number, unprefixed
 
 
 def _is_number(s: str) -> bool:
@@ -556,11 +690,27 @@ def _is_number(s: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize(("value", "cell"), [
-    ("=1+1", "'=1+1"), ("+1-1+A1", "'+1-1+A1"), ("-A1", "'-A1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("  =1", "'  =1"), ("-3.5", "-3.5"), ("+2", "+2"), ("1e-3", "1e-3"),
-    (-3.5, -3.5), (0, 0), (None, ""), ("評分卡", "評分卡"), ("a=b", "a=b"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1-1+A1", "'+1-1+A1"),
+        ("-A1", "'-A1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("  =1", "'  =1"),
+        ("-3.5", "-3.5"),
+        ("+2", "+2"),
+        ("1e-3", "1e-3"),
+        (-3.5, -3.5),
+        (0, 0),
+        (None, ""),
+        ("評分卡", "評分卡"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_spreadsheet_cell(value, cell):
     from govreport.core.exports import spreadsheet_cell
 

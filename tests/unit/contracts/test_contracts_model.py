@@ -65,31 +65,65 @@ def test_full_contract_loads(tmp_path):
 
 
 def test_sql_dataset(tmp_path):
-    c = load_contract(_write(tmp_path, "name: loans\ndataset: {url_env: BANK_DB, table: loans, schema_name: risk}\n"))
+    c = load_contract(
+        _write(tmp_path, "name: loans\ndataset: {url_env: BANK_DB, table: loans, schema_name: risk}\n")
+    )
     assert c.contract.dataset.is_sql and c.contract.freshness is None
 
 
-@pytest.mark.parametrize(("text", "line", "field", "message"), [
-    (GOOD.replace("  delimiter: \";\"\n", "  delimiter: \";\"\n  sheet: 1\n"), 7, "dataset.sheet", "unknown field"),
-    (GOOD.replace("cp950", "big-five"), 5, "dataset.encoding", "unknown encoding 'big-five'"),
-    (GOOD.replace('delimiter: ";"', 'delimiter: ";;"'), 6, "dataset.delimiter", "one character"),
-    (GOOD.replace("{green: 0.98, red: 0.9}", "{green: 0.9, red: 0.98}"), 19, "thresholds.completeness",
-     "higher is better here: the red line (0.98) must be at or below the green line (0.9)"),
-    (GOOD.replace("green: 31, red: 45", "green: 31, red: 20"), 20, "thresholds.freshness", "lower is better"),
-    (GOOD.replace("completeness:", "accuracy:"), 19, "thresholds.accuracy", "unknown field"),
-    (GOOD.replace("max_age_days: 31", "max_age_days: 0"), 14, "freshness.max_age_days", "greater than 0"),
-    (GOOD.replace("attribute: sex", "attribute: gender"), 11, "protected_attributes.0.attribute", "Input should be"),
-    (GOOD.replace("  - AGE\n", "  - SEX\n"), 10, "protected_attributes", "column 'SEX' is listed twice"),
-    (GOOD.replace("keys: [loan_id]", "keys: [a, a]"), 13, "keys", "column 'a' is listed twice"),
-    ("name: loans\ndataset: {path: a.csv, url: 'sqlite:///x.db', table: t}\n", 2, "dataset", "either `path`"),
-    ("name: loans\ndataset: {url: 'sqlite:///x.db'}\n", 2, "dataset", "needs `table`"),
-    ("name: loans\ndataset: {path: a.csv, table: t}\n", 2, "dataset", "for SQL datasets"),
-    ("name: loans\ndataset: {path: a.csv}\nsuite: ../x.json\n", 3, "suite", "file name beside the contract"),
-    ("name: other\ndataset: {path: a.csv}\n", None, "name", "does not match the file name"),
-    ("name: loans\n", 1, "dataset", "required field is missing"),
-    ("name: loans\ndataset: [\n", 3, None, "malformed YAML"),
-    ("", None, None, "file is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        (
+            GOOD.replace('  delimiter: ";"\n', '  delimiter: ";"\n  sheet: 1\n'),
+            7,
+            "dataset.sheet",
+            "unknown field",
+        ),
+        (GOOD.replace("cp950", "big-five"), 5, "dataset.encoding", "unknown encoding 'big-five'"),
+        (GOOD.replace('delimiter: ";"', 'delimiter: ";;"'), 6, "dataset.delimiter", "one character"),
+        (
+            GOOD.replace("{green: 0.98, red: 0.9}", "{green: 0.9, red: 0.98}"),
+            19,
+            "thresholds.completeness",
+            "higher is better here: the red line (0.98) must be at or below the green line (0.9)",
+        ),
+        (
+            GOOD.replace("green: 31, red: 45", "green: 31, red: 20"),
+            20,
+            "thresholds.freshness",
+            "lower is better",
+        ),
+        (GOOD.replace("completeness:", "accuracy:"), 19, "thresholds.accuracy", "unknown field"),
+        (GOOD.replace("max_age_days: 31", "max_age_days: 0"), 14, "freshness.max_age_days", "greater than 0"),
+        (
+            GOOD.replace("attribute: sex", "attribute: gender"),
+            11,
+            "protected_attributes.0.attribute",
+            "Input should be",
+        ),
+        (GOOD.replace("  - AGE\n", "  - SEX\n"), 10, "protected_attributes", "column 'SEX' is listed twice"),
+        (GOOD.replace("keys: [loan_id]", "keys: [a, a]"), 13, "keys", "column 'a' is listed twice"),
+        (
+            "name: loans\ndataset: {path: a.csv, url: 'sqlite:///x.db', table: t}\n",
+            2,
+            "dataset",
+            "either `path`",
+        ),
+        ("name: loans\ndataset: {url: 'sqlite:///x.db'}\n", 2, "dataset", "needs `table`"),
+        ("name: loans\ndataset: {path: a.csv, table: t}\n", 2, "dataset", "for SQL datasets"),
+        (
+            "name: loans\ndataset: {path: a.csv}\nsuite: ../x.json\n",
+            3,
+            "suite",
+            "file name beside the contract",
+        ),
+        ("name: other\ndataset: {path: a.csv}\n", None, "name", "does not match the file name"),
+        ("name: loans\n", 1, "dataset", "required field is missing"),
+        ("name: loans\ndataset: [\n", 3, None, "malformed YAML"),
+        ("", None, None, "file is empty"),
+    ],
+)
 def test_contract_errors_name_file_line_and_field(tmp_path, text, line, field, message):
     p = _write(tmp_path, text)
     with pytest.raises(ContractError) as ei:
@@ -109,8 +143,16 @@ def test_suite_read_errors(tmp_path):
     with pytest.raises(ContractError, match=r"malformed suite JSON") as ei:
         read_suite(p)
     assert ei.value.line == 4 and ei.value.file == str(p)
-    p.write_text(json.dumps({"expectation_suite_name": "s", "expectations": [
-        {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}]}))
+    p.write_text(
+        json.dumps(
+            {
+                "expectation_suite_name": "s",
+                "expectations": [
+                    {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}
+                ],
+            }
+        )
+    )
     with pytest.raises(ContractError, match=r"0\.x format .* rename expectation_suite_name to name"):
         read_suite(p)
     p.write_text("[]")
@@ -122,11 +164,20 @@ def test_suite_read_errors(tmp_path):
 
 def test_suite_lines_and_columns(tmp_path):
     p = tmp_path / "s.suite.json"
-    p.write_text(json.dumps({"name": "s", "expectations": [
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}},
-        {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": ["b", "c"]}},
-        {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["z"]}},
-    ], "meta": {"great_expectations_version": "1.0.0"}}, indent=2))
+    p.write_text(
+        json.dumps(
+            {
+                "name": "s",
+                "expectations": [
+                    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}},
+                    {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": ["b", "c"]}},
+                    {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["z"]}},
+                ],
+                "meta": {"great_expectations_version": "1.0.0"},
+            },
+            indent=2,
+        )
+    )
     sf = read_suite(p)
     assert sf.columns() == ["a", "b", "c"] and sf.gx_version == "1.0.0" and len(sf.sha256) == 64
     assert sf.lines == [5, 11, 20]
@@ -139,21 +190,28 @@ def _csv(tmp_path: Path, content: bytes, name: str = "d.csv") -> Path:
     return p
 
 
-@pytest.mark.parametrize(("content", "src", "message", "fix"), [
-    (b"", {}, "the file is empty", "export"),
-    (b"\xef\xbb\xbf\n\n", {}, "the file is empty", "export"),
-    (b"a,b\r\n", {}, "the file has a header but no rows", "export"),
-    ("客戶,城市\n王小明,台北\n".encode("cp950"), {}, "looks like Big5/CP950", "add `encoding: cp950`"),
-    (b"a,b\n\xff\xfe\x00\x01\n", {}, "the file is not UTF-8 text", "encoding"),
-    ("客戶,城市\n王小明,台北\n".encode(), {"encoding": "cp950"}, "says encoding cp950, but the file is UTF-8",
-     "remove `encoding:`"),
-    (b"a;b;c\n1;2;3\n", {}, "looks separated by ';', not ','", 'add `delimiter: ";"`'),
-    (b"a\tb\n1\t2\n", {}, "looks separated by '\\t'", 'add `delimiter: "\\t"`'),
-    (b"a,b\n1,2\n", {"delimiter": ";"}, "looks separated by ','", 'add `delimiter: ","`'),
-    (b"a,b,a\n1,2,3\n", {}, "duplicate column name(s) a", "rename the repeated columns"),
-    (b"\na,b\n1,2\n", {}, "the first line is empty", "blank lines"),
-    (b"a,b\n1,2\n3,4,5,6\n", {}, "cannot parse the file as CSV", "delimiter, quoting"),
-])
+@pytest.mark.parametrize(
+    ("content", "src", "message", "fix"),
+    [
+        (b"", {}, "the file is empty", "export"),
+        (b"\xef\xbb\xbf\n\n", {}, "the file is empty", "export"),
+        (b"a,b\r\n", {}, "the file has a header but no rows", "export"),
+        ("客戶,城市\n王小明,台北\n".encode("cp950"), {}, "looks like Big5/CP950", "add `encoding: cp950`"),
+        (b"a,b\n\xff\xfe\x00\x01\n", {}, "the file is not UTF-8 text", "encoding"),
+        (
+            "客戶,城市\n王小明,台北\n".encode(),
+            {"encoding": "cp950"},
+            "says encoding cp950, but the file is UTF-8",
+            "remove `encoding:`",
+        ),
+        (b"a;b;c\n1;2;3\n", {}, "looks separated by ';', not ','", 'add `delimiter: ";"`'),
+        (b"a\tb\n1\t2\n", {}, "looks separated by '\\t'", 'add `delimiter: "\\t"`'),
+        (b"a,b\n1,2\n", {"delimiter": ";"}, "looks separated by ','", 'add `delimiter: ","`'),
+        (b"a,b,a\n1,2,3\n", {}, "duplicate column name(s) a", "rename the repeated columns"),
+        (b"\na,b\n1,2\n", {}, "the first line is empty", "blank lines"),
+        (b"a,b\n1,2\n3,4,5,6\n", {}, "cannot parse the file as CSV", "delimiter, quoting"),
+    ],
+)
 def test_loader_errors(tmp_path, content, src, message, fix):
     p = _csv(tmp_path, content)
     with pytest.raises(DataError) as ei:
@@ -198,61 +256,78 @@ def test_utf8_bom_semicolons_tsv_parquet_jsonl(tmp_path):
 
 
 def test_importing_contracts_and_cli_help_do_not_import_great_expectations():
-    code = ("import sys, govreport.contracts, govreport.cli.contracts, govreport.data.masking; "
-            "from govreport.cli import cli; from click.testing import CliRunner; "
-            "r = CliRunner().invoke(cli, ['contracts', '--help']); assert r.exit_code == 0, r.output; "
-            "assert 'scaffold' in r.output; "
-            "print('great_expectations' in sys.modules)")
+    code = (
+        "import sys, govreport.contracts, govreport.cli.contracts, govreport.data.masking; "
+        "from govreport.cli import cli; from click.testing import CliRunner; "
+        "r = CliRunner().invoke(cli, ['contracts', '--help']); assert r.exit_code == 0, r.output; "
+        "assert 'scaffold' in r.output; "
+        "print('great_expectations' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 
 
 # -- Art. 6 attributes ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "values", "category"), [
-    ("SEX", [1, 2, 1], "sex"),
-    ("Gender", ["M", "F"], "sex"),
-    ("性別", ["男", "女"], "sex"),
-    ("c1", ["男", "女", "男"], "sex"),  # by content
-    ("c2", ["M", "F", "F"], "sex"),
-    ("AGE", [30, 40], "age"),
-    ("CustomerAge", [30, 40], "age"),
-    ("年齡", [30, 40], "age"),
-    ("age_band", ["25-34", "35-44"], "age"),
-    ("date_of_birth", ["1980-01-01"], "birth_date"),
-    ("DOB", ["1980-01-01"], "birth_date"),
-    ("出生日期", ["1980-01-01"], "birth_date"),
-    ("c3", [f"19{y}-0{m}-1{m}" for y in range(55, 95, 3) for m in range(1, 4)], "birth_date"),  # by content
-    ("Nationality", ["TW"], "nationality"),
-    ("國籍", ["本國"], "nationality"),
-    ("c4", ["TW", "VN", "PH", "TW", "ID"], "nationality"),  # by content
-    ("MARRIAGE", [1, 2, 3], "marital_status"),
-    ("婚姻狀況", ["已婚"], "marital_status"),
-    ("c5", ["已婚", "未婚", "離婚"], "marital_status"),  # by content
-    ("c6", ["married", "single"], "marital_status"),
-    ("ethnic_group", ["x"], "ethnicity"),
-    ("原住民身分", ["是", "否"], "ethnicity"),
-    ("disability_flag", [0, 1], "disability"),
-    ("身心障礙", ["是"], "disability"),
-    ("health_condition", ["x"], "health"),
-    ("height_cm", [170.0], "physical"),
-    ("出生地", ["台北"], "birthplace"),
-    ("residence_city", ["台北"], "residence"),
-    ("戶籍地", ["台北"], "residence"),
-    ("religion", ["x"], "religion"),
-])
+@pytest.mark.parametrize(
+    ("name", "values", "category"),
+    [
+        ("SEX", [1, 2, 1], "sex"),
+        ("Gender", ["M", "F"], "sex"),
+        ("性別", ["男", "女"], "sex"),
+        ("c1", ["男", "女", "男"], "sex"),  # by content
+        ("c2", ["M", "F", "F"], "sex"),
+        ("AGE", [30, 40], "age"),
+        ("CustomerAge", [30, 40], "age"),
+        ("年齡", [30, 40], "age"),
+        ("age_band", ["25-34", "35-44"], "age"),
+        ("date_of_birth", ["1980-01-01"], "birth_date"),
+        ("DOB", ["1980-01-01"], "birth_date"),
+        ("出生日期", ["1980-01-01"], "birth_date"),
+        (
+            "c3",
+            [f"19{y}-0{m}-1{m}" for y in range(55, 95, 3) for m in range(1, 4)],
+            "birth_date",
+        ),  # by content
+        ("Nationality", ["TW"], "nationality"),
+        ("國籍", ["本國"], "nationality"),
+        ("c4", ["TW", "VN", "PH", "TW", "ID"], "nationality"),  # by content
+        ("MARRIAGE", [1, 2, 3], "marital_status"),
+        ("婚姻狀況", ["已婚"], "marital_status"),
+        ("c5", ["已婚", "未婚", "離婚"], "marital_status"),  # by content
+        ("c6", ["married", "single"], "marital_status"),
+        ("ethnic_group", ["x"], "ethnicity"),
+        ("原住民身分", ["是", "否"], "ethnicity"),
+        ("disability_flag", [0, 1], "disability"),
+        ("身心障礙", ["是"], "disability"),
+        ("health_condition", ["x"], "health"),
+        ("height_cm", [170.0], "physical"),
+        ("出生地", ["台北"], "birthplace"),
+        ("residence_city", ["台北"], "residence"),
+        ("戶籍地", ["台北"], "residence"),
+        ("religion", ["x"], "religion"),
+    ],
+)
 def test_art6_attributes_by_name_and_content(name, values, category):
     from govreport.contracts import detect_protected_attribute
 
     assert detect_protected_attribute(pd.Series(values, name=name)) == category
 
 
-@pytest.mark.parametrize(("name", "values"), [
-    ("page", [1, 2]), ("usage", [1, 2]), ("message", ["hi"]), ("national_id", ["A123456789"]),
-    ("average_balance", [1.0]), ("LIMIT_BAL", [10000, 20000]), ("channel", ["web", "app"]),
-    ("applied_at", ["2026-06-01", "2026-06-02"]),  # recent dates are not birth dates
-    ("code", [1, 2, 1]),
-])
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("page", [1, 2]),
+        ("usage", [1, 2]),
+        ("message", ["hi"]),
+        ("national_id", ["A123456789"]),
+        ("average_balance", [1.0]),
+        ("LIMIT_BAL", [10000, 20000]),
+        ("channel", ["web", "app"]),
+        ("applied_at", ["2026-06-01", "2026-06-02"]),  # recent dates are not birth dates
+        ("code", [1, 2, 1]),
+    ],
+)
 def test_not_art6_attributes(name, values):
     from govreport.contracts import detect_protected_attribute
 

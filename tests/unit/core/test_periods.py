@@ -20,7 +20,9 @@ def test_parse_valid(text, start, end, kind):
     assert (str(p.start), str(p.end), p.kind) == (start, end, kind)
 
 
-@pytest.mark.parametrize("text", ["2026Q5", "2026-13", "26Q1", "2026/07", "Q3-2026", "", "../x", "0000", "2026-7"])
+@pytest.mark.parametrize(
+    "text", ["2026Q5", "2026-13", "26Q1", "2026/07", "Q3-2026", "", "../x", "0000", "2026-7"]
+)
 def test_parse_invalid_is_one_clear_line(text):
     with pytest.raises(PeriodError) as e:
         parse_period(text)

@@ -11,8 +11,18 @@ from govreport.errors import PeriodError
 from govreport.schedule import DueRun, load_schedule, order_due
 from tests.helpers.cli import run_cli
 
-BAD_PERIODS = ["2026Q3 ", " 2026Q3", "2026Q3\n", "2026Q3\t", "2026-07 ", "2026 ", "\u3000" + "2026Q3",
-               "２０２６Q3", "2026Q3\x00", "2026Q3/../x"]
+BAD_PERIODS = [
+    "2026Q3 ",
+    " 2026Q3",
+    "2026Q3\n",
+    "2026Q3\t",
+    "2026-07 ",
+    "2026 ",
+    "\u3000" + "2026Q3",
+    "２０２６Q3",
+    "2026Q3\x00",
+    "2026Q3/../x",
+]
 
 
 @pytest.mark.parametrize("text", BAD_PERIODS, ids=[repr(t) for t in BAD_PERIODS])
@@ -48,6 +58,8 @@ def test_run_due_takes_the_oldest_period_first_across_schedules(tmp_path):
     ordered = order_due(due, ["a", "b", "c"])
     assert [(d.name, d.period.label) for d in ordered] == [
         ("a", "2026Q4"),  # a resumed claim first
-        ("c", "2025"), ("b", "2026Q2"),  # then the oldest period, whatever its due time
-        ("b", "2026Q3"), ("a", "2026Q3"),  # the same period: by due time
+        ("c", "2025"),
+        ("b", "2026Q2"),  # then the oldest period, whatever its due time
+        ("b", "2026Q3"),
+        ("a", "2026Q3"),  # the same period: by due time
     ]

@@ -27,8 +27,11 @@ BAD = {
     "billion_laughs_9x9": (_laughs(9, 9), "aliases", None),
     "wide_alias_fan": ("x: &x [1, 2, 3]\ny: [" + ", ".join(["*x"] * 500) + "]\n", "aliases", 2),
     "nested_bomb_few_aliases": (_laughs(4, 25), "expands to more than", None),
-    "duplicate_top_key": ("name_zh: 甲\nrun:\n  cell_timeout: 5\nname_en: A\nrun:\n  kernel: python3\n",
-                          "duplicate key 'run' (first on line 2)", 5),
+    "duplicate_top_key": (
+        "name_zh: 甲\nrun:\n  cell_timeout: 5\nname_en: A\nrun:\n  kernel: python3\n",
+        "duplicate key 'run' (first on line 2)",
+        5,
+    ),
     "duplicate_nested_key": ("a:\n  b: 1\n  c: 2\n  b: 3\n", "duplicate key 'b'", 4),
     "duplicate_in_flow": ("a: {x: 1, x: 2}\n", "duplicate key 'x'", 1),
     "recursive_alias": ("a: &a [*a, *a]\n", "refers to the value it is part of", 1),
@@ -69,7 +72,9 @@ def test_oversized_file_is_refused_before_it_is_parsed(tmp_path):
 
 def test_a_few_aliases_still_work(tmp_path):
     p = tmp_path / "ok.yaml"
-    p.write_text("base: &b {kernel: python3}\nrun: *b\nlist: [*b, *b]\nm:\n  <<: *b\n  extra: 1\n", encoding="utf-8")
+    p.write_text(
+        "base: &b {kernel: python3}\nrun: *b\nlist: [*b, *b]\nm:\n  <<: *b\n  extra: 1\n", encoding="utf-8"
+    )
     data, lines = load_yaml(p)
     assert data["run"] == {"kernel": "python3"} and data["m"] == {"kernel": "python3", "extra": 1}
     assert lines[("run",)] == 2

@@ -30,14 +30,16 @@ def test_national_id_checksum():
     assert taiwan_id_valid("a123456789 ")  # case and surrounding spaces do not matter
     assert not taiwan_id_valid("A123456788")  # wrong check digit
     assert not taiwan_id_valid("A323456789")  # second digit must be 1 or 2 (8/9 for residents)
-    assert not taiwan_id_valid("A12345678") and not taiwan_id_valid("1234567890") and not taiwan_id_valid(None)
+    assert (
+        not taiwan_id_valid("A12345678") and not taiwan_id_valid("1234567890") and not taiwan_id_valid(None)
+    )
     assert all(taiwan_id_valid(i) for i in IDS)
     # a typo in a digit of odd weight (positions 2, 6, 8 and the check digit) is always caught
     for pos in (2, 6, 8, 9):
         s = IDS[0]
         for d in "0123456789":
             if d != s[pos]:
-                assert not taiwan_id_valid(s[:pos] + d + s[pos + 1:])
+                assert not taiwan_id_valid(s[:pos] + d + s[pos + 1 :])
 
 
 def test_resident_certificates():
@@ -49,17 +51,32 @@ def test_resident_certificates():
 
 
 def test_luhn_and_cards():
-    assert luhn_valid("4111111111111111") and luhn_valid("4111-1111-1111-1111") and luhn_valid("378282246310005")
+    assert (
+        luhn_valid("4111111111111111") and luhn_valid("4111-1111-1111-1111") and luhn_valid("378282246310005")
+    )
     assert not luhn_valid("4111111111111112") and not luhn_valid("411111111111")  # bad digit; too short
     assert find_identifiers("Amex 3782 822463 10005 ok") == [("card", "3782 822463 10005")]
     assert find_identifiers("卡號4111111111111111，謝謝") == [("card", "4111111111111111")]
     assert find_identifiers("order 1234567812345678 and 0000000000000000") == []  # Luhn fails / no issuer
 
 
-@pytest.mark.parametrize("phone", [
-    "0912-345-678", "0912345678", "0912 345 678", "+886 912 345 678", "+886-912-345-678", "+886912345678",
-    "(02)2345-6789", "02-2345-6789", "02-23456789", "(037)123456", "04-2345-6789", "+886-2-2345-6789",
-])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "0912-345-678",
+        "0912345678",
+        "0912 345 678",
+        "+886 912 345 678",
+        "+886-912-345-678",
+        "+886912345678",
+        "(02)2345-6789",
+        "02-2345-6789",
+        "02-23456789",
+        "(037)123456",
+        "04-2345-6789",
+        "+886-2-2345-6789",
+    ],
+)
 def test_taiwan_phone_numbers(phone):
     assert find_identifiers(f"請撥{phone}聯絡") == [("phone", phone)]
     assert find_identifiers(f"call {phone}.") == [("phone", phone)]
@@ -71,8 +88,10 @@ def test_not_phone_numbers():
 
 
 def test_emails_and_mixed_text():
-    text = ("客戶王小明（身分證 A123456789）來電 0912-345-678，請回信至 wang.xm+bank@example.com.tw；"
-            "card 4111 1111 1111 1111, office (02)2345-6789.")
+    text = (
+        "客戶王小明（身分證 A123456789）來電 0912-345-678，請回信至 wang.xm+bank@example.com.tw；"
+        "card 4111 1111 1111 1111, office (02)2345-6789."
+    )
     kinds = [k for k, _ in find_identifiers(text)]
     assert kinds == ["national_id", "phone", "email", "card", "phone"]
     masked = mask_text(text)
@@ -96,21 +115,24 @@ def test_identifier_boundaries():
     assert find_identifiers("訂單 A123456788") == []  # fails the checksum
 
 
-@pytest.mark.parametrize(("value", "masked"), [
-    ("A123456789", "A12*****89"),
-    ("0912345678", "091*****78"),
-    ("abcdefgh", "abc***gh"),
-    ("abcdefg", "ab****g"),
-    ("abcdef", "ab***f"),
-    ("王小明", "王*明"),
-    ("歐陽小明", "歐**明"),
-    ("王明", "王*"),
-    ("x", "*"),
-    ("", ""),
-    (None, ""),
-    (float("nan"), ""),
-    (912345678, "912****78"),
-])
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("A123456789", "A12*****89"),
+        ("0912345678", "091*****78"),
+        ("abcdefgh", "abc***gh"),
+        ("abcdefg", "ab****g"),
+        ("abcdef", "ab***f"),
+        ("王小明", "王*明"),
+        ("歐陽小明", "歐**明"),
+        ("王明", "王*"),
+        ("x", "*"),
+        ("", ""),
+        (None, ""),
+        (float("nan"), ""),
+        (912345678, "912****78"),
+    ],
+)
 def test_mask_value(value, masked):
     out = mask_value(value)
     assert out == masked
@@ -124,28 +146,52 @@ def test_mask_text_leaves_clean_text_alone():
     assert mask_text(None) == "" and mask_text(12) == "12"
 
 
-@pytest.mark.parametrize(("values", "kind"), [
-    (IDS[:50], "national_id"),
-    ([f"09{i:02d}-{i:03d}-{i:03d}" for i in range(50)], "phone"),
-    ([912345678 + i for i in range(50)], "phone"),  # a mobile number stored as an integer lost its 0
-    ([f"user{i}@example.com" for i in range(50)], "email"),
-    (["王小明", "陳美玲", "林志豪", "張雅婷", "李家豪", "黃淑芬", "歐陽娜娜", "吳宗憲", "劉德華", "蔡依林"] * 2, "name"),
-    (["John Smith", "Mary Lee", "Wang Xiao-Ming", "Chen Mei-Ling", "Lin Chih-Hao", "Alice Wong"], "name"),
-    (["臺北市大安區復興南路一段390號", "新北市板橋區文化路二段100號3樓", "高雄市前鎮區中山二路5號"], "address"),
-    (["4111111111111111", "5555555555554444", "378282246310005"], "card"),
-])
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (IDS[:50], "national_id"),
+        ([f"09{i:02d}-{i:03d}-{i:03d}" for i in range(50)], "phone"),
+        ([912345678 + i for i in range(50)], "phone"),  # a mobile number stored as an integer lost its 0
+        ([f"user{i}@example.com" for i in range(50)], "email"),
+        (
+            [
+                "王小明",
+                "陳美玲",
+                "林志豪",
+                "張雅婷",
+                "李家豪",
+                "黃淑芬",
+                "歐陽娜娜",
+                "吳宗憲",
+                "劉德華",
+                "蔡依林",
+            ]
+            * 2,
+            "name",
+        ),
+        (["John Smith", "Mary Lee", "Wang Xiao-Ming", "Chen Mei-Ling", "Lin Chih-Hao", "Alice Wong"], "name"),
+        (
+            ["臺北市大安區復興南路一段390號", "新北市板橋區文化路二段100號3樓", "高雄市前鎮區中山二路5號"],
+            "address",
+        ),
+        (["4111111111111111", "5555555555554444", "378282246310005"], "card"),
+    ],
+)
 def test_looks_like_personal_data(values, kind):
     assert looks_like_personal_data(pd.Series(values, name="c")) == kind
 
 
-@pytest.mark.parametrize("values", [
-    ["台北市", "台中市", "高雄市", "台北市", "台中市"] * 10,  # city names, not people
-    ["North", "South", "East", "West"] * 10,
-    list(range(1000, 1050)),
-    [0.5, 1.25, 3.0],
-    ["A", "B", "C"],
-    ["New Taipei", "New Taipei", "Taichung", "Taichung"] * 5,  # title case but repeating: categories
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["台北市", "台中市", "高雄市", "台北市", "台中市"] * 10,  # city names, not people
+        ["North", "South", "East", "West"] * 10,
+        list(range(1000, 1050)),
+        [0.5, 1.25, 3.0],
+        ["A", "B", "C"],
+        ["New Taipei", "New Taipei", "Taichung", "Taichung"] * 5,  # title case but repeating: categories
+    ],
+)
 def test_not_personal_data(values):
     assert looks_like_personal_data(pd.Series(values, name="c")) is None
 

@@ -40,20 +40,27 @@ def test_an_unknown_spark_setting_names_its_own_line(tmp_path):
 
 def test_engine_settings_default_to_pandas_and_parse_spark_lazily(tmp_path):
     (tmp_path / CONFIG_FILE).write_text(_BASE, encoding="utf-8")
-    code = ("import sys; from govreport.workspace import Workspace; "
-            f"ws = Workspace.load({str(tmp_path)!r}); "
-            "print(ws.config.engine.kind, 'govreport.data.sources' in sys.modules, 'pandas' in sys.modules)")
+    code = (
+        "import sys; from govreport.workspace import Workspace; "
+        f"ws = Workspace.load({str(tmp_path)!r}); "
+        "print(ws.config.engine.kind, 'govreport.data.sources' in sys.modules, 'pandas' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["pandas", "False", "False"]
     (tmp_path / CONFIG_FILE).write_text(
-        _BASE + "engine:\n  kind: spark\n  spark: {master: 'local[2]', conf: {spark.sql.shuffle.partitions: 4}}\n",
-        encoding="utf-8")
+        _BASE
+        + "engine:\n  kind: spark\n  spark: {master: 'local[2]', conf: {spark.sql.shuffle.partitions: 4}}\n",
+        encoding="utf-8",
+    )
     engine = Workspace.load(tmp_path).config.engine
     assert engine.kind == "spark" and engine.score_bins is None
     settings = engine.spark_settings()
-    assert (settings.master, settings.app_name, settings.conf) == ("local[2]", "govreport",
-                                                                   {"spark.sql.shuffle.partitions": 4})
+    assert (settings.master, settings.app_name, settings.conf) == (
+        "local[2]",
+        "govreport",
+        {"spark.sql.shuffle.partitions": 4},
+    )
 
 
 def _equal(a: object, b: object) -> bool:
@@ -70,18 +77,43 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     root = tmp_path / "ws"
     shutil.copytree(demo_workspace.root, root, ignore=shutil.ignore_patterns("site"))
     cfg = root / CONFIG_FILE
-    cfg.write_text(cfg.read_text(encoding="utf-8") + "engine: {kind: spark, spark: {master: \"local[2]\", "
-                   "conf: {spark.sql.shuffle.partitions: 4}}}\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "--system", "card-default",
-                        "--workspace", str(root)], capture_output=True, text=True, timeout=600)
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8") + 'engine: {kind: spark, spark: {master: "local[2]", '
+        "conf: {spark.sql.shuffle.partitions: 4}}}\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govreport",
+            "run",
+            "--period",
+            "2026Q3",
+            "--system",
+            "card-default",
+            "--workspace",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     spark_dir = root / rel / "v2"
     spark_run = json.loads((spark_dir / "results.json").read_text(encoding="utf-8"))
-    assert (demo_workspace.root / rel / "v1" / "report.html").is_file() and (spark_dir / "report.html").is_file()
+    assert (demo_workspace.root / rel / "v1" / "report.html").is_file() and (
+        spark_dir / "report.html"
+    ).is_file()
 
-    assert spark_run["notes"][0] == "indicators computed on Spark (master local[2]); AUC exact (per distinct score)"
-    assert any("explainability" in n and "govreport process on a sample of 20,000 of 20,000 scored rows" in n
-               for n in spark_run["notes"])
+    assert (
+        spark_run["notes"][0]
+        == "indicators computed on Spark (master local[2]); AUC exact (per distinct score)"
+    )
+    assert any(
+        "explainability" in n and "govreport process on a sample of 20,000 of 20,000 scored rows" in n
+        for n in spark_run["notes"]
+    )
     assert not any("explainability" in n for n in pandas_run["notes"])
 
     def by_id(run: dict) -> dict[str, dict]:
@@ -97,7 +129,9 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     assert spark_run["status"] == pandas_run["status"]
     sq, pq = spark_run["model_quality"], pandas_run["model_quality"]
     assert (sq["n"], sq["auc"], sq["gini"], sq["ks"]) == (pq["n"], pq["auc"], pq["gini"], pq["ks"])
-    assert math.isclose(sq["brier"], pq["brier"], rel_tol=1e-9) and math.isclose(sq["ece"], pq["ece"], rel_tol=1e-9)
+    assert math.isclose(sq["brier"], pq["brier"], rel_tol=1e-9) and math.isclose(
+        sq["ece"], pq["ece"], rel_tol=1e-9
+    )
     explain = dict(spark_run["explainability"])  # on the sample ctx.load pulled from Spark: every row here
     assert explain.pop("sample") == {"rows": 20000, "of": 20000, "max_rows": 100000}
     assert explain == pandas_run["explainability"]
@@ -106,4 +140,6 @@ def test_the_demo_switched_to_spark_by_one_setting_gives_the_same_indicators(dem
     assert dq["expectations"] == pandas_run["data_quality"]["card_default_scoring"]["expectations"]
     for section in ("fairness", "proxy", "drift"):  # computed on Spark: equal to the last bit on this data
         assert spark_run[section] == pandas_run[section], section
-    assert "indicators computed on Spark (master local[2])" in (spark_dir / "report.html").read_text(encoding="utf-8")
+    assert "indicators computed on Spark (master local[2])" in (spark_dir / "report.html").read_text(
+        encoding="utf-8"
+    )

@@ -83,14 +83,18 @@ def scored(credit_df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _synthetic(n: int = 4000, seed: int = 7) -> pd.DataFrame:
     """Missing values in protected attributes, a text attribute, a continuous non-age attribute, ties."""
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "sex": rng.choice(["F", "M"], n),
-        "age": rng.integers(18, 80, n).astype(float),
-        "income": rng.gamma(2.0, 30000.0, n).round(-2),
-        "region": rng.choice(["north", "south", "east", "west", "islands"], n, p=[.3, .3, .2, .15, .05]),
-        "label": rng.choice(["repaid", "default"], n, p=[.8, .2]),
-        "score": rng.beta(2, 6, n).round(3),
-    })
+    df = pd.DataFrame(
+        {
+            "sex": rng.choice(["F", "M"], n),
+            "age": rng.integers(18, 80, n).astype(float),
+            "income": rng.gamma(2.0, 30000.0, n).round(-2),
+            "region": rng.choice(
+                ["north", "south", "east", "west", "islands"], n, p=[0.3, 0.3, 0.2, 0.15, 0.05]
+            ),
+            "label": rng.choice(["repaid", "default"], n, p=[0.8, 0.2]),
+            "score": rng.beta(2, 6, n).round(3),
+        }
+    )
     df["decision"] = np.where(df["score"] < 0.3, "approve", "decline")
     df.loc[rng.choice(n, 60, replace=False), "age"] = np.nan
     df.loc[rng.choice(n, 25, replace=False), "region"] = None
@@ -125,8 +129,13 @@ def pg_db(scored: tuple[pd.DataFrame, pd.DataFrame]):  # noqa: ANN201 - yields a
     with eng.begin() as con:
         con.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     cur, ref = scored
-    for name, frame in (("cur", cur), ("ref", ref), ("empty", cur.iloc[:0]), ("syn", _synthetic()),
-                        ("syn_ref", _synthetic(seed=8))):
+    for name, frame in (
+        ("cur", cur),
+        ("ref", ref),
+        ("empty", cur.iloc[:0]),
+        ("syn", _synthetic()),
+        ("syn_ref", _synthetic(seed=8)),
+    ):
         frame.to_sql(name, eng, schema=schema, index=False)
     yield f"{url}#{schema}"
     with eng.begin() as con:
@@ -183,15 +192,20 @@ def test_spark_settings_model() -> None:
         SparkSettings.model_validate({"masters": "local"})
 
 
-def test_open_frame_reads_every_source(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame],
-                                       tmp_path: Path) -> None:
+def test_open_frame_reads_every_source(
+    sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
     cur = scored[0]
     cur.to_parquet(tmp_path / "cur.parquet", index=False)
     scored[1].to_parquet(tmp_path / "ref.parquet", index=False)
-    pd.testing.assert_frame_equal(psi_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), "AGE"),
-                                  psi_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), "AGE"))
-    same(drift_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), ["AGE"], score="PD").to_dict(),
-         drift_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), ["AGE"], score="PD").to_dict())
+    pd.testing.assert_frame_equal(
+        psi_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), "AGE"),
+        psi_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), "AGE"),
+    )
+    same(
+        drift_on(str(tmp_path / "cur.parquet"), str(tmp_path / "ref.parquet"), ["AGE"], score="PD").to_dict(),
+        drift_on(_src(sqlite_db, "cur"), _src(sqlite_db, "ref"), ["AGE"], score="PD").to_dict(),
+    )
     a = open_frame(parse_source(str(tmp_path / "cur.parquet")), ["SEX", "PD"])
     b = open_frame(parse_source(_src(sqlite_db, "cur")), ["SEX", "PD"])
     q = open_frame(parse_source(sqlite_db, query='SELECT "SEX", "PD" FROM cur WHERE "SEX" = 2'))
@@ -202,8 +216,12 @@ def test_open_frame_reads_every_source(sqlite_db: str, scored: tuple[pd.DataFram
 
 # -- the statistics -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("from_value_counts", [100_000, 0], ids=["value-counts", "window-sort"])
-def test_engine_quantiles_equal_numpy_bit_for_bit(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame],
-                                                  from_value_counts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_quantiles_equal_numpy_bit_for_bit(
+    sqlite_db: str,
+    scored: tuple[pd.DataFrame, pd.DataFrame],
+    from_value_counts: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from govreport.engines import _stats
 
     monkeypatch.setattr(_stats, "_FROM_VALUE_COUNTS", from_value_counts)
@@ -222,15 +240,24 @@ def test_real_data_indicators_equal_pandas(db: str, scored: tuple[pd.DataFrame, 
     src, rsrc = _src(db, "cur"), _src(db, "ref")
     fkw = dict(FAIR, protected=["SEX", "AGE", "EDUCATION", "MARRIAGE"], n_bootstrap=50)
     same(metrics.fairness(cur, **fkw).to_dict(), fairness_on(src, **fkw).to_dict())
-    same(_quality_dict(metrics.model_quality(cur, **QUAL, reference_gini=0.5)),
-         _quality_dict(quality_on(src, **QUAL, reference_gini=0.5)))
-    same(_quality_dict(metrics.model_quality(cur, **QUAL, calibration_bins="quantile")),
-         _quality_dict(quality_on(src, **QUAL, calibration_bins="quantile")))
-    same(metrics.drift(cur, ref, FEATURES, score="PD").to_dict(), drift_on(src, rsrc, FEATURES, score="PD").to_dict())
+    same(
+        _quality_dict(metrics.model_quality(cur, **QUAL, reference_gini=0.5)),
+        _quality_dict(quality_on(src, **QUAL, reference_gini=0.5)),
+    )
+    same(
+        _quality_dict(metrics.model_quality(cur, **QUAL, calibration_bins="quantile")),
+        _quality_dict(quality_on(src, **QUAL, calibration_bins="quantile")),
+    )
+    same(
+        metrics.drift(cur, ref, FEATURES, score="PD").to_dict(),
+        drift_on(src, rsrc, FEATURES, score="PD").to_dict(),
+    )
     pd.testing.assert_frame_equal(metrics.psi_table(cur["AGE"], ref["AGE"]), psi_on(src, rsrc, "AGE"))
     pkw = dict(justifications={"EDUCATION": "approved"})
-    same(metrics.proxy_scan(cur, FEATURES, ["SEX", "AGE", "EDUCATION"], **pkw).to_dict(),
-         proxy_on(src, FEATURES, ["SEX", "AGE", "EDUCATION"], **pkw).to_dict())
+    same(
+        metrics.proxy_scan(cur, FEATURES, ["SEX", "AGE", "EDUCATION"], **pkw).to_dict(),
+        proxy_on(src, FEATURES, ["SEX", "AGE", "EDUCATION"], **pkw).to_dict(),
+    )
 
 
 def test_synthetic_edge_cases_equal_pandas(db: str) -> None:
@@ -238,20 +265,35 @@ def test_synthetic_edge_cases_equal_pandas(db: str) -> None:
     df, ref = _synthetic(), _synthetic(seed=8)
     src, rsrc = _src(db, "syn"), _src(db, "syn_ref")
     base = dict(prediction="decision", prediction_favourable="approve", n_bootstrap=20)
-    for kw in (dict(label="label", label_favourable="repaid", protected=["sex", "age", "income", "region"]),
-               dict(label="label", label_favourable="repaid", protected=["age", "region"],
-                    bands={"age": [30, 50]}, intersections=[("age", "region")], min_group_size=100),
-               dict(label=None, protected=["sex", "region"])):
+    for kw in (
+        dict(label="label", label_favourable="repaid", protected=["sex", "age", "income", "region"]),
+        dict(
+            label="label",
+            label_favourable="repaid",
+            protected=["age", "region"],
+            bands={"age": [30, 50]},
+            intersections=[("age", "region")],
+            min_group_size=100,
+        ),
+        dict(label=None, protected=["sex", "region"]),
+    ):
         same(metrics.fairness(df, **base, **kw).to_dict(), fairness_on(src, **base, **kw).to_dict())
     qk = dict(label="label", label_favourable="repaid", score="score", score_higher_is="adverse")
     same(_quality_dict(metrics.model_quality(df, **qk)), _quality_dict(quality_on(src, **qk)))
     cols = ["age", "income", "region", "sex"]
-    same(metrics.drift(df, ref, cols, score="score").to_dict(), drift_on(src, rsrc, cols, score="score").to_dict())
-    same(metrics.proxy_scan(df, ["income", "region", "score"], ["sex", "age"]).to_dict(),
-         proxy_on(src, ["income", "region", "score"], ["sex", "age"]).to_dict())
+    same(
+        metrics.drift(df, ref, cols, score="score").to_dict(),
+        drift_on(src, rsrc, cols, score="score").to_dict(),
+    )
+    same(
+        metrics.proxy_scan(df, ["income", "region", "score"], ["sex", "age"]).to_dict(),
+        proxy_on(src, ["income", "region", "score"], ["sex", "age"]).to_dict(),
+    )
 
 
-def test_assess_on_engine_equals_assess_frames(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_assess_on_engine_equals_assess_frames(
+    sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
     cur, ref = scored
     kw = dict(FAIR, protected=["SEX", "AGE"], score="PD", features=FEATURES, n_bootstrap=30)
     a = assess_frames(cur, ref, **kw)
@@ -266,7 +308,9 @@ def test_assess_on_engine_equals_assess_frames(sqlite_db: str, scored: tuple[pd.
     assert any("explainability" in n for n in b.notes)
 
 
-def test_binned_auc_within_its_reported_tolerance(sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_binned_auc_within_its_reported_tolerance(
+    sqlite_db: str, scored: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
     exact = metrics.model_quality(scored[0], **QUAL)
     for bins in (100, 10_000):
         binned = quality_on(_src(sqlite_db, "cur"), **QUAL, score_bins=bins)
@@ -296,16 +340,20 @@ def _bad_inputs(src_cur: str, src_empty: str) -> list[tuple[type, str, str | Non
     ]
 
 
-def test_bad_input_same_message_on_every_engine(db: str, scored: tuple[pd.DataFrame, pd.DataFrame],
-                                                tmp_path: Path) -> None:
+def test_bad_input_same_message_on_every_engine(
+    db: str, scored: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
     cur = scored[0]
     cur.to_parquet(tmp_path / "cur.parquet", index=False)
     cur.iloc[:0].to_parquet(tmp_path / "empty.parquet", index=False)
     on_pandas = _bad_inputs(str(tmp_path / "cur.parquet"), str(tmp_path / "empty.parquet"))
     on_db = _bad_inputs(_src(db, "cur"), _src(db, "empty"))
     assert on_db[:5] == on_pandas[:5]
-    assert on_pandas[0][:3] == (DataError, "the data lacks column(s) AGEE that the assessment needs "
-                                           "(did you mean 'AGE'?)", "AGEE")
+    assert on_pandas[0][:3] == (
+        DataError,
+        "the data lacks column(s) AGEE that the assessment needs (did you mean 'AGE'?)",
+        "AGEE",
+    )
     assert on_pandas[1][1] == "the data lacks column(s) pd that the assessment needs (the data has 'PD')"
     assert on_pandas[2][0] is MetricInputError and "never occurs" in on_pandas[2][1]
     assert on_pandas[3][0] is MetricInputError and "exactly two values" in on_pandas[3][1]
@@ -321,12 +369,18 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a SparkSe
     import shutil as _shutil
 
     if importlib.util.find_spec("pyspark") is None or _shutil.which("java") is None:
-        skip_or_fail("Spark tests need pyspark and Java: pip install 'govreport[spark]' (scripts/test.sh does) "
-                     "and a Java 17 runtime (Debian: openjdk-17-jre-headless)")
+        skip_or_fail(
+            "Spark tests need pyspark and Java: pip install 'govreport[spark]' (scripts/test.sh does) "
+            "and a Java 17 runtime (Debian: openjdk-17-jre-headless)"
+        )
     warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
     warehouse = tmp_path_factory.mktemp("spark-warehouse")  # saveAsTable writes here, not in the checkout
-    session = spark_session(SparkSettings(master="local[2]", conf={"spark.sql.shuffle.partitions": 4,
-                                                                    "spark.sql.warehouse.dir": str(warehouse)}))
+    session = spark_session(
+        SparkSettings(
+            master="local[2]",
+            conf={"spark.sql.shuffle.partitions": 4, "spark.sql.warehouse.dir": str(warehouse)},
+        )
+    )
     yield session
     session.stop()
 
@@ -339,34 +393,53 @@ def test_spark_equals_pandas(spark: Any, scored: tuple[pd.DataFrame, pd.DataFram
     _synthetic().to_parquet(tmp_path / "syn.parquet", index=False)
     kw = dict(FAIR, protected=["SEX", "AGE"], score="PD", features=["LIMIT_BAL", "EDUCATION"], n_bootstrap=30)
     a = assess_frames(cur, ref, **kw)
-    b = assess_on_engine(f"spark+parquet:{tmp_path / 'cur.parquet'}", f"spark+parquet:{tmp_path / 'ref.parquet'}",
-                         spark=spark, **kw)
+    b = assess_on_engine(
+        f"spark+parquet:{tmp_path / 'cur.parquet'}",
+        f"spark+parquet:{tmp_path / 'ref.parquet'}",
+        spark=spark,
+        **kw,
+    )
     for section in ("fairness", "proxy", "drift"):
         same(a.sections[section], b.sections[section])
     b.sections["model_quality"]["settings"].pop("auc_tolerance")
     same(a.sections["model_quality"], b.sections["model_quality"])
     assert any("spark" in n for n in b.notes)
     syn = _synthetic()
-    fk = dict(label="label", label_favourable="repaid", prediction="decision", prediction_favourable="approve",
-              protected=["sex", "age", "income", "region"], n_bootstrap=20)
+    fk = dict(
+        label="label",
+        label_favourable="repaid",
+        prediction="decision",
+        prediction_favourable="approve",
+        protected=["sex", "age", "income", "region"],
+        n_bootstrap=20,
+    )
     spark.read.parquet(str(tmp_path / "syn.parquet")).write.saveAsTable("engines_syn")
     try:
-        same(metrics.fairness(syn, **fk).to_dict(), fairness_on("spark:engines_syn", spark=spark, **fk).to_dict())
+        same(
+            metrics.fairness(syn, **fk).to_dict(),
+            fairness_on("spark:engines_syn", spark=spark, **fk).to_dict(),
+        )
     finally:
         spark.sql("DROP TABLE IF EXISTS engines_syn")
 
 
 @pytest.mark.slow
-def test_spark_bad_input_same_message(spark: Any, scored: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path) -> None:
+def test_spark_bad_input_same_message(
+    spark: Any, scored: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
     cur = scored[0]
     cur.to_parquet(tmp_path / "cur.parquet", index=False)
     cur.iloc[:0].to_parquet(tmp_path / "empty.parquet", index=False)
     on_pandas = _bad_inputs(str(tmp_path / "cur.parquet"), str(tmp_path / "empty.parquet"))
-    with open_runner(f"spark+parquet:{tmp_path / 'cur.parquet'}", spark=spark) as r, \
-            open_runner(f"spark+parquet:{tmp_path / 'empty.parquet'}", spark=spark) as e:
+    with (
+        open_runner(f"spark+parquet:{tmp_path / 'cur.parquet'}", spark=spark) as r,
+        open_runner(f"spark+parquet:{tmp_path / 'empty.parquet'}", spark=spark) as e,
+    ):
         assert _bad_inputs(r, e) == on_pandas  # type: ignore[arg-type]
-    assert _error(lambda: open_runner("spark:no_such_table", spark=spark))[1] == \
-        "Spark table 'no_such_table' does not exist"
+    assert (
+        _error(lambda: open_runner("spark:no_such_table", spark=spark))[1]
+        == "Spark table 'no_such_table' does not exist"
+    )
 
 
 @pytest.mark.slow
@@ -380,11 +453,15 @@ def test_contract_suite_on_spark_equals_pandas(spark: Any) -> None:
     df["PD"] = df["PD"].astype(float)
     df.loc[30:33, "PD"] = np.nan  # missing
     contract = ROOT / "data_contracts" / "card_default_scoring.contract.yaml"
-    on_pandas = [e for e in validate(contract, ROOT, data=df, reference=df).expectations if e["source"] == "suite"]
-    on_spark = validate_suite_on_spark(ROOT / "data_contracts" / "card_default_scoring.suite.json",
-                                       spark.createDataFrame(df))
-    assert [(e["type"], e["column"], e["success"], e["unexpected_count"]) for e in on_pandas] == \
-        [(e["type"], e["column"], e["success"], e["unexpected_count"]) for e in on_spark]
+    on_pandas = [
+        e for e in validate(contract, ROOT, data=df, reference=df).expectations if e["source"] == "suite"
+    ]
+    on_spark = validate_suite_on_spark(
+        ROOT / "data_contracts" / "card_default_scoring.suite.json", spark.createDataFrame(df)
+    )
+    assert [(e["type"], e["column"], e["success"], e["unexpected_count"]) for e in on_pandas] == [
+        (e["type"], e["column"], e["success"], e["unexpected_count"]) for e in on_spark
+    ]
     failed = {(e["type"], e["column"]): e["unexpected_count"] for e in on_spark if not e["success"]}
     assert failed[("expect_column_values_to_be_between", "LIMIT_BAL")] == 10
     assert failed[("expect_column_values_to_be_unique", "APPLICATION_ID")] == 10

@@ -39,17 +39,27 @@ def store(request, tmp_path: Path) -> EvidenceStore:
         s = EvidenceStore(f"sqlite:///{tmp_path / 'ev.db'}", tmp_path)
     else:
         if not PG_URL:
-            skip_or_fail("GOVREPORT_TEST_PG_URL not set (scripts/test.sh starts a PostgreSQL server and sets it)")
+            skip_or_fail(
+                "GOVREPORT_TEST_PG_URL not set (scripts/test.sh starts a PostgreSQL server and sets it)"
+            )
         s = _pg_store(tmp_path)
     yield s
     s.close()
 
 
-def _record(store: EvidenceStore, tmp_path: Path, system="sys-a", period="2026Q3", text="report") -> RunRecord:
+def _record(
+    store: EvidenceStore, tmp_path: Path, system="sys-a", period="2026Q3", text="report"
+) -> RunRecord:
     out = tmp_path / f"{uuid.uuid4().hex}.html"
     out.write_text(text)
-    rec = RunRecord(system_id=system, period=period, template="model_risk", status="succeeded",
-                    started_at="2026-10-01T00:00:00+00:00", parameters={"period": period, "db_password": "hunter2"})
+    rec = RunRecord(
+        system_id=system,
+        period=period,
+        template="model_risk",
+        status="succeeded",
+        started_at="2026-10-01T00:00:00+00:00",
+        parameters={"period": period, "db_password": "hunter2"},
+    )
 
     def attach(r: RunRecord) -> None:
         r.outputs = {"html": {"path": out.name, "sha256": sha256_file(out), "bytes": out.stat().st_size}}
@@ -88,7 +98,9 @@ def test_store_refuses_update_and_delete(store, tmp_path):
         c.exec_driver_sql("DELETE FROM govreport_runs")
 
 
-@pytest.mark.parametrize("attack", ["change", "remove_middle", "remove_last", "reorder", "file_changed", "file_removed"])
+@pytest.mark.parametrize(
+    "attack", ["change", "remove_middle", "remove_last", "reorder", "file_changed", "file_removed"]
+)
 def test_tamper_is_detected_and_named(store, tmp_path, attack):
     recs = [_record(store, tmp_path, text=f"report {i}") for i in range(4)]
     if attack == "change":
@@ -158,21 +170,33 @@ def test_sqlite_file_edit_outside_sqlalchemy_detected(tmp_path):
 def test_bad_url_is_a_clear_error(tmp_path):
     with pytest.raises(EvidenceError, match="not a database URL"):
         EvidenceStore("not a url", tmp_path).records()
-    with pytest.raises(EvidenceError, match="cannot open the evidence store postgresql\\+psycopg://u:\\*\\*\\*@"):
+    with pytest.raises(
+        EvidenceError, match="cannot open the evidence store postgresql\\+psycopg://u:\\*\\*\\*@"
+    ):
         EvidenceStore("postgresql+psycopg://u:secret@127.0.0.1:1/db", tmp_path).records()
 
 
 def test_redact():
-    r = redact({"password": "x", "url": "postgresql://me:pw@h/db", "nested": {"api_key": "k"}, "period": "2026Q3"})
-    assert r == {"password": "***", "url": "postgresql://me:***@h/db", "nested": {"api_key": "***"}, "period": "2026Q3"}
+    r = redact(
+        {"password": "x", "url": "postgresql://me:pw@h/db", "nested": {"api_key": "k"}, "period": "2026Q3"}
+    )
+    assert r == {
+        "password": "***",
+        "url": "postgresql://me:***@h/db",
+        "nested": {"api_key": "***"},
+        "period": "2026Q3",
+    }
 
 
 def test_schedule_claim_is_exactly_once(store, tmp_path):
     results = []
 
     def work():
-        results.append(store.claim("quarterly", "2026Q3", due_at="2026-10-01T09:00:00+08:00", late=False,
-                                   claimed_by="test"))
+        results.append(
+            store.claim(
+                "quarterly", "2026Q3", due_at="2026-10-01T09:00:00+08:00", late=False, claimed_by="test"
+            )
+        )
 
     threads = [threading.Thread(target=work) for _ in range(6)]
     for t in threads:
@@ -181,4 +205,7 @@ def test_schedule_claim_is_exactly_once(store, tmp_path):
         t.join()
     assert sorted(results) == [False] * 5 + [True]
     assert store.claim("quarterly", "2026Q4", due_at="x", late=True, claimed_by="t")
-    assert [(c["period"], c["late"]) for c in store.claims("quarterly")] == [("2026Q3", False), ("2026Q4", True)]
+    assert [(c["period"], c["late"]) for c in store.claims("quarterly")] == [
+        ("2026Q3", False),
+        ("2026Q4", True),
+    ]

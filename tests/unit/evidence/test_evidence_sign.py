@@ -38,8 +38,11 @@ def _pg_url() -> str:
     with eng.begin() as c:
         c.exec_driver_sql(f"CREATE SCHEMA {schema}")
     eng.dispose()
-    return sa.engine.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+    return (
+        sa.engine.make_url(PG_URL)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -63,12 +66,23 @@ def _record(store: EvidenceStore, status: str = "succeeded", text: str = "report
     out = store.root / "reports" / f"{uuid.uuid4().hex}.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    rec = RunRecord(system_id="sys-a", period="2026Q3", template="model_risk", status=status,
-                    started_at="2026-10-01T00:00:00+00:00", error="" if status == "succeeded" else "AUC below floor")
+    rec = RunRecord(
+        system_id="sys-a",
+        period="2026Q3",
+        template="model_risk",
+        status=status,
+        started_at="2026-10-01T00:00:00+00:00",
+        error="" if status == "succeeded" else "AUC below floor",
+    )
 
     def attach(r: RunRecord) -> None:
-        r.outputs = {"html": {"path": out.relative_to(store.root).as_posix(), "sha256": sha256_file(out),
-                              "bytes": out.stat().st_size}}
+        r.outputs = {
+            "html": {
+                "path": out.relative_to(store.root).as_posix(),
+                "sha256": sha256_file(out),
+                "bytes": out.stat().st_size,
+            }
+        }
 
     return store.append(rec, before_commit=attach)
 
@@ -108,19 +122,32 @@ def _forge(store: EvidenceStore, *, resign: SigningConfig | None = None, strip: 
         r.prev_hash = prev
         r.record_hash = r.compute_hash()
         prev = r.record_hash
-        statements.append(("UPDATE govreport_runs SET status=:s, error=:e, prev_hash=:p, record_hash=:h WHERE seq=:q",
-                           {"s": r.status, "e": r.error, "p": r.prev_hash, "h": r.record_hash, "q": r.seq}))
+        statements.append(
+            (
+                "UPDATE govreport_runs SET status=:s, error=:e, prev_hash=:p, record_hash=:h WHERE seq=:q",
+                {"s": r.status, "e": r.error, "p": r.prev_hash, "h": r.record_hash, "q": r.seq},
+            )
+        )
         if signer is not None:
-            statements.append(("UPDATE govreport_signatures SET public_key=:k, signature=:g WHERE seq=:q",
-                               {"k": signer.public_hex, "g": signer.sign(r.seq, r.record_hash), "q": r.seq}))
+            statements.append(
+                (
+                    "UPDATE govreport_signatures SET public_key=:k, signature=:g WHERE seq=:q",
+                    {"k": signer.public_hex, "g": signer.sign(r.seq, r.record_hash), "q": r.seq},
+                )
+            )
     if signer is not None:  # record 1 too: the whole history under the new key
-        statements.append(("UPDATE govreport_signatures SET public_key=:k, signature=:g WHERE seq=1",
-                           {"k": signer.public_hex, "g": signer.sign(1, recs[0].record_hash)}))
+        statements.append(
+            (
+                "UPDATE govreport_signatures SET public_key=:k, signature=:g WHERE seq=1",
+                {"k": signer.public_hex, "g": signer.sign(1, recs[0].record_hash)},
+            )
+        )
     if strip:
         statements.append("DELETE FROM govreport_signatures")
     _sql(store, *statements)
-    store.head_file.write_text(json.dumps({"store_id": store.store_id, "seq": recs[-1].seq,
-                                           "record_hash": recs[-1].record_hash}))
+    store.head_file.write_text(
+        json.dumps({"store_id": store.store_id, "seq": recs[-1].seq, "record_hash": recs[-1].record_hash})
+    )
 
 
 def _first(problems) -> str:
@@ -156,7 +183,9 @@ def test_truncated_store_with_head_deleted(backend, ws, tmp_path):
     with pytest.raises(TamperedEvidence):
         store.verify_or_raise()
     # with the anchor the removed record is named
-    assert _first(store.verify(anchors=[("2026Q3.json", anchor)])).startswith("record 4: missing: anchored in 2026Q3")
+    assert _first(store.verify(anchors=[("2026Q3.json", anchor)])).startswith(
+        "record 4: missing: anchored in 2026Q3"
+    )
     store.close()
 
 
@@ -217,14 +246,23 @@ def test_forged_chain_with_signatures_stripped(backend, ws, tmp_path):
     result = bare.check()
     assert result.problems == [] and "not signed" in result.warnings[0]
     assert _first(bare.verify(anchors=[("a.json", anchor)])).startswith(
-        "record 1: unsigned, but the chain is signed from record 1 on")
+        "record 1: unsigned, but the chain is signed from record 1 on"
+    )
     store.close()
     bare.close()
 
 
 # -- head ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("content", ['{"store_id": "x", "record_hash": "0"}', '{"seq": "4", "record_hash": "a"}',
-                                     "not json", "[1, 2]", '{"seq": 4, "record_hash": 7}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"store_id": "x", "record_hash": "0"}',
+        '{"seq": "4", "record_hash": "a"}',
+        "not json",
+        "[1, 2]",
+        '{"seq": 4, "record_hash": 7}',
+    ],
+)
 def test_malformed_head_is_one_problem(ws, tmp_path, content):
     store = EvidenceStore(f"sqlite:///{ws / '.govreport' / 'evidence.db'}", ws)
     _chain(store, 2)
@@ -237,7 +275,9 @@ def test_malformed_head_is_one_problem(ws, tmp_path, content):
 def test_head_of_another_store_and_init_head(ws, tmp_path):
     store = EvidenceStore(f"sqlite:///{ws / '.govreport' / 'evidence.db'}", ws)
     _chain(store, 2)
-    store.head_file.write_text(json.dumps({"store_id": "f" * 32, "seq": 2, "record_hash": store.records()[1].record_hash}))
+    store.head_file.write_text(
+        json.dumps({"store_id": "f" * 32, "seq": 2, "record_hash": store.records()[1].record_hash})
+    )
     assert "belongs to evidence store ffffffffffff" in _first(store.verify())
     with pytest.raises(EvidenceError, match="exists"):
         store.init_head()
@@ -272,10 +312,22 @@ def test_unsigned_chain_is_adopted_by_the_first_signed_record(backend, ws, tmp_p
     r.seq, r.version, r.prev_hash = last.seq + 1, 1, last.record_hash
     r.record_hash = r.compute_hash()
     with keyed.engine.begin() as c:
-        c.execute(sa.text("INSERT INTO govreport_runs (" + ",".join(r.to_row()) + ") VALUES ("
-                          + ",".join(f":{k}" for k in r.to_row()) + ")"), r.to_row())
-    keyed.head_file.write_text(json.dumps({"store_id": keyed.store_id, "seq": r.seq, "record_hash": r.record_hash}))
-    assert _first(keyed.verify()).startswith(f"record {r.seq}: unsigned, but the chain is signed from record 3 on")
+        c.execute(
+            sa.text(
+                "INSERT INTO govreport_runs ("
+                + ",".join(r.to_row())
+                + ") VALUES ("
+                + ",".join(f":{k}" for k in r.to_row())
+                + ")"
+            ),
+            r.to_row(),
+        )
+    keyed.head_file.write_text(
+        json.dumps({"store_id": keyed.store_id, "seq": r.seq, "record_hash": r.record_hash})
+    )
+    assert _first(keyed.verify()).startswith(
+        f"record {r.seq}: unsigned, but the chain is signed from record 3 on"
+    )
     plain.close()
     keyed.close()
 
@@ -298,33 +350,57 @@ def test_key_file_inside_workspace_or_readable_is_refused(tmp_path):
     inside = generate_key(root / "keys" / "k.pem")
     cfg = root / "govreport.yaml"
     base = cfg.read_text()
-    cfg.write_text(base.replace("evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n"
-                                               f"    key_file: keys/k.pem\n", 1))
+    cfg.write_text(
+        base.replace(
+            "evidence:\n",
+            f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n    key_file: keys/k.pem\n",
+            1,
+        )
+    )
     with pytest.raises(ConfigError, match="inside the workspace"):
         Workspace.load(root).signing()
     outside = tmp_path / "secret" / "k.pem"
     outside.parent.mkdir()
     shutil.move(root / "keys" / "k.pem", outside)
     os.chmod(outside, 0o644)
-    cfg.write_text(base.replace("evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n"
-                                               f"    key_file: {outside}\n", 1))
+    cfg.write_text(
+        base.replace(
+            "evidence:\n",
+            f"evidence:\n  signing:\n    public_key: ed25519:{inside.public_hex}\n    key_file: {outside}\n",
+            1,
+        )
+    )
     from govreport.evidence.queries import open_store
 
     with pytest.raises(ConfigError, match="may be read by other users"):
         open_store(Workspace.load(root))
     os.chmod(outside, 0o600)
-    assert open_store(Workspace.load(root)).signing.fingerprint == SigningConfig(inside.public_hex, None).fingerprint
+    assert (
+        open_store(Workspace.load(root)).signing.fingerprint
+        == SigningConfig(inside.public_hex, None).fingerprint
+    )
     other = generate_key(tmp_path / "secret" / "other.pem")
-    cfg.write_text(base.replace("evidence:\n", f"evidence:\n  signing:\n    public_key: ed25519:{other.public_hex}\n"
-                                               f"    key_file: {outside}\n", 1))
+    cfg.write_text(
+        base.replace(
+            "evidence:\n",
+            f"evidence:\n  signing:\n    public_key: ed25519:{other.public_hex}\n    key_file: {outside}\n",
+            1,
+        )
+    )
     with pytest.raises(ConfigError, match="does not belong to public key"):
         open_store(Workspace.load(root))
     assert open_store(Workspace.load(root), writing=False).verify() == []  # a verify-only copy needs no key
 
 
 def _cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govreport", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
+    )
 
 
 def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
@@ -348,8 +424,9 @@ def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
     store.head_file.write_text('{"seq": "3"}')
     bad = _cli("evidence", "verify", "-w", str(root))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    assert bad.stderr.splitlines()[-1].startswith("error: evidence chain check failed at the chain head "
-                                                  ".govreport/evidence-head.json is malformed")
+    assert bad.stderr.splitlines()[-1].startswith(
+        "error: evidence chain check failed at the chain head .govreport/evidence-head.json is malformed"
+    )
     store.head_file.unlink()
     assert _cli("evidence", "init-head", "-w", str(root)).returncode == 0
     assert _cli("evidence", "verify", "-w", str(root), "--anchor", str(anchor)).returncode == 0
@@ -362,7 +439,9 @@ def test_cli_keygen_anchor_verify_and_malformed_head(tmp_path):
 def _signed_workspace(tmp_path: Path) -> Path:
     key = tmp_path / "secret" / "evidence.key"
     signer = generate_key(key)
-    return _workspace(tmp_path, f"  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n")
+    return _workspace(
+        tmp_path, f"  signing:\n    public_key: ed25519:{signer.public_hex}\n    key_file: {key}\n"
+    )
 
 
 def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
@@ -373,10 +452,20 @@ def _review_run(store: EvidenceStore, period: str = "2026Q3") -> RunRecord:
     folder.mkdir(parents=True)
     page = folder / "report.html"
     page.write_text(f"<html><body><h1>review</h1>{recorded_signoffs([])}</body></html>", encoding="utf-8")
-    rec = RunRecord(system_id="_portfolio", period=period, template="review", status="succeeded",
-                    started_at="2026-10-02T00:00:00+00:00",
-                    outputs={"html": {"path": page.relative_to(store.root).as_posix(), "sha256": sha256_file(page),
-                                      "bytes": page.stat().st_size}})
+    rec = RunRecord(
+        system_id="_portfolio",
+        period=period,
+        template="review",
+        status="succeeded",
+        started_at="2026-10-02T00:00:00+00:00",
+        outputs={
+            "html": {
+                "path": page.relative_to(store.root).as_posix(),
+                "sha256": sha256_file(page),
+                "bytes": page.stat().st_size,
+            }
+        },
+    )
     return store.append(rec)
 
 
@@ -408,7 +497,11 @@ def test_signoff_recorded_then_stale_when_the_review_is_rerun(tmp_path):
     page = root / v2.outputs["html"]["path"]
     copy = _print_copy(page, store.records(), "2026Q3")
     text = copy.read_text(encoding="utf-8")
-    assert 'data-stale="true"' in text and 'data-stale="false"' in text and "approved v1, since superseded" in text
+    assert (
+        'data-stale="true"' in text
+        and 'data-stale="false"' in text
+        and "approved v1, since superseded" in text
+    )
     assert "陳法遵" in text
     # evidence list shows sign-offs, the superseded one as STALE
     out = _cli("evidence", "list", "-w", str(root))

@@ -33,11 +33,19 @@ SECRETS = [
     ("url", "postgresql+psycopg://gov:Pg-S3cret@db/ev", "Pg-S3cret"),
     ("webhook", "https://hooks.example/x?token=tk-777888&a=1", "tk-777888"),
     ("note", "use api_key: ak_55667788 for the sandbox", "ak_55667788"),
-    ("pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----", "MIIBOgIBAAJBAK"),
+    (
+        "pem",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----",
+        "MIIBOgIBAAJBAK",
+    ),
     ("cloud", "AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
     ("gh", "ghp_0123456789abcdefghijABCDEFGHIJ", "ghp_0123456789abcdefghijABCDEFGHIJ"),
     ("llm", "sk-proj-0123456789abcdefghijXYZ", "sk-proj-0123456789abcdefghijXYZ"),
-    ("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N", "dozjgNryP4J3jVmNHl0w5N"),
+    (
+        "jwt",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+        "dozjgNryP4J3jVmNHl0w5N",
+    ),
 ]
 
 # values that are not secrets and must survive unchanged
@@ -57,13 +65,20 @@ KEPT = [
 
 @pytest.mark.parametrize(("key", "value", "secret"), SECRETS, ids=[f"{k}:{v[:12]}" for k, v, _ in SECRETS])
 def test_secret_is_redacted_at_any_depth(key, value, secret):
-    for params in ({key: value}, {"nested": {key: value}}, {"list": [{key: value}]}, {"deep": [[{"x": {key: value}}]]}):
+    for params in (
+        {key: value},
+        {"nested": {key: value}},
+        {"list": [{key: value}]},
+        {"deep": [[{"x": {key: value}}]]},
+    ):
         out = json.dumps(redact(params), ensure_ascii=False)
         assert secret not in out, (params, out)
         assert "***" in out
 
 
-@pytest.mark.parametrize("value", [v for k, v, _ in SECRETS if k in {"header", "conninfo", "url", "pem", "jwt"}])
+@pytest.mark.parametrize(
+    "value", [v for k, v, _ in SECRETS if k in {"header", "conninfo", "url", "pem", "jwt"}]
+)
 def test_secret_shaped_values_inside_lists_of_strings(value):
     out = redact({"args": ["--verbose", value, 3]})
     assert out["args"][0] == "--verbose" and out["args"][2] == 3
@@ -76,7 +91,17 @@ def test_ordinary_values_are_kept(key, value):
 
 
 def test_redact_keeps_the_shape_and_the_non_secret_part():
-    r = redact({"url": "postgresql://me:pw@h/db", "conninfo": "host=db password=x dbname=ev",
-                "nested": {"api_key": "k", "items": [1, "two", {"token": "t"}]}, "period": "2026Q3"})
-    assert r == {"url": "postgresql://me:***@h/db", "conninfo": "host=db password=*** dbname=ev",
-                 "nested": {"api_key": "***", "items": [1, "two", {"token": "***"}]}, "period": "2026Q3"}
+    r = redact(
+        {
+            "url": "postgresql://me:pw@h/db",
+            "conninfo": "host=db password=x dbname=ev",
+            "nested": {"api_key": "k", "items": [1, "two", {"token": "t"}]},
+            "period": "2026Q3",
+        }
+    )
+    assert r == {
+        "url": "postgresql://me:***@h/db",
+        "conninfo": "host=db password=*** dbname=ev",
+        "nested": {"api_key": "***", "items": [1, "two", {"token": "***"}]},
+        "period": "2026Q3",
+    }

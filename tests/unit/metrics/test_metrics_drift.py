@@ -29,7 +29,8 @@ def test_new_category_uses_epsilon():
     expected = 0 + (0.4 - 0.5) * math.log(0.4 / 0.5) + (0.1 - e) * math.log(0.1 / e)
     assert psi(cur, ref) == pytest.approx(expected, abs=1e-12)
     assert psi(cur, ref, epsilon=1e-3) == pytest.approx(
-        (0.4 - 0.5) * math.log(0.4 / 0.5) + (0.1 - 1e-3) * math.log(0.1 / 1e-3), abs=1e-12)
+        (0.4 - 0.5) * math.log(0.4 / 0.5) + (0.1 - 1e-3) * math.log(0.1 / 1e-3), abs=1e-12
+    )
 
 
 def test_numeric_psi_by_hand():
@@ -55,10 +56,20 @@ def test_missing_values_are_a_bin_and_few_valued_numbers_are_categories():
 def test_drift_ranks_columns_and_gives_statuses():
     rng = np.random.default_rng(0)
     n = 20000
-    ref = pd.DataFrame({"income": rng.lognormal(10, 1, n), "region": rng.choice(["N", "S", "E"], n),
-                        "score": rng.beta(2, 5, n)})
-    cur = pd.DataFrame({"income": rng.lognormal(10.6, 1, n), "region": rng.choice(["N", "S", "E"], n),
-                        "score": rng.beta(2, 5, n)})
+    ref = pd.DataFrame(
+        {
+            "income": rng.lognormal(10, 1, n),
+            "region": rng.choice(["N", "S", "E"], n),
+            "score": rng.beta(2, 5, n),
+        }
+    )
+    cur = pd.DataFrame(
+        {
+            "income": rng.lognormal(10.6, 1, n),
+            "region": rng.choice(["N", "S", "E"], n),
+            "score": rng.beta(2, 5, n),
+        }
+    )
     d = drift(cur, ref, score="score")
     assert d.ranking == ["income", "region"]
     assert d.columns["income"].status is Status.RED and d.columns["region"].status is Status.GREEN

@@ -16,12 +16,14 @@ from govreport.metrics import feature_importance, reason_codes
 def data() -> pd.DataFrame:
     rng = np.random.default_rng(0)
     n = 6000
-    df = pd.DataFrame({
-        "x1": rng.normal(size=n),
-        "x2": rng.normal(size=n),
-        "x3": rng.normal(size=n),
-        "region": rng.choice(["N", "S", "E"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "x1": rng.normal(size=n),
+            "x2": rng.normal(size=n),
+            "x3": rng.normal(size=n),
+            "region": rng.choice(["N", "S", "E"], n),
+        }
+    )
     logit = 2.0 * df["x1"] - 1.0 * df["x2"] + 0.8 * (df["region"] == "S")
     df["pd"] = 1 / (1 + np.exp(-logit))
     df["bad"] = (rng.random(n) < df["pd"]).astype(int)
@@ -36,7 +38,9 @@ def test_surrogate_importance_recovers_structure(data, surrogate):
     assert res.fidelity_r2 > (0.99 if surrogate == "linear" else 0.9)
     assert sum(i["share"] for i in res.importances) == pytest.approx(1.0)
     ind = res.indicators()[0]
-    assert ind.id == "explainability.surrogate_fidelity_r2" and ind.status.value == "green"  # R² ≥ 0.70 (DEFAULT_THRESHOLDS)
+    assert (
+        ind.id == "explainability.surrogate_fidelity_r2" and ind.status.value == "green"
+    )  # R² ≥ 0.70 (DEFAULT_THRESHOLDS)
     json.dumps(res.to_dict(), allow_nan=False)
 
 
@@ -66,11 +70,15 @@ def test_reason_codes(data):
     json.dumps(d, allow_nan=False)
     assert "per_decision" not in d  # no customer-level rows in a report
     # the same model scored the other way round (higher = favourable) gives the same main reason
-    fav = reason_codes(data.assign(good=1 - data["pd"]), ["x1", "x2"], "good", "bad", score_higher_is="favourable")
+    fav = reason_codes(
+        data.assign(good=1 - data["pd"]), ["x1", "x2"], "good", "bad", score_higher_is="favourable"
+    )
     assert fav.n_adverse == int(data["bad"].sum())
     assert fav.summary[0]["feature"] == "x1"
-    assert {i.id for i in fav.indicators()} == {"explainability.reason_code_coverage",
-                                                "explainability.reason_code_fidelity_r2"}
+    assert {i.id for i in fav.indicators()} == {
+        "explainability.reason_code_coverage",
+        "explainability.reason_code_fidelity_r2",
+    }
 
 
 def test_reason_codes_bad_mask(data):

@@ -20,7 +20,11 @@ TOL = 1e-9
 
 
 def _key(v) -> str:
-    return str(int(v)) if isinstance(v, (int, np.integer, float, np.floating)) and float(v).is_integer() else str(v)
+    return (
+        str(int(v))
+        if isinstance(v, (int, np.integer, float, np.floating)) and float(v).is_integer()
+        else str(v)
+    )
 
 
 def _age_band(age: pd.Series) -> pd.Series:
@@ -61,15 +65,25 @@ def scored(credit_df: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def result(scored: pd.DataFrame):
-    return fairness(scored, label="DEFAULT", label_favourable=0, prediction="PRED", prediction_favourable=0,
-                    protected=["SEX", "AGE", "EDUCATION"], min_group_size=1, n_bootstrap=50)
+    return fairness(
+        scored,
+        label="DEFAULT",
+        label_favourable=0,
+        prediction="PRED",
+        prediction_favourable=0,
+        protected=["SEX", "AGE", "EDUCATION"],
+        min_group_size=1,
+        n_bootstrap=50,
+    )
 
 
 # -- against fairlearn on the real data -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("key", "columns"), [("SEX", ["SEX"]), ("AGE", ["AGE_BAND"]), ("EDUCATION", ["EDUCATION"]),
-                                              ("SEX×AGE", ["SEX", "AGE_BAND"])])
+@pytest.mark.parametrize(
+    ("key", "columns"),
+    [("SEX", ["SEX"]), ("AGE", ["AGE_BAND"]), ("EDUCATION", ["EDUCATION"]), ("SEX×AGE", ["SEX", "AGE_BAND"])],
+)
 def test_group_rates_match_metricframe(scored, result, key, columns):
     mf = _metric_frame(scored, scored[columns])
     by = mf.by_group.dropna(subset=["n"])
@@ -88,9 +102,16 @@ def test_group_rates_match_metricframe(scored, result, key, columns):
                 assert g.rates[r] == pytest.approx(row[r], abs=TOL), (name, r)
 
 
-@pytest.mark.parametrize(("key", "columns"), [("SEX", ["SEX"]), ("AGE", ["AGE_BAND"]), ("EDUCATION", ["EDUCATION"]),
-                                              ("SEX×AGE", ["SEX", "AGE_BAND"]),
-                                              ("AGE×EDUCATION", ["AGE_BAND", "EDUCATION"])])
+@pytest.mark.parametrize(
+    ("key", "columns"),
+    [
+        ("SEX", ["SEX"]),
+        ("AGE", ["AGE_BAND"]),
+        ("EDUCATION", ["EDUCATION"]),
+        ("SEX×AGE", ["SEX", "AGE_BAND"]),
+        ("AGE×EDUCATION", ["AGE_BAND", "EDUCATION"]),
+    ],
+)
 def test_summaries_match_fairlearn_functions(scored, result, key, columns):
     from fairlearn import metrics as flm
 
@@ -110,8 +131,11 @@ def test_summaries_match_fairlearn_functions(scored, result, key, columns):
         "demographic_parity_difference": flm.demographic_parity_difference(y, p, sensitive_features=sf),
         "disparate_impact_ratio": flm.demographic_parity_ratio(y, p, sensitive_features=sf),
         "equal_opportunity_difference": flm.equal_opportunity_difference(
-            y[keep], p[keep], sensitive_features=sf[keep]),
-        "equalized_odds_difference": flm.equalized_odds_difference(y[keep], p[keep], sensitive_features=sf[keep]),
+            y[keep], p[keep], sensitive_features=sf[keep]
+        ),
+        "equalized_odds_difference": flm.equalized_odds_difference(
+            y[keep], p[keep], sensitive_features=sf[keep]
+        ),
     }
     if key == "EDUCATION":
         assert undefined == ["0"]  # 14 rows, none of them a default: fpr has no denominator
@@ -125,15 +149,26 @@ def test_fairlearn_default_pos_label_would_be_wrong(scored, result):
     """fairlearn's ratio on the raw 1 = default coding measures the *adverse* rate: not the same figure."""
     from fairlearn import metrics as flm
 
-    raw = flm.demographic_parity_ratio(scored["DEFAULT"], scored["PRED"], sensitive_features=scored["AGE_BAND"])
+    raw = flm.demographic_parity_ratio(
+        scored["DEFAULT"], scored["PRED"], sensitive_features=scored["AGE_BAND"]
+    )
     assert abs(raw - result.attributes["AGE"].summaries["disparate_impact_ratio"].value) > 1e-3
 
 
 def test_min_group_size_matches_fairlearn_on_judged_groups(scored):
     from fairlearn import metrics as flm
 
-    res = fairness(scored, label="DEFAULT", label_favourable=0, prediction="PRED", prediction_favourable=0,
-                   protected=["SEX", "AGE"], intersections=[("SEX", "AGE")], min_group_size=200, n_bootstrap=0)
+    res = fairness(
+        scored,
+        label="DEFAULT",
+        label_favourable=0,
+        prediction="PRED",
+        prediction_favourable=0,
+        protected=["SEX", "AGE"],
+        intersections=[("SEX", "AGE")],
+        min_group_size=200,
+        n_bootstrap=0,
+    )
     a = res.attributes["SEX×AGE"]
     small = {k for k, g in a.groups.items() if g.n < 200}
     assert small, "the test needs a group below min_group_size"
@@ -145,7 +180,8 @@ def test_min_group_size_matches_fairlearn_on_judged_groups(scored):
     p = (scored.loc[keep, "PRED"] == 0).astype(int)
     sf = names[keep]
     assert a.summaries["disparate_impact_ratio"].value == pytest.approx(
-        flm.demographic_parity_ratio(y, p, sensitive_features=sf), abs=TOL)
+        flm.demographic_parity_ratio(y, p, sensitive_features=sf), abs=TOL
+    )
     # tpr and fpr each need min_group_size rows in their own denominator (favourable / unfavourable labels)
     fav = y == 1
     n_fav, n_unf = fav.groupby(sf).sum(), (~fav).groupby(sf).sum()
@@ -172,14 +208,30 @@ def test_rate_with_few_rows_in_its_denominator_is_not_judged():
             pred[:n_fav] = 0  # tpr of C = 0/3: an extreme value on three rows
         rows.append(pd.DataFrame({"g": g, "y": y, "p": pred}))
     df = pd.concat(rows, ignore_index=True)
-    res = fairness(df, label="y", label_favourable=1, prediction="p", prediction_favourable=1,
-                   protected=["g"], min_group_size=30, n_bootstrap=0)
+    res = fairness(
+        df,
+        label="y",
+        label_favourable=1,
+        prediction="p",
+        prediction_favourable=1,
+        protected=["g"],
+        min_group_size=30,
+        n_bootstrap=0,
+    )
     a = res.attributes["g"]
     assert a.groups["C"].judged and a.groups["C"].rates["tpr"] == 0.0
     eod = a.summaries["equal_opportunity_difference"]
     assert eod.excluded == ["C"] and eod.value is not None and eod.value < 0.1
-    with_c = fairness(df, label="y", label_favourable=1, prediction="p", prediction_favourable=1,
-                      protected=["g"], min_group_size=3, n_bootstrap=0).attributes["g"]
+    with_c = fairness(
+        df,
+        label="y",
+        label_favourable=1,
+        prediction="p",
+        prediction_favourable=1,
+        protected=["g"],
+        min_group_size=3,
+        n_bootstrap=0,
+    ).attributes["g"]
     assert with_c.summaries["equal_opportunity_difference"].value > 0.4
 
 
@@ -210,8 +262,9 @@ def test_indicators_follow_thresholds(result):
 
 
 def test_credit_age_column_gets_default_bands(credit_df):
-    res = fairness(credit_df, label=None, prediction="DEFAULT", prediction_favourable=0, protected=["AGE"],
-                   n_bootstrap=0)
+    res = fairness(
+        credit_df, label=None, prediction="DEFAULT", prediction_favourable=0, protected=["AGE"], n_bootstrap=0
+    )
     counts = _age_band(credit_df["AGE"]).value_counts()
     assert {k: g.n for k, g in res.attributes["AGE"].groups.items()} == counts.to_dict()
 
@@ -225,13 +278,25 @@ def _synthetic(n: int = 4000, seed: int = 1) -> pd.DataFrame:
     age = rng.integers(18, 80, n)
     label = rng.random(n) < np.where(sex == "F", 0.8, 0.7)
     pred = np.where(rng.random(n) < 0.8, label, ~label)
-    return pd.DataFrame({"sex": sex, "age": age, "y": np.where(label, "good", "bad"),
-                         "decision": np.where(pred, "approve", "decline")})
+    return pd.DataFrame(
+        {
+            "sex": sex,
+            "age": age,
+            "y": np.where(label, "good", "bad"),
+            "decision": np.where(pred, "approve", "decline"),
+        }
+    )
 
 
 def _run(df: pd.DataFrame, **kw):
-    args = dict(label="y", label_favourable="good", prediction="decision", prediction_favourable="approve",
-                protected=["sex"], n_bootstrap=100)
+    args = dict(
+        label="y",
+        label_favourable="good",
+        prediction="decision",
+        prediction_favourable="approve",
+        protected=["sex"],
+        n_bootstrap=100,
+    )
     args.update(kw)
     return fairness(df, **args)
 
@@ -260,7 +325,9 @@ def test_synthetic_rates_by_hand():
 
 def test_missing_values_form_their_own_group():
     df = _synthetic()
-    df["region"] = np.where(np.arange(len(df)) % 10 == 0, None, np.where(np.arange(len(df)) % 2, "north", "south"))
+    df["region"] = np.where(
+        np.arange(len(df)) % 10 == 0, None, np.where(np.arange(len(df)) % 2, "north", "south")
+    )
     df.loc[df.index[:7], "age"] = np.nan
     res = _run(df, protected=["region", "age"])
     assert list(res.attributes["region"].groups) == ["north", "south", MISSING]
@@ -279,8 +346,10 @@ def test_single_group_attribute_is_not_assessed():
         assert a.summaries[m].status is Status.NOT_ASSESSED
         assert "only one group" in a.summaries[m].reason
     d = a.to_dict()
-    assert d["status"]["disparate_impact_ratio"] == "not_assessed" and "only one group" in d["reasons"][
-        "disparate_impact_ratio"]
+    assert (
+        d["status"]["disparate_impact_ratio"] == "not_assessed"
+        and "only one group" in d["reasons"]["disparate_impact_ratio"]
+    )
 
 
 def test_group_without_favourable_predictions_gives_ratio_zero_and_red():
@@ -302,7 +371,9 @@ def test_no_favourable_outcome_anywhere_gives_none_and_reason_not_nan():
     assert "no rows with a favourable label" in a.groups["M"].reasons["tpr"]
     assert a.groups["F"].rates["ppv"] is None
     eo = a.summaries["equal_opportunity_difference"]
-    assert eo.value is None and "tpr rests on at least 30 rows (favourable labels) in only 1 group" in eo.reason
+    assert (
+        eo.value is None and "tpr rests on at least 30 rows (favourable labels) in only 1 group" in eo.reason
+    )
     text = json.dumps(res.to_dict(), allow_nan=False)
     assert "NaN" not in text and "Infinity" not in text
     assert all(i.value is None or np.isfinite(i.value) for i in res.indicators())
@@ -321,8 +392,7 @@ def test_small_groups_are_reported_with_interval_not_judged():
 def test_bootstrap_interval_is_close_to_binomial_and_deterministic():
     rng = np.random.default_rng(5)
     n = 20000
-    df = pd.DataFrame({"g": np.repeat(["a", "b"], n // 2), "y": 1,
-                       "p": (rng.random(n) < 0.3).astype(int)})
+    df = pd.DataFrame({"g": np.repeat(["a", "b"], n // 2), "y": 1, "p": (rng.random(n) < 0.3).astype(int)})
     kw = dict(label=None, prediction="p", prediction_favourable=1, protected=["g"], n_bootstrap=400, seed=3)
     r1, r2 = fairness(df, **kw), fairness(df, **kw)
     g = r1.attributes["g"].groups["a"]
@@ -337,7 +407,10 @@ def test_bootstrap_interval_is_close_to_binomial_and_deterministic():
     # without labels only the selection-rate summaries can be assessed
     s = r1.attributes["g"].summaries
     assert s["demographic_parity_difference"].value is not None
-    assert s["equal_opportunity_difference"].value is None and "no label" in s["equal_opportunity_difference"].reason
+    assert (
+        s["equal_opportunity_difference"].value is None
+        and "no label" in s["equal_opportunity_difference"].reason
+    )
 
 
 def test_bands_override_and_quintiles_for_other_continuous():
@@ -394,17 +467,20 @@ def test_high_cardinality_text_attribute_must_be_banded():
         _run(df, protected=["birthplace"])
 
 
-@pytest.mark.parametrize(("kw", "pattern"), [
-    ({"bands": {"age": [40, 30]}}, r"bands\.age.*strictly increasing"),
-    ({"bands": {"salary": [1]}}, r"bands are given for 'salary'"),
-    ({"bands": {"sex": [1]}}, r"bands\.sex.*not numeric"),
-    ({"intersections": [("sex", "income")]}, r"'income', which is not in protected"),
-    ({"intersections": "all"}, r"intersections must be 'pairs'"),
-    ({"confidence": 1.5}, r"confidence must be between 0 and 1"),
-    ({"min_group_size": -1}, r"min_group_size must be an integer ≥ 0"),
-    ({"protected": []}, r"protected must be a non-empty list"),
-    ({"protected": ["sex", "decision"]}, r"'decision' is both a protected attribute"),
-])
+@pytest.mark.parametrize(
+    ("kw", "pattern"),
+    [
+        ({"bands": {"age": [40, 30]}}, r"bands\.age.*strictly increasing"),
+        ({"bands": {"salary": [1]}}, r"bands are given for 'salary'"),
+        ({"bands": {"sex": [1]}}, r"bands\.sex.*not numeric"),
+        ({"intersections": [("sex", "income")]}, r"'income', which is not in protected"),
+        ({"intersections": "all"}, r"intersections must be 'pairs'"),
+        ({"confidence": 1.5}, r"confidence must be between 0 and 1"),
+        ({"min_group_size": -1}, r"min_group_size must be an integer ≥ 0"),
+        ({"protected": []}, r"protected must be a non-empty list"),
+        ({"protected": ["sex", "decision"]}, r"'decision' is both a protected attribute"),
+    ],
+)
 def test_bad_parameters(kw, pattern):
     df = _synthetic()
     with pytest.raises(MetricInputError, match=pattern):

@@ -31,21 +31,25 @@ def test_cramers_v_matches_scipy_and_bias_correction_by_hand():
 def _frame(n: int = 5000) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     sex = rng.choice([1, 2], n)
-    return pd.DataFrame({
-        "sex": sex,
-        "age": rng.integers(20, 70, n),
-        "title": np.where(sex == 1, "Mr", "Ms"),  # a perfect proxy
-        "height": np.where(sex == 1, 172, 160) + rng.normal(0, 6, n),  # a strong one
-        "noise": rng.normal(size=n),
-        "const": 1,
-    })
+    return pd.DataFrame(
+        {
+            "sex": sex,
+            "age": rng.integers(20, 70, n),
+            "title": np.where(sex == 1, "Mr", "Ms"),  # a perfect proxy
+            "height": np.where(sex == 1, 172, 160) + rng.normal(0, 6, n),  # a strong one
+            "noise": rng.normal(size=n),
+            "const": 1,
+        }
+    )
 
 
 def test_proxies_are_flagged():
     res = proxy_scan(_frame(), ["title", "height", "noise", "const", "age"], ["sex", "age"])
     f = res.frame()
     v = {(r.feature, r.protected): r for r in f.itertuples()}
-    assert v[("title", "sex")].cramers_v == pytest.approx(1.0, abs=1e-3) and v[("title", "sex")].status == "red"
+    assert (
+        v[("title", "sex")].cramers_v == pytest.approx(1.0, abs=1e-3) and v[("title", "sex")].status == "red"
+    )
     assert v[("height", "sex")].status in ("amber", "red")
     assert v[("noise", "sex")].status == "green" and v[("noise", "sex")].cramers_v < 0.05
     assert v[("const", "sex")].status == "not_assessed"
@@ -62,14 +66,20 @@ def test_proxies_are_flagged():
 
 
 def test_justification_makes_direct_use_green():
-    res = proxy_scan(_frame(), ["noise", "age"], ["sex", "age"], justifications={"age": "legal capacity (Art. 6 review 2025-03)"})
+    res = proxy_scan(
+        _frame(),
+        ["noise", "age"],
+        ["sex", "age"],
+        justifications={"age": "legal capacity (Art. 6 review 2025-03)"},
+    )
     ind = next(i for i in res.indicators() if i.id == "fairness.protected_feature.age")
     assert ind.status is Status.GREEN and "legal capacity" in ind.note
 
 
 def test_uncorrected_option_and_real_data(credit_df):
-    res = proxy_scan(credit_df, ["LIMIT_BAL", "MARRIAGE", "EDUCATION", "PAY_0"], ["SEX", "AGE"],
-                     bias_corrected=False)
+    res = proxy_scan(
+        credit_df, ["LIMIT_BAL", "MARRIAGE", "EDUCATION", "PAY_0"], ["SEX", "AGE"], bias_corrected=False
+    )
     f = res.frame()
     # MARRIAGE and age band are associated (married people are older); not a fail-level proxy
     row = f[(f.feature == "MARRIAGE") & (f.protected == "AGE")].iloc[0]

@@ -39,8 +39,9 @@ def test_real_data_matches_sklearn(scored):
     from scipy.stats import ks_2samp
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
-    q = model_quality(scored, label="DEFAULT", label_favourable=0, score="PD", score_higher_is="adverse",
-                      reference_gini=0.5)
+    q = model_quality(
+        scored, label="DEFAULT", label_favourable=0, score="PD", score_higher_is="adverse", reference_gini=0.5
+    )
     auc = roc_auc_score(scored["DEFAULT"], scored["PD"])
     assert q.auc == pytest.approx(auc, abs=1e-9)
     assert q.gini == pytest.approx(2 * auc - 1, abs=1e-9)
@@ -49,8 +50,13 @@ def test_real_data_matches_sklearn(scored):
     assert q.ks == pytest.approx(ks, abs=1e-12)
     assert q.gini_relative_drop == pytest.approx((0.5 - q.gini) / 0.5, abs=1e-12)
     # the same model seen from the favourable side
-    q2 = model_quality(scored.assign(PG=1 - scored["PD"]), label="DEFAULT", label_favourable=0, score="PG",
-                       score_higher_is="favourable")
+    q2 = model_quality(
+        scored.assign(PG=1 - scored["PD"]),
+        label="DEFAULT",
+        label_favourable=0,
+        score="PG",
+        score_higher_is="favourable",
+    )
     assert q2.auc == pytest.approx(roc_auc_score(scored["DEFAULT"] == 0, 1 - scored["PD"]), abs=1e-9)
     assert q2.brier == pytest.approx(q.brier, abs=1e-12)
     json.dumps(q.to_dict(), allow_nan=False)
@@ -76,8 +82,15 @@ def test_ece_and_reliability_match_calibration_curve():
 
     df = _synthetic(decimals=None)
     for strategy in ("uniform", "quantile"):
-        q = model_quality(df, label="bad", label_favourable=0, score="score", score_higher_is="adverse",
-                          n_bins=10, calibration_bins=strategy)
+        q = model_quality(
+            df,
+            label="bad",
+            label_favourable=0,
+            score="score",
+            score_higher_is="adverse",
+            n_bins=10,
+            calibration_bins=strategy,
+        )
         prob_true, prob_pred = calibration_curve(df["bad"], df["score"], n_bins=10, strategy=strategy)
         bins = [b for b in q.reliability if b["n"] > 0]
         assert [b["observed_rate"] for b in bins] == pytest.approx(list(prob_true), abs=1e-12)
@@ -104,14 +117,25 @@ def test_indicators_and_statuses():
     df = _synthetic(decimals=None)
     q = model_quality(df, label="bad", label_favourable=0, score="score", score_higher_is="adverse")
     ids = {i.id: i for i in q.indicators()}
-    assert set(ids) == {"model_quality.auc", "model_quality.ks", "model_quality.ece",
-                        "model_quality.gini_relative_drop"}
+    assert set(ids) == {
+        "model_quality.auc",
+        "model_quality.ks",
+        "model_quality.ece",
+        "model_quality.gini_relative_drop",
+    }
     assert ids["model_quality.gini_relative_drop"].status is Status.NOT_ASSESSED
     assert "no reference Gini" in ids["model_quality.gini_relative_drop"].note
     assert ids["model_quality.auc"].status is Status.GREEN
     # a threshold for the Gini itself adds an indicator
-    q = model_quality(df, label="bad", label_favourable=0, score="score", score_higher_is="adverse",
-                      reference_gini=0.9, thresholds={"gini": {"better": "higher", "green": 0.4, "red": 0.3}})
+    q = model_quality(
+        df,
+        label="bad",
+        label_favourable=0,
+        score="score",
+        score_higher_is="adverse",
+        reference_gini=0.9,
+        thresholds={"gini": {"better": "higher", "green": 0.4, "red": 0.3}},
+    )
     ids = {i.id: i for i in q.indicators()}
     assert "model_quality.gini" in ids and ids["model_quality.gini_relative_drop"].status is Status.RED
     d = q.to_dict()
@@ -127,17 +151,39 @@ def test_single_class_is_not_assessed():
     json.dumps(q.to_dict(), allow_nan=False)
 
 
-@pytest.mark.parametrize(("frame", "kw", "pattern"), [
-    (pd.DataFrame({"bad": [0, 1], "score": [0.2, 1.7]}), {}, r"field 'score': scores must be probabilities in "
-                                                            r"\[0, 1\] but range from 0.2 to 1.7"),
-    (pd.DataFrame({"bad": [0, 1], "score": ["low", "high"]}), {}, r"field 'score': scores must be numeric"),
-    (pd.DataFrame({"bad": [0, 1], "score": [0.2, np.nan]}), {}, r"field 'score': 1 of 2 scores are missing"),
-    (pd.DataFrame({"bad": [0, 2, 1], "score": [0.2, 0.3, 0.4]}), {}, r"field 'bad'.*exactly two values"),
-    (pd.DataFrame({"bad": [0, 1], "score": [0.2, 0.3]}), {"score_higher_is": "bad"},
-     r"score_higher_is must be one of 'adverse', 'favourable'"),
-    (pd.DataFrame({"bad": [0, 1], "score": [0.2, 0.3]}), {"reference_gini": 1.4}, r"reference_gini must be in"),
-    (pd.DataFrame({"bad": [0, 1], "pd": [0.2, 0.3]}), {}, r"has no column 'score'"),
-])
+@pytest.mark.parametrize(
+    ("frame", "kw", "pattern"),
+    [
+        (
+            pd.DataFrame({"bad": [0, 1], "score": [0.2, 1.7]}),
+            {},
+            r"field 'score': scores must be probabilities in "
+            r"\[0, 1\] but range from 0.2 to 1.7",
+        ),
+        (
+            pd.DataFrame({"bad": [0, 1], "score": ["low", "high"]}),
+            {},
+            r"field 'score': scores must be numeric",
+        ),
+        (
+            pd.DataFrame({"bad": [0, 1], "score": [0.2, np.nan]}),
+            {},
+            r"field 'score': 1 of 2 scores are missing",
+        ),
+        (pd.DataFrame({"bad": [0, 2, 1], "score": [0.2, 0.3, 0.4]}), {}, r"field 'bad'.*exactly two values"),
+        (
+            pd.DataFrame({"bad": [0, 1], "score": [0.2, 0.3]}),
+            {"score_higher_is": "bad"},
+            r"score_higher_is must be one of 'adverse', 'favourable'",
+        ),
+        (
+            pd.DataFrame({"bad": [0, 1], "score": [0.2, 0.3]}),
+            {"reference_gini": 1.4},
+            r"reference_gini must be in",
+        ),
+        (pd.DataFrame({"bad": [0, 1], "pd": [0.2, 0.3]}), {}, r"has no column 'score'"),
+    ],
+)
 def test_bad_input(frame, kw, pattern):
     args = dict(label="bad", label_favourable=0, score="score", score_higher_is="adverse")
     with pytest.raises(MetricInputError, match=pattern):

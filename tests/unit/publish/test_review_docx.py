@@ -23,7 +23,9 @@ ARTEFACTS = ROOT / "test-artefacts"
 
 
 def _review_record(ws, period="2026Q3"):
-    recs = [r for r in open_store(ws).records(period=period) if r.template == "review" and r.status == "succeeded"]
+    recs = [
+        r for r in open_store(ws).records(period=period) if r.template == "review" and r.status == "succeeded"
+    ]
     return recs[-1]
 
 
@@ -35,12 +37,26 @@ def _soffice() -> str:
 
 
 def _to_pdf_text(docx: Path, tmp: Path) -> str:
-    r = subprocess.run([_soffice(), f"-env:UserInstallation=file://{tmp}/lo-profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp), str(docx)], capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [
+            _soffice(),
+            f"-env:UserInstallation=file://{tmp}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp),
+            str(docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     pdf = tmp / (docx.stem + ".pdf")
     assert pdf.is_file(), r.stdout + r.stderr
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.parametrize("lang", ["zh-TW", "en"])
@@ -55,19 +71,26 @@ def test_review_docx_reads_back_and_converts_to_pdf(demo_workspace, tmp_path, la
     doc = Document(str(out))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     zh = lang == "zh-TW"
-    for expected in (("簽核", "執行摘要", "條文對照", "附錄") if zh else ("Sign-off", "Executive summary", "Appendix")):
+    for expected in (
+        ("簽核", "執行摘要", "條文對照", "附錄") if zh else ("Sign-off", "Executive summary", "Appendix")
+    ):
         assert any(expected in h for h in headings), (expected, headings)
     # the status matrix: one row per system, each named in the page's language, each cell a status with its shape
     names = [s["name_zh"] if zh else s["name_en"] for s in review["systems"]]
-    matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == ("AI 系統" if zh else "AI system")
-                  and len(t.columns) >= 9)
+    matrix = next(
+        t
+        for t in doc.tables
+        if t.rows[0].cells[0].text == ("AI 系統" if zh else "AI system") and len(t.columns) >= 9
+    )
     rows = {r.cells[0].text: r for r in matrix.rows[1:]}
     assert set(rows) == set(names), (set(rows), names)
     for r in rows.values():
         assert all(c.text.split()[0] in SYMBOLS.values() for c in r.cells[2:]), [c.text for c in r.cells]
     # header: bank name and classification on every page; footer: page number fields
     header = doc.sections[0].header.paragraphs[0].text
-    assert (review["bank_zh"] if zh else review["bank_en"]) in header and ("機密" if zh else "Confidential") in header
+    assert (review["bank_zh"] if zh else review["bank_en"]) in header and (
+        "機密" if zh else "Confidential"
+    ) in header
     assert "PAGE" in doc.sections[0].footer._element.xml and "NUMPAGES" in doc.sections[0].footer._element.xml
     # charts are embedded as pictures (Chromium is installed where these tests run)
     if shutil.which("chromium"):
@@ -93,8 +116,22 @@ def test_review_docx_reads_back_and_converts_to_pdf(demo_workspace, tmp_path, la
 
 def test_publish_docx_links_both_languages_and_a_changed_review_json_is_refused(demo_workspace, tmp_path):
     site = tmp_path / "site"
-    r = subprocess.run([sys.executable, "-m", "govreport", "publish", "-w", str(demo_workspace.root), "--out",
-                        str(site), "--docx"], capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govreport",
+            "publish",
+            "-w",
+            str(demo_workspace.root),
+            "--out",
+            str(site),
+            "--docx",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr
     for name in ("review-2026Q3.docx", "review-2026Q3-en.docx"):
         assert (site / "docx" / name).is_file()
@@ -122,9 +159,27 @@ def test_publish_docx_links_both_languages_and_a_changed_review_json_is_refused(
 def test_a_recorded_signoff_appears_in_the_word_edition_with_its_time(demo_workspace, tmp_path):
     ws_root = tmp_path / "ws"
     shutil.copytree(demo_workspace.root, ws_root, ignore=shutil.ignore_patterns("site"))
-    r = subprocess.run([sys.executable, "-m", "govreport", "signoff", "-w", str(ws_root), "--period", "2026Q3",
-                        "--role", "risk", "--name", "風險長 林美華", "--opinion", "同意提報委員會"],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govreport",
+            "signoff",
+            "-w",
+            str(ws_root),
+            "--period",
+            "2026Q3",
+            "--role",
+            "risk",
+            "--name",
+            "風險長 林美華",
+            "--opinion",
+            "同意提報委員會",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     from govreport.workspace import Workspace
 
@@ -135,7 +190,11 @@ def test_a_recorded_signoff_appears_in_the_word_edition_with_its_time(demo_works
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "角色" and len(t.columns) == 5)
     row = [c.text for c in table.rows[1].cells]
     assert row[:3] == ["風險管理單位", "風險長 林美華", "同意提報委員會"], row
-    assert row[3] == signoff.finished_at.replace("T", " ")[:16] and row[4].startswith("v") and "失效" not in row[4]
+    assert (
+        row[3] == signoff.finished_at.replace("T", " ")[:16]
+        and row[4].startswith("v")
+        and "失效" not in row[4]
+    )
     # the cover names the chain head and key the review was built on
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "證據鏈頭：序號" in text and "簽章金鑰指紋：" in text

@@ -30,8 +30,9 @@ VALID_ID = "A123456789"  # a Taiwan national ID that passes the checksum: must n
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govreport", *args], capture_output=True, text=True,
-                          timeout=900, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport", *args], capture_output=True, text=True, timeout=900, env=env
+    )
 
 
 def _one_line_error(r: subprocess.CompletedProcess[str], code: int, *, progress: bool = False) -> str:
@@ -46,8 +47,11 @@ def _one_line_error(r: subprocess.CompletedProcess[str], code: int, *, progress:
 
 def _hrefs(page: Path) -> list[str]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [t.get("href") or t.get("src") for t in soup.find_all(["a", "link", "script", "img"])
-            if t.get("href") or t.get("src")]
+    return [
+        t.get("href") or t.get("src")
+        for t in soup.find_all(["a", "link", "script", "img"])
+        if t.get("href") or t.get("src")
+    ]
 
 
 def _pages(site: Path) -> list[Path]:
@@ -55,8 +59,9 @@ def _pages(site: Path) -> list[Path]:
 
 
 # -- a small real workspace: real SQLite store, real files, no notebooks --------------------------------------
-def _record(ws: Workspace, sid: str, period: str, template: str, status: str, body: str = "",
-            error: str = "") -> RunRecord:
+def _record(
+    ws: Workspace, sid: str, period: str, template: str, status: str, body: str = "", error: str = ""
+) -> RunRecord:
     """Append a record the way the runner does: outputs moved into their versioned folder inside the lock."""
     store = open_store(ws)
 
@@ -69,12 +74,20 @@ def _record(ws: Workspace, sid: str, period: str, template: str, status: str, bo
         page.write_text(f"<!DOCTYPE html><html><body><h1>{body}</h1></body></html>", encoding="utf-8")
         res = folder / "results.json"
         res.write_text(json.dumps({"status": "amber"}), encoding="utf-8")
-        rec.outputs = {n: {"path": ws.relative(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}
-                       for n, p in (("html", page), ("results", res))}
+        rec.outputs = {
+            n: {"path": ws.relative(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for n, p in (("html", page), ("results", res))
+        }
 
-    rec = RunRecord(system_id=sid, period=period, template=template, status=status,
-                    started_at="2026-10-01T00:00:00+00:00", error=error,
-                    summary={"status": "amber"} if status == "succeeded" else {})
+    rec = RunRecord(
+        system_id=sid,
+        period=period,
+        template=template,
+        status=status,
+        started_at="2026-10-01T00:00:00+00:00",
+        error=error,
+        summary={"status": "amber"} if status == "succeeded" else {},
+    )
     out = store.append(rec, before_commit=move)
     store.close()
     return out
@@ -91,7 +104,9 @@ def test_failed_run_is_shown_with_its_masked_reason_beside_the_earlier_success(s
     ws = small_ws
     _record(ws, "scorer", "2026Q2", "model_risk", "succeeded", "scorer v1 of 2026Q2")
     _record(ws, "scorer", "2026Q3", "model_risk", "succeeded", "scorer v1 of 2026Q3")
-    _record(ws, "scorer", "2026Q3", "model_risk", "failed", error=f"column AGE missing for customer {VALID_ID}")
+    _record(
+        ws, "scorer", "2026Q3", "model_risk", "failed", error=f"column AGE missing for customer {VALID_ID}"
+    )
     _record(ws, "chatbot", "2026Q3", "genai_review", "failed", error="kernel died")
     res = build_site(ws)
     assert res.out == ws.root / "site" and res.periods == ["2026Q3", "2026Q2"]
@@ -147,10 +162,12 @@ def test_republish_swaps_the_site_and_never_loads_the_run_machinery(small_ws):
     stale = ws.root / ".site.building-999999999-x1"  # left by a killed build: its process is gone
     stale.mkdir()
     _record(ws, "scorer", "2026Q3", "model_risk", "succeeded", "q3")
-    code = ("import sys, json; from govreport.publish.site import build_site; from govreport.workspace import Workspace; "
-            f"r = build_site(Workspace.load({str(ws.root)!r})); "
-            "print(json.dumps([r.periods, sorted(m for m in ('papermill', 'nbconvert', 'great_expectations') "
-            "if m in sys.modules)]))")
+    code = (
+        "import sys, json; from govreport.publish.site import build_site; from govreport.workspace import Workspace; "
+        f"r = build_site(Workspace.load({str(ws.root)!r})); "
+        "print(json.dumps([r.periods, sorted(m for m in ('papermill', 'nbconvert', 'great_expectations') "
+        "if m in sys.modules)]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     periods, heavy = json.loads(out.stdout)
@@ -266,7 +283,9 @@ def test_every_link_resolves_inside_the_site_and_nothing_is_external(demo_site):
     manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
     store = {r.seq: r for r in open_store(ws).records()}
     for f in manifest["files"]:
-        assert sha256_file(site / f["path"]) == f["sha256"] == store[f["run_id"]].outputs[f["output"]]["sha256"]
+        assert (
+            sha256_file(site / f["path"]) == f["sha256"] == store[f["run_id"]].outputs[f["output"]]["sha256"]
+        )
     assert not {"notebook", "log"} & {f["output"] for f in manifest["files"]}
 
 
@@ -277,11 +296,20 @@ def test_site_in_a_browser_offline_both_languages(demo_site):
     _, site = demo_site
     index = site / "index.html"
     dom = browser.dump_dom(index)
-    for text in ("AI 治理報告總覽", "AI governance reports", "定期檢視報告", "Periodic review", "2026Q3", "2025Q4",
-                 "信用卡違約評分卡"):
+    for text in (
+        "AI 治理報告總覽",
+        "AI governance reports",
+        "定期檢視報告",
+        "Periodic review",
+        "2026Q3",
+        "2025Q4",
+        "信用卡違約評分卡",
+    ):
         assert text in dom, text
     assert not re.search(r"<html[^>]*class=\"[^\"]*gr-lang-en", dom)  # Chinese first
-    english = browser._run(["--virtual-time-budget=5000", "--dump-dom", index.resolve().as_uri() + "#en"]).stdout
+    english = browser._run(
+        ["--virtual-time-budget=5000", "--dump-dom", index.resolve().as_uri() + "#en"]
+    ).stdout
     assert re.search(r"<html[^>]*class=\"[^\"]*gr-lang-en", english), "#en switches the site to English"
     review = site / "reports" / "2026Q3" / PORTFOLIO / "review" / "v1" / "report.html"
     rdom = browser.dump_dom(review)
@@ -289,12 +317,21 @@ def test_site_in_a_browser_offline_both_languages(demo_site):
     assert containers >= 2 and drawn == containers, (containers, drawn)
     assert "人工智慧系統定期檢視報告" in rdom and "Periodic review of AI systems" in rdom
     ARTEFACTS.mkdir(exist_ok=True)
-    shots = {"site-index-zh.png": index.resolve().as_uri(), "site-index-en.png": index.resolve().as_uri() + "#en",
-             "site-review-2026Q3.png": review.resolve().as_uri(),
-             "site-system-card-default.png": (site / "systems" / "card-default.html").resolve().as_uri()}
+    shots = {
+        "site-index-zh.png": index.resolve().as_uri(),
+        "site-index-en.png": index.resolve().as_uri() + "#en",
+        "site-review-2026Q3.png": review.resolve().as_uri(),
+        "site-system-card-default.png": (site / "systems" / "card-default.html").resolve().as_uri(),
+    }
     for name, url in shots.items():
-        browser._run(["--window-size=1200,3000", "--virtual-time-budget=20000", f"--screenshot={ARTEFACTS / name}",
-                      url])
+        browser._run(
+            [
+                "--window-size=1200,3000",
+                "--virtual-time-budget=20000",
+                f"--screenshot={ARTEFACTS / name}",
+                url,
+            ]
+        )
         assert (ARTEFACTS / name).stat().st_size > 30_000, name
 
 
@@ -328,8 +365,19 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
         skip_or_fail("chromium and poppler-utils are needed (scripts/test.sh installs them as root)")
     shutil.copytree(ws0.root, tmp_path / "ws")
     ws = Workspace.load(tmp_path / "ws")
-    signed = _cli("signoff", "-w", str(ws.root), "--period", "2026Q3", "--role", "risk", "--name", "林風控 風險管理處",
-                  "--opinion", "同意提報委員會")
+    signed = _cli(
+        "signoff",
+        "-w",
+        str(ws.root),
+        "--period",
+        "2026Q3",
+        "--role",
+        "risk",
+        "--name",
+        "林風控 風險管理處",
+        "--opinion",
+        "同意提報委員會",
+    )
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "published"
     res = build_site(ws, out, pdf=True)
@@ -338,7 +386,9 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     q3 = soup.select_one("div[data-review='2026Q3']")
     hrefs = [a["href"] for a in q3.select("a[href$='.pdf']")]
     assert hrefs == ["pdf/review-2026Q3.pdf", "pdf/review-2026Q3-en.pdf"]
-    zh = subprocess.run(["pdftotext", "-layout", str(out / hrefs[0]), "-"], capture_output=True, text=True).stdout
+    zh = subprocess.run(
+        ["pdftotext", "-layout", str(out / hrefs[0]), "-"], capture_output=True, text=True
+    ).stdout
     for text in ("人工智慧系統定期檢視報告", ws.config.name_zh, "信用卡違約評分卡", "第13條", "狀態總覽"):
         assert text in zh, text
     en = subprocess.run(["pdftotext", str(out / hrefs[1]), "-"], capture_output=True, text=True).stdout

@@ -23,8 +23,9 @@ def _scored(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assess(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govreport", "assess", *args], capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport", "assess", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.mark.slow
@@ -32,20 +33,46 @@ def test_assess_real_dataset_matches_the_library(credit_df, tmp_path):
     df = _scored(credit_df)
     df.iloc[:15000].to_csv(tmp_path / "ref.csv", index=False)
     df.iloc[15000:].to_csv(tmp_path / "scored.csv", index=False)
-    r = _assess(str(tmp_path / "scored.csv"), "--label", "DEFAULT", "--label-favourable", "0",
-                "--prediction", "DECISION", "--prediction-favourable", "1", "--protected", "SEX,AGE",
-                "--score", "PD", "--features", "LIMIT_BAL,PAY_0,BILL_AMT1,EDUCATION",
-                "--reference", str(tmp_path / "ref.csv"), "--out", str(tmp_path / "out"))
+    r = _assess(
+        str(tmp_path / "scored.csv"),
+        "--label",
+        "DEFAULT",
+        "--label-favourable",
+        "0",
+        "--prediction",
+        "DECISION",
+        "--prediction-favourable",
+        "1",
+        "--protected",
+        "SEX,AGE",
+        "--score",
+        "PD",
+        "--features",
+        "LIMIT_BAL,PAY_0,BILL_AMT1,EDUCATION",
+        "--reference",
+        str(tmp_path / "ref.csv"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert r.returncode == 0, r.stderr
     res = json.loads((tmp_path / "out" / "results.json").read_text())
     html = (tmp_path / "out" / "report.html").read_text()
     assert "plotly" in html and "差異影響比" in html
     cur = df.iloc[15000:]
-    direct = metrics.fairness(cur, label="DEFAULT", label_favourable=0, prediction="DECISION",
-                              prediction_favourable=1, protected=["SEX", "AGE"], n_bootstrap=0).to_dict()
+    direct = metrics.fairness(
+        cur,
+        label="DEFAULT",
+        label_favourable=0,
+        prediction="DECISION",
+        prediction_favourable=1,
+        protected=["SEX", "AGE"],
+        n_bootstrap=0,
+    ).to_dict()
     for attr in ("SEX", "AGE"):
         a = res["fairness"]["attributes"][attr]
-        assert a["disparate_impact_ratio"] == pytest.approx(direct["attributes"][attr]["disparate_impact_ratio"], abs=1e-12)
+        assert a["disparate_impact_ratio"] == pytest.approx(
+            direct["attributes"][attr]["disparate_impact_ratio"], abs=1e-12
+        )
         for g, vals in direct["attributes"][attr]["groups"].items():
             assert a["groups"][g]["selection_rate"] == pytest.approx(vals["selection_rate"], abs=1e-12)
     from sklearn.metrics import roc_auc_score
@@ -67,8 +94,14 @@ def test_assess_real_dataset_matches_the_library(credit_df, tmp_path):
 )
 def test_assess_bad_input_is_one_line(tmp_path, change, args, message):
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"DEFAULT": rng.integers(0, 2, 200), "DECISION": rng.integers(0, 2, 200),
-                       "SEX": rng.integers(1, 3, 200), "PD": rng.random(200)})
+    df = pd.DataFrame(
+        {
+            "DEFAULT": rng.integers(0, 2, 200),
+            "DECISION": rng.integers(0, 2, 200),
+            "SEX": rng.integers(1, 3, 200),
+            "PD": rng.random(200),
+        }
+    )
     df.to_csv(tmp_path / "s.csv", index=False)
     extra = []
     if change == "ref_missing":
@@ -76,11 +109,23 @@ def test_assess_bad_input_is_one_line(tmp_path, change, args, message):
         extra = ["--reference", str(tmp_path / "r.csv")]
     if change == "empty":
         df.head(0).to_csv(tmp_path / "s.csv", index=False)
-    base = {"--label": "DEFAULT", "--label-favourable": "0", "--prediction": "DECISION",
-            "--prediction-favourable": "1", "--protected": "SEX", "--score": "PD"}
+    base = {
+        "--label": "DEFAULT",
+        "--label-favourable": "0",
+        "--prediction": "DECISION",
+        "--prediction-favourable": "1",
+        "--protected": "SEX",
+        "--score": "PD",
+    }
     for k, v in zip(args[::2], args[1::2], strict=True):
         base[k] = v
-    argv = [str(tmp_path / "s.csv"), *[x for kv in base.items() for x in kv], *extra, "--out", str(tmp_path / "o")]
+    argv = [
+        str(tmp_path / "s.csv"),
+        *[x for kv in base.items() for x in kv],
+        *extra,
+        "--out",
+        str(tmp_path / "o"),
+    ]
     r = _assess(*argv)
     assert r.returncode == 2, r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -105,12 +105,18 @@ print(json.dumps({{"wall": time.perf_counter() - t0, **m.result}}))
 def test_overhead_is_small_once_the_machine_is_known(tmp_path):
     """A fresh worker process (as in a run): with the hardware probe cached, start + stop cost < 1 s."""
     env = {**os.environ, "GOVREPORT_CACHE_DIR": str(tmp_path / "cache")}
-    prime = subprocess.run([sys.executable, "-c", OVERHEAD.format(sleep=0.1)], env=env, capture_output=True,
-                           text=True, check=True)
+    prime = subprocess.run(
+        [sys.executable, "-c", OVERHEAD.format(sleep=0.1)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(prime.stdout)["hardware_probe"] == "probed"
     assert (tmp_path / "cache" / "codecarbon-hardware.json").is_file()
-    out = subprocess.run([sys.executable, "-c", OVERHEAD.format(sleep=2)], env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", OVERHEAD.format(sleep=2)], env=env, capture_output=True, text=True, check=True
+    )
     r = json.loads(out.stdout)
     assert r["hardware_probe"] == "cached" and r["kwh"] > 0
     assert r["overhead_seconds"] < 1.0
@@ -152,26 +158,41 @@ def first_error(**kw) -> str:
     return ".".join(map(str, err["loc"])) + ": " + err["msg"]
 
 
-@pytest.mark.parametrize(("kw", "field", "text"), [
-    ({"value": -5, "unit": "kWh", "source": "declared"}, "value", "must not be negative (got -5)"),
-    ({"value": "abc", "unit": "kWh", "source": "declared"}, "value", "must be a number, not 'abc'"),
-    ({"value": "1,200", "unit": "kWh", "source": "declared"}, "value", "must be a number"),
-    ({"value": True, "unit": "kWh", "source": "declared"}, "value", "must be a number, not true"),
-    ({"value": float("nan"), "unit": "kWh", "source": "declared"}, "value", "finite"),
-    ({"value": 12, "unit": "GJ", "source": "declared"}, "unit", "unit 'GJ' is not accepted; use Wh, kWh or MWh"),
-    ({"value": 12, "unit": "kwh", "source": "declared"}, "unit", "unit 'kwh' is not accepted"),
-    ({"value": 12, "source": "declared"}, "", "`unit` is missing for value 12"),
-    ({"unit": "kWh", "source": "declared"}, "", "`value` is missing"),
-    ({"value": 12, "unit": "kWh"}, "", "`source` is missing"),
-    ({"value": 12, "unit": "kWh", "source": "guessed"}, "source", "Input should be"),
-    ({"value": 12, "unit": "kWh", "source": "declared", "period": "2026Q5"}, "period", "is not a period"),
-    ({"tokens": 10, "wh_per_1k_tokens": 0.3}, "", "`basis` is missing"),
-    ({"tokens": 10, "basis": "x"}, "", "needs both"),
-    ({"tokens": 10, "wh_per_1k_tokens": 0.3, "basis": "x", "source": "measured"}, "", "must be 'estimated'"),
-    ({"hours": 10}, "", "give exactly one of"),
-    ({"value": 1, "unit": "kWh", "source": "declared", "tokens": 5, "wh_per_1k_tokens": 1}, "", "exactly one"),
-    ({"value": 1, "unit": "kWh", "source": "declared", "colour": "red"}, "colour", "Extra inputs"),
-])
+@pytest.mark.parametrize(
+    ("kw", "field", "text"),
+    [
+        ({"value": -5, "unit": "kWh", "source": "declared"}, "value", "must not be negative (got -5)"),
+        ({"value": "abc", "unit": "kWh", "source": "declared"}, "value", "must be a number, not 'abc'"),
+        ({"value": "1,200", "unit": "kWh", "source": "declared"}, "value", "must be a number"),
+        ({"value": True, "unit": "kWh", "source": "declared"}, "value", "must be a number, not true"),
+        ({"value": float("nan"), "unit": "kWh", "source": "declared"}, "value", "finite"),
+        (
+            {"value": 12, "unit": "GJ", "source": "declared"},
+            "unit",
+            "unit 'GJ' is not accepted; use Wh, kWh or MWh",
+        ),
+        ({"value": 12, "unit": "kwh", "source": "declared"}, "unit", "unit 'kwh' is not accepted"),
+        ({"value": 12, "source": "declared"}, "", "`unit` is missing for value 12"),
+        ({"unit": "kWh", "source": "declared"}, "", "`value` is missing"),
+        ({"value": 12, "unit": "kWh"}, "", "`source` is missing"),
+        ({"value": 12, "unit": "kWh", "source": "guessed"}, "source", "Input should be"),
+        ({"value": 12, "unit": "kWh", "source": "declared", "period": "2026Q5"}, "period", "is not a period"),
+        ({"tokens": 10, "wh_per_1k_tokens": 0.3}, "", "`basis` is missing"),
+        ({"tokens": 10, "basis": "x"}, "", "needs both"),
+        (
+            {"tokens": 10, "wh_per_1k_tokens": 0.3, "basis": "x", "source": "measured"},
+            "",
+            "must be 'estimated'",
+        ),
+        ({"hours": 10}, "", "give exactly one of"),
+        (
+            {"value": 1, "unit": "kWh", "source": "declared", "tokens": 5, "wh_per_1k_tokens": 1},
+            "",
+            "exactly one",
+        ),
+        ({"value": 1, "unit": "kWh", "source": "declared", "colour": "red"}, "colour", "Extra inputs"),
+    ],
+)
 def test_bad_figures_are_refused_naming_the_field(kw, field, text):
     msg = first_error(**kw)
     assert msg.startswith(field + ":") if field else msg.startswith(":")
@@ -191,8 +212,11 @@ def test_errors_in_a_system_file_are_one_line_with_file_line_and_field(tmp_path)
     from govreport.errors import ConfigError
 
     path = tmp_path / "x.yaml"
-    path.write_text("pue: 1.3\ndeclared:\n  - activity: training\n    period: 2026Q1\n    value: 40\n"
-                    "    unit: GJ\n    source: declared\n", encoding="utf-8")
+    path.write_text(
+        "pue: 1.3\ndeclared:\n  - activity: training\n    period: 2026Q1\n    value: 40\n"
+        "    unit: GJ\n    source: declared\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError) as ei:
         load_model(path, Energy)
     msg = str(ei.value)

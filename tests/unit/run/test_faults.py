@@ -26,7 +26,9 @@ from tests.helpers.nb import PROBE, SYSTEM, write_notebook
 def make_ws(root: Path, ids: list[str]) -> Workspace:
     root = init_workspace(root, name_zh="測試", name_en="Test")
     for sid in ids:
-        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, template="probe"), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(
+            SYSTEM.format(id=sid, template="probe"), encoding="utf-8"
+        )
         (root / "data" / f"{sid}_2026Q3.csv").write_text("x\n0.05\n0.07\n", encoding="utf-8")
     write_notebook(root / "templates_nb" / "probe.ipynb", *PROBE)
     return Workspace.load(root)
@@ -37,7 +39,12 @@ def _mount_tmpfs(path: Path, size: str, ro: bool = False) -> bool:
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False
     opts = f"size={size}" + (",ro" if ro else "")
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _umount(path: Path) -> None:
@@ -82,12 +89,17 @@ def test_a_real_full_disk_under_reports(tmp_path, monkeypatch):
                     os.write(fd, b"\0" * 4096)
         finally:
             os.close(fd)
-        monkeypatch.setenv("GOVREPORT_EVIDENCE_URL", f"sqlite:///{tmp_path / 'evidence.db'}")  # store elsewhere
+        monkeypatch.setenv(
+            "GOVREPORT_EVIDENCE_URL", f"sqlite:///{tmp_path / 'evidence.db'}"
+        )  # store elsewhere
         store = open_store(ws)
         summary = run_period(ws, "2026Q3", store=store)
         _assert_clean_failure(ws, summary, store)
         (reports / "filler").unlink()  # space again: the next run works and finds nothing to recover
-        assert runner_mod._Runner(ws, store, parse_period("2026Q3"), "b", lambda m: None).recover_interrupted() == []
+        assert (
+            runner_mod._Runner(ws, store, parse_period("2026Q3"), "b", lambda m: None).recover_interrupted()
+            == []
+        )
     finally:
         _umount(reports)
 
@@ -100,7 +112,11 @@ def test_read_only_workspace_is_one_line_for_run_and_publish(tmp_path, capsys):
     try:
         shutil.copytree(ws.root, ro / "ws")
         subprocess.run(["mount", "-o", "remount,ro", str(ro)], check=True, capture_output=True)
-        for args in (("run", "--period", "2026Q3"), ("publish",), ("publish", "--out", str(ro / "ws" / "out"))):
+        for args in (
+            ("run", "--period", "2026Q3"),
+            ("publish",),
+            ("publish", "--out", str(ro / "ws" / "out")),
+        ):
             code, out, err = run_cli(capsys, *args, "--workspace", str(ro / "ws"))
             lines = err.strip().splitlines()
             assert code == 2 and lines and lines[-1].startswith("error: "), (args, err)

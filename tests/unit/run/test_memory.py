@@ -49,17 +49,24 @@ def parquet_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 def _stable(section: dict[str, Any]) -> str:
     """A data_quality section as JSON without its timing."""
-    return json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "seconds"} for k, v in section.items()},
-                      sort_keys=True, ensure_ascii=False)
+    return json.dumps(
+        {k: {kk: vv for kk, vv in v.items() if kk != "seconds"} for k, v in section.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
 
 
-def test_model_risk_reads_each_dataset_once_with_the_same_results(demo_root: Path, parquet_reads: Counter[str],
-                                                                   tmp_path: Path) -> None:
+def test_model_risk_reads_each_dataset_once_with_the_same_results(
+    demo_root: Path, parquet_reads: Counter[str], tmp_path: Path
+) -> None:
     data = demo_root / "data" / SYSTEM
-    scoring, reference = str((data / f"scoring_{PERIOD}.parquet").resolve()), str((data / "reference.parquet").resolve())
+    scoring, reference = (
+        str((data / f"scoring_{PERIOD}.parquet").resolve()),
+        str((data / "reference.parquet").resolve()),
+    )
 
     ctx = open_context(demo_root, SYSTEM, PERIOD, tmp_path / "a", template="model_risk")
-    assessment = assess_predictive(ctx)            # what the template's library cell runs
+    assessment = assess_predictive(ctx)  # what the template's library cell runs
     # the scored data once; the reference twice, a few columns each time: the indicators' (label, score,
     # features), let go before the contract check, which reads the columns it compares itself
     assert dict(parquet_reads) == {scoring: 1, reference: 2}
@@ -82,10 +89,12 @@ def test_model_risk_reads_each_dataset_once_with_the_same_results(demo_root: Pat
     assert got["dimensions"]["representativeness"]["value"] is not None
 
 
-def test_frames_held_by_nobody_are_not_kept(demo_root: Path, parquet_reads: Counter[str], tmp_path: Path) -> None:
+def test_frames_held_by_nobody_are_not_kept(
+    demo_root: Path, parquet_reads: Counter[str], tmp_path: Path
+) -> None:
     """The context keeps no frame alive: one the caller dropped is read again by the validation."""
     ctx = open_context(demo_root, SYSTEM, PERIOD, tmp_path, template="model_risk")
-    ctx.load("scoring")                            # result dropped at once
+    ctx.load("scoring")  # result dropped at once
     assert len(ctx._frames) == 0
     held = ctx.load("reference")
     assert len(ctx._frames) == 1
@@ -100,21 +109,26 @@ def test_loaded_frames_are_validated_like_the_file(demo_root: Path, parquet_read
     cf = load_contract(demo_root / "data_contracts" / "card_default_scoring.contract.yaml")
     path = demo_root / "data" / SYSTEM / f"scoring_{PERIOD}.parquet"
     df = pd.read_parquet(path)
-    df.loc[df.index[:7], "APPLICATION_ID"] = df["APPLICATION_ID"].iloc[0]   # duplicated keys
+    df.loc[df.index[:7], "APPLICATION_ID"] = df["APPLICATION_ID"].iloc[0]  # duplicated keys
     changed = path.with_name("changed.parquet")
     df.to_parquet(changed, index=False)
     parquet_reads.clear()
     from_file = validate(cf, demo_root, data=changed, period=PERIOD).to_dict()
     reads_from_file = sum(parquet_reads.values())
     parquet_reads.clear()
-    from_memory = validate(cf, demo_root, data=changed, period=PERIOD, loaded={changed.resolve(): df}).to_dict()
+    from_memory = validate(
+        cf, demo_root, data=changed, period=PERIOD, loaded={changed.resolve(): df}
+    ).to_dict()
     assert reads_from_file == 2 and dict(parquet_reads) == {
-        str((demo_root / "data" / SYSTEM / "reference.parquet").resolve()): 1}
+        str((demo_root / "data" / SYSTEM / "reference.parquet").resolve()): 1
+    }
     from_file.pop("seconds"), from_memory.pop("seconds")
     assert from_memory == from_file
     assert not from_memory["success"]
-    assert any(e["type"] == "expect_column_values_to_be_unique" and not e["success"]
-               for e in from_memory["expectations"])
+    assert any(
+        e["type"] == "expect_column_values_to_be_unique" and not e["success"]
+        for e in from_memory["expectations"]
+    )
     # a frame under another path is not taken for this file
     parquet_reads.clear()
     validate(cf, demo_root, data=changed, period=PERIOD, loaded={path.resolve(): df})
@@ -143,10 +157,10 @@ def test_great_expectations_does_not_hash_the_frame(demo_root: Path, monkeypatch
     import great_expectations as gx
 
     ctx = gx.get_context(mode="ephemeral")
-    ctx.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": pd.DataFrame({"x": [1, 2]})})
+    ctx.data_sources.add_pandas("p").add_dataframe_asset("a").add_batch_definition_whole_dataframe(
+        "all"
+    ).get_batch(batch_parameters={"dataframe": pd.DataFrame({"x": [1, 2]})})
     assert hashed == [2]
-
 
 
 # -- the indicators' working memory (issue 8) ------------------------------------------------------------------
@@ -184,22 +198,36 @@ def _peak_columns(fn: Any) -> float:
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize(("metric", "bound"), [
-    ("fairness", 5.0), ("proxy_scan", 5.0), ("model_quality", 7.5), ("drift", 3.75), ("reason_codes", 10.0)])
-def test_metric_peak_memory_is_a_few_columns(scored: tuple[pd.DataFrame, pd.DataFrame], metric: str,
-                                             bound: float) -> None:
+@pytest.mark.parametrize(
+    ("metric", "bound"),
+    [("fairness", 5.0), ("proxy_scan", 5.0), ("model_quality", 7.5), ("drift", 3.75), ("reason_codes", 10.0)],
+)
+def test_metric_peak_memory_is_a_few_columns(
+    scored: tuple[pd.DataFrame, pd.DataFrame], metric: str, bound: float
+) -> None:
     from govreport import metrics
 
     cur, ref = scored
     calls = {
-        "fairness": lambda: metrics.fairness(cur, label="DEFAULT", label_favourable=0, prediction="DECISION",
-                                             prediction_favourable=1, protected=PROTECTED, bands=AGE_BANDS,
-                                             intersections=[["SEX", "AGE"]], n_bootstrap=20),
+        "fairness": lambda: metrics.fairness(
+            cur,
+            label="DEFAULT",
+            label_favourable=0,
+            prediction="DECISION",
+            prediction_favourable=1,
+            protected=PROTECTED,
+            bands=AGE_BANDS,
+            intersections=[["SEX", "AGE"]],
+            n_bootstrap=20,
+        ),
         "proxy_scan": lambda: metrics.proxy_scan(cur, FEATURES, PROTECTED, bands=AGE_BANDS),
-        "model_quality": lambda: metrics.model_quality(cur, label="DEFAULT", label_favourable=0, score="PD",
-                                                       score_higher_is="adverse"),
+        "model_quality": lambda: metrics.model_quality(
+            cur, label="DEFAULT", label_favourable=0, score="PD", score_higher_is="adverse"
+        ),
         "drift": lambda: metrics.drift(cur, ref, FEATURES, score="PD"),
-        "reason_codes": lambda: metrics.reason_codes(cur, FEATURES, "PD", cur["DECISION"] != 1, fit_sample=20_000),
+        "reason_codes": lambda: metrics.reason_codes(
+            cur, FEATURES, "PD", cur["DECISION"] != 1, fit_sample=20_000
+        ),
     }
     assert _peak_columns(calls[metric]) < bound
 
@@ -213,13 +241,15 @@ def test_linear_design_moments_are_those_of_the_whole_matrix() -> None:
 
     rng = np.random.default_rng(8)
     n = 3 * CHUNK + 123
-    df = pd.DataFrame({
-        "amount": rng.lognormal(10, 2, n),
-        "count": rng.integers(0, 50, n),
-        "gappy": np.where(rng.random(n) < 0.1, np.nan, rng.normal(5e5, 1e5, n)),
-        "region": rng.choice(["N", "S", "E", "W"], n),
-        "nullable": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(0, 9, n)), dtype="Int64"),
-    })
+    df = pd.DataFrame(
+        {
+            "amount": rng.lognormal(10, 2, n),
+            "count": rng.integers(0, 50, n),
+            "gappy": np.where(rng.random(n) < 0.1, np.nan, rng.normal(5e5, 1e5, n)),
+            "region": rng.choice(["N", "S", "E", "W"], n),
+            "nullable": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(0, 9, n)), dtype="Int64"),
+        }
+    )
     for features in (["amount"], ["gappy"], ["amount", "count"], list(df.columns), ["region", "nullable"]):
         design = _LinearDesign.of(df, features, 20)
         x, owner = _linear_design(df, features, 20)
@@ -235,8 +265,12 @@ def test_score_histogram_matches_the_per_row_inverse() -> None:
     from govreport.metrics._quality import score_histogram
 
     rng = np.random.default_rng(3)
-    for score in (rng.random(50_000), np.round(rng.random(50_000), 2),
-                  np.concatenate([[0.0, -0.0, 0.5, 1.0], rng.random(1000)]), np.array([-0.0, 0.0, 0.0, 0.3])):
+    for score in (
+        rng.random(50_000),
+        np.round(rng.random(50_000), 2),
+        np.concatenate([[0.0, -0.0, 0.5, 1.0], rng.random(1000)]),
+        np.array([-0.0, 0.0, 0.0, 0.3]),
+    ):
         target = rng.random(len(score)) < 0.3
         values, inv = np.unique(score, return_inverse=True)
         pos = np.bincount(inv[target], minlength=len(values))
@@ -251,7 +285,10 @@ def test_compact_codes_are_the_same_groups() -> None:
     rng = np.random.default_rng(5)
     n = 100_000
     cases = {
-        "AGE": (pd.Series(np.where(rng.random(n) < 0.01, np.nan, rng.integers(18, 90, n).astype(float))), None),
+        "AGE": (
+            pd.Series(np.where(rng.random(n) < 0.01, np.nan, rng.integers(18, 90, n).astype(float))),
+            None,
+        ),
         "income": (pd.Series(rng.lognormal(10, 1, n)), None),
         "band_me": (pd.Series(rng.normal(0, 1, n)), [-1.0, 0.0, 1.0]),
         "SEX": (pd.Series(rng.choice(["F", "M", None], n)), None),
@@ -271,13 +308,18 @@ def test_parquet_read_gives_the_same_frame(tmp_path: Path) -> None:
 
     rng = np.random.default_rng(1)
     n = 5000
-    df = pd.DataFrame({
-        "id": [f"A{i:06d}" if i % 97 else None for i in range(n)],
-        "x": rng.normal(size=n), "k": rng.integers(0, 9, n), "flag": rng.random(n) < 0.5,
-        "maybe": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 5, n)), dtype="Int64"),
-        "cat": pd.Categorical(rng.choice(["a", "b"], n)),
-        "when": pd.date_range("2026-01-01", periods=n, freq="min", tz="Asia/Taipei"),
-    }, index=pd.Index(rng.permutation(n), name="row"))
+    df = pd.DataFrame(
+        {
+            "id": [f"A{i:06d}" if i % 97 else None for i in range(n)],
+            "x": rng.normal(size=n),
+            "k": rng.integers(0, 9, n),
+            "flag": rng.random(n) < 0.5,
+            "maybe": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 5, n)), dtype="Int64"),
+            "cat": pd.Categorical(rng.choice(["a", "b"], n)),
+            "when": pd.date_range("2026-01-01", periods=n, freq="min", tz="Asia/Taipei"),
+        },
+        index=pd.Index(rng.permutation(n), name="row"),
+    )
     df.attrs = {"source": "test"}
     path = tmp_path / "frame.parquet"
     df.to_parquet(path)

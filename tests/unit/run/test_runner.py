@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 def make_ws(tmp_path: Path, ids: list[str], **run_settings) -> Workspace:
     root = init_workspace(tmp_path / "ws", name_zh="測試", name_en="Test")
     for sid in ids:
-        (root / "systems" / f"{sid}.yaml").write_text(SYSTEM.format(id=sid, template="probe"), encoding="utf-8")
+        (root / "systems" / f"{sid}.yaml").write_text(
+            SYSTEM.format(id=sid, template="probe"), encoding="utf-8"
+        )
         (root / "data" / f"{sid}_2026Q3.csv").write_text("x\n0.05\n0.07\n", encoding="utf-8")
     write_notebook(root / "templates_nb" / "probe.ipynb", *PROBE)
     if run_settings:
@@ -46,7 +48,10 @@ def test_failures_are_isolated_kept_and_recorded(tmp_path):
     summary = run_period(ws, "2026Q3", progress=messages.append)
     by_id = {r.system_id: r for r in summary.results}
     assert by_id["ok-one"].status == by_id["ok-two"].status == "succeeded"
-    assert by_id["fail-one"].status == "failed" and "ValueError: planted failure in fail-one" in by_id["fail-one"].error
+    assert (
+        by_id["fail-one"].status == "failed"
+        and "ValueError: planted failure in fail-one" in by_id["fail-one"].error
+    )
     assert by_id["die-one"].status == "failed" and "kernel died" in by_id["die-one"].error
     assert any(m.startswith("[4/4]") for m in messages)  # progress reached the end
 
@@ -90,9 +95,13 @@ def test_cell_and_notebook_timeouts(tmp_path, monkeypatch):
     by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
     assert "cell_timeout (3 s)" in by_id["slow-one"].error and by_id["ok-one"].status == "succeeded"
     slow = next(r for r in open_store(ws).records() if r.system_id == "slow-one")
-    nb = json.loads((ws.root / slow.outputs["notebook"]["path"]).read_text())  # kept, up to the cell that hung
+    nb = json.loads(
+        (ws.root / slow.outputs["notebook"]["path"]).read_text()
+    )  # kept, up to the cell that hung
     ran = [c for c in nb["cells"] if c.get("execution_count")]
-    assert ran and "time.sleep" in "".join(ran[-1]["source"])  # the last cell that started is the one that hung
+    assert ran and "time.sleep" in "".join(
+        ran[-1]["source"]
+    )  # the last cell that started is the one that hung
     assert time.monotonic() - t0 < 28
 
     ws2 = make_ws(tmp_path / "b", ["slow-one"], notebook_timeout=6)
@@ -106,7 +115,10 @@ def test_missing_dataset_fails_that_system_only(tmp_path):
     (ws.root / "data" / "ok-two_2026Q3.csv").unlink()
     by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
     assert by_id["ok-one"].status == "succeeded"
-    assert by_id["ok-two"].status == "failed" and "dataset 'conversations' not found at data/ok-two_2026Q3.csv" in by_id["ok-two"].error
+    assert (
+        by_id["ok-two"].status == "failed"
+        and "dataset 'conversations' not found at data/ok-two_2026Q3.csv" in by_id["ok-two"].error
+    )
 
 
 def test_manual_run_with_missing_data_starts_nothing_unless_told_to_skip(tmp_path):
@@ -117,9 +129,13 @@ def test_manual_run_with_missing_data_starts_nothing_unless_told_to_skip(tmp_pat
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines[:2] == ["missing: gone-one: dataset 'conversations' not found at data/gone-one_2026Q3.csv",
-                         "missing: gone-two: dataset 'conversations' not found at data/gone-two_2026Q3.csv"]
-    assert lines[2].startswith("error: 2 dataset(s) needed for 2026Q3 are missing; nothing was started or recorded")
+    assert lines[:2] == [
+        "missing: gone-one: dataset 'conversations' not found at data/gone-one_2026Q3.csv",
+        "missing: gone-two: dataset 'conversations' not found at data/gone-two_2026Q3.csv",
+    ]
+    assert lines[2].startswith(
+        "error: 2 dataset(s) needed for 2026Q3 are missing; nothing was started or recorded"
+    )
     assert "--skip-missing" in lines[2] and len(lines) == 3 and "Traceback" not in proc.stderr
     assert open_store(ws).records() == [] and not (ws.reports_dir / "2026Q3").exists()
 
@@ -169,16 +185,26 @@ def test_preflight_refuses_unknown_kernel_and_bad_template(tmp_path):
 
 def test_cli_run_exit_codes_and_messages(tmp_path):
     ws = make_ws(tmp_path, ["ok-one", "fail-one"])
-    proc = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1
     assert "fail-one/probe: cell" in proc.stderr and "Traceback" not in proc.stderr
     assert "1 succeeded, 1 failed" in proc.stdout
-    for bad, msg in [(["--period", "2026Q9"], "'2026Q9' is not a period"),
-                     (["--period", "2026Q3", "--system", "../x"], "'../x' is not a valid system id"),
-                     (["--period", "2026Q3", "--system", "nope"], "unknown system id 'nope'")]:
-        proc = subprocess.run([sys.executable, "-m", "govreport", "run", "-w", str(ws.root), *bad],
-                              capture_output=True, text=True, timeout=120)
+    for bad, msg in [
+        (["--period", "2026Q9"], "'2026Q9' is not a period"),
+        (["--period", "2026Q3", "--system", "../x"], "'../x' is not a valid system id"),
+        (["--period", "2026Q3", "--system", "nope"], "unknown system id 'nope'"),
+    ]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "govreport", "run", "-w", str(ws.root), *bad],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 2 and msg in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
 
@@ -186,13 +212,20 @@ def test_cli_run_exit_codes_and_messages(tmp_path):
 def test_sigkill_mid_run_then_clean_restart(tmp_path):
     ws = make_ws(tmp_path, ["slow-one"])
     env = {**os.environ, "PROBE_SLEEP": "120"}
-    proc = subprocess.Popen([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     staging = ws.reports_dir / ".staging"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until the notebook is executing: its kernel is running
         with contextlib.suppress(psutil.Error):
-            if any("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children(recursive=True)):
+            if any(
+                "ipykernel" in " ".join(c.cmdline())
+                for c in psutil.Process(proc.pid).children(recursive=True)
+            ):
                 break
         time.sleep(0.5)
     else:
@@ -205,8 +238,13 @@ def test_sigkill_mid_run_then_clean_restart(tmp_path):
     assert open_store(ws).records() == []
 
     env["PROBE_SLEEP"] = "0"
-    r = subprocess.run([sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
-                       env=env, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "govreport", "run", "--period", "2026Q3", "-w", str(ws.root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert "recorded an interrupted earlier run" in r.stderr
     recs = open_store(ws).records()
@@ -220,19 +258,28 @@ def test_one_long_lived_worker_per_slot_and_a_fresh_one_after_a_timeout(tmp_path
     """Jobs of one slot share a worker process (imports paid once); a dying kernel costs only its job; a
     notebook that times out kills its worker, and the next job runs in a fresh one."""
     monkeypatch.setenv("PROBE_SLEEP", "120")
-    ws = make_ws(tmp_path, ["die-one", "fail-one", "ok-one", "slow-one", "zz-last"], parallelism=1,
-                 notebook_timeout=25)
+    ws = make_ws(
+        tmp_path, ["die-one", "fail-one", "ok-one", "slow-one", "zz-last"], parallelism=1, notebook_timeout=25
+    )
     by_id = {r.system_id: r for r in run_period(ws, "2026Q3").results}
-    assert [by_id[s].status for s in ("die-one", "fail-one", "ok-one", "slow-one", "zz-last")] == \
-        ["failed", "failed", "succeeded", "failed", "succeeded"]
+    assert [by_id[s].status for s in ("die-one", "fail-one", "ok-one", "slow-one", "zz-last")] == [
+        "failed",
+        "failed",
+        "succeeded",
+        "failed",
+        "succeeded",
+    ]
     assert "timed out after 25 s" in by_id["slow-one"].error
     recs = {r.system_id: r for r in open_store(ws).records()}
     assert "notebook" in recs["die-one"].outputs  # saved once at the end, also when the kernel died
     assert "notebook" not in recs["slow-one"].outputs  # killed with its worker: nothing half-written kept
     worker = {sid: r.summary.get("worker") for sid, r in recs.items()}
     first = worker["die-one"]["pid"]
-    assert [worker[s] for s in ("die-one", "fail-one", "ok-one")] == \
-        [{"pid": first, "job": 1}, {"pid": first, "job": 2}, {"pid": first, "job": 3}]
+    assert [worker[s] for s in ("die-one", "fail-one", "ok-one")] == [
+        {"pid": first, "job": 1},
+        {"pid": first, "job": 2},
+        {"pid": first, "job": 3},
+    ]
     assert worker["slow-one"] is None  # killed with its worker: nothing reported, the run went on
     assert worker["zz-last"]["pid"] != first and worker["zz-last"]["job"] == 1
     with pytest.raises(ProcessLookupError):  # the killed worker is gone, and the last one ended with the run

@@ -14,8 +14,14 @@ from govreport.workspace import PLACEHOLDER_NAME_EN, PLACEHOLDER_NAME_ZH, Worksp
 
 
 def _govreport(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "govreport", *args], cwd=cwd, capture_output=True, text=True,
-                          input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "govreport", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_init_without_names_writes_marked_placeholders_that_later_commands_warn_about(tmp_path):
@@ -34,19 +40,26 @@ def test_init_without_names_writes_marked_placeholders_that_later_commands_warn_
             assert (tmp_path / m).is_file(), f"init points to {m}, which it did not create"
 
     check = _govreport("systems", "check", "-w", "bank-ws", cwd=tmp_path)
-    assert "warning:" in check.stderr and "govreport.yaml: field 'name_zh' is still the placeholder" in check.stderr
+    assert (
+        "warning:" in check.stderr
+        and "govreport.yaml: field 'name_zh' is still the placeholder" in check.stderr
+    )
     publish = _govreport("publish", "-w", "bank-ws", cwd=tmp_path)
     assert "field 'name_en' is still the placeholder" in publish.stderr, publish.stderr
     # (a period that is refused keeps this fast: the warning comes first, before anything runs)
     review = _govreport("review", "--period", "2026Q9", "-w", "bank-ws", cwd=tmp_path)
-    assert "field 'name_zh' is still the placeholder" in review.stderr and review.returncode == 2, review.stderr
+    assert "field 'name_zh' is still the placeholder" in review.stderr and review.returncode == 2, (
+        review.stderr
+    )
 
     gitignore = (tmp_path / "bank-ws" / ".gitignore").read_text(encoding="utf-8").split()
     assert {".govreport/", "site/", "reports/.staging/"} <= set(gitignore)
 
 
 def test_init_with_names_writes_them_verbatim_and_warns_about_nothing(tmp_path):
-    r = _govreport("init", "ws", "--name-zh", '臺灣"測試"銀行', "--name-en", "Taiwan Test Bank: HQ", cwd=tmp_path)
+    r = _govreport(
+        "init", "ws", "--name-zh", '臺灣"測試"銀行', "--name-en", "Taiwan Test Bank: HQ", cwd=tmp_path
+    )
     assert r.returncode == 0, r.stderr
     ws = Workspace.load(tmp_path / "ws")
     assert (ws.config.name_zh, ws.config.name_en) == ('臺灣"測試"銀行', "Taiwan Test Bank: HQ")

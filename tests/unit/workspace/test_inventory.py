@@ -29,8 +29,18 @@ def _factors(**kw):
     [
         ({}, {"material_operational_impact": True}, "low", 12),
         ({"personal_data": 3, "autonomy": 3}, {"customer_service": True}, "medium", 6),  # score 10
-        ({"personal_data": 3, "autonomy": 3, "impact": 3, "complexity": 3}, {"product_advice": True}, "high", 3),
-        ({"customer_facing": 3, "impact": 3}, {"interacts_with_consumers": True}, "high", 3),  # score 10 but rule 2
+        (
+            {"personal_data": 3, "autonomy": 3, "impact": 3, "complexity": 3},
+            {"product_advice": True},
+            "high",
+            3,
+        ),
+        (
+            {"customer_facing": 3, "impact": 3},
+            {"interacts_with_consumers": True},
+            "high",
+            3,
+        ),  # score 10 but rule 2
         ({"personal_data": 3, "autonomy": 3, "impact": 3, "complexity": 3}, {}, "out_of_scope", 12),
     ],
 )
@@ -65,7 +75,11 @@ def test_unknown_field_and_missing_field(ws):
     _write(ws, "example-scorecard.yaml", EXAMPLE_SYSTEM + "colour: blue\n")
     msg = str(Inventory.load(ws).errors["example-scorecard"])
     assert "unknown field" in msg and "'colour'" in msg
-    _write(ws, "example-scorecard.yaml", EXAMPLE_SYSTEM.replace("kind: predictive", "").replace("# Art. 2: predictive or generative", ""))
+    _write(
+        ws,
+        "example-scorecard.yaml",
+        EXAMPLE_SYSTEM.replace("kind: predictive", "").replace("# Art. 2: predictive or generative", ""),
+    )
     msg = str(Inventory.load(ws).errors["example-scorecard"])
     assert "field 'kind'" in msg and "required" in msg
 
@@ -86,14 +100,20 @@ def test_id_must_match_file_name_and_be_a_slug(ws):
 
 
 def test_protected_feature_without_justification_warns(ws):
-    text = EXAMPLE_SYSTEM.replace("- {column: SEX, category: sex}", "- {column: SEX, category: sex, used_as_feature: true}")
+    text = EXAMPLE_SYSTEM.replace(
+        "- {column: SEX, category: sex}", "- {column: SEX, category: sex, used_as_feature: true}"
+    )
     _write(ws, "example-scorecard.yaml", text)
     s = Inventory.load(ws).get("example-scorecard")
     assert any("SEX" in w and "justification" in w for w in s.warnings())
 
 
 def test_prelaunch_opinion_after_go_live_is_a_gap(ws):
-    _write(ws, "example-scorecard.yaml", EXAMPLE_SYSTEM.replace("risk: {date: 2023-12-08", "risk: {date: 2024-02-08"))
+    _write(
+        ws,
+        "example-scorecard.yaml",
+        EXAMPLE_SYSTEM.replace("risk: {date: 2023-12-08", "risk: {date: 2024-02-08"),
+    )
     s = Inventory.load(ws).get("example-scorecard")
     assert any("risk opinion dated 2024-02-08 after go-live" in w for w in s.warnings())
 

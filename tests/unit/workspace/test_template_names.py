@@ -73,8 +73,16 @@ def test_template_path_lookup_refuses_paths_even_outside_validation(ws, tmp_path
 
 
 def test_output_folders_are_checked_to_lie_under_reports(ws):
-    assert ws.report_dir("2026Q3", "card", "model_risk", "v1") == (ws.reports_dir / "2026Q3/card/model_risk/v1").resolve()
-    for parts in (("2026Q3", "card", "../../../../tmp/x", "v1"), ("..", "x"), ("/etc", "x"), ("2026Q3", ".", "v1"),
-                  ("2026Q3", "a/b")):
+    assert (
+        ws.report_dir("2026Q3", "card", "model_risk", "v1")
+        == (ws.reports_dir / "2026Q3/card/model_risk/v1").resolve()
+    )
+    for parts in (
+        ("2026Q3", "card", "../../../../tmp/x", "v1"),
+        ("..", "x"),
+        ("/etc", "x"),
+        ("2026Q3", ".", "v1"),
+        ("2026Q3", "a/b"),
+    ):
         with pytest.raises(ConfigError, match="would lie outside"):
             ws.report_dir(*parts)
