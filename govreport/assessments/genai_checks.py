@@ -33,11 +33,13 @@ Replies are assistant turns that follow a customer turn; answers are replies tha
 nor the reply to a request for a person. Negated phrases do not count (see
 :func:`govreport.assessments.genai_rules.negated`). Offending turns are returned as examples with personal
 data masked, never raw.
+
+What a single turn says (disclosure, a person asked for or offered, refusal, identifiers) is
+:mod:`.genai_turns`; numeric claims are :mod:`.genai_claims`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,7 +49,6 @@ import pandas as pd
 
 from ..core.status import Indicator, Status, Threshold, threshold_for
 from ..data.conversations import ASSISTANT_ROLES, CUSTOMER_ROLES, REQUIRED_COLUMNS
-from ..data.masking import find_identifiers, mask_text
 from ..errors import DataError
 from .genai_claims import ClaimCheck, compare_claims, extract_claims
 from .genai_rules import (
@@ -58,7 +59,15 @@ from .genai_rules import (
     bigram_f1,
     bigrams,
     language_of,
-    negated,
+)
+from .genai_turns import (
+    asks_for_human,
+    discloses_ai,
+    find_account_numbers,
+    is_refusal,
+    leaked_kinds,
+    mask_turn,
+    offers_human,
 )
 
 __all__ = [
@@ -76,108 +85,10 @@ __all__ = [
     "discloses_ai",
     "EXAMPLE_KINDS",
 ]
-
-DISCLOSURE_PATTERNS = [
-    r"\bAI\b",
-    r"人工智慧",
-    r"智能客服",
-    r"機器人",
-    r"artificial intelligence",
-    r"automated|automatically",
-    r"virtual assistant",
-    r"AI assistant",
-    r"\bchatbot\b",
-]
-HUMAN_REQUEST = [
-    r"真人",
-    r"專人",
-    r"客服人員",
-    r"\bagent\b",
-    r"\bhuman\b",
-    r"real person",
-    r"\boperator\b",
-    r"\bsomeone\b",
-]
-HUMAN_OFFER = [
-    r"真人",
-    r"專人",
-    r"轉接",
-    r"客服專線",
-    r"\bagent\b",
-    r"\bhuman\b",
-    r"transfer",
-    r"hotline",
-    r"connect you",
-]
-REFUSAL_PATTERNS = [
-    r"(很|非常)?抱歉",
-    r"無法(為您|提供|回答|協助|處理|查詢|回覆|說明)",
-    r"不能(提供|回答|協助|透露|處理)",
-    r"恕(難|無法|不)",
-    r"不便(提供|回答|透露)",
-    r"不在(我的)?服務範圍",
-    r"\bI(?:'m| am)? (?:can ?not|can't|can’t|am unable to|'m unable to|unable to|not able to)\b",
-    r"\bunable to (?:help|assist|answer|provide|share)\b",
-    r"\bI'm sorry\b|\bI am sorry\b|\bsorry, (?:but )?I\b",
-]
 #: (pattern, severity, label) — the packaged defaults as tuples; see genai_rules.DEFAULT_RULES.
 DEFAULT_PROHIBITED = [(r.pattern, r.severity, r.label) for r in DEFAULT_RULES]
 #: The kinds of example the checks keep, in report order.
 EXAMPLE_KINDS = ("pii_leak", "no_disclosure", "no_alternative", "prohibited", "ungrounded", "refusal")
-
-
-def _hits(patterns: Sequence[str], text: str, guard: bool = True) -> bool:
-    for p in patterns:
-        for m in re.finditer(p, text, flags=re.I):
-            if not (guard and negated(text, m.start())):
-                return True
-    return False
-
-
-def discloses_ai(text: str) -> bool:
-    """The turn says it is AI (and does not deny it)."""
-    return _hits(DISCLOSURE_PATTERNS, text)
-
-
-def asks_for_human(text: str) -> bool:
-    """A customer turn asks for a person."""
-    return _hits(HUMAN_REQUEST, text)
-
-
-def offers_human(text: str) -> bool:
-    """An assistant turn offers a person (「目前無法提供真人服務」 does not)."""
-    return _hits(HUMAN_OFFER, text)
-
-
-def is_refusal(text: str) -> bool:
-    """An assistant turn declines to answer (「抱歉，無法提供…」, "I can't help with that")."""
-    return _hits(REFUSAL_PATTERNS, text, guard=False)
-
-
-def find_account_numbers(text: str) -> list[tuple[int, int]]:
-    """Spans of bank account numbers: 10–16 digits (spaces and hyphens allowed) right after 帳號, 帳戶,
-    戶號 or "account number" (found by :func:`govreport.data.masking.find_identifiers`, the one detector)."""
-    t = str(text)
-    spans, pos = [], 0
-    for kind, value in find_identifiers(t):
-        a = t.index(value, pos)
-        pos = a + len(value)
-        if kind == "account":
-            spans.append((a, pos))
-    return spans
-
-
-def leaked_kinds(text: str) -> list[str]:
-    """The kinds of personal data in ``text``: national_id, resident_id, card, phone, email, account — what
-    :func:`govreport.data.masking.find_identifiers` finds, so every leak counted is a value masked and vice
-    versa."""
-    return [k for k, _ in find_identifiers(text)]
-
-
-def mask_turn(text: object) -> str:
-    """``text`` with every identifier masked (:func:`govreport.data.masking.mask_text`, account numbers
-    included)."""
-    return mask_text(text)
 
 
 @dataclass

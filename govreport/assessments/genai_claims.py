@@ -48,10 +48,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .genai_numbers import CN_NUMERALS, EN_NUMBERS, normalise, parse_chinese_number
 
 __all__ = [
     "Claim",
@@ -71,72 +72,6 @@ MIN_CONTEXT = 0.2
 #: Candidates within this similarity of the best are all looked at.
 MARGIN = 0.1
 VERDICTS = ("agree", "contradict", "unsupported")
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "兩": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
-_CN = "零〇一二兩两三四五六七八九十百千萬万億亿"
-_EN_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-
-
-def parse_chinese_number(s: str) -> float | None:
-    """``一千二百`` → 1200, ``三百萬`` → 3000000, ``二萬五千`` → 25000, ``十四`` → 14, ``三點五`` → 3.5;
-    None when ``s`` is not a Chinese numeral."""
-    if not s:
-        return None
-    if "點" in s:
-        whole, _, frac = s.partition("點")
-        w = parse_chinese_number(whole) if whole else 0.0
-        if w is None or not frac or any(ch not in _CN_DIGITS for ch in frac):
-            return None
-        return w + float("0." + "".join(str(_CN_DIGITS[ch]) for ch in frac))
-    if all(ch in _CN_DIGITS for ch in s) and len(s) > 1:  # 二〇二五: digit by digit
-        return float("".join(str(_CN_DIGITS[ch]) for ch in s))
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            section += (1 if digit is None else digit) * _CN_SMALL[ch]
-            digit = None
-        elif ch in _CN_BIG:
-            total += (section + (digit or 0)) * _CN_BIG[ch]
-            section, digit = 0, None
-        else:
-            return None
-    return float(total + section + (digit or 0))
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width digits, ％, ．, ，, ： folded) — what extraction and matching read."""
-    return unicodedata.normalize("NFKC", str(text))
 
 
 @dataclass(frozen=True)
@@ -166,7 +101,7 @@ class Claim:
 
 
 # -- extraction ----------------------------------------------------------------------------------------
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+(?:點[零〇一二三四五六七八九]+)?)"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUMERALS}]+(?:點[零〇一二三四五六七八九]+)?)"
 _DAYPART = r"(上午|早上|中午|下午|晚上|凌晨)"
 _CN_HOUR = "一二兩三四五六七八九十"
 _TIME_COLON = re.compile(r"(?<![\d:/.])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
@@ -179,8 +114,10 @@ _DATE_YMD = re.compile(
     r"(?<![\w/.-])(\d{4})\s*(?:[/.-]|年)\s*(\d{1,2})\s*(?:[/.-]|月)\s*(\d{1,2})(?:\s*[日號])?"
     r"(?![\w/.-]*\d)"
 )
-_DATE_MD = re.compile(rf"(?<![\d年/.-])(\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*[日號]")
-_DOM = re.compile(rf"每月\s*(?:的\s*)?(\d{{1,2}}|[{_CN}]{{1,3}})\s*[日號]")
+_DATE_MD = re.compile(
+    rf"(?<![\d年/.-])(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*月\s*(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*[日號]"
+)
+_DOM = re.compile(rf"每月\s*(?:的\s*)?(\d{{1,2}}|[{CN_NUMERALS}]{{1,3}})\s*[日號]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!期)")
 # not claims: phone numbers, identifiers with digits, long digit runs
 _PHONE = re.compile(
@@ -418,7 +355,9 @@ def _raw_claims(t: str) -> list[Claim]:
             before = t[max(0, a - 2) : a]
             if before.endswith(("週", "周", "星期", "禮拜", "第")) or num in ("千", "百", "十", "萬"):
                 continue
-            if t[a - 1 : a] and t[a - 1] in _CN:  # a Chinese numeral run starts at its first character
+            if (
+                t[a - 1 : a] and t[a - 1] in CN_NUMERALS
+            ):  # a Chinese numeral run starts at its first character
                 continue
         elif a > 0 and (t[a - 1].isalnum() and not _CJK.match(t[a - 1])):
             continue  # digits glued to letters: part of an identifier
@@ -458,13 +397,13 @@ def _raw_claims(t: str) -> list[Claim]:
         found.append(Claim(kind, str(unit), v, v, "eq", t[start:end].strip(), start, end))
         taken.append((start, end))
     # English number words as counts or durations: "six purchases", "seven years"
-    for m in re.finditer(r"\b(" + "|".join(_EN_NUMBERS) + r")\s+((?:business |working )?[a-z]{3,})", t, re.I):
+    for m in re.finditer(r"\b(" + "|".join(EN_NUMBERS) + r")\s+((?:business |working )?[a-z]{3,})", t, re.I):
         if _overlaps(m.start(), m.end(), taken):
             continue
         word = m.group(2).lower()
         if word in _EN_NOT_UNIT or word in ("of", "more", "less", "time"):
             continue
-        v = float(_EN_NUMBERS[m.group(1).lower()])
+        v = float(EN_NUMBERS[m.group(1).lower()])
         for rx, k, un, _f in _UNIT_RE:
             if un and k == "duration" and rx.fullmatch(" " + word):
                 found.append(Claim(k, un, v, v, "eq", m.group(0), m.start(), m.end()))

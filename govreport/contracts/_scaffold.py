@@ -13,25 +13,30 @@ values are never written into a suite. Every decision is a :class:`Guess`, from 
 its ``values``, listed in the contract's comments and by the command. Columns that look like personal data
 or Art. 6 attributes are listed in the contract with ``confirmed: false`` for the engineer to confirm or
 delete (the masking guess by name is unchanged by what the values are).
+
+Recognising Art. 6 attributes is :mod:`._detect`; the contract's text and writing both files,
+:mod:`._scaffold_out`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..data.masking import find_identifiers, looks_like_personal_data, mask_text
+from ..data.masking import find_identifiers, looks_like_personal_data
 from ..errors import InputError
-from ._model import load_contract
+from ._detect import (
+    PROTECTED_NAME_PATTERNS,
+    detect_protected_attribute,
+    protected_by_content,
+    protected_by_name,
+)
 from ._result import gx_context
+from ._scaffold_out import Guess, Scaffold, contract_text, write_scaffold
 
 __all__ = [
     "Guess",
@@ -45,72 +50,6 @@ __all__ = [
     "PROTECTED_NAME_PATTERNS",
 ]
 
-#: Art. 6 attributes recognised by column name (English, Traditional Chinese, common abbreviations),
-#: in the order they are tried.
-PROTECTED_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("birthplace", r"birth_?place|place_?of_?birth|出生地|籍貫"),
-    ("birth_date", r"birth|(^|_)dob($|_)|生日|出生"),
-    ("sex", r"(^|_)(sex|gender)($|_)|性別"),
-    ("age", r"(^|_)(age|ages|age_?band|age_?group)($|_)|年齡|年紀|年齡層"),
-    ("nationality", r"nationality|citizenship|(^|_)(nation|country_?of_?citizenship)($|_)|國籍"),
-    ("ethnicity", r"ethnic|(^|_)race($|_)|族群|種族|原住民|indigenous"),
-    ("marital_status", r"marriage|marital|婚姻"),
-    ("disability", r"disab|handicap|身心障礙|殘障"),
-    ("health", r"health|illness|disease|diagnos|medical|疾病|病史|健康"),
-    ("physical", r"(^|_)(height|weight|bmi|skin_?colou?r|hair_?colou?r)($|_)|身高|體重|膚色|髮色"),
-    ("residence", r"residen|domicile|居住|戶籍|居所"),
-    ("religion", r"religio|宗教|信仰"),
-)
-_SEX_VALUES = {"M", "F", "MALE", "FEMALE", "男", "女", "男性", "女性"}
-_MARITAL_VALUES = {
-    "已婚",
-    "未婚",
-    "離婚",
-    "喪偶",
-    "分居",
-    "MARRIED",
-    "SINGLE",
-    "DIVORCED",
-    "WIDOWED",
-    "SEPARATED",
-}
-_COUNTRIES = {
-    "TW",
-    "TWN",
-    "CN",
-    "CHN",
-    "JP",
-    "JPN",
-    "US",
-    "USA",
-    "VN",
-    "VNM",
-    "ID",
-    "IDN",
-    "PH",
-    "PHL",
-    "TH",
-    "THA",
-    "MY",
-    "MYS",
-    "KR",
-    "KOR",
-    "HK",
-    "HKG",
-    "MO",
-    "MAC",
-    "SG",
-    "SGP",
-    "GB",
-    "GBR",
-    "本國",
-    "外國",
-    "本國籍",
-    "外國籍",
-    "中華民國",
-    "臺灣",
-    "台灣",
-}
 _KEY_NAME = re.compile(r"((^|_)(id|key|no|num|number|code)$|^id_|編號|代號|序號|流水號|帳號)", re.I)
 _TIME_NAME = re.compile(r"(date|time|(^|_)ts$|_at$|timestamp|日期|時間|年月)", re.I)
 _NUMERIC_TYPES = ["int8", "int16", "int32", "int64", "float16", "float32", "float64"]
@@ -122,75 +61,6 @@ _FORMATS = {
     "card": r"^[0-9 \-]{13,23}$",
 }
 _MAX_CATEGORIES = 20
-
-
-def _name_tokens(col: str) -> str:
-    """snake_case of a column name (``CustomerAge`` → ``customer_age``) for the name patterns."""
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(col))
-    return re.sub(r"[\s\-.]+", "_", s).lower()
-
-
-def _protected_by_name(col: str) -> str | None:
-    name = _name_tokens(col)
-    for cat, pat in PROTECTED_NAME_PATTERNS:
-        if re.search(pat, name, flags=re.I):
-            return cat
-    return None
-
-
-def _looks_like_birth_dates(s: pd.Series) -> bool:
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        return False
-    values = s.dropna().head(500)
-    if values.empty:
-        return False
-    ts = (
-        values
-        if pd.api.types.is_datetime64_any_dtype(values)
-        else pd.to_datetime(values.astype(str), errors="coerce", format="mixed")
-    )
-    if ts.notna().mean() < 0.9:
-        return False
-    years = ts.dropna().dt.year
-    now = datetime.now(UTC).year
-    return bool(years.min() >= 1900 and 18 <= now - years.median() <= 90 and years.max() <= now - 15)
-
-
-def _protected_by_content(s: pd.Series) -> str | None:
-    if pd.api.types.is_float_dtype(s):
-        return None
-    values = s.dropna()
-    if values.empty:
-        return None
-    distinct = {str(v).strip().upper() for v in values.unique()[:50]}
-    if 2 <= len(distinct) <= 8 and distinct <= _SEX_VALUES:
-        return "sex"
-    if (
-        len(distinct) >= 2
-        and distinct <= (_MARITAL_VALUES | {"其他", "OTHER", "UNKNOWN"})
-        and len(distinct & _MARITAL_VALUES) >= 2
-    ):
-        return "marital_status"
-    if (
-        len(distinct) >= 2
-        and len(distinct & _COUNTRIES) / len(distinct) >= 0.8
-        and distinct & {"TW", "TWN", "本國", "本國籍", "中華民國", "臺灣", "台灣"}
-    ):
-        return "nationality"
-    if _looks_like_birth_dates(s):
-        return "birth_date"
-    return None
-
-
-def detect_protected_attribute(series: pd.Series) -> str | None:
-    """The Art. 6 attribute category ``series`` seems to hold (by its name, then its content), or None.
-
-    Categories are those of :data:`~govreport.contracts.PROTECTED_CATEGORIES` (sex, age, birth_date,
-    nationality, ethnicity, birthplace, residence, marital_status, disability, health, physical,
-    religion). By content: sex codes (M/F, 男/女), marital-status words (已婚/未婚…, married/single…),
-    nationality codes including Taiwan (TW/TWN/本國籍), and dates of birth.
-    """
-    return _protected_by_name(str(series.name)) or _protected_by_content(series)
 
 
 # -- the suite ------------------------------------------------------------------------------------------
@@ -327,40 +197,6 @@ def _type_list(s: pd.Series, nonnull: pd.Series) -> list[str] | None:
     return base + ([own] if own not in base else [])
 
 
-@dataclass
-class Guess:
-    """One thing the scaffold decided about a column, and from what: its ``name`` or its ``values``."""
-
-    column: str
-    source: str  # "name" | "values"
-    what: str
-    evidence: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.column}: {self.what}" + (f" ({self.evidence})" if self.evidence else "")
-
-
-@dataclass
-class Scaffold:
-    """A scaffolded contract: the suite (GX JSON), the contract's YAML text, and what was guessed."""
-
-    name: str
-    suite: dict[str, Any]
-    contract_text: str
-    personal: list[tuple[str, str]] = field(default_factory=list)
-    protected: list[tuple[str, str, str]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-    freshness_column: str | None = None
-    notes: list[str] = field(default_factory=list)
-    guesses: list[Guess] = field(default_factory=list)
-    rows: int = 0
-    sampled: int = 0
-
-    def by(self, source: str) -> list[Guess]:
-        """The guesses made from column names (``"name"``) or from the values (``"values"``)."""
-        return [g for g in self.guesses if g.source == source]
-
-
 def personal_columns(data: pd.DataFrame) -> dict[str, str]:
     """The columns that look like personal data (Art. 8, by content or name) and their kinds."""
     out = {}
@@ -427,8 +263,8 @@ def scaffold(
         null_rate = 1 - len(nonnull) / n if n else 0.0
         kind = looks_like_personal_data(samp)
         kind_by_values = looks_like_personal_data(samp.rename(None)) if kind else None
-        by_name = _protected_by_name(col)
-        cat = by_name or (None if kind else _protected_by_content(samp))
+        by_name = protected_by_name(col)
+        cat = by_name or (None if kind else protected_by_content(samp))
         if kind:
             personal.append((col, kind))
             guesses.append(
@@ -585,7 +421,7 @@ def scaffold(
     if keys:
         notes.append(f"{keys[0]}: unique in every row read — taken as the key (keys:); check it")
     out = suite.to_json_dict()
-    text_ = _contract_text(
+    text_ = contract_text(
         name,
         data_path,
         encoding,
@@ -603,102 +439,3 @@ def scaffold(
     return Scaffold(
         name, out, text_, personal, protected, keys, fresh, notes, guesses, rows=n, sampled=len(sampled)
     )
-
-
-def _q(v: str) -> str:
-    return json.dumps(v, ensure_ascii=False)
-
-
-def _contract_text(
-    name: str,
-    data_path: str,
-    encoding: str | None,
-    delimiter: str | None,
-    personal: list[tuple[str, str]],
-    protected: list[tuple[str, str, str]],
-    keys: list[str],
-    fresh: str | None,
-    *,
-    rows: int,
-    rows_read: int | None,
-    sampled: int = 0,
-    truncated: bool = False,
-    guesses: list[Guess] | None = None,
-) -> str:
-    day = datetime.now(UTC).date().isoformat()
-    read = (
-        f"{rows:,} rows"
-        + (f" of {rows_read:,}" if rows_read and rows_read != rows else "")
-        + (" (the file's first rows only)" if truncated else "")
-    )
-    lines = [
-        f"# Data contract scaffolded by `govreport contracts scaffold` from {data_path} ({read}) on {day}.",
-        "# Review every line. Entries with `confirmed: false` were guessed from column names and content:",
-        "# set confirmed: true, or delete them. Give each personal-data column its purpose (Art. 8).",
-        "# Format: docs/contracts.md. Its suite is the Great Expectations JSON beside this file.",
-        f"# The suite's sets, ranges, lengths, null tolerances and key come from all {rows:,} rows read; the",
-        f"# format guesses from {sampled or rows:,} sampled rows. "
-        "Tolerances (`mostly`): the observed share of",
-        "# misses doubled, and at least one point more. What was guessed, and from what:",
-    ]
-    for g in guesses or []:
-        said = " ".join(mask_text(str(g)).split())  # one comment line, whatever the column name holds
-        lines.append(f"#   [{'by name  ' if g.source == 'name' else 'by values'}] {said}")
-    lines += [
-        f"name: {name}",
-        'description: ""',
-        'owner: ""',
-        "dataset:",
-        f"  path: {_q(data_path)}",
-    ]
-    if encoding:
-        lines.append(f"  encoding: {_q(encoding)}")
-    if delimiter:
-        lines.append(f"  delimiter: {_q(delimiter)}")
-    lines.append(f"suite: {name}.suite.json")
-    if personal:
-        lines.append(
-            "personal_data:                # Art. 8: masked in every output; map each to its purpose"
-        )
-        lines += [f'  - {{column: {_q(c)}, kind: {k}, purpose: "", confirmed: false}}' for c, k in personal]
-    else:
-        lines.append(
-            "personal_data: []             # Art. 8: none found — add any column holding personal data"
-        )
-    if protected:
-        lines.append(
-            "protected_attributes:         # Art. 6: assessed for fairness; say if the model uses it"
-        )
-        lines += [
-            f"  - {{column: {_q(c)}, attribute: {a}, used_as_feature: null, confirmed: false}}  # by {how}"
-            for c, a, how in protected
-        ]
-    else:
-        lines.append("protected_attributes: []      # Art. 6: none found")
-    lines.append(f"keys: [{', '.join(_q(k) for k in keys)}]")
-    lines.append("freshness:                    # age of the newest record (column) or of the file")
-    if fresh:
-        lines.append(f"  column: {_q(fresh)}")
-    lines.append("  max_age_days: 40")
-    lines += [
-        "# representativeness:          # compare with the training data (PSI per column)",
-        '#   reference: {path: "data/training.csv"}',
-        "#   columns: []                # default: the protected attributes",
-        "# thresholds:                  # override a dimension's lines, e.g.",
-        "#   completeness: {green: 0.99, red: 0.95}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def write_scaffold(folder: Path | str, sc: Scaffold, *, force: bool = False) -> tuple[Path, Path]:
-    """Write ``<name>.suite.json`` and ``<name>.contract.yaml`` into ``folder``; returns their paths."""
-    folder = Path(folder)
-    sp, cp = folder / f"{sc.name}.suite.json", folder / f"{sc.name}.contract.yaml"
-    for p in (cp, sp):
-        if p.exists() and not force:
-            raise InputError(f"{p.name} already exists", file=p, fix="choose another --name, or pass --force")
-    folder.mkdir(parents=True, exist_ok=True)
-    sp.write_text(json.dumps(sc.suite, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    cp.write_text(sc.contract_text, encoding="utf-8")
-    load_contract(cp)  # what was written must read back
-    return sp, cp
