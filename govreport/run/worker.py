@@ -8,9 +8,10 @@ Great Expectations, scikit-learn and the metrics are imported once per slot, not
 
 A job, in the worker:
 
-1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the ``precomputed``
-   parameter: ``results.json`` is written into the job's folder and its path passed to the kernel, which
-   then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
+1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the
+   ``precomputed`` parameter: ``results.json`` is written into the job's folder (for a portfolio template
+   also what its cells present, :data:`~govreport.run.context.PRESENTED_FILE`, removed once the notebook
+   has run) and its path passed to the kernel, which then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
    the failure shows in the kept notebook exactly as without this step;
 2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems);
 3. the HTML report (nbconvert), for succeeded notebooks.
@@ -37,7 +38,7 @@ from ..assessments.registry import computation
 from ..core.proc import output_to
 from ..core.status import RunStatus
 from ..present.render import render_notebook
-from .context import open_context
+from .context import PRESENTED_FILE, PortfolioContext, open_context
 from .energy import measure
 
 
@@ -99,11 +100,14 @@ def _precompute(spec: dict[str, Any]) -> str | None:
             p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"]
         )
         ctx.results(compute)
+        if isinstance(ctx, PortfolioContext):  # what its cells present, for the kernel to take
+            ctx.keep_presented()
     except Exception:  # the kernel computes again and fails in its own cell, with the same error
         print("the computation failed in the worker; the notebook computes it again:", file=sys.stderr)
         traceback.print_exc()
-        with contextlib.suppress(OSError):
-            (Path(p["output_dir"]) / "results.json").unlink()
+        for name in ("results.json", PRESENTED_FILE):
+            with contextlib.suppress(OSError):
+                (Path(p["output_dir"]) / name).unlink()
         return None
     return str(Path(p["output_dir"]) / "results.json")
 
@@ -126,6 +130,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     meter = measure().start()  # Art. 4: CodeCarbon, imported lazily; never raises
 
     def done(status: str, error: str = "") -> int:
+        (out_dir / PRESENTED_FILE).unlink(missing_ok=True)  # the kernel's input, not an output of the run
         energy = meter.stop()  # idempotent; a failed measurement is {"kwh": None, "reason": ...}
         doc = {
             "status": status,
