@@ -185,7 +185,8 @@ def report(doc: dict[str, Any]) -> list[str]:
     per = doc["cpu_s"] / n
     compute = sum(r.get("compute_cpu_s", 0.0) for r in runs)
     print(
-        f"\n{len(runs)} runs; CPU of the whole command per run: {per:.2f} s; computation {compute:.1f} s in all"
+        f"\n{len(runs)} runs; CPU of the whole command per run: {per:.2f} s; "
+        f"computation {compute:.1f} s in all"
     )
     rows = [
         (
@@ -204,7 +205,7 @@ def report(doc: dict[str, Any]) -> list[str]:
         ),
         ("wall", f"{doc['wall_s']:.1f} s", f"≤ {GOAL_WALL:.0f} s", "goal", doc["wall_s"] <= GOAL_WALL),
     ]
-    print(f"\n| figure | measured | target | kind | met |\n|---|--:|--:|---|---|")
+    print("\n| figure | measured | target | kind | met |\n|---|--:|--:|---|---|")
     for name, got, target, kind, ok in rows:
         print(f"| {name} | {got} | {target} | {kind} | {'yes' if ok else 'NO'} |")
     if doc["wall_s"] > GOAL_WALL:

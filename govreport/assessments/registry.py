@@ -38,7 +38,8 @@ __all__ = ["COMPUTATIONS", "Computed", "Computation", "Presented", "assess_data_
 
 
 class Computed(Protocol):
-    """What a system template's computation returns (e.g. :class:`govreport.assessments.model_risk.Assessment`)."""
+    """What a system template's computation returns (e.g.
+    :class:`govreport.assessments.model_risk.Assessment`)."""
 
     indicators: list[Indicator]
     sections: dict[str, Any]

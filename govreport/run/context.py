@@ -155,7 +155,8 @@ class _Context:
         got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
         if got != self._identity():
             raise InputError(
-                f"the precomputed results are for {'/'.join(map(str, got))}, not {'/'.join(self._identity())}",
+                f"the precomputed results are for {'/'.join(map(str, got))}, "
+                f"not {'/'.join(self._identity())}",
                 file=path,
                 field="precomputed",
                 fix="leave `precomputed` as None to compute here",

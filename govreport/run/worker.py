@@ -11,8 +11,9 @@ A job, in the worker:
 1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the
    ``precomputed`` parameter: ``results.json`` is written into the job's folder (for a portfolio template
    also what its cells present, :data:`~govreport.run.context.PRESENTED_FILE`, removed once the notebook
-   has run) and its path passed to the kernel, which then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
-   the failure shows in the kept notebook exactly as without this step;
+   has run) and its path passed to the kernel, which then only presents. If the computation raises,
+   nothing is passed and the kernel computes itself, so the failure shows in the kept notebook exactly
+   as without this step;
 2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems);
 3. the HTML report (nbconvert), for succeeded notebooks.
 
