@@ -41,8 +41,9 @@ if TYPE_CHECKING:  # annotations only: pandas is imported where data is read
 
 __all__ = ["PortfolioContext", "TemplateContext", "open_context", "read_dataset"]
 
-#: the file beside a portfolio job's precomputed results.json holding what its template presents (written
-#: by the runner's worker just before the kernel starts, removed once the notebook has run)
+#: the file beside a job's precomputed results.json holding what its template presents besides the results
+#: — a system's history and previous results, a portfolio template's report — written by the runner's worker
+#: just before the kernel starts and removed once the notebook has run
 PRESENTED_FILE = ".presented.pickle"
 
 
@@ -170,6 +171,9 @@ class TemplateContext(_Context):
     """The context of a system template: one AI system's data, contracts, history and results."""
 
     system: AISystem = field(kw_only=True)
+    #: what the runner's worker read from the evidence store for this job (``history``, ``previous``),
+    #: handed to the kernel beside the precomputed results (:meth:`keep_presented`)
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
     #: Parquet frames :meth:`load` returned, by resolved path, for as long as the caller holds them: the
     #: contract validation (:meth:`data_quality`) takes them instead of reading the same file again.
     _frames: WeakValueDictionary[Path, pd.DataFrame] = field(
@@ -287,6 +291,13 @@ class TemplateContext(_Context):
     def history(self) -> pd.DataFrame:
         """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
         status (one row per indicator and period), oldest first, up to but excluding this period."""
+        import pandas as pd
+
+        rows = self._kept["history"] if "history" in self._kept else self._history_rows()
+        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
+        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+
+    def _history_rows(self) -> list[dict[str, Any]]:
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rows: list[dict[str, Any]] = []
@@ -312,13 +323,13 @@ class TemplateContext(_Context):
                         "status": v.get("status"),
                     }
                 )
-        import pandas as pd
-
-        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
-        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+        return rows
 
     def previous_results(self) -> dict[str, Any] | None:
         """The previous period's results.json (latest succeeded run), if any."""
+        if "previous" in self._kept:
+            previous: dict[str, Any] | None = self._kept["previous"]
+            return previous
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rec = None
@@ -359,6 +370,22 @@ class TemplateContext(_Context):
     def _keep(self, computed: Computed) -> dict[str, Any]:
         return self.save(computed.indicators, computed.sections, computed.notes)
 
+    def _take(self, path: Path, data: dict[str, Any]) -> None:
+        """What the worker read from the evidence store, when it left it beside the results (else the
+        kernel reads the store itself)."""
+        kept = _load_kept(path.with_name(PRESENTED_FILE), required=False)
+        if isinstance(kept, dict):
+            self._kept = kept
+        super()._take(path, data)
+
+    def keep_presented(self) -> Path:
+        """In the runner's worker, after :meth:`results`: read this job's history and previous results from
+        the evidence store and leave them beside results.json (:data:`PRESENTED_FILE`), so the kernel that
+        presents opens no store (the job's own record is appended only after its notebook has run)."""
+        return _dump_kept(
+            self.output_dir, {"history": self._history_rows(), "previous": self.previous_results()}
+        )
+
 
 @dataclass
 class PortfolioContext(_Context):
@@ -379,28 +406,38 @@ class PortfolioContext(_Context):
 
     def _take(self, path: Path, data: dict[str, Any]) -> None:
         """The worker left what the template presents beside the results (:meth:`keep_presented`)."""
-        kept = path.with_name(PRESENTED_FILE)
-        try:
-            # written by this job's worker into the job's private folder a moment ago (keep_presented):
-            # the same trust as the template and the workspace this kernel already runs
-            with kept.open("rb") as f:
-                self.presented, self.paths = pickle.load(f)  # noqa: S301
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError) as e:
-            raise InputError(
-                f"cannot read what the runner precomputed ({type(e).__name__})",
-                file=kept,
-                field="precomputed",
-                fix="leave `precomputed` as None to compute here",
-            ) from None
+        self.presented, self.paths = _load_kept(path.with_name(PRESENTED_FILE), required=True)
         super()._take(path, data)
 
     def keep_presented(self) -> Path:
         """In the runner's worker, after :meth:`results`: write what the template presents beside
         results.json, for the kernel to take (:data:`PRESENTED_FILE`)."""
-        kept = self.output_dir / PRESENTED_FILE
-        with kept.open("wb") as f:
-            pickle.dump((self.presented, self.paths), f, protocol=pickle.HIGHEST_PROTOCOL)
-        return kept
+        return _dump_kept(self.output_dir, (self.presented, self.paths))
+
+
+def _dump_kept(output_dir: Path, kept: object) -> Path:
+    path = output_dir / PRESENTED_FILE
+    with path.open("wb") as f:
+        pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _load_kept(path: Path, *, required: bool) -> Any:
+    """What the worker left for the kernel (:data:`PRESENTED_FILE`); None when absent and not required."""
+    if not required and not path.is_file():
+        return None
+    try:
+        # written by this job's worker into the job's private folder a moment ago (keep_presented):
+        # the same trust as the template and the workspace this kernel already runs
+        with path.open("rb") as f:
+            return pickle.load(f)  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as e:
+        raise InputError(
+            f"cannot read what the runner precomputed ({type(e).__name__})",
+            file=path,
+            field="precomputed",
+            fix="leave `precomputed` as None to compute here",
+        ) from None
 
 
 def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:

@@ -36,7 +36,9 @@ def root(tmp_path: Path) -> Path:
     ws = Workspace.load(root)
     folder = ws.reports_dir / "2026Q3" / "chat" / "genai_review" / "v1"
     folder.mkdir(parents=True)
-    ind = Indicator("pii_leak_rate", "system_security", 6, 0.02, "個資", "PII", threshold_for("pii_leak_rate"))
+    ind = Indicator(
+        "pii_leak_rate", "system_security", 6, 0.02, "個資", "PII", threshold_for("pii_leak_rate")
+    )
     doc = build_results(system={"id": "chat"}, period="2026Q3", template="genai_review", indicators=[ind])
     (folder / "results.json").write_text(json.dumps(doc), encoding="utf-8")
     out = {"path": ws.relative(folder / "results.json"), "sha256": sha256_file(folder / "results.json")}
@@ -48,6 +50,7 @@ def root(tmp_path: Path) -> Path:
             status="succeeded",
             started_at="2026-10-01T02:00:00+00:00",
             outputs={"results": out},
+            summary={"status": "amber", "indicators": {"pii_leak_rate": {"status": "amber", "value": 0.02}}},
         )
     )
     return root
@@ -123,3 +126,30 @@ def test_computations_are_imported_only_when_called():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_system_kernel_takes_history_and_previous_from_the_worker(root, tmp_path, monkeypatch):
+    """The worker reads the job's history and previous results from the store; the kernel opens no store."""
+    (root / "data" / "chat_2026Q4.jsonl").write_text("", encoding="utf-8")
+    worker = open_context(root, "chat", "2026Q4", tmp_path / "w", template="genai_review")
+    assert isinstance(worker, TemplateContext)
+    history, previous = worker.history(), worker.previous_results()
+    assert list(history["period"]) == ["2026Q3"] and previous is not None and previous["period"] == "2026Q3"
+    doc = build_results(
+        system={"id": "chat"}, period="2026Q4", template="genai_review", indicators=[], notes=["here"]
+    )
+    (tmp_path / "w" / "results.json").write_text(json.dumps(doc), encoding="utf-8")
+    worker.keep_presented()
+
+    import govreport.evidence.queries as queries
+
+    def no_store(*_a, **_k):
+        raise AssertionError("the presenting kernel opened the evidence store")
+
+    monkeypatch.setattr(queries, "open_store", no_store)
+    kernel = open_context(root, "chat", "2026Q4", tmp_path / "w", template="genai_review")
+    assert kernel.results(computation("genai_review"), tmp_path / "w" / "results.json")["notes"] == ["here"]
+    assert kernel.history().equals(history) and kernel.previous_results() == previous
+    alone = open_context(root, "chat", "2026Q4", tmp_path / "x", template="genai_review")
+    with pytest.raises(AssertionError, match="opened the evidence store"):  # without the worker's file
+        alone.history()
