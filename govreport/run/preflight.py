@@ -32,9 +32,8 @@ def check_kernel(name: str) -> None:
         raise KernelError(
             f"Jupyter kernel '{name}' is not installed",
             field="run.kernel",
-            fix=(
-                f"run `python -m ipykernel install --user --name {name}`, or set run.kernel in govreport.yaml"
-            ),
+            fix=f"run `python -m ipykernel install --user --name {name}`, "
+            "or set run.kernel in govreport.yaml",
         ) from None
 
 
@@ -65,8 +64,8 @@ def template_parameters(path: Path) -> dict[str, Any]:
 
 def kernel_runs_this_python(name: str) -> bool:
     """Whether kernel ``name`` runs the interpreter of this process — then the runner's worker may compute
-    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel
-    of another environment computes its own."""
+    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel of
+    another environment computes its own."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     try:
