@@ -1,52 +1,107 @@
-"""What each system template computes, by template name: the library half of a template.
+"""What each template computes, by template name: the library half of a template.
 
-A system template calls ``ctx.results(<computation>, precomputed)`` in its first library cell. In a
-``govreport run`` the runner's long-lived worker calls the same computation *before* the template's kernel
-starts — the worker has already imported Great Expectations, scikit-learn and the metrics, once for many
-systems — writes ``results.json`` into the job's folder and passes its path as the template's
-``precomputed`` parameter; the kernel then only presents (it never imports Great Expectations).
-Opened by hand in JupyterLab (``precomputed = None``), the template computes the same thing itself.
+Every template — system and portfolio alike — gets its results the same way, in its first library cell::
 
-:data:`COMPUTATIONS` maps a template name to its computation; a template not listed there, or one whose
-parameters cell does not declare ``precomputed`` (a workspace's own older copy), is simply run as it is.
+    ctx = open_context(workspace, system_id, period, output_dir, template="<name>")
+    results = ctx.results(computation("<name>"), precomputed)
+
+In a ``govreport run`` the runner's long-lived worker calls the same computation *before* the template's
+kernel starts — the worker has already imported Great Expectations, scikit-learn and the metrics, once for
+many jobs — writes ``results.json`` into the job's folder and passes its path as the template's
+``precomputed`` parameter; the kernel then only presents (it never imports Great Expectations). Opened by
+hand in JupyterLab (``precomputed = None``), the template computes the same thing itself.
+
+A system template's computation returns an :class:`Computed` (indicators, sections, notes) that the
+context saves as ``results.json``; a portfolio template's (``sustainability``, ``review``) returns a
+:class:`Presented`: the object its cells present (a sustainability report, a review), the files it wrote
+into the output folder (``results.json`` among them) and the results.
+
+:data:`COMPUTATIONS` maps a template name to its computation, imported only when called (the presenting
+kernel asks for ``computation("model_risk")`` to pass it along, and must not pay for pandas, scikit-learn or
+Great Expectations by doing so). A template not listed there, or one whose parameters cell does not
+declare ``precomputed`` (a workspace's own older copy), is simply run as it is.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .genai_review import assess_genai
-from .governance import governance_indicators
-from .model_risk import Assessment, assess_predictive
+if TYPE_CHECKING:  # annotations only
+    from ..core.status import Indicator
 
-__all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
+__all__ = ["COMPUTATIONS", "Computed", "Computation", "Presented", "assess_data_quality", "computation"]
 
 
-def assess_data_quality(ctx: Any) -> Assessment:
+class Computed(Protocol):
+    """What a system template's computation returns (e.g.
+    :class:`govreport.assessments.model_risk.Assessment`)."""
+
+    indicators: list[Indicator]
+    sections: dict[str, Any]
+    notes: list[str]
+
+
+@dataclass
+class Presented:
+    """What a portfolio template's computation returns: ``presented`` is the object the template's cells
+    present (:class:`~govreport.assessments.sustainability.SustainabilityReport`,
+    :class:`~govreport.assessments.review.Review`); ``paths`` the files written into the output folder;
+    ``results`` its ``results.json``."""
+
+    presented: Any
+    paths: dict[str, Path] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def assess_data_quality(ctx: Any) -> Computed:
     """The ``data_quality`` template: every dataset's contract (Great Expectations) and the governance
     indicators of the system record (Art. 7, 8)."""
+    from .governance import governance_indicators
+    from .model_risk import Assessment
+
     indicators, section = ctx.data_quality()
     return Assessment(indicators + governance_indicators(ctx.system), {"data_quality": section})
 
 
-def _model_risk(ctx: Any) -> Any:
-    return assess_predictive(ctx)
+class Computation:
+    """A template's computation, imported from ``target`` (``module:function``) on its first call; one
+    instance per template, so ``ctx.results`` can tell the packaged computation from a template's own."""
+
+    def __init__(self, template: str, target: str) -> None:
+        self.template = template
+        self.target = target
+
+    @functools.cached_property
+    def function(self) -> Callable[[Any], Any]:
+        module, _, name = self.target.partition(":")
+        fn: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
+        return fn
+
+    def __call__(self, ctx: Any) -> Any:
+        return self.function(ctx)
+
+    def __repr__(self) -> str:
+        return f"<computation of {self.template}: {self.target}>"
 
 
-def _genai_review(ctx: Any) -> Any:
-    return assess_genai(ctx)
-
-
-#: template name → the computation its kernel would otherwise run (``ctx`` → an object with
-#: ``indicators``, ``sections`` and ``notes``).
-COMPUTATIONS: dict[str, Callable[[Any], Any]] = {
-    "model_risk": _model_risk,
-    "data_quality": assess_data_quality,
-    "genai_review": _genai_review,
+#: template name → the computation its kernel would otherwise run
+COMPUTATIONS: dict[str, Computation] = {
+    t: Computation(t, target)
+    for t, target in {
+        "model_risk": "govreport.assessments.model_risk:assess_predictive",
+        "data_quality": "govreport.assessments.registry:assess_data_quality",
+        "genai_review": "govreport.assessments.genai_review:assess_genai",
+        "sustainability": "govreport.assessments.portfolio:assess_sustainability",
+        "review": "govreport.assessments.portfolio:assess_review",
+    }.items()
 }
 
 
-def computation(template: str) -> Callable[[Any], Any] | None:
+def computation(template: str) -> Computation | None:
     """The computation of ``template`` (a name or a notebook file name), or None."""
     return COMPUTATIONS.get(template.removesuffix(".ipynb"))

@@ -652,7 +652,7 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
     """
     from ..core.periods import parse_period
     from ..demo.build import build_demo
-    from ..run.runner import run_period, run_portfolio
+    from ..run.runner import WorkerPool, run_period, run_portfolio
     from ..workspace.config import Workspace
 
     plist = [parse_period(p.strip()) for p in periods.split(",") if p.strip()]
@@ -662,10 +662,13 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
         return
     ws = Workspace.load(root)
     failed = []
-    for p in plist:
-        summary = run_period(ws, p, progress=lambda m: click.echo(m, err=True))
-        failed.extend(summary.failed)
-        failed.extend(run_portfolio(ws, p, progress=lambda m: click.echo(m, err=True)).failed)
+    # one set of workers for every period: started now, they warm up once and serve all 20 runs
+    with WorkerPool(ws, ws.config.run.parallelism).start() as workers:
+        for p in plist:
+            summary = run_period(ws, p, progress=lambda m: click.echo(m, err=True), workers=workers)
+            failed.extend(summary.failed)
+            portfolio = run_portfolio(ws, p, progress=lambda m: click.echo(m, err=True), workers=workers)
+            failed.extend(portfolio.failed)
     reports = sorted(ws.reports_dir.glob("*/*/*/v*/report.html"))
     site = None
     if not no_site:

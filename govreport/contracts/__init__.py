@@ -30,7 +30,7 @@ from ._model import (
     list_contracts,
     load_contract,
 )
-from ._result import ContractResult
+from ._result import ContractResult, gx_context
 from ._scaffold import Scaffold, detect_protected_attribute, personal_not_text, scaffold, write_scaffold
 from ._spark import is_spark_data, validate_suite_on_spark
 from ._suite import DIMENSION_OF, SuiteFile, load_suite, read_suite
@@ -40,6 +40,7 @@ from ._validate import validate
 DIMENSIONS = QUALITY_DIMENSIONS
 
 __all__ = [
+    "gx_context",
     # the contract file
     "Contract",
     "ContractFile",

@@ -10,10 +10,12 @@ nbconvert is imported inside :func:`render_notebook` only: it is a heavy import 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..core.files import atomic_write_text
 from ..errors import TemplateError
@@ -53,12 +55,34 @@ def _ensure_nbconvert_data_path() -> None:
         )
 
 
-def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
-    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
-    import nbformat
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter with the govreport template, made once per process (its Jinja environment
+    and compiled templates are reused by every report a long-lived worker renders)."""
     from nbconvert import HTMLExporter
 
     _ensure_nbconvert_data_path()
+    return HTMLExporter(
+        template_name="govreport",
+        extra_template_basedirs=[str(_PKG / "nbtemplates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def warm_renderer() -> None:
+    """Import nbconvert and set up the exporter now (a runner's worker, before its first job)."""
+    import nbformat
+
+    exporter = _exporter()
+    exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"govreport_css": ""})
+
+
+def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
+    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
+    import nbformat
+
     nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -70,15 +94,8 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
     nb.cells = [c for c in nb.cells if "remove_cell" not in c.get("metadata", {}).get("tags", [])]
     if title:
         nb.metadata["title"] = title
-    exporter = HTMLExporter(
-        template_name="govreport",
-        extra_template_basedirs=[str(_PKG / "nbtemplates")],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
     resources = {"govreport_css": (_PKG / "report.css").read_text(encoding="utf-8")}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
     if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):
         raise TemplateError(

@@ -1,30 +1,50 @@
-"""What a template needs from the library: its context, its data, its history, and saving results.
+"""What a template needs from the library: its context, its data, its history, and its results.
 
-A template's parameters cell declares ``workspace``, ``system_id``, ``period`` and ``output_dir`` (the
-runner injects all four). With their defaults (``None``) a template opened in JupyterLab anywhere inside a
-workspace still runs: the workspace is found by walking up to ``govreport.yaml``, the system is the first
-one the template applies to, the period is the latest with data, and results go to a scratch folder.
+A template's parameters cell declares ``workspace``, ``system_id``, ``period``, ``output_dir`` (the runner
+injects all four) and ``precomputed``. Its first library cell is, for every template::
+
+    ctx = open_context(workspace, system_id, period, output_dir, template="<name>")
+    results = ctx.results(computation("<name>"), precomputed)
+
+``open_context`` gives a :class:`TemplateContext` (one AI system: its data, contracts and history) or, for
+the portfolio templates (``sustainability``, ``review``), a :class:`PortfolioContext` (the whole
+inventory; ``ctx.presented`` is the object the template presents). With their defaults (``None``) a
+template opened in JupyterLab anywhere inside a workspace still runs: the workspace is found by walking up
+to ``govreport.yaml``, the system is the first one the template applies to, the period is the latest with
+data, and results go to a scratch folder.
+
+pandas is imported only by what reads data (``load``, ``history``): the kernel that presents precomputed
+results starts without it.
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 from weakref import WeakValueDictionary
-
-import pandas as pd
 
 from ..core.periods import Period, parse_period
 from ..core.results import build_results, write_results
-from ..core.status import Indicator, RunStatus
+from ..core.status import PORTFOLIO_TEMPLATES, Indicator, RunStatus
 from ..errors import ContractError, DataError, InputError
 from ..workspace.config import Workspace, find_workspace
 from ..workspace.inventory import AISystem, Inventory
 
-__all__ = ["TemplateContext", "open_context", "read_dataset"]
+if TYPE_CHECKING:  # annotations only: pandas is imported where data is read
+    import pandas as pd
+
+    from ..assessments.registry import Computed, Presented
+
+__all__ = ["PortfolioContext", "TemplateContext", "open_context", "read_dataset"]
+
+#: the file beside a job's precomputed results.json holding what its template presents besides the results
+#: — a system's history and previous results, a portfolio template's report — written by the runner's worker
+#: just before the kernel starts and removed once the notebook has run
+PRESENTED_FILE = ".presented.pickle"
 
 
 def _kind(path: Path, fmt: str) -> str:
@@ -47,6 +67,8 @@ def read_dataset(
         raise DataError("dataset not found", file=path, fix="check the dataset path in the system record")
     kind = _kind(path, fmt)
     wanted = set(columns) if columns is not None else None
+    import pandas as pd
+
     try:
         if kind == "parquet":
             from ..data.read import read_parquet
@@ -84,12 +106,74 @@ def read_dataset(
 
 
 @dataclass
-class TemplateContext:
+class _Context:
+    """What every template's context has: the workspace, the period, the output folder, the template, and
+    :meth:`results`."""
+
     ws: Workspace
-    system: AISystem
     period: Period
     output_dir: Path
     template: str
+
+    def _identity(self) -> tuple[str, str, str]:
+        """(system id, period, template) as the results.json of this job names them."""
+        raise NotImplementedError
+
+    def _keep(self, computed: Any) -> dict[str, Any]:
+        """Save what the computation returned; the results."""
+        raise NotImplementedError
+
+    def _take(self, path: Path, data: dict[str, Any]) -> None:
+        """Take the precomputed results ``data`` read from ``path`` (already checked to be this job's)."""
+        if path.resolve() != (self.output_dir / "results.json").resolve():
+            write_results(self.output_dir / "results.json", data)
+
+    def results(
+        self,
+        compute: Callable[[Any], Any],
+        precomputed: str | Path | None = None,
+    ) -> dict[str, Any]:
+        """This template's results.json: what ``compute(self)`` returns, saved — or, when the runner already
+        computed it in its worker before this kernel started (``precomputed``: the path of that
+        results.json), read from there after checking it is this system's, period's and template's (see
+        :mod:`govreport.assessments.registry`)."""
+        from ..assessments.registry import computation  # lazy: the kernel that presents starts light
+
+        if precomputed is not None and compute is not computation(self.template):
+            precomputed = None  # the runner computed the packaged computation; this template asks for its own
+        if precomputed is None:
+            return self._keep(compute(self))
+        path = Path(precomputed)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(
+                f"cannot read the precomputed results ({type(e).__name__})",
+                file=path,
+                field="precomputed",
+                fix="leave `precomputed` as None to compute here",
+            ) from None
+        got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
+        if got != self._identity():
+            raise InputError(
+                f"the precomputed results are for {'/'.join(map(str, got))}, "
+                f"not {'/'.join(self._identity())}",
+                file=path,
+                field="precomputed",
+                fix="leave `precomputed` as None to compute here",
+            )
+        self._take(path, data)
+        return data
+
+
+@dataclass
+class TemplateContext(_Context):
+    """The context of a system template: one AI system's data, contracts, history and results."""
+
+    system: AISystem = field(kw_only=True)
+    #: what the runner's worker read from the evidence store for this job (``history``, ``previous``),
+    #: handed to the kernel beside the precomputed results (:meth:`keep_presented`)
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, kw_only=True)
     #: Parquet frames :meth:`load` returned, by resolved path, for as long as the caller holds them: the
     #: contract validation (:meth:`data_quality`) takes them instead of reading the same file again.
     _frames: WeakValueDictionary[Path, pd.DataFrame] = field(
@@ -207,6 +291,13 @@ class TemplateContext:
     def history(self) -> pd.DataFrame:
         """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
         status (one row per indicator and period), oldest first, up to but excluding this period."""
+        import pandas as pd
+
+        rows = self._kept["history"] if "history" in self._kept else self._history_rows()
+        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
+        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+
+    def _history_rows(self) -> list[dict[str, Any]]:
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rows: list[dict[str, Any]] = []
@@ -232,11 +323,13 @@ class TemplateContext:
                         "status": v.get("status"),
                     }
                 )
-        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
-        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+        return rows
 
     def previous_results(self) -> dict[str, Any] | None:
         """The previous period's results.json (latest succeeded run), if any."""
+        if "previous" in self._kept:
+            previous: dict[str, Any] | None = self._kept["previous"]
+            return previous
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
 
         rec = None
@@ -271,44 +364,80 @@ class TemplateContext:
         write_results(self.output_dir / "results.json", data)
         return data
 
-    def results(
-        self,
-        compute: Callable[[TemplateContext], Any],
-        precomputed: str | Path | None = None,
-    ) -> dict[str, Any]:
-        """This template's results.json: ``compute(self)`` (an object with ``indicators``, ``sections``
-        and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
-        this kernel started (``precomputed``: the path of that results.json), read from there after
-        checking it is this system's, period's and template's (see :mod:`govreport.assessments.registry`)."""
-        from ..assessments.registry import computation  # lazy: the kernel that presents starts light
+    def _identity(self) -> tuple[str, str, str]:
+        return self.system.id, self.period.label, self.template
 
-        if precomputed is not None and compute is not computation(self.template):
-            precomputed = None  # the runner computed the packaged computation; this template asks for its own
-        if precomputed is None:
-            a = compute(self)
-            return self.save(a.indicators, a.sections, a.notes)
-        path = Path(precomputed)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InputError(
-                f"cannot read the precomputed results ({type(e).__name__})",
-                file=path,
-                field="precomputed",
-                fix="leave `precomputed` as None to compute here",
-            ) from None
-        got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
-        if got != (self.system.id, self.period.label, self.template):
-            raise InputError(
-                f"the precomputed results are for {'/'.join(map(str, got))}, not "
-                f"{self.system.id}/{self.period.label}/{self.template}",
-                file=path,
-                field="precomputed",
-                fix="leave `precomputed` as None to compute here",
-            )
-        if path.resolve() != (self.output_dir / "results.json").resolve():
-            write_results(self.output_dir / "results.json", data)
-        return data
+    def _keep(self, computed: Computed) -> dict[str, Any]:
+        return self.save(computed.indicators, computed.sections, computed.notes)
+
+    def _take(self, path: Path, data: dict[str, Any]) -> None:
+        """What the worker read from the evidence store, when it left it beside the results (else the
+        kernel reads the store itself)."""
+        kept = _load_kept(path.with_name(PRESENTED_FILE), required=False)
+        if isinstance(kept, dict):
+            self._kept = kept
+        super()._take(path, data)
+
+    def keep_presented(self) -> Path:
+        """In the runner's worker, after :meth:`results`: read this job's history and previous results from
+        the evidence store and leave them beside results.json (:data:`PRESENTED_FILE`), so the kernel that
+        presents opens no store (the job's own record is appended only after its notebook has run)."""
+        return _dump_kept(
+            self.output_dir, {"history": self._history_rows(), "previous": self.previous_results()}
+        )
+
+
+@dataclass
+class PortfolioContext(_Context):
+    """The context of a portfolio template (``sustainability``, ``review``): the whole inventory, read from
+    the evidence store and the workspace files. After :meth:`results`, :attr:`presented` is the object the
+    template presents and :attr:`paths` the files its computation wrote (see
+    :class:`govreport.assessments.registry.Presented`)."""
+
+    presented: Any = field(default=None, kw_only=True)
+    paths: dict[str, Path] = field(default_factory=dict, kw_only=True)
+
+    def _identity(self) -> tuple[str, str, str]:
+        return "portfolio", self.period.label, self.template
+
+    def _keep(self, computed: Presented) -> dict[str, Any]:
+        self.presented, self.paths = computed.presented, computed.paths
+        return computed.results
+
+    def _take(self, path: Path, data: dict[str, Any]) -> None:
+        """The worker left what the template presents beside the results (:meth:`keep_presented`)."""
+        self.presented, self.paths = _load_kept(path.with_name(PRESENTED_FILE), required=True)
+        super()._take(path, data)
+
+    def keep_presented(self) -> Path:
+        """In the runner's worker, after :meth:`results`: write what the template presents beside
+        results.json, for the kernel to take (:data:`PRESENTED_FILE`)."""
+        return _dump_kept(self.output_dir, (self.presented, self.paths))
+
+
+def _dump_kept(output_dir: Path, kept: object) -> Path:
+    path = output_dir / PRESENTED_FILE
+    with path.open("wb") as f:
+        pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _load_kept(path: Path, *, required: bool) -> Any:
+    """What the worker left for the kernel (:data:`PRESENTED_FILE`); None when absent and not required."""
+    if not required and not path.is_file():
+        return None
+    try:
+        # written by this job's worker into the job's private folder a moment ago (keep_presented):
+        # the same trust as the template and the workspace this kernel already runs
+        with path.open("rb") as f:
+            return pickle.load(f)  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as e:
+        raise InputError(
+            f"cannot read what the runner precomputed ({type(e).__name__})",
+            file=path,
+            field="precomputed",
+            fix="leave `precomputed` as None to compute here",
+        ) from None
 
 
 def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
@@ -334,16 +463,47 @@ def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
     return max(found)
 
 
+@overload
+def open_context(
+    workspace: str | Path | None,
+    system_id: str | None,
+    period: str | None,
+    output_dir: str | Path | None,
+    template: Literal["sustainability", "review"],
+) -> PortfolioContext: ...
+
+
+@overload
 def open_context(
     workspace: str | Path | None,
     system_id: str | None,
     period: str | None,
     output_dir: str | Path | None,
     template: str,
-) -> TemplateContext:
-    """Resolve a template's parameters (see the module docstring for the defaults)."""
+) -> TemplateContext | PortfolioContext: ...
+
+
+def open_context(
+    workspace: str | Path | None,
+    system_id: str | None,
+    period: str | None,
+    output_dir: str | Path | None,
+    template: str,
+) -> TemplateContext | PortfolioContext:
+    """Resolve a template's parameters (see the module docstring for the defaults): a
+    :class:`PortfolioContext` for a portfolio template (``system_id`` is then ignored), else a
+    :class:`TemplateContext`."""
     root = Path(workspace) if workspace else find_workspace()
     ws = Workspace.load(root)
+    if template in PORTFOLIO_TEMPLATES:
+        if not period:
+            from ..assessments.portfolio import default_period  # lazy: reads the evidence store
+
+            period = default_period(ws, template)
+        p = parse_period(period)
+        out = Path(output_dir) if output_dir else ws.state_dir / "scratch" / "portfolio" / p.label / template
+        out.mkdir(parents=True, exist_ok=True)
+        return PortfolioContext(ws, p, out, template)
     inv = Inventory.load(ws)
     if system_id:
         system = inv.get(system_id)
@@ -360,4 +520,4 @@ def open_context(
     p = parse_period(period) if period else _latest_period_with_data(ws, system)
     out = Path(output_dir) if output_dir else ws.state_dir / "scratch" / system.id / p.label / template
     out.mkdir(parents=True, exist_ok=True)
-    return TemplateContext(ws, system, p, out, template)
+    return TemplateContext(ws, p, out, template, system=system)

@@ -46,6 +46,7 @@ from typing import Any, Literal
 from ..core.files import now
 
 __all__ = [
+    "warm_energy",
     "measure",
     "Measurement",
     "unmeasured",
@@ -399,6 +400,15 @@ class Measurement:
         lg.handlers, lg.propagate, level = self._saved_logger
         lg.setLevel(level)
         self._saved_logger = None
+
+
+def warm_energy() -> None:
+    """Import CodeCarbon and load its reference tables now (a runner's worker, before its first job), so
+    that a job's measurement starts and stops in milliseconds."""
+    with contextlib.suppress(Exception):
+        import codecarbon  # noqa: F401
+
+        _warm_reference_data()
 
 
 def _warm_reference_data() -> None:

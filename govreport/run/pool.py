@@ -2,6 +2,12 @@
 notebook (:mod:`govreport.run.worker`); a process group that is killed whole on a timeout, and dies with the
 runner (Linux ``PR_SET_PDEATHSIG``).
 
+:class:`WorkerPool` keeps them for as long as one command runs — every period ``govreport demo`` builds,
+every period ``schedule run-due`` catches up, the system runs and the portfolio runs alike — and starts them
+before the first job needs them: a worker warms up (imports Papermill, nbconvert, Great Expectations,
+scikit-learn and the computations, makes a Great Expectations context) while the runner still checks the
+templates and fingerprints the data.
+
 Contract: starts, feeds and stops worker processes; knows nothing of the evidence store.
 """
 
@@ -14,11 +20,16 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
+from types import TracebackType
 
 from ..workspace.config import Workspace
+
+#: seconds a fresh worker may take to warm up (imports, a Great Expectations context) before its first job
+WARM_UP_TIMEOUT = 600.0
 
 
 def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
@@ -48,6 +59,7 @@ class _Worker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.reply = -1
         self.log: Path | None = None
+        self.ready = False  # the worker said "ready": warmed up, reading jobs
 
     def _start(self) -> None:
         """A fresh worker in the workspace folder; what it writes outside jobs (a start-up failure, Spark's
@@ -79,12 +91,23 @@ class _Worker:
             os.close(write)
         self.reply = read
 
-    def run(self, spec_path: Path, timeout: float) -> str:
-        """Run the job ``spec_path`` names; ``"done"``, ``"timeout"`` (the worker was killed) or, when the
-        worker died, its exit code as text."""
+    def start(self) -> None:
+        """Start the process now (it warms up at once), unless it is running."""
         if self.proc is None or self.proc.poll() is not None:
             self._reset()
             self._start()
+
+    def run(self, spec_path: Path, timeout: float) -> str:
+        """Run the job ``spec_path`` names; ``"done"``, ``"timeout"`` (the worker was killed) or, when the
+        worker died, its exit code as text."""
+        self.start()
+        if not self.ready:  # warming up does not count against the job's timeout
+            ready, _, _ = select.select([self.reply], [], [], WARM_UP_TIMEOUT)
+            if not ready or not os.read(self.reply, 64):  # stuck, or died while warming up
+                if not ready and self.proc is not None:
+                    _kill_group(self.proc)
+                return str(self._reset())
+            self.ready = True
         assert self.proc is not None and self.proc.stdin is not None
         try:
             self.proc.stdin.write(f"{spec_path}\n".encode())
@@ -117,6 +140,7 @@ class _Worker:
                 _kill_group(self.proc)
                 code = self.proc.returncode
             self.proc = None
+        self.ready = False
         if self.reply >= 0:
             os.close(self.reply)
             self.reply = -1
@@ -134,3 +158,58 @@ class _Worker:
         self._reset()
         if self.log is not None and self.log.is_file() and self.log.stat().st_size == 0:
             self.log.unlink()
+
+
+class WorkerPool:
+    """The workers of one command: up to ``size`` long-lived :class:`_Worker` processes, each lent to one job
+    at a time (:meth:`acquire`, :meth:`release`) and kept for the next — also across the periods and the
+    system and portfolio runs of one command. :meth:`start` starts ``size`` of them at once, so they warm
+    up before the first job needs them; more are started on demand. Use as a context manager, or call
+    :meth:`close` (ends every worker)."""
+
+    def __init__(self, ws: Workspace, size: int = 1) -> None:
+        self.ws = ws
+        self.size = max(1, size)
+        self._idle: list[_Worker] = []
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def start(self, count: int | None = None) -> WorkerPool:
+        """Have ``count`` (default: ``size``) workers running and idle."""
+        with self._lock:
+            missing = min(count or self.size, self.size) - len(self._all)
+            for _ in range(max(0, missing)):
+                w = _Worker(self.ws)
+                self._all.append(w)
+                self._idle.append(w)
+        for w in list(self._idle):
+            w.start()
+        return self
+
+    def acquire(self) -> _Worker:
+        """An idle worker (started if it is not running), or a new one."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(0)
+            w = _Worker(self.ws)
+            self._all.append(w)
+            return w
+
+    def release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle.append(worker)
+
+    def close(self) -> None:
+        """End every worker (each finishes when its standard input closes)."""
+        with self._lock:
+            workers, self._all, self._idle = self._all, [], []
+        for w in workers:
+            w.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,6 +1,7 @@
 """Worker process of the runner: compute a job's results, execute its notebook with Papermill, render HTML.
 
-``python -m govreport.run.worker --serve REPLY_FD`` is a long-lived worker: it reads the paths of job specs
+``python -m govreport.run.worker --serve REPLY_FD`` is a long-lived worker: it warms up (:func:`warm_up`),
+writes the line ``ready`` to file descriptor ``REPLY_FD``, then reads the paths of job specs
 (``worker.json``), one per line, from its standard input; for each it writes the job's output to the job's
 ``worker.log``, writes ``status.json`` beside the outputs and then the line ``done`` to file descriptor
 ``REPLY_FD``. The runner keeps one such worker per parallel slot for a whole run, so Papermill, nbconvert,
@@ -9,10 +10,12 @@ Great Expectations, scikit-learn and the metrics are imported once per slot, not
 A job, in the worker:
 
 1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the
-  ``precomputed``
-   parameter: ``results.json`` is written into the job's folder and its path passed to the kernel, which
-   then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
-   the failure shows in the kept notebook exactly as without this step;
+   ``precomputed`` parameter: ``results.json`` is written into the job's folder (with what its cells
+   present besides — the system's history and previous results, a portfolio report —
+   :data:`~govreport.run.context.PRESENTED_FILE`, removed once the notebook has run) and its path passed
+   to the kernel, which then only presents and opens no evidence store. If the computation raises,
+   nothing is passed and the kernel computes itself, so the failure shows in the kept notebook exactly
+   as without this step;
 2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems);
 3. the HTML report (nbconvert), for succeeded notebooks.
 
@@ -22,6 +25,7 @@ the worker's process group when a job exceeds ``run.notebook_timeout`` and start
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import functools
@@ -31,15 +35,16 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..assessments.registry import computation
 from ..core.proc import output_to
 from ..core.status import RunStatus
-from ..present.render import render_notebook
-from .context import open_context
-from .energy import measure
+from ..present.render import render_notebook, warm_renderer
+from .context import PRESENTED_FILE, open_context
+from .energy import measure, warm_energy
 
 
 def _cell_error(nb_path: Path) -> str:
@@ -66,10 +71,48 @@ def _register_engine() -> None:
     dead kernel or a cell timeout — instead of twice per cell (rewriting a notebook that carries plotly.js
     forty times cost about a second of CPU per report). A notebook killed by ``run.notebook_timeout`` is
     not saved."""
+    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.iorw import write_ipynb
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class _Client(PapermillNotebookClient):  # type: ignore[misc]
+        """Papermill's client for a kernel the worker started for this notebook (:func:`_start_kernel`):
+        shut down with the notebook, as a kernel the client started itself would be."""
+
+        def __init__(self, nb_man: Any, km: Any = None, **kw: Any) -> None:
+            super().__init__(nb_man, km=km, **kw)
+            self.owns_km = True
 
     class _SaveAtEnd(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            """As papermill's, with the client above (``km``: the kernel already started, or None)."""
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return _Client(nb_man, **final_kwargs).execute()
+
         @classmethod
         def execute_notebook(
             cls, nb: Any, kernel_name: str, output_path: str | None = None, **kwargs: Any
@@ -81,6 +124,26 @@ def _register_engine() -> None:
                     write_ipynb(nb, output_path)
 
     papermill_engines.register(_ENGINE, _SaveAtEnd)
+
+
+def _start_kernel(spec: dict[str, Any]) -> Any:
+    """The job's fresh kernel, started now — it boots while the worker computes the results — in the
+    folder Papermill would start it in; None when it cannot be started here (Papermill then starts it)."""
+    try:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=spec["kernel"])
+        asyncio.run(km.start_kernel(cwd=spec["cwd"]))
+    except Exception:  # noqa: BLE001 - Papermill starts it and reports the failure as the job's error
+        return None
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    """Shut down a kernel that no notebook took over (the job failed before its notebook ran)."""
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            asyncio.run(km.shutdown_kernel(now=True))
 
 
 def _cpu() -> float:
@@ -100,11 +163,13 @@ def _precompute(spec: dict[str, Any]) -> str | None:
             p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"]
         )
         ctx.results(compute)
+        ctx.keep_presented()  # what its cells present besides the results (history, a report), for the kernel
     except Exception:  # the kernel computes again and fails in its own cell, with the same error
         print("the computation failed in the worker; the notebook computes it again:", file=sys.stderr)
         traceback.print_exc()
-        with contextlib.suppress(OSError):
-            (Path(p["output_dir"]) / "results.json").unlink()
+        for name in ("results.json", PRESENTED_FILE):
+            with contextlib.suppress(OSError):
+                (Path(p["output_dir"]) / name).unlink()
         return None
     return str(Path(p["output_dir"]) / "results.json")
 
@@ -127,7 +192,9 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     meter = measure().start()  # Art. 4: CodeCarbon, imported lazily; never raises
 
     def done(status: str, error: str = "") -> int:
+        (out_dir / PRESENTED_FILE).unlink(missing_ok=True)  # the kernel's input, not an output of the run
         energy = meter.stop()  # idempotent; a failed measurement is {"kwh": None, "reason": ...}
+        lap("energy")  # CodeCarbon's stop (its start is in "start")
         doc = {
             "status": status,
             "error": " ".join(error.split())[:2000],
@@ -140,11 +207,27 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         tmp.replace(status_path)
         return 0 if status == RunStatus.SUCCEEDED else 1
 
+    _register_engine()
+    parameters = dict(spec["parameters"])
+    km = _start_kernel(spec)  # a fresh kernel per notebook, booting while the results are computed
+    try:
+        return _compute_and_present(spec, parameters, km, lap, done)
+    finally:
+        if km is not None:
+            _stop_kernel(km)  # only when the notebook never took it over
+
+
+def _compute_and_present(
+    spec: dict[str, Any],
+    parameters: dict[str, Any],
+    km: Any,
+    lap: Callable[[str], None],
+    done: Callable[..., int],
+) -> int:
+    """Steps 1–3 of a job (see the module docstring), timed by ``lap``; ``done`` writes the status."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    _register_engine()
-    parameters = dict(spec["parameters"])
     lap("start")
     precomputed = _precompute(spec)
     if precomputed is not None:
@@ -162,6 +245,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
             progress_bar=False,
             execution_timeout=spec["cell_timeout"],
             engine_name=_ENGINE,  # saves once, at the end (see _register_engine)
+            km=km,  # None: Papermill starts the kernel
         )
     except PapermillExecutionError as e:
         return done(RunStatus.FAILED, f"cell {e.exec_count}: {e.ename}: {e.evalue}")
@@ -184,8 +268,45 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
     return done(RunStatus.SUCCEEDED)
 
 
+def warm_up() -> dict[str, float]:
+    """Before the first job (the runner starts its workers before it needs them): import and set up what
+    jobs need — Papermill and its engine, nbconvert's HTML exporter, every packaged computation
+    (pandas, scikit-learn, Great Expectations, the metrics), a first Great Expectations context and
+    CodeCarbon — so that no job pays for it. Seconds of CPU per step; a step that fails is left to the job
+    that needs it, which then reports the error."""
+    spent: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[[], object]) -> None:
+        t = _cpu()
+        with contextlib.suppress(Exception):  # the job that needs it fails with the error, in its own log
+            fn()
+        spent[name] = round(_cpu() - t, 3)
+
+    def computations() -> None:
+        from ..assessments.registry import COMPUTATIONS
+
+        for c in COMPUTATIONS.values():
+            c.function  # noqa: B018 - imports the computation's module
+
+    def gx() -> None:
+        from ..contracts import gx_context
+
+        gx_context()
+
+    step("papermill", _register_engine)
+    step("nbconvert", warm_renderer)
+    step("computations", computations)
+    step("great_expectations", gx)
+    step("codecarbon", warm_energy)
+    return spent
+
+
 def serve(reply_fd: int) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
+    spent = warm_up()
+    if os.environ.get("GOVREPORT_WORKER_TIMINGS"):
+        print(f"worker {os.getpid()} warmed up: {json.dumps(spent)}", file=sys.stderr)
+    os.write(reply_fd, b"ready\n")  # the runner starts a job's timeout clock from here
     jobs = 0
     for line in sys.stdin:
         spec_path = line.strip()

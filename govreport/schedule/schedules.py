@@ -48,7 +48,7 @@ from ..data.masking import mask_text
 from ..errors import GovreportError, InputError, ScheduleError
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore
-from ..run.runner import run_period, run_portfolio
+from ..run.runner import WorkerPool, run_period, run_portfolio
 from ..workspace.config import Workspace
 from ..workspace.inventory import Inventory
 from ..workspace.schedules import (
@@ -317,7 +317,12 @@ def incomplete_runs(
 
 
 def _execute(
-    ws: Workspace, store: EvidenceStore, due: DueRun, claimed_by: str, progress: Callable[[str], None]
+    ws: Workspace,
+    store: EvidenceStore,
+    due: DueRun,
+    claimed_by: str,
+    progress: Callable[[str], None],
+    workers: WorkerPool | None = None,
 ) -> dict[str, Any]:
     """Run one claimed (schedule, period); never raises for a failed run. Returns the summary document."""
     s, p = due.schedule, due.period
@@ -329,20 +334,28 @@ def _execute(
     if ids and s.system_templates != []:
         try:
             results += run_period(
-                ws, p, ids, templates=s.system_templates, store=store, progress=progress
+                ws, p, ids, templates=s.system_templates, store=store, progress=progress, workers=workers
             ).results
         except GovreportError as e:  # a pre-flight check failed: isolate it by running the systems one by one
             progress(f"✗ {s.name} {p.label}: {e} — running the systems one by one")
             for sid in ids:
                 try:
                     results += run_period(
-                        ws, p, [sid], templates=s.system_templates, store=store, progress=progress
+                        ws,
+                        p,
+                        [sid],
+                        templates=s.system_templates,
+                        store=store,
+                        progress=progress,
+                        workers=workers,
                     ).results
                 except GovreportError as e1:
                     errors.append(f"{sid}: {e1}")
     if s.portfolio_templates:
         try:
-            results += run_portfolio(ws, p, s.portfolio_templates, store=store, progress=progress).results
+            results += run_portfolio(
+                ws, p, s.portfolio_templates, store=store, progress=progress, workers=workers
+            ).results
         except GovreportError as e:
             errors.append(f"portfolio ({', '.join(s.portfolio_templates)}): {e}")
     runs = [
@@ -449,38 +462,54 @@ def run_due(
         progress(f"nothing due at {now.isoformat()}")
     claimed_by = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     yielded: set[str] = set()
-    for d in due:
-        if d.name in yielded:  # another process is working through this schedule, oldest first
-            continue
-        out = ScheduleOutcome(d.name, d.period.label, d.due_at.isoformat(), d.late, "claimed_elsewhere")
-        if not store.claim(
-            d.resume_key or d.name,
-            d.period.label,
-            due_at=d.due_at.isoformat(),
-            late=d.late,
-            claimed_by=claimed_by,
-        ):
-            progress(f"{d.name} {d.period.label}: claimed by another run-due; leaving this schedule to it")
-            if d.resume_key is None:
-                yielded.add(d.name)
-            report.outcomes.append(out)
-            continue
-        late = " (late)" if d.late else ""
-        if d.resumed_from:
-            progress(
-                f"{d.name} {d.period.label}{late}: resuming — {d.resumed_from} claimed it and stopped before "
-                "it finished"
-            )
-        else:
-            progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
-        doc = _execute(ws, store, d, claimed_by, progress)
-        path = summary_path(ws, d.name, d.period.label)
-        write_summary(path, doc)
-        store.claim(
-            d.name + DONE, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by
-        )
-        out.state, out.summary_file = "resumed" if d.resumed_from else "ran", str(path)
-        out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
-        out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)
-        report.outcomes.append(out)
+    # one set of workers for every due period (catching up several): warmed once, started on first use
+    with WorkerPool(ws, ws.config.run.parallelism) as workers:
+        for d in due:
+            _run_one(ws, store, d, claimed_by, yielded, report, progress, workers)
     return report
+
+
+def _run_one(
+    ws: Workspace,
+    store: EvidenceStore,
+    d: DueRun,
+    claimed_by: str,
+    yielded: set[str],
+    report: RunDueReport,
+    progress: Callable[[str], None],
+    workers: WorkerPool,
+) -> None:
+    """Claim and run one due (schedule, period), unless another process has it."""
+    if d.name in yielded:  # another process is working through this schedule, oldest first
+        return
+    out = ScheduleOutcome(d.name, d.period.label, d.due_at.isoformat(), d.late, "claimed_elsewhere")
+    if not store.claim(
+        d.resume_key or d.name,
+        d.period.label,
+        due_at=d.due_at.isoformat(),
+        late=d.late,
+        claimed_by=claimed_by,
+    ):
+        progress(f"{d.name} {d.period.label}: claimed by another run-due; leaving this schedule to it")
+        if d.resume_key is None:
+            yielded.add(d.name)
+        report.outcomes.append(out)
+        return
+    late = " (late)" if d.late else ""
+    if d.resumed_from:
+        progress(
+            f"{d.name} {d.period.label}{late}: resuming — {d.resumed_from} claimed it and stopped before "
+            "it finished"
+        )
+    else:
+        progress(f"{d.name} {d.period.label}{late}: due {d.due_at.isoformat()}, running")
+    doc = _execute(ws, store, d, claimed_by, progress, workers)
+    path = summary_path(ws, d.name, d.period.label)
+    write_summary(path, doc)
+    store.claim(
+        d.name + DONE, d.period.label, due_at=d.due_at.isoformat(), late=d.late, claimed_by=claimed_by
+    )
+    out.state, out.summary_file = "resumed" if d.resumed_from else "ran", str(path)
+    out.succeeded, out.failed = doc["counts"]["succeeded"], doc["counts"]["failed"]
+    out.notification = notify.notify_summary(ws, d.schedule, doc, path, progress=progress)
+    report.outcomes.append(out)

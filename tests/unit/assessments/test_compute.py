@@ -61,6 +61,6 @@ def test_precomputed_results_are_read_only_for_the_packaged_computation(ctx, tmp
         ctx.results(computation("data_quality"), pre)
 
 
-def test_every_system_template_has_its_computation():
-    assert set(COMPUTATIONS) == {"model_risk", "data_quality", "genai_review"}
-    assert computation("data_quality.ipynb") is assess_data_quality and computation("review") is None
+def test_every_template_has_its_computation():
+    assert set(COMPUTATIONS) == {"model_risk", "data_quality", "genai_review", "sustainability", "review"}
+    assert computation("data_quality.ipynb").function is assess_data_quality and computation("probe") is None
