@@ -91,7 +91,8 @@ def lang_switch() -> str:
     zh, en = MESSAGES["review.lang.switch"]
     return f"""<button type="button" class="gr-langswitch" id="gr-langswitch"
  onclick="document.documentElement.classList.toggle('gr-lang-en');
- document.documentElement.lang = document.documentElement.classList.contains('gr-lang-en') ? 'en' : 'zh-TW';">
+ document.documentElement.lang = document.documentElement.classList.contains('gr-lang-en') ? 'en' : 'zh-TW';
+ window.dispatchEvent(new Event('resize'));">
 <span class="gr-l-zh">{e(zh)}</span><span class="gr-l-en">{e(en)}</span></button>
 <script>if (location.hash === "#en" || /[?&]lang=en/.test(location.search)) {{
 document.documentElement.classList.add("gr-lang-en"); document.documentElement.lang = "en"; }}</script>"""

@@ -14,7 +14,9 @@ from typing import Any
 
 from ..assessments.sustainability import SustainabilityReport
 from .charts import badge
-from .i18n import t
+from .i18n import pair, t, tr
+from .numbers import fmt_time
+from .review_base import lang_switch
 
 # ==================================================================================================
 # HTML and figures for the template
@@ -52,20 +54,25 @@ def _change(r: Mapping[str, Any]) -> str:
     return f"{r['change_abs']:+.3g}"
 
 
-def html_cover(rep: SustainabilityReport) -> str:
+def html_cover(rep: SustainabilityReport, tz: str | None = None) -> str:
+    """Title, organisation, period, the report's overall status (the worst assessed row of any scope; not
+    assessed when none was) and when it was made, in the workspace's time zone."""
     zh, en = rep.data.ws_name
+    status = rep.overall()[0]
     rows = [
-        ("機構", "Organisation", f"{_e(zh)} <span class='gr-en'>{_e(en)}</span>"),
+        ("機構", "Organisation", pair(zh, en)),
         ("報告期間", "Period", _e(rep.period.label)),
         ("趨勢期間", "Trend", _e(f"{rep.quarters[0]} – {rep.quarters[-1]}" if rep.quarters else "—")),
         ("系統數", "Systems", _e(str(sum(1 for s in rep.data.systems.values() if s.in_inventory)))),
-        ("產製時間", "Generated", _e(rep.generated_at[:16].replace("T", " ") + " UTC")),
+        ("整體狀態", "Overall status", badge(status)),
+        (
+            "產製時間",
+            "Generated",
+            pair(fmt_time(rep.generated_at, "zh-TW", tz), fmt_time(rep.generated_at, "en", tz)),
+        ),
     ]
-    dl = "".join(f"<dt>{_e(a)} <span class='gr-en'>{_e(b)}</span></dt><dd>{v}</dd>" for a, b, v in rows)
-    return (
-        f"<h1>{_e(t('report.sustainability.title'))}<br><span class='gr-en'>"
-        f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>"
-    )
+    dl = "".join(f"<dt>{pair(a, b)}</dt><dd>{v}</dd>" for a, b, v in rows)
+    return f"{lang_switch()}<h1>{tr('report.sustainability.title')}</h1><dl class='gr-cover'>{dl}</dl>"
 
 
 def factor_note(rep: SustainabilityReport) -> str:
@@ -97,10 +104,10 @@ def factor_note(rep: SustainabilityReport) -> str:
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
-        return f"<p>{_e(t('sust.none'))}<br><span class='gr-en'>{_e(t('sust.none', 'en'))}</span></p>"
+        return f"<p>{pair(t('sust.none'), t('sust.none', 'en'))}</p>"
     note = factor_note(rep)
     body = "".join(
-        f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span>"
+        f"<tr><td>{pair(r['label_zh'], r['label_en'])}"
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
         f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
@@ -146,10 +153,10 @@ def html_systems_table(rep: SustainabilityReport) -> str:
 def html_inclusion(rep: SustainabilityReport) -> str:
     rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:
-        return f"<p>{_e(t('sust.inclusion.none'))}<br><span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"
+        return f"<p>{pair(t('sust.inclusion.none'), t('sust.inclusion.none', 'en'))}</p>"
     body = "".join(
-        f"<tr><td>{_e(r['scope_name_zh'])}<br><span class='gr-en'>{_e(r['scope_name_en'])}</span></td>"
-        f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
+        f"<tr><td>{pair(r['scope_name_zh'], r['scope_name_en'])}</td>"
+        f"<td>{pair(r['label_zh'], r['label_en'])}: {_e(str(r['details'].get('band')))}</td>"
         f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>{badge(r['status'])}</td>"
         f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>"
@@ -200,7 +207,7 @@ def html_governance(rep: SustainabilityReport) -> str:
             f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>"
         )
     else:
-        training = f"<p>{_e(t('sust.training.none'))}<br><span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
+        training = f"<p>{pair(t('sust.training.none'), t('sust.training.none', 'en'))}</p>"
     return table + training
 
 
@@ -214,7 +221,7 @@ def html_methods(rep: SustainabilityReport) -> str:
             for f in fu
         )
         parts.append(
-            "<h3>電力排碳係數 <span class='gr-en'>Grid emission factors used</span></h3>"
+            f"<h3>{pair('電力排碳係數', 'Grid emission factors used')}</h3>"
             "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
             f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
             + (
@@ -252,7 +259,7 @@ def html_methods(rep: SustainabilityReport) -> str:
             for x in dec.itertuples()
         )
         parts.append(
-            "<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
+            f"<h3>{pair('申報與估算數據', 'Declared and estimated figures')}</h3>"
             "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
             "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
             f"{body}</table>"
@@ -260,7 +267,7 @@ def html_methods(rep: SustainabilityReport) -> str:
     notes = rep.notes()
     if notes:
         parts.append(
-            "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
+            f"<h3>{pair('說明', 'Notes')}</h3><ul lang='en'>"
             + "".join(f"<li>{_e(n)}</li>" for n in notes)
             + "</ul>"
         )
@@ -269,7 +276,7 @@ def html_methods(rep: SustainabilityReport) -> str:
 
 def html_exports(paths: Mapping[str, Path]) -> str:
     items = "".join(f"<li><code>{_e(p.name)}</code></li>" for p in paths.values())
-    return f"<p>{_e(t('sust.export.lead'))}<br><span class='gr-en'>{_e(t('sust.export.lead', 'en'))}</span></p><ul>{items}</ul>"
+    return f"<p>{pair(t('sust.export.lead'), t('sust.export.lead', 'en'))}</p><ul>{items}</ul>"
 
 
 _SOURCE_COLOURS = {"measured": "#2b5c8a", "declared": "#7a9cc6", "estimated": "#b2abd2"}
