@@ -26,6 +26,7 @@ from .review_base import (
     run_badge,
     value_text,
 )
+from .review_evidence import evidence_pair
 
 
 def _yes(v: Any) -> str:
@@ -226,6 +227,7 @@ def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
 
 
 def articles(r: Mapping[str, Any]) -> str:
+    names = {s["id"]: s for s in r["systems"]}
     out = _h2("review.section.articles", "articles") + L("review.articles.lead", tag="p")
     head = (
         f"<tr><th>{L('review.articles.article')}</th><th>{L('review.articles.topic')}</th>"
@@ -235,7 +237,8 @@ def articles(r: Mapping[str, Any]) -> str:
     rows = "".join(
         f"<tr data-article='{a['article']}' data-status='{a['status']}'><td>{_art(a['article'])}</td>"
         f"<td>{L('review.art.' + str(a['article']))}</td><td>{badge(a['status'])}</td>"
-        f"<td>{'<br>'.join(e(x) for x in a['evidence']) or '—'}</td><td>{e(a['missing']) or '—'}</td></tr>"
+        f"<td>{'<br>'.join(evidence_pair(x, names) for x in a['evidence']) or '—'}</td>"
+        f"<td>{evidence_pair(a['missing'], names) if a['missing'] else '—'}</td></tr>"
         for a in r["articles"]
     )
     return out + f"<table id='gr-articles'>{head}{rows}</table>"
