@@ -66,8 +66,11 @@ def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
 
 
 def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str]) -> go.Figure:
-    """Indicator values over periods: earlier periods from the evidence store, this period from results.
-    Markers carry the status shape and colour."""
+    """Small multiples: one panel per indicator over periods (earlier periods from the evidence store, this
+    period from results), each with its own scale and its threshold band (green and red lines); markers carry
+    the status shape and colour."""
+    from plotly.subplots import make_subplots
+
     now = pd.DataFrame(
         [
             {"period": results["period"], "indicator": i["id"], "value": i["value"], "status": i["status"]}
@@ -75,30 +78,45 @@ def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str])
         ]
     )
     df = pd.concat([history, now], ignore_index=True) if len(history) else now
-    labels = {i["id"]: f"{i['label_zh']} {i['label_en']}" for i in results["indicators"]}
-    fig = go.Figure()
-    for ind in ids:
+    by_id = {i["id"]: i for i in results["indicators"]}
+    shown = [ind for ind in ids if not df[(df["indicator"] == ind) & df["value"].notna()].empty]
+    cols = 3 if len(shown) > 4 else 2 if len(shown) > 1 else 1
+    rows = max(1, -(-len(shown) // cols))
+    titles = [bil(by_id[i]["label_zh"], by_id[i]["label_en"]) if i in by_id else i for i in shown]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None, vertical_spacing=0.16)
+    for k, ind in enumerate(shown):
+        r, c = k // cols + 1, k % cols + 1
         d = df[(df["indicator"] == ind) & df["value"].notna()]
-        if d.empty:
-            continue
         fig.add_trace(
             go.Scatter(
                 x=d["period"],
                 y=d["value"],
                 mode="lines+markers",
-                name=labels.get(ind, ind),
+                line={"color": "#52606d"},
                 marker={
-                    "size": 11,
+                    "size": 10,
                     "color": [STATUS_COLOURS.get(s, "#9ca3af") for s in d["status"]],
                     "symbol": [STATUS_SYMBOLS.get(s, "circle") for s in d["status"]],
                     "line": {"width": 1, "color": "#1f2933"},
                 },
-                hovertemplate="%{x}: %{y:.3f}<extra>" + labels.get(ind, ind) + "</extra>",
-            )
+                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+                showlegend=False,
+            ),
+            row=r,
+            col=c,
         )
+        th = (by_id.get(ind) or {}).get("threshold") or {}
+        for line, colour in (("green", STATUS_COLOURS["green"]), ("red", STATUS_COLOURS["red"])):
+            if th.get(line) is not None:
+                fig.add_hline(y=th[line], line_dash="dot", line_color=colour, line_width=1, row=r, col=c)
+        fig.update_xaxes(type="category", row=r, col=c)
     fig.update_layout(
-        title=_title("指標歷期趨勢", "Indicators over periods"), xaxis={"type": "category"}, height=380
+        title=_title(
+            "指標歷期趨勢（虛線：綠燈與紅燈門檻）", "Indicators over periods (dotted: green and red lines)"
+        ),
+        height=140 + 220 * rows,
     )
+    fig.update_annotations(font_size=12)
     return fig
 
 

@@ -53,8 +53,36 @@ def _ensure_nbconvert_data_path() -> None:
         )
 
 
-def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
-    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
+def print_css(running: tuple[str, str] = ("", "")) -> str:
+    """Print rules every report carries: on each page the bank's name and classification at the top (in the
+    page's language) and "page / pages" at the foot."""
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+    zh, en = running
+    head = (
+        f":root {{ --gr-running: {q(zh)}; }}\nhtml.gr-lang-en {{ --gr-running: {q(en)}; }}\n"
+        "@page { @top-left { content: var(--gr-running); font-size: 8pt; color: #52606d; } }\n"
+        if zh
+        else ""
+    )
+    return head + (
+        '@page { @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; '
+        "color: #52606d; } }\n"
+    )
+
+
+def render_notebook(
+    nb_path: Path,
+    html_path: Path,
+    *,
+    title: str = "",
+    lang: str = "zh-Hant-TW",
+    running: tuple[str, str] = ("", ""),
+) -> Path:
+    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained; ``running``: the bank's name and
+    classification printed at the top of every page, zh and en). Returns ``html_path``."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -77,7 +105,8 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    resources = {"govreport_css": (_PKG / "report.css").read_text(encoding="utf-8")}
+    css = (_PKG / "report.css").read_text(encoding="utf-8") + "\n" + print_css(running)
+    resources = {"govreport_css": css}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
     if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):

@@ -175,7 +175,12 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
         return done(RunStatus.FAILED, f"{name}: {msg}" + (f" ({where})" if where else ""))
     lap("notebook")
     try:
-        render_notebook(Path(spec["output"]), Path(spec["html"]), title=spec.get("title", ""))
+        render_notebook(
+            Path(spec["output"]),
+            Path(spec["html"]),
+            title=spec.get("title", ""),
+            running=tuple(spec.get("running") or ("", "")),
+        )
     except Exception as e:
         traceback.print_exc()
         return done(RunStatus.FAILED, f"rendering HTML failed: {type(e).__name__}: {e}")

@@ -35,5 +35,9 @@ MESSAGES = {
     "report.notes": ("說明", "Notes"),
     "report.dq.dataset": ("{rows} 筆 · {n} 項期望", "{rows} rows · {n} expectations"),
     "report.dq.passed": ("所有期望皆通過。", "Every expectation passed."),
+    "report.trend.single": (
+        "證據庫中尚無較早期間之結果，本期不繪製趨勢圖。",
+        "No earlier period in the evidence store: no trend to draw yet.",
+    ),
     "report.examples.none": ("本期無違規範例。", "No failing turns this period."),
 }
