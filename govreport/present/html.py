@@ -64,6 +64,17 @@ def _rule(ind: Mapping[str, Any]) -> str:
     return pair(threshold_text(th, u, "zh-TW", i), threshold_text(th, u, "en", i))
 
 
+def _line(ind: Mapping[str, Any]) -> str:
+    """ "label: value (threshold)" in each language's punctuation."""
+    th = ind.get("threshold") or {}
+    u, i = ind.get("unit", ""), ind.get("id", "")
+    rule_zh = threshold_text(th, u, "zh-TW", i) if th.get("green") is not None else th.get("rule", "—")
+    rule_en = threshold_text(th, u, "en", i) if th.get("green") is not None else th.get("rule", "—")
+    zh = f"{ind.get('label_zh') or i}：{fmt_value(ind)}（{rule_zh}）"
+    en = f"{ind.get('label_en') or i}: {fmt_value(ind, 'en')} ({rule_en})"
+    return pair(zh, en)
+
+
 def _label(ind: Mapping[str, Any]) -> str:
     return pair(ind.get("label_zh") or ind["id"], ind.get("label_en") or ind["id"])
 
@@ -252,12 +263,11 @@ def decisions(results: Mapping[str, Any]) -> str:
         red = any(i["status"] == "red" for i in inds)
         worst_red |= red
         inds = sorted(inds, key=lambda i: (i["status"] != "red", i["id"]))
-        listed = "".join(
-            f"<li>{badge(i['status'])} {_label(i)}：{_value(i)}（{_rule(i)}）</li>" for i in inds[:5]
-        )
+        listed = "".join(f"<li>{badge(i['status'])} {_line(i)}</li>" for i in inds[:5])
         more = bi("report.decision.more", tag="li", n=len(inds) - 5) if len(inds) > 5 else ""
         items.append(
-            f"<li>{badge('red' if red else 'amber')} <b>{pair(*DIMENSION_LABELS.get(d, (d, d)))}</b>："
+            f"<li>{badge('red' if red else 'amber')} <b>{pair(*DIMENSION_LABELS.get(d, (d, d)))}</b>"
+            f"{pair('：', ': ')}"
             f"{tr('report.decision.red' if red else 'report.decision.amber')}<ul>{listed}{more}</ul></li>"
         )
     cls = "gr-red" if worst_red else "gr-amber"

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..assessments.sustainability import SustainabilityReport
-from .charts import badge
+from .charts import badge, bil
 from .i18n import pair, t, tr
-from .numbers import fmt_time
+from .numbers import fmt_time, unit_text
 from .review_base import lang_switch
 
 # ==================================================================================================
@@ -109,7 +109,7 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     body = "".join(
         f"<tr><td>{pair(r['label_zh'], r['label_en'])}"
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
+        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_unit(r['unit'])}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
         f"<td>GRI {_e(r['gri'])}</td></tr>"
@@ -117,9 +117,9 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     )
     prev = rows[0]["previous_period"]
     head = (
-        f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
-        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>目標 Target</th>"
-        f"<th>狀態 Status</th><th>GRI</th></tr>"
+        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th><th>{pair('單位', 'Unit')}</th>"
+        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
+        f"<th>{pair('狀態', 'Status')}</th><th>GRI</th></tr>"
     )
     return f"<table>{head}{body}</table>"
 
@@ -137,15 +137,15 @@ def html_systems_table(rep: SustainabilityReport) -> str:
         )
         tgt = vals.get("intensity_g_per_1k", {}).get("target")
         body.append(
-            f"<tr><td>{_e(info.name_zh)}<br><span class='gr-en'>{_e(info.name_en)} ({_e(sid)})</span></td>"
+            f"<tr><td class='gr-name'>{pair(info.name_zh, info.name_en)}</td>"
             f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>"
         )
     if not body:
         return ""
     head = (
-        "<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
-        "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
-        "<th class='num'>目標 Target</th></tr>"
+        f"<tr><th>{pair('系統', 'System')}</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
+        f"<th class='num'>{pair('預測／請求', 'Predictions')}</th><th class='num'>gCO2e / 1,000</th>"
+        f"<th class='num'>{pair('目標', 'Target')}</th></tr>"
     )
     return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
 
@@ -163,10 +163,18 @@ def html_inclusion(rep: SustainabilityReport) -> str:
         for r in rows
     )
     head = (
-        "<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>變化 Change</th>"
-        "<th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th><th class='num'>n</th></tr>"
+        f"<tr><th>{pair('系統', 'System')}</th><th>{pair('客群', 'Group')}</th><th class='num'>{pair('核准率', 'Rate')}</th><th class='num'>{pair('變化', 'Change')}</th>"
+        f"<th class='num'>{pair('對最高群體比', 'Ratio to highest')}</th><th>{pair('狀態', 'Status')}</th><th class='num'>n</th></tr>"
     )
     return f"<table>{head}{body}</table>"
+
+
+def _unit(unit: str) -> str:
+    """A unit in the page's language ("" for shares and counts)."""
+    if unit in ("share", "count"):
+        return ""
+    zh, en = unit_text(unit), unit_text(unit, "en")
+    return _e(zh) if zh == en else pair(zh, en)
 
 
 def _ratio(x: float | None) -> str:
@@ -222,8 +230,8 @@ def html_methods(rep: SustainabilityReport) -> str:
         )
         parts.append(
             f"<h3>{pair('電力排碳係數', 'Grid emission factors used')}</h3>"
-            "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
-            f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
+            f"<table><tr><th>{pair('用電年度', 'Energy year')}</th><th>{pair('係數年度', 'Factor year')}</th>"
+            f"<th class='num'>kgCO2e/kWh</th><th>{pair('來源', 'Source')}</th></tr>{body}</table>"
             + (
                 "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
                 "year's factor (none published for the energy year yet).</span></p>"
@@ -294,7 +302,7 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
     for sid in sorted(q["system_id"].unique()) if len(q) else []:
         d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
         info = rep.data.systems.get(sid)
-        name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
+        name = bil(info.name_zh, info.name_en) if info is not None else sid
         fig.add_trace(
             go.Bar(
                 x=rep.quarters,
@@ -365,7 +373,12 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
         d = df[df["scope"] == scope]
         if not len(d):
             continue
-        name = "整體 portfolio" if scope == "portfolio" else scope
+        info = rep.data.systems.get(scope)
+        name = (
+            bil("整體", "portfolio")
+            if scope == "portfolio"
+            else (bil(info.name_zh, info.name_en) if info is not None else scope)
+        )
         fig.add_trace(
             go.Scatter(
                 x=d["quarter"],
@@ -373,7 +386,7 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
                 mode="lines+markers",
                 name=name,
                 line={"width": 4 if scope == "portfolio" else 2},
-                hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra>" + name + "</extra>",
+                hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra></extra>",
             )
         )
     target = rep.data.settings.targets.portfolio.intensity_g_per_1k
@@ -402,13 +415,18 @@ def fig_inclusion(rep: SustainabilityReport) -> Any:
     df = rep.inclusion_by_quarter()
     fig = go.Figure()
     for (sid, ind), d in df.groupby(["system_id", "indicator"]) if len(df) else []:
-        who = "年輕 young" if ind == "young_approval_rate" else "高齡 elderly"
+        zh_who, en_who = ("年輕", "youngest") if ind == "young_approval_rate" else ("高齡", "oldest")
+        info = rep.data.systems.get(sid)
+        zh_sys, en_sys = (info.name_zh, info.name_en) if info is not None else (sid, sid)
         fig.add_trace(
             go.Scatter(
                 x=d["quarter"],
                 y=d["rate"],
                 mode="lines+markers",
-                name=f"{sid} · {who} ({d['band'].iloc[-1]})",
+                name=bil(
+                    f"{zh_sys} · {zh_who}（{d['band'].iloc[-1]}）",
+                    f"{en_sys} · {en_who} ({d['band'].iloc[-1]})",
+                ),
                 line={"dash": "dot" if ind == "young_approval_rate" else "solid"},
             )
         )

@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.conftest import skip_or_fail
 from tests.helpers.browser import _run
 
-WORD = re.compile(r"(?<![A-Za-z_./@#-])[a-z]{4,}(?![A-Za-z_/@])")
+WORD = re.compile(r"(?<![A-Za-z0-9_./@#-])[a-z]{4,}(?![A-Za-z0-9_/@])")  # not inside hashes or paths
 HAN = re.compile(r"[\u3400-\u9fff]")
 ALLOWED = {"govreport", "plotly", "codecarbon", "sklearn", "pandas", "https", "http", "html", "json"}
 
