@@ -1,8 +1,8 @@
 """The review's shared HTML pieces: both-language labels, status and run badges, names, tiers, articles.
 
-Every label is emitted twice, ``<span class="gr-l-zh" lang="zh-TW">`` and ``<span class="gr-l-en" lang="en">``;
-the page's language switch (or ``#en``) chooses which one shows. Used by the review, the site and the Word
-edition, so they read alike.
+Every label is emitted twice, ``<span class="gr-l-zh" lang="zh-TW">`` and
+``<span class="gr-l-en" lang="en">``; the page's language switch (or ``#en``) chooses which one shows.
+Used by the review, the site and the Word edition, so they read alike.
 """
 
 from __future__ import annotations
@@ -133,8 +133,8 @@ def value_pair(i: Mapping[str, Any]) -> str:
 
 
 def rule_text(i: Mapping[str, Any], lang: str = "zh-TW") -> str:
-    """An indicator's threshold from its unit in ``lang`` ("綠燈 ≥ 100%；紅燈 < 95%"); the recorded rule when the
-    threshold's parts were not kept; "—" when there is none."""
+    """An indicator's threshold from its unit in ``lang`` ("綠燈 ≥ 100%；紅燈 < 95%"); the recorded rule
+    when the threshold's parts were not kept; "—" when there is none."""
     th = i.get("threshold")
     if isinstance(th, Mapping) and th.get("green") is not None:
         return threshold_text(th, i.get("unit") or "", lang, i.get("id", ""))

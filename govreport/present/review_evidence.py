@@ -24,7 +24,8 @@ _SENTENCES: list[tuple[str, str]] = [
         "盤點：{1}/{2} 個系統已標示為預測型或生成式",
     ),
     (
-        rf"inventory: {_N}/{_N} records valid and tiered \({_N} high, {_N} medium, {_N} low or out of scope\)",
+        rf"inventory: {_N}/{_N} records valid and tiered "
+        rf"\({_N} high, {_N} medium, {_N} low or out of scope\)",
         "盤點：{1}/{2} 筆紀錄有效並已分級（高 {3}、中 {4}、低或非適用範圍 {5}）",
     ),
     (rf"sustainability RUN_ID {_N} v{_N}", "永續指標執行紀錄 RUN_ID {1}（v{2}）"),

@@ -40,7 +40,8 @@ def names(ws: Workspace) -> tuple[set[str], str]:
     for f in ws.systems_dir.glob("*.yaml"):
         d = yaml.safe_load(f.read_text(encoding="utf-8"))
         words |= set(str(d.get("name_en", "")).split())
-        chars += str(d.get("name_zh", "")) + json.dumps(d, ensure_ascii=False, default=str)  # owners, committees
+        # names of owners, committees and channels from the inventory record
+        chars += str(d.get("name_zh", "")) + json.dumps(d, ensure_ascii=False, default=str)
     return words, chars
 
 

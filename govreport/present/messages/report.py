@@ -4,8 +4,8 @@ MESSAGES = {
     "report.tier_months": ("{tier} · 每 {n} 個月檢視一次", "{tier} · reviewed every {n} months"),
     "report.no_contract": (
         "資料品質未評估：本系統無資料契約檢核。下列特徵漂移（PSI）僅供參考，不決定資料品質狀態。",
-        "Data quality not assessed — no data contract. The feature drift (PSI) below is context only; it does "
-        "not set the data-quality status.",
+        "Data quality not assessed — no data contract. The feature drift (PSI) below is context only; "
+        "it does not set the data-quality status.",
     ),
     "report.no_contract.short": ("無資料契約", "no data contract"),
     "report.context_only": ("（僅供參考）", "(context only)"),
