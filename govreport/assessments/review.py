@@ -604,7 +604,12 @@ def export(
 
     data["status"] = plain(review.overall)
     for d in DIMENSIONS:
-        data["dimensions"][d] = plain(_worst(row[d] for row in review.matrix.values()))
+        cells = [row[d] for row in review.matrix.values()]
+        rolled = plain(_worst(cells))
+        # nothing green without evidence: a dimension some system has no evidence for is not green overall
+        if rolled == "green" and "not_assessed" in cells:
+            rolled = "not_assessed"
+        data["dimensions"][d] = rolled
     paths["results"] = write_results(out / "results.json", data)
     return paths
 

@@ -162,3 +162,17 @@ def test_every_cell_that_is_not_green_is_explained_where_it_is_shown(ws: Workspa
     out = export(review, ws.root / "out")
     assert "Threshold(" not in out["review"].read_text(encoding="utf-8")
     assert "Threshold(" not in rh.appendix(r)
+
+
+def test_the_portfolio_roll_up_is_never_green_without_every_systems_evidence(ws: Workspace) -> None:
+    """A dimension green for one system and not assessed for another is "not assessed" in the review's
+    results.json (what the site index shows), never green."""
+    from govreport.assessments.review import export
+
+    _run(ws, "chat-b", "2026Q3", [_ind("psi", "model_quality", 0.02)])  # replaces its failed run
+    review = build_review(ws, "2026Q3")
+    assert review.matrix["chat-a"]["fairness"] == "green"
+    assert review.matrix["chat-c"]["fairness"] == "not_assessed"
+    results = json.loads(export(review, ws.root / "out")["results"].read_text(encoding="utf-8"))
+    assert results["dimensions"]["fairness"] == "not_assessed"
+    assert results["dimensions"]["model_quality"] == "red"
