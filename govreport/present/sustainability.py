@@ -112,7 +112,7 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
         f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_unit(r['unit'])}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
-        f"<td>GRI {_e(r['gri'])}</td></tr>"
+        f"<td>GRI {_gri(r['gri'])}</td></tr>"
         for r in rows
     )
     prev = rows[0]["previous_period"]
@@ -167,6 +167,39 @@ def html_inclusion(rep: SustainabilityReport) -> str:
         f"<th class='num'>{pair('對最高群體比', 'Ratio to highest')}</th><th>{pair('狀態', 'Status')}</th><th class='num'>n</th></tr>"
     )
     return f"<table>{head}{body}</table>"
+
+
+_ACTIVITY = {
+    "training": ("訓練", "training"),
+    "batch_scoring": ("批次評分", "batch scoring"),
+    "serving": ("線上服務", "serving"),
+    "tokens": ("生成 token", "tokens"),
+    "vendor_reported": ("供應商申報", "vendor-reported"),
+}
+_SOURCE = {
+    "measured": ("量測", "measured"),
+    "declared": ("申報", "declared"),
+    "estimated": ("估算", "estimated"),
+}
+_GRI_NOTES = (
+    ("(basis)", "（依據）"),
+    ("(denominator)", "（分母）"),
+    ("(data quality)", "（資料品質）"),
+    ("(financial inclusion)", "（普惠金融）"),
+)
+
+
+def _gri(text: str) -> str:
+    """A GRI reference with its note in the page's language."""
+    zh = text
+    for en, z in _GRI_NOTES:
+        zh = zh.replace(f" {en}", z).replace(en, z)
+    return _e(text) if zh == text else pair(zh, text)
+
+
+def _system(rep: SustainabilityReport, sid: str) -> str:
+    info = rep.data.systems.get(sid)
+    return pair(info.name_zh, info.name_en) if info is not None else _e(sid)
 
 
 def _unit(unit: str) -> str:
@@ -261,15 +294,19 @@ def html_methods(rep: SustainabilityReport) -> str:
     dec = lines[lines["source"] != "measured"] if len(lines) else lines
     if len(dec):
         body = "".join(
-            f"<tr><td>{_e(x.system_id)}</td><td>{_e(x.period)}</td><td>{_e(x.activity)}</td>"
-            f"<td>{_e(x.source)}</td><td class='num'>{_e(fmt(x.kwh))}</td><td class='num'>{x.pue:g}</td>"
-            f"<td class='num'>{_e(fmt(x.kgco2e))}</td><td>{_e(x.basis)}</td></tr>"
+            f"<tr><td class='gr-name'>{_system(rep, x.system_id)}</td><td>{_e(x.period)}</td>"
+            f"<td>{pair(*_ACTIVITY.get(x.activity, (x.activity, x.activity)))}</td>"
+            f"<td>{pair(*_SOURCE.get(x.source, (x.source, x.source)))}</td><td class='num'>{_e(fmt(x.kwh))}</td>"
+            f"<td class='num'>{x.pue:g}</td><td class='num'>{_e(fmt(x.kgco2e))}</td>"
+            f"<td lang='{'zh-TW' if not str(x.basis).isascii() else 'en'}'>{_e(x.basis)}</td></tr>"
             for x in dec.itertuples()
         )
         parts.append(
             f"<h3>{pair('申報與估算數據', 'Declared and estimated figures')}</h3>"
-            "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
-            "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
+            f"<table><tr><th>{pair('系統', 'System')}</th><th>{pair('期間', 'Period')}</th>"
+            f"<th>{pair('活動', 'Activity')}</th><th>{pair('來源', 'Source')}</th>"
+            f"<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th>"
+            f"<th>{pair('依據', 'Basis')}</th></tr>"
             f"{body}</table>"
         )
     notes = rep.notes()
