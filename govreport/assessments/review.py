@@ -185,7 +185,8 @@ class Review:
     #: the chain head the review was built on (seq, record_hash, key_fingerprint, store_id): printed on the
     #: cover, so a signed paper review is itself an anchor
     evidence_head: dict[str, Any] = field(default_factory=dict)
-    #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so stale here
+    #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so
+    #: stale here
     signoffs: list[dict[str, Any]] = field(default_factory=list)
     #: the workspace's time zone (govreport.yaml ``timezone``): every time in the report is written in it
     timezone: str = "Asia/Taipei"

@@ -158,10 +158,12 @@ def indicator_table(
             f" <span class='gr-muted'>{tr('report.context_only')}</span>" if ind["id"] in CONTEXT_ONLY else ""
         )
         rows.append(
-            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{_value(ind)}</td><td>{badge(ind['status'])}</td>"
+            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{_value(ind)}</td>"
+            f"<td>{badge(ind['status'])}</td>"
             f"<td>{_rule(ind)}</td><td>{_art(ind.get('article'))}</td></tr>"
         )
-    return f"<div class='gr-scroll'><table><thead>{_head('indicator', 'value', 'status', 'rule', 'article')}</thead>{''.join(rows)}</table></div>"
+    head = _head("indicator", "value", "status", "rule", "article")
+    return f"<div class='gr-scroll'><table><thead>{head}</thead>{''.join(rows)}</table></div>"
 
 
 def _head(*cols: str) -> str:
@@ -237,8 +239,10 @@ def changes(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> s
         )
     rest = len(all_changes) - len(shown)
     head = (
-        f"<thead><tr><th>{tr('report.col.indicator')}</th><th>{tr('report.col.before')} {e(previous['period'])}</th>"
-        f"<th>{tr('report.col.now')} {e(current['period'])}</th><th>{tr('report.col.change')}</th></tr></thead>"
+        f"<thead><tr><th>{tr('report.col.indicator')}</th>"
+        f"<th>{tr('report.col.before')} {e(previous['period'])}</th>"
+        f"<th>{tr('report.col.now')} {e(current['period'])}</th>"
+        f"<th>{tr('report.col.change')}</th></tr></thead>"
     )
     table = f"<div class='gr-scroll'><table>{head}{''.join(rows)}</table></div>" if rows else ""
     pct = f"{100 * CHANGE_SHOWN:.0f}%"
@@ -299,7 +303,8 @@ def fairness_sentence(
             pair(
                 f"由最高之{hz}（n={hi.get('n', 0):,}，{fmt_share(hi.get('selection_rate'))}）與最低之{lz}"
                 f"（n={lo.get('n', 0):,}，{fmt_share(lo.get('selection_rate'))}）決定。",
-                f"Set by the highest, {he} (n={hi.get('n', 0):,}, {fmt_share(hi.get('selection_rate'))}), and the "
+                f"Set by the highest, {he} (n={hi.get('n', 0):,}, {fmt_share(hi.get('selection_rate'))}), "
+                "and the "
                 f"lowest, {le} (n={lo.get('n', 0):,}, {fmt_share(lo.get('selection_rate'))}).",
             )
         )
@@ -386,11 +391,13 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
         ds = r.get("dataset", {})
         sub = tr("report.dq.dataset", rows=fmt_number(ds.get("rows")), n=fmt_number(len(r["expectations"])))
         parts.append(
-            f"<h3>{e(name)} <span class='gr-muted'>{sub} · SHA-256 {e(str(ds.get('sha256'))[:12])}…</span></h3>"
+            f"<h3>{e(name)} <span class='gr-muted'>{sub} · SHA-256 "
+            f"{e(str(ds.get('sha256'))[:12])}…</span></h3>"
             f"<div class='gr-scroll'><table><thead>{_head('dimension', 'value', 'status', 'rule')}</thead>"
             f"{''.join(rows)}</table></div>"
             + (
-                f"<div class='gr-scroll'><table><thead>{_head('column', 'expectation', 'rows', 'sample')}</thead>"
+                "<div class='gr-scroll'><table><thead>"
+                f"{_head('column', 'expectation', 'rows', 'sample')}</thead>"
                 f"{fail_rows}</table></div>"
                 if failed
                 else bi("report.dq.passed")
@@ -419,13 +426,15 @@ def examples_table(
         )
         parts.append(
             f"<h3>{pair(zh, en)}</h3>"
-            f"<div class='gr-scroll'><table><thead>{_head('conversation', 'text', 'why')}</thead>{body}</table></div>"
+            "<div class='gr-scroll'><table><thead>"
+            f"{_head('conversation', 'text', 'why')}</thead>{body}</table></div>"
         )
     return "".join(parts) or bi("report.examples.none")
 
 
 def auc_method(results: Mapping[str, Any]) -> str:
-    """How the AUC was computed — exact, or from binned counts on an engine with its error bound (issue 10)."""
+    """How the AUC was computed — exact, or from binned counts on an engine with its error bound
+    (issue 10)."""
     st = (results.get("model_quality") or {}).get("settings") or {}
     if not st.get("auc_method"):
         return ""

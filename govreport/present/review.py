@@ -164,7 +164,8 @@ def _time(r: Mapping[str, Any], value: Any) -> str:
 
 
 def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]], tz: str | None = None) -> str:
-    """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the markers."""
+    """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the
+    markers; times in the workspace's time zone ``tz``."""
     from ..data.masking import mask_text
 
     role = {
@@ -186,9 +187,10 @@ def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]], tz: str | None = No
     rows = "".join(
         f'<tr data-signoff="{e(str(s.get("seq")))}" data-stale="{str(bool(s.get("stale"))).lower()}">'
         f"<td>{L(role[s['role']]) if s.get('role') in role else e(str(s.get('role')))}</td>"
-        f"<td>{e(mask_text(str(s.get('name') or '')))}</td><td>{e(mask_text(str(s.get('opinion') or '')))}</td>"
+        f"<td>{e(mask_text(str(s.get('name') or '')))}</td><td>"
+        f"{e(mask_text(str(s.get('opinion') or '')))}</td>"
         f"<td>{_time({'timezone': tz}, s.get('time'))} · RUN_ID {e(str(s.get('seq')))}</td>"
-        f"<td>{L('review.signoff.stale' if s.get('stale') else 'review.signoff.current', v=s.get('review_version'))}"
+        f"<td>{L('review.signoff.' + ('stale' if s.get('stale') else 'current'), v=s.get('review_version'))}"
         f"</td></tr>"
         for s in signoffs
     )
@@ -317,7 +319,8 @@ def top_risks(r: Mapping[str, Any]) -> str:
         return out + L("review.risks.none", tag="p")
     rows = "".join(
         f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td><td>{_ind_label(x)}</td>"
-        f"<td class='num'>{value_pair(x)}</td><td>{rule_pair(x) if x['id'] != 'run' else e(x['rule'])}</td></tr>"
+        f"<td class='num'>{value_pair(x)}</td>"
+        f"<td>{rule_pair(x) if x['id'] != 'run' else e(x['rule'])}</td></tr>"
         for x in r["top_risks"]
     )
     head = (

@@ -111,14 +111,16 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
         f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_unit(r['unit'])}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
+        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td>"
+        f"<td>{badge(r['status']) if r['rule'] else '—'}</td>"
         f"<td>GRI {_gri(r['gri'])}</td></tr>"
         for r in rows
     )
     prev = rows[0]["previous_period"]
     head = (
-        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th><th>{pair('單位', 'Unit')}</th>"
-        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
+        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th>"
+        f"<th>{pair('單位', 'Unit')}</th><th class='num'>{pair('上期', 'Previous')} {_e(prev)}</th>"
+        f"<th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
         f"<th>{pair('狀態', 'Status')}</th><th>GRI</th></tr>"
     )
     return f"<table>{head}{body}</table>"
@@ -158,13 +160,16 @@ def html_inclusion(rep: SustainabilityReport) -> str:
         f"<tr><td>{pair(r['scope_name_zh'], r['scope_name_en'])}</td>"
         f"<td>{pair(r['label_zh'], r['label_en'])}: {_e(str(r['details'].get('band')))}</td>"
         f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>{badge(r['status'])}</td>"
+        f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>"
+        f"{badge(r['status'])}</td>"
         f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>"
         for r in rows
     )
     head = (
-        f"<tr><th>{pair('系統', 'System')}</th><th>{pair('客群', 'Group')}</th><th class='num'>{pair('核准率', 'Rate')}</th><th class='num'>{pair('變化', 'Change')}</th>"
-        f"<th class='num'>{pair('對最高群體比', 'Ratio to highest')}</th><th>{pair('狀態', 'Status')}</th><th class='num'>n</th></tr>"
+        f"<tr><th>{pair('系統', 'System')}</th><th>{pair('客群', 'Group')}</th>"
+        f"<th class='num'>{pair('核准率', 'Rate')}</th><th class='num'>{pair('變化', 'Change')}</th>"
+        f"<th class='num'>{pair('對最高群體比', 'Ratio to highest')}</th><th>{pair('狀態', 'Status')}</th>"
+        "<th class='num'>n</th></tr>"
     )
     return f"<table>{head}{body}</table>"
 
@@ -214,18 +219,31 @@ def _ratio(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
+#: the inventory's tiers, each with a message key ``tier.<tier>``
+TIERS = ("high", "medium", "low", "out_of_scope")
+
+
+def _review_result(r: Mapping[str, Any]) -> str:
+    if r["on_time"]:
+        return "✓ 如期 on time"
+    return "尚未到期 not yet due" if not r["due"] else "✗ 逾期 overdue"
+
+
 def html_governance(rep: SustainabilityReport) -> str:
     rv = rep.reviews()
     body = "".join(
-        f"<tr><td>{_e(r['system_id'])}</td><td>{_e(t('tier.' + r['tier']) if r['tier'] in ('high', 'medium', 'low', 'out_of_scope') else r['tier'])}</td>"
-        f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>{_e(r['last_reviewed_period'] or '—')}</td>"
-        f"<td>{'✓ 如期 on time' if r['on_time'] else ('尚未到期 not yet due' if not r['due'] else '✗ 逾期 overdue')}</td></tr>"
+        f"<tr><td>{_e(r['system_id'])}</td><td>"
+        f"{_e(t('tier.' + r['tier']) if r['tier'] in TIERS else r['tier'])}</td>"
+        f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>"
+        f"{_e(r['last_reviewed_period'] or '—')}</td>"
+        f"<td>{_review_result(r)}</td></tr>"
         for r in rv
     )
     table = (
         (
             "<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>{body}</table>"
+            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>"
+            f"{body}</table>"
         )
         if rv
         else ""
@@ -266,8 +284,8 @@ def html_methods(rep: SustainabilityReport) -> str:
             f"<table><tr><th>{pair('用電年度', 'Energy year')}</th><th>{pair('係數年度', 'Factor year')}</th>"
             f"<th class='num'>kgCO2e/kWh</th><th>{pair('來源', 'Source')}</th></tr>{body}</table>"
             + (
-                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
-                "year's factor (none published for the energy year yet).</span></p>"
+                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>"
+                "* the latest earlier year's factor (none published for the energy year yet).</span></p>"
                 if any(f["fallback"] for f in fu)
                 else ""
             )
@@ -284,11 +302,12 @@ def html_methods(rep: SustainabilityReport) -> str:
     cc = rep.cross_check()
     if cc:
         parts.append(
-            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>CodeCarbon cross-check ({cc['runs']} measured runs, before "
+            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>"
+            f"CodeCarbon cross-check ({cc['runs']} measured runs, before "
             f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
-            f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} kgCO2e "
-            f"({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the MOEA figure is "
-            "reported.</span></p>"
+            f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} "
+            f"kgCO2e ({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the "
+            "MOEA figure is reported.</span></p>"
         )
     lines = rep.lines()
     dec = lines[lines["source"] != "measured"] if len(lines) else lines
@@ -296,7 +315,8 @@ def html_methods(rep: SustainabilityReport) -> str:
         body = "".join(
             f"<tr><td class='gr-name'>{_system(rep, x.system_id)}</td><td>{_e(x.period)}</td>"
             f"<td>{pair(*_ACTIVITY.get(x.activity, (x.activity, x.activity)))}</td>"
-            f"<td>{pair(*_SOURCE.get(x.source, (x.source, x.source)))}</td><td class='num'>{_e(fmt(x.kwh))}</td>"
+            f"<td>{pair(*_SOURCE.get(x.source, (x.source, x.source)))}</td>"
+            f"<td class='num'>{_e(fmt(x.kwh))}</td>"
             f"<td class='num'>{x.pue:g}</td><td class='num'>{_e(fmt(x.kgco2e))}</td>"
             f"<td lang='{'zh-TW' if not str(x.basis).isascii() else 'en'}'>{_e(x.basis)}</td></tr>"
             for x in dec.itertuples()
