@@ -95,10 +95,7 @@ def factor_note(rep: SustainabilityReport) -> str:
         parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
     if not parts_zh:
         return ""
-    return (
-        f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
-        f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>"
-    )
+    return f"<div class='gr-factor'>{pair('；'.join(parts_zh), '; '.join(parts_en))}</div>"
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
@@ -225,15 +222,15 @@ TIERS = ("high", "medium", "low", "out_of_scope")
 
 def _review_result(r: Mapping[str, Any]) -> str:
     if r["on_time"]:
-        return "✓ 如期 on time"
-    return "尚未到期 not yet due" if not r["due"] else "✗ 逾期 overdue"
+        return pair("✓ 如期", "✓ on time")
+    return pair("尚未到期", "not yet due") if not r["due"] else pair("✗ 逾期", "✗ overdue")
 
 
 def html_governance(rep: SustainabilityReport) -> str:
     rv = rep.reviews()
     body = "".join(
-        f"<tr><td>{_e(r['system_id'])}</td><td>"
-        f"{_e(t('tier.' + r['tier']) if r['tier'] in TIERS else r['tier'])}</td>"
+        f"<tr><td class='gr-name'>{_system(rep, r['system_id'])}</td><td>"
+        f"{tr('tier.' + r['tier']) if r['tier'] in TIERS else _e(r['tier'])}</td>"
         f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>"
         f"{_e(r['last_reviewed_period'] or '—')}</td>"
         f"<td>{_review_result(r)}</td></tr>"
@@ -241,8 +238,9 @@ def html_governance(rep: SustainabilityReport) -> str:
     )
     table = (
         (
-            "<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>"
+            f"<table><tr><th>{pair('系統', 'System')}</th><th>{pair('等級', 'Tier')}</th>"
+            f"<th class='num'>{pair('檢視週期（月）', 'Months')}</th><th>{pair('檢視區間', 'Window')}</th>"
+            f"<th>{pair('最近檢視期間', 'Last reviewed')}</th><th>{pair('結果', 'Result')}</th></tr>"
             f"{body}</table>"
         )
         if rv
@@ -260,10 +258,15 @@ def html_governance(rep: SustainabilityReport) -> str:
             ),
             None,
         )
-        extra = f"，平均每人 {fmt(per['value'])} 小時 / {fmt(per['value'])} h per employee" if per else ""
+        extra = f"，平均每人 {fmt(per['value'])} 小時" if per else ""
+        extra_en = f" ({fmt(per['value'])} h per employee)" if per else ""
         training = (
-            f"<p>員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{_e(extra)}<br><span class='gr-en'>"
-            f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>"
+            "<p>"
+            + pair(
+                f"員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{extra}",
+                f"Staff AI training (Art. 9): {fmt(hours['value'])} hours{extra_en}. Basis: {hours['basis']}",
+            )
+            + "</p>"
         )
     else:
         training = f"<p>{pair(t('sust.training.none'), t('sust.training.none', 'en'))}</p>"
@@ -284,17 +287,26 @@ def html_methods(rep: SustainabilityReport) -> str:
             f"<table><tr><th>{pair('用電年度', 'Energy year')}</th><th>{pair('係數年度', 'Factor year')}</th>"
             f"<th class='num'>kgCO2e/kWh</th><th>{pair('來源', 'Source')}</th></tr>{body}</table>"
             + (
-                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>"
-                "* the latest earlier year's factor (none published for the energy year yet).</span></p>"
+                "<p>"
+                + pair(
+                    "* 該用電年度尚無公告係數，採用最近之前一年度係數。",
+                    "* the latest earlier year's factor (none published for the energy year yet).",
+                )
+                + "</p>"
                 if any(f["fallback"] for f in fu)
                 else ""
             )
         )
     s = rep.data.settings
     parts.append(
-        f"<p>PUE（govreport 執行主機）：{s.host_pue:g}<br><span class='gr-en'>PUE of the machine running "
-        f"govreport: {s.host_pue:g} ({_e(s.host_pue_source)}); each system's own PUE applies to its "
-        "declared figures.</span></p>"
+        "<p>"
+        + pair(
+            f"PUE（govreport 執行主機）：{s.host_pue:g}（{s.host_pue_source}）；"
+            "各系統申報數據適用其自身 PUE。",
+            f"PUE of the machine running govreport: {s.host_pue:g} ({s.host_pue_source}); each system's own "
+            "PUE applies to its declared figures.",
+        )
+        + "</p>"
     )
     for m in rep.measurement_methods():
         label = m["method"] or f"not measured: {m['reason']}"
@@ -302,7 +314,10 @@ def html_methods(rep: SustainabilityReport) -> str:
     cc = rep.cross_check()
     if cc:
         parts.append(
-            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>"
+            f"<p><span class='gr-l-zh' lang='zh-TW'>CodeCarbon 交叉檢核：govreport "
+            f"{fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e（經濟部能源署係數，未含 PUE）；CodeCarbon "
+            f"{fmt(cc['codecarbon_kgco2e'])} kgCO2e。僅申報經濟部能源署係數之數值。</span>"
+            f"<span class='gr-l-en' lang='en'>"
             f"CodeCarbon cross-check ({cc['runs']} measured runs, before "
             f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
             f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} "
