@@ -23,6 +23,7 @@ from ..engines import drift_on, fairness_on, open_frame, proxy_on, quality_on, r
 from ..engines.indicators import as_source, file_source, opened
 from ..errors import MetricInputError
 from .governance import governance_indicators
+from .labels import column_labels
 
 __all__ = ["Assessment", "assess_frames", "assess_predictive", "assess_on_engine"]
 
@@ -275,6 +276,7 @@ def assess_predictive(ctx: Any) -> Assessment:
     result.indicators = dq_indicators + result.indicators + governance_indicators(system)
     if dq_section:
         result.sections["data_quality"] = dq_section
+    result.sections["labels"] = column_labels(ctx.ws, system)  # how reports name columns and codes
     return result
 
 

@@ -32,7 +32,15 @@ from typing import Any
 
 from ..core.periods import Period, add_months, parse_period
 from ..core.results import build_results, write_results
-from ..core.status import DEFAULT_THRESHOLDS, DIMENSIONS, PORTFOLIO, RunStatus
+from ..core.status import (
+    CONTEXT_ONLY,
+    DEFAULT_THRESHOLDS,
+    DIMENSIONS,
+    PORTFOLIO,
+    RunStatus,
+    Threshold,
+    roll_up,
+)
 from ..core.version import __version__
 from ..evidence.queries import open_store
 from ..evidence.signoff import signoffs_for
@@ -40,6 +48,8 @@ from ..evidence.store import EvidenceStore, RunRecord, sha256_file
 from ..workspace.config import Workspace, as_workspace
 from ..workspace.findings import age_findings, load_findings
 from ..workspace.inventory import AISystem, Inventory
+from .review_articles import ArticleCoverage, articles
+from .review_decisions import TIER_ORDER, decisions, inventory_changes, top_risks
 from .review_history import (
     _SEVERITY,
     FAILED,
@@ -70,7 +80,7 @@ __all__ = [
 #: The norms' version the review assesses against.
 NORMS_VERSION = "中華民國銀行商業同業公會全國聯合會「金融機構運用人工智慧技術作業規範」（2025-05-29 修正）"
 REVIEW_TEMPLATE = "review"
-_TIER_ORDER = {"high": 0, "medium": 1, "low": 2, "out_of_scope": 3, "unassessed": 4}
+_TIER_ORDER = TIER_ORDER
 
 
 @dataclass
@@ -89,6 +99,8 @@ class RunRef:
     report: str | None = None
     results: str | None = None
     results_sha256: str | None = None
+    #: the status of the run's results (green / amber / red / not_assessed), apart from the run's own status
+    result_status: str = ""
 
     @classmethod
     def of(cls, r: RunRecord) -> RunRef:
@@ -132,17 +144,12 @@ class SystemReview:
     dimensions: dict[str, str] = field(default_factory=dict)
     overall: str = "not_assessed"
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    #: per dimension whose cell is not green: its status, the reason code when not assessed (no_evidence,
+    #: no_contract, not_judged, failed) and the ids of the indicators behind it (see :func:`_fill_dimensions`)
+    basis: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_review: str | None = None
     next_due: str | None = None
     overdue: bool = False
-
-
-@dataclass
-class ArticleCoverage:
-    article: int
-    status: str
-    evidence: list[str]
-    missing: str = ""
 
 
 @dataclass
@@ -181,6 +188,8 @@ class Review:
     #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so
     #: stale here
     signoffs: list[dict[str, Any]] = field(default_factory=list)
+    #: the workspace's time zone (govreport.yaml ``timezone``): every time in the report is written in it
+    timezone: str = "Asia/Taipei"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -310,16 +319,16 @@ def _system_row(sys: AISystem | None, sid: str, records: list[RunRecord], period
 def _fill_dimensions(
     ws: Workspace, sr: SystemReview, sust_rows: Sequence[Mapping[str, Any]], notes: list[str]
 ) -> None:
-    dims: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    """The system's indicators, its cell per dimension (:func:`govreport.core.status.roll_up`, the rule every
+    report uses) and, for every cell that is not green, the indicators behind it (``sr.basis``)."""
     for ref in sr.runs:
         res = _results(ws, ref, notes)
         if res is None:
+            ref.result_status = "not_assessed"
             continue
-        for d, v in res.get("dimensions", {}).items():
-            target = "transparency" if d == "consumer_protection" else d
-            if target in dims and v != "not_assessed":
-                dims[target].append(v)
+        ref.result_status = str(res.get("status") or "not_assessed")
         for ind in res.get("indicators", []):
+            th = ind.get("threshold") or None
             sr.indicators.append(
                 {
                     "template": ref.template,
@@ -331,18 +340,56 @@ def _fill_dimensions(
                     "label_zh": ind.get("label_zh"),
                     "label_en": ind.get("label_en"),
                     "unit": ind.get("unit", ""),
-                    "rule": (ind.get("threshold") or {}).get("rule", ""),
+                    "threshold": {k: v for k, v in th.items() if k != "rule"} if th else None,
+                    "rule": (th or {}).get("rule", ""),
                 }
             )
-    for row in sust_rows:
-        if row.get("scope") == sr.id and row.get("status") not in (None, "not_assessed"):
-            dims["sustainability"].append(row["status"])
+    for row in sust_rows:  # the sustainability report's rows of this system (Art. 4)
+        if row.get("scope") != sr.id or row.get("status") in (None, "not_assessed"):
+            continue
+        judged = row.get("judged_value", row.get("value"))
+        th = row.get("threshold") or None
+        sr.indicators.append(
+            {
+                "template": "sustainability",
+                "id": f"sustainability.{row['indicator']}",
+                "dimension": "sustainability",
+                "article": row.get("article") or 4,
+                "status": row["status"],
+                "value": judged,
+                "label_zh": row.get("label_zh"),
+                "label_en": row.get("label_en"),
+                "unit": row.get("judged_unit", row.get("unit", "")),
+                "threshold": {k: v for k, v in th.items() if k != "rule"} if th else None,
+                "rule": row.get("rule", ""),
+            }
+        )
     if sr.state == "failed":
         sr.dimensions = dict.fromkeys(DIMENSIONS, FAILED)
         sr.overall = FAILED
+        sr.basis = {d: {"status": FAILED, "reason": "failed", "indicators": []} for d in DIMENSIONS}
         return
-    sr.dimensions = {d: _worst(v) for d, v in dims.items()}
+    statuses, reasons = roll_up(sr.indicators, {"consumer_protection": "transparency"})
+    sr.dimensions = {d: statuses.get(d, "not_assessed") for d in DIMENSIONS}
     sr.overall = _worst(sr.dimensions.values())
+    sr.basis = {}
+    for d, st in sr.dimensions.items():
+        if st == "green":
+            continue
+        mine = [
+            i
+            for i in sr.indicators
+            if {"consumer_protection": "transparency"}.get(i.get("dimension") or "", i.get("dimension")) == d
+        ]
+        if st in ("red", "amber"):
+            behind = [i["id"] for i in mine if i["status"] == st and i["id"] not in CONTEXT_ONLY]
+            sr.basis[d] = {"status": st, "reason": "", "indicators": behind}
+        else:  # not assessed: the reason, and whatever was measured stays visible as context
+            sr.basis[d] = {
+                "status": st,
+                "reason": reasons.get(d, "no_evidence"),
+                "indicators": [i["id"] for i in mine],
+            }
 
 
 # -- the review -------------------------------------------------------------------------------------
@@ -441,11 +488,12 @@ def build_review(
         notes=notes,
         evidence_head=head,
         signoffs=signoffs,
+        timezone=ws.config.timezone,
     )
-    review.articles = _articles(review, inventory, all_records)
-    review.top_risks = _top_risks(review)
-    review.decisions = _decisions(review)
-    review.inventory_changes = _inventory_changes(review, previous)
+    review.articles = articles(review, inventory, all_records)
+    review.top_risks = top_risks(review)
+    review.decisions = decisions(review)
+    review.inventory_changes = inventory_changes(review, previous)
     review.changes = compare_reviews(review.to_dict(), previous) if previous else []
     return review
 
@@ -496,8 +544,9 @@ def _previous_review(
     return data
 
 
-def _threshold_row(key: str, th: Any) -> dict[str, Any]:
-    return {"indicator": key, "rule": th.rule if hasattr(th, "rule") else str(th)}
+def _threshold_row(key: str, th: Threshold) -> dict[str, Any]:
+    """A default threshold as review.json keeps it: its parts (rendered per language and unit) and rule."""
+    return {"indicator": key, **th.to_dict()}
 
 
 def _sustainability_summary(
@@ -516,299 +565,12 @@ def _sustainability_summary(
         "energy_kwh_estimated",
     )
     portfolio = [dict(r) for r in rows if r.get("scope") == "portfolio" and r.get("indicator") in keep]
+    ref.result_status = str(res.get("status") or "not_assessed")
     return {
         "run": asdict(ref),
         "status": res.get("status", "not_assessed"),
         "rows": portfolio,
         "factors_used": res.get("sustainability", {}).get("factors_used"),
-    }
-
-
-# -- trends ---------------------------------------------------------------------------------------
-
-
-# -- article coverage (Art. 2–15) ------------------------------------------------------------------
-def _ind(review: Review, ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
-    want = set(ids)
-    return [(s.id, i) for s in review.systems for i in s.indicators if i["id"] in want]
-
-
-def _status_of(pairs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    return _worst(i["status"] for _, i in pairs if i["status"] != "not_assessed") if pairs else "not_assessed"
-
-
-def _articles(review: Review, inventory: Inventory, records: Sequence[RunRecord]) -> list[ArticleCoverage]:
-    active = [s for s in review.systems if s.state != "retired" and s.lifecycle != "unknown"]
-    in_scope = [s for s in active if s.in_scope]
-    out: list[ArticleCoverage] = []
-
-    def add(n: int, status: str, evidence: list[str], missing: str = "") -> None:
-        if not evidence:
-            status = "not_assessed"
-        out.append(ArticleCoverage(n, status, evidence, missing))
-
-    n_inv = len(inventory.systems) + len(inventory.errors)
-    # Art. 2 — each system labelled predictive or generative
-    labelled = [s for s in active if s.kind in ("predictive", "generative")]
-    add(
-        2,
-        "green" if active and len(labelled) == len(active) else "red" if active else "not_assessed",
-        [f"inventory: {len(labelled)}/{len(active)} systems labelled predictive or generative"]
-        if active
-        else [],
-        "" if active else "no AI system in the inventory",
-    )
-    # Art. 3 — every system tiered
-    add(
-        3,
-        "red" if inventory.errors else ("green" if active else "not_assessed"),
-        [
-            f"inventory: {n_inv - len(inventory.errors)}/{n_inv} records valid and tiered "
-            f"({sum(1 for s in active if s.tier == 'high')} high, "
-            f"{sum(1 for s in active if s.tier == 'medium')} "
-            f"medium, {sum(1 for s in active if s.tier in ('low', 'out_of_scope'))} low or out of scope)"
-        ]
-        if n_inv
-        else [],
-        "" if n_inv else "no inventory",
-    )
-    # Art. 4 — sustainability run
-    if review.sustainability:
-        st = review.sustainability
-        assessed = [r["status"] for r in st["rows"] if r["status"] != "not_assessed"]
-        add(
-            4,
-            _worst(assessed) if assessed else "not_assessed",
-            [f"sustainability RUN_ID {st['run']['seq']} v{st['run']['version']}"],
-        )
-    else:
-        add(4, "not_assessed", [], f"no succeeded sustainability run for {review.period}")
-    # Art. 5 — infosec / privacy / IP sign-off (pre-launch infosec opinion on record)
-    signed = [s for s in in_scope if (s.prelaunch.get("opinions") or {}).get("infosec")]
-    add(
-        5,
-        "green" if in_scope and len(signed) == len(in_scope) else "amber",
-        [f"pre-launch infosec opinion on record for {len(signed)}/{len(in_scope)} in-scope systems"]
-        if in_scope
-        else [],
-        "" if in_scope else "no in-scope system",
-    )
-    # Art. 6 — fairness
-    fair = [(s.id, i) for s in review.systems for i in s.indicators if i.get("dimension") == "fairness"]
-    pred = [s for s in active if s.kind == "predictive"]
-    covered = {sid for sid, _ in fair}
-    add(
-        6,
-        _status_of(fair),
-        [f"fairness indicators of {len(covered)}/{len(pred)} predictive systems"] if fair else [],
-        ""
-        if len(covered) == len(pred)
-        else f"no fairness results for {', '.join(s.id for s in pred if s.id not in covered) or '—'}",
-    )
-    # Art. 7 — data quality, model quality, explainability
-    q = [
-        (s.id, i)
-        for s in review.systems
-        for i in s.indicators
-        if i.get("dimension") in ("data_quality", "model_quality", "explainability") and i.get("article") == 7
-    ]
-    add(
-        7,
-        _status_of(q),
-        [
-            f"{len(q)} data-quality, model-quality and explainability indicators "
-            f"from {len({sid for sid, _ in q})} systems"
-        ]
-        if q
-        else [],
-        "" if q else "no model-quality or data-quality results this period",
-    )
-    # Art. 8 — privacy: leaks in generative outputs; reports mask personal data
-    leaks = _ind(review, ["pii_leak_rate"])
-    add(
-        8,
-        _status_of(leaks),
-        [
-            f"personal-data leak check of {len(leaks)} generative systems; data-check samples "
-            "masked in every report"
-        ]
-        if leaks
-        else [],
-        "" if leaks else "no personal-data leak check this period",
-    )
-    # Art. 9 — accountable executive per system; training records
-    owned = [s for s in active if s.accountable.get("name")]
-    training = [
-        r for r in (review.sustainability or {}).get("rows", []) if r["indicator"].startswith("ai_training")
-    ]
-    ev9 = [f"accountable executive or committee for {len(owned)}/{len(active)} systems"] if active else []
-    if training:
-        ev9.append("staff AI-training hours recorded")
-    add(
-        9,
-        "green" if active and len(owned) == len(active) and training else "amber",
-        ev9,
-        "" if training else "no staff AI-training record this period (sustainability.yaml)",
-    )
-    # Art. 10 — evidence store intact; vendor trace-log attestations
-    vend = [s for s in active if s.vendor]
-    attested = [s for s in vend if (s.vendor or {}).get("trace_log_attestation", {}).get("provided")]
-    ev10 = [f"evidence store: {len(records)} records, chain {'intact' if review.evidence_ok else 'BROKEN'}"]
-    if vend:
-        ev10.append(f"vendor trace-log attestation for {len(attested)}/{len(vend)} third-party systems")
-    add(10, "red" if not review.evidence_ok else ("green" if len(attested) == len(vend) else "amber"), ev10)
-    # Art. 11 — consumer disclosure
-    disc = _ind(review, ["channel_compliance_rate", "ai_disclosure_rate", "human_alternative_rate"])
-    add(
-        11,
-        _status_of(disc),
-        [f"{len(disc)} disclosure indicators (channels, conversations)"] if disc else [],
-        "" if disc else "no customer-facing channel recorded",
-    )
-    # Art. 12 — pre-launch assessment
-    pre = _ind(review, ["prelaunch_completeness"])
-    add(
-        12,
-        _status_of(pre),
-        [f"pre-launch record of {len(pre)} systems"] if pre else [],
-        "" if pre else "no pre-launch record assessed this period",
-    )
-    # Art. 13 — periodic review on time, seven dimensions assessed
-    overdue = [s.id for s in in_scope if s.overdue]
-    unassessed = [s.id for s in in_scope if s.state != "assessed"]
-    st13 = "red" if overdue else ("amber" if unassessed else "green")
-    add(
-        13,
-        st13 if in_scope else "not_assessed",
-        [f"{len(in_scope) - len(overdue)}/{len(in_scope)} in-scope systems reviewed on time"]
-        if in_scope
-        else [],
-        (f"overdue: {', '.join(overdue)}. " if overdue else "")
-        + (f"not assessed this period: {', '.join(unassessed)}" if unassessed else ""),
-    )
-    # Art. 14 — outsourcing clauses
-    required = {"audit_rights", "data_location", "incident_notification", "subcontracting", "exit_plan"}
-    complete = [s for s in vend if required <= set((s.vendor or {}).get("contract_clauses", []))]
-    add(
-        14,
-        ("green" if len(complete) == len(vend) else "amber") if vend else "not_assessed",
-        [f"outsourcing contract clauses complete for {len(complete)}/{len(vend)} vendors"] if vend else [],
-        "" if vend else "no third-party system",
-    )
-    # Art. 15 — findings register
-    if review.findings is None:
-        add(15, "not_assessed", [], "no findings register (findings.yaml)")
-    else:
-        high_over = [f for f in review.findings if f["overdue"] and f["severity"] == "high"]
-        any_over = [f for f in review.findings if f["overdue"]]
-        add(
-            15,
-            "red" if high_over else ("amber" if any_over else "green"),
-            [
-                f"findings register: {sum(f['open_at_end'] for f in review.findings)} open, "
-                f"{len(any_over)} overdue"
-            ],
-        )
-    return out
-
-
-# -- risks and decisions ----------------------------------------------------------------------------
-def _top_risks(review: Review, limit: int = 6) -> list[dict[str, Any]]:
-    risks = []
-    for s in review.systems:
-        if s.state == "failed":
-            risks.append(
-                {
-                    "system": s.id,
-                    "name_zh": s.name_zh,
-                    "name_en": s.name_en,
-                    "tier": s.tier,
-                    "status": FAILED,
-                    "id": "run",
-                    "label_zh": "本期執行失敗",
-                    "label_en": "this period's run failed",
-                    "value": None,
-                    "rule": s.reason,
-                    "article": 13,
-                }
-            )
-        for i in s.indicators:
-            if i["status"] in ("red", "amber"):
-                risks.append(
-                    {"system": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "tier": s.tier, **i}
-                )
-    risks.sort(key=lambda r: (-_SEVERITY[r["status"]], _TIER_ORDER.get(r["tier"], 9), r["system"], r["id"]))
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for r in risks:  # one line per system and dimension: the worst
-        key = (r["system"], r.get("dimension") or r["id"])
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(r)
-    return out[:limit]
-
-
-def _decisions(review: Review) -> list[dict[str, Any]]:
-    """What management is asked to decide, each tied to the evidence that raises it."""
-    out: list[dict[str, Any]] = []
-    for s in review.systems:
-        if s.state == "failed":
-            out.append(
-                {"key": "review.decision.failed", "system": s.id, "name_zh": s.name_zh, "reason": s.reason}
-            )
-            continue
-        reds = sorted({i["dimension"] for i in s.indicators if i["status"] == "red" and i.get("dimension")})
-        if reds:
-            out.append(
-                {"key": "review.decision.red", "system": s.id, "name_zh": s.name_zh, "dimensions": reds}
-            )
-        if s.overdue:
-            out.append(
-                {"key": "review.decision.overdue", "system": s.id, "name_zh": s.name_zh, "due": s.next_due}
-            )
-    if review.missing_systems:
-        out.append({"key": "review.decision.missing", "systems": review.missing_systems})
-    unsec = [sid for sid, row in review.matrix.items() if row.get("system_security") == "not_assessed"]
-    if unsec:
-        out.append({"key": "review.decision.security", "systems": unsec})
-    for f in review.findings or []:
-        if f["overdue"] and f["severity"] == "high":
-            out.append({"key": "review.decision.finding", "finding": f["id"], "days": f["days_overdue"]})
-    if not review.evidence_ok:
-        out.append({"key": "review.decision.evidence", "problems": len(review.evidence_problems)})
-    return out
-
-
-def _inventory_changes(review: Review, previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    if previous is None:
-        return {"compared": False}
-    before = {s["id"]: s for s in previous.get("systems", [])}
-    now = {s.id: s for s in review.systems}
-    new = [sid for sid in now if sid not in before and now[sid].lifecycle != "retired"]
-    retired = [
-        sid
-        for sid in now
-        if now[sid].lifecycle == "retired" and before.get(sid, {}).get("lifecycle") != "retired"
-    ]
-    retired += [sid for sid in before if sid not in now]
-    retiered = [
-        {"system": sid, "before": before[sid]["tier"], "now": now[sid].tier}
-        for sid in now
-        if sid in before and before[sid]["tier"] != now[sid].tier
-    ]
-    scope = [
-        {"system": sid, "before": before[sid]["in_scope"], "now": now[sid].in_scope}
-        for sid in now
-        if sid in before and before[sid]["in_scope"] != now[sid].in_scope
-    ]
-    return {
-        "compared": True,
-        "previous": previous.get("period"),
-        "new": new,
-        "retired": sorted(set(retired)),
-        "retiered": retiered,
-        "scope": scope,
     }
 
 
@@ -843,7 +605,12 @@ def export(
 
     data["status"] = plain(review.overall)
     for d in DIMENSIONS:
-        data["dimensions"][d] = plain(_worst(row[d] for row in review.matrix.values()))
+        cells = [row[d] for row in review.matrix.values()]
+        rolled = plain(_worst(cells))
+        # nothing green without evidence: a dimension some system has no evidence for is not green overall
+        if rolled == "green" and "not_assessed" in cells:
+            rolled = "not_assessed"
+        data["dimensions"][d] = rolled
     paths["results"] = write_results(out / "results.json", data)
     return paths
 

@@ -40,7 +40,7 @@ import pandas as pd
 from ..core.exports import write_csv
 from ..core.periods import Period, parse_period
 from ..core.results import build_results, json_safe, write_results
-from ..core.status import Indicator, Status, Threshold
+from ..core.status import Indicator, Status, Threshold, roll_up, worst
 from ..core.version import __version__
 from ..errors import InputError
 from ..evidence.store import RunRecord
@@ -349,8 +349,19 @@ class SustainabilityReport:
             },
             notes=self.notes(),
         )
+        # the report's overall status: the worst of every assessed row of the period, of the portfolio and
+        # of each system (a system's red inclusion row makes the report red); not assessed when none was
+        status, dims = self.overall()
+        results["status"] = status
+        results["dimensions"].update(dims)
         write_results(paths["results"], results)
         return paths
+
+    def overall(self) -> tuple[str, dict[str, str]]:
+        """(overall status, status per dimension) over every assessed row of the period, all scopes."""
+        mine = [r for r in self.rows if r.get("period") == self.period.label]
+        statuses, _ = roll_up({"id": r["indicator"], **r} for r in mine)
+        return worst(statuses.values()).value, statuses
 
 
 def _json_safe(obj: Any) -> Any:

@@ -428,7 +428,8 @@ def build_rows(data: SustainabilityData, period: Period) -> list[dict[str, Any]]
                 threshold = Threshold("higher", 1.0, 1.0, source="default (Art. 13: overdue reviews = 0)")
             status = threshold.evaluate(value) if threshold else Status.NOT_ASSESSED
             details = cur.get("details") or {}
-            if ind_id in ("young_approval_rate", "elderly_approval_rate"):
+            inclusion = ind_id in ("young_approval_rate", "elderly_approval_rate")
+            if inclusion:
                 th = DEFAULT_THRESHOLDS["disparate_impact_ratio"]
                 status = (
                     th.evaluate(details.get("ratio_to_highest"))
@@ -471,6 +472,11 @@ def build_rows(data: SustainabilityData, period: Period) -> list[dict[str, Any]]
                     else None,
                     "status": status.value,
                     "rule": threshold.describe() if threshold else "",
+                    "threshold": threshold.to_dict() if threshold else None,
+                    # the figure the threshold judged: the value, or for the inclusion rows the ratio of the
+                    # band's approval rate to the highest band's (four-fifths rule)
+                    "judged_value": details.get("ratio_to_highest") if inclusion else value,
+                    "judged_unit": "ratio" if inclusion else d.unit,
                     "gri": d.gri,
                     "article": d.article,
                     "dimension": d.dimension,

@@ -368,6 +368,12 @@ def _columns(text: str | None) -> list[str]:
     show_default=True,
     help="Folder for report.html and results.json.",
 )
+@click.option(
+    "--period",
+    "-p",
+    default=None,
+    help="Period the file covers: 2026Q3, 2026-07 or 2026 (default: this quarter).",
+)
 def assess(
     data: str,
     label: str,
@@ -380,6 +386,7 @@ def assess(
     features: str | None,
     reference: str | None,
     out: str,
+    period: str | None,
 ) -> None:
     """Assess one scored file (CSV or Parquet) without an inventory entry.
 
@@ -406,6 +413,7 @@ def assess(
         features=_columns(features),
         reference=Path(reference) if reference else None,
         out=Path(out),
+        period=period,
         progress=lambda m: click.echo(m, err=True),
     )
     for p in paths.values():

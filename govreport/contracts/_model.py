@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..core.model import Strict
+from ..core.model import ColumnLabels, Strict
 from ..core.status import Threshold, threshold_for
 from ..core.yamlio import load_model
 from ..data.dataset import DatasetSource
@@ -181,6 +181,10 @@ class Contract(Strict):
     freshness: Freshness | None = None
     representativeness: Representativeness | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    columns: dict[str, ColumnLabels] = Field(
+        default_factory=dict,
+        description="display names and value labels per column, both languages (docs/contracts.md)",
+    )
 
     @field_validator("personal_data", "protected_attributes", mode="before")
     @classmethod

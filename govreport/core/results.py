@@ -15,7 +15,7 @@ from typing import Any
 
 from .files import atomic_write_text, now
 from .resources import schema_path
-from .status import DIMENSIONS, Indicator, Status, worst
+from .status import Indicator, roll_up, worst
 from .version import __version__
 
 __all__ = ["build_results", "write_results", "load_results", "validate_results", "json_safe"]
@@ -48,9 +48,7 @@ def build_results(
     inputs: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     inds = list(indicators)
-    dims: dict[str, str] = {d: Status.NOT_ASSESSED.value for d in DIMENSIONS}
-    for d in {i.dimension for i in inds}:
-        dims[d] = worst(i.status for i in inds if i.dimension == d and i.status).value
+    dims, _ = roll_up([i.to_dict() for i in inds])
     data = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": now("seconds"),
@@ -58,7 +56,7 @@ def build_results(
         "system": dict(system),
         "period": period,
         "template": template,
-        "status": worst(i.status for i in inds if i.status).value,
+        "status": worst(dims.values()).value,
         "dimensions": dims,
         "indicators": [i.to_dict() for i in inds],
         "inputs": list(inputs),

@@ -26,6 +26,8 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "threshold_for",
     "worst",
+    "CONTEXT_ONLY",
+    "roll_up",
 ]
 
 
@@ -249,3 +251,46 @@ def worst(statuses: Iterable[Status | str]) -> Status:
         if s.severity > result.severity:
             result = s
     return result
+
+
+#: Indicators shown with a dimension but never deciding it: feature drift (PSI of the inputs) is context for
+#: data quality; the dimension is assessed only by a data-contract run. Indicator id → reason code.
+CONTEXT_ONLY: dict[str, str] = {"drift.psi.max_feature": "no_contract"}
+
+
+def roll_up(
+    indicators: Iterable[Mapping[str, Any]], dimension_of: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each dimension's status from its indicators (``id``, ``dimension``, ``status`` mappings), the one rule
+    every report, the review and the site use: the worst assessed indicator of the dimension, and
+    ``not_assessed`` when none was assessed — never green without evidence. Context-only indicators
+    (:data:`CONTEXT_ONLY`) don't decide a status. ``dimension_of`` renames dimensions (the review counts
+    ``consumer_protection`` as transparency).
+
+    Returns (status per dimension, reason per not-assessed dimension: ``no_contract`` when only context
+    indicators were there, ``not_judged`` when indicators exist but none could be judged, ``no_evidence``)."""
+    rename = dimension_of or {}
+    deciding: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    context: dict[str, list[str]] = {}
+    for ind in indicators:
+        d = ind.get("dimension")
+        if not d:
+            continue
+        d = rename.get(d, d)
+        deciding.setdefault(d, [])
+        if ind.get("id") in CONTEXT_ONLY:
+            context.setdefault(d, []).append(CONTEXT_ONLY[str(ind["id"])])
+            continue
+        deciding[d].append(str(ind.get("status") or Status.NOT_ASSESSED.value))
+    statuses = {d: worst(v).value for d, v in deciding.items()}
+    reasons = {}
+    for d, st in statuses.items():
+        if st != Status.NOT_ASSESSED.value:
+            continue
+        if deciding[d]:
+            reasons[d] = "not_judged"
+        elif d in context:
+            reasons[d] = context[d][0]
+        else:
+            reasons[d] = "no_evidence"
+    return statuses, reasons

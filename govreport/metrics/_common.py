@@ -69,6 +69,18 @@ def optional_threshold(indicator: str, overrides: Mapping[str, Mapping[str, Any]
         return None
 
 
+#: the English words of indicator-label suffixes, in Traditional Chinese (column names stay as they are)
+_SUFFIX_ZH = (("max over features", "各特徵最大值"), ("reason codes", "理由碼"))
+
+
+def _suffix_zh(suffix: str) -> str:
+    if suffix == "score":  # the model's score (a column named like it is left alone)
+        return "分數"
+    for en, zh in _SUFFIX_ZH:
+        suffix = suffix.replace(en, zh)
+    return suffix
+
+
 def make_indicator(
     id: str,
     base: str,
@@ -92,7 +104,7 @@ def make_indicator(
         dimension=dimension,
         article=article,
         value=value,
-        label_zh=f"{zh}（{suffix}）" if suffix else zh,
+        label_zh=f"{zh}（{_suffix_zh(suffix)}）" if suffix else zh,
         label_en=f"{en} ({suffix})" if suffix else en,
         threshold=threshold,
         status=status,

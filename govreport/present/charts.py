@@ -29,6 +29,8 @@ __all__ = [
     "STATUS_SYMBOLS",
     "show",
     "figure_html",
+    "figure_html_both",
+    "bil",
     "plotly_loader",
     "badge",
     "house_template",
@@ -124,15 +126,93 @@ def show(fig: go.Figure, *, height: int | None = None) -> None:
 
     if height:
         fig.update_layout(height=height)
-    display(HTML(figure_html(fig, include_loader=next(_shown) == 0)))
+    display(HTML(figure_html_both(fig, include_loader=next(_shown) == 0)))
+
+
+#: how :func:`govreport.present.figures` writes a two-language title: Chinese, then English beneath
+_BIL = re.compile(r"⟦(.*?)¦(.*?)⟧", re.S)
+
+
+def bil(zh: str, en: str) -> str:
+    """A chart text in both languages; :func:`show` draws the chart once per language with one of them."""
+    return zh if zh == en else f"⟦{zh}¦{en}⟧"
+
+
+_EN_TITLE = re.compile(r"<br><span style='font-size:12px;color:#52606d'>(.*?)</span>", re.S)
+_EN_TEXT = re.compile(r"^(.*?[\u3400-\u9fff）)].*?)\s+([A-Za-z][^\u3400-\u9fff]*)$")
+
+
+def _one_language(fig: go.Figure, lang: str) -> go.Figure:
+    """A copy of ``fig`` whose titles, axis titles, annotations and trace names are in ``lang`` only."""
+    out = go.Figure(fig)
+
+    def pick(text: str | None) -> str | None:
+        if not text or not isinstance(text, str):
+            return text
+        if "⟦" in text:
+            return _BIL.sub(lambda m: m.group(2) if lang == "en" else m.group(1), text)
+        m = _EN_TITLE.search(text)
+        if m:
+            return m.group(1) if lang == "en" else _EN_TITLE.sub("", text)
+        m = _EN_TEXT.match(text)  # "格數 cells", "4/5 × 最高 highest"
+        if m and "<" not in text:
+            return m.group(2) if lang == "en" else m.group(1)
+        return text
+
+    if out.layout.title and out.layout.title.text:
+        out.layout.title.text = pick(out.layout.title.text)
+    for ax in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        a = getattr(out.layout, ax, None)
+        if a is not None and a.title and a.title.text:
+            a.title.text = pick(a.title.text)
+    for ann in out.layout.annotations or ():
+        ann.text = pick(ann.text)
+    for tr in out.data:
+        if getattr(tr, "name", None):
+            tr.name = pick(tr.name)
+        bar = getattr(tr, "colorbar", None)
+        if bar is not None and bar.title and bar.title.text:
+            bar.title.text = pick(bar.title.text)
+        for attr in ("x", "y", "text"):
+            vals = getattr(tr, attr, None)
+            if vals is None or isinstance(vals, str):
+                continue
+            try:
+                seq = list(vals)
+            except TypeError:
+                continue
+            if any(isinstance(v, str) and "⟦" in v for v in seq):
+                setattr(tr, attr, [pick(v) for v in seq])
+            elif any(isinstance(v, (list, tuple)) for v in seq):  # a heatmap's text grid
+                setattr(
+                    tr,
+                    attr,
+                    [[pick(c) for c in row] if isinstance(row, (list, tuple)) else row for row in seq],
+                )
+    return out
+
+
+def figure_html_both(fig: go.Figure, *, include_loader: bool = False) -> str:
+    """``fig`` once per language (the page shows one: report.css), each with its own titles; one chart
+    when nothing in it is language-specific."""
+    zh, en = _one_language(fig, "zh-TW"), _one_language(fig, "en")
+    if zh.to_json() == en.to_json():
+        return figure_html(fig, include_loader=include_loader)
+    return (
+        f'<div class="gr-l-zh" lang="zh-TW">{figure_html(zh, include_loader=include_loader)}</div>'
+        f'<div class="gr-l-en" lang="en">{figure_html(en)}</div>'
+    )
 
 
 def badge(status: str | Status, text: str | None = None) -> str:
     """An HTML status badge (colour and shape), e.g. for tables and summaries."""
     s = Status(status).value
-    label = (
-        text
-        if text is not None
-        else {"green": "綠 green", "amber": "黃 amber", "red": "紅 red", "not_assessed": "未評估 n/a"}[s]
+    if text is not None:
+        return f'<span class="gr-badge gr-{s}">{html.escape(text)}</span>'
+    zh, en = {"green": ("綠燈", "Green"), "amber": ("黃燈", "Amber"), "red": ("紅燈", "Red")}.get(
+        s, ("未評估", "Not assessed")
     )
-    return f'<span class="gr-badge gr-{s}">{html.escape(label)}</span>'
+    return (
+        f'<span class="gr-badge gr-{s}"><span class="gr-l-zh" lang="zh-TW">{zh}</span>'
+        f'<span class="gr-l-en" lang="en">{en}</span></span>'
+    )

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import STATUS_COLOURS, STATUS_SYMBOLS
+from .charts import STATUS_COLOURS, STATUS_SYMBOLS, bil
+from .labels import attr_name, group_name, sort_groups
 
 __all__ = [
     "quality_dimensions",
@@ -65,8 +66,11 @@ def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
 
 
 def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str]) -> go.Figure:
-    """Indicator values over periods: earlier periods from the evidence store, this period from results.
-    Markers carry the status shape and colour."""
+    """Small multiples: one panel per indicator over periods (earlier periods from the evidence store, this
+    period from results), each with its own scale and its threshold band (green and red lines); markers carry
+    the status shape and colour."""
+    from plotly.subplots import make_subplots
+
     now = pd.DataFrame(
         [
             {"period": results["period"], "indicator": i["id"], "value": i["value"], "status": i["status"]}
@@ -74,30 +78,45 @@ def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str])
         ]
     )
     df = pd.concat([history, now], ignore_index=True) if len(history) else now
-    labels = {i["id"]: f"{i['label_zh']} {i['label_en']}" for i in results["indicators"]}
-    fig = go.Figure()
-    for ind in ids:
+    by_id = {i["id"]: i for i in results["indicators"]}
+    shown = [ind for ind in ids if not df[(df["indicator"] == ind) & df["value"].notna()].empty]
+    cols = 3 if len(shown) > 4 else 2 if len(shown) > 1 else 1
+    rows = max(1, -(-len(shown) // cols))
+    titles = [bil(by_id[i]["label_zh"], by_id[i]["label_en"]) if i in by_id else i for i in shown]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None, vertical_spacing=0.16)
+    for k, ind in enumerate(shown):
+        r, c = k // cols + 1, k % cols + 1
         d = df[(df["indicator"] == ind) & df["value"].notna()]
-        if d.empty:
-            continue
         fig.add_trace(
             go.Scatter(
                 x=d["period"],
                 y=d["value"],
                 mode="lines+markers",
-                name=labels.get(ind, ind),
+                line={"color": "#52606d"},
                 marker={
-                    "size": 11,
+                    "size": 10,
                     "color": [STATUS_COLOURS.get(s, "#9ca3af") for s in d["status"]],
                     "symbol": [STATUS_SYMBOLS.get(s, "circle") for s in d["status"]],
                     "line": {"width": 1, "color": "#1f2933"},
                 },
-                hovertemplate="%{x}: %{y:.3f}<extra>" + labels.get(ind, ind) + "</extra>",
-            )
+                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+                showlegend=False,
+            ),
+            row=r,
+            col=c,
         )
+        th = (by_id.get(ind) or {}).get("threshold") or {}
+        for line, colour in (("green", STATUS_COLOURS["green"]), ("red", STATUS_COLOURS["red"])):
+            if th.get(line) is not None:
+                fig.add_hline(y=th[line], line_dash="dot", line_color=colour, line_width=1, row=r, col=c)
+        fig.update_xaxes(type="category", row=r, col=c)
     fig.update_layout(
-        title=_title("指標歷期趨勢", "Indicators over periods"), xaxis={"type": "category"}, height=380
+        title=_title(
+            "指標歷期趨勢（虛線：綠燈與紅燈門檻）", "Indicators over periods (dotted: green and red lines)"
+        ),
+        height=140 + 220 * rows,
     )
+    fig.update_annotations(font_size=12)
     return fig
 
 
@@ -135,10 +154,16 @@ def rate_bars(indicators: Sequence[Mapping[str, Any]]) -> go.Figure:
     return fig
 
 
-def group_rates(attr: str, data: Mapping[str, Any], metric: str = "selection_rate") -> go.Figure:
-    """Favourable-decision rate per group with its confidence interval and the four-fifths line."""
+def group_rates(
+    attr: str,
+    data: Mapping[str, Any],
+    metric: str = "selection_rate",
+    labels: Mapping[str, Any] | None = None,
+) -> go.Figure:
+    """Favourable-decision rate per group with its confidence interval and the four-fifths line; groups named
+    from ``labels`` (results.json's ``labels``), bands in order of their bounds, small groups greyed."""
     groups = data["groups"]
-    names = list(groups)
+    names = sort_groups(groups)
     vals = [groups[g].get(metric) for g in names]
     ci = [((groups[g].get("ci") or {}).get(metric) or [None, None]) for g in names]
     judged = [groups[g].get("judged", True) for g in names]
@@ -158,13 +183,24 @@ def group_rates(attr: str, data: Mapping[str, Any], metric: str = "selection_rat
     err_lo = [
         (v - c[0]) if (v is not None and c[0] is not None) else 0 for v, c in zip(vals, ci, strict=True)
     ]
+    xs = []
+    for g, j in zip(names, judged, strict=True):
+        zh, en = group_name(attr, g, labels)
+        n = f"{groups[g].get('n', 0):,}"
+        xs.append(
+            bil(
+                f"{zh}<br>n={n}" + ("" if j else "<br>不判定"),
+                f"{en}<br>n={n}" + ("" if j else "<br>not judged"),
+            )
+        )
     fig = go.Figure(
         go.Bar(
-            x=[f"{g}<br>n={groups[g].get('n', 0):,}" for g in names],
+            x=xs,
             y=vals,
             marker_color=colours,
+            marker_pattern_shape=["" if j else "/" for j in judged],
             error_y={"type": "data", "array": err_hi, "arrayminus": err_lo, "color": "#52606d"},
-            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
     )
     if top is not None:
@@ -172,11 +208,12 @@ def group_rates(attr: str, data: Mapping[str, Any], metric: str = "selection_rat
             y=0.8 * top,
             line_dash="dash",
             line_color="#b2182b",
-            annotation_text="4/5 × 最高 highest",
+            annotation_text=bil("最高群體之五分之四", "4/5 of the highest group"),
             annotation_position="top left",
         )
+    zh, en = attr_name(attr, labels)
     fig.update_layout(
-        title=_title(f"{attr}：各群體核准率", f"{attr}: favourable-decision rate by group"),
+        title=_title(f"{zh}：各群體核准率", f"{en}: favourable-decision rate by group"),
         yaxis={"tickformat": ".0%", "rangemode": "tozero"},
         height=380,
         showlegend=False,
@@ -184,31 +221,93 @@ def group_rates(attr: str, data: Mapping[str, Any], metric: str = "selection_rat
     return fig
 
 
-def intersection_heatmap(name: str, data: Mapping[str, Any], metric: str = "selection_rate") -> go.Figure:
-    """Heatmap of a rate over the intersection of two attributes (group keys like 'a×b' or 'a | b')."""
-    rows: dict[str, dict[str, float | None]] = {}
+def intersection_heatmap(
+    name: str,
+    data: Mapping[str, Any],
+    metric: str = "selection_rate",
+    labels: Mapping[str, Any] | None = None,
+) -> go.Figure:
+    """Rate over the intersection of two attributes, each cell's ratio to the highest judged cell on a fixed
+    scale anchored on the four-fifths rule (red below 0.8, neutral at 0.8–1); groups too small to judge are
+    hatched grey "not judged" cells with their n, never left blank."""
+    cols = name.split("×")
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
     for key, g in data["groups"].items():
         parts = [p.strip() for p in key.replace(" | ", "×").split("×")]
         a, b = (parts + ["—"])[:2]
-        rows.setdefault(a, {})[b] = g.get(metric) if g.get("judged", True) else None
-    ys = list(rows)
-    xs = sorted({b for r in rows.values() for b in r})
-    z = [[rows[y].get(x) for x in xs] for y in ys]
+        rows.setdefault(a, {})[b] = g
+    ys = sort_groups(rows)
+    xs = sort_groups({b for r in rows.values() for b in r})
+    judged_vals = [
+        g.get(metric)
+        for r in rows.values()
+        for g in r.values()
+        if g.get("judged", True) and g.get(metric) is not None
+    ]
+    top = max(judged_vals) if judged_vals else None
+    z, text, small_x, small_y = [], [], [], []
+    for y in ys:
+        zr, tr = [], []
+        for x in xs:
+            g = rows[y].get(x)
+            v = g.get(metric) if g else None
+            if g is None:
+                zr.append(None)
+                tr.append("")
+            elif not g.get("judged", True) or v is None or not top:
+                zr.append(None)
+                n = f"{g.get('n', 0):,}"
+                tr.append(bil(f"不判定<br>n={n}", f"not judged<br>n={n}"))
+                small_x.append(x)
+                small_y.append(y)
+            else:
+                zr.append(v / top)
+                tr.append(f"{v:.0%}<br>{v / top:.2f}×")
+        z.append(zr)
+        text.append(tr)
+
+    def axis(col: str, codes: list[str]) -> list[str]:
+        return [bil(*group_name(col.strip(), c, labels)) for c in codes]
+
+    ylab, xlab = axis(cols[0], ys), axis(cols[-1] if len(cols) > 1 else cols[0], xs)
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=xs,
-            y=ys,
-            colorscale="PuOr",
-            zmid=None,
-            texttemplate="%{z:.0%}",
-            hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>",
-            colorbar={"tickformat": ".0%"},
+            x=xlab,
+            y=ylab,
+            zmin=0.5,
+            zmax=1.0,
+            colorscale=[[0.0, "#b2182b"], [0.4, "#f4a582"], [0.6, "#f7f7f7"], [1.0, "#2b5c8a"]],
+            text=text,
+            texttemplate="%{text}",
+            hoverinfo="skip",
+            colorbar={
+                "title": {"text": bil("與最高之比", "ratio to highest")},
+                "tickvals": [0.5, 0.7, 0.8, 0.9, 1.0],
+            },
         )
     )
+    if small_x:  # hatched "not judged" cells, drawn over the blank ones
+        lookup_x = dict(zip(xs, xlab, strict=True))
+        lookup_y = dict(zip(ys, ylab, strict=True))
+        fig.add_trace(
+            go.Scatter(
+                x=[lookup_x[x] for x in small_x],
+                y=[lookup_y[y] for y in small_y],
+                mode="markers",
+                marker={"symbol": "square-open", "size": 34, "color": "#9ca3af", "line": {"width": 1}},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    zh = "×".join(attr_name(c.strip(), labels)[0] for c in cols)
+    en = " × ".join(attr_name(c.strip(), labels)[1] for c in cols)
     fig.update_layout(
-        title=_title(f"{name}：交叉群體核准率", f"{name}: favourable rate by intersection"),
-        height=160 + 45 * len(ys),
+        title=_title(
+            f"{zh}：交叉群體核准率（與最高群體之比；< 0.8 為紅）",
+            f"{en}: favourable rate by intersection (ratio to the highest; red below 0.8)",
+        ),
+        height=180 + 45 * len(ys),
         xaxis={"type": "category"},
         yaxis={"type": "category"},
     )

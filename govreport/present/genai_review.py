@@ -11,7 +11,7 @@ from typing import Any
 
 from ..assessments.genai_checks import EXAMPLE_KINDS
 from .charts import badge
-from .i18n import fmt_date, t
+from .i18n import fmt_date, pair, t
 
 __all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods", "numeric_claims"]
 
@@ -19,11 +19,11 @@ e = html.escape
 
 
 def _bi(key: str, tag: str = "p", **kw: Any) -> str:
-    return f"<{tag}>{e(t(key, **kw))}<br><span class='gr-en'>{e(t(key, 'en', **kw))}</span></{tag}>"
+    return f"<{tag}>{pair(t(key, **kw), t(key, 'en', **kw))}</{tag}>"
 
 
 def _h3(key: str) -> str:
-    return f"<h3>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></h3>"
+    return f"<h3>{pair(t(key), t(key, 'en'))}</h3>"
 
 
 def _lines(items: list[Any], total: int) -> str:
@@ -32,7 +32,7 @@ def _lines(items: list[Any], total: int) -> str:
 
 
 def _row(key: str, value: str) -> str:
-    return f"<tr><th>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></th><td>{value}</td></tr>"
+    return f"<tr><th>{pair(t(key), t(key, 'en'))}</th><td>{value}</td></tr>"
 
 
 def log_panel(results: Mapping[str, Any]) -> str:
@@ -92,7 +92,7 @@ def vendor_panel(results: Mapping[str, Any]) -> str:
         _row("genai.vendor.name", e(f"{v['name']}" + (f" ({v['country']})" if v.get("country") else ""))),
         _row(
             "genai.vendor.provided",
-            f"{badge(status)} {e(provided)} <span class='gr-en'>{e(provided_en)}</span>",
+            f"{badge(status)} {pair(provided, provided_en)}",
         ),
         _row(
             "genai.vendor.date",
@@ -151,7 +151,7 @@ def numeric_claims(results: Mapping[str, Any]) -> str:
                 "</span></td></tr>"
             )
         head = "".join(
-            f"<th>{e(t(k))} <span class='gr-en'>{e(t(k, 'en'))}</span></th>"
+            f"<th>{pair(t(k), t(k, 'en'))}</th>"
             for k in (
                 "genai.numbers.conversation",
                 "genai.numbers.answer",

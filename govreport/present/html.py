@@ -1,20 +1,23 @@
 """HTML building blocks the templates display: cover, status at a glance, changes, decisions, tables.
 
 Every function takes the results (``results.json`` as a dict) and returns an HTML string; text comes from
-the message catalogue (:mod:`govreport.present.i18n`), Chinese first with English beneath. Everything is
-escaped.
+the message catalogue (:mod:`govreport.present.i18n`) in both languages, one shown at a time (the report's
+language switch; Traditional Chinese by default); values and thresholds from their unit
+(:mod:`govreport.present.numbers`). Everything is escaped.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
-from ..core.status import DIMENSIONS, Status
+from ..core.status import CONTEXT_ONLY, DIMENSIONS, Status, roll_up
 from .charts import badge
-from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
+from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, pair, t, tr
+from .numbers import fmt_number, fmt_share, fmt_time, threshold_text
+from .numbers import fmt_value as _fmt_value
+from .review_base import lang_switch
 
 __all__ = [
     "cover",
@@ -37,39 +40,71 @@ __all__ = [
 
 e = html.escape
 
+#: how far a value may move, as a share of its green line, before "changes" lists it without a status change
+CHANGE_SHOWN = 0.10
 
-def fmt_value(ind: Mapping[str, Any]) -> str:
-    v = ind.get("value")
-    if v is None:
+
+def fmt_value(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
+    """An indicator's value from its unit in ``lang`` (shares as percentages)."""
+    return _fmt_value(ind.get("value"), ind.get("unit", ""), lang, ind.get("id", ""))
+
+
+def _value(ind: Mapping[str, Any]) -> str:
+    zh, en = fmt_value(ind), fmt_value(ind, "en")
+    return e(zh) if zh == en else pair(zh, en)
+
+
+def _rule(ind: Mapping[str, Any]) -> str:
+    th = ind.get("threshold")
+    if not th:
         return "—"
-    unit = ind.get("unit", "")
-    if unit.startswith("share") or ind["id"].endswith("_rate") and 0 <= v <= 1:
-        return f"{100 * v:.1f}%"
-    return f"{v:,.3f}"
+    if th.get("green") is None:
+        return e(th.get("rule", "—"))
+    u, i = ind.get("unit", ""), ind.get("id", "")
+    return pair(threshold_text(th, u, "zh-TW", i), threshold_text(th, u, "en", i))
+
+
+def _line(ind: Mapping[str, Any]) -> str:
+    """ "label: value (threshold)" in each language's punctuation."""
+    th = ind.get("threshold") or {}
+    u, i = ind.get("unit", ""), ind.get("id", "")
+    rule_zh = threshold_text(th, u, "zh-TW", i) if th.get("green") is not None else th.get("rule", "—")
+    rule_en = threshold_text(th, u, "en", i) if th.get("green") is not None else th.get("rule", "—")
+    zh = f"{ind.get('label_zh') or i}：{fmt_value(ind)}（{rule_zh}）"
+    en = f"{ind.get('label_en') or i}: {fmt_value(ind, 'en')} ({rule_en})"
+    return pair(zh, en)
+
+
+def _label(ind: Mapping[str, Any]) -> str:
+    return pair(ind.get("label_zh") or ind["id"], ind.get("label_en") or ind["id"])
+
+
+def _art(n: Any) -> str:
+    return pair(article(int(n)), article(int(n), "en")) if n else "—"
+
+
+def _h(key: str, level: int = 2) -> str:
+    return f"<h{level}>{tr(key)}</h{level}>"
 
 
 def _dl(rows: Iterable[tuple[str, str, str]]) -> str:
-    return "".join(
-        f"<dt>{e(zh)} <span class='gr-en'>{e(en)}</span></dt><dd>{val}</dd>" for zh, en, val in rows
-    )
+    return "".join(f"<dt>{pair(zh, en)}</dt><dd>{val}</dd>" for zh, en, val in rows)
 
 
-def cover(results: Mapping[str, Any], title_key: str) -> str:
+def cover(results: Mapping[str, Any], title_key: str, tz: str | None = None) -> str:
+    """Title, system, period, tier, owners, overall status and when it was made (in the workspace's zone)."""
     s = results["system"]
-    tier_zh, tier_en = t(f"tier.{s['tier']}"), t(f"tier.{s['tier']}", "en")
     acc = s.get("accountable", {})
     owner = s.get("owner", {})
+    months = s.get("review_months", "")
     rows = [
-        (
-            *_pair("cover.system"),
-            f"{e(s['name_zh'])} <span class='gr-en'>{e(s['name_en'])}</span> ({e(s['id'])})",
-        ),
+        (*_pair("cover.system"), pair(s["name_zh"], s["name_en"])),
         (*_pair("cover.period"), e(results["period"])),
         (
             *_pair("cover.tier"),
-            f"{e(tier_zh)} <span class='gr-en'>{e(tier_en)}</span>"
-            f" · {e(str(s.get('review_months', '')))} 個月檢視一次 / reviewed every "
-            f"{e(str(s.get('review_months', '')))} months",
+            tr("report.tier_months", tier=(t(f"tier.{s['tier']}"), t(f"tier.{s['tier']}", "en")), n=months)
+            if months
+            else tr(f"tier.{s['tier']}"),
         ),
         (
             *_pair("cover.accountable"),
@@ -80,10 +115,9 @@ def cover(results: Mapping[str, Any], title_key: str) -> str:
     if s.get("vendor"):
         rows.append((*_pair("cover.vendor"), e(s["vendor"])))
     rows.append((*_pair("cover.overall"), badge(results["status"])))
-    generated = results.get("generated_at", "")[:16].replace("T", " ")
-    rows.append((*_pair("cover.generated"), e(generated + " UTC")))
-    zh, en = t(title_key), t(title_key, "en")
-    return f"<h1>{e(zh)}<br><span class='gr-en'>{e(en)}</span></h1><dl class='gr-cover'>{_dl(rows)}</dl>"
+    when = results.get("generated_at")
+    rows.append((*_pair("cover.generated"), pair(fmt_time(when, "zh-TW", tz), fmt_time(when, "en", tz))))
+    return f"{lang_switch()}<h1>{tr(title_key)}</h1><dl class='gr-cover'>{_dl(rows)}</dl>"
 
 
 def _pair(key: str) -> tuple[str, str]:
@@ -91,24 +125,28 @@ def _pair(key: str) -> tuple[str, str]:
 
 
 def at_a_glance(results: Mapping[str, Any]) -> str:
-    """The seven Art. 13 dimensions (and governance) as a row of status badges."""
+    """The seven Art. 13 dimensions (and governance) as a row of status badges; a dimension not assessed
+    says why (data quality without a data-contract run: "no data contract", drift beneath as context)."""
     dims = results.get("dimensions", {})
+    _, reasons = roll_up(results.get("indicators", []))
     cells = []
     for d in (*DIMENSIONS, "governance", "consumer_protection"):
         if d not in dims:
             continue
-        zh, en = DIMENSION_LABELS[d]
-        cells.append(f"<td>{e(zh)}<br><span class='gr-en'>{e(en)}</span><br>{badge(dims[d])}</td>")
+        why = ""
+        if dims[d] == "not_assessed" and reasons.get(d) == "no_contract":
+            why = f"<br><span class='gr-muted'>{tr('report.no_contract.short')}</span>"
+        cells.append(f"<td>{pair(*DIMENSION_LABELS[d])}<br>{badge(dims[d])}{why}</td>")
     return (
-        f"<h2>{e(t('section.summary'))} <span class='gr-en'>{e(t('section.summary', 'en'))}</span></h2>"
-        f"<table class='gr-glance'><tr>{''.join(cells)}</tr></table>"
+        _h("section.summary")
+        + f"<div class='gr-scroll'><table class='gr-glance'><tr>{''.join(cells)}</tr></table></div>"
     )
 
 
 def indicator_table(
     results: Mapping[str, Any], ids: Iterable[str] | None = None, dimension: str | None = None
 ) -> str:
-    """Indicators with value, status badge, threshold rule and article (optionally one dimension only)."""
+    """Indicators with value, status badge, threshold (from the unit, in the page's language) and article."""
     wanted = set(ids) if ids is not None else None
     rows = []
     for ind in results["indicators"]:
@@ -116,17 +154,24 @@ def indicator_table(
             continue
         if dimension is not None and ind["dimension"] != dimension:
             continue
-        rule = (ind.get("threshold") or {}).get("rule", "—")
-        rows.append(
-            f"<tr><td>{e(ind['label_zh'])}<br><span class='gr-en'>{e(ind['label_en'])}</span></td>"
-            f"<td class='num'>{e(fmt_value(ind))}</td><td>{badge(ind['status'])}</td>"
-            f"<td>{e(rule)}</td><td>{e(article(ind['article']))}</td></tr>"
+        context = (
+            f" <span class='gr-muted'>{tr('report.context_only')}</span>" if ind["id"] in CONTEXT_ONLY else ""
         )
-    head = (
-        "<tr><th>指標 Indicator</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
-        "<th>門檻 Threshold</th><th>條文 Article</th></tr>"
+        rows.append(
+            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{_value(ind)}</td>"
+            f"<td>{badge(ind['status'])}</td>"
+            f"<td>{_rule(ind)}</td><td>{_art(ind.get('article'))}</td></tr>"
+        )
+    head = _head("indicator", "value", "status", "rule", "article")
+    return f"<div class='gr-scroll'><table><thead>{head}</thead>{''.join(rows)}</table></div>"
+
+
+def _head(*cols: str) -> str:
+    return (
+        "<tr>"
+        + "".join(f"<th{' class=num' if c == 'value' else ''}>{tr('report.col.' + c)}</th>" for c in cols)
+        + "</tr>"
     )
-    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def compare_statuses(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -157,65 +202,121 @@ def compare_statuses(current: Mapping[str, Any], previous: Mapping[str, Any] | N
     return out
 
 
+def _moved(c: Mapping[str, Any], green: float | None) -> bool:
+    """Whether a value moved by more than :data:`CHANGE_SHOWN` of its green line (or of itself)."""
+    a, b = c.get("value_before"), c.get("value_now")
+    if a is None or b is None:
+        return False
+    scale = abs(green) if green else max(abs(a), abs(b))
+    return scale > 0 and abs(b - a) > CHANGE_SHOWN * scale
+
+
 def changes(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> str:
-    title = f"<h2>{e(t('section.changes'))} <span class='gr-en'>{e(t('section.changes', 'en'))}</span></h2>"
+    """What moved across a status boundary, or by more than :data:`CHANGE_SHOWN` of its green line; the rest
+    in one line."""
+    title = _h("section.changes")
     if previous is None:
         return title + bi("change.none")
-    rows = []
+    green = {i["id"]: (i.get("threshold") or {}).get("green") for i in current["indicators"]}
+    units = {i["id"]: i for i in current["indicators"]}
     order = {"worsened": 0, "new": 1, "improved": 2, "same": 3}
-    for c in sorted(compare_statuses(current, previous), key=lambda c: order[c["change"]]):
+    all_changes = compare_statuses(current, previous)
+    shown = [
+        c
+        for c in all_changes
+        if c["change"] in ("worsened", "improved")
+        or (c["change"] == "same" and _moved(c, green.get(c["id"])))
+    ]
+    rows = []
+    for c in sorted(shown, key=lambda c: order[c["change"]]):
         before = badge(c["before"]) if c["before"] else "—"
         arrow = {"worsened": "▼", "improved": "▲", "new": "＋", "same": "＝"}[c["change"]]
+        ind = units[c["id"]]
+        vb = {**ind, "value": c["value_before"]}
         rows.append(
-            f"<tr><td>{e(c['label_zh'])}<br><span class='gr-en'>{e(c['label_en'])}</span></td>"
-            f"<td>{before}</td><td>{badge(c['now'])}</td>"
-            f"<td>{arrow} {e(t('change.' + c['change']))} <span class='gr-en'>"
-            f"{e(t('change.' + c['change'], 'en'))}</span></td></tr>"
+            f"<tr><td>{_label(c)}</td><td>{before} {_value(vb)}</td><td>{badge(c['now'])} {_value(ind)}</td>"
+            f"<td>{arrow} {tr('change.' + c['change'])}</td></tr>"
         )
+    rest = len(all_changes) - len(shown)
     head = (
-        f"<tr><th>指標 Indicator</th><th>上期 {e(previous['period'])}</th><th>"
-        f"本期 {e(current['period'])}</th>"
-        f"<th>變化 Change</th></tr>"
+        f"<thead><tr><th>{tr('report.col.indicator')}</th>"
+        f"<th>{tr('report.col.before')} {e(previous['period'])}</th>"
+        f"<th>{tr('report.col.now')} {e(current['period'])}</th>"
+        f"<th>{tr('report.col.change')}</th></tr></thead>"
     )
-    return f"{title}<table>{head}{''.join(rows)}</table>"
+    table = f"<div class='gr-scroll'><table>{head}{''.join(rows)}</table></div>" if rows else ""
+    pct = f"{100 * CHANGE_SHOWN:.0f}%"
+    return title + table + bi("report.changes.rest", n=rest, pct=pct)
 
 
 def decisions(results: Mapping[str, Any]) -> str:
-    title = (
-        f"<h2>{e(t('section.decisions'))} <span class='gr-en'>{e(t('section.decisions', 'en'))}</span></h2>"
-    )
-    reds = [i for i in results["indicators"] if i["status"] == "red"]
-    ambers = [i for i in results["indicators"] if i["status"] == "amber"]
-    if not reds and not ambers:
+    """One line per dimension with a problem (not per indicator): the worst status, the indicators behind it
+    with value and threshold, and what management is asked to do."""
+    title = _h("section.decisions")
+    by_dim: dict[str, list[Mapping[str, Any]]] = {}
+    for i in results["indicators"]:
+        if i["status"] in ("red", "amber") and i["id"] not in CONTEXT_ONLY:
+            by_dim.setdefault(i["dimension"], []).append(i)
+    if not by_dim:
         return title + f"<div class='gr-callout gr-green'>{bi('decision.none', tag='span')}</div>"
     items = []
-    for i in reds:
-        rule = (i.get("threshold") or {}).get("rule", "")
-        args = {"label": i["label_zh"], "label_en": i["label_en"], "value": fmt_value(i), "rule": rule}
+    worst_red = False
+    for d, inds in sorted(
+        by_dim.items(), key=lambda kv: (not any(i["status"] == "red" for i in kv[1]), kv[0])
+    ):
+        red = any(i["status"] == "red" for i in inds)
+        worst_red |= red
+        inds = sorted(inds, key=lambda i: (i["status"] != "red", i["id"]))
+        listed = "".join(f"<li>{badge(i['status'])} {_line(i)}</li>" for i in inds[:5])
+        more = bi("report.decision.more", tag="li", n=len(inds) - 5) if len(inds) > 5 else ""
         items.append(
-            f"<li>{badge('red')} {e(t('decision.red', **args))}"
-            f"<br><span class='gr-en'>{e(t('decision.red', 'en', **args))}</span></li>"
+            f"<li>{badge('red' if red else 'amber')} <b>{pair(*DIMENSION_LABELS.get(d, (d, d)))}</b>"
+            f"{pair('：', ': ')}"
+            f"{tr('report.decision.red' if red else 'report.decision.amber')}<ul>{listed}{more}</ul></li>"
         )
-    for i in ambers:
-        items.append(
-            f"<li>{badge('amber')} {e(i['label_zh'])}（{e(fmt_value(i))}）：持續監控，下期追蹤。"
-            f"<br><span class='gr-en'>{e(i['label_en'])} ({e(fmt_value(i))}): monitor and follow up next "
-            f"period.</span></li>"
-        )
-    cls = "gr-red" if reds else "gr-amber"
+    cls = "gr-red" if worst_red else "gr-amber"
     return f"{title}<div class='gr-callout {cls}'><ul>{''.join(items)}</ul></div>"
 
 
-def fairness_sentence(name: str, attr: Mapping[str, Any]) -> str:
-    """One plain-language sentence per attribute on its disparate-impact ratio."""
+def fairness_sentence(
+    name: str | tuple[str, str], attr: Mapping[str, Any], labels: Mapping[str, Any] | None = None
+) -> str:
+    """One plain-language sentence per attribute on its disparate-impact ratio, naming the groups that set it
+    (highest and lowest approval rate, each with its n) and the groups left out (too few rows to judge)."""
+    from .labels import attr_name, group_name
+
+    column = name if isinstance(name, str) else None
+    zname, ename = attr_name(column, labels) if column else name
     value = attr.get("disparate_impact_ratio")
     status = (attr.get("status") or {}).get("disparate_impact_ratio", "not_assessed")
-    text_value = f"{value:.2f}" if value is not None else "—"
-    zh = t("fairness.di", attr=name, value=text_value, status=STATUS_LABELS[status][0])
-    en = t("fairness.di", "en", attr=name, value=text_value, status_en=STATUS_LABELS[status][1])
+    text_value = fmt_number(value) if value is not None else "—"
+    zh = t("fairness.di", attr=zname, value=text_value, status=STATUS_LABELS[status][0])
+    en = t("fairness.di", "en", attr=ename, value=text_value, status_en=STATUS_LABELS[status][1])
+    groups = attr.get("groups") or {}
+    ext = (attr.get("extremes") or {}).get("disparate_impact_ratio") or {}
+    parts = []
+    if ext.get("max") in groups and ext.get("min") in groups:
+        hi, lo = groups[ext["max"]], groups[ext["min"]]
+        hz, he = group_name(column or "", ext["max"], labels)
+        lz, le = group_name(column or "", ext["min"], labels)
+        parts.append(
+            pair(
+                f"由最高之{hz}（n={hi.get('n', 0):,}，{fmt_share(hi.get('selection_rate'))}）與最低之{lz}"
+                f"（n={lo.get('n', 0):,}，{fmt_share(lo.get('selection_rate'))}）決定。",
+                f"Set by the highest, {he} (n={hi.get('n', 0):,}, {fmt_share(hi.get('selection_rate'))}), "
+                "and the "
+                f"lowest, {le} (n={lo.get('n', 0):,}, {fmt_share(lo.get('selection_rate'))}).",
+            )
+        )
+    left = [(g, x) for g, x in groups.items() if not x.get("judged", True)]
+    if left:
+        lz = "、".join(f"{group_name(column or '', g, labels)[0]}（n={x.get('n', 0):,}）" for g, x in left)
+        le = ", ".join(f"{group_name(column or '', g, labels)[1]} (n={x.get('n', 0):,})" for g, x in left)
+        parts.append(pair(f"未納入判定（樣本太少）：{lz}。", f"Left out (too few rows to judge): {le}."))
     reason = (attr.get("reasons") or {}).get("disparate_impact_ratio")
-    extra = f"<br><span class='gr-en'>{e(reason)}</span>" if reason else ""
-    return f"<p>{badge(status)} {e(zh)}<br><span class='gr-en'>{e(en)}</span>{extra}</p>"
+    extra = f"<br><span class='gr-muted' lang='en'>{e(reason)}</span>" if reason else ""
+    basis = f"<br><span class='gr-muted'>{' '.join(parts)}</span>" if parts else ""
+    return f"<p>{badge(status)} {pair(zh, en)}{basis}{extra}</p>"
 
 
 def fairness_table(results: Mapping[str, Any]) -> str:
@@ -243,6 +344,7 @@ def key_indicators(results: Mapping[str, Any]) -> list[str]:
 
 
 def notes(results: Mapping[str, Any]) -> str:
+    """The run's notes (the library writes them in English; marked so)."""
     items = [
         *results.get("notes", []),
         *(f"{i['label_en']}: {i['note']}" for i in results["indicators"] if i.get("note")),
@@ -250,116 +352,109 @@ def notes(results: Mapping[str, Any]) -> str:
     if not items:
         return ""
     return (
-        "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
+        f"<h3>{tr('report.notes')}</h3><ul lang='en' class='gr-notes'>"
         + "".join(f"<li>{e(n)}</li>" for n in items)
         + "</ul>"
     )
 
 
-def _dash_if_none(v: Any) -> Any:
-    return "—" if v is None else v
+_DQ = {
+    "completeness": ("完整性", "Completeness"),
+    "validity": ("有效性", "Validity"),
+    "uniqueness": ("唯一性", "Uniqueness"),
+    "freshness": ("時效性", "Freshness"),
+    "representativeness": ("代表性", "Representativeness"),
+}
 
 
 def data_quality_table(results: Mapping[str, Any]) -> str:
-    """Per contract: the five quality dimensions and the failed expectations (samples already masked)."""
+    """Per contract: the five quality dimensions and the failed expectations (samples already masked). With
+    no data contract: "not assessed — no data contract", and the feature drift beneath as context."""
     parts = []
     for name, r in (results.get("data_quality") or {}).items():
         rows = []
         for dim, info in r["dimensions"].items():
-            v = info.get("value")
-            shown = (
-                "—"
-                if v is None
-                else (
-                    f"{v:.0f} 天 days"
-                    if dim == "freshness"
-                    else f"{v:.3f}"
-                    if dim == "representativeness"
-                    else f"{100 * v:.2f}%"
-                )
-            )
-            rule = (info.get("threshold") or {}).get("rule", info.get("note", "—"))
+            unit = "days" if dim == "freshness" else "PSI" if dim == "representativeness" else "share"
+            ind = {"id": dim, "value": info.get("value"), "unit": unit, "threshold": info.get("threshold")}
+            rule = _rule(ind) if info.get("threshold") else e(info.get("note") or "—")
             rows.append(
-                f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>"
-                f"{badge(info.get('status', 'not_assessed'))}</td>"
-                f"<td>{e(rule)}</td></tr>"
+                f"<tr><td>{pair(*_DQ.get(dim, (dim, dim)))}</td><td class='num'>{_value(ind)}</td>"
+                f"<td>{badge(info.get('status', 'not_assessed'))}</td><td>{rule}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
         fail_rows = "".join(
-            f"<tr><td>{e(str(x.get('column') or '—'))}</td><td>{e(x['type'])}</td>"
-            f"<td class='num'>{e(str(_dash_if_none(x.get('unexpected_count'))))}</td>"
+            f"<tr><td>{e(str(x.get('column') or '—'))}</td><td lang='en'>{e(x['type'])}</td>"
+            f"<td class='num'>{e(fmt_number(x.get('unexpected_count')))}</td>"
             f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>"
             for x in failed
         )
         ds = r.get("dataset", {})
+        sub = tr("report.dq.dataset", rows=fmt_number(ds.get("rows")), n=fmt_number(len(r["expectations"])))
         parts.append(
-            f"<h3>{e(name)} <span class='gr-en'>{e(str(ds.get('rows')))} rows · "
-            f"{len(r['expectations'])} expectations · SHA-256 {e(str(ds.get('sha256'))[:12])}…</span></h3>"
-            f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
-            f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
+            f"<h3>{e(name)} <span class='gr-muted'>{sub} · SHA-256 "
+            f"{e(str(ds.get('sha256'))[:12])}…</span></h3>"
+            f"<div class='gr-scroll'><table><thead>{_head('dimension', 'value', 'status', 'rule')}</thead>"
+            f"{''.join(rows)}</table></div>"
             + (
-                f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>"
-                f"列數 Rows</th><th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>"
+                "<div class='gr-scroll'><table><thead>"
+                f"{_head('column', 'expectation', 'rows', 'sample')}</thead>"
+                f"{fail_rows}</table></div>"
                 if failed
-                else "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"
+                else bi("report.dq.passed")
             )
         )
-    return (
-        "".join(parts)
-        or "<p>本系統未設定資料合約。<span class='gr-en'>No data contract for this system.</span></p>"
-    )
+    if parts:
+        return "".join(parts)
+    drift = [i for i in results.get("indicators", []) if i["id"] in CONTEXT_ONLY]
+    context = indicator_table(results, ids=[i["id"] for i in drift]) if drift else ""
+    return f"<p>{badge('not_assessed')} {tr('report.no_contract')}</p>" + context
 
 
 def examples_table(
     examples: Mapping[str, list[Mapping[str, Any]]], labels: Mapping[str, tuple[str, str]]
 ) -> str:
-    """Offending turns (already masked by the library) grouped by check."""
+    """Offending turns (already masked by the library) grouped by check; quoted text keeps its language."""
     parts = []
     for kind, rows in examples.items():
         if not rows:
             continue
         zh, en = labels.get(kind, (kind, kind))
         body = "".join(
-            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
-            f"<td>{e(r['why'])}</td></tr>"
+            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td lang='zh-TW' class='gr-quote'>"
+            f"{e(r['text'])}</td><td lang='en'>{e(r['why'])}</td></tr>"
             for r in rows
         )
         parts.append(
-            f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>"
-            f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th>"
-            f"</tr>{body}</table>"
+            f"<h3>{pair(zh, en)}</h3>"
+            "<div class='gr-scroll'><table><thead>"
+            f"{_head('conversation', 'text', 'why')}</thead>{body}</table></div>"
         )
-    return (
-        "".join(parts)
-        or "<p>本期無違規範例。<br><span class='gr-en'>No failing turns this period.</span></p>"
-    )
+    return "".join(parts) or bi("report.examples.none")
 
 
 def auc_method(results: Mapping[str, Any]) -> str:
-    """How the AUC was computed — exact, or from binned counts on an engine with its error bound (issue
-    10)."""
+    """How the AUC was computed — exact, or from binned counts on an engine with its error bound
+    (issue 10)."""
     st = (results.get("model_quality") or {}).get("settings") or {}
     if not st.get("auc_method"):
         return ""
     tol = st.get("auc_tolerance")
     zh = "AUC 計算方式：" + ("精確計算" if not tol else f"分箱計數（誤差上限 ±{tol:.2g}）")
     en = f"AUC method: {st['auc_method']}" + (f"; error bound ±{tol:.2g}" if tol else "")
-    return f"<p class='gr-factor'>{html.escape(zh)}<br><span class='gr-en'>{html.escape(en)}</span></p>"
+    return f"<p class='gr-factor'>{pair(zh, en)}</p>"
 
 
 def status_legend() -> str:
     return (
-        "<p class='gr-en'>"
-        + " ".join(
-            f"{badge(s)} {e(STATUS_LABELS[s][0])} / {e(STATUS_LABELS[s][1])}"
-            for s in ("green", "amber", "red", "not_assessed")
-        )
+        "<p class='gr-muted'>"
+        + " ".join(f"{badge(s)} {pair(*STATUS_LABELS[s])}" for s in ("green", "amber", "red", "not_assessed"))
         + "</p>"
     )
 
 
-def footer(results: Mapping[str, Any]) -> str:
+def footer(results: Mapping[str, Any], tz: str | None = None) -> str:
+    when = results.get("generated_at")
     return (
         f"<div class='gr-footer'>{bi('footer', tag='span')}<br>govreport {e(results['govreport_version'])}"
-        f" · {e(results['template'])} · {e(datetime.now().strftime('%Y-%m-%d'))}</div>"
+        f" · {e(results['template'])} · {pair(fmt_time(when, 'zh-TW', tz), fmt_time(when, 'en', tz))}</div>"
     )

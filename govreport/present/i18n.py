@@ -1,7 +1,9 @@
 """One message catalogue for every label and sentence a report shows: Traditional Chinese first, English.
 
-Templates never hard-code report text; they call :func:`t` (one language), :func:`bi` (Chinese with the
-English beneath, as HTML) or :func:`article` (第N條 / Art. N). Numbers and dates are formatted here too.
+Templates never hard-code report text; they call :func:`t` (one language), :func:`bi` / :func:`pair` (both
+languages as HTML, one shown at a time: ``<span class="gr-l-zh" lang="zh-TW">`` and ``<span class="gr-l-en"
+lang="en">``, switched by the report's language button or ``#en``; report.css) or :func:`article`
+(第N條 / Art. N). Numbers, units and times: :mod:`govreport.present.numbers`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from . import messages as _pkg
 __all__ = [
     "t",
     "bi",
+    "pair",
+    "tr",
     "article",
     "fmt_num",
     "fmt_pct",
@@ -193,13 +197,25 @@ def t(key: str, lang: str = "zh-TW", **kw: Any) -> str:
     return (zh if lang == "zh-TW" else en).format(**kw)
 
 
-def bi(key: str, tag: str = "p", **kw: Any) -> str:
-    """Chinese, then English beneath in a muted style, as HTML (both escaped)."""
-    zh, en = MESSAGES[key]
+def pair(zh: str, en: str, tag: str = "span") -> str:
+    """``zh`` and ``en`` (escaped) as the two language spans; the page shows one of them."""
     return (
-        f'<{tag}>{html.escape(zh.format(**kw))}<br><span class="gr-en">{html.escape(en.format(**kw))}'
-        f"</span></{tag}>"
+        f'<{tag} class="gr-l-zh" lang="zh-TW">{html.escape(zh)}</{tag}>'
+        f'<{tag} class="gr-l-en" lang="en">{html.escape(en)}</{tag}>'
     )
+
+
+def tr(key: str, tag: str = "span", **kw: Any) -> str:
+    """The catalogue's message ``key`` as the two language spans; ``kw`` values may be (zh, en) pairs."""
+    zh, en = MESSAGES[key]
+    zkw = {k: (v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
+    ekw = {k: (v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}
+    return pair(zh.format(**zkw), en.format(**ekw), tag)
+
+
+def bi(key: str, tag: str = "p", **kw: Any) -> str:
+    """The catalogue's message ``key`` in a ``tag`` element, both languages, one shown at a time."""
+    return f"<{tag}>{tr(key, **kw)}</{tag}>"
 
 
 def article(n: int, lang: str = "zh-TW") -> str:

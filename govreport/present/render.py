@@ -55,6 +55,26 @@ def _ensure_nbconvert_data_path() -> None:
         )
 
 
+def print_css(running: tuple[str, str] = ("", "")) -> str:
+    """Print rules every report carries: on each page the bank's name and classification at the top (in the
+    page's language) and "page / pages" at the foot."""
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+    zh, en = running
+    head = (
+        f":root {{ --gr-running: {q(zh)}; }}\nhtml.gr-lang-en {{ --gr-running: {q(en)}; }}\n"
+        "@page { @top-left { content: var(--gr-running); font-size: 8pt; color: #52606d; } }\n"
+        if zh
+        else ""
+    )
+    return head + (
+        '@page { @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; '
+        "color: #52606d; } }\n"
+    )
+
+
 @functools.cache
 def _exporter() -> Any:
     """nbconvert's HTML exporter with the govreport template, made once per process (its Jinja environment
@@ -79,8 +99,16 @@ def warm_renderer() -> None:
     exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"govreport_css": ""})
 
 
-def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: str = "zh-Hant-TW") -> Path:
-    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained). Returns ``html_path``."""
+def render_notebook(
+    nb_path: Path,
+    html_path: Path,
+    *,
+    title: str = "",
+    lang: str = "zh-Hant-TW",
+    running: tuple[str, str] = ("", ""),
+) -> Path:
+    """Render ``nb_path`` to ``html_path`` (inputs hidden, self-contained; ``running``: the bank's name and
+    classification printed at the top of every page, zh and en). Returns ``html_path``."""
     import nbformat
 
     nb = nbformat.read(nb_path, as_version=4)
@@ -94,8 +122,8 @@ def render_notebook(nb_path: Path, html_path: Path, *, title: str = "", lang: st
     nb.cells = [c for c in nb.cells if "remove_cell" not in c.get("metadata", {}).get("tags", [])]
     if title:
         nb.metadata["title"] = title
-    resources = {"govreport_css": (_PKG / "report.css").read_text(encoding="utf-8")}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    css = (_PKG / "report.css").read_text(encoding="utf-8") + "\n" + print_css(running)
+    body, _ = _exporter().from_notebook_node(nb, resources={"govreport_css": css})
     body = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', body, count=1)
     if "cdn." in body and re.search(r'<script[^>]+src="https?://', body):
         raise TemplateError(

@@ -9,15 +9,43 @@ computes an indicator: the notebook passes the review built by :mod:`govreport.a
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
 from ..core.status import DIMENSIONS
 from .charts import STATUS_COLOURS
-from .i18n import DIMENSION_LABELS, MESSAGES, article, fmt_date, fmt_num, fmt_pct
+from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from .numbers import fmt_number, fmt_time
+from .review_base import (
+    CHANGE_TEXT,
+    STATUS_TEXT,
+    L,
+    _art,
+    _h2,
+    _ind_label,
+    _name,
+    _pair,
+    _tier,
+    badge,
+    e,
+    lang_switch,
+    rule_pair,
+    value_pair,
+    value_text,
+)
+from .review_sections import (
+    appendix,
+    articles,
+    assessments,
+    disclosure,
+    fig_findings,
+    findings,
+    missing_clauses,
+    sustainability,
+    vendors,
+)
 
 __all__ = [
     "L",
@@ -29,6 +57,7 @@ __all__ = [
     "SIGNOFFS_END",
     "summary",
     "matrix",
+    "basis",
     "top_risks",
     "decisions",
     "changes",
@@ -52,73 +81,6 @@ __all__ = [
     "CHANGE_TEXT",
 ]
 
-e = html.escape
-LANGS = ("zh-TW", "en")
-STATUS_TEXT = {
-    "green": ("綠燈", "Green"),
-    "amber": ("黃燈", "Amber"),
-    "red": ("紅燈", "Red"),
-    "not_assessed": ("未評估", "Not assessed"),
-    "failed": ("執行失敗", "Failed"),
-}
-CHANGE_TEXT = {
-    "worsened": ("▼ 惡化", "▼ worsened"),
-    "improved": ("▲ 改善", "▲ improved"),
-    "new": ("＋ 新增", "+ new"),
-    "same": ("＝ 持平", "= unchanged"),
-}
-
-
-def _pair(zh: str, en: str, tag: str = "span") -> str:
-    return (
-        f'<{tag} class="gr-l-zh" lang="zh-TW">{e(zh)}</{tag}><{tag} class="gr-l-en" lang="en">{e(en)}</{tag}>'
-    )
-
-
-def L(key: str, tag: str = "span", **kw: Any) -> str:  # noqa: N802 - short on purpose: used everywhere
-    """The catalogue's message ``key`` in both languages; ``kw`` values may be (zh, en) pairs."""
-    zh, en = MESSAGES[key]
-    zkw = {k: (v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
-    ekw = {k: (v[1] if isinstance(v, tuple) else v) for k, v in kw.items()}
-    return _pair(zh.format(**zkw), en.format(**ekw), tag)
-
-
-def _h2(key: str, anchor: str) -> str:
-    return f'<h2 id="{anchor}">{L(key)}</h2>'
-
-
-def badge(status: str) -> str:
-    zh, en = STATUS_TEXT[status]
-    return f'<span class="gr-badge gr-{status}">{_pair(zh, en)}</span>'
-
-
-def _date(v: str | None) -> str:
-    return _pair(fmt_date(v, "zh-TW"), fmt_date(v, "en"))
-
-
-def _name(s: Mapping[str, Any]) -> str:
-    return _pair(s.get("name_zh") or s.get("id", ""), s.get("name_en") or s.get("id", ""))
-
-
-def _tier(tier: str) -> str:
-    key = f"tier.{tier}"
-    return L(key) if key in MESSAGES else e(tier)
-
-
-def _art(n: int) -> str:
-    return _pair(article(n, "zh-TW"), article(n, "en"))
-
-
-def lang_switch() -> str:
-    """The switch button and the script that applies ``#en`` / the saved choice. Works without it: Chinese."""
-    zh, en = MESSAGES["review.lang.switch"]
-    return f"""<button type="button" class="gr-langswitch" id="gr-langswitch"
- onclick="document.documentElement.classList.toggle('gr-lang-en');
- document.documentElement.lang = document.documentElement.classList.contains('gr-lang-en') ? 'en' : 'zh-TW';">
-<span class="gr-l-zh">{e(zh)}</span><span class="gr-l-en">{e(en)}</span></button>
-<script>if (location.hash === "#en" || /[?&]lang=en/.test(location.search)) {{
-document.documentElement.classList.add("gr-lang-en"); document.documentElement.lang = "en"; }}</script>"""
-
 
 def cover(r: Mapping[str, Any]) -> str:
     bad = len(r["evidence_problems"])
@@ -139,7 +101,7 @@ def cover(r: Mapping[str, Any]) -> str:
             ),
         ),
         ("review.cover.preparer", e(r["preparer"] or "—")),
-        ("review.cover.generated", _date(r["generated_at"]) + f" · govreport {e(r['govreport_version'])}"),
+        ("review.cover.generated", _time(r, r["generated_at"]) + f" · govreport {e(r['govreport_version'])}"),
         ("review.cover.overall", badge(r["overall"])),
         (
             "review.cover.evidence",
@@ -187,7 +149,7 @@ def signoff(r: Mapping[str, Any]) -> str:
         _h2("review.signoff", "signoff")
         + L("review.signoff.lead", tag="p")
         + f'<table class="gr-signoff">{head}{rows}</table>'
-        + recorded_signoffs(r.get("signoffs") or [])
+        + recorded_signoffs(r.get("signoffs") or [], r.get("timezone"))
     )
 
 
@@ -195,9 +157,15 @@ def signoff(r: Mapping[str, Any]) -> str:
 SIGNOFFS_START, SIGNOFFS_END = "<!--govreport:signoffs-->", "<!--/govreport:signoffs-->"
 
 
-def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
+def _time(r: Mapping[str, Any], value: Any) -> str:
+    """A time in the workspace's time zone (the review's ``timezone``), in both languages."""
+    tz = r.get("timezone")
+    return _pair(fmt_time(value, "zh-TW", tz), fmt_time(value, "en", tz))
+
+
+def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]], tz: str | None = None) -> str:
     """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the
-    markers."""
+    markers; times in the workspace's time zone ``tz``."""
     from ..data.masking import mask_text
 
     role = {
@@ -221,7 +189,7 @@ def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
         f"<td>{L(role[s['role']]) if s.get('role') in role else e(str(s.get('role')))}</td>"
         f"<td>{e(mask_text(str(s.get('name') or '')))}</td><td>"
         f"{e(mask_text(str(s.get('opinion') or '')))}</td>"
-        f"<td>{e(str(s.get('time') or '')[:16].replace('T', ' '))} UTC · RUN_ID {e(str(s.get('seq')))}</td>"
+        f"<td>{_time({'timezone': tz}, s.get('time'))} · RUN_ID {e(str(s.get('seq')))}</td>"
         f"<td>{L('review.signoff.' + ('stale' if s.get('stale') else 'current'), v=s.get('review_version'))}"
         f"</td></tr>"
         for s in signoffs
@@ -260,42 +228,89 @@ def summary(r: Mapping[str, Any]) -> str:
 
 
 def matrix(r: Mapping[str, Any]) -> str:
+    """Systems × the seven dimensions; every cell that is not green links to its row in :func:`basis`."""
     systems = {s["id"]: s for s in r["systems"]}
     head = (
-        f"<tr><th>{L('review.matrix.system')}</th><th>{L('review.matrix.tier')}</th>"
+        f"<thead><tr><th>{L('review.matrix.system')}</th><th>{L('review.matrix.tier')}</th>"
         + "".join(f"<th>{_pair(*DIMENSION_LABELS[d])}</th>" for d in DIMENSIONS)
-        + "</tr>"
+        + "</tr></thead>"
     )
     rows = []
     for sid, row in r["matrix"].items():
         s = systems[sid]
+        cells = []
+        for d in DIMENSIONS:
+            b = badge(row[d])
+            if row[d] != "green":
+                b = f'<a href="#{_why_id(sid, d)}" class="gr-why-link">{b}</a>'
+            cells.append(f'<td data-dimension="{d}" data-status="{row[d]}">{b}</td>')
         rows.append(
-            f'<tr data-system="{e(sid)}"><td>{_name(s)}</td><td>{_tier(s["tier"])}</td>'
-            + "".join(
-                f'<td data-dimension="{d}" data-status="{row[d]}">{badge(row[d])}</td>' for d in DIMENSIONS
-            )
-            + "</tr>"
+            f'<tr data-system="{e(sid)}"><th scope="row" class="gr-name">{_name(s)}</th>'
+            f"<td>{_tier(s['tier'])}</td>{''.join(cells)}</tr>"
         )
     return (
         f"<h3>{L('review.section.matrix')}</h3>"
-        f'<table class="gr-matrix" id="gr-matrix">{head}{"".join(rows)}</table>'
+        f'<div class="gr-scroll"><table class="gr-matrix" id="gr-matrix">{head}{"".join(rows)}</table></div>'
         + L("review.matrix.note", tag="p")
+        + basis(r)
     )
 
 
-def _ind_label(i: Mapping[str, Any]) -> str:
-    return _pair(i.get("label_zh") or i["id"], i.get("label_en") or i["id"])
+def _why_id(sid: str, dim: str) -> str:
+    return f"why-{e(sid)}-{dim}"
 
 
-def value_text(i: Mapping[str, Any]) -> str:
-    """An indicator's value as the review writes it (a share as a percentage); also the Word edition's."""
-    v = i.get("value")
-    if v is None:
-        return "—"
-    unit = i.get("unit") or ""
-    if "share" in unit or "rate" in i["id"] or i["id"].endswith(("completeness", "validity", "uniqueness")):
-        return fmt_pct(v) if 0 <= v <= 1 else fmt_num(v)
-    return fmt_num(v)
+def basis(r: Mapping[str, Any]) -> str:
+    """Every cell of the matrix that is not green, with the indicator(s) behind it: value, threshold, system,
+    article — or, for a cell not assessed, the reason and what was measured as context."""
+    rows = []
+    for sid, row in r["matrix"].items():
+        s = next(x for x in r["systems"] if x["id"] == sid)
+        by_id = {}
+        for i in s.get("indicators", []):
+            by_id.setdefault(i["id"], i)
+        for d in DIMENSIONS:
+            st = row[d]
+            if st == "green":
+                continue
+            info = (s.get("basis") or {}).get(d) or {"status": st, "reason": "no_evidence", "indicators": []}
+            inds = [by_id[x] for x in info.get("indicators", []) if x in by_id]
+            body = []
+            if info.get("reason"):
+                reason = s.get("reason") if info["reason"] == "failed" else ""
+                body.append(
+                    f"<td colspan='4'>{L('review.basis.reason.' + info['reason'])}"
+                    + (f" <span lang='en'>{e(reason)}</span>" if reason else "")
+                    + "</td></tr>"
+                )
+            for i in inds:
+                body.append(
+                    f"<td>{_ind_label(i)}"
+                    + (f" {badge(i['status'])}" if info.get("reason") else "")
+                    + f"</td><td class='num'>{value_pair(i)}</td><td>{rule_pair(i)}</td>"
+                    f"<td>{_art(int(i['article'])) if i.get('article') else '—'}</td></tr>"
+                )
+            if not body:
+                body.append(f"<td colspan='4'>{L('review.basis.reason.no_evidence')}</td></tr>")
+            lead = f'<td rowspan="{len(body)}" class="gr-name">'
+            first = (
+                f'<tr id="{_why_id(sid, d)}" data-system="{e(sid)}" data-dimension="{d}">'
+                f"{lead}{_name(s)}</td>{lead}{_pair(*DIMENSION_LABELS[d])}</td>{lead}{badge(st)}</td>"
+            )
+            rows.append(first + body[0] + "".join(f'<tr data-cell="{_why_id(sid, d)}">{x}' for x in body[1:]))
+    if not rows:
+        return ""
+    head = (
+        f"<thead><tr><th>{L('review.col.system')}</th><th>{L('review.col.dimension')}</th>"
+        f"<th>{L('review.col.status')}</th><th>{L('review.col.indicator')}</th>"
+        f"<th class='num'>{L('review.col.value')}</th><th>{L('review.col.rule')}</th>"
+        f"<th>{L('review.col.article')}</th></tr></thead>"
+    )
+    return (
+        f"<h3 id='why'>{L('review.section.basis')}</h3>"
+        + L("review.basis.lead", tag="p")
+        + f"<div class='gr-scroll'><table id='gr-basis' class='gr-basis'>{head}{''.join(rows)}</table></div>"
+    )
 
 
 def top_risks(r: Mapping[str, Any]) -> str:
@@ -303,16 +318,17 @@ def top_risks(r: Mapping[str, Any]) -> str:
     if not r["top_risks"]:
         return out + L("review.risks.none", tag="p")
     rows = "".join(
-        f"<tr><td>{badge(x['status'])}</td><td>{_name(x)}</td><td>{_ind_label(x)}</td>"
-        f"<td class='num'>{value_text(x)}</td><td>{e(x.get('rule') or '')}</td></tr>"
+        f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td><td>{_ind_label(x)}</td>"
+        f"<td class='num'>{value_pair(x)}</td>"
+        f"<td>{rule_pair(x) if x['id'] != 'run' else e(x['rule'])}</td></tr>"
         for x in r["top_risks"]
     )
     head = (
-        f"<tr><th>{L('review.col.status')}</th><th>{L('review.col.system')}</th>"
+        f"<thead><tr><th>{L('review.col.status')}</th><th>{L('review.col.system')}</th>"
         f"<th>{L('review.col.indicator')}</th><th class='num'>{L('review.col.value')}</th>"
-        f"<th>{L('review.col.rule')}</th></tr>"
+        f"<th>{L('review.col.rule')}</th></tr></thead>"
     )
-    return out + f"<table>{head}{rows}</table>"
+    return out + f"<div class='gr-scroll'><table>{head}{rows}</table></div>"
 
 
 def _dims(ds: Sequence[str]) -> tuple[str, str]:
@@ -331,7 +347,11 @@ def decision_kwargs(d: Mapping[str, Any], systems: Mapping[str, Mapping[str, Any
     if "dimensions" in d:
         kw["dims"] = _dims(d["dimensions"])
     if "systems" in d:
-        kw["systems"] = ", ".join(d["systems"])
+        names = [systems.get(x, {}) for x in d["systems"]]
+        kw["systems"] = (
+            "、".join(n.get("name_zh") or x for n, x in zip(names, d["systems"], strict=True)),
+            ", ".join(n.get("name_en") or x for n, x in zip(names, d["systems"], strict=True)),
+        )
     if "due" in d:
         kw["due"] = (fmt_date(d["due"]), fmt_date(d["due"], "en"))
     for k in ("reason", "finding", "days", "problems"):
@@ -406,7 +426,7 @@ def sparkline(points: Sequence[Sequence[Any]], width: int = 120, height: int = 2
     li, lv = vals[-1]
     lx, ly = xy(li, lv)
     colour = STATUS_COLOURS.get(points[li][2] or "not_assessed", STATUS_COLOURS["not_assessed"])
-    title = " · ".join(f"{p[0]}: {fmt_num(p[1])}" for p in points if p[1] is not None)
+    title = " · ".join(f"{p[0]}: {fmt_number(p[1])}" for p in points if p[1] is not None)
     return (
         f'<svg class="gr-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
         f"<title>{e(title)}</title><path d='{path}' fill='none' stroke='#52606d' stroke-width='1.5'/>"
@@ -426,7 +446,7 @@ def trends_table(r: Mapping[str, Any]) -> str:
             last = pts[-1]
             rows.append(
                 f"<tr><td>{_name(s)}</td><td>{_ind_label(i)}</td><td>{sparkline(pts)}</td>"
-                f"<td class='num'>{fmt_num(last[1])}</td><td>{badge(last[2] or 'not_assessed')}</td>"
+                f"<td class='num'>{fmt_number(last[1])}</td><td>{badge(last[2] or 'not_assessed')}</td>"
                 f"<td class='gr-muted'>{e(pts[0][0])}–{e(last[0])}</td></tr>"
             )
     if not rows:
@@ -503,7 +523,7 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         if bad:
             rows = "".join(
                 f"<tr><td>{badge(i['status'])}</td><td>{_ind_label(i)}</td>"
-                f"<td class='num'>{value_text(i)}</td><td>{e(i.get('rule') or '')}</td></tr>"
+                f"<td class='num'>{value_pair(i)}</td><td>{rule_pair(i)}</td></tr>"
                 for i in sorted(bad, key=lambda i: (i["status"] != "red", i["id"]))[:10]
             )
             body += f"<p><b>{L('review.scorecard.indicators')}</b></p><table>{rows}</table>"
@@ -518,247 +538,4 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
             )
             body += f"<p><b>{L('review.scorecard.reports')}</b></p><ul>{items}</ul>"
         out += f"<div class='gr-scorecard' data-system='{e(s['id'])}'>{head}{body}</div>"
-    return out
-
-
-def _yes(v: Any) -> str:
-    return badge("green") if v else badge("red")
-
-
-def disclosure(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.disclosure", "disclosure")
-    rows = []
-    for s in r["systems"]:
-        for c in s["channels"]:
-            if not c.get("customer_facing", True):
-                continue
-            rows.append(
-                f"<tr><td>{_name(s)}</td><td>{e(c['name'])}</td><td>{_yes(c.get('ai_disclosure'))}</td>"
-                f"<td>{_yes(c.get('opt_out'))}</td><td>{_yes(c.get('alternative'))} "
-                f"{e(c.get('alternative') or '')}</td></tr>"
-            )
-    if not rows:
-        return out + L("review.disclosure.none", tag="p")
-    head = (
-        f"<tr><th>{L('review.col.system')}</th><th>{L('review.disclosure.channel')}</th>"
-        f"<th>{L('review.disclosure.ai')}</th><th>{L('review.disclosure.optout')}</th>"
-        f"<th>{L('review.disclosure.alt')}</th></tr>"
-    )
-    gen = [
-        (s, i)
-        for s in r["systems"]
-        for i in s["indicators"]
-        if i["id"] in ("ai_disclosure_rate", "human_alternative_rate")
-    ]
-    extra = "".join(
-        f"<tr><td>{_name(s)}</td><td>{_ind_label(i)}</td><td class='num'>{value_text(i)}</td>"
-        f"<td>{badge(i['status'])}</td></tr>"
-        for s, i in gen
-    )
-    return out + f"<table>{head}{''.join(rows)}</table>" + (f"<table>{extra}</table>" if extra else "")
-
-
-def assessments(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.assessments", "assessments")
-    head = (
-        f"<tr><th>{L('review.col.system')}</th><th>{L('review.matrix.tier')}</th>"
-        f"<th>{L('review.assess.frequency')}</th><th>{L('review.assess.golive')}</th>"
-        f"<th>{L('review.assess.prelaunch')}</th><th>{L('review.assess.last')}</th>"
-        f"<th>{L('review.assess.due')}</th><th>{L('review.col.status')}</th></tr>"
-    )
-    rows = []
-    for s in r["systems"]:
-        if s["state"] == "retired" or not s["prelaunch"]:
-            continue
-        gaps = s["prelaunch"].get("gaps", [])
-        pre = (
-            (badge("green") + " " + L("review.assess.complete"))
-            if not gaps
-            else (badge("amber") + " " + e("; ".join(gaps)))
-        )
-        status = (
-            (badge("red") + " " + L("review.assess.overdue"))
-            if s["overdue"]
-            else (badge("green") + " " + L("review.assess.ontime"))
-        )
-        rows.append(
-            f"<tr><td>{_name(s)}</td><td>{_tier(s['tier'])}</td>"
-            f"<td>{L('review.assess.months', n=s['review_months'])}</td>"
-            f"<td>{_date(s['prelaunch'].get('go_live'))}</td><td>{pre}</td>"
-            f"<td>{e(s['last_review'] or '—')}</td><td>{_date(s['next_due'])}</td><td>{status}</td></tr>"
-        )
-    return out + f"<table>{head}{''.join(rows)}</table>"
-
-
-_CLAUSES = ("audit_rights", "data_location", "incident_notification", "subcontracting", "exit_plan")
-
-
-def missing_clauses(vendor: Mapping[str, Any]) -> list[str]:
-    """The contract clauses (Art. 14) a third-party vendor's record lacks; also the Word edition's."""
-    return [c for c in _CLAUSES if c not in vendor.get("contract_clauses", [])]
-
-
-def vendors(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.vendors", "vendors")
-    rows = []
-    for s in r["systems"]:
-        v = s.get("vendor")
-        if not v:
-            continue
-        att = v.get("trace_log_attestation") or {}
-        missing = missing_clauses(v)
-        clauses = (
-            badge("green")
-            if not missing
-            else (badge("amber") + " " + L("review.vendors.missing", items=", ".join(missing)))
-        )
-        rows.append(
-            f"<tr><td>{_name(s)}</td><td>{e(v['name'])} ({e(v.get('country') or '—')})</td>"
-            f"<td>{_yes(att.get('provided'))} {_date(att.get('date')) if att.get('date') else ''} "
-            f"{e(att.get('document') or '')}</td><td>{clauses}</td></tr>"
-        )
-    if not rows:
-        return out + L("review.vendors.none", tag="p")
-    head = (
-        f"<tr><th>{L('review.col.system')}</th><th>{L('review.vendors.vendor')}</th>"
-        f"<th>{L('review.vendors.attestation')}</th><th>{L('review.vendors.clauses')}</th></tr>"
-    )
-    return out + f"<table>{head}{''.join(rows)}</table>"
-
-
-def sustainability(r: Mapping[str, Any], link: str | None = None) -> str:
-    out = _h2("review.section.sustainability", "sustainability")
-    st = r.get("sustainability")
-    if not st:
-        return out + L("review.sustainability.none", tag="p")
-    rows = []
-    for x in st["rows"]:
-        unit = x.get("unit", "")
-        v = fmt_pct(x["value"]) if unit == "share" else f"{fmt_num(x['value'], 2)} {e(unit)}"
-        target = "—" if x.get("target") is None else fmt_num(x["target"], 2)
-        chg = "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%"
-        basis = e(x.get("basis") or "")
-        rows.append(
-            f"<tr><td>{_pair(x['label_zh'], x['label_en'])}<br><span class='gr-muted'>GRI "
-            f"{e(x.get('gri') or '')}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
-            f"<td class='num'>{target}</td><td>{badge(x['status'])}</td><td class='gr-muted'>{basis}</td>"
-            "</tr>"
-        )
-    head = (
-        f"<tr><th>{L('review.col.indicator')}</th><th class='num'>{L('review.col.value')}</th>"
-        f"<th class='num'>{L('review.col.change_prev')}</th><th class='num'>{L('review.col.target')}</th>"
-        f"<th>{L('review.col.status')}</th><th>{L('review.sustainability.factor')}</th></tr>"
-    )
-    more = f"<p><a href='{e(link)}'>{L('review.scorecard.reports')}</a></p>" if link else ""
-    return out + f"<table id='gr-sustainability'>{head}{''.join(rows)}</table>" + more
-
-
-def findings(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.findings", "findings")
-    fs = r.get("findings")
-    if fs is None:
-        return out + L("review.findings.none", tag="p")
-    if not fs:
-        return out + L("review.findings.empty", tag="p")
-    head = (
-        f"<tr><th>{L('review.col.status')}</th><th>{L('review.col.id')}</th><th>{L('review.col.title')}</th>"
-        f"<th>{L('review.col.severity')}</th><th>{L('review.col.owner')}</th><th>{L('review.col.due')}</th>"
-        f"<th class='num'>{L('review.findings.age')}</th><th class='num'>{L('review.findings.overdue_days')}"
-        f"</th></tr>"
-    )
-    rows = "".join(
-        f"<tr><td>{badge(f['indicator_status'])} {L('review.finding.status.' + f['status'])}</td>"
-        f"<td>{e(f['id'])}</td><td>{_pair(f['title_zh'], f['title_en'])}"
-        f"{' · ' + _art(f['article']) if f.get('article') else ''}</td>"
-        f"<td>{L('review.severity.' + f['severity'])}</td><td>{e(f['owner'])}</td><td>{_date(f['due'])}</td>"
-        f"<td class='num'>{f['age_days']}</td><td class='num'>{f['days_overdue'] or '—'}</td></tr>"
-        for f in fs
-    )
-    return out + f"<table id='gr-findings'>{head}{rows}</table>"
-
-
-def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
-    fs = [f for f in r.get("findings") or [] if f["open_at_end"]]
-    if not fs:
-        return None
-    fig = go.Figure(
-        go.Bar(
-            y=[f["id"] for f in fs],
-            x=[f["age_days"] for f in fs],
-            orientation="h",
-            marker={
-                "color": [STATUS_COLOURS[f["indicator_status"]] for f in fs],
-                "pattern": {
-                    "shape": [
-                        "x"
-                        if f["indicator_status"] == "red"
-                        else "/"
-                        if f["indicator_status"] == "amber"
-                        else ""
-                        for f in fs
-                    ]
-                },
-            },
-            text=[
-                f"{f['severity']} · {f['days_overdue']} d overdue" if f["overdue"] else f["severity"]
-                for f in fs
-            ],
-            textposition="auto",
-        )
-    )
-    zh, en = MESSAGES["review.findings.chart"]
-    fig.update_layout(
-        title={"text": f"{zh} · {en}"},
-        height=120 + 40 * len(fs),
-        xaxis={"title": {"text": "天 days"}},
-        yaxis={"autorange": "reversed"},
-    )
-    return fig
-
-
-def articles(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.articles", "articles") + L("review.articles.lead", tag="p")
-    head = (
-        f"<tr><th>{L('review.articles.article')}</th><th>{L('review.articles.topic')}</th>"
-        f"<th>{L('review.col.status')}</th><th>{L('review.articles.evidence')}</th>"
-        f"<th>{L('review.articles.missing')}</th></tr>"
-    )
-    rows = "".join(
-        f"<tr data-article='{a['article']}' data-status='{a['status']}'><td>{_art(a['article'])}</td>"
-        f"<td>{L('review.art.' + str(a['article']))}</td><td>{badge(a['status'])}</td>"
-        f"<td>{'<br>'.join(e(x) for x in a['evidence']) or '—'}</td><td>{e(a['missing']) or '—'}</td></tr>"
-        for a in r["articles"]
-    )
-    return out + f"<table id='gr-articles'>{head}{rows}</table>"
-
-
-def _runs(r: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    for s in r["systems"]:
-        yield from s["runs"]
-        yield from s["failed_runs"]
-    if r.get("sustainability"):
-        yield r["sustainability"]["run"]
-
-
-def appendix(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.appendix", "appendix") + L("review.appendix.methods", tag="p")
-    th = "".join(f"<tr><td>{e(x['indicator'])}</td><td>{e(x['rule'])}</td></tr>" for x in r["thresholds"])
-    out += (
-        f"<h3>{L('review.appendix.thresholds')}</h3><table><tr><th>{L('review.col.indicator')}</th>"
-        f"<th>{L('review.col.rule')}</th></tr>{th}</table>"
-    )
-    runs = "".join(
-        f"<tr><td class='num'>{x['seq']}</td><td>{e(x['system_id'])}</td><td>{e(x['template'])}</td>"
-        f"<td>v{x['version']}</td><td>{badge('green' if x['status'] == 'succeeded' else 'failed')}</td>"
-        f"<td class='gr-hash'>{e(x['record_hash'])}</td></tr>"
-        for x in _runs(r)
-    )
-    out += (
-        f"<h3>{L('review.appendix.runs')}</h3><table id='gr-runs'><tr><th>RUN_ID</th>"
-        f"<th>{L('review.col.system')}</th><th>{L('review.col.template')}</th><th>{L('review.col.version')}</th>"
-        f"<th>{L('review.col.status')}</th><th>{L('review.col.hash')}</th></tr>{runs}</table>"
-    )
-    if r["notes"] or r["evidence_problems"]:
-        items = "".join(f"<li>{e(n)}</li>" for n in [*r["evidence_problems"], *r["notes"]])
-        out += f"<h3>{L('review.appendix.notes')}</h3><ul>{items}</ul>"
     return out

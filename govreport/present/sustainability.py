@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..assessments.sustainability import SustainabilityReport
-from .charts import badge
-from .i18n import t
+from .charts import badge, bil
+from .i18n import pair, t, tr
+from .numbers import fmt_time, unit_text
+from .review_base import lang_switch
 
 # ==================================================================================================
 # HTML and figures for the template
@@ -52,20 +54,25 @@ def _change(r: Mapping[str, Any]) -> str:
     return f"{r['change_abs']:+.3g}"
 
 
-def html_cover(rep: SustainabilityReport) -> str:
+def html_cover(rep: SustainabilityReport, tz: str | None = None) -> str:
+    """Title, organisation, period, the report's overall status (the worst assessed row of any scope; not
+    assessed when none was) and when it was made, in the workspace's time zone."""
     zh, en = rep.data.ws_name
+    status = rep.overall()[0]
     rows = [
-        ("機構", "Organisation", f"{_e(zh)} <span class='gr-en'>{_e(en)}</span>"),
+        ("機構", "Organisation", pair(zh, en)),
         ("報告期間", "Period", _e(rep.period.label)),
         ("趨勢期間", "Trend", _e(f"{rep.quarters[0]} – {rep.quarters[-1]}" if rep.quarters else "—")),
         ("系統數", "Systems", _e(str(sum(1 for s in rep.data.systems.values() if s.in_inventory)))),
-        ("產製時間", "Generated", _e(rep.generated_at[:16].replace("T", " ") + " UTC")),
+        ("整體狀態", "Overall status", badge(status)),
+        (
+            "產製時間",
+            "Generated",
+            pair(fmt_time(rep.generated_at, "zh-TW", tz), fmt_time(rep.generated_at, "en", tz)),
+        ),
     ]
-    dl = "".join(f"<dt>{_e(a)} <span class='gr-en'>{_e(b)}</span></dt><dd>{v}</dd>" for a, b, v in rows)
-    return (
-        f"<h1>{_e(t('report.sustainability.title'))}<br><span class='gr-en'>"
-        f"{_e(t('report.sustainability.title', 'en'))}</span></h1><dl class='gr-cover'>{dl}</dl>"
-    )
+    dl = "".join(f"<dt>{pair(a, b)}</dt><dd>{v}</dd>" for a, b, v in rows)
+    return f"{lang_switch()}<h1>{tr('report.sustainability.title')}</h1><dl class='gr-cover'>{dl}</dl>"
 
 
 def factor_note(rep: SustainabilityReport) -> str:
@@ -88,33 +95,30 @@ def factor_note(rep: SustainabilityReport) -> str:
         parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
     if not parts_zh:
         return ""
-    return (
-        f"<div class='gr-factor'>{_e('；'.join(parts_zh))}<br>"
-        f"<span class='gr-en'>{_e('; '.join(parts_en))}</span></div>"
-    )
+    return f"<div class='gr-factor'>{pair('；'.join(parts_zh), '; '.join(parts_en))}</div>"
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
-        return f"<p>{_e(t('sust.none'))}<br><span class='gr-en'>{_e(t('sust.none', 'en'))}</span></p>"
+        return f"<p>{pair(t('sust.none'), t('sust.none', 'en'))}</p>"
     note = factor_note(rep)
     body = "".join(
-        f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span>"
+        f"<tr><td>{pair(r['label_zh'], r['label_en'])}"
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>"
-        f"{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
+        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_unit(r['unit'])}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>"
-        f"{badge(r['status']) if r['rule'] else '—'}</td>"
-        f"<td>GRI {_e(r['gri'])}</td></tr>"
+        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td>"
+        f"<td>{badge(r['status']) if r['rule'] else '—'}</td>"
+        f"<td>GRI {_gri(r['gri'])}</td></tr>"
         for r in rows
     )
     prev = rows[0]["previous_period"]
     head = (
-        f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
-        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>"
-        f"目標 Target</th><th>狀態 Status</th><th>GRI</th></tr>"
+        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th>"
+        f"<th>{pair('單位', 'Unit')}</th><th class='num'>{pair('上期', 'Previous')} {_e(prev)}</th>"
+        f"<th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
+        f"<th>{pair('狀態', 'Status')}</th><th>GRI</th></tr>"
     )
     return f"<table>{head}{body}</table>"
 
@@ -132,15 +136,15 @@ def html_systems_table(rep: SustainabilityReport) -> str:
         )
         tgt = vals.get("intensity_g_per_1k", {}).get("target")
         body.append(
-            f"<tr><td>{_e(info.name_zh)}<br><span class='gr-en'>{_e(info.name_en)} ({_e(sid)})</span></td>"
+            f"<tr><td class='gr-name'>{pair(info.name_zh, info.name_en)}</td>"
             f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>"
         )
     if not body:
         return ""
     head = (
-        "<tr><th>系統 System</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
-        "<th class='num'>預測／請求 Predictions</th><th class='num'>gCO2e / 1,000</th>"
-        "<th class='num'>目標 Target</th></tr>"
+        f"<tr><th>{pair('系統', 'System')}</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
+        f"<th class='num'>{pair('預測／請求', 'Predictions')}</th><th class='num'>gCO2e / 1,000</th>"
+        f"<th class='num'>{pair('目標', 'Target')}</th></tr>"
     )
     return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
 
@@ -148,14 +152,10 @@ def html_systems_table(rep: SustainabilityReport) -> str:
 def html_inclusion(rep: SustainabilityReport) -> str:
     rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:
-        return (
-            f"<p>{_e(t('sust.inclusion.none'))}<br>"
-            f"<span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"
-        )
+        return f"<p>{pair(t('sust.inclusion.none'), t('sust.inclusion.none', 'en'))}</p>"
     body = "".join(
-        f"<tr><td>{_e(r['scope_name_zh'])}<br><span class='gr-en'>{_e(r['scope_name_en'])}</span></td>"
-        f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>"
-        f"{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
+        f"<tr><td>{pair(r['scope_name_zh'], r['scope_name_en'])}</td>"
+        f"<td>{pair(r['label_zh'], r['label_en'])}: {_e(str(r['details'].get('band')))}</td>"
         f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
         f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>"
         f"{badge(r['status'])}</td>"
@@ -163,11 +163,53 @@ def html_inclusion(rep: SustainabilityReport) -> str:
         for r in rows
     )
     head = (
-        "<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>"
-        "變化 Change</th><th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th>"
+        f"<tr><th>{pair('系統', 'System')}</th><th>{pair('客群', 'Group')}</th>"
+        f"<th class='num'>{pair('核准率', 'Rate')}</th><th class='num'>{pair('變化', 'Change')}</th>"
+        f"<th class='num'>{pair('對最高群體比', 'Ratio to highest')}</th><th>{pair('狀態', 'Status')}</th>"
         "<th class='num'>n</th></tr>"
     )
     return f"<table>{head}{body}</table>"
+
+
+_ACTIVITY = {
+    "training": ("訓練", "training"),
+    "batch_scoring": ("批次評分", "batch scoring"),
+    "serving": ("線上服務", "serving"),
+    "tokens": ("生成 token", "tokens"),
+    "vendor_reported": ("供應商申報", "vendor-reported"),
+}
+_SOURCE = {
+    "measured": ("量測", "measured"),
+    "declared": ("申報", "declared"),
+    "estimated": ("估算", "estimated"),
+}
+_GRI_NOTES = (
+    ("(basis)", "（依據）"),
+    ("(denominator)", "（分母）"),
+    ("(data quality)", "（資料品質）"),
+    ("(financial inclusion)", "（普惠金融）"),
+)
+
+
+def _gri(text: str) -> str:
+    """A GRI reference with its note in the page's language."""
+    zh = text
+    for en, z in _GRI_NOTES:
+        zh = zh.replace(f" {en}", z).replace(en, z)
+    return _e(text) if zh == text else pair(zh, text)
+
+
+def _system(rep: SustainabilityReport, sid: str) -> str:
+    info = rep.data.systems.get(sid)
+    return pair(info.name_zh, info.name_en) if info is not None else _e(sid)
+
+
+def _unit(unit: str) -> str:
+    """A unit in the page's language ("" for shares and counts)."""
+    if unit in ("share", "count"):
+        return ""
+    zh, en = unit_text(unit), unit_text(unit, "en")
+    return _e(zh) if zh == en else pair(zh, en)
 
 
 def _ratio(x: float | None) -> str:
@@ -180,15 +222,15 @@ TIERS = ("high", "medium", "low", "out_of_scope")
 
 def _review_result(r: Mapping[str, Any]) -> str:
     if r["on_time"]:
-        return "✓ 如期 on time"
-    return "尚未到期 not yet due" if not r["due"] else "✗ 逾期 overdue"
+        return pair("✓ 如期", "✓ on time")
+    return pair("尚未到期", "not yet due") if not r["due"] else pair("✗ 逾期", "✗ overdue")
 
 
 def html_governance(rep: SustainabilityReport) -> str:
     rv = rep.reviews()
     body = "".join(
-        f"<tr><td>{_e(r['system_id'])}</td><td>"
-        f"{_e(t('tier.' + r['tier']) if r['tier'] in TIERS else r['tier'])}</td>"
+        f"<tr><td class='gr-name'>{_system(rep, r['system_id'])}</td><td>"
+        f"{tr('tier.' + r['tier']) if r['tier'] in TIERS else _e(r['tier'])}</td>"
         f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>"
         f"{_e(r['last_reviewed_period'] or '—')}</td>"
         f"<td>{_review_result(r)}</td></tr>"
@@ -196,8 +238,9 @@ def html_governance(rep: SustainabilityReport) -> str:
     )
     table = (
         (
-            "<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>"
+            f"<table><tr><th>{pair('系統', 'System')}</th><th>{pair('等級', 'Tier')}</th>"
+            f"<th class='num'>{pair('檢視週期（月）', 'Months')}</th><th>{pair('檢視區間', 'Window')}</th>"
+            f"<th>{pair('最近檢視期間', 'Last reviewed')}</th><th>{pair('結果', 'Result')}</th></tr>"
             f"{body}</table>"
         )
         if rv
@@ -215,16 +258,18 @@ def html_governance(rep: SustainabilityReport) -> str:
             ),
             None,
         )
-        extra = f"，平均每人 {fmt(per['value'])} 小時 / {fmt(per['value'])} h per employee" if per else ""
+        extra = f"，平均每人 {fmt(per['value'])} 小時" if per else ""
+        extra_en = f" ({fmt(per['value'])} h per employee)" if per else ""
         training = (
-            f"<p>員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{_e(extra)}<br><span class='gr-en'>"
-            f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>"
+            "<p>"
+            + pair(
+                f"員工 AI 教育訓練（第9條）：{fmt(hours['value'])} 小時{extra}",
+                f"Staff AI training (Art. 9): {fmt(hours['value'])} hours{extra_en}. Basis: {hours['basis']}",
+            )
+            + "</p>"
         )
     else:
-        training = (
-            f"<p>{_e(t('sust.training.none'))}<br>"
-            f"<span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
-        )
+        training = f"<p>{pair(t('sust.training.none'), t('sust.training.none', 'en'))}</p>"
     return table + training
 
 
@@ -238,21 +283,30 @@ def html_methods(rep: SustainabilityReport) -> str:
             for f in fu
         )
         parts.append(
-            "<h3>電力排碳係數 <span class='gr-en'>Grid emission factors used</span></h3>"
-            "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
-            f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
+            f"<h3>{pair('電力排碳係數', 'Grid emission factors used')}</h3>"
+            f"<table><tr><th>{pair('用電年度', 'Energy year')}</th><th>{pair('係數年度', 'Factor year')}</th>"
+            f"<th class='num'>kgCO2e/kWh</th><th>{pair('來源', 'Source')}</th></tr>{body}</table>"
             + (
-                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>"
-                "* the latest earlier year's factor (none published for the energy year yet).</span></p>"
+                "<p>"
+                + pair(
+                    "* 該用電年度尚無公告係數，採用最近之前一年度係數。",
+                    "* the latest earlier year's factor (none published for the energy year yet).",
+                )
+                + "</p>"
                 if any(f["fallback"] for f in fu)
                 else ""
             )
         )
     s = rep.data.settings
     parts.append(
-        f"<p>PUE（govreport 執行主機）：{s.host_pue:g}<br><span class='gr-en'>PUE of the machine running "
-        f"govreport: {s.host_pue:g} ({_e(s.host_pue_source)}); each system's own PUE applies to its "
-        "declared figures.</span></p>"
+        "<p>"
+        + pair(
+            f"PUE（govreport 執行主機）：{s.host_pue:g}（{s.host_pue_source}）；"
+            "各系統申報數據適用其自身 PUE。",
+            f"PUE of the machine running govreport: {s.host_pue:g} ({s.host_pue_source}); each system's own "
+            "PUE applies to its declared figures.",
+        )
+        + "</p>"
     )
     for m in rep.measurement_methods():
         label = m["method"] or f"not measured: {m['reason']}"
@@ -260,7 +314,10 @@ def html_methods(rep: SustainabilityReport) -> str:
     cc = rep.cross_check()
     if cc:
         parts.append(
-            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>"
+            f"<p><span class='gr-l-zh' lang='zh-TW'>CodeCarbon 交叉檢核：govreport "
+            f"{fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e（經濟部能源署係數，未含 PUE）；CodeCarbon "
+            f"{fmt(cc['codecarbon_kgco2e'])} kgCO2e。僅申報經濟部能源署係數之數值。</span>"
+            f"<span class='gr-l-en' lang='en'>"
             f"CodeCarbon cross-check ({cc['runs']} measured runs, before "
             f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
             f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} "
@@ -271,21 +328,26 @@ def html_methods(rep: SustainabilityReport) -> str:
     dec = lines[lines["source"] != "measured"] if len(lines) else lines
     if len(dec):
         body = "".join(
-            f"<tr><td>{_e(x.system_id)}</td><td>{_e(x.period)}</td><td>{_e(x.activity)}</td>"
-            f"<td>{_e(x.source)}</td><td class='num'>{_e(fmt(x.kwh))}</td><td class='num'>{x.pue:g}</td>"
-            f"<td class='num'>{_e(fmt(x.kgco2e))}</td><td>{_e(x.basis)}</td></tr>"
+            f"<tr><td class='gr-name'>{_system(rep, x.system_id)}</td><td>{_e(x.period)}</td>"
+            f"<td>{pair(*_ACTIVITY.get(x.activity, (x.activity, x.activity)))}</td>"
+            f"<td>{pair(*_SOURCE.get(x.source, (x.source, x.source)))}</td>"
+            f"<td class='num'>{_e(fmt(x.kwh))}</td>"
+            f"<td class='num'>{x.pue:g}</td><td class='num'>{_e(fmt(x.kgco2e))}</td>"
+            f"<td lang='{'zh-TW' if not str(x.basis).isascii() else 'en'}'>{_e(x.basis)}</td></tr>"
             for x in dec.itertuples()
         )
         parts.append(
-            "<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
-            "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
-            "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th>"
-            f"</tr>{body}</table>"
+            f"<h3>{pair('申報與估算數據', 'Declared and estimated figures')}</h3>"
+            f"<table><tr><th>{pair('系統', 'System')}</th><th>{pair('期間', 'Period')}</th>"
+            f"<th>{pair('活動', 'Activity')}</th><th>{pair('來源', 'Source')}</th>"
+            f"<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th>"
+            f"<th>{pair('依據', 'Basis')}</th></tr>"
+            f"{body}</table>"
         )
     notes = rep.notes()
     if notes:
         parts.append(
-            "<h3>說明 <span class='gr-en'>Notes</span></h3><ul>"
+            f"<h3>{pair('說明', 'Notes')}</h3><ul lang='en'>"
             + "".join(f"<li>{_e(n)}</li>" for n in notes)
             + "</ul>"
         )
@@ -294,10 +356,7 @@ def html_methods(rep: SustainabilityReport) -> str:
 
 def html_exports(paths: Mapping[str, Path]) -> str:
     items = "".join(f"<li><code>{_e(p.name)}</code></li>" for p in paths.values())
-    return (
-        f"<p>{_e(t('sust.export.lead'))}<br>"
-        f"<span class='gr-en'>{_e(t('sust.export.lead', 'en'))}</span></p><ul>{items}</ul>"
-    )
+    return f"<p>{pair(t('sust.export.lead'), t('sust.export.lead', 'en'))}</p><ul>{items}</ul>"
 
 
 _SOURCE_COLOURS = {"measured": "#2b5c8a", "declared": "#7a9cc6", "estimated": "#b2abd2"}
@@ -315,7 +374,7 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
     for sid in sorted(q["system_id"].unique()) if len(q) else []:
         d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
         info = rep.data.systems.get(sid)
-        name = f"{info.name_zh} {sid}" if info is not None and info.name_zh != sid else sid
+        name = bil(info.name_zh, info.name_en) if info is not None else sid
         fig.add_trace(
             go.Bar(
                 x=rep.quarters,
@@ -386,7 +445,12 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
         d = df[df["scope"] == scope]
         if not len(d):
             continue
-        name = "整體 portfolio" if scope == "portfolio" else scope
+        info = rep.data.systems.get(scope)
+        name = (
+            bil("整體", "portfolio")
+            if scope == "portfolio"
+            else (bil(info.name_zh, info.name_en) if info is not None else scope)
+        )
         fig.add_trace(
             go.Scatter(
                 x=d["quarter"],
@@ -394,7 +458,7 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
                 mode="lines+markers",
                 name=name,
                 line={"width": 4 if scope == "portfolio" else 2},
-                hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra>" + name + "</extra>",
+                hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra></extra>",
             )
         )
     target = rep.data.settings.targets.portfolio.intensity_g_per_1k
@@ -423,13 +487,18 @@ def fig_inclusion(rep: SustainabilityReport) -> Any:
     df = rep.inclusion_by_quarter()
     fig = go.Figure()
     for (sid, ind), d in df.groupby(["system_id", "indicator"]) if len(df) else []:
-        who = "年輕 young" if ind == "young_approval_rate" else "高齡 elderly"
+        zh_who, en_who = ("年輕", "youngest") if ind == "young_approval_rate" else ("高齡", "oldest")
+        info = rep.data.systems.get(sid)
+        zh_sys, en_sys = (info.name_zh, info.name_en) if info is not None else (sid, sid)
         fig.add_trace(
             go.Scatter(
                 x=d["quarter"],
                 y=d["rate"],
                 mode="lines+markers",
-                name=f"{sid} · {who} ({d['band'].iloc[-1]})",
+                name=bil(
+                    f"{zh_sys} · {zh_who}（{d['band'].iloc[-1]}）",
+                    f"{en_sys} · {en_who} ({d['band'].iloc[-1]})",
+                ),
                 line={"dash": "dot" if ind == "young_approval_rate" else "solid"},
             )
         )

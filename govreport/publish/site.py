@@ -19,7 +19,8 @@ file share or an intranet web server (relative links only, no external URL, CSS 
     template, plus every recorded file those reports link to. Each copy's SHA-256 is checked against the
     evidence store; a mismatch or a missing file refuses the whole build (:class:`TamperedEvidence`).
 ``pdf/review-<period>[-en].pdf``
-    with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.publish.pdf`).
+    with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.publish.pdf`);
+    every other report as ``pdf/<period>/<system>-<template>.pdf`` (default language), linked beside it.
 ``site.json``
     the manifest: every copied file with its RUN_ID, record hash and SHA-256.
 ``.govreport-site``
@@ -60,7 +61,7 @@ from ..present.i18n import DIMENSION_LABELS, MESSAGES, fmt_date
 from ..present.review import L, badge, lang_switch
 from ..workspace.config import Workspace, as_workspace
 from ..workspace.inventory import Inventory
-from .pdf import find_chromium, print_review
+from .pdf import find_chromium, print_pdf, print_review
 from .review_docx import review_docx_for_run
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
@@ -353,8 +354,10 @@ class _Renderer:
             )
             status += f'<div class="gr-site-note">{note}</div>'
         label = self.template(en.template)
+        printed = self.pdfs.get(f"#{pub.seq}", {}).get("pdf.report") if pub else None
+        label_pdf = f' · <a href="{_e(up + printed)}" data-kind="pdf">PDF</a>' if printed else ""
         return (
-            f"<td>{self.link(pub, up, label) if pub else label}</td><td>{status}</td>"
+            f"<td>{self.link(pub, up, label) if pub else label}{label_pdf}</td><td>{status}</td>"
             f"<td>v{shown.version}</td><td>{self.date(shown.finished_at)}</td>"
             f"<td class='num'>{shown.seq}</td><td>{self.hash_cell(pub)}</td>"
         )
@@ -704,6 +707,18 @@ def build_site(
                     copy.unlink(missing_ok=True)
                 pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
                 written.extend(out / p.relative_to(tmp) for p in made.values())
+            others = [
+                (p, x.published)
+                for p, xs in plan.items()
+                for x in xs
+                if x.template != REVIEW and x.published is not None and x.published.seq in links
+            ]
+            for i, (period, rec) in enumerate(others, 1):  # every other report, in the default language
+                progress(f"[{i}/{len(others)}] printing {rec.system_id}/{rec.template} {period} to PDF …")
+                target = tmp / "pdf" / period / f"{rec.system_id.lstrip('_')}-{rec.template}.pdf"
+                print_pdf(tmp / links[rec.seq], target, chromium=chromium)
+                pdfs[f"#{rec.seq}"] = {"pdf.report": target.relative_to(tmp).as_posix()}
+                written.append(out / target.relative_to(tmp))
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
             reviews = [
                 (p, x.published)

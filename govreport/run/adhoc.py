@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..core.periods import parse_period
 from ..errors import DataError, InputError, MetricInputError
 from ..workspace.config import Workspace
 from ..workspace.scaffold import init_workspace
@@ -60,9 +61,11 @@ def assess_file(
     features: Sequence[str] = (),
     reference: Path | None = None,
     out: Path,
+    period: str | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Path]:
-    """Run the model-risk template on ``data``; return the paths of ``report.html`` and ``results.json``."""
+    """Run the model-risk template on ``data`` for ``period`` (``2026Q3``, ``2026-07``, ``2026``; default: the
+    current quarter); return the paths of ``report.html`` and ``results.json``."""
     data = data.resolve()
     df = read_dataset(data)
     missing = [
@@ -129,8 +132,10 @@ def assess_file(
         yaml.safe_dump(system, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     ws = Workspace.load(ws_root)
-    today = date.today()
-    period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    if period is None:
+        today = date.today()
+        period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    period = parse_period(period).label  # a bad period is a one-line error naming --period
     summary = run_period(ws, period, [ADHOC_ID], progress=progress, parallelism=1)
     summary.raise_for_failures()
     result = summary.results[0]

@@ -262,6 +262,11 @@ class _Runner:
             "cell_timeout": cfg.cell_timeout,
             "cwd": str(self.ws.root),
             "title": job.title(self.ws),
+            # the running head of every printed page: the bank's name and the classification
+            "running": (
+                f"{self.ws.config.name_zh} · {self.ws.config.classification_zh}",
+                f"{self.ws.config.name_en} · {self.ws.config.classification_en}",
+            ),
             "compute": job.template if job.precomputable else None,
         }
         spec_path = job.staging / "worker.json"

@@ -260,7 +260,12 @@ def _compute_and_present(
         return done(RunStatus.FAILED, f"{name}: {msg}" + (f" ({where})" if where else ""))
     lap("notebook")
     try:
-        render_notebook(Path(spec["output"]), Path(spec["html"]), title=spec.get("title", ""))
+        render_notebook(
+            Path(spec["output"]),
+            Path(spec["html"]),
+            title=spec.get("title", ""),
+            running=tuple(spec.get("running") or ("", "")),
+        )
     except Exception as e:
         traceback.print_exc()
         return done(RunStatus.FAILED, f"rendering HTML failed: {type(e).__name__}: {e}")

@@ -209,8 +209,22 @@ class WorkspaceConfig(Strict):
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     run: RunSettings = Field(default_factory=RunSettings)
     default_language: str = Field("zh-TW", pattern=r"^(zh-TW|en)$")
+    timezone: str = Field(
+        "Asia/Taipei", description="IANA time zone every report and page writes times in (e.g. Asia/Taipei)"
+    )
     notify: NotifySettings = Field(default_factory=NotifySettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Taipei") from None
+        return value
 
 
 class Workspace:

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..core.model import Strict
+from ..core.model import Bilingual, ColumnLabels, Strict
 from ..core.yamlio import load_model
 from ..errors import GovreportError, InventoryError
 from .config import TemplateName, Workspace
@@ -211,6 +211,15 @@ class ProtectedAttribute(Strict):
     used_as_feature: bool = False
     justification: str | None = Field(None, description="required when used_as_feature (Art. 6)")
     bands: list[float] | None = Field(None, description="band edges for a continuous attribute such as age")
+    label: Bilingual | None = Field(None, description="display name; overrides the data contract's")
+    values: dict[str, Bilingual] = Field(
+        default_factory=dict, description="value labels (code → {zh, en}); override the data contract's"
+    )
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _codes(cls, v: Any) -> Any:
+        return ColumnLabels.model_validate({"values": v}).values if isinstance(v, dict) else v
 
     @field_validator("bands")
     @classmethod

@@ -106,3 +106,73 @@ def test_a_later_succeeded_run_replaces_the_failed_one(ws: Workspace) -> None:
     rows = {s.id: s for s in build_review(ws, "2026Q3").systems}
     assert rows["chat-b"].state == "assessed"
     assert build_review(ws, "2026Q3").matrix["chat-b"]["model_quality"] == "green"
+
+
+def test_every_cell_that_is_not_green_is_explained_where_it_is_shown(ws: Workspace) -> None:
+    """Issue 17: each non-green cell links to a row naming the indicator behind it (value, threshold in the
+    indicator's unit and the page's language, article); run status and result status never share a badge;
+    no Python repr of a threshold anywhere (review.json included)."""
+    from bs4 import BeautifulSoup
+
+    from govreport.assessments.review import export
+    from govreport.present import review as rh
+
+    _run(
+        ws,
+        "chat-c",
+        "2026Q3",
+        [Indicator("drift.psi.max_feature", "data_quality", 7, 0.4, "x", "x", threshold_for("psi"))],
+    )
+    review = build_review(ws, "2026Q3")
+    r = review.to_dict()
+    a = review.system("chat-a")
+    assert a.basis["model_quality"] == {"status": "red", "reason": "", "indicators": ["psi"]}
+    # feature drift alone never makes data quality green or red: not assessed, no data contract
+    c = review.system("chat-c")
+    assert review.matrix["chat-c"]["data_quality"] == "not_assessed"
+    assert c.basis["data_quality"]["reason"] == "no_contract"
+    assert c.basis["data_quality"]["indicators"] == ["drift.psi.max_feature"]
+    soup = BeautifulSoup(rh.matrix(r) + rh.appendix(r), "html.parser")
+    for cell in soup.select("#gr-matrix td[data-status]"):
+        link = cell.select_one("a.gr-why-link")
+        if cell["data-status"] == "green":
+            assert link is None
+            continue
+        row = soup.select_one(link["href"])
+        assert row is not None and row["data-dimension"] == cell["data-dimension"], link["href"]
+    red = soup.select_one("#why-chat-a-model_quality")
+    text_zh = " ".join(x.get_text() for x in red.select('[lang="zh-TW"]'))
+    text_en = " ".join(x.get_text() for x in red.select('[lang="en"]'))
+    assert (
+        "0.31" in red.get_text()
+        and "綠燈 < 0.1；紅燈 > 0.25" in text_zh
+        and "green < 0.1; red > 0.25" in text_en
+    )
+    assert "第7條" in text_zh
+    dq = " ".join(
+        x.get_text() for x in soup.select('#why-chat-c-data_quality, [data-cell="why-chat-c-data_quality"]')
+    )
+    assert "無資料契約" in dq and "0.4" in dq
+    # the appendix: a run's outcome is text, the result's status is the badge
+    runs = soup.select("#gr-runs tr")[1:]
+    assert runs and all(tr.select_one(".gr-run") for tr in runs)
+    failed = [tr for tr in runs if tr.select_one(".gr-run-failed")]
+    assert failed and not failed[0].select(".gr-badge")
+    assert all(".gr-badge" not in str(tr.select_one(".gr-run")) for tr in runs)
+    out = export(review, ws.root / "out")
+    assert "Threshold(" not in out["review"].read_text(encoding="utf-8")
+    assert "Threshold(" not in rh.appendix(r)
+
+
+def test_the_portfolio_roll_up_is_never_green_without_every_systems_evidence(ws: Workspace) -> None:
+    """A dimension green for one system and not assessed for another is "not assessed" in the review's
+    results.json (what the site index shows), never green."""
+    from govreport.assessments.review import export
+
+    _run(ws, "chat-b", "2026Q3", [_ind("psi", "model_quality", 0.02)])  # replaces its failed run
+    review = build_review(ws, "2026Q3")
+    assert review.matrix["chat-a"]["fairness"] == "green"
+    assert review.matrix["chat-c"]["fairness"] == "not_assessed"
+    results = json.loads(export(review, ws.root / "out")["results"].read_text(encoding="utf-8"))
+    assert results["dimensions"]["fairness"] == "not_assessed"
+    assert results["dimensions"]["model_quality"] == "red"
