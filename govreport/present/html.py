@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..core.expectations import signature
 from ..core.status import DIMENSIONS, Status
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
+from .validation import validation_links
 
 __all__ = [
     "cover",
@@ -277,21 +279,23 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
                 f"<td>{e(rule)}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
-        fail_rows = "".join(
-            f"<tr><td>{e(str(x.get('column') or '—'))}</td><td>{e(x['type'])}</td>"
+        fail_rows = "".join(  # named by suite index and arguments; examples of unexpected values only
+            f"<tr><td><code>{e(signature(x))}</code></td>"
             f"<td class='num'>{e(str(x.get('unexpected_count') if x.get('unexpected_count') is not None else '—'))}</td>"
-            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>"
+            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])) if x.get('unexpected_count') else '—')}"
+            "</td></tr>"
             for x in failed
         )
         ds = r.get("dataset", {})
         parts.append(
             f"<h3>{e(name)} <span class='gr-en'>{e(str(ds.get('rows')))} rows · "
             f"{len(r['expectations'])} expectations · SHA-256 {e(str(ds.get('sha256'))[:12])}…</span></h3>"
-            f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
+            + validation_links(name)
+            + f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
             f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
             + (
-                f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>列數 Rows</th>"
-                f"<th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>"
+                f"<table><tr><th>未通過之期望 Failed expectation</th><th class='num'>未符合列數 Unexpected rows</th>"
+                f"<th>未符合值範例（已遮罩） Unexpected values (masked)</th></tr>{fail_rows}</table>"
                 if failed
                 else "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"
             )

@@ -50,6 +50,7 @@ from .energy import worker_energy
 from .jobs import Job, JobResult, RunSummary
 from .pool import _Worker
 from .preflight import _preflight, check_kernel, template_parameters
+from .validation import write_validation_pages
 
 __all__ = [
     "run_period",
@@ -318,6 +319,10 @@ class _Runner:
         )
         if status == RunStatus.SUCCEEDED:
             record.summary = _summary(job.staging / "results.json")
+            # one page per data contract beside the report, recorded with it (run/validation.py)
+            write_validation_pages(
+                ws, self.store, job.staging, period=self.period.label, system_id=job.system_id
+            )
         if energy is not None:
             record.summary["energy"] = energy  # Art. 4: read by govreport.assessments.sustainability
         record.summary.update(worker_info)
