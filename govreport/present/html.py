@@ -282,7 +282,8 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
         fail_rows = "".join(  # named by suite index and arguments; examples of unexpected values only
             f"<tr><td><code>{e(signature(x))}</code></td>"
             f"<td class='num'>{e(str(x.get('unexpected_count') if x.get('unexpected_count') is not None else '—'))}</td>"
-            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])) if x.get('unexpected_count') else '—')}"
+            "<td>"
+            f"{e(', '.join(map(str, x.get('sample_unexpected') or [])) if x.get('unexpected_count') else '—')}"
             "</td></tr>"
             for x in failed
         )
@@ -294,7 +295,8 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
             + f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
             f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
             + (
-                f"<table><tr><th>未通過之期望 Failed expectation</th><th class='num'>未符合列數 Unexpected rows</th>"
+                "<table><tr><th>未通過之期望 Failed expectation</th>"
+                "<th class='num'>未符合列數 Unexpected rows</th>"
                 f"<th>未符合值範例（已遮罩） Unexpected values (masked)</th></tr>{fail_rows}</table>"
                 if failed
                 else "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"

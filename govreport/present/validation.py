@@ -321,7 +321,8 @@ def validation_page(
     ix = 0 if lang == "zh-TW" else 1
     dims = "".join(
         f"<tr><td>{_e(t(f'val.dim.{d}', lang) if d in QUALITY else d)}</td>"
-        f"<td class='num'>{_e(_dim_value(d, info.get('value')))}</td><td>{_badge(info.get('status'), lang)}</td>"
+        f"<td class='num'>{_e(_dim_value(d, info.get('value')))}</td>"
+        f"<td>{_badge(info.get('status'), lang)}</td>"
         f"<td>{_e(_rule(info, lang))}</td></tr>"
         for d, info in (result.get("dimensions") or {}).items()
     )
@@ -341,7 +342,8 @@ def validation_page(
         (t("val.status", lang), _badge(result.get("status"), lang)),
         (
             t("val.dataset", lang),
-            f"{_e(ds.get('path') or ds.get('table') or '—')} · {_e(t('val.rows', lang, rows=_num(result.get('rows'))))}"
+            f"{_e(ds.get('path') or ds.get('table') or '—')} · "
+            f"{_e(t('val.rows', lang, rows=_num(result.get('rows'))))}"
             f" · SHA-256 <code>{_e(str(ds.get('sha256') or '—')[:16])}…</code>",
         ),
         (
