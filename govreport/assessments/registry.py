@@ -14,13 +14,15 @@ parameters cell does not declare ``precomputed`` (a workspace's own older copy),
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ..workspace.templates import derived_from
 from .genai_review import assess_genai
 from .governance import governance_indicators
 from .model_risk import Assessment, assess_predictive
 
-__all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
+__all__ = ["COMPUTATIONS", "assess_data_quality", "computation", "computation_for", "computation_name"]
 
 
 def assess_data_quality(ctx: Any) -> Assessment:
@@ -50,3 +52,19 @@ COMPUTATIONS: dict[str, Callable[[Any], Any]] = {
 def computation(template: str) -> Callable[[Any], Any] | None:
     """The computation of ``template`` (a name or a notebook file name), or None."""
     return COMPUTATIONS.get(template.removesuffix(".ipynb"))
+
+
+def computation_name(template: str, path: Path | None = None) -> str | None:
+    """The name whose computation ``template`` runs: its own, or — for a workspace's copy made by
+    ``govreport templates copy`` — that of the packaged template its notebook (``path``) derives from."""
+    name = template.removesuffix(".ipynb")
+    if name in COMPUTATIONS:
+        return name
+    origin = derived_from(path)
+    return origin if origin in COMPUTATIONS else None
+
+
+def computation_for(template: str, path: Path | None = None) -> Callable[[Any], Any] | None:
+    """:func:`computation` of :func:`computation_name`: a copy computes like its origin."""
+    name = computation_name(template, path)
+    return COMPUTATIONS[name] if name else None

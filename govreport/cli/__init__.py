@@ -7,9 +7,11 @@ from .contracts import contracts
 from .main import cli, main
 from .publish import publish
 from .schedule import schedule
+from .templates import templates
 
 cli.add_command(contracts)
 cli.add_command(schedule)
 cli.add_command(publish)
+cli.add_command(templates)
 
 __all__ = ["cli", "main"]

@@ -253,6 +253,11 @@ class TemplateContext:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     # -- saving -------------------------------------------------------------------------------------
+    def _template_file(self) -> Path | None:
+        """This template's notebook in the workspace (an override or a copy), if any."""
+        path = self.ws.templates_dir / f"{self.template.removesuffix('.ipynb')}.ipynb"
+        return path if path.is_file() else None
+
     def save(
         self,
         indicators: list[Indicator],
@@ -280,9 +285,9 @@ class TemplateContext:
         and ``notes``) saved by :meth:`save` — or, when the runner already computed it in its worker before
         this kernel started (``precomputed``: the path of that results.json), read from there after
         checking it is this system's, period's and template's (see :mod:`govreport.assessments.registry`)."""
-        from ..assessments.registry import computation  # lazy: the kernel that presents starts light
+        from ..assessments.registry import computation_for  # lazy: the kernel that presents starts light
 
-        if precomputed is not None and compute is not computation(self.template):
+        if precomputed is not None and compute is not computation_for(self.template, self._template_file()):
             precomputed = None  # the runner computed the packaged computation; this template asks for its own
         if precomputed is None:
             a = compute(self)

@@ -361,7 +361,8 @@ class _Runner:
             "cell_timeout": cfg.cell_timeout,
             "cwd": str(self.ws.root),
             "title": job.title(self.ws),
-            "compute": job.template if job.precomputable else None,
+            "compute": job.computes if job.precomputable else None,
+            "template_name": job.template,
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))

@@ -96,7 +96,11 @@ def _precompute(spec: dict[str, Any]) -> str | None:
     p = spec["parameters"]
     try:
         ctx = open_context(
-            p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"]
+            p["workspace"],
+            p["system_id"],
+            p["period"],
+            p["output_dir"],
+            template=spec.get("template_name") or spec["compute"],
         )
         ctx.results(compute)
     except Exception:  # the kernel computes again and fails in its own cell, with the same error
