@@ -15,6 +15,7 @@ from ..core.expectations import signature
 from ..core.status import DIMENSIONS, Status
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, t
+from .notebook_style import notebook_style
 from .validation import validation_links
 
 __all__ = [
@@ -84,7 +85,11 @@ def cover(results: Mapping[str, Any], title_key: str) -> str:
     generated = results.get("generated_at", "")[:16].replace("T", " ")
     rows.append((*_pair("cover.generated"), e(generated + " UTC")))
     zh, en = t(title_key), t(title_key, "en")
-    return f"<h1>{e(zh)}<br><span class='gr-en'>{e(en)}</span></h1><dl class='gr-cover'>{_dl(rows)}</dl>"
+    # the cover carries the house style of govreport's classes, for the outputs inside JupyterLab
+    return (
+        notebook_style()
+        + f"<h1>{e(zh)}<br><span class='gr-en'>{e(en)}</span></h1><dl class='gr-cover'>{_dl(rows)}</dl>"
+    )
 
 
 def _pair(key: str) -> tuple[str, str]:
