@@ -227,7 +227,6 @@ def validate_cmd(
             rule = (info.get("threshold") or {}).get("rule") or info.get("note", "")
             click.echo(f"  {dim:<19} {_fmt(dim, info.get('value')):>13}  {info['status']:<12} {rule}")
         for e in result.failed:
-            where = ""  # the signature names the column(s)
             count = e.get("unexpected_count")
             extra = (
                 f" ({count:,} rows, {100 * (e['unexpected_share'] or 0):.2f}%)" if count is not None else ""
@@ -238,7 +237,7 @@ def validate_cmd(
                 f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
             )
             error = f" [error: {e['error']}]" if e.get("error") else ""
-            click.echo(f"  ✗ {where}{signature(e)}{extra}{sample}{error}")
+            click.echo(f"  ✗ {signature(e)}{extra}{sample}{error}")  # suite index and arguments
         for w in result.warnings:
             click.echo(f"  ! {w}")
     if not result.success:
