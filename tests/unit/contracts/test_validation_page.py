@@ -137,3 +137,29 @@ def test_sentences_and_signatures_of_common_expectations():
         "kwargs": {"column": "x", "min_value": 1.5, "max_value": 2},
     }
     assert sentence(m, "zh-TW") == "x 的平均值介於 1.5 與 2 之間"
+
+
+def test_render_writes_the_validation_pages_a_by_hand_report_links_to(validated, tmp_path):
+    """`govreport render` of a by-hand run: the pages its report links to are written beside it, from the
+    results.json in the run's output_dir (taken from the notebook's injected parameters)."""
+    from govreport.cli.render import _validation_pages
+
+    root, _df, _r = validated
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    result = json.loads((root / "r.json").read_text())
+    (out_dir / "results.json").write_text(json.dumps({"data_quality": {"apps": result}}), encoding="utf-8")
+    cells = [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "output_dir = None\n"},
+        {
+            "cell_type": "code",
+            "metadata": {"tags": ["injected-parameters"]},
+            "source": f"period = '2026Q3'\noutput_dir = {str(out_dir)!r}\n",
+        },
+    ]
+    nb = tmp_path / "run.ipynb"
+    nb.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    written = _validation_pages(nb, tmp_path / "report.html")
+    assert sorted(p.name for p in written) == ["validation-apps.en.html", "validation-apps.html"]
+    page = (tmp_path / "validation-apps.html").read_text(encoding="utf-8")
+    assert "年齡 介於 20 與 70 之間（至少 99% 的列）" in page and "href='report.html'" in page
