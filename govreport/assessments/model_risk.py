@@ -182,6 +182,12 @@ def assemble(
                 score=score,
                 score_higher_is=score_higher_is,
             ).gini
+        elif reference is not None:  # e.g. the training data as kept, before any score existed
+            lacking = ", ".join(c for c in (label, score) if c not in reference.columns)
+            notes.append(
+                f"the reference data has no {lacking} column: the Gini drop against it needs the label and "
+                "the score there — not assessed"
+            )
         else:
             notes.append("no reference period with labels and scores: Gini drop not assessed")
         quality = backend.model_quality(
@@ -206,9 +212,27 @@ def assemble(
         )
         indicators += dr.indicators()
         sections["drift"] = dr.to_dict()
+        notes.extend(_reference_gaps(reference.columns, feats, score))
     else:
         notes.append("no reference dataset: drift (PSI) not assessed")
     return indicators, sections
+
+
+def _reference_gaps(ref_columns: Any, feats: Sequence[str], score: str | None) -> list[str]:
+    """What a reference without some columns (raw training data has no score) leaves unassessed."""
+    have = set(ref_columns)
+    notes = []
+    if score and score not in have:
+        n = sum(1 for c in feats if c in have)
+        notes.append(
+            f"the reference data has no score column ({score}), as training data kept before scoring: the "
+            f"feature PSI ({n} feature(s)) and the proxy scan are assessed; the score's PSI needs the score "
+            "in the reference — not assessed"
+        )
+    lacking = [c for c in feats if c not in have]
+    if lacking:
+        notes.append(f"feature(s) {', '.join(lacking)} not in the reference data: their PSI is not assessed")
+    return notes
 
 
 def _explainability(

@@ -31,10 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..workspace.templates import derived_from
+
 if TYPE_CHECKING:  # annotations only
     from ..core.status import Indicator
 
-__all__ = ["COMPUTATIONS", "Computed", "Computation", "Presented", "assess_data_quality", "computation"]
+__all__ = [
+    "COMPUTATIONS",
+    "Computed",
+    "Computation",
+    "Presented",
+    "assess_data_quality",
+    "computation",
+    "computation_for",
+    "computation_name",
+]
 
 
 class Computed(Protocol):
@@ -105,3 +116,19 @@ COMPUTATIONS: dict[str, Computation] = {
 def computation(template: str) -> Computation | None:
     """The computation of ``template`` (a name or a notebook file name), or None."""
     return COMPUTATIONS.get(template.removesuffix(".ipynb"))
+
+
+def computation_name(template: str, path: Path | None = None) -> str | None:
+    """The name whose computation ``template`` runs: its own, or — for a workspace's copy made by
+    ``govreport templates copy`` — that of the packaged template its notebook (``path``) derives from."""
+    name = template.removesuffix(".ipynb")
+    if name in COMPUTATIONS:
+        return name
+    origin = derived_from(path)
+    return origin if origin in COMPUTATIONS else None
+
+
+def computation_for(template: str, path: Path | None = None) -> Computation | None:
+    """:func:`computation` of :func:`computation_name`: a copy computes like its origin."""
+    name = computation_name(template, path)
+    return COMPUTATIONS[name] if name else None

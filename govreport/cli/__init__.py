@@ -6,10 +6,14 @@
 from .contracts import contracts
 from .main import cli, main
 from .publish import publish
+from .render import render
 from .schedule import schedule
+from .templates import templates
 
 cli.add_command(contracts)
 cli.add_command(schedule)
 cli.add_command(publish)
+cli.add_command(templates)
+cli.add_command(render)
 
 __all__ = ["cli", "main"]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..core.expectations import signature
 from ..errors import GovreportError, ValidationFailed
 
 __all__ = ["contracts"]
@@ -169,6 +170,14 @@ def _workspace_spark(root: Path) -> Any:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), default=None, help="Also write the JSON here."
 )
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the validation page here (Chinese; English beside it as NAME.en.html), with the "
+    "history of the workspace's recorded runs.",
+)
 @_handled
 def validate_cmd(
     name: str,
@@ -178,6 +187,7 @@ def validate_cmd(
     as_of: Any,
     as_json: bool,
     output: str | None,
+    html_out: str | None,
 ) -> None:
     """Run contract NAME's suite through Great Expectations and summarise it by quality dimension.
 
@@ -197,6 +207,9 @@ def validate_cmd(
     d = result.to_dict()
     if output:
         Path(output).write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if html_out:
+        for page in _write_html(root, d, Path(html_out)):
+            click.echo(f"wrote {page}", err=as_json)
     if as_json:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
@@ -214,11 +227,6 @@ def validate_cmd(
             rule = (info.get("threshold") or {}).get("rule") or info.get("note", "")
             click.echo(f"  {dim:<19} {_fmt(dim, info.get('value')):>13}  {info['status']:<12} {rule}")
         for e in result.failed:
-            where = (
-                f"{e['column']}: "
-                if e.get("column")
-                else (f"{', '.join(e['columns'])}: " if e["columns"] else "")
-            )
             count = e.get("unexpected_count")
             extra = (
                 f" ({count:,} rows, {100 * (e['unexpected_share'] or 0):.2f}%)" if count is not None else ""
@@ -229,7 +237,7 @@ def validate_cmd(
                 f" e.g. {', '.join(map(str, e['sample_unexpected']))}" if e.get("sample_unexpected") else ""
             )
             error = f" [error: {e['error']}]" if e.get("error") else ""
-            click.echo(f"  ✗ {where}{e['type']}{extra}{sample}{error}")
+            click.echo(f"  ✗ {signature(e)}{extra}{sample}{error}")  # suite index and arguments
         for w in result.warnings:
             click.echo(f"  ! {w}")
     if not result.success:
@@ -238,6 +246,33 @@ def validate_cmd(
             file=result.suite["path"],
             fix="fix the data, or the suite (see the ✗ lines)",
         )
+
+
+def _write_html(root: Path, result: dict[str, Any], out: Path) -> list[Path]:
+    """The validation page of ``result`` at ``out`` (Chinese) and ``out`` with ``.en.html`` (English), with
+    the contract's history from the workspace's evidence store when there is one."""
+    from ..core.files import atomic_write_text
+    from ..present.validation import validation_page
+    from ..run.validation import contract_history
+    from ..workspace.config import CONFIG_FILE, Workspace
+
+    history: list[tuple[str, dict[str, Any]]] = []
+    if (root / CONFIG_FILE).is_file():
+        from ..evidence.queries import open_store
+
+        ws = Workspace.load(root)
+        try:
+            store = open_store(ws, writing=False)
+        except GovreportError:  # no store yet: a page without history
+            store = None
+        if store is not None:
+            history = contract_history(ws, store, result["contract"], before=result.get("period"))
+    en = out.with_name(out.name.removesuffix(".html") + ".en.html")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for path, lang, other in ((out, "zh-TW", en), (en, "en", out)):
+        page = validation_page(result, lang=lang, history=history, other_lang_href=other.name)
+        atomic_write_text(path, page)
+    return [out, en]
 
 
 # -- scaffold ------------------------------------------------------------------------------------------------

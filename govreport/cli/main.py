@@ -697,22 +697,6 @@ def demo(out: str, periods: str, no_run: bool, no_site: bool) -> None:
         )
 
 
-# -- templates ----------------------------------------------------------------------------------------
-@cli.command("templates")
-@workspace_option
-def templates_cmd(workspace: str) -> None:
-    """List the notebook templates (packaged, and the workspace's overrides)."""
-    from ..core.resources import bundled_dir
-
-    own = Path(workspace) / "templates_nb"
-    for p in sorted(bundled_dir("templates_nb").glob("*.ipynb")):
-        override = own / p.name
-        click.echo(
-            f"{p.stem:<20} {override if override.exists() else p}"
-            + ("  (workspace override)" if override.exists() else "")
-        )
-
-
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, turning GovreportError into one line and an exit code."""
     try:

@@ -13,6 +13,7 @@ linting, never by ``import govreport.contracts``.
 
 from __future__ import annotations
 
+from ..core.expectations import expectation_key, signature
 from ._dimensions import LABELS as DIMENSION_LABELS
 from ._lint import LintIssue, lint
 from ._model import (
@@ -75,4 +76,7 @@ __all__ = [
     "detect_protected_attribute",
     "lint",
     "LintIssue",
+    # naming an expectation
+    "signature",
+    "expectation_key",
 ]

@@ -12,12 +12,15 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..core.expectations import signature
 from ..core.status import CONTEXT_ONLY, DIMENSIONS, Status, roll_up
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, pair, t, tr
+from .notebook_style import notebook_style
 from .numbers import fmt_number, fmt_share, fmt_time, threshold_text
 from .numbers import fmt_value as _fmt_value
 from .review_base import lang_switch
+from .validation import validation_links
 
 __all__ = [
     "cover",
@@ -117,7 +120,8 @@ def cover(results: Mapping[str, Any], title_key: str, tz: str | None = None) -> 
     rows.append((*_pair("cover.overall"), badge(results["status"])))
     when = results.get("generated_at")
     rows.append((*_pair("cover.generated"), pair(fmt_time(when, "zh-TW", tz), fmt_time(when, "en", tz))))
-    return f"{lang_switch()}<h1>{tr(title_key)}</h1><dl class='gr-cover'>{_dl(rows)}</dl>"
+    # the cover carries the house style of govreport's classes, for the outputs inside JupyterLab
+    return notebook_style() + f"{lang_switch()}<h1>{tr(title_key)}</h1><dl class='gr-cover'>{_dl(rows)}</dl>"
 
 
 def _pair(key: str) -> tuple[str, str]:
@@ -367,6 +371,15 @@ _DQ = {
 }
 
 
+def _unexpected_examples(x: Mapping[str, Any]) -> str:
+    """Examples of unexpected values (masked when recorded), only when there are unexpected rows."""
+    return ", ".join(map(str, x.get("sample_unexpected") or [])) if x.get("unexpected_count") else "—"
+
+
+def _dash_if_none(v: Any) -> Any:
+    return "—" if v is None else v
+
+
 def data_quality_table(results: Mapping[str, Any]) -> str:
     """Per contract: the five quality dimensions and the failed expectations (samples already masked). With
     no data contract: "not assessed — no data contract", and the feature drift beneath as context."""
@@ -382,10 +395,10 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
                 f"<td>{badge(info.get('status', 'not_assessed'))}</td><td>{rule}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
-        fail_rows = "".join(
-            f"<tr><td>{e(str(x.get('column') or '—'))}</td><td lang='en'>{e(x['type'])}</td>"
+        fail_rows = "".join(  # named by suite index and arguments; examples of unexpected values only
+            f"<tr><td><code>{e(signature(x))}</code></td>"
             f"<td class='num'>{e(fmt_number(x.get('unexpected_count')))}</td>"
-            f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>"
+            f"<td>{e(_unexpected_examples(x))}</td></tr>"
             for x in failed
         )
         ds = r.get("dataset", {})
@@ -395,9 +408,10 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
             f"{e(str(ds.get('sha256'))[:12])}…</span></h3>"
             f"<div class='gr-scroll'><table><thead>{_head('dimension', 'value', 'status', 'rule')}</thead>"
             f"{''.join(rows)}</table></div>"
+            + validation_links(name)
             + (
                 "<div class='gr-scroll'><table><thead>"
-                f"{_head('column', 'expectation', 'rows', 'sample')}</thead>"
+                f"{_head('failed_expectation', 'unexpected_rows', 'unexpected_sample')}</thead>"
                 f"{fail_rows}</table></div>"
                 if failed
                 else bi("report.dq.passed")

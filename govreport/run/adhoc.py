@@ -79,14 +79,19 @@ def assess_file(
             fix=f"the file has: {', '.join(map(str, df.columns[:30]))}",
         )
     if reference is not None:
+        # raw training data (no score, maybe no label) is a reference too: drift compares the features it
+        # has, and the report says which figures needed the rest (assessments.model_risk._reference_gaps)
         ref_cols = set(read_dataset(reference.resolve()).columns)
-        lacking = [c for c in (label, *features, *([score] if score else [])) if c not in ref_cols]
-        if lacking:
+        compared = [c for c in (*features, *([score] if score else [])) if c in ref_cols]
+        if not compared:
+            wanted = [*([score] if score else []), *features]
             raise DataError(
-                f"the reference file lacks column(s) {', '.join(lacking)} of the scored file",
+                "the reference file has none of the columns drift compares "
+                f"({', '.join(wanted) or 'none given'})",
                 file=reference,
-                field=lacking[0],
-                fix="give a reference with the same columns (e.g. the training period's scores)",
+                field=wanted[0] if wanted else "--features",
+                fix="give --features the reference shares (e.g. the training data's), or a reference with "
+                "the score column",
             )
     if not protected:
         raise InputError("no protected attribute given", field="--protected", fix="e.g. --protected SEX,AGE")

@@ -128,6 +128,11 @@ class _Context:
         if path.resolve() != (self.output_dir / "results.json").resolve():
             write_results(self.output_dir / "results.json", data)
 
+    def _template_file(self) -> Path | None:
+        """This template's notebook in the workspace (an override or a copy), if any."""
+        path = self.ws.templates_dir / f"{self.template.removesuffix('.ipynb')}.ipynb"
+        return path if path.is_file() else None
+
     def results(
         self,
         compute: Callable[[Any], Any],
@@ -137,9 +142,9 @@ class _Context:
         computed it in its worker before this kernel started (``precomputed``: the path of that
         results.json), read from there after checking it is this system's, period's and template's (see
         :mod:`govreport.assessments.registry`)."""
-        from ..assessments.registry import computation  # lazy: the kernel that presents starts light
+        from ..assessments.registry import computation_for  # lazy: the kernel that presents starts light
 
-        if precomputed is not None and compute is not computation(self.template):
+        if precomputed is not None and compute is not computation_for(self.template, self._template_file()):
             precomputed = None  # the runner computed the packaged computation; this template asks for its own
         if precomputed is None:
             return self._keep(compute(self))

@@ -34,6 +34,7 @@ from .energy import worker_energy
 from .inputs import _inputs
 from .jobs import Job, JobResult
 from .pool import WorkerPool
+from .validation import write_validation_pages
 
 _PACKAGES = (
     "govreport",
@@ -224,6 +225,10 @@ class _Runner:
         )
         if status == RunStatus.SUCCEEDED:
             record.summary = _summary(job.staging / "results.json")
+            # one page per data contract beside the report, recorded with it (run/validation.py)
+            write_validation_pages(
+                self.ws, self.store, job.staging, period=self.period.label, system_id=job.system_id
+            )
         if energy is not None:
             record.summary["energy"] = energy  # Art. 4: read by govreport.assessments.sustainability
         record.summary.update(worker_info)
@@ -267,7 +272,8 @@ class _Runner:
                 f"{self.ws.config.name_zh} · {self.ws.config.classification_zh}",
                 f"{self.ws.config.name_en} · {self.ws.config.classification_en}",
             ),
-            "compute": job.template if job.precomputable else None,
+            "compute": job.computes if job.precomputable else None,
+            "template_name": job.template,
         }
         spec_path = job.staging / "worker.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False))

@@ -26,6 +26,8 @@ class Job:
     #: the template declares ``precomputed`` and has a computation (govreport.assessments.registry): the
     #: worker computes its results before the kernel starts (set by the pre-flight check)
     precomputable: bool = False
+    #: the computation's name: the template's own, or its origin's for a copy (``templates copy``)
+    computes: str | None = None
 
     @property
     def system_id(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..assessments.registry import computation
+from ..assessments.registry import computation_name
 from ..errors import KernelError, TemplateError
 from ..workspace.config import Workspace
 from .jobs import Job
@@ -95,6 +95,7 @@ def _preflight(ws: Workspace, jobs: Sequence[Job]) -> None:
                 file=job.template_path,
                 fix=f"declare {', '.join(INJECTED)} in its 'parameters' cell",
             )
+        job.computes = computation_name(job.template, job.template_path)  # a copy computes like its origin
         job.precomputable = (
-            same_python and "precomputed" in seen[job.template_path] and computation(job.template) is not None
+            same_python and "precomputed" in seen[job.template_path] and job.computes is not None
         )

@@ -160,7 +160,11 @@ def _precompute(spec: dict[str, Any]) -> str | None:
     p = spec["parameters"]
     try:
         ctx = open_context(
-            p["workspace"], p["system_id"], p["period"], p["output_dir"], template=spec["compute"]
+            p["workspace"],
+            p["system_id"],
+            p["period"],
+            p["output_dir"],
+            template=spec.get("template_name") or spec["compute"],
         )
         ctx.results(compute)
         ctx.keep_presented()  # what its cells present besides the results (history, a report), for the kernel

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from govreport.data.masking import find_identifiers
 from govreport.evidence.queries import open_store
 from govreport.present.render import count_plotly_bundles
 from govreport.workspace.config import Workspace
@@ -205,3 +206,87 @@ def test_every_results_json_validates_against_the_shipped_schema(demo):
     bad["indicators"][0]["status"] = "purple"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+CONTRACTS = {
+    ("card-default", "model_risk"): "card_default_scoring",
+    ("cs-assistant", "genai_review"): "cs_assistant_conversations",
+    ("txn-monitoring", "model_risk"): "txn_monitoring_scoring",
+}
+
+
+def test_a_validation_page_per_contract_and_period_in_the_site_offline_both_languages(demo):
+    """Every run writes its contracts' validation pages beside its report (recorded outputs, from
+    results.json and the earlier periods' recorded results); the report links to them, the site copies
+    them, and they open offline in Chromium in both languages."""
+    from govreport.core.expectations import signature
+
+    site = demo.root / "site"
+    manifest = {f["path"]: f for f in json.loads((site / "site.json").read_text())["files"]}
+    store = open_store(demo, writing=False)
+    for p in PERIODS:
+        for (sid, tpl), contract in CONTRACTS.items():
+            rel = f"reports/{p}/{sid}/{tpl}/v1"
+            report = (site / rel / "report.html").read_text(encoding="utf-8")
+            for name in (f"validation-{contract}.html", f"validation-{contract}.en.html"):
+                assert re.search(f"href=[\"']{re.escape(name)}[\"']", report)  # linked from the report
+                assert f"{rel}/{name}" in manifest  # copied into the site, SHA-256 checked
+                rec = store.latest(system_id=sid, period=p, template=tpl)
+                assert any(o["path"].endswith(name) for o in rec.outputs.values())  # recorded evidence
+    folder = site / "reports" / "2026Q3" / "card-default" / "model_risk" / "v1"
+    result = _results(demo, "2026Q3", "card-default", "model_risk")["data_quality"]["card_default_scoring"]
+    failed = [e for e in result["expectations"] if not e["success"]]
+    assert failed  # the planted negative bills
+    for name, lang, words in (
+        ("validation-card_default_scoring.html", "zh-TW", ("未通過之期望", "各期驗證", "介於")),
+        (
+            "validation-card_default_scoring.en.html",
+            "en",
+            ("Failed expectations", "Validation across periods", "between"),
+        ),
+    ):
+        page = (folder / name).read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", page)
+        details = page.index("<details")
+        for e in failed:
+            assert page.index(signature(e)) < details
+        assert all(f"<td>{p}</td>" in page for p in PERIODS)  # the history: every period so far
+        dom = dump_dom(folder / name)
+        assert f'lang="{lang}"' in dom and all(w in dom for w in words)
+        assert not find_identifiers(dom)
+    ARTEFACTS.mkdir(exist_ok=True)
+    screenshot(folder / "validation-card_default_scoring.html", ARTEFACTS / "validation-2026Q3.png")
+    sizes = sorted(f.stat().st_size for f in (demo.reports_dir).rglob("validation-*.html"))
+    print(f"validation pages: {len(sizes)}, {sizes[0]:,}–{sizes[-1]:,} bytes")
+
+
+def test_run_fail_on_red_exits_1_on_the_demo_2026q3_after_recording(demo, tmp_path):
+    import shutil
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo.root, ws, symlinks=True)
+    before = len(open_store(Workspace.load(ws), writing=False).records())
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "govreport",
+            "run",
+            "--period",
+            "2026Q3",
+            "--system",
+            "card-default",
+            "--fail-on",
+            "red",
+            "-w",
+            str(ws),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert "with --fail-on red; every run was recorded" in r.stderr
+    recs = open_store(Workspace.load(ws), writing=False).records()
+    assert len(recs) == before + 1 and recs[-1].status == "succeeded" and recs[-1].summary["status"] == "red"

@@ -36,6 +36,23 @@ protected_attributes:
 """
 
 
+def make_uci_workspace(credit_df, folder, periods=("2026Q3",), templates: str | None = None):  # noqa: ANN001, ANN201
+    """A workspace with the UCI system: the first 15,000 rows as reference, the rest split over
+    ``periods``' scoring files; ``templates``: the system's ``templates:`` list, e.g.
+    ``[model_risk_mine]``."""
+    root = init_workspace(folder, name_zh="測試銀行", name_en="Test")
+    df = _scored(credit_df)
+    df.iloc[:15000].to_csv(root / "data" / "reference.csv", index=False)
+    rest = df.iloc[15000:]
+    step = len(rest) // len(periods)
+    for i, p in enumerate(periods):
+        part = rest.iloc[i * step : (i + 1) * step if i < len(periods) - 1 else len(rest)]
+        part.to_csv(root / "data" / f"scoring_{p}.csv", index=False)
+    extra = f"templates: {templates}\n" if templates else ""
+    (root / "systems" / "uci-card.yaml").write_text(SYSTEM + extra, encoding="utf-8")
+    return root
+
+
 def test_run_on_real_dataset(credit_df, tmp_path):
     root = init_workspace(tmp_path / "ws", name_zh="測試銀行", name_en="Test")
     df = _scored(credit_df)

@@ -83,12 +83,47 @@ def test_assess_real_dataset_matches_the_library(credit_df, tmp_path):
     assert res["system"]["tier"] == "unassessed"
 
 
+@pytest.mark.slow
+def test_assess_against_raw_training_data_without_the_score(credit_df, tmp_path):
+    """The training data as kept (no score, no decision) is a reference: feature PSI and the proxy scan
+    are assessed, and the notes say which figures needed the score."""
+    raw = credit_df.iloc[:15000]
+    assert "PD" not in raw and "DECISION" not in raw
+    raw.to_csv(tmp_path / "training.csv", index=False)
+    cur = _scored(credit_df).iloc[15000:]
+    cur.to_csv(tmp_path / "scored.csv", index=False)
+    feats = ["LIMIT_BAL", "PAY_0", "BILL_AMT1", "EDUCATION"]
+    r = _assess(
+        str(tmp_path / "scored.csv"),
+        *("--label", "DEFAULT", "--label-favourable", "0", "--prediction", "DECISION"),
+        *("--prediction-favourable", "1", "--protected", "SEX,AGE", "--score", "PD"),
+        *("--features", ",".join(feats), "--reference", str(tmp_path / "training.csv")),
+        *("--out", str(tmp_path / "out")),
+    )
+    assert r.returncode == 0, r.stderr
+    res = json.loads((tmp_path / "out" / "results.json").read_text())
+    direct = metrics.drift(cur, raw, feats).to_dict()
+    assert res["drift"]["score"] is None and set(res["drift"]["columns"]) == set(feats)
+    for c in feats:
+        assert res["drift"]["columns"][c]["psi"] == pytest.approx(direct["columns"][c]["psi"], abs=1e-12)
+    ids = {i["id"] for i in res["indicators"]}
+    assert (
+        set(res["proxy"]["protected"]) == {"SEX", "AGE"}
+        and {"fairness.proxy.SEX", "fairness.proxy.AGE"} <= ids
+    )
+    assert any(i.startswith("drift.") for i in ids)
+    assert any("no score column (PD)" in n and "score's PSI" in n for n in res["notes"]), res["notes"]
+    assert any("Gini drop" in n and "PD" in n for n in res["notes"]), res["notes"]
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "no score column (PD)" in html
+
+
 @pytest.mark.parametrize(
     ("change", "args", "message"),
     [
         (None, ["--label", "NOPE"], "column(s) NOPE not in the file"),
         (None, ["--label-favourable", "yes"], "'yes' is not a number but column 'DEFAULT' is numeric"),
-        ("ref_missing", [], "the reference file lacks column(s) PD"),
+        ("ref_missing", [], "the reference file has none of the columns drift compares (PD)"),
         ("empty", [], "dataset has no rows"),
     ],
 )
