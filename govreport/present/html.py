@@ -376,10 +376,6 @@ def _unexpected_examples(x: Mapping[str, Any]) -> str:
     return ", ".join(map(str, x.get("sample_unexpected") or [])) if x.get("unexpected_count") else "—"
 
 
-def _dash_if_none(v: Any) -> Any:
-    return "—" if v is None else v
-
-
 def data_quality_table(results: Mapping[str, Any]) -> str:
     """Per contract: the five quality dimensions and the failed expectations (samples already masked). With
     no data contract: "not assessed — no data contract", and the feature drift beneath as context."""
