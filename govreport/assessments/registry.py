@@ -19,19 +19,33 @@ from typing import Any
 from .genai_review import assess_genai
 from .governance import governance_indicators
 from .model_risk import Assessment, assess_predictive
+from .training import audit_system
+from .training import summary as training_summary
 
 __all__ = ["COMPUTATIONS", "assess_data_quality", "computation"]
 
 
 def assess_data_quality(ctx: Any) -> Assessment:
-    """The ``data_quality`` template: every dataset's contract (Great Expectations) and the governance
-    indicators of the system record (Art. 7, 8)."""
+    """The ``data_quality`` template: every dataset's contract (Great Expectations), the training-data audit
+    of a predictive system with a training set (Art. 6, 7, 12; :mod:`govreport.assessments.training`) and
+    the governance indicators of the system record (Art. 7, 8)."""
     indicators, section = ctx.data_quality()
-    return Assessment(indicators + governance_indicators(ctx.system), {"data_quality": section})
+    sections: dict[str, Any] = {"data_quality": section}
+    notes: list[str] = []
+    audit = audit_system(ctx)
+    if audit is not None:
+        indicators += audit.indicators
+        sections.update(audit.sections)
+        notes += audit.notes
+    return Assessment(indicators + governance_indicators(ctx.system), sections, notes)
 
 
 def _model_risk(ctx: Any) -> Any:
-    return assess_predictive(ctx)
+    result = assess_predictive(ctx)
+    audit = audit_system(ctx)  # the same figures as the data_quality report's; shown here as a summary
+    if audit is not None:
+        result.sections["training_summary"] = training_summary(audit)
+    return result
 
 
 def _genai_review(ctx: Any) -> Any:
