@@ -358,32 +358,54 @@ def differential_missingness(
     return out
 
 
+#: An integral feature whose values span at most this many integers is counted with one ``bincount``.
+_DENSE_RANGE = 1 << 22
+
+
+def _numeric_counts(x: np.ndarray, positive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct value of ``x`` (ascending; missing values first, as the lowest rank): the rows and the
+    positive rows. Integral values over a moderate range are counted directly (no sort), others sorted."""
+    nan = np.isnan(x)
+    has_nan = bool(nan.any())
+    v = x[~nan] if has_nan else x
+    p = positive[~nan] if has_nan else positive
+    lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 0.0)
+    if len(v) and hi - lo <= _DENSE_RANGE and np.array_equal(v, np.floor(v)):
+        idx = (v - lo).astype(np.int64)
+        total = np.bincount(idx, minlength=int(hi - lo) + 1)
+        pos = np.bincount(idx, weights=p, minlength=int(hi - lo) + 1)
+        keep = total > 0
+        total, pos = total[keep], pos[keep]
+    else:
+        _, inverse, total = np.unique(v, return_inverse=True, return_counts=True)
+        pos = np.bincount(inverse.ravel(), weights=p, minlength=len(total))
+    if has_nan:
+        total = np.concatenate([[int(nan.sum())], total])
+        pos = np.concatenate([[float(positive[nan].sum())], pos])
+    return total.astype(np.int64), np.rint(pos).astype(np.int64)
+
+
 def single_feature_auc(feature: pd.Series, positive: np.ndarray) -> tuple[float | None, str]:
     """The AUC of one feature as the only predictor of ``positive`` (see the module docstring), and how
     it was scored: ``rank`` (numeric, many values), ``rate`` (categories) or ``identifier`` (not scored)."""
     numeric = pd.api.types.is_numeric_dtype(feature.dtype) and not pd.api.types.is_bool_dtype(feature.dtype)
     if numeric:
-        x = feature.to_numpy(dtype=float, na_value=np.nan)
-        many = more_distinct_than(x[~np.isnan(x)], MAX_CATEGORIES)
+        total, pos = _numeric_counts(feature.to_numpy(dtype=float, na_value=np.nan), positive)
+        n_values = len(total) - int(bool(feature.hasnans))
+        if n_values > MAX_CATEGORIES:  # ranked by value; either direction predicts
+            auc = auc_from_counts(pos, total - pos)
+            return (opt_float(max(auc, 1 - auc)) if np.isfinite(auc) else None), "rank"
     else:
-        x = None
-        many = more_distinct_than(feature, MAX_GROUPS)
-        if many:
+        if more_distinct_than(feature, MAX_GROUPS):
             return None, "identifier"
-    codes, uniques = pd.factorize(feature if x is None else x, use_na_sentinel=True)
-    k = len(uniques) + 1  # the last bin: missing values
-    codes = np.where(codes < 0, k - 1, codes)
-    total = np.bincount(codes, minlength=k)
-    pos = np.bincount(codes, weights=positive, minlength=k).astype(np.int64)
-    neg = total - pos
-    if numeric and many:
-        order = np.concatenate([[k - 1], np.argsort(np.asarray(uniques, dtype=float), kind="stable")])
-        auc = auc_from_counts(pos[order], neg[order])
-        return (opt_float(max(auc, 1 - auc)) if np.isfinite(auc) else None), "rank"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(total > 0, pos / np.maximum(total, 1), 0.0)
+        codes, uniques = pd.factorize(feature, use_na_sentinel=True)
+        k = len(uniques) + 1  # the last bin: missing values
+        codes = np.where(codes < 0, k - 1, codes)
+        total = np.bincount(codes, minlength=k)
+        pos = np.rint(np.bincount(codes, weights=positive, minlength=k)).astype(np.int64)
+    rate = pos / np.maximum(total, 1)  # scored by its category's favourable rate
     order = np.argsort(rate, kind="stable")
-    auc = auc_from_counts(pos[order], neg[order])
+    auc = auc_from_counts(pos[order], (total - pos)[order])
     return (opt_float(auc) if np.isfinite(auc) else None), "rate"
 
 

@@ -131,13 +131,43 @@ def group_coverage(
     return out
 
 
+def _in_sorted(x: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """``np.isin(x, sorted_values)`` by binary search (numpy's hash-based isin is slow on random uint64)."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(x), dtype=bool)
+    idx = np.minimum(np.searchsorted(sorted_values, x), len(sorted_values) - 1)
+    return sorted_values[idx] == x
+
+
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place on a uint64 array (wrapping arithmetic)."""
+    h ^= h >> np.uint64(30)
+    h *= _M1
+    h ^= h >> np.uint64(27)
+    h *= _M2
+    h ^= h >> np.uint64(31)
+    return h
+
+
 def row_hashes(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """A 64-bit hash of each row's values in ``columns`` (numbers as float64, so ``1`` equals ``1.0``)."""
-    part = df[list(columns)].copy(deep=False)
-    for c in part.columns:
-        if pd.api.types.is_numeric_dtype(part[c].dtype) and not pd.api.types.is_bool_dtype(part[c].dtype):
-            part[c] = part[c].astype("float64")
-    return pd.util.hash_pandas_object(part, index=False).to_numpy()
+    """A 64-bit hash of each row's values in ``columns``: numbers by their float64 value (so ``1`` equals
+    ``1.0``; every NaN alike), other values by pandas' ``hash_array`` of their text; columns combined in
+    order with splitmix64's mixer. Deterministic across runs and machines."""
+    h = np.zeros(len(df), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for c in columns:
+            s = df[c]
+            if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+                x = s.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 becomes 0.0
+                x[np.isnan(x)] = np.nan  # one NaN bit pattern
+                v = x.view(np.uint64).copy()
+            else:
+                v = pd.util.hash_array(s.astype("string").to_numpy(dtype=object, na_value=None))
+            h = _mix(h * np.uint64(31) + _mix(v))
+    return h
 
 
 @dataclass
@@ -204,14 +234,16 @@ def overlap_with_scoring(
         )
     require_columns(require_frame(training), cols, frame="the training data")
     require_columns(require_frame(scoring, "scoring"), cols, frame="the scoring data")
-    seen = row_hashes(training, cols)
+    seen = np.sort(row_hashes(training, cols))
     common = 0
     hashes = row_hashes(scoring, cols)
     if basis == "features":  # a profile repeated in the training data is common, not a reused record
-        uniq, counts = np.unique(seen, return_counts=True)
-        seen = uniq[counts == 1]
-        common = int(np.isin(hashes, uniq[counts > 1]).sum())
-    hit = np.isin(hashes, seen)
+        repeated = np.zeros(len(seen), dtype=bool)
+        repeated[1:] = seen[1:] == seen[:-1]
+        repeated[:-1] |= repeated[1:]
+        common = int(_in_sorted(hashes, seen[repeated]).sum())
+        seen = seen[~repeated]
+    hit = _in_sorted(hashes, seen)
     n = int(hit.sum())
     share = n / len(scoring) if len(scoring) else None
     examples = np.flatnonzero(hit)[:MAX_EXAMPLES].tolist()

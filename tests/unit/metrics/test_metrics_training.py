@@ -159,3 +159,15 @@ def test_training_window() -> None:
     w = metrics.training_window(times, dt.date(2025, 10, 1), column="t")
     assert w.gap_days < 0 and w.status == Status.RED and w.rows_in_or_after == 92
     assert metrics.training_window(None, dt.date(2026, 1, 1)).status == Status.NOT_ASSESSED
+
+
+def test_single_feature_auc_of_integers_counted_without_a_sort_equals_sklearn(
+    credit_df: pd.DataFrame,
+) -> None:
+    pos = (credit_df["DEFAULT"] == 0).to_numpy()
+    for col in ("LIMIT_BAL", "BILL_AMT1", "AGE"):  # integers over wide ranges, negative bills included
+        x = credit_df[col].astype(float)
+        x[::97] = np.nan
+        auc, method = metrics.single_feature_auc(x, pos)
+        ref = roc_auc_score(pos, x.fillna(x.min() - 1))
+        assert method == "rank" and auc == pytest.approx(max(ref, 1 - ref), abs=1e-12), col
