@@ -37,7 +37,7 @@ from ..core.files import sha256_file
 from ..core.periods import Period
 from ..core.status import Indicator, RunStatus, Status, Threshold
 from ..data.masking import mask_text, mask_value
-from ..errors import MetricInputError
+from ..errors import InputError, MetricInputError
 from .model_risk import Assessment
 
 __all__ = ["AUDIT_METHOD", "TRAINING_TEMPLATE", "audit_frames", "audit_system", "summary"]
@@ -269,7 +269,10 @@ def audit_system(ctx: Any, *, reuse: bool = True) -> Assessment | None:
             time_column = c.freshness.column if c.freshness else None
     pas = system.protected_attributes
     training = ctx.load("training")
-    local = ctx.dataset_path("training")
+    try:
+        local = ctx.dataset_path("training")
+    except InputError:  # a Spark table: no file to fingerprint, so the audit is not reused across periods
+        local = None
     sha = sha256_file(local) if local is not None and Path(local).is_file() else None
     key = {"model_version": m.version, "training_sha256": sha, "method": AUDIT_METHOD}
     recorded = _recorded(ctx, key) if reuse and sha is not None else None

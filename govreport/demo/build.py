@@ -31,6 +31,7 @@ from ..core.resources import bundled_dir
 from ..errors import InputError
 from ..workspace.scaffold import init_workspace
 from . import genai as demo_genai
+from .training import write_predictive_data
 
 __all__ = [
     "build_demo",
@@ -326,9 +327,13 @@ prelaunch:
     compliance: {{date: 2024-01-25, opinion: 同意 approved, by: 法令遵循處}}
     risk: {{date: 2024-02-02, opinion: 同意，須每季監控 approved with quarterly monitoring, by: 風險管理處}}
 datasets:
+  - {{name: training, role: training, path: data/card-default/training.parquet,
+     contract: card_default_training}}
   - {{name: reference, role: reference, path: data/card-default/reference.parquet}}
   - {{name: scoring, role: scoring, path: "data/card-default/scoring_{{period}}.parquet", contract: card_default_scoring}}
+templates: [model_risk, data_quality]
 model:
+  version: "2024.1"
   label: DEFAULT
   label_favourable: 0
   prediction: DECISION
@@ -360,9 +365,13 @@ prelaunch:
     compliance: {{date: 2023-05-12, opinion: 同意 approved}}
     risk: {{date: 2023-05-20, opinion: 同意 approved}}
 datasets:
+  - {{name: training, role: training, path: data/txn-monitoring/training.parquet,
+     contract: txn_monitoring_training}}
   - {{name: reference, role: reference, path: data/txn-monitoring/reference.parquet}}
   - {{name: scoring, role: scoring, path: "data/txn-monitoring/scoring_{{period}}.parquet", contract: txn_monitoring_scoring}}
+templates: [model_risk, data_quality]
 model:
+  version: "2023.2"
   label: CONFIRMED_SUSPICIOUS
   label_favourable: 0
   prediction: ALERT
@@ -434,12 +443,8 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     (root / "sustainability.yaml").write_text(_demo_sustainability(plist), encoding="utf-8")
     (root / "findings.yaml").write_text(_demo_findings(plist), encoding="utf-8")
     progress("generating demo data …")
-    for sid, maker in (("card-default", make_scorecard_data), ("txn-monitoring", make_monitoring_data)):
-        d = root / "data" / sid
-        d.mkdir(parents=True, exist_ok=True)
-        maker(-1).to_parquet(d / "reference.parquet", index=False)
-        for step, p in enumerate(plist):
-            maker(step).to_parquet(d / f"scoring_{p.label}.parquet", index=False)
+    makers = {"card-default": make_scorecard_data, "txn-monitoring": make_monitoring_data}
+    write_predictive_data(root, plist, makers)  # reference, training set (planted problems), scoring
     d = root / "data" / "cs-assistant"
     d.mkdir(parents=True, exist_ok=True)
     for step, p in enumerate(plist):

@@ -7,7 +7,7 @@ Indicator ids and definitions:
 Per model version (the training data alone):
 
 * ``training.label_balance`` — the smaller outcome class's share of the training labels (the favourable
-  share is in ``details``). A class under 5 % leaves the model little to learn from.
+  share is in ``details``). A class under 1 % leaves the model little to learn from.
 * ``training.label_rate_by_group.<attr>`` — the favourable-label rate of each group of a protected attribute
   in the training labels, and the lowest over the highest rate of the judged groups (n ≥ ``min_group_size``):
   historical bias the model can learn, against the four-fifths rule.

@@ -157,7 +157,13 @@ def summary(results: Mapping[str, Any]) -> str:
     s = results.get("training_summary")
     if not s:
         return bi("training.none")
-    inds = [i for i in s.get("indicators", []) if i.get("status") != "green"] or s.get("indicators", [])
+    every = s.get("indicators", [])
+    inds = [i for i in every if i.get("status") != "green"] or every
+    rest = len(every) - len(inds)
     return (
-        bi("training.summary.lead") + "<ul class='gr-training'>" + "".join(_line(i) for i in inds) + "</ul>"
+        bi("training.summary.lead")
+        + "<ul class='gr-training'>"
+        + "".join(_line(i) for i in inds)
+        + "</ul>"
+        + (bi("training.summary.green", n=rest) if rest else "")
     )

@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A summary of the training-data audit; the full audit, with examples, is this period's data-quality "
         "report.",
     ),
+    "training.summary.green": (
+        "其餘 {n} 項訓練資料指標皆為綠燈。",
+        "The other {n} training-data indicators are green.",
+    ),
     "training.sentence.label_balance": (
         "訓練標籤中有利結果占 {fav}；較少之類別占 {minority}。",
         "{fav} of the training labels are favourable; the smaller class is {minority}.",

@@ -195,4 +195,41 @@ def test_the_report_says_it_in_a_plain_sentence_with_masked_examples(split) -> N
     for ind in results["indicators"]:  # every indicator has a sentence in both languages
         assert training_report.sentence(ind) and training_report.sentence(ind, "en")
     results["training_summary"] = {"indicators": results["indicators"]}
-    assert "PAY_NEXT" in training_report.summary(results)
+    shown = training_report.summary(results)
+    assert "PAY_NEXT" in shown and "The other 9 training-data indicators are green." in shown
+
+
+def test_the_demo_training_sets_show_exactly_their_planted_problems() -> None:
+    """govreport.demo.training: the scorecard's export lost BILL_AMT1 for most applicants aged 65+ and its
+    second quarter re-scores training rows; the monitoring model's velocity leaks the label."""
+    from govreport.demo.build import make_monitoring_data, make_scorecard_data
+    from govreport.demo.training import make_training, reuse_training_rows
+
+    periods = [parse_period(p) for p in ("2025Q4", "2026Q1")]
+    common = dict(period=periods[1], model_version="demo")
+    card = make_training("card-default", make_scorecard_data(-1), periods)
+    features = ["LIMIT_BAL", "EDUCATION", "MARRIAGE", "PAY_0", "BILL_AMT1", "PAY_AMT1", "UTILISATION"]
+    kw = dict(label="DEFAULT", label_favourable=0, features=features, protected=["SEX", "AGE", "MARRIAGE"])
+    kw.update(bands={"AGE": [25, 35, 45, 55, 65]}, keys=["APPLICATION_ID"], time_column="APPLIED_AT")
+    clean_quarter = audit_frames(card, make_scorecard_data(0), **kw, **common)
+    assert _flagged(clean_quarter) == {"training.differential_missingness.AGE": "red"}
+    assert _ind(clean_quarter, "training.differential_missingness.AGE").details["high_group"] == "≥65"
+    reused = audit_frames(card, reuse_training_rows(make_scorecard_data(1), card), **kw, **common)
+    assert set(_flagged(reused)) == {"training.differential_missingness.AGE", "training.overlap_with_scoring"}
+    assert reused.sections["training"]["per_period"]["overlap_with_scoring"]["n_overlap"] == 1500
+
+    txn = make_training("txn-monitoring", make_monitoring_data(-1), periods)
+    features = ["AMOUNT", "CROSS_BORDER", "NIGHT", "VELOCITY_24H", "ACCOUNT_AGE_M"]
+    audit = audit_frames(
+        txn,
+        make_monitoring_data(1),
+        label="CONFIRMED_SUSPICIOUS",
+        label_favourable=0,
+        features=features,
+        protected=["NATIONALITY", "AGE"],
+        keys=["TXN_ID"],
+        time_column="TXN_DATE",
+        **common,
+    )
+    assert _flagged(audit) == {"training.label_leakage": "red"}
+    assert audit.sections["training"]["per_version"]["label_leakage"]["flagged"] == ["VELOCITY_24H"]
