@@ -78,7 +78,8 @@ def _jieba(user_words: list[str] | None):
 
 
 def _kb_dictionary(kbs: list[KnowledgeBase]) -> list[str]:
-    """Words from the knowledge bases themselves: Chinese 2-4-character strings found in two passages or more."""
+    """Words from the knowledge bases themselves: Chinese 2-4-character strings found in two passages or
+    more."""
     seen: dict[str, set[str]] = {}
     for kb in kbs:
         for pid, text in kb.passages:
@@ -168,8 +169,8 @@ def speed(turns: int = 1200, repeats: int = 5) -> None:
         c = r.counts
         print(
             f"check_conversations on {len(frame):,} turns, {name} ({r.assistant_turns} assistant turns, "
-            f"{c['numeric_claims']} numeric claims checked, {c['numeric_contradicting']} contradicting): warm "
-            f"median {statistics.median(times):.3f} s, best {min(times):.3f} s over {repeats} runs"
+            f"{c['numeric_claims']} numeric claims checked, {c['numeric_contradicting']} contradicting): "
+            f"warm median {statistics.median(times):.3f} s, best {min(times):.3f} s over {repeats} runs"
         )
 
 

@@ -216,7 +216,8 @@ def main() -> int:
         f"({', '.join(f'{t:.3f}' for t in times['govreport'])})"
     )
     print(
-        f"ratio govreport / GX     : {ratio:.3f}  (target ≤ {TARGET})  {'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
+        f"ratio govreport / GX     : {ratio:.3f}  (target ≤ {TARGET})  "
+        f"{'OK' if ratio <= TARGET else 'ABOVE TARGET'}"
     )
     print(
         f"govreport + representativeness vs a {args.rows:,}-row reference (for information): "

@@ -1,7 +1,7 @@
 """Benchmark: a portfolio's quarterly run at scale — govreport against the straightforward peer pipeline.
 
     python bench/bench_scale.py --systems 10 --rows 1000000 --periods 4    # the issue's portfolio
-    python bench/bench_scale.py --scaling                                   # + 1/5/10/20 systems, 100k/1M/10M rows
+    python bench/bench_scale.py --scaling                                   # + 1-20 systems, 100k-10M rows
     python bench/bench_scale.py --quick                                     # smoke run: 2 systems × 20k rows
 
 What it does, in one process, on one machine:
@@ -100,7 +100,8 @@ def contract_name(sid: str) -> str:
 
 
 def ensure_data(rows: int, sids: list[str], periods: list[str], log: Any = print) -> Path:
-    """Parquet files ``bench/out/data/r<rows>-p<P>/<system>/{reference,scoring_<period>}.parquet`` (cached)."""
+    """Parquet files ``bench/out/data/r<rows>-p<P>/<system>/{reference,scoring_<period>}.parquet``
+    (cached)."""
     from govreport.demo.build import make_scorecard_data
 
     cache = OUT / "data" / f"r{rows}-p{len(periods)}"
@@ -418,7 +419,8 @@ KERNEL_IMPORTS = (
 )
 WORKER_IMPORTS = (
     "import papermill, nbconvert, govreport.present.render, govreport.run.energy\n"
-    "import govreport.contracts, govreport.metrics, govreport.assessments.model_risk, govreport.assessments.registry\n"
+    "import govreport.contracts, govreport.metrics, govreport.assessments.model_risk, "
+    "govreport.assessments.registry\n"
     "import great_expectations, sklearn.ensemble\n"
 )
 
@@ -603,7 +605,8 @@ def bench_portfolio(
     log(f"govreport run --period {plist[-1]}: {systems} system(s) × {rows:,} rows …")
     gov = run_govreport(ws, plist[-1])
     log(
-        f"  {gov['wall_s']:.1f} s wall, {gov['cpu_s']:.1f} s CPU, peak {gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB "
+        f"  {gov['wall_s']:.1f} s wall, {gov['cpu_s']:.1f} s CPU, peak "
+        f"{gov['peak_tree_rss_bytes'] / 2**20:,.0f} MiB "
         f"(tree) / {gov['peak_process_rss_bytes'] / 2**20:,.0f} MiB (largest process)"
         + (f"; FAILED: {gov['failed']}" if gov["failed"] else "")
     )
@@ -757,7 +760,8 @@ def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
             None,
             float(sum(comp)),
             None,
-            "the workers' CPU around each job's computation (evidence record `timings.compute_cpu_s`), summed",
+            "the workers' CPU around each job's computation "
+            "(evidence record `timings.compute_cpu_s`), summed",
         )
         add(
             "in the run: HTML rendering (workers)",
@@ -780,8 +784,8 @@ def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
         gov["library_cell_sum_s"],
         None,
         None,
-        "wall of each job's computation in its worker (`timings.compute_s`) plus the Papermill duration of the "
-        "template cell calling the library, summed",
+        "wall of each job's computation in its worker (`timings.compute_s`) plus the Papermill duration of "
+        "the template cell calling the library, summed",
     )
     add(
         "jobs in the run: everything else",
@@ -795,7 +799,8 @@ def breakdown(r: dict[str, Any]) -> list[dict[str, Any]]:
         gov["wall_s"],
         gov["cpu_s"],
         gov["peak_tree_rss_bytes"],
-        "CLI subprocess: wall; CPU of every reaped descendant (RUSAGE_CHILDREN); peak RSS of the tree (psutil)",
+        "CLI subprocess: wall; CPU of every reaped descendant (RUSAGE_CHILDREN); "
+        "peak RSS of the tree (psutil)",
     )
     return rows
 
@@ -824,9 +829,9 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "target": f"notebook overhead ≤ {TARGET_OVERHEAD_SHARE:.0%} of govreport's total",
                 "ok": share <= TARGET_OVERHEAD_SHARE,
-                "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (everything but the computation "
-                f"and the evidence: CLI, workers' imports, kernels, Papermill, rendering, CodeCarbon; "
-                f"computation = {how})"
+                "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (everything but the "
+                f"computation and the evidence: CLI, workers' imports, kernels, Papermill, rendering, "
+                f"CodeCarbon; computation = {how})"
                 + (
                     f"; the issue's list alone (kernel start and imports with the presentation cells, "
                     f"worker imports, rendering): {literal:.1f} s = {literal / total:.0%}"
@@ -889,7 +894,8 @@ def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
         f"## {r['systems']} systems × {r['rows']:,} rows, {len(r['periods'])} periods "
         f"({', '.join(r['periods'])}; the last one timed)",
         "",
-        "| stage | wall s | CPU s | peak RSS MiB (stages: increase during the call; total: process tree) | how measured |",
+        "| stage | wall s | CPU s | peak RSS MiB (stages: increase during the call; total: process tree) | "
+        "how measured |",
         "|---|--:|--:|--:|---|",
     ]
     lines += [
@@ -958,12 +964,14 @@ def scaling(
     data = {"periods": periods, "points": points, "environment": environment()}
     (OUT / "scaling.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     md = [
-        "| systems | rows each | wall s | CPU s | wall s / system | peak RSS MiB (tree) | largest process MiB |",
+        "| systems | rows each | wall s | CPU s | wall s / system | peak RSS MiB (tree) "
+        "| largest process MiB |",
         "|--:|--:|--:|--:|--:|--:|--:|",
     ]
     md += [
         f"| {p['systems']} | {p['rows']:,} | {p['wall_s']:.1f} | {p['cpu_s']:.1f} | "
-        f"{p['wall_s'] / p['systems']:.1f} | {_mb(p['peak_tree_rss_bytes'])} | {_mb(p['peak_process_rss_bytes'])} |"
+        f"{p['wall_s'] / p['systems']:.1f} | {_mb(p['peak_tree_rss_bytes'])} | "
+        f"{_mb(p['peak_process_rss_bytes'])} |"
         for p in points
     ]
     (OUT / "scaling.md").write_text("\n".join(md) + "\n", encoding="utf-8")

@@ -8,7 +8,8 @@
    chain, signed exactly as ``append`` does) checked by :meth:`EvidenceStore.check` without output files
    (the file hashing is the same with or without signatures), unsigned and signed.
 
-SQLite in a temporary folder (or PostgreSQL with ``--pg``). Prints one line per measurement and a JSON summary.
+SQLite in a temporary folder (or PostgreSQL with ``--pg``). Prints one line per measurement and a JSON
+summary.
 """
 
 from __future__ import annotations
@@ -117,8 +118,8 @@ def main() -> None:
         out["append_ms_unsigned"] = round(bench_append(a.pg, root, a.appends, None) * 1e3, 3)
         out["append_ms_signed"] = round(bench_append(a.pg, root, a.appends, key) * 1e3, 3)
         print(
-            f"append: {out['append_ms_unsigned']} ms unsigned, {out['append_ms_signed']} ms signed per record "
-            f"({a.appends} appends); one signature {out['sign_us']} µs"
+            f"append: {out['append_ms_unsigned']} ms unsigned, {out['append_ms_signed']} ms signed per "
+            f"record ({a.appends} appends); one signature {out['sign_us']} µs"
         )
         v0, _ = bench_verify(a.pg, root, a.records, None)
         v1, signed = bench_verify(a.pg, root, a.records, key)

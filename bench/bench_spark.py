@@ -6,8 +6,8 @@ assesses them twice, each in a fresh child process so that peak memory is the pa
 
 * **pandas**: ``pd.read_parquet`` of the needed columns, then ``govreport.metrics`` (fairness with the
   SEX×AGE×MARRIAGE intersections, proxy scan, model quality with the reference Gini, PSI drift);
-* **spark**: ``govreport.assessments.model_risk.assess_on_engine`` on ``spark+parquet:`` sources with a local Spark session
-  (``--master``, default ``local[*]``); only counts come back to Python.
+* **spark**: ``govreport.assessments.model_risk.assess_on_engine`` on ``spark+parquet:`` sources with a local
+  Spark session (``--master``, default ``local[*]``); only counts come back to Python.
 
 Both results are checked equal (exactly; Brier/ECE to 1e-12), then wall times and peak resident memory —
 of the govreport (Python) process, and of the Spark JVM it starts, sampled every 0.2 s — are printed and

@@ -1,4 +1,5 @@
-"""The peer of ``bench/bench_scale.py``: the quarterly job done the straightforward way a team writes it today.
+"""The peer of ``bench/bench_scale.py``: the quarterly job done the straightforward way a team writes it
+today.
 
 For each system, one after another: one Jupyter notebook (written by this script into a temporary folder),
 executed with Papermill, that

@@ -2,7 +2,7 @@
 
     python bench/profile_memory.py --ws bench/out/ws/s1-r10000000-p1            # card-01, 2026Q3
     python bench/profile_memory.py --ws bench/out/ws/s1-r1000000-p2 --results /tmp/after.json
-    python bench/profile_memory.py --ws … --variant proposed          # with the changes proposed for assess.py
+    python bench/profile_memory.py --ws … --variant proposed          # the changes proposed for assess.py
     python bench/profile_memory.py --ws … --gx-metrics                # + each Great Expectations metric
     python bench/profile_memory.py --ws … --gx-unique-sort            # the uniqueness check proposed for GX
     python bench/profile_memory.py --compare /tmp/before.json /tmp/after.json    # field by field
@@ -77,7 +77,8 @@ class Step:
 
 @dataclass
 class Profiler:
-    """RSS sampled every ``interval`` seconds; the peak of every step still running is raised by each sample."""
+    """RSS sampled every ``interval`` seconds; the peak of every step still running is raised by each
+    sample."""
 
     interval: float = 0.01
     steps: list[Step] = field(default_factory=list)
@@ -260,7 +261,8 @@ def sorted_unique_condition() -> None:
     (``~column.duplicated(keep=False)``: for an Arrow string column a dictionary encoding — a hash table of
     every distinct value — then a second hash table of the codes) replaced, for Arrow-backed columns, by the
     same mask from one sort: sort indices, neighbours compared, the flags put back in row order. A proposal
-    for ``contracts/_validate.py`` (swapped into GX's registered provider for the run; other dtypes as GX does).
+    for ``contracts/_validate.py`` (swapped into GX's registered provider for the run; other dtypes as GX
+    does).
     """
     import numpy as np
     import pandas as pd
@@ -407,16 +409,17 @@ def table(report: dict[str, Any]) -> str:
         f"* RSS after imports (baseline): {mib(report['baseline_rss_bytes'])} MiB "
         f"(interpreter alone {mib(report['rss_at_start_bytes'])} MiB; imports {report['imports_s']:.1f} s)",
         f"* datasets in pandas (memory_usage(deep=True)): {ds}",
-        f"* **peak RSS {mib(report['peak_rss_bytes'])} MiB = {report['peak_rss_bytes'] / scored:.2f}× the scored "
-        f"dataset** (target < {TARGET_FACTOR:g}× = {mib(int(TARGET_FACTOR * scored))} MiB: "
+        f"* **peak RSS {mib(report['peak_rss_bytes'])} MiB = {report['peak_rss_bytes'] / scored:.2f}× the "
+        f"scored dataset** (target < {TARGET_FACTOR:g}× = {mib(int(TARGET_FACTOR * scored))} MiB: "
         f"{'PASS' if report['peak_rss_bytes'] < TARGET_FACTOR * scored else 'FAIL'}); "
         f"above the baseline: {mib(report['peak_rss_bytes'] - report['baseline_rss_bytes'])} MiB "
-        f"= {(report['peak_rss_bytes'] - report['baseline_rss_bytes']) / scored:.2f}×; {report['samples']:,} samples",
+        f"= {(report['peak_rss_bytes'] - report['baseline_rss_bytes']) / scored:.2f}×; "
+        f"{report['samples']:,} samples",
     ]
     return "\n".join(lines)
 
 
-# -- comparing two results.json ----------------------------------------------------------------------------------
+# -- comparing two results.json ------------------------------------------------------------------------------
 _VOLATILE = {"generated_at", "seconds", "path", "as_of"}
 
 

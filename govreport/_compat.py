@@ -1,12 +1,12 @@
 """Old module paths kept importable: a bank's copy of a template (or its own code) written against the flat
-layout before 0.2 (``govreport.notebook``, ``govreport.compute``, ``govreport.report_html``, ``govreport.i18n``,
-``govreport.figures``, ``govreport.charts``, …) still runs.
+layout before 0.2 (``govreport.notebook``, ``govreport.compute``, ``govreport.report_html``,
+``govreport.i18n``, ``govreport.figures``, ``govreport.charts``, …) still runs.
 
 Contract: importing an old path returns a thin module that re-exports the names of the module(s) that now hold
-them (first match wins, in the order listed) and warns once, with a ``DeprecationWarning`` naming the new import.
-Nothing here is imported by govreport itself; the table below is the only place old paths are known. The finder
-imports the new modules by name (``importlib``) only when an old path is asked for, so the layering contracts
-(import-linter) see no edges from here.
+them (first match wins, in the order listed) and warns once, with a ``DeprecationWarning`` naming the new
+import. Nothing here is imported by govreport itself; the table below is the only place old paths are known.
+The finder imports the new modules by name (``importlib``) only when an old path is asked for, so the
+layering contracts (import-linter) see no edges from here.
 """
 
 from __future__ import annotations
@@ -116,7 +116,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def _submodule_target(fullname: str) -> str | None:
-    """``govreport.messages.genai`` → ``govreport.present.messages.genai`` (a submodule of a moved package)."""
+    """``govreport.messages.genai`` → ``govreport.present.messages.genai`` (a submodule of a moved
+    package)."""
     parent, _, leaf = fullname.rpartition(".")
     if parent in MOVED and len(MOVED[parent]) == 1:
         return f"{MOVED[parent][0]}.{leaf}"

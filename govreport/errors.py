@@ -17,10 +17,10 @@ exits with :attr:`GovreportError.exit_code` instead of showing a traceback.
     │   └── MetricInputError       data cannot be assessed as declared (labels, scores, groups)
     ├── KernelError                the Jupyter kernel for the templates is not installed
     ├── TemplateError              a notebook template is missing, malformed or has bad parameters
-    ├── StorageError               a file or folder cannot be written or read (read-only, disk full, permissions)
-    ├── RunFailed                  one or more notebook runs failed (exit 1)
-    ├── ValidationFailed           data failed its expectations (exit 1)
-    └── EvidenceError              the evidence store cannot be opened or written
+    ├── StorageError               a file or folder cannot be written or read (read-only, disk full,
+    permissions) ├── RunFailed                  one or more notebook runs failed (exit 1) ├──
+    ValidationFailed           data failed its expectations (exit 1) └── EvidenceError              the
+    evidence store cannot be opened or written
         └── TamperedEvidence       ``evidence verify`` found a changed, removed or reordered record (exit 1)
 """
 

@@ -14,10 +14,12 @@ Checks, each a rate per period with a status (thresholds in :data:`govreport.cor
 * **human alternative** (Art. 11): when a customer asks for a person, the next assistant turn offers one
   (or the conversation was handed over);
 * **prohibited statements** (Art. 13): patterns the compliance team configures, with severities
-  (:mod:`govreport.assessments.genai_rules`); a high-severity statement makes the indicator red whatever its rate;
+  (:mod:`govreport.assessments.genai_rules`); a high-severity statement makes the indicator red whatever its
+  rate;
 * **groundedness** (Art. 13): per answer, character-bigram F1 against its reference answer, or else the
-  character-bigram containment in the knowledge-base passage BM25 ranks first (:mod:`govreport.assessments.genai_rules`
-  documents both); the indicator is the mean, and answers under the red line are examples;
+  character-bigram containment in the knowledge-base passage BM25 ranks first
+  (:mod:`govreport.assessments.genai_rules` documents both); the indicator is the mean, and answers under the
+  red line are examples;
 * **numeric claims** (Art. 13): every fee, rate, date, time and count an answer states, compared with the
   same source — agreeing, contradicting or unsupported (:mod:`govreport.assessments.genai_claims`);
   ``numeric_claim_error_rate`` is contradicting ÷ checked claims, ``numeric_claim_unsupported_rate``
@@ -29,8 +31,8 @@ Checks, each a rate per period with a status (thresholds in :data:`govreport.cor
 
 Replies are assistant turns that follow a customer turn; answers are replies that are neither refusals
 nor the reply to a request for a person. Negated phrases do not count (see
-:func:`govreport.assessments.genai_rules.negated`). Offending turns are returned as examples with personal data
-masked, never raw.
+:func:`govreport.assessments.genai_rules.negated`). Offending turns are returned as examples with personal
+data masked, never raw.
 """
 
 from __future__ import annotations
@@ -167,12 +169,14 @@ def find_account_numbers(text: str) -> list[tuple[int, int]]:
 
 def leaked_kinds(text: str) -> list[str]:
     """The kinds of personal data in ``text``: national_id, resident_id, card, phone, email, account — what
-    :func:`govreport.data.masking.find_identifiers` finds, so every leak counted is a value masked and vice versa."""
+    :func:`govreport.data.masking.find_identifiers` finds, so every leak counted is a value masked and vice
+    versa."""
     return [k for k, _ in find_identifiers(text)]
 
 
 def mask_turn(text: object) -> str:
-    """``text`` with every identifier masked (:func:`govreport.data.masking.mask_text`, account numbers included)."""
+    """``text`` with every identifier masked (:func:`govreport.data.masking.mask_text`, account numbers
+    included)."""
     return mask_text(text)
 
 

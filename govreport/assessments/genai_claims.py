@@ -4,9 +4,9 @@ A bank assistant's costliest mistake is a confident wrong number: 「年利率 2
 2,000 元 for 1,200, a cut-off at 17:00 for 15:30. Lexical groundedness scores those alike, so this module
 reads the numbers themselves (Art. 13). Offline, zh-TW and English, no model.
 
-**Extraction** (:func:`extract_claims`). The text is NFKC-normalised (full-width digits, ％ and ： folded), then
-every number with a unit becomes a :class:`Claim` — its *kind* and canonical *unit*, its value (or range),
-its *bound* and the words around it:
+**Extraction** (:func:`extract_claims`). The text is NFKC-normalised (full-width digits, ％ and ： folded),
+then every number with a unit becomes a :class:`Claim` — its *kind* and canonical *unit*, its value (or
+range), its *bound* and the words around it:
 
 * numbers: Arabic (``1,200``, ``2.68``), full-width (``１，２００``) and Chinese (``一千二百``, ``三百萬``,
   ``二萬五千``, ``三點五``, ``十四``), with 萬 / 億 / 千 multipliers (``300 萬元``);

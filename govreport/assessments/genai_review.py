@@ -2,9 +2,10 @@
 template runs (the library computes; the notebook presents).
 
 :func:`assess_genai` reads the period's conversation log (:mod:`govreport.data.conversations`, tolerating bad
-lines), the workspace's prohibited patterns and knowledge base (:mod:`govreport.assessments.genai_rules`), runs the
-checks (:mod:`govreport.assessments.genai_checks`), validates the readable turns against the log's data contract (Great
-Expectations), and adds the governance indicators and the vendor's trace-log attestation (Art. 10).
+lines), the workspace's prohibited patterns and knowledge base (:mod:`govreport.assessments.genai_rules`),
+runs the checks (:mod:`govreport.assessments.genai_checks`), validates the readable turns against the log's
+data contract (Great Expectations), and adds the governance indicators and the vendor's trace-log attestation
+(Art. 10).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def vendor_summary(system: Any, period_end: date) -> dict[str, Any] | None:
 
 
 def assess_genai(ctx: Any) -> GenaiAssessment:
-    """Everything the ``genai_review`` template shows, for ``ctx`` (a :class:`govreport.run.context.TemplateContext`)."""
+    """Everything the ``genai_review`` template shows, for ``ctx`` (a
+    :class:`govreport.run.context.TemplateContext`)."""
     system, ws = ctx.system, ctx.ws
     ds = system.dataset("conversations")
     if ds is None:

@@ -304,8 +304,8 @@ def _assess_on_spark(ctx: Any, current: pd.DataFrame, engine: Any, kwargs: dict[
     auc = (
         "AUC exact (per distinct score)"
         if not engine.score_bins
-        else f"AUC on {engine.score_bins} score bins, within {quality.get('auc_tolerance', float('nan')):.2g} "
-        "of the exact AUC"
+        else f"AUC on {engine.score_bins} score bins, "
+        f"within {quality.get('auc_tolerance', float('nan')):.2g} of the exact AUC"
     )
     notes.insert(0, f"indicators computed on Spark (master {master}); {auc}")
     feats = list(kwargs["features"])  # all in ``current``: checked above
@@ -362,9 +362,11 @@ def assess_on_engine(
     score_bins: int | None = None,
     spark: Any = None,
 ) -> Assessment:
-    """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model quality and drift.
+    """:func:`govreport.assessments.model_risk.assess_frames` on an engine: fairness, proxy scan, model
+    quality and drift.
 
-    A file source runs :func:`~govreport.assessments.model_risk.assess_frames` itself (explainability included).
+    A file source runs :func:`~govreport.assessments.model_risk.assess_frames` itself (explainability
+    included).
     """
     file = file_source(source)
     if file is not None:

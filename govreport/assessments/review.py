@@ -178,7 +178,8 @@ class Review:
     #: the chain head the review was built on (seq, record_hash, key_fingerprint, store_id): printed on the
     #: cover, so a signed paper review is itself an anchor
     evidence_head: dict[str, Any] = field(default_factory=dict)
-    #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so stale here
+    #: sign-offs already recorded for the period (govreport.evidence.signoff): all of earlier versions, so
+    #: stale here
     signoffs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -563,7 +564,8 @@ def _articles(review: Review, inventory: Inventory, records: Sequence[RunRecord]
         "red" if inventory.errors else ("green" if active else "not_assessed"),
         [
             f"inventory: {n_inv - len(inventory.errors)}/{n_inv} records valid and tiered "
-            f"({sum(1 for s in active if s.tier == 'high')} high, {sum(1 for s in active if s.tier == 'medium')} "
+            f"({sum(1 for s in active if s.tier == 'high')} high, "
+            f"{sum(1 for s in active if s.tier == 'medium')} "
             f"medium, {sum(1 for s in active if s.tier in ('low', 'out_of_scope'))} low or out of scope)"
         ]
         if n_inv
@@ -704,7 +706,8 @@ def _articles(review: Review, inventory: Inventory, records: Sequence[RunRecord]
             15,
             "red" if high_over else ("amber" if any_over else "green"),
             [
-                f"findings register: {sum(f['open_at_end'] for f in review.findings)} open, {len(any_over)} overdue"
+                f"findings register: {sum(f['open_at_end'] for f in review.findings)} open, "
+                f"{len(any_over)} overdue"
             ],
         )
     return out

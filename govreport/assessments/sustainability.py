@@ -4,14 +4,15 @@ Energy comes from two places:
 
 * **measured** — every govreport run measures its notebook's energy with CodeCarbon
   (:mod:`govreport.run.energy`); the runner stores the result in the evidence record (``summary["energy"]``);
-* **declared** — the inventory's ``energy:`` block (:class:`govreport.workspace.energy.Energy`): training, batch
-  scoring, serving, vendor-reported figures and token-based estimates, each with its source and period.
+* **declared** — the inventory's ``energy:`` block (:class:`govreport.workspace.energy.Energy`): training,
+  batch scoring, serving, vendor-reported figures and token-based estimates, each with its source and period.
 
 Emissions use Taiwan's official location-based grid factor (MOEA / Energy Administration) of the year the
 energy was used: ``kgCO2e = kWh × PUE × factor(year)``. The table ships as package data
-(``govreport/workspace/tw_grid_factors.yaml``, :mod:`govreport.workspace.sustainability`); a workspace overrides or adds years in ``sustainability.yaml``.
-A year without a factor uses the latest earlier year's, and says so; a year with no earlier factor is an
-error. CodeCarbon's own CO2 figure is kept as a cross-check only.
+(``govreport/workspace/tw_grid_factors.yaml``, :mod:`govreport.workspace.sustainability`); a workspace
+overrides or adds years in ``sustainability.yaml``. A year without a factor uses the latest earlier year's,
+and says so; a year with no earlier factor is an error. CodeCarbon's own CO2 figure is kept as a cross-check
+only.
 
 Indicators (per system and for the portfolio, per period), each mapped to the GRI disclosure it feeds:
 energy (302-1 own, 302-2 third parties), emissions (305-2 scope 2, 305-3 scope 3), intensity per 1,000
@@ -283,8 +284,8 @@ class SustainabilityReport:
             "period": self.period.label,
             "indicators": [{k: v for k, v in r.items()} for r in self.rows],
             "methodology": {
-                "emissions": "kgCO2e = kWh × PUE × Taiwan grid emission factor (location-based) of the year the "
-                "energy was used; measured runs: year of the run in Taiwan time; declared figures: "
+                "emissions": "kgCO2e = kWh × PUE × Taiwan grid emission factor (location-based) of the year "
+                "the energy was used; measured runs: year of the run in Taiwan time; declared figures: "
                 "year of their period",
                 "grid_factors_used": self.factors_used(),
                 "grid_factor_table": self.data.factors.rows(),
@@ -294,8 +295,8 @@ class SustainabilityReport:
                 },
                 "measurement": self.measurement_methods(),
                 "codecarbon_cross_check": self.cross_check(),
-                "intensity_denominator": "predictions or requests: declared volumes, else rows of the period's "
-                "scoring data (model_quality.n) or assistant turns of its conversation "
+                "intensity_denominator": "predictions or requests: declared volumes, else rows of the "
+                "period's scoring data (model_quality.n) or assistant turns of its conversation "
                 "log (genai.assistant_turns)",
             },
             "energy_lines": [_json_safe(x) for x in self.lines().to_dict(orient="records")],

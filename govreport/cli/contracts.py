@@ -274,10 +274,10 @@ def scaffold_cmd(
 
     The suite: types, null rates (with a margin), ranges, category sets and key uniqueness from every row
     read; a format a column's name suggests (phone, e-mail, ID, date) only when ≥ 95 % of the sampled
-    values match it. The output lists what was guessed from names and what from values. Columns that look like personal
-    data (Taiwan national ID with checksum, phone, e-mail, card, names, addresses) or Art. 6 attributes
-    (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for you to
-    confirm.
+    values match it. The output lists what was guessed from names and what from values. Columns that look
+    like personal data (Taiwan national ID with checksum, phone, e-mail, card, names, addresses) or Art. 6
+    attributes (sex, age, birth date, nationality, marital status…) are listed with `confirmed: false` for
+    you to confirm.
     """
     from ..contracts import DatasetSource, personal_not_text, scaffold, write_scaffold
     from ..data.masking import mask_text
@@ -336,7 +336,7 @@ def scaffold_cmd(
     click.echo(f"next: review both files, then `govreport contracts validate {name}`")
 
 
-# -- lint ------------------------------------------------------------------------------------------------------
+# -- lint ----------------------------------------------------------------------------------------------------
 @contracts.command("lint")
 @_ws_opt
 @click.option("--period", "-p", default=None, help="Check this period's data (default: the newest file).")

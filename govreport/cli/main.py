@@ -23,8 +23,8 @@ from ..errors import GovreportError, MissingData, RunFailed, StorageError
 
 WORKSPACE_HELP = "Workspace folder (holding govreport.yaml). Default: the current directory."
 # jupyter_client imports ipykernel.kernelspec to find the `python3` kernel; ipykernel 6 imports debugpy there,
-# which prints a four-line "frozen modules" debugger warning on stderr (and in every kernel's output) unless this
-# is set — noise in front of the one-line messages the CLI promises.
+# which prints a four-line "frozen modules" debugger warning on stderr (and in every kernel's output) unless
+# this is set — noise in front of the one-line messages the CLI promises.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
@@ -493,8 +493,8 @@ def evidence_verify(workspace: str, anchors: tuple[str, ...]) -> None:
         for p in result.problems:
             _err(f"TAMPERED {p}")
         _err(
-            f"error: evidence chain check failed at {result.problems[0]}: {len(result.problems)} problem(s) in "
-            f"{result.records} record(s)"
+            f"error: evidence chain check failed at {result.problems[0]}: {len(result.problems)} problem(s) "
+            f"in {result.records} record(s)"
         )
         raise SystemExit(1)
     signed = f"{result.signed} signed by key SHA256:{result.key_fingerprint}" if result.signed else "unsigned"
@@ -533,7 +533,8 @@ def evidence_list(workspace: str, period: str | None, system_id: str | None, sta
             what = f"{'signoff:' + str(r.summary.get('role')):<16} v{r.version:<3}"
             extra = (
                 f"  review v{r.summary.get('review_version')} (RUN_ID {r.summary.get('review_seq')})"
-                f"{' STALE' if s.get('stale') else ''} · {r.summary.get('name')}: {str(r.summary.get('opinion'))[:80]}"
+                f"{' STALE' if s.get('stale') else ''} · {r.summary.get('name')}: "
+                f"{str(r.summary.get('opinion'))[:80]}"
             )
         elif r.kind != "run":
             what = f"{r.kind:<16} v{r.version:<3}"

@@ -148,7 +148,8 @@ def schedule_list(workspace: str, now: str | None, count: int, as_json: bool) ->
 @click.option("--schedule", "-s", "names", multiple=True, help="Only this schedule (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and one line per schedule run.")
 def run_due_cmd(workspace: str, now: str | None, names: tuple[str, ...], quiet: bool) -> None:
-    """Run every (schedule, period) due now, exactly once, oldest first; safe to call from cron every few minutes.
+    """Run every (schedule, period) due now, exactly once, oldest first; safe to call from cron every few
+    minutes.
 
     \b
     Example (what the cron line runs):
@@ -312,7 +313,8 @@ def schedule_install(workspace: str, systemd: bool, write: bool, every: int, uni
         for fname, text in units.items():
             click.echo(f"# --- {fname}\n{text}")
         click.echo(
-            f"# install: copy both files to {'~/.config/systemd/user' if user else '/etc/systemd/system'}/, then"
+            "# install: copy both files to "
+            f"{'~/.config/systemd/user' if user else '/etc/systemd/system'}/, then"
         )
         click.echo(f"#   {ctl} daemon-reload && {ctl} enable --now {timer}")
         return

@@ -225,8 +225,9 @@ def representativeness_dimension(
     note: str = "",
     psi: Callable[[str, int], pd.DataFrame] | None = None,
 ) -> dict[str, Any]:
-    """The dimension from the two frames, or from ``psi(column, bins)`` — the :func:`~govreport.metrics.psi_table`
-    of a column computed elsewhere (on Spark: :func:`govreport.engines.psi_on`, equal to it)."""
+    """The dimension from the two frames, or from ``psi(column, bins)`` — the
+    :func:`~govreport.metrics.psi_table` of a column computed elsewhere (on Spark:
+    :func:`govreport.engines.psi_on`, equal to it)."""
     th = contract.threshold("representativeness")
     info: dict[str, Any] = {"value": None, "unit": "PSI", "_threshold": th}
     if reference_info:

@@ -205,7 +205,8 @@ def _key_expectation(sf: SuiteFile, keys: list[str]) -> list[dict[str, Any]]:
 def _no_gx_frame_hash() -> Iterator[None]:
     """Great Expectations' pandas engine hashes a whole batch frame (``hash_pandas_dataframe``: every row,
     index included, MD5) into the batch markers, which govreport never reads: the file's SHA-256 is the
-    evidence. Its size threshold set to 0 for the call skips it (≈ 2 s and transient row hashes at 1M rows)."""
+    evidence. Its size threshold set to 0 for the call skips it (≈ 2 s and transient row hashes at 1M
+    rows)."""
     try:
         from great_expectations.execution_engine import pandas_execution_engine as engine
     except ImportError:  # pragma: no cover - a GX without the module: nothing to skip

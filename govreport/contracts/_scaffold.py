@@ -637,7 +637,8 @@ def _contract_text(
         "# set confirmed: true, or delete them. Give each personal-data column its purpose (Art. 8).",
         "# Format: docs/contracts.md. Its suite is the Great Expectations JSON beside this file.",
         f"# The suite's sets, ranges, lengths, null tolerances and key come from all {rows:,} rows read; the",
-        f"# format guesses from {sampled or rows:,} sampled rows. Tolerances (`mostly`): the observed share of",
+        f"# format guesses from {sampled or rows:,} sampled rows. "
+        "Tolerances (`mostly`): the observed share of",
         "# misses doubled, and at least one point more. What was guessed, and from what:",
     ]
     for g in guesses or []:

@@ -2,8 +2,9 @@
 
 Files are read into pandas (with the contract's encoding and delimiter) and validated by GX's pandas
 engine — or, for a Parquet file the caller has already read (``loaded=``), validated from that frame, so a
-run reads each file once; SQL tables are validated in the database by GX's SQL engine. Great Expectations is imported
-inside :func:`validate` only (≈6 s): nothing here runs at ``import govreport.contracts`` or CLI start-up.
+run reads each file once; SQL tables are validated in the database by GX's SQL engine. Great Expectations is
+imported inside :func:`validate` only (≈6 s): nothing here runs at ``import govreport.contracts`` or CLI
+start-up.
 """
 
 from __future__ import annotations
@@ -226,7 +227,7 @@ def _validate(
     # -- columns that look like personal data but are not declared: mask them all the same (Art. 8) ----------
     masked = undeclared_personal(df.head(_DETECT_ROWS), cf, warn) if df is not None else set(personal)
 
-    # -- Great Expectations ------------------------------------------------------------------------------------
+    # -- Great Expectations ----------------------------------------------------------------------------------
     extra = _key_expectation(sf, list(c.keys))
     all_exps = [*sf.expectations, *extra]
     gx = import_gx()
@@ -249,7 +250,7 @@ def _validate(
         res = batch.validate(suite)
     exps, rows_seen = expectation_entries(res, all_exps, ids, len(sf.expectations), masked)
 
-    # -- dimensions ----------------------------------------------------------------------------------------------
+    # -- dimensions ------------------------------------------------------------------------------------------
     dims: dict[str, dict[str, Any]] = {
         d: expectation_dimension(d, exps, c.threshold(d)) for d in ("completeness", "validity", "uniqueness")
     }

@@ -30,7 +30,8 @@ __all__ = [
 
 
 class RunStatus(StrEnum):
-    """A run's outcome as the evidence store records it (a ``str``: it compares and serialises as its value)."""
+    """A run's outcome as the evidence store records it (a ``str``: it compares and serialises as its
+    value)."""
 
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -170,7 +171,8 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "groundedness": Threshold("higher", 0.60, 0.40),
     # Art. 13 — a wrong fee, rate or date: over 1 in 100 checked numbers is amber, over 3 red (docs/genai.md).
     "numeric_claim_error_rate": Threshold("lower", 0.01, 0.03),
-    # numbers no reference answer or passage states: not wrong, but unverified (reported beside the error rate)
+    # numbers no reference answer or passage states: not wrong, but unverified (reported beside the error
+    # rate)
     "numeric_claim_unsupported_rate": Threshold("lower", 0.20, 0.40),
     # Art. 13 — service quality of a generative assistant (docs/genai.md): declines, hand-overs, reply time.
     "refusal_rate": Threshold("lower", 0.10, 0.25),

@@ -15,8 +15,8 @@ and full-width forms are recognised too:
 * e-mail addresses;
 * bank account numbers: 10–16 digits right after 帳號, 帳戶, 戶號, "account (number)" or "acct".
 
-The genai leak count (:func:`govreport.assessments.genai_checks.leaked_kinds`) uses :func:`find_identifiers`, so what is
-counted as a leak and what is masked are the same thing.
+The genai leak count (:func:`govreport.assessments.genai_checks.leaked_kinds`) uses :func:`find_identifiers`,
+so what is counted as a leak and what is masked are the same thing.
 
 :func:`mask_value` keeps the first three and last two characters (``A123456789`` → ``A12*****89``),
 keeping less of short values (``王小明`` → ``王*明``); :func:`mask_text` masks every identifier found
@@ -65,7 +65,8 @@ def _fold(text: str) -> str:
 # -- Taiwan national ID and resident certificates ----------------------------------------------------
 _LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
 # every start position (a lookahead), so a candidate failing its checksum does not hide one starting a letter
-# later; separators only in the current forms (the old letter-letter resident certificate is always written solid)
+# later; separators only in the current forms (the old letter-letter resident certificate is always written
+# solid)
 _SEP = r"[ .\-]"
 _ID_SHAPE = re.compile(rf"(?=([A-Za-z](?:{_SEP}?[1289](?:{_SEP}?\d){{8}}|[A-Da-d]\d{{8}})))")
 

@@ -108,13 +108,14 @@ def release_arrow_memory() -> None:
 
 
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """``pandas.read_parquet`` with a lower peak, then Arrow's allocator hands back what the read no longer uses.
+    """``pandas.read_parquet`` with a lower peak, then Arrow's allocator hands back what the read no longer
+    uses.
 
     pandas reads through an Arrow table. ``to_pandas_kwargs`` (public since pandas 3.0, passed on to
-    ``pyarrow.Table.to_pandas``) converts it with ``self_destruct=True, split_blocks=True``: each column's Arrow
-    memory is released as soon as the column is converted, and columns are not copied into one 2-D block, so
-    the table and the frame are not both held whole (10M rows: peak −0.6 GiB). The frame is the same —
-    columns, dtypes, values, index, attrs — only held one block per column. Arrow's allocator
+    ``pyarrow.Table.to_pandas``) converts it with ``self_destruct=True, split_blocks=True``: each column's
+    Arrow memory is released as soon as the column is converted, and columns are not copied into one 2-D
+    block, so the table and the frame are not both held whole (10M rows: peak −0.6 GiB). The frame is the
+    same — columns, dtypes, values, index, attrs — only held one block per column. Arrow's allocator
     (mimalloc/jemalloc) then keeps freed pages for the rest of the process, which pandas' own (malloc)
     allocations never reuse: ``release_unused()`` returns them."""
     lower_peak = {"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}} if _PANDAS_3 else {}

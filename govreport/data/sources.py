@@ -11,10 +11,11 @@ A source is written as one string (docs/engines.md):
 ``spark+parquet:lake/scored/``      a Parquet file or folder read by Spark (``s3a://…`` works too)
 ==================================  ======================================================================
 
-:func:`parse_source` turns the string into a typed :class:`Source`; :meth:`Source.read_file` reads a file (:func:`govreport.engines.open_frame` any source)
-into pandas (the small-data path); :mod:`govreport.engines` runs the indicators on it where it lives.
-Spark sessions come from :func:`spark_session` with :class:`SparkSettings` (master URL, default
-``local[*]``, and any ``spark.*`` settings). pyspark is imported only inside functions.
+:func:`parse_source` turns the string into a typed :class:`Source`; :meth:`Source.read_file` reads a file
+(:func:`govreport.engines.open_frame` any source) into pandas (the small-data path); :mod:`govreport.engines`
+runs the indicators on it where it lives. Spark sessions come from :func:`spark_session` with
+:class:`SparkSettings` (master URL, default ``local[*]``, and any ``spark.*`` settings). pyspark is imported
+only inside functions.
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ class Source:
         return f"{what} in {mask_url(str(self.url))}"
 
     def read_file(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """A file source's data as a pandas DataFrame (only ``columns`` when given); one-line errors otherwise.
-        SQL and Spark sources are read through their engine: :func:`govreport.engines.open_frame`."""
+        """A file source's data as a pandas DataFrame (only ``columns`` when given); one-line errors
+        otherwise. SQL and Spark sources are read through their engine:
+        :func:`govreport.engines.open_frame`."""
         if self.kind != "file":
             raise InputError(
                 f"{self.where} is not a file: read it with govreport.engines.open_frame",

@@ -1,4 +1,5 @@
-"""The demo's generative assistant: planted identifiers, its log files, prohibited patterns and knowledge base.
+"""The demo's generative assistant: planted identifiers, its log files, prohibited patterns and knowledge
+base.
 
 What the demo plants, by quarter index (0 = the first demo quarter; everything from fixed seeds):
 
@@ -124,7 +125,8 @@ PLANTED_WRONG_NUMBERS: dict[int, dict[int, str]] = {
 
 
 _MALFORMED = [
-    b'{"conversation_id": "C02XXXXX", "turn": 1, "role": "assistant", "text": "\xe6\x82\xa8\xe5\xa5\xbd',  # cut off
+    # cut off
+    b'{"conversation_id": "C02XXXXX", "turn": 1, "role": "assistant", "text": "\xe6\x82\xa8\xe5\xa5\xbd',
     b"--- export interrupted, resumed 02:14 ---",
     b'["C02YYYYY", 1, "customer", "hello"]',
 ]
@@ -171,7 +173,7 @@ patterns:
     language: en
 """
 
-#: file name -> text; one passage per paragraph.
+#: file name -> text; one passage per paragraph (one line each: a break would change the text).
 KNOWLEDGE_BASE = {
     "credit_cards.md": """\
 # 信用卡常見問題 Credit cards
@@ -183,7 +185,7 @@ KNOWLEDGE_BASE = {
 You can request a temporary limit increase in the app under Card Services; a permanent increase needs proof of income.
 
 Revolving interest ranges from 6.75% to 15% a year, depending on your credit rating.
-""",
+""",  # noqa: E501 -- a passage is one paragraph: a line break would change its text
     "remittance.md": """\
 # 外匯與匯款 Remittance
 

@@ -1,4 +1,4 @@
-"""The demo's training sets (issue 21): what each predictive system's model learnt from, with planted problems.
+"""The demo's training sets (issue 21): what each predictive system's model learnt from, problems planted.
 
 Each predictive system's ``training.parquet`` holds the applications (or transactions) its model version was
 trained on: the rows of its ``reference.parquet`` — the reference is the training sample the model was

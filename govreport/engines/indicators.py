@@ -1,4 +1,5 @@
-"""The model-risk indicators on an engine: aggregations in SQL or Spark, figures from :mod:`govreport.metrics`.
+"""The model-risk indicators on an engine: aggregations in SQL or Spark, figures from
+:mod:`govreport.metrics`.
 
 Each ``*_on`` function takes a :class:`~govreport.data.sources.Source` (or its string, or an open runner),
 checks the columns and the row count, computes the sufficient statistics where the data lives (see
@@ -344,7 +345,8 @@ def quality_on(
         if score_bins is None:
             hist = group_counts(r, [s, t], p)
         else:
-            b = f"(CASE WHEN {s} >= 1 THEN {score_bins - 1} ELSE {r.floor(f'{s} * {p(float(score_bins))}')} END)"
+            scaled = r.floor(f"{s} * {p(float(score_bins))}")
+            b = f"(CASE WHEN {s} >= 1 THEN {score_bins - 1} ELSE {scaled} END)"
             hist = group_counts(r, [b, t], p)
         if calibration_bins == "uniform":
             edges = np.linspace(0.0, 1.0, n_bins + 1)

@@ -1,4 +1,5 @@
-"""Recorded sign-off of the periodic review (Art. 9): who approved which version of the review, on which chain.
+"""Recorded sign-off of the periodic review (Art. 9): who approved which version of the review, on which
+chain.
 
 ``govreport signoff --period P --role R --name N --opinion O`` appends a signed evidence record
 (``kind="signoff"``, ``system_id="_portfolio"``, ``template="review"``) naming the review it approves — the

@@ -18,10 +18,10 @@ Three things make the chain hold against someone who can write the store (docs/e
   missing, unreadable, malformed or foreign head is an error of :meth:`EvidenceStore.verify` as soon as the
   store holds records; :meth:`EvidenceStore.init_head` writes one for a store that truly has none.
 * **Signatures.** With ``evidence.signing`` in govreport.yaml every record is signed (Ed25519,
-  :mod:`govreport.core.signing`) and the signature kept in ``govreport_signatures``. A workspace that has never
-  signed appends unsigned records and ``verify`` warns; once any record is signed, or whenever a key is
-  configured, an unsigned record is an error — except the unsigned records before the first signed one,
-  which that record adopts (its signature covers the chain up to it).
+  :mod:`govreport.core.signing`) and the signature kept in ``govreport_signatures``. A workspace that has
+  never signed appends unsigned records and ``verify`` warns; once any record is signed, or whenever a key is
+  configured, an unsigned record is an error — except the unsigned records before the first signed one, which
+  that record adopts (its signature covers the chain up to it).
 * **Anchors.** :meth:`EvidenceStore.anchor` gives the head, its signature, the public key and the first
   signed record as a small JSON to keep outside the workspace; ``verify(anchors=…)`` proves the store still
   holds each anchored head and that every record from the first signed one on is signed by the anchored key.
@@ -400,8 +400,8 @@ class EvidenceStore:
                 ).first()
                 if signer is None and conn.execute(sa.select(signatures.c.seq).limit(1)).first() is not None:
                     raise EvidenceError(
-                        "the records of this evidence store are signed, and govreport.yaml names no signing key: "
-                        "an unsigned record would break the chain",
+                        "the records of this evidence store are signed, and govreport.yaml names no signing "
+                        "key: an unsigned record would break the chain",
                         field="evidence.signing",
                         fix="name the key (evidence.signing in govreport.yaml; see docs/evidence.md)",
                     )
@@ -609,7 +609,8 @@ class EvidenceStore:
         }
 
     def anchor(self) -> dict[str, Any]:
-        """The current head as an anchor to keep outside the workspace (checked first: refused if tampered)."""
+        """The current head as an anchor to keep outside the workspace (checked first: refused if
+        tampered)."""
         result = self.check(check_files=True)
         if result.problems:
             raise TamperedEvidence(
@@ -689,12 +690,14 @@ class EvidenceStore:
                 key = expected or first_key or sig[0]
                 first_key = first_key or sig[0]
                 if sig[0] != key:
+                    whose = (
+                        "the anchored" if anchored_key else "the configured" if configured else "the chain’s"
+                    )
                     problems.append(
                         Problem(
                             rec.seq,
-                            f"signed by key {_short(sig[0])}, not by "
-                            f"{'the anchored' if anchored_key else 'the configured' if configured else 'the chain’s'}"
-                            f" key {_short(key)} (history re-signed with another key)",
+                            f"signed by key {_short(sig[0])}, not by {whose} key {_short(key)} "
+                            "(history re-signed with another key)",
                         )
                     )
                 elif not _check_signature(sig[0], sig[1], rec.seq, rec.record_hash):

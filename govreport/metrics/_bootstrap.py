@@ -17,7 +17,8 @@ __all__ = ["resample_counts", "percentile_interval"]
 
 
 def resample_counts(counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_boot`` bootstrap replicates of a count table: an int64 array of shape ``(n_boot, *counts.shape)``."""
+    """``n_boot`` bootstrap replicates of a count table: an int64 array of shape ``(n_boot,
+    *counts.shape)``."""
     flat = np.asarray(counts, dtype=np.int64).ravel()
     total = int(flat.sum())
     if total == 0 or n_boot <= 0:

@@ -137,7 +137,7 @@ def fmt_edge(x: float) -> str:
     return f"{x:g}"
 
 
-# -- memory: per-row work on large frames (issue 8) -------------------------------------------------------------
+# -- memory: per-row work on large frames (issue 8) ----------------------------------------------------------
 #: Rows per chunk where a per-row temporary is needed (order-independent work only, or replayed exactly).
 CHUNK = 1 << 16
 
@@ -186,8 +186,8 @@ def searchsorted_codes(edges: np.ndarray, x: np.ndarray, side: Any, dtype: Any) 
 def flat_index(
     codes: Sequence[np.ndarray], sizes: Sequence[int], cell: np.ndarray | None = None, cells: int = 1
 ) -> np.ndarray:
-    """The row-major flat index ``((c0 · k1 + c1) · k2 + …) · cells + cell`` of per-row codes, as int64, in one
-    buffer (each step in place) — the same integers as the expression on int64 arrays."""
+    """The row-major flat index ``((c0 · k1 + c1) · k2 + …) · cells + cell`` of per-row codes, as int64, in
+    one buffer (each step in place) — the same integers as the expression on int64 arrays."""
     out = np.array(codes[0], dtype=np.int64)
     for c, k in zip(codes[1:], sizes[1:], strict=True):
         out *= k

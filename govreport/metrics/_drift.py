@@ -291,8 +291,8 @@ def drift(
             raise MetricInputError(
                 f"{name} lacks column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
                 field=str(missing[0]),
-                fix=f"extract {'the reference period' if name == 'reference_df' else 'this period'} with the same "
-                "columns, or drop them from the drift columns",
+                fix=f"extract {'the reference period' if name == 'reference_df' else 'this period'} "
+                "with the same columns, or drop them from the drift columns",
             )
 
     def one(c: str) -> tuple[pd.DataFrame, bool]:

@@ -6,8 +6,9 @@ the **bias-corrected** V of Bergsma (2013), which does not grow with the number 
 
 * Protected attributes are grouped as in :func:`~govreport.metrics.fairness` (age bands, ``(missing)``).
 * Numeric features with more than ``max_categories`` (20) distinct values are cut into ``bins`` (5)
-  quantile bins (duplicate cut points merged); other features (codes like EDUCATION too) use their values, with the ``max_levels − 1`` most
-  frequent kept and the rest pooled as ``(other)``; missing values are a level of their own.
+  quantile bins (duplicate cut points merged); other features (codes like EDUCATION too) use their values,
+  with the ``max_levels − 1`` most frequent kept and the rest pooled as ``(other)``; missing values are a
+  level of their own.
 * Status per pair from ``threshold_for("proxy_cramers_v")``: V ≥ 0.3 review (amber), ≥ 0.7 fail (red).
 * A protected attribute that is itself a model feature is red unless ``justifications`` records why
   it is used (Art. 6); with a justification it is reported green with the justification attached.

@@ -110,7 +110,8 @@ def binary_outcome(
                 f"unexpected values {_preview(s[bad])}; declared favourable {favourable!r} and "
                 f"unfavourable {unfavourable!r}{hint}",
                 field=column,
-                fix=f"recode the column to those two values, drop the other rows, or correct {param} / {unfav_param}",
+                fix="recode the column to those two values, drop the other rows, "
+                f"or correct {param} / {unfav_param}",
             )
         return fav
     if not fav.all():  # the other rows, without a copy of them unless there is an error to describe

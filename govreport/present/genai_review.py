@@ -128,7 +128,8 @@ def example_labels() -> dict[str, tuple[str, str]]:
 
 def numeric_claims(results: Mapping[str, Any]) -> str:
     """The answers whose numbers contradict their source, or that no source states: the masked answer with
-    each claim and what the source states, beside the masked reference answer or passage it was checked against."""
+    each claim and what the source states, beside the masked reference answer or passage it was checked
+    against."""
     g = results.get("genai") or {}
     n = (g.get("counts") or {}).get("numeric_claims", 0)
     ex = (g.get("numeric_claims") or {}).get("examples") or {}

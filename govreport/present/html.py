@@ -1,7 +1,8 @@
 """HTML building blocks the templates display: cover, status at a glance, changes, decisions, tables.
 
 Every function takes the results (``results.json`` as a dict) and returns an HTML string; text comes from
-the message catalogue (:mod:`govreport.present.i18n`), Chinese first with English beneath. Everything is escaped.
+the message catalogue (:mod:`govreport.present.i18n`), Chinese first with English beneath. Everything is
+escaped.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def changes(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> s
             f"{e(t('change.' + c['change'], 'en'))}</span></td></tr>"
         )
     head = (
-        f"<tr><th>指標 Indicator</th><th>上期 {e(previous['period'])}</th><th>本期 {e(current['period'])}</th>"
+        f"<tr><th>指標 Indicator</th><th>上期 {e(previous['period'])}</th><th>"
+        f"本期 {e(current['period'])}</th>"
         f"<th>變化 Change</th></tr>"
     )
     return f"{title}<table>{head}{''.join(rows)}</table>"
@@ -189,9 +191,10 @@ def decisions(results: Mapping[str, Any]) -> str:
     items = []
     for i in reds:
         rule = (i.get("threshold") or {}).get("rule", "")
+        args = {"label": i["label_zh"], "label_en": i["label_en"], "value": fmt_value(i), "rule": rule}
         items.append(
-            f"<li>{badge('red')} {e(t('decision.red', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}"
-            f"<br><span class='gr-en'>{e(t('decision.red', 'en', label=i['label_zh'], label_en=i['label_en'], value=fmt_value(i), rule=rule))}</span></li>"
+            f"<li>{badge('red')} {e(t('decision.red', **args))}"
+            f"<br><span class='gr-en'>{e(t('decision.red', 'en', **args))}</span></li>"
         )
     for i in ambers:
         items.append(
@@ -253,6 +256,10 @@ def notes(results: Mapping[str, Any]) -> str:
     )
 
 
+def _dash_if_none(v: Any) -> Any:
+    return "—" if v is None else v
+
+
 def data_quality_table(results: Mapping[str, Any]) -> str:
     """Per contract: the five quality dimensions and the failed expectations (samples already masked)."""
     parts = []
@@ -273,13 +280,14 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
             )
             rule = (info.get("threshold") or {}).get("rule", info.get("note", "—"))
             rows.append(
-                f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>{badge(info.get('status', 'not_assessed'))}</td>"
+                f"<tr><td>{e(dim)}</td><td class='num'>{e(shown)}</td><td>"
+                f"{badge(info.get('status', 'not_assessed'))}</td>"
                 f"<td>{e(rule)}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
         fail_rows = "".join(
             f"<tr><td>{e(str(x.get('column') or '—'))}</td><td>{e(x['type'])}</td>"
-            f"<td class='num'>{e(str(x.get('unexpected_count') if x.get('unexpected_count') is not None else '—'))}</td>"
+            f"<td class='num'>{e(str(_dash_if_none(x.get('unexpected_count'))))}</td>"
             f"<td>{e(', '.join(map(str, x.get('sample_unexpected') or [])))}</td></tr>"
             for x in failed
         )
@@ -290,8 +298,8 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
             f"<table><tr><th>維度 Dimension</th><th class='num'>數值 Value</th><th>狀態 Status</th>"
             f"<th>門檻 Threshold</th></tr>{''.join(rows)}</table>"
             + (
-                f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>列數 Rows</th>"
-                f"<th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>"
+                f"<table><tr><th>欄位 Column</th><th>未通過之期望 Failed expectation</th><th class='num'>"
+                f"列數 Rows</th><th>樣本（已遮罩） Sample (masked)</th></tr>{fail_rows}</table>"
                 if failed
                 else "<p>所有期望皆通過。<span class='gr-en'>Every expectation passed.</span></p>"
             )
@@ -318,8 +326,8 @@ def examples_table(
         )
         parts.append(
             f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>"
-            f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th></tr>"
-            f"{body}</table>"
+            f"<table><tr><th>對話 Conversation</th><th>內容（已遮罩） Text (masked)</th><th>原因 Why</th>"
+            f"</tr>{body}</table>"
         )
     return (
         "".join(parts)
@@ -328,7 +336,8 @@ def examples_table(
 
 
 def auc_method(results: Mapping[str, Any]) -> str:
-    """How the AUC was computed — exact, or from binned counts on an engine with its error bound (issue 10)."""
+    """How the AUC was computed — exact, or from binned counts on an engine with its error bound (issue
+    10)."""
     st = (results.get("model_quality") or {}).get("settings") or {}
     if not st.get("auc_method"):
         return ""

@@ -132,11 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sust.section.methods": ("方法、係數與數據來源", "Methods, factors and sources"),
     "sust.section.export": ("永續報告書匯出檔", "Export for the sustainability report"),
     "sust.lead": (
-        "排放量 = 用電量（kWh）× PUE × 用電年度之經濟部能源署電力排碳係數。量測值為 govreport 每次執行以 CodeCarbon "
-        "量測之能耗；申報與估算值取自 AI 系統盤點紀錄。所有數字皆讀自證據庫，未重新執行任何分析。",
-        "Emissions = energy (kWh) × PUE × the MOEA Energy Administration grid factor of the year the energy was "
-        "used. Measured figures are each govreport run's energy, measured with CodeCarbon; declared and estimated "
-        "figures come from the AI-system inventory. Everything is read from the evidence store; nothing is re-run.",
+        "排放量 = 用電量（kWh）× PUE × 用電年度之經濟部能源署電力排碳係數。量測值為 govreport 每次執行以 "
+        "CodeCarbon 量測之能耗；申報與估算值取自 AI 系統盤點紀錄。所有數字皆讀自證據庫，未重新執行任何分析。",
+        "Emissions = energy (kWh) × PUE × the MOEA Energy Administration grid factor of the year the energy "
+        "was used. Measured figures are each govreport run's energy, measured with CodeCarbon; declared and "
+        "estimated figures come from the AI-system inventory. Everything is read from the evidence store; "
+        "nothing is re-run.",
     ),
     "sust.trend.lead": (
         "各季排放量依系統、能源使用量依數據來源（量測、申報、估算）分列。",
@@ -148,8 +149,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sust.inclusion.lead": (
         "取自各期公平性結果：最年輕與最高齡年齡群之核准（有利決策）比率，及其與最高群體比率之比（五分之四原則）。",
-        "From each period's fairness results: the approval (favourable-decision) rate of the youngest and the "
-        "oldest age band, and its ratio to the highest band's rate (four-fifths rule).",
+        "From each period's fairness results: the approval (favourable-decision) rate of the youngest and "
+        "the oldest age band, and its ratio to the highest band's rate (four-fifths rule).",
     ),
     "sust.none": ("本期無可計算之指標。", "No indicator could be computed for this period."),
     "sust.inclusion.none": (

@@ -196,7 +196,8 @@ SIGNOFFS_START, SIGNOFFS_END = "<!--govreport:signoffs-->", "<!--/govreport:sign
 
 
 def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
-    """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the markers."""
+    """The recorded sign-offs (govreport.evidence.signoff.signoffs_for), each current or stale, between the
+    markers."""
     from ..data.masking import mask_text
 
     role = {
@@ -218,9 +219,10 @@ def recorded_signoffs(signoffs: Sequence[Mapping[str, Any]]) -> str:
     rows = "".join(
         f'<tr data-signoff="{e(str(s.get("seq")))}" data-stale="{str(bool(s.get("stale"))).lower()}">'
         f"<td>{L(role[s['role']]) if s.get('role') in role else e(str(s.get('role')))}</td>"
-        f"<td>{e(mask_text(str(s.get('name') or '')))}</td><td>{e(mask_text(str(s.get('opinion') or '')))}</td>"
+        f"<td>{e(mask_text(str(s.get('name') or '')))}</td><td>"
+        f"{e(mask_text(str(s.get('opinion') or '')))}</td>"
         f"<td>{e(str(s.get('time') or '')[:16].replace('T', ' '))} UTC · RUN_ID {e(str(s.get('seq')))}</td>"
-        f"<td>{L('review.signoff.stale' if s.get('stale') else 'review.signoff.current', v=s.get('review_version'))}"
+        f"<td>{L('review.signoff.' + ('stale' if s.get('stale') else 'current'), v=s.get('review_version'))}"
         f"</td></tr>"
         for s in signoffs
     )
@@ -639,7 +641,8 @@ def sustainability(r: Mapping[str, Any], link: str | None = None) -> str:
         rows.append(
             f"<tr><td>{_pair(x['label_zh'], x['label_en'])}<br><span class='gr-muted'>GRI "
             f"{e(x.get('gri') or '')}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
-            f"<td class='num'>{target}</td><td>{badge(x['status'])}</td><td class='gr-muted'>{basis}</td></tr>"
+            f"<td class='num'>{target}</td><td>{badge(x['status'])}</td><td class='gr-muted'>{basis}</td>"
+            "</tr>"
         )
     head = (
         f"<tr><th>{L('review.col.indicator')}</th><th class='num'>{L('review.col.value')}</th>"

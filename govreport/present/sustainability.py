@@ -102,17 +102,19 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     body = "".join(
         f"<tr><td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}</span>"
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
+        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>"
+        f"{_e(r['unit'] if r['unit'] not in ('share',) else '')}</td>"
         f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>{badge(r['status']) if r['rule'] else '—'}</td>"
+        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td><td>"
+        f"{badge(r['status']) if r['rule'] else '—'}</td>"
         f"<td>GRI {_e(r['gri'])}</td></tr>"
         for r in rows
     )
     prev = rows[0]["previous_period"]
     head = (
         f"<tr><th>指標 Indicator</th><th class='num'>{_e(rep.period.label)}</th><th>單位 Unit</th>"
-        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>目標 Target</th>"
-        f"<th>狀態 Status</th><th>GRI</th></tr>"
+        f"<th class='num'>上期 {_e(prev)}</th><th class='num'>變化 Change</th><th class='num'>"
+        f"目標 Target</th><th>狀態 Status</th><th>GRI</th></tr>"
     )
     return f"<table>{head}{body}</table>"
 
@@ -146,18 +148,24 @@ def html_systems_table(rep: SustainabilityReport) -> str:
 def html_inclusion(rep: SustainabilityReport) -> str:
     rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:
-        return f"<p>{_e(t('sust.inclusion.none'))}<br><span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"
+        return (
+            f"<p>{_e(t('sust.inclusion.none'))}<br>"
+            f"<span class='gr-en'>{_e(t('sust.inclusion.none', 'en'))}</span></p>"
+        )
     body = "".join(
         f"<tr><td>{_e(r['scope_name_zh'])}<br><span class='gr-en'>{_e(r['scope_name_en'])}</span></td>"
-        f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
+        f"<td>{_e(r['label_zh'])}<br><span class='gr-en'>"
+        f"{_e(r['label_en'])}: {_e(str(r['details'].get('band')))}</span></td>"
         f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>{badge(r['status'])}</td>"
+        f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>"
+        f"{badge(r['status'])}</td>"
         f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>"
         for r in rows
     )
     head = (
-        "<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>變化 Change</th>"
-        "<th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th><th class='num'>n</th></tr>"
+        "<tr><th>系統 System</th><th>客群 Group</th><th class='num'>核准率 Rate</th><th class='num'>"
+        "變化 Change</th><th class='num'>對最高群體比 Ratio to highest</th><th>狀態 Status</th>"
+        "<th class='num'>n</th></tr>"
     )
     return f"<table>{head}{body}</table>"
 
@@ -166,18 +174,31 @@ def _ratio(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
+#: the inventory's tiers, each with a message key ``tier.<tier>``
+TIERS = ("high", "medium", "low", "out_of_scope")
+
+
+def _review_result(r: Mapping[str, Any]) -> str:
+    if r["on_time"]:
+        return "✓ 如期 on time"
+    return "尚未到期 not yet due" if not r["due"] else "✗ 逾期 overdue"
+
+
 def html_governance(rep: SustainabilityReport) -> str:
     rv = rep.reviews()
     body = "".join(
-        f"<tr><td>{_e(r['system_id'])}</td><td>{_e(t('tier.' + r['tier']) if r['tier'] in ('high', 'medium', 'low', 'out_of_scope') else r['tier'])}</td>"
-        f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>{_e(r['last_reviewed_period'] or '—')}</td>"
-        f"<td>{'✓ 如期 on time' if r['on_time'] else ('尚未到期 not yet due' if not r['due'] else '✗ 逾期 overdue')}</td></tr>"
+        f"<tr><td>{_e(r['system_id'])}</td><td>"
+        f"{_e(t('tier.' + r['tier']) if r['tier'] in TIERS else r['tier'])}</td>"
+        f"<td class='num'>{r['review_months']}</td><td>{_e(r['window'])}</td><td>"
+        f"{_e(r['last_reviewed_period'] or '—')}</td>"
+        f"<td>{_review_result(r)}</td></tr>"
         for r in rv
     )
     table = (
         (
             "<table><tr><th>系統 System</th><th>等級 Tier</th><th class='num'>檢視週期（月） Months</th>"
-            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>{body}</table>"
+            f"<th>檢視區間 Window</th><th>最近檢視期間 Last reviewed</th><th>結果 Result</th></tr>"
+            f"{body}</table>"
         )
         if rv
         else ""
@@ -200,7 +221,10 @@ def html_governance(rep: SustainabilityReport) -> str:
             f"Staff AI training (Art. 9): {fmt(hours['value'])} hours. Basis: {_e(hours['basis'])}</span></p>"
         )
     else:
-        training = f"<p>{_e(t('sust.training.none'))}<br><span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
+        training = (
+            f"<p>{_e(t('sust.training.none'))}<br>"
+            f"<span class='gr-en'>{_e(t('sust.training.none', 'en'))}</span></p>"
+        )
     return table + training
 
 
@@ -218,8 +242,8 @@ def html_methods(rep: SustainabilityReport) -> str:
             "<table><tr><th>用電年度 Energy year</th><th>係數年度 Factor year</th>"
             f"<th class='num'>kgCO2e/kWh</th><th>來源 Source</th></tr>{body}</table>"
             + (
-                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>* the latest earlier "
-                "year's factor (none published for the energy year yet).</span></p>"
+                "<p>* 該用電年度尚無公告係數，採用最近之前一年度係數。<br><span class='gr-en'>"
+                "* the latest earlier year's factor (none published for the energy year yet).</span></p>"
                 if any(f["fallback"] for f in fu)
                 else ""
             )
@@ -236,11 +260,12 @@ def html_methods(rep: SustainabilityReport) -> str:
     cc = rep.cross_check()
     if cc:
         parts.append(
-            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>CodeCarbon cross-check ({cc['runs']} measured runs, before "
+            f"<p>CodeCarbon 交叉檢核<br><span class='gr-en'>"
+            f"CodeCarbon cross-check ({cc['runs']} measured runs, before "
             f"PUE): govreport {fmt(cc['govreport_kgco2e_without_pue'])} kgCO2e with the MOEA factor "
-            f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} kgCO2e "
-            f"({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the MOEA figure is "
-            "reported.</span></p>"
+            f"({fmt(cc['moea_kg_per_kwh'])} kg/kWh) against CodeCarbon's {fmt(cc['codecarbon_kgco2e'])} "
+            f"kgCO2e ({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the "
+            "MOEA figure is reported.</span></p>"
         )
     lines = rep.lines()
     dec = lines[lines["source"] != "measured"] if len(lines) else lines
@@ -254,8 +279,8 @@ def html_methods(rep: SustainabilityReport) -> str:
         parts.append(
             "<h3>申報與估算數據 <span class='gr-en'>Declared and estimated figures</span></h3>"
             "<table><tr><th>系統 System</th><th>期間 Period</th><th>活動 Activity</th><th>來源 Source</th>"
-            "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th></tr>"
-            f"{body}</table>"
+            "<th class='num'>kWh</th><th class='num'>PUE</th><th class='num'>kgCO2e</th><th>依據 Basis</th>"
+            f"</tr>{body}</table>"
         )
     notes = rep.notes()
     if notes:
@@ -269,7 +294,10 @@ def html_methods(rep: SustainabilityReport) -> str:
 
 def html_exports(paths: Mapping[str, Path]) -> str:
     items = "".join(f"<li><code>{_e(p.name)}</code></li>" for p in paths.values())
-    return f"<p>{_e(t('sust.export.lead'))}<br><span class='gr-en'>{_e(t('sust.export.lead', 'en'))}</span></p><ul>{items}</ul>"
+    return (
+        f"<p>{_e(t('sust.export.lead'))}<br>"
+        f"<span class='gr-en'>{_e(t('sust.export.lead', 'en'))}</span></p><ul>{items}</ul>"
+    )
 
 
 _SOURCE_COLOURS = {"measured": "#2b5c8a", "declared": "#7a9cc6", "estimated": "#b2abd2"}

@@ -4,7 +4,8 @@ edits and has signed.
 Built from a review dict (the ``review.json`` the ``review`` template wrote, read from the evidence store and
 checked against its recorded SHA-256 by the caller); nothing is recomputed. One language per file —
 Traditional Chinese by default, English on request — with every label from the same message catalogue as the
-HTML (:mod:`govreport.present.i18n`) and the same number and date formatting, so HTML, PDF and Word never disagree.
+HTML (:mod:`govreport.present.i18n`) and the same number and date formatting, so HTML, PDF and Word never
+disagree.
 
 The document has the cover with the evidence chain head, the sign-off table (recorded sign-offs first, then
 blank rows to sign), the status matrix as a coloured table with the shape symbols of the HTML (● ▲ ■ ○ ✕, so
@@ -14,8 +15,8 @@ findings (with a chart), the article coverage and the appendix. Headings are Wor
 contents field works), every page carries the bank's name and the classification in its header and the page
 number in its footer, and East Asian text is set in a CJK font so it renders in Word and LibreOffice.
 
-Charts are Plotly figures drawn by headless Chromium (:mod:`govreport.publish.pdf`'s browser, offline) and embedded as
-PNG images; without Chromium the document carries the tables and says where the charts are.
+Charts are Plotly figures drawn by headless Chromium (:mod:`govreport.publish.pdf`'s browser, offline) and
+embedded as PNG images; without Chromium the document carries the tables and says where the charts are.
 """
 
 from __future__ import annotations
@@ -228,8 +229,8 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
 def chart_png(
     fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None
 ) -> Path | None:
-    """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript embedded,
-    no network). None when no Chromium is installed or it could not draw the page."""
+    """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript
+    embedded, no network). None when no Chromium is installed or it could not draw the page."""
     try:
         exe = chromium or find_chromium()
     except GovreportError:
@@ -478,7 +479,8 @@ def _changes(w: _Writer, r: Mapping[str, Any], png: Path | None, where: str) -> 
                 if c["kind"] == "article":
                     num = int(c["key"])
                     return f"{article(num, w.lang)} {w.t(f'review.art.{num}')}"
-                return f"{w.name(systems.get(c['key'], {'id': c['key']}))} · {w.pair(*DIMENSION_LABELS[c['item']])}"
+                name = w.name(systems.get(c["key"], {"id": c["key"]}))
+                return f"{name} · {w.pair(*DIMENSION_LABELS[c['item']])}"
 
             tbl = w.table(
                 [
@@ -816,9 +818,9 @@ def write_review_docx(
 ) -> Path:
     """Write the review dict ``review`` (``review.json``) as an editable .docx in one language (``zh-TW`` or
     ``en``) to ``out``. ``signoffs`` are the recorded sign-offs to print (each with ``role``, ``name``,
-    ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.evidence.signoff.signoffs_for`); ``chain`` the evidence head the review was
-    built on (``seq``, ``hash``, ``fingerprint``). ``html_report`` is named where a chart could not be
-    drawn. The file is written whole or not at all."""
+    ``opinion``, ``time``, ``review_version``, ``stale``; :func:`govreport.evidence.signoff.signoffs_for`);
+    ``chain`` the evidence head the review was built on (``seq``, ``hash``, ``fingerprint``). ``html_report``
+    is named where a chart could not be drawn. The file is written whole or not at all."""
     if lang not in ("zh-TW", "en"):
         raise ValueError(f"lang must be zh-TW or en, not {lang!r}")
     out = Path(out)

@@ -367,7 +367,8 @@ class _Renderer:
         rev = next((x for x in entries if x.system_id == PORTFOLIO and x.template == REVIEW), None)
         title = f"<h3>{self.L('site.review')}</h3>"
         if rev is None:
-            return f'<div class="gr-site-review" data-review="none">{title}{self.L("site.review.none", tag="p", period=period)}</div>'
+            none = self.L("site.review.none", tag="p", period=period)
+            return f'<div class="gr-site-review" data-review="none">{title}{none}</div>'
         pub = rev.published
         body = ""
         if pub is not None:
@@ -451,7 +452,8 @@ class _Renderer:
             for i, x in enumerate(xs):
                 rows.append(
                     f"<tr data-system='{_e(sid)}' data-template='{_e(x.template)}' "
-                    f"data-status='{_e(x.latest.status)}'>{lead if i == 0 else ''}{self.entry_cells(x, '')}</tr>"
+                    f"data-status='{_e(x.latest.status)}'>"
+                    f"{lead if i == 0 else ''}{self.entry_cells(x, '')}</tr>"
                 )
         if rows:
             out += (
@@ -479,11 +481,13 @@ class _Renderer:
             for s in self.system_ids
         )
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        when = (fmt_date(now), fmt_date(now, "en"))
+        generated = self.L("site.generated", when=when, seq=last.seq, n=len(self.records))
         body = (
             f"<h1>{self.L('site.title')}</h1>"
             f"<p class='gr-muted'>{self.L('site.subtitle', bank=bank)}</p>"
             + self.L("site.lead", tag="p")
-            + f"<p class='gr-muted'>{self.L('site.generated', when=(fmt_date(now), fmt_date(now, 'en')), seq=last.seq, n=len(self.records))}</p>"
+            + f"<p class='gr-muted'>{generated}</p>"
             + f"<p class='gr-site-nav'><b>{self.L('site.periods')}</b> {nav}</p>"
             + (
                 f"<details><summary>{self.L('site.systems.all')}</summary><ul>{sys_nav}</ul></details>"

@@ -23,8 +23,8 @@ class Job:
     template_path: Path
     period: Period
     staging: Path = field(default_factory=Path)
-    #: the template declares ``precomputed`` and has a computation (govreport.assessments.registry): the worker
-    #: computes its results before the kernel starts (set by the pre-flight check)
+    #: the template declares ``precomputed`` and has a computation (govreport.assessments.registry): the
+    #: worker computes its results before the kernel starts (set by the pre-flight check)
     precomputable: bool = False
 
     @property

@@ -1,8 +1,8 @@
 """Pre-flight checks before anything starts: the kernel exists, and each template declares the parameters
 the runner injects (a tagged ``parameters`` cell).
 
-Contract: raises one-line errors (:class:`~govreport.errors.KernelError`, :class:`~govreport.errors.TemplateError`)
-naming the template and the fix; starts no kernel.
+Contract: raises one-line errors (:class:`~govreport.errors.KernelError`,
+:class:`~govreport.errors.TemplateError`) naming the template and the fix; starts no kernel.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def check_kernel(name: str) -> None:
         raise KernelError(
             f"Jupyter kernel '{name}' is not installed",
             field="run.kernel",
-            fix=f"run `python -m ipykernel install --user --name {name}`, or set run.kernel in govreport.yaml",
+            fix=f"run `python -m ipykernel install --user --name {name}`, "
+            "or set run.kernel in govreport.yaml",
         ) from None
 
 
@@ -63,8 +64,8 @@ def template_parameters(path: Path) -> dict[str, Any]:
 
 def kernel_runs_this_python(name: str) -> bool:
     """Whether kernel ``name`` runs the interpreter of this process — then the runner's worker may compute
-    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel of another
-    environment computes its own."""
+    a template's results for it (:mod:`govreport.assessments.registry`), with the same packages; a kernel of
+    another environment computes its own."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     try:

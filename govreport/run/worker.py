@@ -8,7 +8,8 @@ Great Expectations, scikit-learn and the metrics are imported once per slot, not
 
 A job, in the worker:
 
-1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the ``precomputed``
+1. the template's computation (:mod:`govreport.assessments.registry`), when the template declares the
+  ``precomputed``
    parameter: ``results.json`` is written into the job's folder and its path passed to the kernel, which
    then only presents. If the computation raises, nothing is passed and the kernel computes itself, so
    the failure shows in the kept notebook exactly as without this step;

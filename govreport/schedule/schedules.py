@@ -19,14 +19,14 @@ begins with its latest occurrence). Several occurrences covering the same period
 sharing the store, never both get it), runs the selected systems' templates through
 :func:`govreport.run.runner.run_period` and then the portfolio templates through
 :func:`govreport.run.runner.run_portfolio`, writes the summary JSON to
-``reports/<period>/_schedules/<schedule>.json`` and sends the e-mail (:mod:`govreport.schedule.notify`). A failed
-notebook, a failed pre-flight check of one system, or a failed e-mail never stops the rest; a notification
-that could not be sent is kept under ``.govreport/notify/pending/`` and retried on the next call.
+``reports/<period>/_schedules/<schedule>.json`` and sends the e-mail (:mod:`govreport.schedule.notify`). A
+failed notebook, a failed pre-flight check of one system, or a failed e-mail never stops the rest; a
+notification that could not be sent is kept under ``.govreport/notify/pending/`` and retried on the next call.
 
-``review_due: true`` applies the inventory's tier rule (:func:`govreport.workspace.inventory.risk_tier`): a system is
-selected when its review interval (high 3 months, medium 6, low and out of scope 12) ends with the covered
-period — so a quarterly schedule reviews high-tier systems every quarter, medium ones at the end of June and
-December, low ones at the end of December.
+``review_due: true`` applies the inventory's tier rule (:func:`govreport.workspace.inventory.risk_tier`): a
+system is selected when its review interval (high 3 months, medium 6, low and out of scope 12) ends with the
+covered period — so a quarterly schedule reviews high-tier systems every quarter, medium ones at the end of
+June and December, low ones at the end of December.
 """
 
 from __future__ import annotations
@@ -156,7 +156,8 @@ class DueRun:
 
 
 def due_runs(s: Schedule, now: datetime, claimed: Mapping[str, str]) -> list[DueRun]:
-    """Occurrences of ``s`` up to ``now`` whose period is not in ``claimed`` (period → due_at), oldest first."""
+    """Occurrences of ``s`` up to ``now`` whose period is not in ``claimed`` (period → due_at), oldest
+    first."""
     if not s.enabled:
         return []
     start = s.start_at()

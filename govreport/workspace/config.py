@@ -60,7 +60,8 @@ _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}(\.ipynb)?")
 
 
 def check_template_name(name: str) -> str:
-    """``name`` if it is a template name (letters, digits, ``-``, ``_``; optionally ``.ipynb``); else ValueError.
+    """``name`` if it is a template name (letters, digits, ``-``, ``_``; optionally ``.ipynb``); else
+    ValueError.
 
     Anything with a separator, ``..`` or an absolute path is refused: a template runs code, so it may only
     come from the packaged templates or the workspace's own ``templates_nb/`` (issue 19).
@@ -94,8 +95,8 @@ class SigningSettings(Strict):
 
     The private key stays outside the workspace: a PEM file (``key_file``, mode 600) or an environment
     variable (``key_env``) holding the PEM or the path of the file. ``public_key`` (printed by
-    ``govreport evidence keygen``) is what ``verify`` checks every signature with; a copy of the workspace that
-    names only the public key can verify but not write.
+    ``govreport evidence keygen``) is what ``verify`` checks every signature with; a copy of the workspace
+    that names only the public key can verify but not write.
     """
 
     public_key: str = Field(
@@ -325,7 +326,8 @@ class Workspace:
         return f"sqlite:///{(self.state_dir / 'evidence.db').as_posix()}"
 
     def signing(self) -> SigningConfig | None:
-        """``evidence.signing`` resolved (the key is read only when a record is signed); ``None`` when absent."""
+        """``evidence.signing`` resolved (the key is read only when a record is signed); ``None`` when
+        absent."""
         cfg = self.config.evidence.signing
         if cfg is None:
             return None

@@ -28,7 +28,8 @@ run:
   cell_timeout: 600          # seconds one cell may take
   notebook_timeout: 1800     # seconds one notebook may take
   parallelism: 2             # systems run at once
-# notify:                    # e-mail when scheduled runs finish (docs/schedules.md); secrets from the environment
+# notify:                    # e-mail when scheduled runs finish (docs/schedules.md);
+#                            # secrets from the environment
 #   report_base_url: https://intranet.bank.example/ai-governance/reports/
 #   smtp: {{host: smtp.bank.example, port: 587, security: starttls, sender: ai-governance@bank.example,
 #          username_env: GOVREPORT_SMTP_USER, password_env: GOVREPORT_SMTP_PASSWORD}}
@@ -52,7 +53,8 @@ scope:                            # Art. 3 triggers
 risk_factors: {customer_facing: 2, personal_data: 3, autonomy: 2, complexity: 2, impact: 3, remedies: 2}
 prelaunch:                        # Art. 12
   go_live: 2024-01-15
-  areas: {data_governance: true, infosec: true, oversight: true, consumer_protection: true, incident_response: true}
+  areas: {data_governance: true, infosec: true, oversight: true, consumer_protection: true,
+    incident_response: true}
   opinions:
     infosec: {date: 2023-12-01, opinion: 同意上線 approved}
     compliance: {date: 2023-12-05, opinion: 同意上線 approved}

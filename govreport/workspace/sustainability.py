@@ -153,7 +153,8 @@ class FactorTable:
                 f"{min(self.factors)})",
                 file=file,
                 field=field,
-                fix=f"add {year} under grid_factors in {SETTINGS_FILE} with its factor and source, or correct the period",
+                fix=f"add {year} under grid_factors in {SETTINGS_FILE} with its factor and source, "
+                "or correct the period",
             )
         return FactorUse(year, self.factors[max(earlier)])
 
@@ -263,8 +264,8 @@ def load_factors(settings: SustainabilitySettings | None = None) -> FactorTable:
 
 
 def system_energy(system: Any, file: str | Path | None = None) -> Energy:
-    """The system's ``energy:`` block as :class:`govreport.workspace.energy.Energy` (also from an older inventory
-    model holding ``pue`` and ``declared`` as plain data); errors name the file and field."""
+    """The system's ``energy:`` block as :class:`govreport.workspace.energy.Energy` (also from an older
+    inventory model holding ``pue`` and ``declared`` as plain data); errors name the file and field."""
     e = getattr(system, "energy", None)
     if isinstance(e, Energy):
         return e

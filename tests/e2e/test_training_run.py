@@ -29,8 +29,9 @@ risk_factors: {customer_facing: 2, personal_data: 3, autonomy: 2, complexity: 2,
 datasets:
   - {name: training, role: training, path: data/training.csv, contract: uci_training}
   - {name: scoring, role: scoring, path: "data/scoring_{period}.csv"}
-model: {version: "2025.1", label: DEFAULT, label_favourable: 0, prediction: DECISION, prediction_favourable: 1,
-        score: PD, score_higher_is: adverse, features: [LIMIT_BAL, PAY_0, BILL_AMT1, EDUCATION, PAY_NEXT]}
+model: {version: "2025.1", label: DEFAULT, label_favourable: 0, prediction: DECISION,
+        prediction_favourable: 1, score: PD, score_higher_is: adverse,
+        features: [LIMIT_BAL, PAY_0, BILL_AMT1, EDUCATION, PAY_NEXT]}
 protected_attributes:
   - {column: SEX, category: sex}
   - {column: AGE, category: age}

@@ -59,5 +59,6 @@ PROBE = [
     "df = ctx.load('conversations')\n"
     "ind = Indicator('psi', 'model_quality', 7, float(df['x'].mean()), 'PSI', 'PSI', threshold_for('psi'))\n"
     "results = ctx.save([ind], {'probe': {'rows': len(df)}})",
-    "charts.show(go.Figure(go.Bar(x=['a', 'b'], y=[1, 2])))\ncharts.show(go.Figure(go.Scatter(x=[1, 2], y=[3, 1])))",
+    "charts.show(go.Figure(go.Bar(x=['a', 'b'], y=[1, 2])))\ncharts.show(go.Figure(go.Scatter(x=[1, 2], "
+    "y=[3, 1])))",
 ]

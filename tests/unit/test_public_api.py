@@ -1,6 +1,6 @@
-"""The public API: ``govreport.__all__`` is the curated list docs/python-api.md documents, every name resolves,
-every workspace function takes a ``Workspace`` or a folder first, and the document's first examples run (the
-whole document runs in tests/e2e/test_python_api.py)."""
+"""The public API: ``govreport.__all__`` is the curated list docs/python-api.md documents, every name
+resolves, every workspace function takes a ``Workspace`` or a folder first, and the document's first examples
+run (the whole document runs in tests/e2e/test_python_api.py)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def test_every_workspace_function_takes_a_workspace_or_a_folder_first(tmp_path: 
 
 
 def test_import_govreport_stays_light() -> None:
-    """The run, review and site machinery loads on first use, not at ``import govreport`` (the CLI starts fast)."""
+    """The run, review and site machinery loads on first use, not at ``import govreport`` (the CLI starts
+    fast)."""
     code = (
         "import sys, govreport\n"
         "heavy = [m for m in ('pandas', 'plotly', 'papermill', 'great_expectations', 'govreport.run.runner')"

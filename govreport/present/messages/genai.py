@@ -71,9 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Service: refusals, hand-overs and reply time (Art. 13)",
     ),
     "genai.service.lead": (
-        "拒答比率為助理婉拒回答之比率；轉接比率為轉由真人處理之對話比率；回覆時間取自紀錄之 latency_ms（或時間戳記）。",
-        "The refusal rate is the share of replies in which the assistant declined; the escalation rate the share "
-        "of conversations handed to a person; reply time comes from latency_ms (or the timestamps).",
+        "拒答比率為助理婉拒回答之比率；轉接比率為轉由真人處理之對話比率；回覆時間取自紀錄之 "
+        "latency_ms（或時間戳記）。",
+        "The refusal rate is the share of replies in which the assistant declined; the escalation rate the "
+        "share of conversations handed to a person; reply time comes from latency_ms (or the timestamps).",
     ),
     "genai.section.trend": ("歷期趨勢", "Trend over periods"),
     "genai.trend.checks": ("輸出檢查指標歷期變化", "Output checks over periods"),
@@ -100,28 +101,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'not guaranteed' do not count.",
     ),
     "genai.methods.grounded": (
-        "依據一致度：有標準答案者以字元雙字組 F1 比對；無標準答案者以字元雙字組涵蓋率比對核准知識庫（{kb}）中 BM25 檢索排名第一之段落；"
+        "依據一致度：有標準答案者以字元雙字組 F1 "
+        "比對；無標準答案者以字元雙字組涵蓋率比對核准知識庫（{kb}）中 BM25 檢索排名第一之段落；"
         "低於 {cut} 者列為缺乏依據。此方法不需斷詞，適用中文。",
-        "Groundedness: character-bigram F1 against the reference answer where there is one; otherwise character-"
-        "bigram containment in the passage of the approved knowledge base ({kb}) that BM25 ranks first; answers under {cut} are "
+        "Groundedness: character-bigram F1 against the reference answer where there is one; otherwise "
+        "character-bigram containment in the passage of the approved knowledge base ({kb}) that BM25 ranks "
+        "first; answers under {cut} are "
         "listed as ungrounded. It needs no word segmentation, so it works on Chinese.",
     ),
     "genai.methods.nokb": ("未設定", "none configured"),
     "genai.methods.numbers": (
         "數字陳述：自每則回答擷取金額、利率、日期、時間、期間與次數（阿拉伯、全形及中文數字），依單位與前後文字比對標準答案，"
         "或知識庫中 BM25 檢索排名第一之段落；同一數量而數值不同者為錯誤，來源未述及者為無依據。",
-        "Numeric claims: every amount, rate, date, time, duration and count in an answer (Arabic, full-width and "
-        "Chinese numerals) is matched by unit and surrounding words against the reference answer, or the "
-        "knowledge-base passage BM25 ranks first; the same quantity with another value is a contradiction, one "
-        "the source does not state is unsupported.",
+        "Numeric claims: every amount, rate, date, time, duration and count in an answer (Arabic, full-width "
+        "and Chinese numerals) is matched by unit and surrounding words against the reference answer, or the "
+        "knowledge-base passage BM25 ranks first; the same quantity with another value is a contradiction, "
+        "one the source does not state is unsupported.",
     ),
     "genai.section.numbers": ("數字陳述與依據對照（第13條）", "Numeric claims beside their source (Art. 13)"),
     "genai.numbers.lead": (
         "費用、利率、日期或時間說錯是助理最昂貴的錯誤：下列回答所述數字與標準答案或知識庫段落不符（錯誤），或找不到依據"
         "（無依據）；左為回答，右為比對之依據，個人資料已遮罩。",
-        "A wrong fee, rate, date or time is an assistant's costliest mistake: these answers state a number that "
-        "contradicts their reference answer or knowledge-base passage, or that no source states; the answer on "
-        "the left, the source it was checked against on the right, personal data masked.",
+        "A wrong fee, rate, date or time is an assistant's costliest mistake: these answers state a number "
+        "that contradicts their reference answer or knowledge-base passage, or that no source states; the "
+        "answer on the left, the source it was checked against on the right, personal data masked.",
     ),
     "genai.numbers.contradicting": ("數字錯誤", "Contradicting the source"),
     "genai.numbers.unsupported": ("數字無依據", "Not stated by the source"),

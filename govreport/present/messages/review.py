@@ -25,9 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "review.signoff.recorded": ("已登錄之簽核", "Recorded sign-offs"),
     "review.signoff.recorded.lead": (
-        "以 govreport signoff 登錄並經簽章之紀錄，載明所核准之報告版本與證據鏈頭；報告重新產製後，先前版本之簽核標示為失效。",
-        "Signed records made with govreport signoff, naming the review version and chain head they approve; a "
-        "sign-off of a version that was superseded is shown as stale.",
+        "以 govreport signoff "
+        "登錄並經簽章之紀錄，載明所核准之報告版本與證據鏈頭；報告重新產製後，先前版本之簽核標示為失效。",
+        "Signed records made with govreport signoff, naming the review version and chain head they approve; "
+        "a sign-off of a version that was superseded is shown as stale.",
     ),
     "review.signoff.none": ("尚無登錄之簽核。", "No sign-off recorded yet."),
     "review.signoff.current": ("有效（第 {v} 版）", "current (v{v})"),
@@ -53,10 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.signoff.risk": ("風險管理單位", "Risk management"),
     "review.section.summary": ("執行摘要", "Executive summary"),
     "review.summary.lead": (
-        "本期檢視 {n} 個 AI 系統：{green} 格綠燈、{amber} 格黃燈、{red} 格紅燈、{na} 格未評估、{failed} 格執行失敗"
-        "（系統 × 第13條七大面向）。",
-        "{n} AI systems reviewed this period: {green} cells green, {amber} amber, {red} red, {na} not assessed, "
-        "{failed} failed (systems × the seven Art. 13 dimensions).",
+        "本期檢視 {n} 個 AI 系統：{green} 格綠燈、{amber} 格黃燈、{red} 格紅燈、{na} 格未評估、{failed} "
+        "格執行失敗（系統 × 第13條七大面向）。",
+        "{n} AI systems reviewed this period: {green} cells green, {amber} amber, {red} red, {na} not "
+        "assessed, {failed} failed (systems × the seven Art. 13 dimensions).",
     ),
     "review.section.matrix": ("狀態總覽（第13條七大面向）", "Status matrix (the seven Art. 13 dimensions)"),
     "review.matrix.system": ("AI 系統", "AI system"),
@@ -198,8 +199,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Appendix: methods, thresholds and evidence hashes",
     ),
     "review.appendix.methods": (
-        "本報告僅讀取證據庫紀錄及其輸出檔（經 SHA-256 核對），不重新執行任何分析。各指標之計算方法見各系統詳細報告及"
-        " docs/。",
+        "本報告僅讀取證據庫紀錄及其輸出檔（經 SHA-256 "
+        "核對），不重新執行任何分析。各指標之計算方法見各系統詳細報告及 docs/。",
         "This report only reads the evidence store's records and their output files (checked against their "
         "SHA-256); it re-runs no analysis. Each indicator's method is in the system reports and docs/.",
     ),

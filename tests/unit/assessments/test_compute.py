@@ -1,4 +1,5 @@
-"""TemplateContext.results: the runner's precomputed results.json is taken only when it is the one asked for."""
+"""TemplateContext.results: the runner's precomputed results.json is taken only when it is the one asked
+for."""
 
 from __future__ import annotations
 

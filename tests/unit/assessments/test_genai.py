@@ -300,7 +300,8 @@ def test_prohibited_patterns_file_adds_rules_with_language_and_severity(tmp_path
             "severity",
         ),
         (
-            "patterns:\n  - pattern: ok\n    label_zh: a\n    label_en: a\n    severity: low\n    colour: red\n",
+            "patterns:\n  - pattern: ok\n    label_zh: a\n    label_en: a\n    severity: low\n    colour: "
+            "red\n",
             6,
             "unknown field",
         ),
@@ -319,7 +320,7 @@ def test_bad_prohibited_file_names_the_file_and_line(tmp_path, body, line, needl
     assert "\n" not in msg
 
 
-# -- groundedness against a knowledge base ---------------------------------------------------------------------
+# -- groundedness against a knowledge base -------------------------------------------------------------------
 def test_groundedness_against_a_knowledge_base_folder_and_jsonl(tmp_path):
     from govreport.assessments.genai_rules import bigram_containment, load_knowledge_base
 
@@ -394,7 +395,7 @@ def test_latency_from_latency_ms_or_timestamps_and_escalation():
     assert {i.id: i.status.value for i in check_conversations(slow).indicators()}["latency_p95_s"] == "red"
 
 
-# -- reading logs: malformed lines, encodings, empty conversations ----------------------------------------------
+# -- reading logs: malformed lines, encodings, empty conversations -------------------------------------------
 def _jl(*objs):
     return "".join((o if isinstance(o, str) else json.dumps(o, ensure_ascii=False)) + "\n" for o in objs)
 
@@ -542,7 +543,7 @@ def test_missing_columns_and_unreadable_logs_are_one_line_errors(tmp_path):
         load_conversations(tmp_path / "nope.jsonl")
 
 
-# -- end to end: the demo's assistant through the real pipeline ------------------------------------------------
+# -- end to end: the demo's assistant through the real pipeline ----------------------------------------------
 DEMO_PERIODS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
 
 

@@ -160,7 +160,8 @@ def test_bm25_search_against_the_containment_score_it_replaced():
     """The old search (best bigram containment over all passages) is kept as ``best`` for this comparison.
     Both pick the labelled passage for every table sentence that has one; they part on sentences that no
     passage supports, where BM25 weighs rare terms and containment counts shared bigrams. Neither score
-    sees a wrong number: 2.5 % and 25 % contain the same bigrams in the same proportion — the claim check does."""
+    sees a wrong number: 2.5 % and 25 % contain the same bigrams in the same proportion — the claim check
+    does."""
     kb = _kb()
     for r in _table():
         if r.get("kb") and r["expect"] != "none":
@@ -216,7 +217,8 @@ def test_numeric_claims_in_the_review_indicators_examples_and_masking():
     )
     r = check_conversations(df, knowledge_base=kb)
     c = r.counts
-    # c1: 六次 and 1,200 元 agree; c2: 9:00–22:00 contradicts 9:00–21:00; c3: the bill is unsupported; c4: 5 % vs 3.5 %, 100 元 agrees
+    # c1: 六次 and 1,200 元 agree; c2: 9:00–22:00 contradicts 9:00–21:00; c3: the bill is unsupported; c4: 5
+    # % vs 3.5 %, 100 元 agrees
     assert (
         c["numeric_claims"],
         c["numeric_agreeing"],

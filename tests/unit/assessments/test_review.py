@@ -91,13 +91,15 @@ def test_findings_ageing_by_hand(tmp_path):
         ("findings:\n  - id: X\n    raised: 2026-01-01\n    source: audit\n", 4, "source"),
         ("findings:\n  - id: X\n    raised: 2026-13-01\n", 3, "raised"),
         (
-            "findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
+            "findings:\n  - "
+            "{id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
             "     owner: o, due: 2026-02-01, status: closed}\n",
             2,
             "closed",
         ),
         (
-            "findings:\n  - {id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
+            "findings:\n  - "
+            "{id: X, raised: 2026-01-01, source: external, severity: high, title_zh: a, title_en: a,\n"
             "     owner: o, due: 2026-02-01, status: open}\n  - id: Y\n    colour: red\n",
             4,
             "findings.1",

@@ -32,8 +32,9 @@ from govreport.workspace.sustainability import (
 
 @pytest.fixture(autouse=True)
 def _inventory_energy_model(monkeypatch):
-    """Load systems with govreport.workspace.energy.Energy as their `energy:` model. Does nothing once inventory.py
-    uses it (the proposed one-line change); until then, loads them through a subclass that does."""
+    """Load systems with govreport.workspace.energy.Energy as their `energy:` model. Does nothing once
+    inventory.py uses it (the proposed one-line change); until then, loads them through a subclass that
+    does."""
     from pydantic import Field
 
     from govreport.workspace import inventory
@@ -110,7 +111,8 @@ def test_year_before_the_table_is_a_clear_error():
 def test_workspace_overrides_and_adds_years(tmp_path):
     (tmp_path / "sustainability.yaml").write_text(
         "grid_factors:\n  2024: {factor: 0.480, source: 能源署 113年度公告}\n"
-        "  2026: {factor: 0.455, source: 能源署 115年度公告}\n  2016: {factor: 0.530, source: 能源局 105年度}\n",
+        "  2026: {factor: 0.455, source: 能源署 115年度公告}\n  2016: "
+        "{factor: 0.530, source: 能源局 105年度}\n",
         encoding="utf-8",
     )
     table = load_factors(load_settings(tmp_path))
@@ -215,7 +217,8 @@ scope: {customer_service: true}
 risk_factors: {customer_facing: 2, personal_data: 2, autonomy: 2, complexity: 2, impact: 2, remedies: 2}
 energy:
   declared:
-    - {activity: tokens, period: 2026Q3, tokens: 10000000, wh_per_1k_tokens: 0.25, basis: vendor letter 2026-07}
+    - {activity: tokens, period: 2026Q3, tokens: 10000000, wh_per_1k_tokens: 0.25,
+       basis: vendor letter 2026-07}
     - {activity: vendor_reported, period: 2023Q4, value: 2, unit: MWh, source: declared}
 """
 
@@ -452,7 +455,8 @@ def test_governance_reviews_on_time_and_training(ws):
     assert r["portfolio", "reviews_on_time"]["value"] == pytest.approx(2 / 3)
     assert r["portfolio", "reviews_on_time"]["status"] == "red"
     assert "2 of 3 active systems; overdue: legacy" in r["portfolio", "reviews_on_time"]["basis"]
-    # the windows: 6 months at 2026Q2 is (2025-12-31, 2026-06-30]; 12 months at 2026Q1 is (2025-03-31, 2026-03-31]
+    # the windows: 6 months at 2026Q2 is (2025-12-31, 2026-06-30]; 12 months at 2026Q1 is (2025-03-31,
+    # 2026-03-31]
     q2 = {x["system_id"]: x for x in build_report(ws.root, "2026Q2").reviews()}
     assert q2["assistant"]["on_time"] and q2["assistant"]["last_reviewed_period"] == "2026Q1"
     assert not q2["legacy"]["on_time"]  # 2025Q2 ended 2025-06-30, just outside
@@ -517,7 +521,8 @@ def test_results_file_changed_after_the_run_is_left_out(ws):
 # -- bad input in the inventory, reported as one line -------------------------------------------------------
 def energy_error(path: Path) -> str:
     """The error for a system file with a bad energy block: at load (once the inventory uses
-    govreport.workspace.energy.Energy) or when the sustainability code reads it (with the placeholder model)."""
+    govreport.workspace.energy.Energy) or when the sustainability code reads it (with the placeholder
+    model)."""
     with pytest.raises(GovreportError) as ei:
         system_energy(load_system(path), path)
     return str(ei.value)
@@ -527,12 +532,14 @@ def energy_error(path: Path) -> str:
     ("block", "field", "text"),
     [
         (
-            "  declared:\n    - {activity: training, period: 2026Q1, value: -5, unit: kWh, source: declared}\n",
+            "  declared:\n    - "
+            "{activity: training, period: 2026Q1, value: -5, unit: kWh, source: declared}\n",
             "energy.declared.0.value",
             "must not be negative",
         ),
         (
-            "  declared:\n    - {activity: training, period: 2026Q1, value: lots, unit: kWh, source: declared}\n",
+            "  declared:\n    - "
+            "{activity: training, period: 2026Q1, value: lots, unit: kWh, source: declared}\n",
             "energy.declared.0.value",
             "must be a number",
         ),
@@ -542,7 +549,8 @@ def energy_error(path: Path) -> str:
             "`unit` is missing",
         ),
         (
-            "  declared:\n    - {activity: training, period: 2026Q1, value: 5, unit: kcal, source: declared}\n",
+            "  declared:\n    - "
+            "{activity: training, period: 2026Q1, value: 5, unit: kcal, source: declared}\n",
             "energy.declared.0.unit",
             "unit 'kcal' is not accepted; use Wh, kWh or MWh",
         ),
@@ -640,7 +648,8 @@ def test_every_emissions_figure_states_its_factor_year_and_source(ws):
 
 
 def test_export_neutralises_spreadsheet_formulas_and_keeps_numbers(ws, tmp_path):
-    """Issue 19, item 3: a system named like a formula becomes text in the CSV (OWASP), numbers stay numbers."""
+    """Issue 19, item 3: a system named like a formula becomes text in the CSV (OWASP), numbers stay
+    numbers."""
     from govreport.core.exports import FORMULA_TRIGGERS
 
     path = ws.systems_dir / "scorecard.yaml"

@@ -183,7 +183,7 @@ def test_suite_lines_and_columns(tmp_path):
     assert sf.lines == [5, 11, 20]
 
 
-# -- the loader ------------------------------------------------------------------------------------------------
+# -- the loader ----------------------------------------------------------------------------------------------
 def _csv(tmp_path: Path, content: bytes, name: str = "d.csv") -> Path:
     p = tmp_path / name
     p.write_bytes(content)
@@ -268,7 +268,7 @@ def test_importing_contracts_and_cli_help_do_not_import_great_expectations():
     assert out.stdout.strip() == "False"
 
 
-# -- Art. 6 attributes ---------------------------------------------------------------------------------------------
+# -- Art. 6 attributes ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "values", "category"),
     [

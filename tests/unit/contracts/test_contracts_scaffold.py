@@ -195,7 +195,7 @@ def test_a_scaffolded_suite_passes_the_frame_it_was_made_from(df, tmp_path):
     _check_passes_its_source(df, tmp_path / "data_contracts")
 
 
-# -- the two reported cases, on synthetic data of the same shape, through the command line ------------------------
+# -- the two reported cases, on synthetic data of the same shape, through the command line -------------------
 def _cli(*args: str):
     return CliRunner().invoke(contracts, list(args))
 
@@ -395,7 +395,7 @@ def _scaffold_then_validate_file(tmp_path: Path, path: Path, name: str) -> tuple
     return r.output, json.loads(v.stdout), suite
 
 
-# -- the scores: tolerance-aware, never green outside the tolerance ---------------------------------------------
+# -- the scores: tolerance-aware, never green outside the tolerance ------------------------------------------
 def _entry(unexpected_pct: float | None, success: bool, mostly: float | None = None, **kw) -> dict:
     kwargs = {"column": "a", **({"mostly": mostly} if mostly is not None else {})}
     return {

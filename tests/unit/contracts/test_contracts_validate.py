@@ -73,7 +73,8 @@ def test_contract_for_the_real_dataset(credit_csv, credit_df, tmp_path):
         suite,
         extra=(
             "protected_attributes: [SEX, AGE, MARRIAGE]\nkeys: [ID]\nfreshness: {max_age_days: 36500}\n"
-            "representativeness:\n  reference: {path: data/training.parquet}\n  columns: [SEX, AGE, MARRIAGE, EDUCATION]\n"
+            "representativeness:\n  reference: {path: data/training.parquet}\n  columns: [SEX, AGE, "
+            "MARRIAGE, EDUCATION]\n"
         ),
     )
     res = validate(load_contract(path), tmp_path)
@@ -163,7 +164,8 @@ def pii_ws(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
         suite,
         extra=(
             "personal_data:\n  - {column: customer_id, kind: national_id, purpose: KYC}\n"
-            "  - {column: phone, kind: phone, purpose: contact}\n  - {column: email, kind: email, purpose: contact}\n"
+            "  - {column: phone, kind: phone, purpose: contact}\n  - "
+            "{column: email, kind: email, purpose: contact}\n"
             "protected_attributes: [SEX]\n"
         ),
     )
@@ -217,7 +219,7 @@ def test_planted_personal_data_never_leaks(pii_ws, tmp_path):
     assert "looks like personal data (name)" in plain.output
 
 
-# -- SQL through GX's SQL engine ------------------------------------------------------------------------------------
+# -- SQL through GX's SQL engine -----------------------------------------------------------------------------
 def _sqlite(db: Path, table: str, df: pd.DataFrame) -> None:
     con = sqlite3.connect(db)
     df.to_sql(table, con, index=False, if_exists="replace")
@@ -333,7 +335,7 @@ def test_sql_table_on_postgresql(tmp_path, monkeypatch):
         eng.dispose()
 
 
-# -- bad input: one line, exit 2 -----------------------------------------------------------------------------------------
+# -- bad input: one line, exit 2 -----------------------------------------------------------------------------
 NOT_NULL_A = [_exp("expect_column_values_to_not_be_null", column="a")]
 
 
@@ -423,7 +425,7 @@ def test_big5_file_reads_when_declared_and_personal_text_keeps_leading_zeros(tmp
     assert "big5: PASSED — 2 rows, 2 expectations (0 failed)" in r.output
 
 
-# -- dimensions -------------------------------------------------------------------------------------------------------------
+# -- dimensions ----------------------------------------------------------------------------------------------
 def test_dataframe_reference_shift_freshness_and_thresholds(tmp_path):
     rng = np.random.default_rng(3)
     ref = pd.DataFrame(

@@ -108,7 +108,8 @@ def test_full_width_identifiers_are_found_and_masked():
 
 
 def test_identifier_boundaries():
-    # glued to other letters or digits, a checksum-valid ID is still masked (the last line of defence, issue 19)
+    # glued to other letters or digits, a checksum-valid ID is still masked (the last line of defence, issue
+    # 19)
     assert find_identifiers("XA123456789") == [("national_id", "A123456789")]
     assert find_identifiers("A1234567890") == [("national_id", "A123456789")]
     assert find_identifiers("身分證A123456789的") == [("national_id", "A123456789")]

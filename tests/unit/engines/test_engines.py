@@ -73,7 +73,7 @@ def _error(fn: Any) -> tuple[type, str, str | None, str | None]:
     return type(e.value), e.value.message, e.value.field, e.value.fix
 
 
-# -- data on every engine -------------------------------------------------------------------------------------
+# -- data on every engine ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def scored(credit_df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = _scored(credit_df)
@@ -154,7 +154,7 @@ def db(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
 
 
-# -- sources --------------------------------------------------------------------------------------------------
+# -- sources -------------------------------------------------------------------------------------------------
 def test_parse_source_forms(tmp_path: Path) -> None:
     s = parse_source("data/x.parquet", root=tmp_path)
     assert (s.kind, s.format, s.path) == ("file", "parquet", tmp_path / "data" / "x.parquet")
@@ -214,7 +214,7 @@ def test_open_frame_reads_every_source(
     assert len(q) == int((cur.SEX == 2).sum())
 
 
-# -- the statistics -------------------------------------------------------------------------------------------
+# -- the statistics ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("from_value_counts", [100_000, 0], ids=["value-counts", "window-sort"])
 def test_engine_quantiles_equal_numpy_bit_for_bit(
     sqlite_db: str,
@@ -234,7 +234,7 @@ def test_engine_quantiles_equal_numpy_bit_for_bit(
         assert quantiles(s, "age", qs).tolist() == np.quantile(age[~np.isnan(age)], qs).tolist()
 
 
-# -- every indicator, pandas vs SQL ---------------------------------------------------------------------------
+# -- every indicator, pandas vs SQL --------------------------------------------------------------------------
 def test_real_data_indicators_equal_pandas(db: str, scored: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     cur, ref = scored
     src, rsrc = _src(db, "cur"), _src(db, "ref")
@@ -327,7 +327,7 @@ def test_binned_auc_within_its_reported_tolerance(
     assert "精確計算" in auc_method({"model_quality": {"settings": exact.settings}})
 
 
-# -- bad input: the same message everywhere -------------------------------------------------------------------
+# -- bad input: the same message everywhere ------------------------------------------------------------------
 def _bad_inputs(src_cur: str, src_empty: str) -> list[tuple[type, str, str | None, str | None]]:
     fkw = dict(FAIR, protected=["SEX", "AGEE"])
     return [
@@ -362,7 +362,7 @@ def test_bad_input_same_message_on_every_engine(
     assert on_db[5][:2] == (DataError, "the table has no rows") and on_db[5][3] == on_pandas[5][3]
 
 
-# -- Spark ----------------------------------------------------------------------------------------------------
+# -- Spark ---------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a SparkSession
     import importlib.util

@@ -42,7 +42,7 @@ SUITE = ROOT / "data_contracts" / "card_default_scoring.suite.json"
 WHERE = {"dataset", "seconds"}
 
 
-# -- sources and the runner's inputs (no Spark) ---------------------------------------------------------------
+# -- sources and the runner's inputs (no Spark) --------------------------------------------------------------
 def test_period_in_spark_sources(tmp_path: Path) -> None:
     assert fill_source_period("spark:risk.scored_{period}", "2026-07") == "spark:risk.scored_2026_07"
     assert (
@@ -102,7 +102,7 @@ def test_runner_inputs_record_lake_sources(tmp_path: Path) -> None:
     assert open_context(root, "lake-sys", None, tmp_path / "out", template="probe").period.label == "2026Q3"
 
 
-# -- the explainability sample --------------------------------------------------------------------------------
+# -- the explainability sample -------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_explain_sample_is_deterministic_and_whole_when_small(spark: Any, tmp_path: Path) -> None:  # noqa: F811
     from govreport.demo.build import make_scorecard_data
@@ -126,7 +126,7 @@ def test_explain_sample_is_deterministic_and_whole_when_small(spark: Any, tmp_pa
     assert not a["APPLICATION_ID"].equals(df["APPLICATION_ID"].head(500))  # not simply the first rows
 
 
-# -- data contracts on Spark ----------------------------------------------------------------------------------
+# -- data contracts on Spark ---------------------------------------------------------------------------------
 def _planted(n: int = 3000) -> pd.DataFrame:
     """The demo's scored applications with out-of-range values, duplicate keys, missing scores and a
     scoring time stamp (ISO text with an offset)."""
@@ -249,7 +249,7 @@ def test_contract_bad_input_on_spark_same_message(spark: Any, tmp_path: Path) ->
     assert (kind, message) == (DataError, "Spark table 'no_such_table' does not exist")
 
 
-# -- end to end through the runner ----------------------------------------------------------------------------
+# -- end to end through the runner ---------------------------------------------------------------------------
 def _lake_workspace(demo_root: Path, dest: Path, **engine: Any) -> Path:
     """The demo with card-default's data only in lake/ (spark+parquet:), data/card-default/ removed."""
     shutil.copytree(demo_root, dest, ignore=shutil.ignore_patterns("site"))  # copy2: file times kept
@@ -399,8 +399,8 @@ def test_lake_bad_inputs_fail_that_job_in_one_line(demo_workspace: Workspace, tm
     assert "2026Q2: 1 succeeded, 1 failed" in lake.stdout and "cs-assistant/genai_review: " in lake.stdout
     assert error(root, "txn-monitoring", "2026Q2").endswith(
         f"DataError: {root / 'systems' / 'txn-monitoring.yaml'}: field 'datasets.path': Spark table "
-        "'risk.txn_scored_2026Q2' does not exist — check the table name (spark:DATABASE.TABLE) and the session's "
-        "catalogue"
+        "'risk.txn_scored_2026Q2' does not exist — check the table name (spark:DATABASE.TABLE) and the "
+        "session's catalogue"
     )
 
     lake, pandas = _run(root, "2026Q1", "card-default"), _run(pandas_root, "2026Q1", "card-default")

@@ -75,7 +75,8 @@ def test_review_docx_reads_back_and_converts_to_pdf(demo_workspace, tmp_path, la
         ("簽核", "執行摘要", "條文對照", "附錄") if zh else ("Sign-off", "Executive summary", "Appendix")
     ):
         assert any(expected in h for h in headings), (expected, headings)
-    # the status matrix: one row per system, each named in the page's language, each cell a status with its shape
+    # the status matrix: one row per system, each named in the page's language, each cell a status with its
+    # shape
     names = [s["name_zh"] if zh else s["name_en"] for s in review["systems"]]
     matrix = next(
         t

@@ -58,7 +58,7 @@ def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-# -- a small real workspace: real SQLite store, real files, no notebooks --------------------------------------
+# -- a small real workspace: real SQLite store, real files, no notebooks -------------------------------------
 def _record(
     ws: Workspace, sid: str, period: str, template: str, status: str, body: str = "", error: str = ""
 ) -> RunRecord:
@@ -163,8 +163,8 @@ def test_republish_swaps_the_site_and_never_loads_the_run_machinery(small_ws):
     stale.mkdir()
     _record(ws, "scorer", "2026Q3", "model_risk", "succeeded", "q3")
     code = (
-        "import sys, json; from govreport.publish.site import build_site; from govreport.workspace import Workspace; "
-        f"r = build_site(Workspace.load({str(ws.root)!r})); "
+        "import sys, json; from govreport.publish.site import build_site; from govreport.workspace import "
+        f"Workspace; r = build_site(Workspace.load({str(ws.root)!r})); "
         "print(json.dumps([r.periods, sorted(m for m in ('papermill', 'nbconvert', 'great_expectations') "
         "if m in sys.modules)]))"
     )
@@ -211,7 +211,7 @@ def test_help_describes_the_command():
         assert text in r.stdout, text
 
 
-# -- the demo's four quarters ---------------------------------------------------------------------------------
+# -- the demo's four quarters --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_site(demo_workspace: Workspace, tmp_path_factory) -> tuple[Workspace, Path]:
     """A copy of the demo workspace with its site built once through the CLI."""
@@ -405,7 +405,8 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
 
 def test_publish_out_only_replaces_a_site_it_built(small_ws, tmp_path, capsys):
     """Issue 19, item 5: a folder holding a bare site.json, a forged marker, or a site with someone's files
-    added is refused with exit 2 and nothing in it is deleted; an empty folder or an untouched site is fine."""
+    added is refused with exit 2 and nothing in it is deleted; an empty folder or an untouched site is
+    fine."""
     from govreport.publish.site import MARKER
     from tests.helpers.cli import run_cli
 

@@ -164,12 +164,13 @@ def test_great_expectations_does_not_hash_the_frame(demo_root: Path, monkeypatch
     assert hashed == [2]
 
 
-# -- the indicators' working memory (issue 8) ------------------------------------------------------------------
-# Each metric works per column on compact codes (no row-by-feature matrices, no int64 copies of every attribute),
-# so its peak of NumPy/pandas allocations is a few float64 columns of the data, measured with tracemalloc
-# (deterministic: the same allocations every run). Before this work: fairness 7.9, proxy scan 13.1, model
-# quality 7.7, drift 4.2, reason codes 24.2 columns on this data. Drift is 3.4 columns on pandas 3 and 3.65 on
-# pandas 2.2 with NumPy 1.26 (the lowest versions pyproject.toml allows, run by scripts/test-lowest.sh).
+# -- the indicators' working memory (issue 8) ----------------------------------------------------------------
+# Each metric works per column on compact codes (no row-by-feature matrices, no int64 copies of every
+# attribute), so its peak of NumPy/pandas allocations is a few float64 columns of the data, measured with
+# tracemalloc (deterministic: the same allocations every run). Before this work: fairness 7.9, proxy scan
+# 13.1, model quality 7.7, drift 4.2, reason codes 24.2 columns on this data. Drift is 3.4 columns on pandas
+# 3 and 3.65 on pandas 2.2 with NumPy 1.26 (the lowest versions pyproject.toml allows, run by
+# scripts/test-lowest.sh).
 
 ROWS = 400_000
 FEATURES = ["LIMIT_BAL", "EDUCATION", "MARRIAGE", "PAY_0", "BILL_AMT1", "PAY_AMT1", "UTILISATION"]
@@ -233,7 +234,7 @@ def test_metric_peak_memory_is_a_few_columns(
     assert _peak_columns(calls[metric]) < bound
 
 
-# -- the same numbers: each low-memory step against the whole-array computation it replaces ---------------------
+# -- the same numbers: each low-memory step against the whole-array computation it replaces ------------------
 def test_linear_design_moments_are_those_of_the_whole_matrix() -> None:
     """The reason codes' standardisation, chunk by chunk, equals NumPy's over the whole design matrix to the
     last bit — with one design column (NumPy sums it pairwise) and with several (row after row)."""

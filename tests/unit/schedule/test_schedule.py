@@ -456,7 +456,8 @@ def test_a_simulated_year_runs_each_period_exactly_once(tmp_path):
         tmp_path, {"hi": HIGH, "lo": LOW}, {"monthly": MONTHLY, "quarterly": QUARTERLY}, smtp_port=port
     )
 
-    # 5 Jan: the 2025Q4 review is due (hi, lo: a low-tier system is reviewed in December's quarter); SMTP is down
+    # 5 Jan: the 2025Q4 review is due (hi, lo: a low-tier system is reviewed in December's quarter); SMTP is
+    # down
     r = govreport(ws, "schedule", "run-due", "--now", "2026-01-05T06:30+08:00")
     assert r.returncode == 1, r.stderr  # a run failed and the notification failed: both recorded
     assert "quarterly 2025Q4: 2 succeeded, 1 failed" in r.stdout

@@ -1,5 +1,6 @@
-"""Templates are names, never paths (issue 19, item 1): refused at `systems check` and schedule load with file,
-line and field; every output folder is resolved and checked to lie under reports/ before anything is written."""
+"""Templates are names, never paths (issue 19, item 1): refused at `systems check` and schedule load with
+file, line and field; every output folder is resolved and checked to lie under reports/ before anything is
+written."""
 
 from __future__ import annotations
 
