@@ -43,8 +43,9 @@ def credit_df(credit_csv: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
     """The demo built and run once per test session by the real CLI (`govreport demo`): 3 systems × 4
-    quarters, then the sustainability and review templates of each quarter, then the report site. Tests must
-    not modify it: copy it (``shutil.copytree``) to change anything."""
+    quarters (the two predictive ones with model_risk and data_quality), then the sustainability and review
+    templates of each quarter, then the report site. Tests must not modify it: copy it
+    (``shutil.copytree``) to change anything."""
     import subprocess
     import sys
 
@@ -58,6 +59,6 @@ def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
         timeout=1800,
     )
     assert r.returncode == 0, r.stderr[-3000:]
-    assert "20 report(s)" in r.stdout, r.stdout
+    assert "28 report(s)" in r.stdout, r.stdout
     assert f"report site (every period, every report): {out / 'site' / 'index.html'}" in r.stdout, r.stdout
     return Workspace.load(out)

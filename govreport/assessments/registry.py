@@ -70,13 +70,38 @@ class Presented:
 
 
 def assess_data_quality(ctx: Any) -> Computed:
-    """The ``data_quality`` template: every dataset's contract (Great Expectations) and the governance
-    indicators of the system record (Art. 7, 8)."""
+    """The ``data_quality`` template: every dataset's contract (Great Expectations), the training-data audit
+    of a predictive system with a training set (Art. 6, 7, 12; :mod:`govreport.assessments.training`) and
+    the governance indicators of the system record (Art. 7, 8)."""
+    # imported on the first call: the presenting kernel imports this registry and must start light
     from .governance import governance_indicators
     from .model_risk import Assessment
+    from .training import audit_system
 
     indicators, section = ctx.data_quality()
-    return Assessment(indicators + governance_indicators(ctx.system), {"data_quality": section})
+    sections: dict[str, Any] = {"data_quality": section}
+    notes: list[str] = []
+    audit = audit_system(ctx)
+    if audit is not None:
+        indicators += audit.indicators
+        sections.update(audit.sections)
+        notes += audit.notes
+    return Assessment(indicators + governance_indicators(ctx.system), sections, notes)
+
+
+def assess_model_risk(ctx: Any) -> Computed:
+    """The ``model_risk`` template: :func:`~govreport.assessments.model_risk.assess_predictive`, with a
+    summary of the training-data audit (the same figures as the data_quality report's)."""
+    # imported on the first call: the presenting kernel imports this registry and must start light
+    from .model_risk import assess_predictive
+    from .training import audit_system
+    from .training import summary as training_summary
+
+    result = assess_predictive(ctx)
+    audit = audit_system(ctx)
+    if audit is not None:
+        result.sections["training_summary"] = training_summary(audit)
+    return result
 
 
 class Computation:
@@ -104,7 +129,7 @@ class Computation:
 COMPUTATIONS: dict[str, Computation] = {
     t: Computation(t, target)
     for t, target in {
-        "model_risk": "govreport.assessments.model_risk:assess_predictive",
+        "model_risk": "govreport.assessments.registry:assess_model_risk",
         "data_quality": "govreport.assessments.registry:assess_data_quality",
         "genai_review": "govreport.assessments.genai_review:assess_genai",
         "sustainability": "govreport.assessments.portfolio:assess_sustainability",

@@ -118,7 +118,8 @@ def articles(review: Review, inventory: Inventory, records: Sequence[RunRecord])
         _status_of(q),
         [
             f"{len(q)} data-quality, model-quality and explainability indicators "
-            f"from {len({sid for sid, _ in q})} systems"
+            f"from {len({sid for sid, _ in q})} systems",
+            *_training_evidence(review, pred),
         ]
         if q
         else [],
@@ -211,3 +212,20 @@ def articles(review: Review, inventory: Inventory, records: Sequence[RunRecord])
             ],
         )
     return out
+
+
+def _training_evidence(review: Review, predictive: Sequence[Any]) -> list[str]:
+    """Art. 7 (data quality): the training-data audit of the data_quality reports, and what it found."""
+    found = [
+        (s.id, i)
+        for s in review.systems
+        for i in s.indicators
+        if i.get("template") == "data_quality" and str(i.get("id", "")).startswith("training.")
+    ]
+    if not found:
+        return []
+    flagged = [f"{sid}: {i['id']} {i['status']}" for sid, i in found if i.get("status") in ("amber", "red")]
+    return [
+        f"training-data audit (data_quality report) of {len({sid for sid, _ in found})}/{len(predictive)} "
+        f"predictive systems: " + ("; ".join(flagged) if flagged else "no finding")
+    ]

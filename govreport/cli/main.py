@@ -182,6 +182,13 @@ def systems_check(workspace: str) -> None:
 @click.option("--period", "-p", required=True, help="Period to assess: 2026Q3, 2026-07 or 2026.")
 @click.option("--system", "-s", "system_ids", multiple=True, help="Only this system id (repeatable).")
 @click.option(
+    "--template",
+    "-t",
+    "template_names",
+    multiple=True,
+    help="Only this template (repeatable), e.g. data_quality: of the templates each system lists.",
+)
+@click.option(
     "--parallel",
     "-j",
     type=click.IntRange(1, 64),
@@ -205,6 +212,7 @@ def run(
     workspace: str,
     period: str,
     system_ids: tuple[str, ...],
+    template_names: tuple[str, ...],
     parallel: int | None,
     skip_missing: bool,
     fail_on: str | None,
@@ -221,12 +229,17 @@ def run(
     A failing system never stops the others. Exit code: 0 when every run succeeded (whatever the
     results' colours, unless --fail-on is given), 1 when a run failed or, with --fail-on, a result reached
     that status, 2 for bad input.
+
+    --template NAME runs only that template of the systems that list it (`templates:` in their record),
+    e.g. `--template data_quality` for the data contracts and the training-data audit alone.
     """
     from ..core.periods import parse_period
     from ..run.runner import run_period
 
     p = parse_period(period)
     ws = _ws(workspace)
+    if template_names:
+        _check_templates(ws, template_names, system_ids)
 
     def progress(msg: str) -> None:
         if not quiet or "✗" in msg:
@@ -237,6 +250,7 @@ def run(
             ws,
             p,
             list(system_ids) or None,
+            templates=list(template_names) or None,
             progress=progress,
             parallelism=parallel,
             missing="skip" if skip_missing else "error",
@@ -267,6 +281,28 @@ def run(
                 f"{len(gated)} run(s) reached {fail_on}{' or red' if fail_on == 'amber' else ''} "
                 f"with --fail-on {fail_on}; every run was recorded",
                 fix="see the reports above, or run without --fail-on",
+            )
+
+
+def _check_templates(ws: Any, names: tuple[str, ...], system_ids: tuple[str, ...]) -> None:
+    """Each ``--template`` names a template that exists and that a selected system runs."""
+    from ..errors import TemplateError
+    from ..workspace.inventory import Inventory
+
+    inv = Inventory.load(ws)
+    systems = (
+        [inv.get(s) for s in system_ids if s not in inv.errors]
+        if system_ids
+        else [s for s in inv.ordered() if s.lifecycle != "retired"]
+    )
+    for name in names:
+        ws.template_path(name)  # unknown or malformed: one line naming the packaged templates
+        if systems and not any(name in s.applicable_templates for s in systems):
+            raise TemplateError(
+                f"no selected system runs the template '{name}'",
+                field="--template",
+                fix=f"add {name} to `templates:` in the system records (systems/<id>.yaml), "
+                f"or choose another template",
             )
 
 

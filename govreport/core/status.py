@@ -186,6 +186,24 @@ DEFAULT_THRESHOLDS: dict[str, Threshold] = {
     "channel_compliance_rate": Threshold("higher", 1.0, 1.0),
     "prelaunch_completeness": Threshold("higher", 1.0, 0.75),
     "vendor_attestation": Threshold("higher", 1.0, 1.0),
+    # Art. 6, 7, 12 — the training data (govreport.metrics._training, docs/training-data.md).
+    # the smaller outcome class's share of the training labels: under 1 % amber, under 0.2 % red (rare
+    # events such as fraud or money laundering are 1–2 % of cases; a model learns little from fewer)
+    "training.label_balance": Threshold("higher", 0.01, 0.002),
+    # favourable-label rate of the lowest over the highest group: the four-fifths rule, as for decisions
+    "training.label_rate_by_group": Threshold("higher", 0.80, 0.70),
+    # widest gap in a feature's missing share between two groups: 10 points amber, 25 red
+    "training.differential_missingness": Threshold("lower", 0.10, 0.25),
+    # highest single-feature AUC: 0.90 amber (review), 0.95 red (a leak)
+    "training.label_leakage": Threshold("lower", 0.90, 0.95, green_inclusive=False, red_inclusive=True),
+    # a feature equal to the label in 99 % of rows or more is a leak
+    "training.label_equal_share": Threshold("lower", 0.99, 0.99, green_inclusive=False, red_inclusive=True),
+    # a group's training share over its scoring share: under 0.5 amber, under 0.2 (or absent) red
+    "training.group_coverage": Threshold("higher", 0.50, 0.20),
+    # scoring rows also in the training data: over 1 % amber, over 5 % red
+    "training.overlap_with_scoring": Threshold("lower", 0.01, 0.05),
+    # days from the training data's newest record to the scoring period's start: must be positive
+    "training.window": Threshold("higher", 0.0, 0.0, green_inclusive=False, red_inclusive=True),
 }
 
 

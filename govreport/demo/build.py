@@ -31,6 +31,8 @@ from ..core.resources import bundled_dir
 from ..errors import InputError
 from ..workspace.scaffold import init_workspace
 from . import genai as demo_genai
+from .systems import SYSTEMS
+from .training import write_predictive_data
 
 __all__ = [
     "build_demo",
@@ -305,119 +307,7 @@ def make_conversations(step: int, n_conv: int = 300, start: datetime | None = No
 
 
 # -- the workspace ------------------------------------------------------------------------------------
-_SYSTEMS = {
-    "card-default": """\
-id: card-default
-name_zh: 信用卡違約評分卡
-name_en: Credit-card default scorecard
-kind: predictive
-description: 申請評分卡，預測未來一個月違約機率（PD），PD < 0.22 核准。
-owner: {{name: 林怡君, role: 模型負責人 Model owner, unit: 風險管理處 Risk Management}}
-accountable: {{name: 張志明, role: 風險長 Chief Risk Officer,
-  committee: 人工智慧治理委員會 AI Governance Committee}}
-scope: {{affects_transaction_rights: true, material_operational_impact: true,
-  interacts_with_consumers: false}}
-risk_factors: {{customer_facing: 2, personal_data: 3, autonomy: 3, complexity: 2, impact: 3, remedies: 2}}
-channels:
-  - {{name: 信用卡線上申請 online application, customer_facing: true, ai_disclosure: true, opt_out: true,
-      alternative: 臨櫃人工審核 branch review}}
-prelaunch:
-  go_live: 2024-03-01
-  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true,
-    incident_response: true}}
-  opinions:
-    infosec: {{date: 2024-01-20, opinion: 同意 approved, by: 資訊安全處}}
-    compliance: {{date: 2024-01-25, opinion: 同意 approved, by: 法令遵循處}}
-    risk: {{date: 2024-02-02, opinion: 同意，須每季監控 approved with quarterly monitoring, by: 風險管理處}}
-datasets:
-  - {{name: reference, role: reference, path: data/card-default/reference.parquet}}
-  - {{name: scoring, role: scoring, path: "data/card-default/scoring_{{period}}.parquet",
-      contract: card_default_scoring}}
-model:
-  label: DEFAULT
-  label_favourable: 0
-  prediction: DECISION
-  prediction_favourable: 1
-  score: PD
-  score_higher_is: adverse
-  features: [LIMIT_BAL, EDUCATION, MARRIAGE, PAY_0, BILL_AMT1, PAY_AMT1, UTILISATION]
-protected_attributes:
-  - {{column: SEX, category: sex}}
-  - {{column: AGE, category: age, bands: [25, 35, 45, 55, 65]}}
-  - {{column: MARRIAGE, category: marital_status, used_as_feature: true,
-      justification: 婚姻狀況經模型驗證委員會核准為信用風險因子（2024-02 會議紀錄）}}
-fairness: {{intersections: [[SEX, AGE]], min_group_size: 30}}
-""",
-    "txn-monitoring": """\
-id: txn-monitoring
-name_zh: 交易監控模型
-name_en: Transaction-monitoring model
-kind: predictive
-description: 洗錢防制交易監控，分數 > 0.12 產生警示，交由人工調查。
-owner: {{name: 吳家豪, role: 模型負責人 Model owner, unit: 洗錢防制處 AML}}
-accountable: {{name: 李淑芬, role: 法遵長 Chief Compliance Officer,
-  committee: 人工智慧治理委員會 AI Governance Committee}}
-scope: {{material_operational_impact: true, affects_transaction_rights: true}}
-risk_factors: {{customer_facing: 1, personal_data: 3, autonomy: 1, complexity: 2, impact: 2, remedies: 2}}
-prelaunch:
-  go_live: 2023-07-01
-  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true,
-    incident_response: true}}
-  opinions:
-    infosec: {{date: 2023-05-10, opinion: 同意 approved}}
-    compliance: {{date: 2023-05-12, opinion: 同意 approved}}
-    risk: {{date: 2023-05-20, opinion: 同意 approved}}
-datasets:
-  - {{name: reference, role: reference, path: data/txn-monitoring/reference.parquet}}
-  - {{name: scoring, role: scoring, path: "data/txn-monitoring/scoring_{{period}}.parquet",
-      contract: txn_monitoring_scoring}}
-model:
-  label: CONFIRMED_SUSPICIOUS
-  label_favourable: 0
-  prediction: ALERT
-  prediction_favourable: 0
-  score: RISK_SCORE
-  score_higher_is: adverse
-  features: [AMOUNT, CROSS_BORDER, NIGHT, VELOCITY_24H, ACCOUNT_AGE_M]
-protected_attributes:
-  - {{column: NATIONALITY, category: nationality}}
-  - {{column: AGE, category: age}}
-""",
-    "cs-assistant": """\
-id: cs-assistant
-name_zh: 智能客服助理
-name_en: Customer-service assistant (generative)
-kind: generative
-description: 第三方大型語言模型客服，回答信用卡與匯款問題，可轉接真人客服。
-owner: {{name: 黃雅婷, role: 數位金融部 Digital Banking, unit: 數位金融部}}
-accountable: {{name: 張志明, role: 風險長 Chief Risk Officer,
-  committee: 人工智慧治理委員會 AI Governance Committee}}
-scope: {{interacts_with_consumers: true, customer_service: true, product_advice: true}}
-risk_factors: {{customer_facing: 3, personal_data: 2, autonomy: 2, complexity: 3, impact: 3, remedies: 2}}
-vendor:
-  name: 雲語科技 CloudLingo Ltd.
-  country: TW
-  trace_log_attestation: {{provided: true, date: 2025-09-30, document: CL-ATTEST-2025-09}}
-  contract_clauses: [audit_rights, data_location, incident_notification, subcontracting, exit_plan]
-  outsourcing_approved: true
-channels:
-  - {{name: 行動銀行 APP, customer_facing: true, ai_disclosure: true, opt_out: true,
-      alternative: 真人客服 human agent}}
-  - {{name: LINE 官方帳號, customer_facing: true, ai_disclosure: true, opt_out: true,
-      alternative: 客服專線 0800 hotline}}
-prelaunch:
-  go_live: 2025-06-01
-  areas: {{data_governance: true, infosec: true, oversight: true, consumer_protection: true,
-    incident_response: true}}
-  opinions:
-    infosec: {{date: 2025-05-02, opinion: 同意 approved}}
-    compliance: {{date: 2025-05-06, opinion: 同意，需每季檢視對話 approved with quarterly transcript review}}
-    risk: {{date: 2025-05-09, opinion: 同意 approved}}
-datasets:
-  - {{name: conversations, role: conversations, path: "data/cs-assistant/conversations_{{period}}.jsonl",
-      format: jsonl, contract: cs_assistant_conversations}}
-""",
-}
+_SYSTEMS = SYSTEMS  # the old name (bench/bench_scale.py imports it)
 
 
 def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None] = lambda _m: None) -> Path:
@@ -441,19 +331,15 @@ def build_demo(out: Path, periods: Sequence[str], progress: Callable[[str], None
     for f in bundled_dir("data_contracts").iterdir():
         if f.is_file() and f.name.endswith((".contract.yaml", ".suite.json")):
             shutil.copyfile(f, root / "data_contracts" / f.name)
-    for sid, text in _SYSTEMS.items():
+    for sid, text in SYSTEMS.items():
         (root / "systems" / f"{sid}.yaml").write_text(
             text.format() + _demo_energy(sid, plist), encoding="utf-8"
         )
     (root / "sustainability.yaml").write_text(_demo_sustainability(plist), encoding="utf-8")
     (root / "findings.yaml").write_text(_demo_findings(plist), encoding="utf-8")
     progress("generating demo data …")
-    for sid, maker in (("card-default", make_scorecard_data), ("txn-monitoring", make_monitoring_data)):
-        d = root / "data" / sid
-        d.mkdir(parents=True, exist_ok=True)
-        maker(-1).to_parquet(d / "reference.parquet", index=False)
-        for step, p in enumerate(plist):
-            maker(step).to_parquet(d / f"scoring_{p.label}.parquet", index=False)
+    makers = {"card-default": make_scorecard_data, "txn-monitoring": make_monitoring_data}
+    write_predictive_data(root, plist, makers)  # reference, training set (planted problems), scoring
     d = root / "data" / "cs-assistant"
     d.mkdir(parents=True, exist_ok=True)
     for step, p in enumerate(plist):

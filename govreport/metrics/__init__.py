@@ -17,6 +17,8 @@ with statuses from :func:`govreport.core.status.threshold_for`; ``thresholds=`` 
 :func:`psi`, :func:`drift`  population stability of columns and the score against a reference
 :func:`feature_importance`  permutation importance of a model, or of a surrogate of the score
 :func:`reason_codes`        top reasons behind adverse decisions, summarised
+:func:`label_leakage` …     the training-data audit: label balance and rates by group, missingness by
+                            group, leakage, coverage of and overlap with the scoring data, the window
 ==========================  =======================================================================
 
 Each private module's docstring states its definitions and conventions (banding, bins, epsilon,
@@ -39,6 +41,26 @@ from ._fairness import (
 )
 from ._proxy import ProxyResult, cramers_v, proxy_scan
 from ._quality import QualityResult, auc_from_counts, model_quality
+from ._training import (
+    GroupLabelRates,
+    LabelBalance,
+    Leakage,
+    Missingness,
+    differential_missingness,
+    label_balance,
+    label_leakage,
+    label_rate_by_group,
+    single_feature_auc,
+)
+from ._training_scoring import (
+    GroupCoverage,
+    Overlap,
+    TrainingWindow,
+    group_coverage,
+    overlap_with_scoring,
+    row_hashes,
+    training_window,
+)
 
 __all__ = [
     # Art. 6
@@ -68,4 +90,21 @@ __all__ = [
     "ImportanceResult",
     "reason_codes",
     "ReasonCodeResult",
+    # the training-data audit (Art. 6, 7, 12)
+    "label_balance",
+    "LabelBalance",
+    "label_rate_by_group",
+    "GroupLabelRates",
+    "differential_missingness",
+    "Missingness",
+    "label_leakage",
+    "Leakage",
+    "single_feature_auc",
+    "group_coverage",
+    "GroupCoverage",
+    "overlap_with_scoring",
+    "Overlap",
+    "row_hashes",
+    "training_window",
+    "TrainingWindow",
 ]

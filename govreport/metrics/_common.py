@@ -28,6 +28,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "psi": ("母體穩定度指標（PSI）", "Population stability index (PSI)"),
     "surrogate_fidelity_r2": ("代理模型擬合度（R²）", "Surrogate model fidelity (R²)"),
     "reason_code_coverage": ("具理由碼之不利決定比例", "Share of adverse decisions with a reason code"),
+    "training.label_balance": (
+        "訓練資料標籤平衡（少數類別占比）",
+        "Training labels: the smaller class's share",
+    ),
+    "training.label_rate_by_group": (
+        "訓練資料各群組有利標籤比率（五分之四法則）",
+        "Training labels: favourable rate by group (four-fifths rule)",
+    ),
+    "training.differential_missingness": (
+        "訓練資料各群組缺值差異",
+        "Training data: missing values by group (widest gap)",
+    ),
+    "training.label_leakage": (
+        "訓練資料標籤洩漏（單一特徵 AUC）",
+        "Training data: label leakage (single-feature AUC)",
+    ),
+    "training.group_coverage": (
+        "訓練資料群組涵蓋（訓練／評分占比）",
+        "Training data: group coverage (training ÷ scoring share)",
+    ),
+    "training.overlap_with_scoring": ("評分資料與訓練資料重複比例", "Scoring rows also in the training data"),
+    "training.window": ("訓練資料期間早於評分期間（天）", "Training window before the scoring period (days)"),
 }
 
 

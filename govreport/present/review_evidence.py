@@ -39,6 +39,14 @@ _SENTENCES: list[tuple[str, str]] = [
         "{2} 個系統之資料品質、模型品質與可解釋性指標共 {1} 項",
     ),
     (
+        rf"training-data audit \(data_quality report\) of {_N}/{_N} predictive systems: no finding",
+        "訓練資料稽核（資料品質報告）：{1}/{2} 個預測型系統，無發現",
+    ),
+    (
+        rf"training-data audit \(data_quality report\) of {_N}/{_N} predictive systems: {_IDS}",
+        "訓練資料稽核（資料品質報告）：{1}/{2} 個預測型系統：{3}",
+    ),
+    (
         rf"personal-data leak check of {_N} generative systems; data-check samples masked in every report",
         "{1} 個生成式系統之個資外洩檢查；各報告之資料檢核樣本一律遮罩",
     ),

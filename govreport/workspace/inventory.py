@@ -192,8 +192,16 @@ class Dataset(Strict):
 
 
 class ModelSpec(Strict):
-    """Which columns of the scoring data hold the outcome, the decision and the score."""
+    """Which columns of the scoring data hold the outcome, the decision and the score; which version of the
+    model scores (the training-data audit is recorded once per version and training data)."""
 
+    version: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="the model version in production, e.g. 2024.1 (Art. 7, 12); its training set is a "
+        "dataset with role: training",
+    )
     label: str
     label_favourable: Any
     prediction: str

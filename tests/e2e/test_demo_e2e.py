@@ -36,13 +36,15 @@ def test_every_period_and_system_has_a_report(demo):
         for sid, tpl in (
             ("card-default", "model_risk"),
             ("txn-monitoring", "model_risk"),
+            ("card-default", "data_quality"),
+            ("txn-monitoring", "data_quality"),
             ("cs-assistant", "genai_review"),
         ):
             d = demo.reports_dir / p / sid / tpl / "v1"
             assert (d / "report.html").stat().st_size > 100_000, d
             assert (d / "notebook.ipynb").is_file() and (d / "results.json").is_file()
     recs = open_store(demo).records()
-    assert len(recs) == 20 and {r.status for r in recs} == {"succeeded"}
+    assert len(recs) == 28 and {r.status for r in recs} == {"succeeded"}
     assert (
         sorted(r.template for r in recs if r.system_id == "_portfolio")
         == ["review"] * 4 + ["sustainability"] * 4
@@ -51,7 +53,7 @@ def test_every_period_and_system_has_a_report(demo):
     assert checked.problems == [] and checked.warnings == []
     # the demo signs with a throw-away key of its own, kept outside the workspace
     key = demo.signing()
-    assert checked.signed == 20 and checked.key_fingerprint == key.fingerprint
+    assert checked.signed == 28 and checked.key_fingerprint == key.fingerprint
     assert not Path(demo.config.evidence.signing.key_file).is_relative_to(demo.root)
     # each review's cover names the chain head it was built on and the key's fingerprint
     for p in PERIODS:
@@ -164,7 +166,7 @@ def test_cli_commands_work_on_the_demo_workspace(demo):
     r = gr("systems", "list")
     assert r.returncode == 0 and re.search(r"card-default\s+high", r.stdout) and "txn-monitoring" in r.stdout
     r = gr("evidence", "verify")
-    assert r.returncode == 0 and "20 record(s)" in r.stdout
+    assert r.returncode == 0 and "28 record(s)" in r.stdout
     r = gr("evidence", "show", "1")
     rec = json.loads(r.stdout)
     assert rec["status"] == "succeeded" and len(rec["template_sha256"]) == 64
@@ -199,7 +201,7 @@ def test_every_results_json_validates_against_the_shipped_schema(demo):
 
     schema = json.loads(schema_path("results.schema.json").read_text())
     files = sorted(demo.reports_dir.glob("*/*/*/v*/results.json"))
-    assert len(files) == 20
+    assert len(files) == 28
     for f in files:
         jsonschema.validate(json.loads(f.read_text()), schema)
     bad = next(d for d in (json.loads(f.read_text()) for f in files) if d["indicators"])
@@ -290,3 +292,37 @@ def test_run_fail_on_red_exits_1_on_the_demo_2026q3_after_recording(demo, tmp_pa
     assert "with --fail-on red; every run was recorded" in r.stderr
     recs = open_store(Workspace.load(ws), writing=False).records()
     assert len(recs) == before + 1 and recs[-1].status == "succeeded" and recs[-1].summary["status"] == "red"
+
+
+def test_each_predictive_system_has_a_training_audit_that_finds_the_planted_problems(demo):
+    """Issue 21: the training export's problems (govreport.demo.training) are found, and only they."""
+    for p in PERIODS:
+        found = {}
+        for sid in ("card-default", "txn-monitoring"):
+            res = _results(demo, p, sid, "data_quality")
+            ids = {i["id"]: i["status"] for i in res["indicators"] if i["id"].startswith("training.")}
+            assert {"training.label_balance", "training.label_leakage", "training.window"} <= set(ids)
+            assert "not_assessed" not in ids.values(), (p, sid, ids)
+            found[sid] = {k for k, v in ids.items() if v != "green"}
+            summary = _results(demo, p, sid, "model_risk")["training_summary"]
+            assert {i["id"] for i in summary["indicators"]} == set(ids)
+        reused = {"training.overlap_with_scoring"} if p == PERIODS[1] else set()
+        assert found["card-default"] == {"training.differential_missingness.AGE", *reused}, p
+        assert found["txn-monitoring"] == {"training.label_leakage"}, p
+    card = _results(demo, PERIODS[0], "card-default", "data_quality")
+    miss = next(i for i in card["indicators"] if i["id"] == "training.differential_missingness.AGE")
+    assert (miss["details"]["feature"], miss["details"]["high_group"]) == ("BILL_AMT1", "≥65")
+    txn = _results(demo, PERIODS[-1], "txn-monitoring", "data_quality")
+    assert txn["training"]["per_version"]["label_leakage"]["flagged"] == ["VELOCITY_24H"]
+    assert txn["training"]["per_version"]["recorded"]["period"] == PERIODS[0]  # recorded once, then shown
+    # the site links the audit from each system's page; the review cites it under Art. 7
+    for sid in ("card-default", "txn-monitoring"):
+        page = (demo.root / "site" / "systems" / f"{sid}.html").read_text(encoding="utf-8")
+        assert "Data quality and training-data audit" in page and "data_quality" in page
+    review = json.loads(
+        (demo.reports_dir / PERIODS[-1] / "_portfolio" / "review" / "v1" / "review.json").read_text()
+    )
+    art7 = next(a for a in review["articles"] if a["article"] == 7)
+    assert any(
+        "training-data audit (data_quality report) of 2/2 predictive systems" in e for e in art7["evidence"]
+    )

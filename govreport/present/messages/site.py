@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "site.notlisted": ("（已不在盤點清冊）", "(no longer in the inventory)"),
     "site.template.model_risk": ("模型風險", "Model risk"),
     "site.template.genai_review": ("生成式 AI 對話", "Generative-AI conversations"),
-    "site.template.data_quality": ("資料品質", "Data quality"),
+    "site.template.data_quality": ("資料品質與訓練資料稽核", "Data quality and training-data audit"),
     "site.template.sustainability": ("永續指標（第4條）", "Sustainability (Art. 4)"),
     "site.template.review": ("定期檢視", "Periodic review"),
     "site.status.succeeded": ("成功", "succeeded"),

@@ -240,3 +240,7 @@ def test_the_example_contracts_on_the_demo_data(tmp_path):
         }
     d = json.loads(_cli("validate", "card_default_scoring", "-w", str(root), "-p", "2026Q3", "--json").stdout)
     assert d["dimensions"]["representativeness"]["status"] != "not_assessed"
+    for name in ("card_default_training", "txn_monitoring_training"):  # training suites pass their own data
+        r = _cli("validate", name, "-w", str(root), "-p", "2026Q3", "--json")
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["status"] == "green"

@@ -64,18 +64,19 @@ def test_model_risk_reads_each_dataset_once_with_the_same_results(
         str((data / f"scoring_{PERIOD}.parquet").resolve()),
         str((data / "reference.parquet").resolve()),
     )
+    training = str((data / "training.parquet").resolve())  # its contract validated in every run (issue 21)
 
     ctx = open_context(demo_root, SYSTEM, PERIOD, tmp_path / "a", template="model_risk")
     assessment = assess_predictive(ctx)  # what the template's library cell runs
     # the scored data once; the reference twice, a few columns each time: the indicators' (label, score,
     # features), let go before the contract check, which reads the columns it compares itself
-    assert dict(parquet_reads) == {scoring: 1, reference: 2}
+    assert dict(parquet_reads) == {scoring: 1, reference: 2, training: 1}
 
     # the same validation reading the files itself (as the data_quality template does: nothing loaded)
     parquet_reads.clear()
     ctx2 = open_context(demo_root, SYSTEM, PERIOD, tmp_path / "b", template="data_quality")
     indicators, section = ctx2.data_quality()
-    assert dict(parquet_reads) == {scoring: 1, reference: 1}
+    assert dict(parquet_reads) == {scoring: 1, reference: 1, training: 1}
 
     assert _stable(assessment.sections["data_quality"]) == _stable(section)
     dq = [i for i in assessment.indicators if i.id.startswith("data_quality.")]
@@ -100,7 +101,7 @@ def test_frames_held_by_nobody_are_not_kept(
     assert len(ctx._frames) == 1
     ctx.data_quality()
     scoring = str((demo_root / "data" / SYSTEM / f"scoring_{PERIOD}.parquet").resolve())
-    assert parquet_reads[scoring] == 2 and sum(parquet_reads.values()) == 3
+    assert parquet_reads[scoring] == 2 and sum(parquet_reads.values()) == 4  # and the training set once
     del held
 
 

@@ -1,0 +1,169 @@
+"""The training-data audit in a report: the full audit (``data_quality``) and its summary (``model_risk``).
+
+Reads only the ``training`` section and the ``training.*`` indicators of results.json (the library computed
+them: :mod:`govreport.assessments.training`); each indicator gets a badge and one plain sentence, Chinese
+then English, from the message catalogue (``present/messages/training.py``). Examples are already masked.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from .charts import badge
+from .i18n import bi, fmt_date, fmt_pct, t
+
+__all__ = ["audit", "sentence", "summary"]
+
+e = html.escape
+
+
+def _num(x: Any, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _base(iid: str) -> str:
+    parts = iid.split(".")
+    return parts[1] if len(parts) > 1 else iid
+
+
+def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
+    """The plain sentence of one ``training.*`` indicator in ``lang``."""
+    base, d, status = _base(ind["id"]), ind.get("details") or {}, ind["status"]
+    if status == "not_assessed" or ind.get("value") is None:
+        reason = ind.get("note") or ("—" if lang == "zh-TW" else "no figure")
+        return t("training.sentence.not_assessed", lang, reason=reason)
+    flag = status in ("amber", "red")
+    key = f"training.sentence.{base}" + (".flag" if flag and base != "label_balance" else "")
+    v = ind["value"]
+    kw: dict[str, Any]
+    if base == "label_balance":
+        kw = {"fav": fmt_pct(d.get("favourable_share")), "minority": fmt_pct(v)}
+    elif base == "label_rate_by_group":
+        kw = {
+            "attr": d.get("attribute"),
+            "lo": d.get("min_group"),
+            "hi": d.get("max_group"),
+            "ratio": _num(v),
+        }
+    elif base == "differential_missingness":
+        kw = {
+            "attr": d.get("attribute"),
+            "feature": d.get("feature"),
+            "gap": fmt_pct(v),
+            "hi": d.get("high_group"),
+            "lo": d.get("low_group"),
+            "hs": fmt_pct(d.get("high_share")),
+            "ls": fmt_pct(d.get("low_share")),
+        }
+    elif base == "label_leakage":
+        flagged = d.get("flagged") or {}
+        kw = {
+            "auc": _num(max((f.get("auc") or 0 for f in flagged.values()), default=v) if flagged else v, 3),
+            "feature": d.get("feature"),
+            "features": ", ".join(flagged) or d.get("feature"),
+        }
+    elif base == "group_coverage":
+        kw = {
+            "attr": d.get("attribute"),
+            "group": d.get("group"),
+            "ratio": _num(v),
+            "ss": fmt_pct(d.get("share_scoring")),
+            "st": fmt_pct(d.get("share_training")),
+        }
+    elif base == "overlap_with_scoring":
+        basis = d.get("basis", "features")
+        kw = {
+            "n": f"{d.get('n_overlap', 0):,}",
+            "share": fmt_pct(v, 2),
+            "basis": t(f"training.basis.{basis}"),
+            "basis_en": t(f"training.basis.{basis}", "en"),
+        }
+    elif base == "window":
+        kw = {
+            "start": fmt_date(d.get("start"), lang),
+            "end": fmt_date(d.get("end"), lang),
+            "pstart": fmt_date(d.get("period_start"), lang),
+            "gap": f"{v:,.0f}",
+            "rows": f"{d.get('rows_in_or_after', 0):,}",
+        }
+    else:
+        return ind.get("note", "")
+    return t(key, lang, **kw)
+
+
+def _line(ind: Mapping[str, Any]) -> str:
+    return (
+        f"<li>{badge(ind['status'])} <b>{e(ind['label_zh'])}</b> {e(sentence(ind))}<br>"
+        f"<span class='gr-en'>{e(ind['label_en'])}: {e(sentence(ind, 'en'))}</span></li>"
+    )
+
+
+def _examples(rows: list[Mapping[str, Any]]) -> str:
+    if not rows:
+        return ""
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    head = "".join(f"<th>{e(str(c))}</th>" for c in cols)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e('—' if r.get(c) is None else str(r.get(c)))}</td>" for c in cols) + "</tr>"
+        for r in rows
+    )
+    return f"<table class='gr-examples'><tr>{head}</tr>{body}</table>"
+
+
+def _indicators(results: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [i for i in results.get("indicators", []) if i["id"].startswith("training.")]
+
+
+_PER_VERSION = ("label_balance", "label_rate_by_group", "differential_missingness", "label_leakage")
+
+
+def audit(results: Mapping[str, Any]) -> str:
+    """The full audit: version line, per-version and per-period indicators with sentences, masked examples."""
+    section = results.get("training")
+    if not section:
+        return bi("training.none")
+    pv, pp = section.get("per_version") or {}, section.get("per_period") or {}
+    rec = pv.get("recorded") or {}
+    recorded = rec.get("period", "—") + (f" (RUN_ID {rec['seq']})" if rec.get("seq") else "")
+    head = bi(
+        "training.version",
+        version=section.get("model_version") or "—",
+        rows=f"{pv.get('rows', 0):,}",
+        sha=(section.get("training_sha256") or "—")[:12],
+        recorded=recorded,
+    )
+    inds = _indicators(results)
+    out = [bi("training.lead"), head]
+    examples = {**(pv.get("examples") or {}), **(pp.get("examples") or {})}
+    for key, group in (
+        ("training.per_version", [i for i in inds if _base(i["id"]) in _PER_VERSION]),
+        ("training.per_period", [i for i in inds if _base(i["id"]) not in _PER_VERSION]),
+    ):
+        out.append(f"<h3>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></h3>")
+        out.append("<ul class='gr-training'>" + "".join(_line(i) for i in group) + "</ul>")
+    shown = {k: v for k, v in examples.items() if v}
+    if shown:
+        zh, en = t("training.examples"), t("training.examples", "en")
+        out.append(f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>")
+        for k, rows in shown.items():
+            out.append(f"<p><code>{e(k)}</code></p>{_examples(rows)}")
+    return "".join(out)
+
+
+def summary(results: Mapping[str, Any]) -> str:
+    """``model_risk``'s summary: the audit's indicators and sentences, and where the full audit is."""
+    s = results.get("training_summary")
+    if not s:
+        return bi("training.none")
+    every = s.get("indicators", [])
+    inds = [i for i in every if i.get("status") != "green"] or every
+    rest = len(every) - len(inds)
+    return (
+        bi("training.summary.lead")
+        + "<ul class='gr-training'>"
+        + "".join(_line(i) for i in inds)
+        + "</ul>"
+        + (bi("training.summary.green", n=rest) if rest else "")
+    )
