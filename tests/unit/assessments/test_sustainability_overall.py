@@ -13,7 +13,7 @@ from govreport.core.files import sha256_file
 from govreport.evidence.queries import open_store
 from govreport.evidence.store import RunRecord
 from govreport.publish.site import build_site
-from govreport.run.runner import _summary
+from govreport.run.execute import _summary
 from govreport.workspace.config import Workspace
 from govreport.workspace.scaffold import init_workspace
 from tests.unit.assessments.test_sustainability import SCORECARD, _fairness, add_run, measured
