@@ -29,7 +29,7 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("govreport/_bundled/templates_nb/") and n.endswith(".ipynb") for n in names)
     assert "govreport/schemas/results.schema.json" in names
-    assert "govreport/nbtemplates/govreport/index.html.j2" in names
+    assert "govreport/present/nbtemplates/govreport/index.html.j2" in names
 
     # a fresh venv without system site packages; the wheel's dependencies come from the package registry
     venv = tmp_path / "venv"
