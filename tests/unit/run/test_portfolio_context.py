@@ -121,7 +121,7 @@ def test_computations_are_imported_only_when_called():
 
     code = (
         "import sys; from govreport.assessments.registry import computation; "
-        "c = computation('model_risk'); assert c.target.endswith(':assess_predictive'); "
+        "c = computation('model_risk'); assert c.target.endswith('registry:assess_model_risk'); "
         "print(sorted(m for m in ('pandas', 'sklearn', 'great_expectations') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
