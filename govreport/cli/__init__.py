@@ -4,6 +4,7 @@
 """
 
 from .contracts import contracts
+from .evidence import evidence, signoff
 from .main import cli, main
 from .publish import publish
 from .render import render
@@ -11,6 +12,8 @@ from .schedule import schedule
 from .templates import templates
 
 cli.add_command(contracts)
+cli.add_command(evidence)
+cli.add_command(signoff)
 cli.add_command(schedule)
 cli.add_command(publish)
 cli.add_command(templates)

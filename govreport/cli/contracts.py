@@ -57,7 +57,11 @@ _ws_opt = click.option(
 )
 
 
-@click.group("contracts", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "contracts",
+    short_help="Data contracts and their Great Expectations suites (Art. 7, 8).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 def contracts() -> None:
     """Data contracts (Art. 7, 8): a dataset plus its Great Expectations suite, in data_contracts/."""
 
