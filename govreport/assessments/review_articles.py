@@ -224,8 +224,10 @@ def _training_evidence(review: Review, predictive: Sequence[Any]) -> list[str]:
     ]
     if not found:
         return []
-    flagged = [f"{sid}: {i['id']} {i['status']}" for sid, i in found if i.get("status") in ("amber", "red")]
+    # system ids only (the review names them in the reader's language); the indicators behind a finding
+    # are listed where the matrix explains its cells
+    flagged = list(dict.fromkeys(sid for sid, i in found if i.get("status") in ("amber", "red")))
     return [
         f"training-data audit (data_quality report) of {len({sid for sid, _ in found})}/{len(predictive)} "
-        f"predictive systems: " + ("; ".join(flagged) if flagged else "no finding")
+        f"predictive systems: " + (f"findings in {', '.join(flagged)}" if flagged else "no finding")
     ]

@@ -43,8 +43,8 @@ _SENTENCES: list[tuple[str, str]] = [
         "訓練資料稽核（資料品質報告）：{1}/{2} 個預測型系統，無發現",
     ),
     (
-        rf"training-data audit \(data_quality report\) of {_N}/{_N} predictive systems: {_IDS}",
-        "訓練資料稽核（資料品質報告）：{1}/{2} 個預測型系統：{3}",
+        rf"training-data audit \(data_quality report\) of {_N}/{_N} predictive systems: findings in {_IDS}",
+        "訓練資料稽核（資料品質報告）：{1}/{2} 個預測型系統，有發現者：{3}",
     ),
     (
         rf"personal-data leak check of {_N} generative systems; data-check samples masked in every report",

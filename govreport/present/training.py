@@ -1,8 +1,8 @@
 """The training-data audit in a report: the full audit (``data_quality``) and its summary (``model_risk``).
 
 Reads only the ``training`` section and the ``training.*`` indicators of results.json (the library computed
-them: :mod:`govreport.assessments.training`); each indicator gets a badge and one plain sentence, Chinese
-then English, from the message catalogue (``present/messages/training.py``). Examples are already masked.
+them: :mod:`govreport.assessments.training`); each indicator gets a badge and one plain sentence in the
+reader's language, from the message catalogue (``present/messages/training.py``). Examples are already masked.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .charts import badge
-from .i18n import bi, fmt_date, fmt_pct, t
+from .i18n import bi, fmt_date, fmt_pct, pair, t, tr
 
 __all__ = ["audit", "sentence", "summary"]
 
@@ -94,9 +94,10 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
 
 
 def _line(ind: Mapping[str, Any]) -> str:
+    # one language at a time: the page shows the reader's span only
     return (
-        f"<li>{badge(ind['status'])} <b>{e(ind['label_zh'])}</b> {e(sentence(ind))}<br>"
-        f"<span class='gr-en'>{e(ind['label_en'])}: {e(sentence(ind, 'en'))}</span></li>"
+        f"<li>{badge(ind['status'])} <b>{pair(ind['label_zh'], ind['label_en'])}</b> "
+        f"{pair(sentence(ind), sentence(ind, 'en'))}</li>"
     )
 
 
@@ -141,12 +142,11 @@ def audit(results: Mapping[str, Any]) -> str:
         ("training.per_version", [i for i in inds if _base(i["id"]) in _PER_VERSION]),
         ("training.per_period", [i for i in inds if _base(i["id"]) not in _PER_VERSION]),
     ):
-        out.append(f"<h3>{e(t(key))} <span class='gr-en'>{e(t(key, 'en'))}</span></h3>")
+        out.append(f"<h3>{tr(key)}</h3>")
         out.append("<ul class='gr-training'>" + "".join(_line(i) for i in group) + "</ul>")
     shown = {k: v for k, v in examples.items() if v}
     if shown:
-        zh, en = t("training.examples"), t("training.examples", "en")
-        out.append(f"<h3>{e(zh)} <span class='gr-en'>{e(en)}</span></h3>")
+        out.append(f"<h3>{tr('training.examples')}</h3>")
         for k, rows in shown.items():
             out.append(f"<p><code>{e(k)}</code></p>{_examples(rows)}")
     return "".join(out)

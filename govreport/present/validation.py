@@ -66,8 +66,10 @@ def validation_links(contract: str) -> str:
     and by ``govreport render``)."""
     names = page_names(contract)
     return (
-        f"<p class='gr-val-link'><a href='{html.escape(names['zh-TW'])}'>{html.escape(t('val.link'))}</a> · "
-        f"<a href='{html.escape(names['en'])}' hreflang='en'>{html.escape(t('val.link', 'en'))}</a></p>"
+        # one link in each language's span: the report shows the reader's language only
+        f"<p class='gr-val-link'><a class='gr-l-zh' lang='zh-TW' href='{html.escape(names['zh-TW'])}'>"
+        f"{html.escape(t('val.link'))}</a><a class='gr-l-en' lang='en' href='{html.escape(names['en'])}' "
+        f"hreflang='en'>{html.escape(t('val.link', 'en'))}</a></p>"
     )
 
 

@@ -291,7 +291,10 @@ def test_run_fail_on_red_exits_1_on_the_demo_2026q3_after_recording(demo, tmp_pa
     assert r.returncode == 1, r.stderr[-2000:]
     assert "with --fail-on red; every run was recorded" in r.stderr
     recs = open_store(Workspace.load(ws), writing=False).records()
-    assert len(recs) == before + 1 and recs[-1].status == "succeeded" and recs[-1].summary["status"] == "red"
+    new = {r.template: r for r in recs[before:]}  # card-default's model_risk and data_quality (issue 21)
+    assert len(recs) == before + 2 and set(new) == {"model_risk", "data_quality"}
+    assert all(r.status == "succeeded" for r in new.values())
+    assert new["model_risk"].summary["status"] == "red"
 
 
 def test_each_predictive_system_has_a_training_audit_that_finds_the_planted_problems(demo):
