@@ -69,7 +69,7 @@ def test_readme_first_command_in_a_fresh_venv_runs_the_whole_demo(tmp_path):
     ).stdout.splitlines()
     failed = [ln for ln in listing if re.search(r"\s(failed|interrupted)\s", ln)]
     assert not failed, "\n".join(failed)
-    assert len(listing) == 20, "\n".join(listing)  # 3 systems × 4 quarters + 2 portfolio templates × 4
+    assert len(listing) == 28, "\n".join(listing)  # (3 systems + 2 data_quality audits + 2 portfolio) × 4
     assert (ws / "site" / "index.html").is_file()
     verify = subprocess.run(
         ["govreport", "evidence", "verify", "-w", str(ws)], env=env, capture_output=True, text=True
