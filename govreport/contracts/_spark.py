@@ -1,5 +1,7 @@
-"""A data contract validated on Spark: the suite JSON, unchanged, through Great Expectations' Spark
-execution engine, and the contract's other dimensions by Spark aggregations (docs/engines.md).
+"""A data contract validated on Spark: the suite JSON, unchanged apart from type names (a type check's
+pandas names, such as ``int64`` or ``datetime64[us]``, are read as their Spark types: :func:`spark_types`),
+through Great Expectations' Spark execution engine, and the contract's other dimensions by Spark
+aggregations (docs/engines.md).
 
 :func:`validate` dispatches here for a ``spark:TABLE`` or ``spark+parquet:PATH`` dataset (its ``data=``
 or the contract's ``dataset.path``) or a Spark DataFrame. What comes back to the govreport process is the
@@ -68,6 +70,43 @@ __all__ = ["is_spark_data", "validate_on_spark", "gx_validate_spark", "validate_
 
 _INTEGRAL = ("ByteType", "ShortType", "IntegerType", "LongType")
 _TIMES = ("TimestampType", "TimestampNTZType", "DateType")
+_FRACTIONAL = ("FloatType", "DoubleType", "DecimalType")
+#: pandas / Python type names a suite states (``contracts scaffold`` writes them) → the Spark types that hold
+#: such values; GX's Spark engine knows only the latter and fails a type check naming none of them
+_SPARK_TYPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("int8", "int16", "int32", "int64", "int", "Int8", "Int16", "Int32", "Int64"), _INTEGRAL),
+    **dict.fromkeys(("uint8", "uint16", "uint32", "uint64"), _INTEGRAL),
+    **dict.fromkeys(("float16", "float32", "float64", "float", "Float32", "Float64"), _FRACTIONAL),
+    **dict.fromkeys(("str", "string", "object", "StringDtype"), ("StringType",)),
+    **dict.fromkeys(("bool", "boolean", "BooleanDtype"), ("BooleanType",)),
+}
+
+
+def spark_types(exp: dict[str, Any]) -> dict[str, Any]:
+    """``exp`` with the pandas type names of a type expectation read as Spark types (``int64`` →
+    ``LongType`` …, ``datetime64[us]`` → ``TimestampType``/``TimestampNTZType``/``DateType``); any other
+    expectation unchanged. Names that already are Spark types stay."""
+
+    def on_spark(name: str) -> tuple[str, ...]:
+        if name.startswith("datetime64"):
+            return _TIMES
+        return _SPARK_TYPES.get(name, (name,))
+
+    kw = exp.get("kwargs") or {}
+    if exp.get("type") == "expect_column_values_to_be_in_type_list" and kw.get("type_list"):
+        names = list(dict.fromkeys(t for name in kw["type_list"] for t in on_spark(str(name))))
+        return {**exp, "kwargs": {**kw, "type_list": names}}
+    if exp.get("type") == "expect_column_values_to_be_of_type" and kw.get("type_"):
+        names = list(on_spark(str(kw["type_"])))
+        if len(names) == 1:
+            return {**exp, "kwargs": {**kw, "type_": names[0]}}
+        rest = {k: v for k, v in kw.items() if k != "type_"}
+        return {
+            **exp,
+            "type": "expect_column_values_to_be_in_type_list",
+            "kwargs": {**rest, "type_list": names},
+        }
+    return exp
 
 
 def is_spark_data(data: Any, cf: ContractFile) -> bool:
@@ -145,7 +184,7 @@ def validate_on_spark(
             masked = undeclared_personal(_head(runner), cf, warn)
 
             extra = _key_expectation(sf, list(c.keys))
-            suite, ids = build_gx_suite(sf, extra)
+            suite, ids = build_gx_suite(sf, extra, adapt=spark_types)
             cached = runner.df.is_cached
             res = gx_validate_spark(suite, c.name, runner.df)
             all_exps = [*sf.expectations, *extra]
@@ -357,7 +396,7 @@ def validate_suite_on_spark(suite_path: Path | str, df: Any) -> list[dict[str, A
     ``element_count``, ``unexpected_count``, ``observed_value`` — the fields the contract summary uses.
     """
     sf = load_suite(Path(suite_path))
-    suite, ids = build_gx_suite(sf, [])
+    suite, ids = build_gx_suite(sf, [], adapt=spark_types)
     res = gx_validate_spark(suite, sf.name, df)
     by_id = {r.expectation_config.id: r for r in res.results}
     out = []

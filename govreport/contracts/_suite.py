@@ -12,6 +12,7 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,11 +296,18 @@ def load_suite(path: Path | str) -> SuiteFile:
     return sf
 
 
-def build_gx_suite(sf: SuiteFile, extra: list[dict[str, Any]] | None = None) -> tuple[Any, list[str]]:
+def build_gx_suite(
+    sf: SuiteFile,
+    extra: list[dict[str, Any]] | None = None,
+    adapt: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> tuple[Any, list[str]]:
     """The ``ExpectationSuite`` to validate (the file's expectations, then ``extra``) and the id given to
-    each, so results can be matched back to the file's order."""
+    each, so results can be matched back to the file's order. ``adapt`` rewrites an expectation for the
+    engine that validates it (the Spark engine reads pandas type names as their Spark types)."""
     gx = import_gx()
     exps = [*sf.expectations, *(extra or [])]
+    if adapt is not None:
+        exps = [adapt(e) for e in exps]
     ids = [str(uuid.UUID(int=i + 1)) for i in range(len(exps))]
     built = [
         {**{k: v for k, v in e.items() if k in _EXPECTATION_KEYS}, "id": i}
