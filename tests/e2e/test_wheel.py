@@ -65,8 +65,7 @@ def test_wheel_contains_bundled_folders_and_runs_the_demo(tmp_path):
         env=env,
     )
     assert r.returncode == 0, r.stderr[-3000:]
-    # 3 systems x 2 periods, and each period's portfolio reports (sustainability, review)
-    # 2 periods × (3 systems + 2 data_quality audits)
+    # 2 periods × (3 systems + 2 data_quality audits), and each period's portfolio reports
     assert len([p for p in out.glob("reports/*/*/*/v1/report.html") if "_portfolio" not in p.parts]) == 10
     assert len(list(out.glob("reports/*/_portfolio/*/v1/report.html"))) == 4
     # the evidence shows the template was the wheel's bundled copy, not the source checkout's
