@@ -233,7 +233,11 @@ def test_period_without_runs_and_a_failed_system(ws_copy):
     # 2026Q4: only card-default runs, and its scoring file is broken; the others have no run at all
     (ws.root / "data" / "card-default" / "scoring_2026Q4.parquet").write_bytes(b"not a parquet file")
     s = run_period(ws, "2026Q4", ["card-default"])
-    assert [r.status for r in s.results] == ["failed"]
+    # its model_risk and its data_quality audit (issue 21) both read the broken file
+    assert sorted((r.template, r.status) for r in s.results) == [
+        ("data_quality", "failed"),
+        ("model_risk", "failed"),
+    ]
     r = build_review(ws, "2026Q4")
     card = r.system("card-default")
     assert card.state == "failed" and "parquet" in card.reason.lower()
