@@ -150,6 +150,7 @@ def build_workspace(dest: Path, systems: int, rows: int, periods: int, log: Any 
             return text.replace(DEMO_CONTRACT, cname).replace(DEMO_SYSTEM, sid)
 
         text = rename(system_text).replace("name_zh: 信用卡違約評分卡", f"name_zh: 信用卡違約評分卡 {n:02d}")
+        text = _scored_only(text)
         (dest / "systems" / f"{sid}.yaml").write_text(text, encoding="utf-8")
         (dest / "data_contracts" / f"{cname}.contract.yaml").write_text(
             rename(contract_text), encoding="utf-8"
@@ -158,6 +159,17 @@ def build_workspace(dest: Path, systems: int, rows: int, periods: int, log: Any 
         (dest / "data" / sid).symlink_to(cache / sid, target_is_directory=True)
     marker.write_text(json.dumps(spec))
     return dest
+
+
+def _scored_only(system_text: str) -> str:
+    """The demo scorecard's record as the peer's job: the scored data and its reference, one template
+    (``model_risk``) — without the training set and its audit the demo added in issue 21, which the peer
+    does not do (a bench system has no training file)."""
+    text = re.sub(r"\n  - \{name: training, role: training,[^}]*\}", "", system_text)
+    text = re.sub(r"^templates: \[.*\]$", "templates: [model_risk]", text, flags=re.M)
+    if "role: training" in text or "templates: [model_risk]" not in text:
+        raise SystemExit("bench_scale: the demo's card-default record changed; update _scored_only")
+    return text
 
 
 def dataset_bytes(path: Path) -> int:
@@ -866,7 +878,9 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {"target": "every system's run succeeds", "ok": False, "measured": f"failed: {gov['failed']}"}
         )
-    return out
+    from scale_targets import issue22_targets  # issue 22's targets at 4 × 500k and 10 × 1M rows
+
+    return out + issue22_targets(r, overhead_cpu(r) if "stages" in r else None)
 
 
 def big_target(r: dict[str, Any]) -> dict[str, Any]:
@@ -904,11 +918,10 @@ def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
         for b in breakdown(r)
     ]
     if "peer" in r:
+        from scale_targets import peer_cells
+
         p = r["peer"]
-        cells: dict[str, float] = {}
-        for s in p["systems"]:
-            for k, v in s["cell_s"].items():
-                cells[k] = cells.get(k, 0.0) + v
+        cells = peer_cells(p)
         cells["nbconvert export"] = sum(s["nbconvert_s"] for s in p["systems"])
         lines += [
             "",
@@ -931,7 +944,11 @@ def markdown(r: dict[str, Any], tlines: list[dict[str, Any]]) -> str:
             f"difference {n['max_abs_difference']:.1e})",
         ]
     lines += ["", "| target | result | measured |", "|---|---|---|"]
-    lines += [f"| {t['target']} | {'PASS' if t['ok'] else 'FAIL'} | {t['measured']} |" for t in tlines]
+    lines += [
+        f"| {t['target']}{' (' + t['kind'] + ')' if 'kind' in t else ''} | {'PASS' if t['ok'] else 'FAIL'} | "
+        f"{t['measured']} |"
+        for t in tlines
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -1113,6 +1130,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:  # the tables and targets again, from a saved result (no run)
         r = json.loads(args.from_json.read_text(encoding="utf-8"))
         return 0 if report(r, args.from_json.stem.removeprefix("scale-")) else 1
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     r = bench_portfolio(
         args.systems,
         args.rows,
@@ -1121,7 +1139,7 @@ def main(argv: list[str] | None = None) -> int:
         peer_systems=args.peer_systems,
         stages=True,
     )
-    r["environment"] = environment()
+    r["environment"] = environment() | {"load_average_at_start": load_at_start}
     for key in ("govreport", "peer"):
         if key in r:
             r[key].pop("stdout", None)
@@ -1149,14 +1167,20 @@ def report(r: dict[str, Any], tag: str) -> bool:
         ratio = r["peer"]["wall_s"] * r["peer"]["scale"] / r["govreport"]["wall_s"]
         print(f"govreport / peer: {1 / ratio:.3f} (peer / govreport = {ratio:.2f}×)")
     for t in tl:
-        print(f"{'PASS' if t['ok'] else 'FAIL'}  {t['target']}: {t['measured']}")
+        kind = f" ({t['kind']})" if "kind" in t else ""
+        print(f"{'PASS' if t['ok'] else 'FAIL'}{kind}  {t['target']}: {t['measured']}")
+    if any(not t["ok"] and t.get("kind") == "goal" for t in tl):
+        from scale_targets import where_time_goes
+
+        print("\n".join(where_time_goes(r)))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"scale-{tag}.json").write_text(
         json.dumps(r, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (OUT / f"scale-{tag}.md").write_text(md, encoding="utf-8")
     print(f"wrote {OUT / f'scale-{tag}.json'} and .md")
-    return all(t["ok"] for t in tl) and r.get("numbers", {}).get("equal", True)
+    # a missed goal (issue 22) is reported with where the time goes; only musts decide the exit code
+    return all(t["ok"] for t in tl if t.get("kind") != "goal") and r.get("numbers", {}).get("equal", True)
 
 
 def _scaling_main(args: argparse.Namespace) -> int:

@@ -267,8 +267,12 @@ def assess_predictive(ctx: Any) -> Assessment:
             field="model",
             fix="add label, prediction and score columns to the system record",
         )
-    current = ctx.load("scoring")
     pas = system.protected_attributes
+    scoring = system.dataset("scoring")
+    # without a contract nothing but the indicators reads the scored data: only the columns they use (a
+    # contract validates every column, from the frame loaded here — see TemplateContext.data_quality)
+    used = [m.label, m.prediction, *[p.column for p in pas], *m.features, *([m.score] if m.score else [])]
+    current = ctx.load("scoring", columns=None if scoring is None or scoring.contract else used)
     kwargs: dict[str, Any] = dict(
         label=m.label,
         label_favourable=m.label_favourable,

@@ -37,6 +37,7 @@ __all__ = [
     "mask_url",
     "SqlTable",
     "missing_columns_error",
+    "csv_header",
 ]
 
 _HEAD = 1 << 16
@@ -198,7 +199,7 @@ def _check_text(path: Path, raw: bytes, final: bool, encoding: str | None, via: 
     return encoding, text
 
 
-def _csv_header(path: Path, text: str, delimiter: str, via: Via = "contract") -> list[str]:
+def csv_header(path: Path, text: str, delimiter: str, via: Via = "contract") -> list[str]:
     lines = text.lstrip("\ufeff").splitlines()
     first = lines[0] if lines else ""
     if not first.strip():
@@ -278,7 +279,7 @@ def read_header(path: Path, src: DatasetSource | None = None, *, via: Via = "con
                 line=1,
                 fix="write one JSON object per line (JSON Lines)",
             ) from None
-    return _csv_header(path, text, _delimiter(path, src), via)
+    return csv_header(path, text, _delimiter(path, src), via)
 
 
 def _delimiter(path: Path, src: DatasetSource | None) -> str:
@@ -335,7 +336,7 @@ def read_dataset(
                     dtype={c: "str" for c in text_columns} or True,
                 )
             else:
-                header = _csv_header(path, text, _delimiter(path, src), via)
+                header = csv_header(path, text, _delimiter(path, src), via)
                 dtype = {c: "str" for c in text_columns if c in header} or None
                 df = pd.read_csv(
                     path,

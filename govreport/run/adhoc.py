@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from ..core.periods import parse_period
+from ..data.read import read_header
 from ..errors import DataError, InputError, MetricInputError
 from ..workspace.config import Workspace
 from ..workspace.scaffold import init_workspace
@@ -67,21 +68,24 @@ def assess_file(
     """Run the model-risk template on ``data`` for ``period`` (``2026Q3``, ``2026-07``, ``2026``; default: the
     current quarter); return the paths of ``report.html`` and ``results.json``."""
     data = data.resolve()
-    df = read_dataset(data)
+    # this process reads the header and the two columns whose values the command line names, no more: the
+    # runner's worker reads the columns the indicators use (a 2 GB file is read once, in one process)
+    header = read_header(data)
     missing = [
-        c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in df
+        c for c in (label, prediction, *protected, *features, *([score] if score else [])) if c not in header
     ]
     if missing:
         raise DataError(
             f"column(s) {', '.join(dict.fromkeys(missing))} not in the file",
             file=data,
             field=missing[0],
-            fix=f"the file has: {', '.join(map(str, df.columns[:30]))}",
+            fix=f"the file has: {', '.join(map(str, header[:30]))}",
         )
+    df = read_dataset(data, columns=[label, prediction])
     if reference is not None:
         # raw training data (no score, maybe no label) is a reference too: drift compares the features it
         # has, and the report says which figures needed the rest (assessments.model_risk._reference_gaps)
-        ref_cols = set(read_dataset(reference.resolve()).columns)
+        ref_cols = set(read_header(reference.resolve()))
         compared = [c for c in (*features, *([score] if score else [])) if c in ref_cols]
         if not compared:
             wanted = [*([score] if score else []), *features]
@@ -133,6 +137,7 @@ def assess_file(
         "protected_attributes": [{"column": c} for c in protected],
         "templates": ["model_risk"],
     }
+    del df
     (ws_root / "systems" / f"{ADHOC_ID}.yaml").write_text(
         yaml.safe_dump(system, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -82,10 +82,12 @@ def read_dataset(
             df = pd.read_json(path, lines=True, encoding=encoding)
             if wanted is not None:
                 df = df[[c for c in df.columns if c in wanted]]
-        else:
-            df = pd.read_csv(
-                path, encoding=encoding, usecols=(lambda c: c in wanted) if wanted is not None else None
-            )
+        else:  # only the wanted columns, integers in the smallest dtype that holds them (csv_arrow)
+            from ..data.csv_arrow import read_csv_compact
+
+            df = read_csv_compact(path, columns=columns, encoding=encoding)
+    except DataError:
+        raise
     except UnicodeDecodeError:
         raise DataError(
             f"cannot decode the file as {encoding}",
