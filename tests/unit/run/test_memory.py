@@ -330,3 +330,58 @@ def test_parquet_read_gives_the_same_frame(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         assert got.attrs == expected.attrs and got.index.equals(expected.index)
         assert list(got.dtypes) == list(expected.dtypes)
+
+
+def test_a_csv_without_contract_is_read_compact_with_the_results_of_pandas(
+    demo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: a scored CSV without a data contract is read with only the model block's columns, integers
+    narrowed (``data.csv_arrow``) — and the results are those of the whole file read by
+    ``pandas.read_csv``."""
+    import re
+    import shutil
+
+    import govreport.data.csv_arrow as csv_arrow
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_root, ws, symlinks=True)
+    data = ws / "data" / SYSTEM
+    scored = pd.read_parquet(data / f"scoring_{PERIOD}.parquet").assign(UNUSED_NOTE="x")
+    scored.to_csv(data / f"scoring_{PERIOD}.csv", index=False)
+    record = ws / "systems" / f"{SYSTEM}.yaml"
+    text = re.sub(r"\n  - \{name: training, role: training,[^}]*\}", "", record.read_text(encoding="utf-8"))
+    text = re.sub(
+        r'path: "data/card-default/scoring_\{period\}.parquet",\s*contract: card_default_scoring',
+        'path: "data/card-default/scoring_{period}.csv"',
+        text,
+    )
+    assert "scoring_{period}.csv" in text and "role: training" not in text
+    record.write_text(text, encoding="utf-8")
+
+    asked: list[Any] = []
+    real = csv_arrow.read_csv_compact
+
+    def spy(path: Path, **kw: Any) -> pd.DataFrame:
+        df = real(path, **kw)
+        asked.append((kw.get("columns"), {c: str(t) for c, t in df.dtypes.items()}))
+        return df
+
+    monkeypatch.setattr(csv_arrow, "read_csv_compact", spy)
+    compact = assess_predictive(open_context(ws, SYSTEM, PERIOD, tmp_path / "a", template="model_risk"))
+    (columns, dtypes), *_ = asked
+    assert "APPLICATION_ID" not in dtypes and "UNUSED_NOTE" not in dtypes  # only what the indicators read
+    assert {"DEFAULT", "DECISION", "PD", "SEX", "AGE", "MARRIAGE"} <= set(dtypes)
+    assert dtypes["SEX"] == "int8" and dtypes["PD"] == "float64"
+
+    # the path before issue 22: the whole file through pandas.read_csv
+    monkeypatch.setattr(csv_arrow, "read_csv_compact", lambda path, **kw: pd.read_csv(path))
+    whole = assess_predictive(open_context(ws, SYSTEM, PERIOD, tmp_path / "b", template="model_risk"))
+
+    def stable(a: Any) -> str:
+        return json.dumps(
+            {"indicators": [i.to_dict() for i in a.indicators], "sections": a.sections, "notes": a.notes},
+            sort_keys=True,
+            default=str,
+        )
+
+    assert stable(compact) == stable(whole)
