@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from typing import Any
@@ -160,3 +161,19 @@ def test_history_rows_as_a_dataframe_draw_the_same_trend(demo_results) -> None:
     rows = _history(mr)
     ids = report_html.key_indicators(mr)
     assert figures.trend(pd.DataFrame(rows), mr, ids).to_json() == figures.trend(rows, mr, ids).to_json()
+
+
+def test_kernels_take_the_workers_compressed_plotly_js(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(charts.LOADER_ENV, raising=False)
+    charts.plotly_loader.cache_clear()
+    made = charts.plotly_loader()
+    path = charts.share_plotly_loader(tmp_path)  # the worker, once
+    assert path.read_text(encoding="utf-8") == made and os.environ[charts.LOADER_ENV] == str(path)
+    code = "from govreport.present import charts; import sys; sys.stdout.write(charts.plotly_loader())"
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert got == made  # a kernel started by the worker inherits its environment
+    path.write_text("<script>alert('not plotly')</script>", encoding="utf-8")  # not the loader: ignored
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert got == made
+    os.environ.pop(charts.LOADER_ENV, None)
+    charts.plotly_loader.cache_clear()
