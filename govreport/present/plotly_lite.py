@@ -4,7 +4,7 @@ A kernel that presents precomputed results should not pay for importing ``plotly
 thousands of validator classes) and for validating every property of every trace: that was most of a
 presenting kernel's CPU (issue 22). This module offers the same calls the figure builders in
 :mod:`govreport.present.figures` make — ``Figure``, ``Bar``, ``Scatter``, ``Heatmap``, ``make_subplots``;
-``add_trace``, ``update_layout``, ``update_xaxes`` / ``update_yaxes``, ``update_annotations``,
+``add_trace`` / ``add_bar``, ``update_layout``, ``update_xaxes`` / ``update_yaxes``, ``update_annotations``,
 ``add_hline`` / ``add_vline`` / ``add_shape``, ``to_json``, ``to_html`` — building the same figure JSON that
 plotly would build, with no validation. The tests (tests/unit/present/test_plotly_lite.py) build every report
 figure both ways and check that plotly accepts the dictionary and produces the same figure.
@@ -161,6 +161,9 @@ class Figure:
             t["xaxis"], t["yaxis"] = f"x{ref}", f"y{ref}"
         self.data.append(t)
         return self
+
+    def add_bar(self, row: int | None = None, col: int | None = None, **kwargs: Any) -> Figure:
+        return self.add_trace(Bar(**kwargs), row=row, col=col)
 
     def update_layout(self, dict1: Mapping[str, Any] | None = None, **kwargs: Any) -> Figure:
         if "template" in kwargs and isinstance(kwargs["template"], str):  # a named one, as plotly's

@@ -177,3 +177,60 @@ def test_kernels_take_the_workers_compressed_plotly_js(tmp_path, monkeypatch: py
     assert got == made
     os.environ.pop(charts.LOADER_ENV, None)
     charts.plotly_loader.cache_clear()
+
+
+def test_the_review_figures_equal_plotlys_and_draw_in_the_word_export(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from govreport.present import review, review_sections
+    from govreport.publish.docx_writer import _plotly, one_language
+
+    counts = (
+        {"red": 1, "failed": 0, "amber": 3, "green": 10, "not_assessed": 2},
+        {"red": 0, "failed": 1, "amber": 2, "green": 12, "not_assessed": 1},
+    )
+    r = {
+        "status_history": [{"period": p, **c} for p, c in zip(("2026Q2", "2026Q3"), counts, strict=True)],
+        "findings": [
+            {
+                "id": "F-1",
+                "age_days": 40,
+                "indicator_status": "red",
+                "severity": "high",
+                "overdue": True,
+                "days_overdue": 10,
+                "open_at_end": True,
+            },
+            {
+                "id": "F-2",
+                "age_days": 12,
+                "indicator_status": "amber",
+                "severity": "medium",
+                "overdue": False,
+                "days_overdue": 0,
+                "open_at_end": True,
+            },
+            {
+                "id": "F-3",
+                "age_days": 3,
+                "indicator_status": "green",
+                "severity": "low",
+                "overdue": False,
+                "days_overdue": 0,
+                "open_at_end": False,
+            },
+        ],
+    }
+    lite = [review.fig_status_history(r), review.fig_findings(r)]
+    monkeypatch.setattr(review, "go", pgo)
+    monkeypatch.setattr(review_sections, "go", pgo)
+    real = [review.fig_status_history(r), review.fig_findings(r)]
+    for a, b, name in zip(lite, real, ("status history", "findings"), strict=True):
+        assert isinstance(a, plotly_lite.Figure) and isinstance(b, pgo.Figure)
+        _assert_same(_canonical(a), _canonical(b), name)
+        for lang in ("zh-TW", "en"):  # the Word export's one-language copy, then plotly's own figure
+            one = one_language(a, lang)
+            assert isinstance(one, pgo.Figure)
+            _assert_same(_canonical(one), _canonical(one_language(b, lang)), f"{name} ({lang})")
+        assert _plotly(a).to_dict()["data"] == _plotly(b).to_dict()["data"]
+    assert len(lite[1].data[0]["y"]) == 2  # closed findings are not drawn
