@@ -12,7 +12,7 @@ from pathlib import Path
 #: sustainability indicators computed from the energy CodeCarbon measured during the runs: their figures
 #: change with every run (their statuses are still compared)
 MEASURED = ("energy_", "emissions_", "intensity_", "energy_intensity")
-MEASURED_FIELDS = {"value", "change_abs", "change_pct", "previous_value", "vs_target_pct"}
+MEASURED_FIELDS = {"value", "judged_value", "change_abs", "change_pct", "previous_value", "vs_target_pct"}
 IGNORED_KEYS = {
     "newest",
     "oldest",  # data files' modification times (freshness)

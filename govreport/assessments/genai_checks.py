@@ -53,6 +53,7 @@ from ..errors import DataError
 from .genai_claims import ClaimCheck, compare_claims, extract_claims
 from .genai_rules import (
     DEFAULT_RULES,
+    EXAMPLE_KINDS,
     KnowledgeBase,
     ProhibitedRule,
     bigram_containment,
@@ -88,7 +89,6 @@ __all__ = [
 #: (pattern, severity, label) — the packaged defaults as tuples; see genai_rules.DEFAULT_RULES.
 DEFAULT_PROHIBITED = [(r.pattern, r.severity, r.label) for r in DEFAULT_RULES]
 #: The kinds of example the checks keep, in report order.
-EXAMPLE_KINDS = ("pii_leak", "no_disclosure", "no_alternative", "prohibited", "ungrounded", "refusal")
 
 
 @dataclass

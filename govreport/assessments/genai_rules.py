@@ -57,7 +57,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..core.yamlio import format_validation_error, load_yaml
 from ..errors import ConfigError, DataError
 
+#: the kinds of example turns a genai review shows (here, not in genai_checks, so the presenting kernel can
+#: name them without importing pandas)
+EXAMPLE_KINDS = ("pii_leak", "no_disclosure", "no_alternative", "prohibited", "ungrounded", "refusal")
+
 __all__ = [
+    "EXAMPLE_KINDS",
     "ProhibitedRule",
     "DEFAULT_RULES",
     "load_prohibited",

@@ -13,16 +13,23 @@ distinguishable in greyscale (different lightness), and every status is also mar
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import html
 import itertools
+import os
 import re
 from functools import cache
-
-import plotly.graph_objects as go
-import plotly.io as pio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..core.status import Status
+
+# figures as plain dicts: the presenting kernel never imports plotly (issue 22)
+from . import plotly_lite as go
+
+if TYPE_CHECKING:
+    import plotly.graph_objects
 
 __all__ = [
     "STATUS_COLOURS",
@@ -34,6 +41,7 @@ __all__ = [
     "plotly_loader",
     "badge",
     "house_template",
+    "house_template_dict",
     "status_colour",
 ]
 
@@ -50,24 +58,36 @@ _FONT = '"Noto Sans CJK TC", "Noto Sans TC", "Microsoft JhengHei", "PingFang TC"
 _shown = itertools.count()
 
 
-def house_template() -> go.layout.Template:
-    t = go.layout.Template()
-    t.layout = go.Layout(
-        font={"family": _FONT, "size": 13, "color": "#1f2933"},
-        colorway=_SERIES,
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        margin={"l": 60, "r": 24, "t": 56, "b": 48},
-        xaxis={"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
-        yaxis={"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
-        legend={"orientation": "h", "y": -0.18},
-        title={"x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        hoverlabel={"font": {"family": _FONT}},
-    )
+def house_template_dict() -> dict[str, Any]:
+    """The house template as plotly's JSON (what ``update_layout(template="govreport")`` puts in a figure)."""
+    return {
+        "layout": {
+            "font": {"family": _FONT, "size": 13, "color": "#1f2933"},
+            "colorway": _SERIES,
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "margin": {"l": 60, "r": 24, "t": 56, "b": 48},
+            "xaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
+            "yaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
+            "legend": {"orientation": "h", "y": -0.18},
+            "title": {"x": 0.0, "xanchor": "left", "font": {"size": 16}},
+            "hoverlabel": {"font": {"family": _FONT}},
+        }
+    }
+
+
+go.templates["govreport"] = house_template_dict()
+
+
+def house_template() -> plotly.graph_objects.layout.Template:
+    """The house template as a plotly object, registered as ``pio.templates["govreport"]`` (for code that
+    builds ``plotly.graph_objects`` figures itself; the reports' charts use :func:`house_template_dict`)."""
+    import plotly.graph_objects as pgo  # lazy: only for callers that use plotly itself
+    import plotly.io as pio
+
+    t = pgo.layout.Template(house_template_dict())
+    pio.templates["govreport"] = t
     return t
-
-
-pio.templates["govreport"] = house_template()
 
 
 def status_colour(status: str | Status) -> str:
@@ -88,11 +108,23 @@ window.govreportPlotly = window.govreportPlotly || (async function () {{
 _SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S)
 
 
+#: names a file holding :func:`plotly_loader`'s script, made once by the runner's worker
+#: (:func:`share_plotly_loader`) so that each presenting kernel reads it instead of compressing plotly.js
+#: again (0.3 s of CPU per kernel; issue 22)
+LOADER_ENV = "GOVREPORT_PLOTLY_LOADER"
+
+
 @cache
 def plotly_loader() -> str:
     """A script that defines ``window.govreportPlotly`` (a promise of Plotly) from an embedded, gzipped
     copy of plotly.js: 1.5 MB instead of 4.8 MB, no network. Decompressed by the browser's built-in
     DecompressionStream (Chromium 80+, Firefox 113+, Safari 16.4+)."""
+    shared = os.environ.get(LOADER_ENV)
+    if shared:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = Path(shared).read_text(encoding="utf-8")
+            if text.startswith(_LOADER[: _LOADER.index("{")]) and text.endswith("</script>"):
+                return text
     from plotly.offline import get_plotlyjs
 
     js = get_plotlyjs()
@@ -101,8 +133,19 @@ def plotly_loader() -> str:
     return _LOADER.format(version=version.group(1) if version else "?", b64=b64)
 
 
-def figure_html(fig: go.Figure, *, include_loader: bool = False) -> str:
+def share_plotly_loader(folder: Path) -> Path:
+    """Write :func:`plotly_loader`'s script into ``folder`` (private to this process) and name it in
+    :data:`LOADER_ENV`, so that the kernels this process starts (they inherit its environment) take it."""
+    path = folder / "plotly-loader.html"
+    path.write_text(plotly_loader(), encoding="utf-8")
+    os.environ[LOADER_ENV] = str(path)
+    return path
+
+
+def figure_html(fig: go.Figure | plotly.graph_objects.Figure, *, include_loader: bool = False) -> str:
     """``fig`` as an HTML fragment that draws once the embedded plotly.js has loaded."""
+    if not isinstance(fig, go.Figure):  # a plotly.graph_objects.Figure: as its JSON
+        fig = go.Figure(fig)
     fig.update_layout(template="govreport")
     div = fig.to_html(
         full_html=False,
@@ -120,7 +163,7 @@ def figure_html(fig: go.Figure, *, include_loader: bool = False) -> str:
     return (plotly_loader() if include_loader else "") + f'<div class="gr-chart">{div}</div>'
 
 
-def show(fig: go.Figure, *, height: int | None = None) -> None:
+def show(fig: go.Figure | plotly.graph_objects.Figure, *, height: int | None = None) -> None:
     """Display ``fig`` in a notebook as self-contained HTML (plotly.js embedded with the first chart)."""
     from IPython.display import HTML, display
 
@@ -142,7 +185,7 @@ _EN_TITLE = re.compile(r"<br><span style='font-size:12px;color:#52606d'>(.*?)</s
 _EN_TEXT = re.compile(r"^(.*?[\u3400-\u9fff）)].*?)\s+([A-Za-z][^\u3400-\u9fff]*)$")
 
 
-def _one_language(fig: go.Figure, lang: str) -> go.Figure:
+def _one_language(fig: go.Figure | plotly.graph_objects.Figure, lang: str) -> go.Figure:
     """A copy of ``fig`` whose titles, axis titles, annotations and trace names are in ``lang`` only."""
     out = go.Figure(fig)
 
@@ -192,7 +235,7 @@ def _one_language(fig: go.Figure, lang: str) -> go.Figure:
     return out
 
 
-def figure_html_both(fig: go.Figure, *, include_loader: bool = False) -> str:
+def figure_html_both(fig: go.Figure | plotly.graph_objects.Figure, *, include_loader: bool = False) -> str:
     """``fig`` once per language (the page shows one: report.css), each with its own titles; one chart
     when nothing in it is language-specific."""
     zh, en = _one_language(fig, "zh-TW"), _one_language(fig, "en")

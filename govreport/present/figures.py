@@ -1,7 +1,9 @@
 """Plotly figures for the templates, built from results (never from raw data).
 
-Each function returns a ``plotly.graph_objects.Figure`` in the house style; templates display it with
-:func:`govreport.present.charts.show`. Titles are bilingual (Chinese first).
+Each function returns a figure in the house style; templates display it with
+:func:`govreport.present.charts.show`. Titles are bilingual (Chinese first). The figures are
+:mod:`govreport.present.plotly_lite` ones — plotly's JSON built as plain dicts, with the same calls as
+``plotly.graph_objects`` — so a presenting kernel imports neither plotly nor pandas (issue 22).
 """
 
 from __future__ import annotations
@@ -9,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-import plotly.graph_objects as go
-
+from . import plotly_lite as go  # plotly's calls, plain dicts: no plotly import, no validation
 from .charts import STATUS_COLOURS, STATUS_SYMBOLS, bil
 from .labels import attr_name, group_name, sort_groups
 
@@ -65,38 +65,39 @@ def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
-def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str]) -> go.Figure:
+def trend(history: Sequence[Mapping[str, Any]], results: Mapping[str, Any], ids: Sequence[str]) -> go.Figure:
     """Small multiples: one panel per indicator over periods (earlier periods from the evidence store, this
     period from results), each with its own scale and its threshold band (green and red lines); markers carry
-    the status shape and colour."""
-    from plotly.subplots import make_subplots
+    the status shape and colour. ``history``: rows period, indicator, value, status (``ctx.history()``, or a
+    pandas DataFrame with those columns)."""
+    from .plotly_lite import make_subplots
 
-    now = pd.DataFrame(
-        [
-            {"period": results["period"], "indicator": i["id"], "value": i["value"], "status": i["status"]}
-            for i in results["indicators"]
-        ]
-    )
-    df = pd.concat([history, now], ignore_index=True) if len(history) else now
+    now = [
+        {"period": results["period"], "indicator": i["id"], "value": i["value"], "status": i["status"]}
+        for i in results["indicators"]
+    ]
+    # rows (ctx.history()), or a pandas DataFrame from a template written for one
+    past = list(history) if isinstance(history, list) else history.to_dict("records")  # type: ignore[attr-defined]
+    df = [*past, *now]
     by_id = {i["id"]: i for i in results["indicators"]}
-    shown = [ind for ind in ids if not df[(df["indicator"] == ind) & df["value"].notna()].empty]
+    shown = [ind for ind in ids if _series(df, ind)]
     cols = 3 if len(shown) > 4 else 2 if len(shown) > 1 else 1
     rows = max(1, -(-len(shown) // cols))
     titles = [bil(by_id[i]["label_zh"], by_id[i]["label_en"]) if i in by_id else i for i in shown]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None, vertical_spacing=0.16)
     for k, ind in enumerate(shown):
         r, c = k // cols + 1, k % cols + 1
-        d = df[(df["indicator"] == ind) & df["value"].notna()]
+        d = _series(df, ind)
         fig.add_trace(
             go.Scatter(
-                x=d["period"],
-                y=d["value"],
+                x=[r["period"] for r in d],
+                y=[r["value"] for r in d],
                 mode="lines+markers",
                 line={"color": "#52606d"},
                 marker={
                     "size": 10,
-                    "color": [STATUS_COLOURS.get(s, "#9ca3af") for s in d["status"]],
-                    "symbol": [STATUS_SYMBOLS.get(s, "circle") for s in d["status"]],
+                    "color": [STATUS_COLOURS.get(r["status"], "#9ca3af") for r in d],
+                    "symbol": [STATUS_SYMBOLS.get(r["status"], "circle") for r in d],
                     "line": {"width": 1, "color": "#1f2933"},
                 },
                 hovertemplate="%{x}: %{y:.3f}<extra></extra>",
@@ -118,6 +119,13 @@ def trend(history: pd.DataFrame, results: Mapping[str, Any], ids: Sequence[str])
     )
     fig.update_annotations(font_size=12)
     return fig
+
+
+def _series(rows: Sequence[Mapping[str, Any]], indicator: str) -> list[Mapping[str, Any]]:
+    """The rows of ``indicator`` that have a value (not None, not NaN), in order."""
+    return [
+        r for r in rows if r["indicator"] == indicator and r["value"] is not None and r["value"] == r["value"]
+    ]
 
 
 def rate_bars(indicators: Sequence[Mapping[str, Any]]) -> go.Figure:
@@ -316,7 +324,7 @@ def intersection_heatmap(
 
 def roc_ks(quality: Mapping[str, Any]) -> go.Figure:
     """ROC curve (left) and the KS chart (right): cumulative shares of the two outcome classes by score."""
-    from plotly.subplots import make_subplots
+    from .plotly_lite import make_subplots
 
     roc = quality.get("roc") or {}
     ks = quality.get("ks_curve") or {}

@@ -9,7 +9,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from ..assessments.genai_checks import EXAMPLE_KINDS
+from ..assessments.genai_rules import EXAMPLE_KINDS  # not genai_checks: that one imports pandas (issue 22)
 from .charts import badge
 from .i18n import fmt_date, pair, t
 

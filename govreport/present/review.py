@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import plotly.graph_objects as go
-
 from ..core.status import DIMENSIONS
+from . import plotly_lite as go  # plotly's JSON as dicts: the review's kernel never imports plotly
 from .charts import STATUS_COLOURS
 from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
 from .numbers import fmt_number, fmt_time

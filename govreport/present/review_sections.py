@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import plotly.graph_objects as go
-
+from . import plotly_lite as go  # plotly's JSON as dicts: the review's kernel never imports plotly
 from .charts import STATUS_COLOURS
 from .i18n import MESSAGES
 from .numbers import fmt_value, threshold_text

@@ -209,7 +209,7 @@ def chart_png(
         exe = chromium or find_chromium()
     except GovreportError:
         return None
-    fig = fig.__class__(fig)  # a copy: the layout is set for the picture only
+    fig = _plotly(fig)  # a copy: the layout is set for the picture only
     fig.update_layout(width=width, height=height, margin={"l": 60, "r": 20, "t": 50, "b": 50})
     with tempfile.TemporaryDirectory(prefix="govreport-chart-") as tmp:
         page = Path(tmp) / "chart.html"
@@ -238,6 +238,14 @@ def chart_png(
     return png if png.is_file() and png.stat().st_size > 0 else None
 
 
+def _plotly(fig: Any) -> Any:
+    """A ``plotly.graph_objects.Figure`` copy of ``fig`` (the report figures are plotly_lite dicts: the
+    picture needs plotly.js embedded in a whole page, and plotly's objects)."""
+    import plotly.graph_objects as go  # lazy: only the Word export draws pictures
+
+    return go.Figure(fig.to_dict() if not isinstance(fig, go.Figure) else fig)
+
+
 def one_language(fig: Any, lang: str) -> Any:
     """A review figure whose texts are "中文 English" pairs, with only the page's language kept."""
 
@@ -247,7 +255,7 @@ def one_language(fig: Any, lang: str) -> Any:
         zh, en = text.split(sep, 1)
         return zh if lang == "zh-TW" else en
 
-    fig = fig.__class__(fig)
+    fig = _plotly(fig)
     for tr in fig.data:
         tr.name = pick(tr.name, " ")
     fig.update_layout(title={"text": pick(fig.layout.title.text, " · ")})

@@ -13,8 +13,8 @@ template opened in JupyterLab anywhere inside a workspace still runs: the worksp
 to ``govreport.yaml``, the system is the first one the template applies to, the period is the latest with
 data, and results go to a scratch folder.
 
-pandas is imported only by what reads data (``load``, ``history``): the kernel that presents precomputed
-results starts without it.
+pandas is imported only by what reads data (``load``): the kernel that presents precomputed results
+starts without it (``history`` is a list of rows, :class:`govreport.core.history.History`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 from weakref import WeakValueDictionary
 
+from ..core.history import HISTORY_COLUMNS, History
 from ..core.periods import Period, parse_period
 from ..core.results import build_results, write_results
 from ..core.status import PORTFOLIO_TEMPLATES, Indicator, RunStatus
@@ -295,14 +296,14 @@ class TemplateContext(_Context):
         return indicators, section
 
     # -- history (read from the evidence store; never recomputed) ------------------------------------
-    def history(self) -> pd.DataFrame:
-        """Indicator values of earlier periods' latest succeeded runs: columns period, indicator, value,
-        status (one row per indicator and period), oldest first, up to but excluding this period."""
-        import pandas as pd
-
+    def history(self) -> History:
+        """Indicator values of earlier periods' latest succeeded runs: rows period, indicator, value, status
+        (one per indicator and period), oldest first, up to but excluding this period. A list of rows, not a
+        pandas DataFrame, so the kernel that presents does not import pandas; any DataFrame attribute still
+        works on it (:class:`govreport.core.history.History`)."""
         rows = self._kept["history"] if "history" in self._kept else self._history_rows()
-        df = pd.DataFrame(rows, columns=["period", "start", "indicator", "value", "status"])
-        return df.sort_values(["start", "indicator"]).drop(columns="start").reset_index(drop=True)
+        ordered = sorted(rows, key=lambda r: (r["start"], r["indicator"]))
+        return History({k: r[k] for k in HISTORY_COLUMNS} for r in ordered)
 
     def _history_rows(self) -> list[dict[str, Any]]:
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light

@@ -307,7 +307,21 @@ def warm_up() -> dict[str, float]:
     step("computations", computations)
     step("great_expectations", gx)
     step("codecarbon", warm_energy)
+    step("plotly_loader", _share_plotly_loader)
     return spent
+
+
+def _share_plotly_loader() -> None:
+    """plotly.js compressed once per worker, for every kernel it starts (see charts.share_plotly_loader)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from ..present.charts import share_plotly_loader
+
+    folder = Path(tempfile.mkdtemp(prefix="govreport-worker-"))  # 0700: only this user reads it
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    share_plotly_loader(folder)
 
 
 def serve(reply_fd: int) -> int:

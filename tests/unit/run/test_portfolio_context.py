@@ -149,7 +149,7 @@ def test_system_kernel_takes_history_and_previous_from_the_worker(root, tmp_path
     monkeypatch.setattr(queries, "open_store", no_store)
     kernel = open_context(root, "chat", "2026Q4", tmp_path / "w", template="genai_review")
     assert kernel.results(computation("genai_review"), tmp_path / "w" / "results.json")["notes"] == ["here"]
-    assert kernel.history().equals(history) and kernel.previous_results() == previous
+    assert kernel.history() == history and kernel.previous_results() == previous
     alone = open_context(root, "chat", "2026Q4", tmp_path / "x", template="genai_review")
     with pytest.raises(AssertionError, match="opened the evidence store"):  # without the worker's file
         alone.history()
