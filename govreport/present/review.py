@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from ..core.status import DIMENSIONS
 from .charts import STATUS_COLOURS
 from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from .notes import note_html
 from .numbers import fmt_number, fmt_time
 from .review_base import (
     CHANGE_TEXT,
@@ -280,7 +281,7 @@ def basis(r: Mapping[str, Any]) -> str:
                 reason = s.get("reason") if info["reason"] == "failed" else ""
                 body.append(
                     f"<td colspan='4'>{L('review.basis.reason.' + info['reason'])}"
-                    + (f" <span lang='en'>{e(reason)}</span>" if reason else "")
+                    + (f" {note_html(reason)}" if reason else "")
                     + "</td></tr>"
                 )
             for i in inds:
@@ -513,7 +514,7 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         )
         body = ""
         if s["reason"]:
-            body += f"<p><b>{L('review.scorecard.reason')}</b>：{e(s['reason'])}</p>"
+            body += f"<p><b>{L('review.scorecard.reason')}</b>：{note_html(s['reason'])}</p>"
         dims = "".join(
             f"<td>{_pair(*DIMENSION_LABELS[d])}<br>{badge(s['dimensions'].get(d, 'not_assessed'))}</td>"
             for d in DIMENSIONS

@@ -4,13 +4,15 @@ the appendix (methods, thresholds, runs, notes). HTML from a review dict only; n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
 from .charts import STATUS_COLOURS
 from .i18n import MESSAGES
+from .messages.terms import term
+from .notes import note_html
 from .numbers import fmt_value, threshold_text
 from .review_base import (
     L,
@@ -106,6 +108,13 @@ def missing_clauses(vendor: Mapping[str, Any]) -> list[str]:
     return [c for c in _CLAUSES if c not in vendor.get("contract_clauses", [])]
 
 
+def clause_names(codes: Sequence[str]) -> tuple[str, str]:
+    """The clauses' names from the catalogue, listed in each language ("稽核權、資料存放地點" / "audit rights,
+    data location")."""
+    names = [term("clause", c) for c in codes]
+    return "、".join(n[0] for n in names), ", ".join(n[1] for n in names)
+
+
 def vendors(r: Mapping[str, Any]) -> str:
     out = _h2("review.section.vendors", "vendors")
     rows = []
@@ -118,7 +127,7 @@ def vendors(r: Mapping[str, Any]) -> str:
         clauses = (
             badge("green")
             if not missing
-            else (badge("amber") + " " + L("review.vendors.missing", items=", ".join(missing)))
+            else (badge("amber") + " " + L("review.vendors.missing", items=clause_names(missing)))
         )
         rows.append(
             f"<tr><td>{_name(s)}</td><td>{e(v['name'])} ({e(v.get('country') or '—')})</td>"
@@ -278,8 +287,8 @@ def appendix(r: Mapping[str, Any]) -> str:
         f"</thead>{runs}</table>"
     )
     if r["notes"] or r["evidence_problems"]:
-        items = "".join(f"<li>{e(n)}</li>" for n in [*r["evidence_problems"], *r["notes"]])
-        out += f"<h3>{L('review.appendix.notes')}</h3><ul lang='en'>{items}</ul>"
+        items = "".join(note_html(n, "li") for n in [*r["evidence_problems"], *r["notes"]])
+        out += f"<h3>{L('review.appendix.notes')}</h3><ul>{items}</ul>"
     return out
 
 
@@ -303,11 +312,14 @@ _UNIT = {
 }
 
 
+def default_rule(x: Mapping[str, Any], lang: str = "zh-TW") -> str:
+    """A default threshold of the appendix (``review.json``'s ``thresholds``) from its indicator's unit, in
+    ``lang``; also the Word edition's."""
+    return threshold_text(x, _UNIT.get(x["indicator"], ""), lang, x["indicator"])
+
+
 def _th_rule(x: Mapping[str, Any]) -> str:
-    unit = _UNIT.get(x["indicator"], "")
-    return pair(
-        threshold_text(x, unit, "zh-TW", x["indicator"]), threshold_text(x, unit, "en", x["indicator"])
-    )
+    return pair(default_rule(x), default_rule(x, "en"))
 
 
 def _th_label(indicator: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 from ..core.expectations import expectation_key, format_value, signature
 from ..data.masking import mask_text
 from .i18n import fmt_date, t
+from .notes import note_texts
 
 __all__ = ["validation_page", "validation_links", "sentence", "page_names", "LANGS"]
 
@@ -184,7 +185,10 @@ def _badge(status: str | None, lang: str) -> str:
 
 
 def _rule(info: Mapping[str, Any], lang: str) -> str:
-    rule = str((info.get("threshold") or {}).get("rule") or info.get("note") or "—")
+    rule = (info.get("threshold") or {}).get("rule")
+    if not rule:  # no threshold: the dimension's note, in the page's language
+        return note_texts(info["note"])[0 if lang == "zh-TW" else 1] if info.get("note") else "—"
+    rule = str(rule)
     return rule.replace("green", "綠燈").replace("red", "紅燈") if lang == "zh-TW" else rule
 
 
