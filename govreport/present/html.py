@@ -428,8 +428,8 @@ def examples_table(
             continue
         zh, en = labels.get(kind, (kind, kind))
         body = "".join(
-            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td lang='zh-TW' class='gr-quote'>"
-            f"{e(r['text'])}</td><td lang='en'>{e(r['why'])}</td></tr>"
+            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td lang='{quoted_lang(r['text'])}' "
+            f"class='gr-quote'>{e(r['text'])}</td><td>{note_html(r['why'])}</td></tr>"
             for r in rows
         )
         parts.append(
@@ -438,6 +438,11 @@ def examples_table(
             f"{_head('conversation', 'text', 'why')}</thead>{body}</table></div>"
         )
     return "".join(parts) or bi("report.examples.none")
+
+
+def quoted_lang(text: str) -> str:
+    """The language of quoted customer or assistant text (it keeps its own: marked so, not translated)."""
+    return "zh-TW" if any("\u3400" <= c <= "\u9fff" for c in str(text)) else "en"
 
 
 def auc_method(results: Mapping[str, Any]) -> str:

@@ -37,13 +37,21 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
     return sorted(out, key=lambda x: -len(x[0].pattern))
 
 
+def _terms(value: str) -> str:
+    """A variable part with its known words in Chinese ("national_id, phone" → "身分證字號、電話")."""
+    items = value.split(", ")
+    if len(items) > 1 and all(x in TERMS for x in items):
+        return "、".join(TERMS[x] for x in items)
+    return TERMS.get(value, value)
+
+
 def note_texts(text: str) -> tuple[str, str]:
     """A recorded note as (Chinese, English); the Chinese is the note itself when no template matches."""
     text = str(text).strip()
     for rx, zh in _templates():
         m = rx.match(text)
         if m:
-            parts = {k: TERMS.get(v, v) for k, v in m.groupdict().items()}
+            parts = {k: _terms(v) for k, v in m.groupdict().items()}
             return zh.format(**parts), text
     return text, text
 

@@ -99,6 +99,20 @@ def factor_note(rep: SustainabilityReport) -> str:
     return f"<div class='gr-factor'>{pair('；'.join(parts_zh), '; '.join(parts_en))}</div>"
 
 
+def _source(f: Mapping[str, Any]) -> str:
+    """A grid factor's source in the page's language: the publisher's (Chinese) title and what the fallback
+    and a secondary source mean, in Chinese; the recorded (English) text in English."""
+    src = str(f["source"])
+    head = src.split(";")[0]
+    publisher = head.split(", ", 1)[1].split(" (")[0] if ", " in head else head
+    zh = f"{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh，{publisher}"
+    if f.get("fallback"):
+        zh += f"；{f['energy_year']} 年尚無公告，採最近之前年度"
+    if "secondary source" in src:
+        zh += "；註：取自次級來源，請與能源署公告核對，並於 sustainability.yaml 覆寫"
+    return pair(zh, src)
+
+
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
@@ -273,7 +287,7 @@ def html_methods(rep: SustainabilityReport) -> str:
     if fu:
         body = "".join(
             f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
-            f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_e(f['source'])}</td></tr>"
+            f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_source(f)}</td></tr>"
             for f in fu
         )
         parts.append(

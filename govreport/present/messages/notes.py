@@ -137,6 +137,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} 則高嚴重度陳述：不論比率皆為紅燈",
         "{n} high-severity statement(s): red whatever the rate",
     ),
+    "note.genai.ex.pii": ("助理回覆含個人資料：{kinds}", "personal data in an assistant reply: {kinds}"),
+    "note.genai.ex.no_disclosure": ("第一則回覆未表明為 AI", "first reply does not say it is AI"),
+    "note.genai.ex.no_alternative": (
+        "客戶要求真人服務；未提供替代方案",
+        "asked for a person; no alternative offered",
+    ),
+    "note.genai.ex.refusal": ("助理婉拒回答", "the assistant declined to answer"),
+    "note.genai.ex.f1": (
+        "與標準答案之雙字元 F1 為 {score} < {cut}",
+        "bigram F1 {score} against the reference answer < {cut}",
+    ),
+    "note.genai.ex.kb": (
+        "於 BM25 排名第一之知識庫段落（{passage}）雙字元涵蓋率 {score} < {cut}",
+        "bigram containment {score} in the knowledge-base passage BM25 ranks first ({passage}) < {cut}",
+    ),
+    "note.genai.ex.no_kb": (
+        "無任何知識庫段落與其有共同詞彙 < {cut}",
+        "no knowledge-base passage shares a term with it < {cut}",
+    ),
     # -- sustainability -------------------------------------------------------------------------------
     "note.sust.factor_fallback": (
         "{year} 年用電：{missing} 年尚無電力排碳係數，採用 {factor_year} 年係數（{kg} kgCO2e/kWh）",
@@ -195,4 +214,9 @@ TERMS: dict[str, str] = {
     "tpr": "真陽性率",
     "unfavourable labels": "不利標籤",
     "favourable labels": "有利標籤",
+    "national_id": "身分證字號",
+    "card": "卡號",
+    "phone": "電話",
+    "email": "電子郵件",
+    "account": "帳號",
 }
