@@ -21,19 +21,20 @@ from functools import cache
 from .i18n import MESSAGES, pair
 from .messages.notes import TERMS
 
-__all__ = ["note_texts", "note_html"]
+__all__ = ["match_template", "note_texts", "note_html"]
 
 
 @cache
-def _templates() -> list[tuple[re.Pattern[str], str]]:
-    """(the English template as an anchored pattern, its Chinese), longest template first."""
+def _templates(prefix: str) -> list[tuple[re.Pattern[str], str, str]]:
+    """(the English template as an anchored pattern, the Chinese, the English) of the catalogue entries
+    under ``prefix``, longest template first."""
     out = []
     for key, (zh, en) in MESSAGES.items():
-        if not key.startswith("note."):
+        if not key.startswith(prefix):
             continue
         parts = re.split(r"\{(\w+)\}", en)
         rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        out.append((re.compile(rf"^{rx}$", re.S), zh))
+        out.append((re.compile(rf"^{rx}$", re.S), zh, en))
     return sorted(out, key=lambda x: -len(x[0].pattern))
 
 
@@ -45,15 +46,24 @@ def _terms(value: str) -> str:
     return TERMS.get(value, value)
 
 
+def match_template(text: str, prefix: str = "note.") -> tuple[str, str, dict[str, str]] | None:
+    """The (Chinese, English) templates of the catalogue entry under ``prefix`` whose English template
+    ``text`` is, with the variable parts as recorded; None when no entry matches."""
+    for rx, zh, en in _templates(prefix):
+        m = rx.match(text)
+        if m:
+            return zh, en, m.groupdict()
+    return None
+
+
 def note_texts(text: str) -> tuple[str, str]:
     """A recorded note as (Chinese, English); the Chinese is the note itself when no template matches."""
     text = str(text).strip()
-    for rx, zh in _templates():
-        m = rx.match(text)
-        if m:
-            parts = {k: _terms(v) for k, v in m.groupdict().items()}
-            return zh.format(**parts), text
-    return text, text
+    found = match_template(text)
+    if found is None:
+        return text, text
+    zh, _, parts = found
+    return zh.format(**{k: _terms(v) for k, v in parts.items()}), text
 
 
 def note_html(text: str, tag: str = "span") -> str:

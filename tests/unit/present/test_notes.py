@@ -50,3 +50,20 @@ def test_an_unknown_note_prints_as_recorded_marked_english():
     assert '<li lang="en">an old note</li>' in out
     assert "甲：資料中無不利決策" in out and "X: no adverse decisions in the data" in out
     assert "<span lang='en'>kept in English</span>" in out
+
+
+def test_the_article_evidence_texts_come_from_the_catalogue_with_system_names():
+    from govreport.present.review_evidence import evidence_pair
+
+    systems = {
+        "a": {"name_zh": "甲系統", "name_en": "System A"},
+        "b": {"name_zh": "乙系統", "name_en": "System B"},
+    }
+    assert sum(k.startswith("evidence.") for k in MESSAGES) >= 30
+    out = evidence_pair("overdue: a. not assessed this period: a, b", systems)
+    assert ">逾期：甲系統。本期未評估：甲系統、乙系統<" in out
+    assert ">overdue: System A. not assessed this period: System A, System B<" in out
+    assert ">證據庫：1,234 筆紀錄，雜湊鏈完整<" in evidence_pair(
+        "evidence store: 1,234 records, chain intact", {}
+    )
+    assert evidence_pair("something new", {}) == '<span lang="en">something new</span>'
