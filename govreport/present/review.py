@@ -502,6 +502,11 @@ def inventory_changes(r: Mapping[str, Any]) -> str:
     return out + f"<ul>{''.join(parts)}</ul>"
 
 
+def _template_name(name: str) -> str:
+    key = f"template.{name}"
+    return L(key) if key in MESSAGES else e(name)
+
+
 def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> str:
     out = _h2("review.section.scorecards", "scorecards")
     for s in r["systems"]:
@@ -533,7 +538,8 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         reps = [ref for ref in s["runs"] + s["failed_runs"] if ref.get("report")]
         if reps:
             items = "".join(
-                f"<li><a href='{e((links or {}).get(ref['report'], ref['report']))}'>{e(ref['template'])} "
+                f"<li><a href='{e((links or {}).get(ref['report'], ref['report']))}'>"
+                f"{_template_name(ref['template'])} "
                 f"v{ref['version']}</a> <span class='gr-muted'>RUN_ID {ref['seq']}</span></li>"
                 for ref in reps
             )

@@ -9,9 +9,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .charts import STATUS_COLOURS
+from .charts import STATUS_COLOURS, bil
 from .i18n import MESSAGES
-from .messages.terms import term
+from .messages.terms import gri, term
 from .notes import note_html
 from .numbers import fmt_value, threshold_text
 from .review_base import (
@@ -160,7 +160,7 @@ def sustainability(r: Mapping[str, Any], link: str | None = None) -> str:
         chg = "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%"
         rows.append(
             f"<tr><td>{pair(x['label_zh'], x['label_en'])}<br><span class='gr-muted'>GRI "
-            f"{e(x.get('gri') or '')}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
+            f"{pair(*gri(x.get('gri') or ''))}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
             f"<td class='num'>{target}</td><td>{badge(x['status'])}</td></tr>"
         )
     head = (
@@ -196,6 +196,14 @@ def findings(r: Mapping[str, Any]) -> str:
     return out + f"<table id='gr-findings'>{head}{rows}</table>"
 
 
+def _finding_text(f: Mapping[str, Any]) -> str:
+    """A finding's bar label in both chart languages: its severity, and how long it is overdue."""
+    sev = MESSAGES.get(f"review.severity.{f['severity']}", (f["severity"], f["severity"]))
+    if not f["overdue"]:
+        return bil(*sev)
+    return bil(f"{sev[0]} · 逾期 {f['days_overdue']} 天", f"{sev[1]} · {f['days_overdue']} d overdue")
+
+
 def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
     fs = [f for f in r.get("findings") or [] if f["open_at_end"]]
     if not fs:
@@ -218,16 +226,12 @@ def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
                     ]
                 },
             },
-            text=[
-                f"{f['severity']} · {f['days_overdue']} d overdue" if f["overdue"] else f["severity"]
-                for f in fs
-            ],
+            text=[_finding_text(f) for f in fs],
             textposition="auto",
         )
     )
-    zh, en = MESSAGES["review.findings.chart"]
     fig.update_layout(
-        title={"text": f"{zh} · {en}"},
+        title={"text": bil(*MESSAGES["review.findings.chart"])},
         height=120 + 40 * len(fs),
         xaxis={"title": {"text": "天 days"}},
         yaxis={"autorange": "reversed"},
@@ -323,6 +327,7 @@ def _th_rule(x: Mapping[str, Any]) -> str:
 
 
 def _th_label(indicator: str) -> str:
+    """An indicator's name in the appendix, from the catalogue."""
     key = f"indicator.{indicator}"
     return L(key) if key in MESSAGES else e(indicator)
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..assessments.sustainability import SustainabilityReport
 from .charts import badge, bil
 from .i18n import pair, t, tr
+from .messages.terms import gri
 from .notes import note_html
 from .numbers import fmt_change, fmt_number, fmt_share, fmt_time, fmt_value
 from .review_base import lang_switch
@@ -199,20 +200,12 @@ _SOURCE = {
     "declared": ("申報", "declared"),
     "estimated": ("估算", "estimated"),
 }
-_GRI_NOTES = (
-    ("(basis)", "（依據）"),
-    ("(denominator)", "（分母）"),
-    ("(data quality)", "（資料品質）"),
-    ("(financial inclusion)", "（普惠金融）"),
-)
 
 
 def _gri(text: str) -> str:
     """A GRI reference with its note in the page's language."""
-    zh = text
-    for en, z in _GRI_NOTES:
-        zh = zh.replace(f" {en}", z).replace(en, z)
-    return _e(text) if zh == text else pair(zh, text)
+    zh, en = gri(text)
+    return _e(en) if zh == en else pair(zh, en)
 
 
 def _system(rep: SustainabilityReport, sid: str) -> str:
