@@ -363,6 +363,7 @@ def test_tampered_report_is_refused_and_the_previous_site_stays(demo_site, tmp_p
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # every report of four quarters printed in two languages (56 PDFs)
 def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     ws0, _ = demo_site
     if not shutil.which("chromium") or not shutil.which("pdftotext"):
