@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -94,10 +95,19 @@ def factor_note(rep: SustainabilityReport) -> str:
             f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
             f"（{publisher}{fb_zh}）"
         )
-        parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
+        parts_en.append(f"energy of {f['energy_year']}: {_english(src)}{fb_en}")
     if not parts_zh:
         return ""
     return f"<div class='gr-factor'>{pair('；'.join(parts_zh), '; '.join(parts_en))}</div>"
+
+
+_TITLED = re.compile(r"[^,;()\s][^,;()]*[\u3400-\u9fff][^,;()]* \(([^()]*)\)")
+
+
+def _english(source: str) -> str:
+    """A factor's source for the English view: the publisher's Chinese title replaced by its English
+    ("經濟部能源署 114年度電力排碳係數 (MOEA Energy Administration, …)" → "MOEA Energy Administration, …")."""
+    return _TITLED.sub(lambda m: m.group(1), source)
 
 
 def _source(f: Mapping[str, Any]) -> str:
@@ -111,7 +121,7 @@ def _source(f: Mapping[str, Any]) -> str:
         zh += f"；{f['energy_year']} 年尚無公告，採最近之前年度"
     if "secondary source" in src:
         zh += "；註：取自次級來源，請與能源署公告核對，並於 sustainability.yaml 覆寫"
-    return pair(zh, src)
+    return pair(zh, _english(src))
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
