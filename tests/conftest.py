@@ -45,11 +45,17 @@ def demo_workspace(tmp_path_factory):  # noqa: ANN201 - a Workspace
     """The demo built and run once per test session by the real CLI (`govreport demo`): 3 systems × 4
     quarters (the two predictive ones with model_risk and data_quality), then the sustainability and review
     templates of each quarter, then the report site. Tests must not modify it: copy it
-    (``shutil.copytree``) to change anything."""
+    (``shutil.copytree``) to change anything.
+
+    ``GOVREPORT_TEST_DEMO=DIR`` uses a demo workspace already built there (by ``govreport demo``, with its
+    site published) instead: a developer re-running the demo tests does not wait for a new demo."""
     import subprocess
     import sys
 
     from govreport.workspace.config import Workspace
+
+    if os.environ.get("GOVREPORT_TEST_DEMO"):
+        return Workspace.load(Path(os.environ["GOVREPORT_TEST_DEMO"]))
 
     out = tmp_path_factory.mktemp("demo") / "ws"
     r = subprocess.run(

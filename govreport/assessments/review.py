@@ -598,6 +598,7 @@ def export(
         template=REVIEW_TEMPLATE,
         indicators=[],
         notes=review.notes,
+        timezone=review.timezone,
     )
 
     def plain(v: str) -> str:

@@ -348,6 +348,7 @@ class SustainabilityReport:
                 }
             },
             notes=self.notes(),
+            timezone=self.data.timezone,
         )
         # the report's overall status: the worst of every assessed row of the period, of the portfolio and
         # of each system (a system's red inclusion row makes the report red); not assessed when none was

@@ -111,6 +111,8 @@ class SustainabilityData:
     results: dict[tuple[str, str], list[dict[str, Any]]]  # (system, period) → results.json of latest runs
     records: list[RunRecord]
     notes: list[str] = field(default_factory=list)
+    #: govreport.yaml's ``timezone``: the report prints its times in it
+    timezone: str = "Asia/Taipei"
     runs_total: dict[str, int] = field(default_factory=dict)  # period → runs with a worker
     runs_measured: dict[str, int] = field(default_factory=dict)
     age_columns: dict[str, list[str]] = field(default_factory=dict)
@@ -284,6 +286,7 @@ def collect(ws: Workspace, *, records: Sequence[RunRecord] | None = None) -> Sus
     return SustainabilityData(
         root=ws.root,
         ws_name=(ws.config.name_zh, ws.config.name_en),
+        timezone=ws.config.timezone,
         settings=settings,
         factors=factors,
         lines=lines,

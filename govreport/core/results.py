@@ -46,7 +46,10 @@ def build_results(
     sections: Mapping[str, Any] | None = None,
     notes: Iterable[str] = (),
     inputs: Iterable[Mapping[str, Any]] = (),
+    timezone: str | None = None,
 ) -> dict[str, Any]:
+    """results.json's content. ``timezone`` (govreport.yaml's): every time its report prints is written
+    in it, so rendering never looks the workspace up again (absent in older results: Asia/Taipei)."""
     inds = list(indicators)
     dims, _ = roll_up([i.to_dict() for i in inds])
     data = {
@@ -62,6 +65,8 @@ def build_results(
         "inputs": list(inputs),
         "notes": list(notes),
     }
+    if timezone:
+        data["timezone"] = timezone
     for key, value in (sections or {}).items():
         if key in data:
             raise ValueError(f"section name {key!r} collides with a results.json field")

@@ -14,6 +14,8 @@ from typing import Any
 from . import plotly_lite as go  # plotly's calls, plain dicts: no plotly import, no validation
 from .charts import STATUS_COLOURS, STATUS_SYMBOLS, bil
 from .labels import attr_name, group_name, sort_groups
+from .messages.terms import term
+from .numbers import fmt_share
 
 __all__ = [
     "quality_dimensions",
@@ -45,14 +47,14 @@ def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
         ]
         fig.add_trace(
             go.Bar(
-                x=dims,
+                x=[bil(*term("dq.dim", d)) for d in dims],  # dimension names from the catalogue
                 y=[100 * r["dimensions"][d]["value"] for d in dims],
                 name=name,
                 marker={
                     "color": [STATUS_COLOURS[r["dimensions"][d].get("status", "not_assessed")] for d in dims],
                     "line": {"color": "#1f2933", "width": 1},
                 },
-                text=[f"{100 * r['dimensions'][d]['value']:.2f}%" for d in dims],
+                text=[fmt_share(r["dimensions"][d]["value"], 2) for d in dims],
                 textposition="outside",
             )
         )

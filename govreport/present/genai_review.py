@@ -11,7 +11,9 @@ from typing import Any
 
 from ..assessments.genai_rules import EXAMPLE_KINDS  # not genai_checks: that one imports pandas (issue 22)
 from .charts import badge
+from .html import quoted_lang
 from .i18n import fmt_date, pair, t
+from .messages.terms import term
 
 __all__ = ["log_panel", "vendor_panel", "side_by_side", "example_labels", "methods", "numeric_claims"]
 
@@ -94,16 +96,13 @@ def vendor_panel(results: Mapping[str, Any]) -> str:
             "genai.vendor.provided",
             f"{badge(status)} {pair(provided, provided_en)}",
         ),
-        _row(
-            "genai.vendor.date",
-            e(fmt_date(v.get("date"))) + f" <span class='gr-en'>{e(fmt_date(v.get('date'), 'en'))}</span>",
-        ),
-        _row("genai.vendor.age", e(f"{age} 天 days" if age is not None else "—")),
+        _row("genai.vendor.date", pair(fmt_date(v.get("date")), fmt_date(v.get("date"), "en"))),
+        _row("genai.vendor.age", pair(f"{age} 天", f"{age} days") if age is not None else "—"),
         _row("genai.vendor.document", e(v.get("document") or "—")),
-        _row("genai.vendor.clauses", e(", ".join(v.get("contract_clauses") or []) or "—")),
+        _row("genai.vendor.clauses", _clauses(v.get("contract_clauses") or [])),
         _row(
             "genai.vendor.approved",
-            e({True: "是 yes", False: "否 no"}.get(v.get("outsourcing_approved"), "—")),
+            {True: pair("是", "yes"), False: pair("否", "no")}.get(v.get("outsourcing_approved"), "—"),
         ),
     ]
     if not v.get("provided"):
@@ -113,6 +112,14 @@ def vendor_panel(results: Mapping[str, Any]) -> str:
     else:
         note = _bi("genai.vendor.ok")
     return f"{title}<table>{''.join(rows)}</table>{note}"
+
+
+def _clauses(codes: list[str]) -> str:
+    """The contract's clauses by their names in the catalogue."""
+    if not codes:
+        return "—"
+    names = [term("clause", c) for c in codes]
+    return pair("、".join(n[0] for n in names), ", ".join(n[1] for n in names))
 
 
 def side_by_side(*parts: str) -> str:
@@ -146,9 +153,10 @@ def numeric_claims(results: Mapping[str, Any]) -> str:
                 e(c["claim"]) + (f" → {e(c['stated'])}" if c.get("stated") else " → —") for c in r["claims"]
             )
             body.append(
-                f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td>{e(r['text'])}</td>"
-                f"<td><b>{claims}</b></td><td>{e(r['passage'])}<br><span class='gr-en'>{e(r['source'])}"
-                "</span></td></tr>"
+                f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td>"
+                f"<td lang='{quoted_lang(r['text'])}'>{e(r['text'])}</td><td><b>{claims}</b></td>"
+                f"<td><span lang='{quoted_lang(r['passage'])}'>{e(r['passage'])}</span><br>"
+                f"<code>{e(r['source'])}</code></td></tr>"
             )
         head = "".join(
             f"<th>{pair(t(k), t(k, 'en'))}</th>"
@@ -172,16 +180,24 @@ def methods(results: Mapping[str, Any]) -> str:
     grounded = g.get("groundedness") or {}
     kb = grounded.get("knowledge_base")
     kb_text = (
-        f"{kb['source']}, {kb['passages']} passages, SHA-256 {kb['sha256'][:12]}…"
+        f"{kb['source']}，{kb['passages']} 個段落，SHA-256 {kb['sha256'][:12]}…"
         if kb
         else t("genai.methods.nokb")
     )
-    kb_en = kb_text if kb else t("genai.methods.nokb", "en")
+    kb_en = (
+        f"{kb['source']}, {kb['passages']} passages, SHA-256 {kb['sha256'][:12]}…"
+        if kb
+        else t("genai.methods.nokb", "en")
+    )
     cut = grounded.get("ungrounded_below", 0.4)
     sources = ", ".join(rules.get("sources") or ["default"])
     return (
         _bi("genai.methods.rules", n=rules.get("count", 0), sources=sources)
         + _bi("genai.methods.numbers")
-        + f"<p>{e(t('genai.methods.grounded', kb=kb_text, cut=f'{cut:g}'))}<br><span class='gr-en'>"
-        f"{e(t('genai.methods.grounded', 'en', kb=kb_en, cut=f'{cut:g}'))}</span></p>"
+        + "<p>"
+        + pair(
+            t("genai.methods.grounded", kb=kb_text, cut=f"{cut:g}"),
+            t("genai.methods.grounded", "en", kb=kb_en, cut=f"{cut:g}"),
+        )
+        + "</p>"
     )

@@ -16,7 +16,9 @@ from ..core.expectations import signature
 from ..core.status import CONTEXT_ONLY, DIMENSIONS, Status, roll_up
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, pair, t, tr
+from .messages.terms import term
 from .notebook_style import notebook_style
+from .notes import note_html, note_texts
 from .numbers import fmt_number, fmt_share, fmt_time, threshold_text
 from .numbers import fmt_value as _fmt_value
 from .review_base import lang_switch
@@ -119,6 +121,7 @@ def cover(results: Mapping[str, Any], title_key: str, tz: str | None = None) -> 
         rows.append((*_pair("cover.vendor"), e(s["vendor"])))
     rows.append((*_pair("cover.overall"), badge(results["status"])))
     when = results.get("generated_at")
+    tz = tz or results.get("timezone")  # the workspace's, recorded in results.json
     rows.append((*_pair("cover.generated"), pair(fmt_time(when, "zh-TW", tz), fmt_time(when, "en", tz))))
     # the cover carries the house style of govreport's classes, for the outputs inside JupyterLab
     return notebook_style() + f"{lang_switch()}<h1>{tr(title_key)}</h1><dl class='gr-cover'>{_dl(rows)}</dl>"
@@ -318,7 +321,7 @@ def fairness_sentence(
         le = ", ".join(f"{group_name(column or '', g, labels)[1]} (n={x.get('n', 0):,})" for g, x in left)
         parts.append(pair(f"未納入判定（樣本太少）：{lz}。", f"Left out (too few rows to judge): {le}."))
     reason = (attr.get("reasons") or {}).get("disparate_impact_ratio")
-    extra = f"<br><span class='gr-muted' lang='en'>{e(reason)}</span>" if reason else ""
+    extra = f"<br><span class='gr-muted'>{note_html(reason)}</span>" if reason else ""
     basis = f"<br><span class='gr-muted'>{' '.join(parts)}</span>" if parts else ""
     return f"<p>{badge(status)} {pair(zh, en)}{basis}{extra}</p>"
 
@@ -348,27 +351,20 @@ def key_indicators(results: Mapping[str, Any]) -> list[str]:
 
 
 def notes(results: Mapping[str, Any]) -> str:
-    """The run's notes (the library writes them in English; marked so)."""
-    items = [
-        *results.get("notes", []),
-        *(f"{i['label_en']}: {i['note']}" for i in results["indicators"] if i.get("note")),
-    ]
+    """The run's notes, each in the reader's language from the catalogue (:mod:`govreport.present.notes`;
+    one the catalogue does not know prints as recorded, in English)."""
+    items = [note_html(n, "li") for n in results.get("notes", [])]
+    for i in results["indicators"]:
+        if i.get("note"):
+            zh, en = note_texts(i["note"])
+            label = (i.get("label_zh") or i["id"], i.get("label_en") or i["id"])
+            if zh == en:  # not in the catalogue: the recorded English, marked so
+                items.append(f"<li>{pair(*label)}: <span lang='en'>{e(en)}</span></li>")
+            else:
+                items.append(pair(f"{label[0]}：{zh}", f"{label[1]}: {en}", "li"))
     if not items:
         return ""
-    return (
-        f"<h3>{tr('report.notes')}</h3><ul lang='en' class='gr-notes'>"
-        + "".join(f"<li>{e(n)}</li>" for n in items)
-        + "</ul>"
-    )
-
-
-_DQ = {
-    "completeness": ("完整性", "Completeness"),
-    "validity": ("有效性", "Validity"),
-    "uniqueness": ("唯一性", "Uniqueness"),
-    "freshness": ("時效性", "Freshness"),
-    "representativeness": ("代表性", "Representativeness"),
-}
+    return f"<h3>{tr('report.notes')}</h3><ul class='gr-notes'>" + "".join(items) + "</ul>"
 
 
 def _unexpected_examples(x: Mapping[str, Any]) -> str:
@@ -385,9 +381,11 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
         for dim, info in r["dimensions"].items():
             unit = "days" if dim == "freshness" else "PSI" if dim == "representativeness" else "share"
             ind = {"id": dim, "value": info.get("value"), "unit": unit, "threshold": info.get("threshold")}
-            rule = _rule(ind) if info.get("threshold") else e(info.get("note") or "—")
+            rule = (
+                _rule(ind) if info.get("threshold") else note_html(info["note"]) if info.get("note") else "—"
+            )
             rows.append(
-                f"<tr><td>{pair(*_DQ.get(dim, (dim, dim)))}</td><td class='num'>{_value(ind)}</td>"
+                f"<tr><td>{pair(*term('dq.dim', dim))}</td><td class='num'>{_value(ind)}</td>"
                 f"<td>{badge(info.get('status', 'not_assessed'))}</td><td>{rule}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
@@ -430,8 +428,8 @@ def examples_table(
             continue
         zh, en = labels.get(kind, (kind, kind))
         body = "".join(
-            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td lang='zh-TW' class='gr-quote'>"
-            f"{e(r['text'])}</td><td lang='en'>{e(r['why'])}</td></tr>"
+            f"<tr><td>{e(r['conversation_id'])} #{int(r['turn'])}</td><td lang='{quoted_lang(r['text'])}' "
+            f"class='gr-quote'>{e(r['text'])}</td><td>{note_html(r['why'])}</td></tr>"
             for r in rows
         )
         parts.append(
@@ -440,6 +438,11 @@ def examples_table(
             f"{_head('conversation', 'text', 'why')}</thead>{body}</table></div>"
         )
     return "".join(parts) or bi("report.examples.none")
+
+
+def quoted_lang(text: str) -> str:
+    """The language of quoted customer or assistant text (it keeps its own: marked so, not translated)."""
+    return "zh-TW" if any("\u3400" <= c <= "\u9fff" for c in str(text)) else "en"
 
 
 def auc_method(results: Mapping[str, Any]) -> str:
@@ -464,6 +467,7 @@ def status_legend() -> str:
 
 def footer(results: Mapping[str, Any], tz: str | None = None) -> str:
     when = results.get("generated_at")
+    tz = tz or results.get("timezone")  # the workspace's, recorded in results.json
     return (
         f"<div class='gr-footer'>{bi('footer', tag='span')}<br>govreport {e(results['govreport_version'])}"
         f" · {e(results['template'])} · {pair(fmt_time(when, 'zh-TW', tz), fmt_time(when, 'en', tz))}</div>"

@@ -15,6 +15,7 @@ import pkgutil
 from typing import Any
 
 from . import messages as _pkg
+from .numbers import fmt_number, fmt_share, local_time
 
 __all__ = [
     "t",
@@ -223,22 +224,27 @@ def article(n: int, lang: str = "zh-TW") -> str:
 
 
 def fmt_num(x: float | None, digits: int = 3) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.{digits}f}"
+    """``x`` with ``digits`` decimals and thousands separators, widened so a non-zero figure never reads 0
+    (:func:`govreport.present.numbers.fmt_number`)."""
+    return fmt_number(x, digits)
 
 
 def fmt_pct(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "—"
-    return f"{100 * x:.{digits}f}%"
+    """A share as a percentage (:func:`govreport.present.numbers.fmt_share`: "0.004%", never "0.0%")."""
+    return fmt_share(x, digits)
 
 
-def fmt_date(value: str | None, lang: str = "zh-TW") -> str:
-    """An ISO date (or date-time) as the reader's language writes it: 2026年9月30日 / 30 Sep 2026."""
+def fmt_date(value: str | None, lang: str = "zh-TW", tz: str | None = None) -> str:
+    """An ISO date (or date-time) as the reader's language writes it: 2026年9月30日 / 30 Sep 2026. A
+    date-time (UTC when it names no zone) is dated in the workspace's time zone ``tz`` (default Asia/Taipei):
+    a run finished at 20:00 UTC on 30 September is dated 1 October in Taipei."""
     if not value:
         return "—"
-    d = _dt.date.fromisoformat(str(value)[:10])
+    text = str(value)
+    d = _dt.date.fromisoformat(text[:10])
+    local = local_time(text, tz) if len(text) > 10 else None
+    if local is not None:
+        d = local.date()
     if lang == "zh-TW":
         return f"{d.year}年{d.month}月{d.day}日"
     return f"{d.day} {d.strftime('%b')} {d.year}"

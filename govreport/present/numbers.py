@@ -26,9 +26,11 @@ __all__ = [
     "is_share",
     "fmt_number",
     "fmt_share",
+    "fmt_change",
     "fmt_value",
     "threshold_text",
     "fmt_time",
+    "local_time",
     "unit_text",
 ]
 
@@ -103,6 +105,28 @@ def fmt_share(x: Any, digits: int = 1) -> str:
     return f"{text}%"
 
 
+def _sign(x: float) -> str:
+    return "+" if x > 0 else "−" if x < 0 else ""
+
+
+def fmt_change(
+    change_abs: Any = None, change_pct: Any = None, unit: str = "", lang: str = _ZH, indicator: str = ""
+) -> str:
+    """A change since the previous period, signed: a share's in percentage points ("+1.2 pp" /
+    "+1.2 個百分點"), any other figure relative to its previous value ("−21.9%"), else in its own unit;
+    a non-zero change never reads 0 ("+0.004%"); "—" when there is none."""
+    if is_share(unit, indicator) and _finite(change_abs):
+        pp = 100 * float(change_abs)
+        return f"{_sign(pp)}{fmt_number(abs(pp), 1)}" + (" 個百分點" if lang == _ZH else " pp")
+    if _finite(change_pct):
+        p = 100 * float(change_pct)
+        return f"{_sign(p)}{fmt_number(abs(p), 1)}%"
+    if _finite(change_abs):
+        v = float(change_abs)
+        return f"{_sign(v)}{fmt_value(abs(v), unit, lang, indicator)}"
+    return "—"
+
+
 def _scaled(v: float, unit: str) -> tuple[float, str]:
     """Energy and emissions in a unit a reader can take in at a glance."""
     a = abs(v)
@@ -163,19 +187,27 @@ def threshold_text(th: Mapping[str, Any] | None, unit: str = "", lang: str = _ZH
     return f"green {g} {gv}; red {r} {rv}"
 
 
+def local_time(value: Any, tz: str | None = None) -> _dt.datetime | None:
+    """An ISO time (UTC when it names no zone) in the time zone ``tz`` (default Asia/Taipei); None when
+    it is not an ISO time."""
+    try:
+        t = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=_dt.UTC)
+    return t.astimezone(ZoneInfo(tz or DEFAULT_TIMEZONE))
+
+
 def fmt_time(value: Any, lang: str = _ZH, tz: str | None = None) -> str:
     """An ISO time (UTC when it names no zone) in the workspace's time zone, with the zone's name:
     "2026-10-02 09:15（台北時間）" / "2026-10-02 09:15 (Taipei time)"; "—" when empty."""
     if not value:
         return "—"
-    try:
-        t = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=_dt.UTC)
     zone = tz or DEFAULT_TIMEZONE
-    local = t.astimezone(ZoneInfo(zone))
+    local = local_time(value, zone)
+    if local is None:
+        return str(value)
     city = zone.rsplit("/", 1)[-1].replace("_", " ")
     if zone == "Asia/Taipei":
         name = "台北時間" if lang == _ZH else "Taipei time"

@@ -16,6 +16,7 @@ from ..core.status import DIMENSIONS
 from . import plotly_lite as go  # plotly's JSON as dicts: the review's kernel never imports plotly
 from .charts import STATUS_COLOURS
 from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from .notes import note_html
 from .numbers import fmt_number, fmt_time
 from .review_base import (
     CHANGE_TEXT,
@@ -279,7 +280,7 @@ def basis(r: Mapping[str, Any]) -> str:
                 reason = s.get("reason") if info["reason"] == "failed" else ""
                 body.append(
                     f"<td colspan='4'>{L('review.basis.reason.' + info['reason'])}"
-                    + (f" <span lang='en'>{e(reason)}</span>" if reason else "")
+                    + (f" {note_html(reason)}" if reason else "")
                     + "</td></tr>"
                 )
             for i in inds:
@@ -500,6 +501,11 @@ def inventory_changes(r: Mapping[str, Any]) -> str:
     return out + f"<ul>{''.join(parts)}</ul>"
 
 
+def _template_name(name: str) -> str:
+    key = f"template.{name}"
+    return L(key) if key in MESSAGES else e(name)
+
+
 def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> str:
     out = _h2("review.section.scorecards", "scorecards")
     for s in r["systems"]:
@@ -512,7 +518,7 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         )
         body = ""
         if s["reason"]:
-            body += f"<p><b>{L('review.scorecard.reason')}</b>：{e(s['reason'])}</p>"
+            body += f"<p><b>{L('review.scorecard.reason')}</b>：{note_html(s['reason'])}</p>"
         dims = "".join(
             f"<td>{_pair(*DIMENSION_LABELS[d])}<br>{badge(s['dimensions'].get(d, 'not_assessed'))}</td>"
             for d in DIMENSIONS
@@ -531,7 +537,8 @@ def scorecards(r: Mapping[str, Any], links: Mapping[str, str] | None = None) -> 
         reps = [ref for ref in s["runs"] + s["failed_runs"] if ref.get("report")]
         if reps:
             items = "".join(
-                f"<li><a href='{e((links or {}).get(ref['report'], ref['report']))}'>{e(ref['template'])} "
+                f"<li><a href='{e((links or {}).get(ref['report'], ref['report']))}'>"
+                f"{_template_name(ref['template'])} "
                 f"v{ref['version']}</a> <span class='gr-muted'>RUN_ID {ref['seq']}</span></li>"
                 for ref in reps
             )

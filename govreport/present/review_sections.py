@@ -4,12 +4,14 @@ the appendix (methods, thresholds, runs, notes). HTML from a review dict only; n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import plotly_lite as go  # plotly's JSON as dicts: the review's kernel never imports plotly
-from .charts import STATUS_COLOURS
+from .charts import STATUS_COLOURS, bil
 from .i18n import MESSAGES
+from .messages.terms import gri, term
+from .notes import note_html
 from .numbers import fmt_value, threshold_text
 from .review_base import (
     L,
@@ -105,6 +107,13 @@ def missing_clauses(vendor: Mapping[str, Any]) -> list[str]:
     return [c for c in _CLAUSES if c not in vendor.get("contract_clauses", [])]
 
 
+def clause_names(codes: Sequence[str]) -> tuple[str, str]:
+    """The clauses' names from the catalogue, listed in each language ("稽核權、資料存放地點" / "audit rights,
+    data location")."""
+    names = [term("clause", c) for c in codes]
+    return "、".join(n[0] for n in names), ", ".join(n[1] for n in names)
+
+
 def vendors(r: Mapping[str, Any]) -> str:
     out = _h2("review.section.vendors", "vendors")
     rows = []
@@ -117,7 +126,7 @@ def vendors(r: Mapping[str, Any]) -> str:
         clauses = (
             badge("green")
             if not missing
-            else (badge("amber") + " " + L("review.vendors.missing", items=", ".join(missing)))
+            else (badge("amber") + " " + L("review.vendors.missing", items=clause_names(missing)))
         )
         rows.append(
             f"<tr><td>{_name(s)}</td><td>{e(v['name'])} ({e(v.get('country') or '—')})</td>"
@@ -150,7 +159,7 @@ def sustainability(r: Mapping[str, Any], link: str | None = None) -> str:
         chg = "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%"
         rows.append(
             f"<tr><td>{pair(x['label_zh'], x['label_en'])}<br><span class='gr-muted'>GRI "
-            f"{e(x.get('gri') or '')}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
+            f"{pair(*gri(x.get('gri') or ''))}</span></td><td class='num'>{v}</td><td class='num'>{chg}</td>"
             f"<td class='num'>{target}</td><td>{badge(x['status'])}</td></tr>"
         )
     head = (
@@ -186,6 +195,14 @@ def findings(r: Mapping[str, Any]) -> str:
     return out + f"<table id='gr-findings'>{head}{rows}</table>"
 
 
+def _finding_text(f: Mapping[str, Any]) -> str:
+    """A finding's bar label in both chart languages: its severity, and how long it is overdue."""
+    sev = MESSAGES.get(f"review.severity.{f['severity']}", (f["severity"], f["severity"]))
+    if not f["overdue"]:
+        return bil(*sev)
+    return bil(f"{sev[0]} · 逾期 {f['days_overdue']} 天", f"{sev[1]} · {f['days_overdue']} d overdue")
+
+
 def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
     fs = [f for f in r.get("findings") or [] if f["open_at_end"]]
     if not fs:
@@ -208,16 +225,12 @@ def fig_findings(r: Mapping[str, Any]) -> go.Figure | None:
                     ]
                 },
             },
-            text=[
-                f"{f['severity']} · {f['days_overdue']} d overdue" if f["overdue"] else f["severity"]
-                for f in fs
-            ],
+            text=[_finding_text(f) for f in fs],
             textposition="auto",
         )
     )
-    zh, en = MESSAGES["review.findings.chart"]
     fig.update_layout(
-        title={"text": f"{zh} · {en}"},
+        title={"text": bil(*MESSAGES["review.findings.chart"])},
         height=120 + 40 * len(fs),
         xaxis={"title": {"text": "天 days"}},
         yaxis={"autorange": "reversed"},
@@ -277,8 +290,8 @@ def appendix(r: Mapping[str, Any]) -> str:
         f"</thead>{runs}</table>"
     )
     if r["notes"] or r["evidence_problems"]:
-        items = "".join(f"<li>{e(n)}</li>" for n in [*r["evidence_problems"], *r["notes"]])
-        out += f"<h3>{L('review.appendix.notes')}</h3><ul lang='en'>{items}</ul>"
+        items = "".join(note_html(n, "li") for n in [*r["evidence_problems"], *r["notes"]])
+        out += f"<h3>{L('review.appendix.notes')}</h3><ul>{items}</ul>"
     return out
 
 
@@ -302,14 +315,18 @@ _UNIT = {
 }
 
 
+def default_rule(x: Mapping[str, Any], lang: str = "zh-TW") -> str:
+    """A default threshold of the appendix (``review.json``'s ``thresholds``) from its indicator's unit, in
+    ``lang``; also the Word edition's."""
+    return threshold_text(x, _UNIT.get(x["indicator"], ""), lang, x["indicator"])
+
+
 def _th_rule(x: Mapping[str, Any]) -> str:
-    unit = _UNIT.get(x["indicator"], "")
-    return pair(
-        threshold_text(x, unit, "zh-TW", x["indicator"]), threshold_text(x, unit, "en", x["indicator"])
-    )
+    return pair(default_rule(x), default_rule(x, "en"))
 
 
 def _th_label(indicator: str) -> str:
+    """An indicator's name in the appendix, from the catalogue."""
     key = f"indicator.{indicator}"
     return L(key) if key in MESSAGES else e(indicator)
 

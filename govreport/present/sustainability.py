@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from typing import Any
 from ..assessments.sustainability import SustainabilityReport
 from .charts import badge, bil
 from .i18n import pair, t, tr
-from .numbers import fmt_time, unit_text
+from .messages.terms import gri
+from .notes import note_html
+from .numbers import fmt_change, fmt_number, fmt_share, fmt_time, fmt_value
 from .review_base import lang_switch
 
 # ==================================================================================================
@@ -25,39 +28,39 @@ _e = html.escape
 
 
 def fmt(v: Any, unit: str = "") -> str:
-    """A number as a report shows it: shares as %, small energies with significant digits."""
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
+    """A number as the report shows it in a column that names its unit (shares as %; one formatter for the
+    package, :mod:`govreport.present.numbers`: thousands separators, a non-zero figure never reads 0)."""
     if unit == "share":
-        return f"{100 * v:.1f}%"
-    if unit == "count":
-        return f"{v:,.0f}"
-    a = abs(v)
-    if a == 0:
-        return "0"
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 1:
-        return f"{v:,.2f}"
-    if a >= 0.001:
-        return f"{v:.4f}"
-    return f"{v:.3g}"
+        return fmt_share(v)
+    return fmt_number(round(v) if unit == "count" and _finite(v) else v)
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def value(v: Any, unit: str = "") -> str:
+    """A figure with its unit, in both language spans (energy in Wh below 1 kWh, emissions in gCO2e below
+    1 kg; shares as %)."""
+    zh, en = fmt_value(v, unit, "zh-TW"), fmt_value(v, unit, "en")
+    return _e(zh) if zh == en else pair(zh, en)
 
 
 def _change(r: Mapping[str, Any]) -> str:
+    """The change since the previous period: percentage points for a share, else relative."""
     if r.get("change_abs") is None:
         return "—"
-    if r["unit"] == "share":
-        return f"{100 * r['change_abs']:+.1f} pp"
-    if r.get("change_pct") is not None:
-        return f"{100 * r['change_pct']:+.1f}%"
-    return f"{r['change_abs']:+.3g}"
+    zh, en = (
+        fmt_change(r.get("change_abs"), r.get("change_pct"), r["unit"], lang) for lang in ("zh-TW", "en")
+    )
+    return _e(zh) if zh == en else pair(zh, en)
 
 
 def html_cover(rep: SustainabilityReport, tz: str | None = None) -> str:
     """Title, organisation, period, the report's overall status (the worst assessed row of any scope; not
     assessed when none was) and when it was made, in the workspace's time zone."""
     zh, en = rep.data.ws_name
+    tz = tz or getattr(rep.data, "timezone", None)  # the workspace's (a report pickled before it: Taipei)
     status = rep.overall()[0]
     rows = [
         ("機構", "Organisation", pair(zh, en)),
@@ -92,10 +95,33 @@ def factor_note(rep: SustainabilityReport) -> str:
             f"{f['energy_year']} 年用電：{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh"
             f"（{publisher}{fb_zh}）"
         )
-        parts_en.append(f"energy of {f['energy_year']}: {src}{fb_en}")
+        parts_en.append(f"energy of {f['energy_year']}: {_english(src)}{fb_en}")
     if not parts_zh:
         return ""
     return f"<div class='gr-factor'>{pair('；'.join(parts_zh), '; '.join(parts_en))}</div>"
+
+
+_TITLED = re.compile(r"[^,;()\s][^,;()]*[\u3400-\u9fff][^,;()]* \(([^()]*)\)")
+
+
+def _english(source: str) -> str:
+    """A factor's source for the English view: the publisher's Chinese title replaced by its English
+    ("經濟部能源署 114年度電力排碳係數 (MOEA Energy Administration, …)" → "MOEA Energy Administration, …")."""
+    return _TITLED.sub(lambda m: m.group(1), source)
+
+
+def _source(f: Mapping[str, Any]) -> str:
+    """A grid factor's source in the page's language: the publisher's (Chinese) title and what the fallback
+    and a secondary source mean, in Chinese; the recorded (English) text in English."""
+    src = str(f["source"])
+    head = src.split(";")[0]
+    publisher = head.split(", ", 1)[1].split(" (")[0] if ", " in head else head
+    zh = f"{f['factor_year']} 年係數 {f['kg_per_kwh']:g} kgCO2e/kWh，{publisher}"
+    if f.get("fallback"):
+        zh += f"；{f['energy_year']} 年尚無公告，採最近之前年度"
+    if "secondary source" in src:
+        zh += "；註：取自次級來源，請與能源署公告核對，並於 sustainability.yaml 覆寫"
+    return pair(zh, _english(src))
 
 
 def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
@@ -106,9 +132,9 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     body = "".join(
         f"<tr><td>{pair(r['label_zh'], r['label_en'])}"
         f"{note if 'CO2e' in r['unit'] else ''}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], r['unit']))}</td><td>{_unit(r['unit'])}</td>"
-        f"<td class='num'>{_e(fmt(r['previous_value'], r['unit']))}</td><td class='num'>{_e(_change(r))}</td>"
-        f"<td class='num'>{_e(fmt(r['target'], r['unit']))}</td>"
+        f"<td class='num'>{value(r['value'], r['unit'])}</td>"
+        f"<td class='num'>{value(r['previous_value'], r['unit'])}</td><td class='num'>{_change(r)}</td>"
+        f"<td class='num'>{value(r['target'], r['unit'])}</td>"
         f"<td>{badge(r['status']) if r['rule'] else '—'}</td>"
         f"<td>GRI {_gri(r['gri'])}</td></tr>"
         for r in rows
@@ -116,7 +142,7 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     prev = rows[0]["previous_period"]
     head = (
         f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th>"
-        f"<th>{pair('單位', 'Unit')}</th><th class='num'>{pair('上期', 'Previous')} {_e(prev)}</th>"
+        f"<th class='num'>{pair('上期', 'Previous')} {_e(prev)}</th>"
         f"<th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
         f"<th>{pair('狀態', 'Status')}</th><th>GRI</th></tr>"
     )
@@ -131,7 +157,7 @@ def html_systems_table(rep: SustainabilityReport) -> str:
         if not vals:
             continue
         cells = "".join(
-            f"<td class='num'>{_e(fmt(vals[k]['value'], vals[k]['unit']) if k in vals else '—')}</td>"
+            f"<td class='num'>{value(vals[k]['value'], vals[k]['unit']) if k in vals else '—'}</td>"
             for k in keys
         )
         tgt = vals.get("intensity_g_per_1k", {}).get("target")
@@ -142,7 +168,8 @@ def html_systems_table(rep: SustainabilityReport) -> str:
     if not body:
         return ""
     head = (
-        f"<tr><th>{pair('系統', 'System')}</th><th class='num'>kWh</th><th class='num'>kgCO2e</th>"
+        f"<tr><th>{pair('系統', 'System')}</th><th class='num'>{pair('用電量', 'Energy')}</th>"
+        f"<th class='num'>{pair('排放量', 'Emissions')}</th>"
         f"<th class='num'>{pair('預測／請求', 'Predictions')}</th><th class='num'>gCO2e / 1,000</th>"
         f"<th class='num'>{pair('目標', 'Target')}</th></tr>"
     )
@@ -156,7 +183,7 @@ def html_inclusion(rep: SustainabilityReport) -> str:
     body = "".join(
         f"<tr><td>{pair(r['scope_name_zh'], r['scope_name_en'])}</td>"
         f"<td>{pair(r['label_zh'], r['label_en'])}: {_e(str(r['details'].get('band')))}</td>"
-        f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_e(_change(r))}</td>"
+        f"<td class='num'>{_e(fmt(r['value'], 'share'))}</td><td class='num'>{_change(r)}</td>"
         f"<td class='num'>{_e(_ratio(r['details'].get('ratio_to_highest')))}</td><td>"
         f"{badge(r['status'])}</td>"
         f"<td class='num'>{r['details'].get('n', 0):,}</td></tr>"
@@ -183,20 +210,12 @@ _SOURCE = {
     "declared": ("申報", "declared"),
     "estimated": ("估算", "estimated"),
 }
-_GRI_NOTES = (
-    ("(basis)", "（依據）"),
-    ("(denominator)", "（分母）"),
-    ("(data quality)", "（資料品質）"),
-    ("(financial inclusion)", "（普惠金融）"),
-)
 
 
 def _gri(text: str) -> str:
     """A GRI reference with its note in the page's language."""
-    zh = text
-    for en, z in _GRI_NOTES:
-        zh = zh.replace(f" {en}", z).replace(en, z)
-    return _e(text) if zh == text else pair(zh, text)
+    zh, en = gri(text)
+    return _e(en) if zh == en else pair(zh, en)
 
 
 def _system(rep: SustainabilityReport, sid: str) -> str:
@@ -204,16 +223,8 @@ def _system(rep: SustainabilityReport, sid: str) -> str:
     return pair(info.name_zh, info.name_en) if info is not None else _e(sid)
 
 
-def _unit(unit: str) -> str:
-    """A unit in the page's language ("" for shares and counts)."""
-    if unit in ("share", "count"):
-        return ""
-    zh, en = unit_text(unit), unit_text(unit, "en")
-    return _e(zh) if zh == en else pair(zh, en)
-
-
 def _ratio(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
+    return fmt_number(x, 2)
 
 
 #: the inventory's tiers, each with a message key ``tier.<tier>``
@@ -279,7 +290,7 @@ def html_methods(rep: SustainabilityReport) -> str:
     if fu:
         body = "".join(
             f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
-            f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_e(f['source'])}</td></tr>"
+            f"<td class='num'>{f['kg_per_kwh']:g}</td><td>{_source(f)}</td></tr>"
             for f in fu
         )
         parts.append(
@@ -347,9 +358,7 @@ def html_methods(rep: SustainabilityReport) -> str:
     notes = rep.notes()
     if notes:
         parts.append(
-            f"<h3>{pair('說明', 'Notes')}</h3><ul lang='en'>"
-            + "".join(f"<li>{_e(n)}</li>" for n in notes)
-            + "</ul>"
+            f"<h3>{pair('說明', 'Notes')}</h3><ul>" + "".join(note_html(n, "li") for n in notes) + "</ul>"
         )
     return "".join(parts)
 

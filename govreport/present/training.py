@@ -13,6 +13,7 @@ from typing import Any
 
 from .charts import badge
 from .i18n import bi, fmt_date, fmt_pct, pair, t, tr
+from .notes import note_texts
 
 __all__ = ["audit", "sentence", "summary"]
 
@@ -32,7 +33,8 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
     """The plain sentence of one ``training.*`` indicator in ``lang``."""
     base, d, status = _base(ind["id"]), ind.get("details") or {}, ind["status"]
     if status == "not_assessed" or ind.get("value") is None:
-        reason = ind.get("note") or ("—" if lang == "zh-TW" else "no figure")
+        note = note_texts(ind["note"])[0 if lang == "zh-TW" else 1] if ind.get("note") else ""
+        reason = note or ("—" if lang == "zh-TW" else "no figure")
         return t("training.sentence.not_assessed", lang, reason=reason)
     flag = status in ("amber", "red")
     key = f"training.sentence.{base}" + (".flag" if flag and base != "label_balance" else "")
@@ -89,7 +91,7 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
             "rows": f"{d.get('rows_in_or_after', 0):,}",
         }
     else:
-        return ind.get("note", "")
+        return note_texts(ind["note"])[0 if lang == "zh-TW" else 1] if ind.get("note") else ""
     return t(key, lang, **kw)
 
 

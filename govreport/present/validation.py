@@ -27,6 +27,8 @@ from typing import Any
 from ..core.expectations import expectation_key, format_value, signature
 from ..data.masking import mask_text
 from .i18n import fmt_date, t
+from .notes import note_texts
+from .numbers import fmt_share, fmt_value, threshold_text
 
 __all__ = ["validation_page", "validation_links", "sentence", "page_names", "LANGS"]
 
@@ -78,11 +80,11 @@ def _e(v: object) -> str:
 
 
 def _pct(x: float | None) -> str:
-    if x is None:
-        return "—"
-    p = 100 * float(x)
-    text = f"{p:.2f}".rstrip("0").rstrip(".") if p not in (0.0, 100.0) else f"{p:.0f}"
-    return f"{text}%"
+    """A share as a percentage without trailing zeros ("99.5%"), never a non-zero share as 0%."""
+    text = fmt_share(x, 2)
+    if "." in text and text.endswith("%"):
+        text = text[:-1].rstrip("0").rstrip(".") + "%"
+    return text
 
 
 def _num(v: Any) -> str:
@@ -183,19 +185,24 @@ def _badge(status: str | None, lang: str) -> str:
     return f'<span class="gr-badge gr-{st}">{_e(_STATUS[st][0 if lang == "zh-TW" else 1])}</span>'
 
 
-def _rule(info: Mapping[str, Any], lang: str) -> str:
-    rule = str((info.get("threshold") or {}).get("rule") or info.get("note") or "—")
-    return rule.replace("green", "綠燈").replace("red", "紅燈") if lang == "zh-TW" else rule
+#: the unit each quality dimension's value is in (value and threshold are written from it)
+_DIM_UNIT = {"freshness": "days", "representativeness": "PSI"}
 
 
-def _dim_value(dim: str, v: Any) -> str:
-    if v is None:
-        return "—"
-    if dim == "freshness":
-        return f"{v:.0f}"
-    if dim == "representativeness":
-        return f"{v:.3f}"
-    return _pct(v)
+def _rule(dim: str, info: Mapping[str, Any], lang: str) -> str:
+    """The dimension's threshold from its unit in the page's language ("綠燈 ≥ 99.0%；紅燈 < 95.0%"), or its
+    note (from the catalogue) when it has none."""
+    th = info.get("threshold") or {}
+    if th.get("green") is not None:
+        return threshold_text(th, _DIM_UNIT.get(dim, "share"), lang, dim)
+    if th.get("rule"):  # a threshold recorded without its parts (older results)
+        rule = str(th["rule"])
+        return rule.replace("green", "綠燈").replace("red", "紅燈") if lang == "zh-TW" else rule
+    return note_texts(info["note"])[0 if lang == "zh-TW" else 1] if info.get("note") else "—"
+
+
+def _dim_value(dim: str, v: Any, lang: str = "zh-TW") -> str:
+    return "—" if v is None else fmt_value(v, _DIM_UNIT.get(dim, "share"), lang, dim)
 
 
 def _history_series(
@@ -286,7 +293,8 @@ def _history_table(period: str, history: Sequence[tuple[str, Mapping[str, Any]]]
         failed = sum(1 for x in exps if not x.get("success"))
         dims = res.get("dimensions") or {}
         cells = "".join(
-            f"<td class='num'>{_e(_dim_value(d, (dims.get(d) or {}).get('value')))}</td>" for d in QUALITY
+            f"<td class='num'>{_e(_dim_value(d, (dims.get(d) or {}).get('value'), lang))}</td>"
+            for d in QUALITY
         )
         mark = " style='font-weight:600'" if p == period else ""
         rows.append(
@@ -323,9 +331,9 @@ def validation_page(
     ix = 0 if lang == "zh-TW" else 1
     dims = "".join(
         f"<tr><td>{_e(t(f'val.dim.{d}', lang) if d in QUALITY else d)}</td>"
-        f"<td class='num'>{_e(_dim_value(d, info.get('value')))}</td>"
+        f"<td class='num'>{_e(_dim_value(d, info.get('value'), lang))}</td>"
         f"<td>{_badge(info.get('status'), lang)}</td>"
-        f"<td>{_e(_rule(info, lang))}</td></tr>"
+        f"<td>{_e(_rule(d, info, lang))}</td></tr>"
         for d, info in (result.get("dimensions") or {}).items()
     )
     dim_head = "".join(

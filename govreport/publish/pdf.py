@@ -7,7 +7,7 @@ page is printed). The page size comes from the house style sheet (``@page { size
 throw-away profile and no network: a proxy that points nowhere and no host resolution, so a report can
 never fetch anything while it is printed.
 
-The periodic review is printed twice: Traditional Chinese (the default) and English (the ``#en`` switch).
+Every report is printed twice: Traditional Chinese (the default) and English (the ``#en`` switch).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import GovreportError
 
-__all__ = ["find_chromium", "print_pdf", "print_review", "CHROMIUM_FLAGS"]
+__all__ = ["find_chromium", "print_pdf", "print_report", "print_review", "CHROMIUM_FLAGS"]
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -102,9 +102,14 @@ def print_pdf(
     return pdf
 
 
+def print_report(page: Path, folder: Path, stem: str, *, chromium: str | None = None) -> dict[str, Path]:
+    """The report ``page`` as ``<stem>.pdf`` (Chinese) and ``<stem>-en.pdf`` (English), in ``folder``."""
+    return {
+        "zh": print_pdf(page, folder / f"{stem}.pdf", chromium=chromium),
+        "en": print_pdf(page, folder / f"{stem}-en.pdf", fragment="en", chromium=chromium),
+    }
+
+
 def print_review(page: Path, folder: Path, period: str, *, chromium: str | None = None) -> dict[str, Path]:
     """The review ``page`` as ``review-<period>.pdf`` (Chinese) and ``review-<period>-en.pdf`` (English)."""
-    return {
-        "zh": print_pdf(page, folder / f"review-{period}.pdf", chromium=chromium),
-        "en": print_pdf(page, folder / f"review-{period}-en.pdf", fragment="en", chromium=chromium),
-    }
+    return print_report(page, folder, f"review-{period}", chromium=chromium)

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..core.status import DIMENSIONS
-from ..present.i18n import DIMENSION_LABELS, MESSAGES, article, fmt_num, fmt_pct
+from ..present.i18n import DIMENSION_LABELS, MESSAGES, article
+from ..present.notes import note_texts
+from ..present.numbers import fmt_change, fmt_time, fmt_value
 from ..present.review import CHANGE_TEXT, STATUS_TEXT, decision_kwargs, missing_clauses, value_text
+from ..present.review_base import rule_text
+from ..present.review_sections import clause_names, default_rule
 from .docx_writer import DocxWriter
 
 __all__ = ["add_sections"]
@@ -47,14 +51,9 @@ def add_sections(
     _appendix(w, r)
 
 
-def _rule(w: DocxWriter, text: str | None) -> str:
-    """A threshold rule ("green ≥ 0.7; red < 0.5") in the page's language."""
-    text = text or ""
-    if w.lang != "zh-TW":
-        return text
-    for en, zh in (("green", "綠燈"), ("amber", "黃燈"), ("red", "紅燈"), ("; ", "；")):
-        text = text.replace(en, zh)
-    return text
+def _note(w: DocxWriter, text: str) -> str:
+    """A recorded note or reason in the document's language (as recorded when the catalogue lacks it)."""
+    return note_texts(text)[0 if w.lang == "zh-TW" else 1]
 
 
 def _ind_label(w: DocxWriter, i: Mapping[str, Any]) -> str:
@@ -81,7 +80,10 @@ def _cover(w: DocxWriter, r: Mapping[str, Any], chain: Mapping[str, Any] | None)
             ),
         ),
         (w.t("review.cover.preparer"), r["preparer"] or "—"),
-        (w.t("review.cover.generated"), f"{w.date(r['generated_at'])} · govreport {r['govreport_version']}"),
+        (
+            w.t("review.cover.generated"),
+            f"{_when(w, r, r['generated_at'])} · govreport {r['govreport_version']}",
+        ),
         (w.t("review.cover.overall"), w.status(r["overall"])),
         (
             w.t("review.cover.evidence"),
@@ -118,7 +120,7 @@ def _signoff(w: DocxWriter, r: Mapping[str, Any], signoffs: Sequence[Mapping[str
                 role_label(s.get("role", "")),
                 s.get("name", ""),
                 s.get("opinion", ""),
-                _when(s.get("time") or ""),
+                _when(w, r, s.get("time")),
                 (f"v{s['review_version']}" if s.get("review_version") is not None else "—")
                 + (f" · {w.t('docx.signoff.stale')}" if s.get("stale") else ""),
             )
@@ -149,8 +151,9 @@ def _signoff(w: DocxWriter, r: Mapping[str, Any], signoffs: Sequence[Mapping[str
     )
 
 
-def _when(iso: str) -> str:
-    return iso.replace("T", " ")[:16] if iso else "—"
+def _when(w: DocxWriter, r: Mapping[str, Any], iso: str | None) -> str:
+    """A time in the workspace's time zone (the review's ``timezone``), as the HTML review writes it."""
+    return fmt_time(iso, w.lang, r.get("timezone"))
 
 
 def _summary(w: DocxWriter, r: Mapping[str, Any]) -> None:
@@ -201,7 +204,7 @@ def _risks_and_decisions(w: DocxWriter, r: Mapping[str, Any]) -> None:
                 w.t("review.col.rule"),
             ],
             [
-                (x["status"], w.name(x), _ind_label(w, x), value_text(x), _rule(w, x.get("rule")))
+                (x["status"], w.name(x), _ind_label(w, x), value_text(x, w.lang), rule_text(x, w.lang))
                 for x in r["top_risks"]
             ],
             status_cols=(0,),
@@ -298,7 +301,7 @@ def _scorecards(w: DocxWriter, r: Mapping[str, Any]) -> None:
             continue
         w.heading(f"{w.name(s)} · {_tier(w, s['tier'])} · {w.t('review.scorecard.state.' + s['state'])}", 2)
         if s["reason"]:
-            w.para(f"{w.t('review.scorecard.reason')}：{s['reason']}")
+            w.para(f"{w.t('review.scorecard.reason')}：{_note(w, s['reason'])}")
         w.table(
             [w.pair(*DIMENSION_LABELS[d]) for d in DIMENSIONS],
             [[s["dimensions"].get(d, "not_assessed") for d in DIMENSIONS]],
@@ -317,7 +320,7 @@ def _scorecards(w: DocxWriter, r: Mapping[str, Any]) -> None:
                     w.t("review.col.value"),
                     w.t("review.col.rule"),
                 ],
-                [(i["status"], _ind_label(w, i), value_text(i), _rule(w, i.get("rule"))) for i in bad],
+                [(i["status"], _ind_label(w, i), value_text(i, w.lang), rule_text(i, w.lang)) for i in bad],
                 status_cols=(0,),
             )
         elif s["state"] == "assessed":
@@ -412,7 +415,8 @@ def _articles_11_12_14(w: DocxWriter, r: Mapping[str, Any]) -> None:
                 f"{att.get('document') or ''}".strip(),
                 w.status("green")
                 if not missing
-                else f"{w.status('amber')} {w.t('review.vendors.missing', items=', '.join(missing))}",
+                else f"{w.status('amber')} "
+                f"{w.t('review.vendors.missing', items=w.pair(*clause_names(missing)))}",
             )
         )
     if rows:
@@ -438,13 +442,12 @@ def _sustainability(w: DocxWriter, r: Mapping[str, Any]) -> None:
     rows = []
     for x in st["rows"]:
         unit = x.get("unit", "")
-        v = fmt_pct(x["value"]) if unit == "share" else f"{fmt_num(x['value'], 2)} {unit}"
         rows.append(
             (
                 f"{w.pair(x['label_zh'], x['label_en'])} (GRI {x.get('gri') or ''})",
-                v,
-                "—" if x.get("change_pct") is None else f"{100 * x['change_pct']:+.1f}%",
-                "—" if x.get("target") is None else fmt_num(x["target"], 2),
+                fmt_value(x["value"], unit, w.lang),
+                fmt_change(x.get("change_abs"), x.get("change_pct"), unit, w.lang),
+                "—" if x.get("target") is None else fmt_value(x["target"], unit, w.lang),
                 x["status"],
                 x.get("basis") or "",
             )
@@ -533,7 +536,16 @@ def _appendix(w: DocxWriter, r: Mapping[str, Any]) -> None:
     w.heading(w.t("review.appendix.thresholds"), 2)
     w.table(
         [w.t("review.col.indicator"), w.t("review.col.rule")],
-        [(x["indicator"], _rule(w, x["rule"])) for x in r["thresholds"]],
+        [
+            (
+                w.t(f"indicator.{x['indicator']}")
+                if f"indicator.{x['indicator']}" in MESSAGES
+                else x["indicator"],
+                default_rule(x, w.lang),
+            )
+            for x in r["thresholds"]
+            if "green" in x
+        ],
     )
     w.heading(w.t("review.appendix.runs"), 2)
     runs = [
@@ -564,4 +576,4 @@ def _appendix(w: DocxWriter, r: Mapping[str, Any]) -> None:
     notes = [*r["evidence_problems"], *r["notes"]]
     if notes:
         w.heading(w.t("review.appendix.notes"), 2)
-        w.bullets(notes)
+        w.bullets(_note(w, n) for n in notes)

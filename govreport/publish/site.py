@@ -20,7 +20,8 @@ file share or an intranet web server (relative links only, no external URL, CSS 
     evidence store; a mismatch or a missing file refuses the whole build (:class:`TamperedEvidence`).
 ``pdf/review-<period>[-en].pdf``
     with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.publish.pdf`);
-    every other report as ``pdf/<period>/<system>-<template>.pdf`` (default language), linked beside it.
+    every other report as ``pdf/<period>/<system>-<template>.pdf`` (Chinese) and ``…-en.pdf`` (English),
+    linked beside it.
 ``site.json``
     the manifest: every copied file with its RUN_ID, record hash and SHA-256.
 ``.govreport-site``
@@ -55,7 +56,7 @@ from ..errors import EvidenceError, InputError, TamperedEvidence
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord
 from ..workspace.config import Workspace, as_workspace
-from .pdf import find_chromium, print_pdf, print_review
+from .pdf import find_chromium, print_report, print_review
 from .review_docx import review_docx_for_run
 from .site_pages import _print_copy, _Renderer
 from .site_plan import (
@@ -304,7 +305,7 @@ def build_site(
             ]
             for i, (period, rec) in enumerate(reviews, 1):
                 progress(f"[{i}/{len(reviews)}] printing the {period} review to PDF …")
-                copy = _print_copy(tmp / links[rec.seq], records, period)
+                copy = _print_copy(tmp / links[rec.seq], records, period, ws.config.timezone)
                 try:
                     made = print_review(copy, tmp / "pdf", period, chromium=chromium)
                 finally:
@@ -317,12 +318,18 @@ def build_site(
                 for x in xs
                 if x.template != REVIEW and x.published is not None and x.published.seq in links
             ]
-            for i, (period, rec) in enumerate(others, 1):  # every other report, in the default language
+            for i, (period, rec) in enumerate(others, 1):  # every other report, in both languages
                 progress(f"[{i}/{len(others)}] printing {rec.system_id}/{rec.template} {period} to PDF …")
-                target = tmp / "pdf" / period / f"{rec.system_id.lstrip('_')}-{rec.template}.pdf"
-                print_pdf(tmp / links[rec.seq], target, chromium=chromium)
-                pdfs[f"#{rec.seq}"] = {"pdf.report": target.relative_to(tmp).as_posix()}
-                written.append(out / target.relative_to(tmp))
+                made = print_report(
+                    tmp / links[rec.seq],
+                    tmp / "pdf" / period,
+                    f"{rec.system_id.lstrip('_')}-{rec.template}",
+                    chromium=chromium,
+                )
+                pdfs[f"#{rec.seq}"] = {
+                    f"pdf.{lang}": p.relative_to(tmp).as_posix() for lang, p in made.items()
+                }
+                written.extend(out / p.relative_to(tmp) for p in made.values())
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
             reviews = [
                 (p, x.published)

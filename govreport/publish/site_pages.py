@@ -15,6 +15,7 @@ from ..core.status import DIMENSIONS, PORTFOLIO, RunStatus
 from ..data.masking import mask_text
 from ..evidence.store import RunRecord
 from ..present.i18n import DIMENSION_LABELS, MESSAGES, fmt_date
+from ..present.numbers import fmt_time
 from ..present.review import L, badge, lang_switch
 from ..workspace.config import Workspace
 from ..workspace.inventory import Inventory
@@ -97,7 +98,8 @@ class _Renderer:
         return self.L(key) if key in MESSAGES else _e(t)
 
     def date(self, iso: str) -> str:
-        return self.pair(fmt_date(iso, "zh-TW"), fmt_date(iso, "en"))
+        tz = self.ws.config.timezone  # dated in the workspace's time zone
+        return self.pair(fmt_date(iso, "zh-TW", tz), fmt_date(iso, "en", tz))
 
     def status(self, rec: RunRecord) -> str:
         if rec.status != RunStatus.SUCCEEDED:
@@ -139,8 +141,13 @@ class _Renderer:
             )
             status += f'<div class="gr-site-note">{note}</div>'
         label = self.template(en.template)
-        printed = self.pdfs.get(f"#{pub.seq}", {}).get("pdf.report") if pub else None
-        label_pdf = f' · <a href="{_e(up + printed)}" data-kind="pdf">PDF</a>' if printed else ""
+        printed = self.pdfs.get(f"#{pub.seq}", {}) if pub else {}
+        label_pdf = "".join(  # each language's reader is offered the PDF in that language
+            f'<span class="gr-l-{lang[:2]}" lang="{lang}"> · <a href="{_e(up + printed[key])}" '
+            f'data-kind="pdf" data-lang="{lang[:2]}">PDF</a></span>'
+            for key, lang in (("pdf.zh", "zh-TW"), ("pdf.en", "en"))
+            if key in printed
+        )
         return (
             f"<td>{self.link(pub, up, label) if pub else label}{label_pdf}</td><td>{status}</td>"
             f"<td>v{shown.version}</td><td>{self.date(shown.finished_at)}</td>"
@@ -189,7 +196,7 @@ class _Renderer:
         from ..evidence.signoff import signoffs_for
         from ..present.review import recorded_signoffs
 
-        return recorded_signoffs(signoffs_for(self.records, period))
+        return recorded_signoffs(signoffs_for(self.records, period), self.ws.config.timezone)
 
     def period_section(self, period: str, entries: list[Entry]) -> str:
         try:
@@ -269,7 +276,8 @@ class _Renderer:
             for s in self.system_ids
         )
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        when = (fmt_date(now), fmt_date(now, "en"))
+        tz = self.ws.config.timezone
+        when = (fmt_time(now, "zh-TW", tz), fmt_time(now, "en", tz))
         generated = self.L("site.generated", when=when, seq=last.seq, n=len(self.records))
         body = (
             f"<h1>{self.L('site.title')}</h1>"
@@ -327,14 +335,14 @@ class _Renderer:
         return _page(title, body, self.css)
 
 
-def _print_copy(page: Path, records: list[RunRecord], period: str) -> Path:
+def _print_copy(page: Path, records: list[RunRecord], period: str, tz: str | None = None) -> Path:
     """A copy of the published review to print, beside it (so its links resolve), with the sign-offs
     recorded since it was built in place of the ones it shows (the caller removes it after printing)."""
     from ..evidence.signoff import signoffs_for
     from ..present.review import SIGNOFFS_END, SIGNOFFS_START, recorded_signoffs
 
     text = page.read_text(encoding="utf-8")
-    fresh = recorded_signoffs(signoffs_for(records, period))
+    fresh = recorded_signoffs(signoffs_for(records, period), tz)
     i, j = text.find(SIGNOFFS_START), text.find(SIGNOFFS_END)
     if i >= 0 and j > i:
         text = text[:i] + fresh + text[j + len(SIGNOFFS_END) :]

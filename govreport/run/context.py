@@ -368,6 +368,7 @@ class TemplateContext(_Context):
             indicators=indicators,
             sections=sections,
             notes=notes or [],
+            timezone=self.ws.config.timezone,
         )
         write_results(self.output_dir / "results.json", data)
         return data

@@ -7,14 +7,18 @@ and 420 px in both languages kept under test-artefacts/board-ready/ (CI keeps te
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from govreport.workspace.config import Workspace
 from tests.helpers.browser import _run, dump_dom
-from tests.helpers.langcount import chinese_chars, english_words, marked_words, printed_text
+from tests.helpers.langcount import chinese_chars, english_words, leaked_keys, marked_words, printed_text
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artefacts" / "board-ready"
@@ -45,12 +49,37 @@ def names(ws: Workspace) -> tuple[set[str], str]:
     return words, chars
 
 
-def language_counts(ws: Workspace, page: Path) -> tuple[int, int, list[str]]:
-    html = page.read_text(encoding="utf-8")
+def board_pages(ws: Workspace, period: str) -> dict[str, tuple[Path, Path]]:
+    """Every page of ``period`` a reader opens, as (the page read in Chinese, the page read in English): each
+    system and portfolio report (its ``#en`` view), each contract's validation page (its ``.en.html``
+    twin) and the site index."""
+    pages: dict[str, tuple[Path, Path]] = {}
+    for key, rep in sorted(latest(ws, period).items()):
+        pages[key] = (rep, rep)
+        for v in sorted(rep.parent.glob("validation-*.html")):
+            name = f"{key.split('/')[0]}/{v.name.removesuffix('.html')}"
+            if not v.name.endswith(".en.html") and name not in pages:  # model_risk and data_quality share it
+                pages[name] = (v, v.with_name(v.name.removesuffix(".html") + ".en.html"))
+    pages["site/index"] = (ws.root / "site" / "index.html",) * 2
+    return pages
+
+
+def page_counts(ws: Workspace, zh_page: Path, en_page: Path) -> dict[str, Any]:
+    """English words in the printed Chinese view, Chinese characters in the printed English view (names
+    and lang-marked quoted text allowed), and catalogue keys or placeholders printed in either."""
     words, chars = names(ws)
-    zh = english_words(printed_text(page, "zh-TW"), words | marked_words(html, "zh-TW"))
-    en = chinese_chars(printed_text(page, "en"), chars + "".join(marked_words(html, "en")))
-    return sum(zh.values()), sum(en.values()), [w for w, _ in zh.most_common(10)]
+    zh_text, en_text = printed_text(zh_page, "zh-TW"), printed_text(en_page, "en")
+    assert len(zh_text) > 200 and len(en_text) > 200, (zh_page, "printed nothing")
+    zh = english_words(zh_text, words | marked_words(zh_page.read_text(encoding="utf-8"), "zh-TW"))
+    en_allowed = chars + "".join(marked_words(en_page.read_text(encoding="utf-8"), "en"))
+    en = chinese_chars(en_text, en_allowed)
+    return {
+        "zh_english_words": sum(zh.values()),
+        "en_chinese_chars": sum(en.values()),
+        "top_words": [w for w, _ in zh.most_common(12)],
+        "top_chars": "".join(c for c, _ in en.most_common(20)),
+        "leaks": sorted(set(leaked_keys(zh_text) + leaked_keys(en_text))),
+    }
 
 
 def screenshots(page: Path, stem: str) -> list[Path]:
@@ -77,17 +106,59 @@ def demo(demo_workspace: Workspace) -> Workspace:
 
 
 @pytest.mark.slow
-def test_one_language_at_a_time_in_every_2026q3_report(demo):
-    reports = latest(demo, "2026Q3")
-    assert len(reports) == 7, sorted(reports)  # 3 systems, 2 data_quality audits, 2 portfolio reports
-    counts = {key: language_counts(demo, page) for key, page in reports.items()}
+@pytest.mark.timeout(3600)  # 13 pages printed in both languages, after the shared demo when it runs first
+def test_one_language_at_a_time_and_no_catalogue_key_on_any_2026q3_page(demo):
+    """Every page of the period — system reports, data_quality audits, each contract's validation page,
+    sustainability, the review, the site index — in both languages: no catalogue key or unfilled
+    placeholder printed, at most 40 English words in the Chinese view, no Chinese in the English view but
+    names. The counts per page are kept in test-artefacts/language-counts.json."""
+    pages = board_pages(demo, "2026Q3")
+    assert len(latest(demo, "2026Q3")) == 7  # 3 systems, 2 data_quality audits, 2 portfolio reports
+    assert len(pages) == 7 + 5 + 1, sorted(pages)  # + 5 contracts' validation pages + the site index
+    counts = {key: page_counts(demo, zh, en) for key, (zh, en) in pages.items()}
     (ROOT / "test-artefacts").mkdir(exist_ok=True)
     (ROOT / "test-artefacts" / "language-counts.json").write_text(
-        json.dumps(counts, indent=1), encoding="utf-8"
+        json.dumps(counts, indent=1, ensure_ascii=False), encoding="utf-8"
     )
-    for key, (words, chars, top) in counts.items():
-        assert words <= MAX_ENGLISH_WORDS, (key, words, top)
-        assert chars <= MAX_CHINESE_CHARS, (key, chars)
+    for key, c in counts.items():
+        assert c["leaks"] == [], (key, c["leaks"])
+        assert c["zh_english_words"] <= MAX_ENGLISH_WORDS, (key, c)
+        assert c["en_chinese_chars"] <= MAX_CHINESE_CHARS, (key, c)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)  # a notebook run and a publish, after the shared demo when it runs first
+def test_every_printed_time_is_in_the_workspace_time_zone(demo, tmp_path):
+    """With ``timezone: Europe/London`` a system report (run again) and the site index print London time,
+    not Taipei's; rendering takes the zone from what the run recorded."""
+    from govreport.present.numbers import local_time
+
+    def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "govreport", *args], capture_output=True, text=True, timeout=900
+        )
+
+    ws_dir = tmp_path / "ws"
+    shutil.copytree(demo.root, ws_dir)
+    cfg = ws_dir / "govreport.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "timezone: Europe/London\n", encoding="utf-8")
+    args = ("run", "-w", str(ws_dir), "--period", "2026Q3", "--system", "card-default")
+    before = latest(demo, "2026Q3")["card-default/data_quality"].parent.name
+    r = run_cli(*args, "--template", "data_quality")
+    assert r.returncode == 0, r.stderr[-2000:]
+    ws = Workspace.load(ws_dir)
+    page = latest(ws, "2026Q3")["card-default/data_quality"]
+    assert int(page.parent.name[1:]) == int(before[1:]) + 1  # the run made now
+    results = json.loads((page.parent / "results.json").read_text(encoding="utf-8"))
+    assert results["timezone"] == "Europe/London"
+    stamp = local_time(results["generated_at"], "Europe/London").strftime("%Y-%m-%d %H:%M")
+    html = page.read_text(encoding="utf-8")
+    assert f"{stamp}（London 時間）" in html and f"{stamp} (London time)" in html
+    assert "台北時間" not in html and "Taipei time" not in html
+    r = run_cli("publish", "-w", str(ws_dir))
+    assert r.returncode == 0, r.stderr[-2000:]
+    index = (ws_dir / "site" / "index.html").read_text(encoding="utf-8")
+    assert "London time" in index and "London 時間" in index and "台北時間" not in index
 
 
 @pytest.mark.slow

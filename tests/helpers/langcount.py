@@ -61,3 +61,21 @@ def english_words(text: str, allowed: set[str] = frozenset()) -> Counter[str]:
 def chinese_chars(text: str, allowed: str = "") -> Counter[str]:
     """Chinese characters, less those of the allowed names."""
     return Counter(c for c in HAN.findall(text) if c not in set(allowed))
+
+
+def message_prefixes() -> set[str]:
+    """The first part of every message catalogue key (``review``, ``val``, ``site``, …)."""
+    from govreport.present.i18n import MESSAGES
+
+    return {k.split(".", 1)[0] for k in MESSAGES}
+
+
+def leaked_keys(text: str) -> list[str]:
+    """Catalogue keys (``review.col.value``) and unfilled ``{placeholders}`` printed on a page: a message
+    that was looked up wrongly or formatted without its parameters."""
+    from govreport.present.i18n import MESSAGES
+
+    prefixes = "|".join(sorted(message_prefixes(), key=len, reverse=True))
+    key = re.compile(rf"(?<![\w./-])(?:{prefixes})\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?![\w/-])")
+    found = [k for k in key.findall(text) if k in MESSAGES or k.count(".") >= 2]
+    return found + re.findall(r"\{[a-z_][a-z0-9_]*\}", text)

@@ -640,7 +640,8 @@ def test_every_emissions_figure_states_its_factor_year_and_source(ws):
             assert f"{energy_year} 年用電：{factor_year} 年係數 {value} kgCO2e/kWh" in r
             assert "經濟部能源署" in r and "MOEA Energy Administration" in r
             assert ("尚無公告" in r) == (energy_year != factor_year)
-        energy_rows = [r for r in rows if "<td>kWh</td>" in r]
+        # energy rows: each value carries its unit (Wh below 1 kWh; issue 17a), no emission factor beside it
+        energy_rows = [r for r in rows if re.search(r"\d [kM]?Wh</td>", r) and "CO2e" not in r]
         assert energy_rows and not any("gr-factor" in r for r in energy_rows)
         assert f"{factor_year} 年係數" in sus.html_systems_table(rep)
         ticks = sus.fig_trend_by_system(rep).layout.xaxis.ticktext

@@ -62,6 +62,8 @@ def test_every_section_of_a_synthetic_review(ws: Workspace, tmp_path: Path, lang
         c.text for t in doc.tables for r in t.rows for c in r.cells
     )
     assert "王大明" in text  # the recorded sign-off is printed
+    # at 03:00 UTC, in the workspace's time zone (the review's): Taipei unless govreport.yaml says otherwise
+    assert ("2026-10-05 11:00（台北時間）" if zh else "2026-10-05 11:00 (Taipei time)") in text
     assert (review["bank_zh"] if zh else review["bank_en"]) in doc.sections[0].header.paragraphs[0].text
     if zh:  # one language per file
         assert "Periodic review of AI systems" not in text and "Sign-off" not in text
@@ -70,3 +72,12 @@ def test_every_section_of_a_synthetic_review(ws: Workspace, tmp_path: Path, lang
     assert not doc.inline_shapes  # charts=False: no pictures …
     if len(review["status_history"]) > 1 or review["findings"]:
         assert "report.html" in text  # … and the document says where the charts are
+
+
+def test_the_word_edition_prints_times_in_the_workspace_zone(ws: Workspace, tmp_path: Path) -> None:  # noqa: F811
+    review = json.loads(json.dumps(build_review(ws, "2026Q3").to_dict())) | {"timezone": "Europe/London"}
+    signoff = {"role": "risk", "name": "林", "opinion": "ok", "time": "2026-10-05T03:00:00+00:00", "seq": 9}
+    out = write_review_docx(review, tmp_path / "r.docx", lang="en", signoffs=[signoff], charts=False)
+    doc = docx.Document(str(out))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "2026-10-05 04:00 (London time)" in text and "Taipei" not in text

@@ -363,6 +363,7 @@ def test_tampered_report_is_refused_and_the_previous_site_stays(demo_site, tmp_p
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # every report of four quarters printed in two languages (56 PDFs)
 def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     ws0, _ = demo_site
     if not shutil.which("chromium") or not shutil.which("pdftotext"):
@@ -387,7 +388,8 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "published"
     res = build_site(ws, out, pdf=True)
-    assert len(res.pdfs) == 8 + 4 * 6  # 4 reviews × (Chinese, English), then every other report (issue 17)
+    # 4 reviews × (Chinese, English), then every other report in both languages too (issue 17)
+    assert sum(len(v) for v in res.pdfs.values()) == 8 + 4 * 6 * 2
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     q3 = soup.select_one("div[data-review='2026Q3']")
     hrefs = [a["href"] for a in q3.select("a[href$='.pdf']")]
@@ -407,6 +409,14 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     assert "(A4)" in info, info
     ARTEFACTS.mkdir(exist_ok=True)
     shutil.copy(out / hrefs[0], ARTEFACTS / "site-review-2026Q3.pdf")
+    # a system report printed in each language: the row offers each reader the PDF in theirs
+    row = q3.find_parent("section").select_one("a[data-kind='pdf'][data-lang='zh']").find_parent("td")
+    zh_pdf, en_pdf = (row.select_one(f"a[data-lang='{x}']")["href"] for x in ("zh", "en"))
+    assert en_pdf == zh_pdf.removesuffix(".pdf") + "-en.pdf"
+    zh = subprocess.run(["pdftotext", str(out / zh_pdf), "-"], capture_output=True, text=True).stdout
+    en = subprocess.run(["pdftotext", str(out / en_pdf), "-"], capture_output=True, text=True).stdout
+    assert "整體狀態" in zh and "Overall status" not in zh, zh_pdf
+    assert "Overall status" in en and "整體狀態" not in en, en_pdf
 
 
 def test_publish_out_only_replaces_a_site_it_built(small_ws, tmp_path, capsys):
