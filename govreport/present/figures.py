@@ -189,7 +189,7 @@ def group_rates(
         n = f"{groups[g].get('n', 0):,}"
         xs.append(
             bil(
-                f"{zh}<br>n={n}" + ("" if j else "<br>不判定"),
+                f"{zh}<br>n={n}" + ("" if j else "<br>未判定"),
                 f"{en}<br>n={n}" + ("" if j else "<br>not judged"),
             )
         )
@@ -257,7 +257,7 @@ def intersection_heatmap(
             elif not g.get("judged", True) or v is None or not top:
                 zr.append(None)
                 n = f"{g.get('n', 0):,}"
-                tr.append(bil(f"不判定<br>n={n}", f"not judged<br>n={n}"))
+                tr.append(bil(f"未判定<br>n={n}", f"not judged<br>n={n}"))
                 small_x.append(x)
                 small_y.append(y)
             else:

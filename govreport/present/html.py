@@ -21,6 +21,7 @@ from .numbers import fmt_number, fmt_share, fmt_time, threshold_text
 from .numbers import fmt_value as _fmt_value
 from .review_base import lang_switch
 from .validation import validation_links
+from .withheld import withheld_reason, withheld_value
 
 __all__ = [
     "cover",
@@ -161,9 +162,14 @@ def indicator_table(
         context = (
             f" <span class='gr-muted'>{tr('report.context_only')}</span>" if ind["id"] in CONTEXT_ONLY else ""
         )
+        value, status = _value(ind), badge(ind["status"])
+        held = (ind.get("details") or {}).get("withheld")
+        if held:  # withheld for a small group: its value, "not judged", and which group fell short
+            why = withheld_reason((ind.get("details") or {}).get("attribute", ""), held, results)
+            value, status = withheld_value(held), f"{status}<br><span class='gr-muted'>{why}</span>"
         rows.append(
-            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{_value(ind)}</td>"
-            f"<td>{badge(ind['status'])}</td>"
+            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{value}</td>"
+            f"<td>{status}</td>"
             f"<td>{_rule(ind)}</td><td>{_art(ind.get('article'))}</td></tr>"
         )
     head = _head("indicator", "value", "status", "rule", "article")
@@ -283,7 +289,10 @@ def decisions(results: Mapping[str, Any]) -> str:
 
 
 def fairness_sentence(
-    name: str | tuple[str, str], attr: Mapping[str, Any], labels: Mapping[str, Any] | None = None
+    name: str | tuple[str, str],
+    attr: Mapping[str, Any],
+    labels: Mapping[str, Any] | None = None,
+    results: Mapping[str, Any] | None = None,
 ) -> str:
     """One plain-language sentence per attribute on its disparate-impact ratio, naming the groups that set it
     (highest and lowest approval rate, each with its n) and the groups left out (too few rows to judge)."""
@@ -293,6 +302,7 @@ def fairness_sentence(
     zname, ename = attr_name(column, labels) if column else name
     value = attr.get("disparate_impact_ratio")
     status = (attr.get("status") or {}).get("disparate_impact_ratio", "not_assessed")
+    held = (attr.get("withheld") or {}).get("disparate_impact_ratio")
     text_value = fmt_number(value) if value is not None else "—"
     zh = t("fairness.di", attr=zname, value=text_value, status=STATUS_LABELS[status][0])
     en = t("fairness.di", "en", attr=ename, value=text_value, status_en=STATUS_LABELS[status][1])
@@ -319,6 +329,9 @@ def fairness_sentence(
         parts.append(pair(f"未納入判定（樣本太少）：{lz}。", f"Left out (too few rows to judge): {le}."))
     reason = (attr.get("reasons") or {}).get("disparate_impact_ratio")
     extra = f"<br><span class='gr-muted' lang='en'>{e(reason)}</span>" if reason else ""
+    if held:  # the computed value, not judged, and the group that fell short
+        why = withheld_reason(column or "", held, results if results is not None else {"labels": labels})
+        extra = f"<br>{withheld_value(held)} <span class='gr-muted'>{why}</span>"
     basis = f"<br><span class='gr-muted'>{' '.join(parts)}</span>" if parts else ""
     return f"<p>{badge(status)} {pair(zh, en)}{basis}{extra}</p>"
 
