@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.labels import relabel
 from ..core.periods import Period, add_months, parse_period
 from ..core.results import build_results, write_results
 from ..core.status import (
@@ -329,6 +330,7 @@ def _fill_dimensions(
         ref.result_status = str(res.get("status") or "not_assessed")
         for ind in res.get("indicators", []):
             th = ind.get("threshold") or None
+            zh, en = relabel(ind, res.get("labels"))  # columns by the names the run's contracts gave them
             sr.indicators.append(
                 {
                     "template": ref.template,
@@ -337,8 +339,8 @@ def _fill_dimensions(
                     "article": ind.get("article"),
                     "status": ind.get("status"),
                     "value": ind.get("value"),
-                    "label_zh": ind.get("label_zh"),
-                    "label_en": ind.get("label_en"),
+                    "label_zh": zh,
+                    "label_en": en,
                     "unit": ind.get("unit", ""),
                     "threshold": {k: v for k, v in th.items() if k != "rule"} if th else None,
                     "rule": (th or {}).get("rule", ""),
