@@ -58,6 +58,7 @@ from .review_history import (
     _trends,
     _worst,
     compare_reviews,
+    indicator_moves,
     latest_period,
     statuses_from_store,
 )
@@ -191,6 +192,9 @@ class Review:
     signoffs: list[dict[str, Any]] = field(default_factory=list)
     #: the workspace's time zone (govreport.yaml ``timezone``): every time in the report is written in it
     timezone: str = "Asia/Taipei"
+    #: key indicators that crossed a status line or moved by more than a stated share since the previous
+    #: review, and how many held steady (:func:`~govreport.assessments.review_history.indicator_moves`)
+    moves: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -497,6 +501,7 @@ def build_review(
     review.decisions = decisions(review)
     review.inventory_changes = inventory_changes(review, previous)
     review.changes = compare_reviews(review.to_dict(), previous) if previous else []
+    review.moves = indicator_moves(review.trends, systems, review.previous_period, p.label)
     return review
 
 

@@ -299,7 +299,7 @@ def fairness_sentence(
 ) -> str:
     """One plain-language sentence per attribute on its disparate-impact ratio, naming the groups that set it
     (highest and lowest approval rate, each with its n) and the groups left out (too few rows to judge)."""
-    from .labels import attr_name, group_name
+    from .labels import attr_name, group_name, sort_groups
 
     column = name if isinstance(name, str) else None
     zname, ename = attr_name(column, labels) if column else name
@@ -325,7 +325,7 @@ def fairness_sentence(
                 f"lowest, {le} (n={lo.get('n', 0):,}, {fmt_share(lo.get('selection_rate'))}).",
             )
         )
-    left = [(g, x) for g, x in groups.items() if not x.get("judged", True)]
+    left = [(g, groups[g]) for g in sort_groups(groups) if not groups[g].get("judged", True)]
     if left:
         lz = "、".join(f"{group_name(column or '', g, labels)[0]}（n={x.get('n', 0):,}）" for g, x in left)
         le = ", ".join(f"{group_name(column or '', g, labels)[1]} (n={x.get('n', 0):,})" for g, x in left)
