@@ -283,7 +283,7 @@ def basis(r: Mapping[str, Any]) -> str:
                 )
             for i in inds:
                 body.append(
-                    f"<td>{_ind_label(i)}"
+                    f"<td class='gr-ind'>{_ind_label(i)}"
                     + (f" {badge(i['status'])}" if info.get("reason") else "")
                     + f"</td><td class='num'>{value_pair(i)}</td><td>{rule_pair(i)}</td>"
                     f"<td>{_art(int(i['article'])) if i.get('article') else '—'}</td></tr>"
@@ -316,7 +316,8 @@ def top_risks(r: Mapping[str, Any]) -> str:
     if not r["top_risks"]:
         return out + L("review.risks.none", tag="p")
     rows = "".join(
-        f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td><td>{_ind_label(x)}</td>"
+        f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td>"
+        f"<td class='gr-ind'>{_ind_label(x)}</td>"
         f"<td class='num'>{value_pair(x)}</td>"
         f"<td>{rule_pair(x) if x['id'] != 'run' else e(x['rule'])}</td></tr>"
         for x in r["top_risks"]

@@ -87,7 +87,7 @@ def _moves(r: Mapping[str, Any], systems: Mapping[str, Mapping[str, Any]]) -> st
         why = L("review.moves.crossed") if m["crossed"] else L("review.moves.moved", pct=pct)
         rows.append(
             f"<tr data-move='{'crossed' if m['crossed'] else 'moved'}'><td class='gr-name'>{_name(s)}</td>"
-            f"<td>{_ind_label(i)}</td><td class='num'>{badge(m['before'] or 'not_assessed')} "
+            f"<td class='gr-ind'>{_ind_label(i)}</td><td class='num'>{badge(m['before'] or 'not_assessed')} "
             f"{value_pair(before)}</td><td class='num'>{badge(m['now'] or 'not_assessed')} "
             f"{value_pair(now)}</td><td>{why}</td></tr>"
         )
@@ -168,7 +168,7 @@ def trends_table(r: Mapping[str, Any]) -> str:
             i = labels.get((sid, iid), {"id": iid, "label_zh": iid, "label_en": iid})
             last = pts[-1]
             rows.append(
-                f"<tr><td class='gr-name'>{_name(s)}</td><td>{_ind_label(i)}</td>"
+                f"<tr><td class='gr-name'>{_name(s)}</td><td class='gr-ind'>{_ind_label(i)}</td>"
                 f"<td>{sparkline(pts, threshold=i.get('threshold'))}</td>"
                 f"<td class='num'>{fmt_number(last[1])}</td><td>{badge(last[2] or 'not_assessed')}</td>"
                 f"<td class='gr-muted'>{e(pts[0][0])}–{e(last[0])}</td></tr>"
