@@ -375,7 +375,12 @@ def decisions(r: Mapping[str, Any]) -> str:
         return out + f"<div class='gr-callout gr-green'>{L('review.decisions.none')}</div>"
     systems = {s["id"]: s for s in r["systems"]}
     items = [f"<li>{L(d['key'], **decision_kwargs(d, systems))}</li>" for d in r["decisions"]]
-    return out + f"<div class='gr-callout gr-red'><ol>{''.join(items)}</ol></div>"
+    lead = (  # the response asked for, once above the one-line problems
+        L("review.decisions.problems_lead", tag="p")
+        if any(d["key"] == "review.decision.problem" for d in r["decisions"])
+        else ""
+    )
+    return out + f"<div class='gr-callout gr-red'>{lead}<ol>{''.join(items)}</ol></div>"
 
 
 def inventory_changes(r: Mapping[str, Any]) -> str:

@@ -257,13 +257,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # issue 17b
 MESSAGES.update(
     {
-        "review.decision.problem": (
-            "{name} · {dims}：紅燈（{what}）——"
-            "請決定處置方式（調整模型或門檻、暫停使用或接受風險並說明理由）。",
-            "{name} · {dims}: red ({what}) — decide the response (adjust the model or thresholds, suspend "
-            "it, or accept the risk with reasons).",
+        "review.decision.problem": ("{name} · {dims}：紅燈（{what}）", "{name} · {dims}: red ({what})"),
+        "review.decisions.problems_lead": (
+            "下列紅燈項目（每一系統與構面一列）請決定處置方式：調整模型或門檻、暫停使用，或接受風險並說明理由。",
+            "For each red item below (one line per system and dimension), decide the response: adjust the "
+            "model or thresholds, suspend it, or accept the risk with reasons.",
         ),
-        "review.decision.more": ("等另 {n} 項", " and {n} more"),
+        "review.decision.more": (" 等另 {n} 項", " and {n} more"),
         "review.moves.title": ("關鍵指標變動", "Key indicators that moved"),
         "review.moves.crossed": ("跨越燈號", "crossed a status line"),
         "review.moves.moved": ("變動逾綠燈門檻之 {pct}", "moved by more than {pct} of its green line"),
