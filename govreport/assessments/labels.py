@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..contracts import load_contract
+from ..core.labels import display_label, relabel
 from ..workspace.config import Workspace
 from ..workspace.inventory import AISystem
 
-__all__ = ["column_labels"]
+__all__ = ["column_labels", "display_label", "relabel"]
 
 
 def column_labels(ws: Workspace, system: AISystem) -> dict[str, dict[str, Any]]:

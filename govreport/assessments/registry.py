@@ -75,11 +75,13 @@ def assess_data_quality(ctx: Any) -> Computed:
     the governance indicators of the system record (Art. 7, 8)."""
     # imported on the first call: the presenting kernel imports this registry and must start light
     from .governance import governance_indicators
+    from .labels import column_labels
     from .model_risk import Assessment
     from .training import audit_system
 
     indicators, section = ctx.data_quality()
-    sections: dict[str, Any] = {"data_quality": section}
+    # how reports name columns and codes (the contracts' `columns:`, overridden by the inventory)
+    sections: dict[str, Any] = {"data_quality": section, "labels": column_labels(ctx.ws, ctx.system)}
     notes: list[str] = []
     audit = audit_system(ctx)
     if audit is not None:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.labels import relabel
 from ..core.periods import Period, add_months, parse_period
 from ..core.results import build_results, write_results
 from ..core.status import (
@@ -57,6 +58,7 @@ from .review_history import (
     _trends,
     _worst,
     compare_reviews,
+    indicator_moves,
     latest_period,
     statuses_from_store,
 )
@@ -190,6 +192,9 @@ class Review:
     signoffs: list[dict[str, Any]] = field(default_factory=list)
     #: the workspace's time zone (govreport.yaml ``timezone``): every time in the report is written in it
     timezone: str = "Asia/Taipei"
+    #: key indicators that crossed a status line or moved by more than a stated share since the previous
+    #: review, and how many held steady (:func:`~govreport.assessments.review_history.indicator_moves`)
+    moves: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -329,6 +334,7 @@ def _fill_dimensions(
         ref.result_status = str(res.get("status") or "not_assessed")
         for ind in res.get("indicators", []):
             th = ind.get("threshold") or None
+            zh, en = relabel(ind, res.get("labels"))  # columns by the names the run's contracts gave them
             sr.indicators.append(
                 {
                     "template": ref.template,
@@ -337,8 +343,8 @@ def _fill_dimensions(
                     "article": ind.get("article"),
                     "status": ind.get("status"),
                     "value": ind.get("value"),
-                    "label_zh": ind.get("label_zh"),
-                    "label_en": ind.get("label_en"),
+                    "label_zh": zh,
+                    "label_en": en,
                     "unit": ind.get("unit", ""),
                     "threshold": {k: v for k, v in th.items() if k != "rule"} if th else None,
                     "rule": (th or {}).get("rule", ""),
@@ -495,6 +501,7 @@ def build_review(
     review.decisions = decisions(review)
     review.inventory_changes = inventory_changes(review, previous)
     review.changes = compare_reviews(review.to_dict(), previous) if previous else []
+    review.moves = indicator_moves(review.trends, systems, review.previous_period, p.label)
     return review
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.status import DIMENSIONS
 from .review_history import _SEVERITY, FAILED
 
 #: a :class:`govreport.assessments.review.Review` (not imported: that module imports this one)
@@ -63,10 +64,18 @@ def decisions(review: Review) -> list[dict[str, Any]]:
                 {"key": "review.decision.failed", "system": s.id, "name_zh": s.name_zh, "reason": s.reason}
             )
             continue
-        reds = sorted({i["dimension"] for i in s.indicators if i["status"] == "red" and i.get("dimension")})
-        if reds:
+        for d in DIMENSIONS:  # one line per problem: system × dimension, with the indicators behind it
+            basis = (s.basis or {}).get(d) or {}
+            if basis.get("status") != "red":
+                continue
             out.append(
-                {"key": "review.decision.red", "system": s.id, "name_zh": s.name_zh, "dimensions": reds}
+                {
+                    "key": "review.decision.problem",
+                    "system": s.id,
+                    "name_zh": s.name_zh,
+                    "dimensions": [d],
+                    "indicators": list(basis.get("indicators") or []),
+                }
             )
         if s.overdue:
             out.append(

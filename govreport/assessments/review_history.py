@@ -56,6 +56,51 @@ def compare_reviews(current: Mapping[str, Any], previous: Mapping[str, Any]) -> 
     return out
 
 
+#: how far a key indicator may move, as a share of its green line (or of itself without one), before the
+#: review's "changes" lists it although its status stayed the same
+MOVE_SHOWN = 0.10
+
+
+def indicator_moves(
+    trends: Mapping[str, Mapping[str, Sequence[Sequence[Any]]]],
+    systems: Iterable[Any],
+    previous_period: str | None,
+    period: str,
+) -> dict[str, Any]:
+    """Key indicators (the trends) against the previous review's period: each that crossed a status
+    boundary or moved by more than :data:`MOVE_SHOWN` of its green line is ``shown``; the rest are counted
+    as ``steady`` (the review says so in one line)."""
+    if not previous_period:
+        return {}
+    green = {(s.id, i["id"]): (i.get("threshold") or {}).get("green") for s in systems for i in s.indicators}
+    shown, steady = [], 0
+    for sid, series in trends.items():
+        for iid, pts in series.items():
+            by_period = {pt[0]: pt for pt in pts}
+            a, b = by_period.get(previous_period), by_period.get(period)
+            if not a or not b or a[1] is None or b[1] is None:
+                continue
+            g = green.get((sid, iid))
+            scale = abs(g) if g else max(abs(a[1]), abs(b[1]))
+            crossed = a[2] != b[2]
+            if crossed or (scale > 0 and abs(b[1] - a[1]) > MOVE_SHOWN * scale):
+                shown.append(
+                    {
+                        "system": sid,
+                        "indicator": iid,
+                        "before": a[2],
+                        "now": b[2],
+                        "value_before": a[1],
+                        "value_now": b[1],
+                        "crossed": crossed,
+                    }
+                )
+            else:
+                steady += 1
+    shown.sort(key=lambda m: (not m["crossed"], m["system"], m["indicator"]))
+    return {"shown": shown, "steady": steady, "threshold": MOVE_SHOWN}
+
+
 _TREND_IDS = ("model_quality.auc", "drift.psi.score", "pii_leak_rate", "ai_disclosure_rate", "groundedness")
 
 

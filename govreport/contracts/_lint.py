@@ -240,6 +240,23 @@ def lint(
                         **where,
                     )
                 )
+        for col, lab in c.columns.items():  # scaffold's placeholders: a name that is still the code
+            todo = [code for code, v in lab.values.items() if v.zh == v.en == code]
+            named = lab.label is None or not lab.label.zh == lab.label.en == col
+            if not named or todo:
+                parts = ([] if named else ["its name"]) + ([f"code(s) {', '.join(todo)}"] if todo else [])
+                what = " and ".join(parts)
+                out.append(
+                    LintIssue(
+                        "warning",
+                        str(path),
+                        f"columns '{col}': {what} still read as the code (a placeholder)",
+                        fix="write what it means in Chinese and English, e.g. {zh: 女, en: Female}, "
+                        "or delete the entry",
+                        line=lines.get(("columns", col)),
+                        field=f"columns.{col}",
+                    )
+                )
         if not check_data:
             continue
         found = _data_columns(cf, Path(root), period, out)

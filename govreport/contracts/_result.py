@@ -56,6 +56,8 @@ class ContractResult:
     gx_version: str
     personal_data: list[str] = field(default_factory=list)
     protected_attributes: list[str] = field(default_factory=list)
+    #: the contract's ``columns:`` (display names and value labels, issue 17): ``{col: {label, values}}``
+    column_labels: dict[str, Any] = field(default_factory=dict)
     _indicators: list[Indicator] = field(default_factory=list, repr=False)
 
     def indicators(self) -> list[Indicator]:
@@ -85,6 +87,7 @@ class ContractResult:
             "contract_file": self.contract_file,
             "personal_data": self.personal_data,
             "protected_attributes": self.protected_attributes,
+            "column_labels": self.column_labels,
             "expectations": self.expectations,
             "dimensions": self.dimensions,
             "warnings": self.warnings,
@@ -283,6 +286,7 @@ def contract_result(
         gx_version=gx_version,
         personal_data=sorted(masked),
         protected_attributes=c.protected_columns,
+        column_labels={col: lab.model_dump(exclude_none=True) for col, lab in c.columns.items()},
         _indicators=indicators,
     )
 

@@ -213,6 +213,23 @@ def personal_not_text(data: pd.DataFrame) -> list[str]:
     return [c for c in personal_columns(data) if not _is_text(data[c])]
 
 
+#: at most this many integer codes get placeholder labels (`columns:`) in a scaffolded contract: an Art. 6
+#: attribute's (its groups are named in every fairness chart), and fewer for any other column
+LABEL_MAX_CODES = 12
+LABEL_MAX_CODES_OTHER = 8
+
+
+def integer_codes(value_set: list[Any], limit: int = LABEL_MAX_CODES) -> list[int] | None:
+    """The codes of a column holding a few integer codes (1, 2 or 0–6; floats like 1.0 count), else None."""
+    if not 1 < len(value_set) <= limit:
+        return None
+    if not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in value_set
+    ):
+        return None
+    return sorted({int(v) for v in value_set})
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f} %" if 0 < x < 0.9995 or x == 0 else f"{100 * x:.0f} %"
 
@@ -252,6 +269,7 @@ def scaffold(
     protected: list[tuple[str, str, str]] = []
     key_candidates: list[str] = []
     times: list[tuple[str, Any]] = []
+    coded: dict[str, tuple[list[int], str | None]] = {}
     n = len(data)
     sampled = data.sample(sample, random_state=0).sort_index() if n > sample else data
     add(gxe.ExpectTableColumnsToMatchSet(column_set=[str(c) for c in data.columns], exact_match=False))
@@ -367,6 +385,10 @@ def scaffold(
             guesses.append(
                 Guess(col, "values", f"category set of {nunique}", f"from all {len(nonnull):,} values")
             )
+            limit = LABEL_MAX_CODES if cat else LABEL_MAX_CODES_OTHER
+            if (ints := integer_codes(value_set, limit)) is not None and not kind:
+                coded[col] = (ints, cat)  # reports need a name for each code: `columns:` placeholders
+                guesses.append(Guess(col, "values", f"{len(ints)} integer codes: name them under columns:"))
         elif numeric and (bounds := _range(nonnull)) is not None:
             low, high = bounds
             kw: dict[str, Any] = {"column": col, "min_value": low, "max_value": high}
@@ -435,6 +457,7 @@ def scaffold(
         sampled=len(sampled),
         truncated=truncated,
         guesses=guesses,
+        coded=coded,
     )
     return Scaffold(
         name, out, text_, personal, protected, keys, fresh, notes, guesses, rows=n, sampled=len(sampled)

@@ -72,6 +72,7 @@ def contract_text(
     sampled: int = 0,
     truncated: bool = False,
     guesses: list[Guess] | None = None,
+    coded: dict[str, tuple[list[int], str | None]] | None = None,
 ) -> str:
     day = datetime.now(UTC).date().isoformat()
     read = (
@@ -123,6 +124,7 @@ def contract_text(
         ]
     else:
         lines.append("protected_attributes: []      # Art. 6: none found")
+    lines += columns_block(coded or {})
     lines.append(f"keys: [{', '.join(_q(k) for k in keys)}]")
     lines.append("freshness:                    # age of the newest record (column) or of the file")
     if fresh:
@@ -136,6 +138,39 @@ def contract_text(
         "#   completeness: {green: 0.99, red: 0.95}",
     ]
     return "\n".join(lines) + "\n"
+
+
+#: a name to start from for an Art. 6 attribute's column (the data engineer checks it)
+_CATEGORY_NAMES = {
+    "sex": ("性別", "Sex"),
+    "age": ("年齡", "Age"),
+    "marital_status": ("婚姻狀況", "Marital status"),
+    "nationality": ("國籍", "Nationality"),
+    "ethnicity": ("種族", "Ethnicity"),
+    "disability": ("身心障礙", "Disability"),
+    "religion": ("宗教", "Religion"),
+}
+
+
+def columns_block(coded: dict[str, tuple[list[int], str | None]]) -> list[str]:
+    """The ``columns:`` block for columns holding a few integer codes: placeholder names (the code itself,
+    or a name to start from for an Art. 6 attribute) that `contracts lint` flags until a person fills them
+    in — reports show these names instead of the codes (docs/contracts.md)."""
+    if not coded:
+        return []
+    lines = [
+        "columns:                      # how reports name these columns and their codes (docs/contracts.md):",
+        "                              # FILL IN each name in Chinese and English — until then reports show",
+        "                              # the codes; `contracts lint` warns while a name is still the code",
+    ]
+    for col, (codes, cat) in coded.items():
+        zh, en = _CATEGORY_NAMES.get(cat or "", (col, col))
+        hint = "check the name" if cat in _CATEGORY_NAMES else "the column's name, e.g. {zh: 性別, en: Sex}"
+        lines.append(f"  {_q(col)}:")
+        lines.append(f"    label: {{zh: {_q(zh)}, en: {_q(en)}}}  # {hint}")
+        lines.append(f"    values:                    # {len(codes)} codes seen: what each one means")
+        lines += [f"      {c}: {{zh: {_q(str(c))}, en: {_q(str(c))}}}" for c in codes]
+    return lines
 
 
 def write_scaffold(folder: Path | str, sc: Scaffold, *, force: bool = False) -> tuple[Path, Path]:

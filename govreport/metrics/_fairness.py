@@ -208,6 +208,52 @@ def _summary_reason(
     return "undefined"
 
 
+def _withheld(
+    metric: str,
+    counts: np.ndarray,
+    judged: Mapping[str, np.ndarray],
+    rates: dict[str, np.ndarray],
+    labels: list[str],
+    min_group_size: int,
+    has_label: bool,
+) -> dict[str, Any] | None:
+    """What a summary withheld for too small a group would be, and why: ``{value, rate, need, short}`` where
+    ``short`` lists each group below the minimum with the count that fell short (``rate`` "n": its rows;
+    "tpr"/"fpr": its favourable/unfavourable-label rows). The value relaxes only the rule that failed, so a
+    report can show it marked "not judged" (issue 17). None when nothing was withheld for size."""
+    if len(labels) < 2:
+        return None
+    n = counts.sum(axis=1)
+    overall = judged["selection_rate"]
+    relaxed = dict(judged)
+    if overall.sum() < 2:
+        rate, den = "n", n
+        short = np.flatnonzero((n < min_group_size) & (n > 0))
+        relaxed = {r: (n > 0) for r in judged}
+    elif metric in ("demographic_parity_difference", "disparate_impact_ratio") or not has_label:
+        return None
+    else:
+        need = ["tpr"] if metric == "equal_opportunity_difference" else ["tpr", "fpr"]
+        failing = [r for r in need if int((judged[r] & np.isfinite(rates[r])).sum()) < 2]
+        if not failing:
+            return None
+        rate = failing[0]
+        den = counts[:, 2] + counts[:, 3] if rate == "tpr" else counts[:, 0] + counts[:, 1]
+        short = np.flatnonzero(overall & (den < min_group_size))
+        for r in failing:
+            d = counts[:, 2] + counts[:, 3] if r == "tpr" else counts[:, 0] + counts[:, 1]
+            relaxed[r] = overall & (d > 0)
+    value = opt_float(float(_summaries(rates, relaxed)[metric]))
+    if value is None:
+        return None
+    return {
+        "value": value,
+        "rate": rate,
+        "need": int(min_group_size),
+        "short": [{"group": labels[int(i)], "count": int(den[int(i)])} for i in short],
+    }
+
+
 def _assess(
     key: str,
     encs: list[Encoded],
@@ -318,7 +364,11 @@ def _assess(
             for i in np.flatnonzero(judged)
             if any(not (jm[r][i] and np.isfinite(rates[r][i])) for r in need)
         ]
+        withheld = (
+            _withheld(m, counts, jm, rates, labels, min_group_size, has_label) if value is None else None
+        )
         summaries[m] = SummaryMetric(
+            withheld=withheld,
             metric=m,
             value=value,
             threshold=threshold,

@@ -62,6 +62,9 @@ class SummaryMetric:
     max_group: str | None = None
     min_group: str | None = None
     excluded: list[str] = field(default_factory=list)  # judged groups left out: the rate has no denominator
+    #: a summary withheld for too small a group: its value with the rule relaxed, the rate that fell
+    #: short and each short group's count (``{value, rate, need, short: [{group, count}]}``), issue 17
+    withheld: dict[str, Any] | None = None
 
 
 @dataclass
@@ -101,6 +104,9 @@ class AttributeFairness:
         excluded = {m: s.excluded for m, s in self.summaries.items() if s.excluded}
         if excluded:
             d["excluded_groups"] = excluded
+        withheld = {m: s.withheld for m, s in self.summaries.items() if s.withheld}
+        if withheld:
+            d["withheld"] = withheld
         return json_safe(d)
 
     def indicators(self) -> list[Indicator]:
@@ -124,6 +130,7 @@ class AttributeFairness:
                         "min_group": s.min_group,
                         "judged_groups": [k for k, g in self.groups.items() if g.judged],
                         "excluded_groups": s.excluded,
+                        **({"withheld": s.withheld} if s.withheld else {}),
                     },
                 )
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..core.labels import relabel
 from . import plotly_lite as go  # plotly's calls, plain dicts: no plotly import, no validation
 from .charts import STATUS_COLOURS, STATUS_SYMBOLS, bil
 from .labels import attr_name, group_name, sort_groups
@@ -34,6 +35,12 @@ __all__ = [
 
 def _title(zh: str, en: str) -> dict[str, Any]:
     return {"text": f"{zh}<br><span style='font-size:12px;color:#52606d'>{en}</span>"}
+
+
+def _col(column: str, labels: Mapping[str, Any] | None) -> str:
+    """A column as a chart reads it: its display names (results.json's ``labels``), else its code."""
+    zh, en = attr_name(column, labels)
+    return bil(zh, en) if (zh, en) != (column, column) else column
 
 
 def quality_dimensions(results: Mapping[str, Any]) -> go.Figure:
@@ -85,7 +92,7 @@ def trend(history: Sequence[Mapping[str, Any]], results: Mapping[str, Any], ids:
     shown = [ind for ind in ids if _series(df, ind)]
     cols = 3 if len(shown) > 4 else 2 if len(shown) > 1 else 1
     rows = max(1, -(-len(shown) // cols))
-    titles = [bil(by_id[i]["label_zh"], by_id[i]["label_en"]) if i in by_id else i for i in shown]
+    titles = [bil(*relabel(by_id[i], results.get("labels"))) if i in by_id else i for i in shown]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None, vertical_spacing=0.16)
     for k, ind in enumerate(shown):
         r, c = k // cols + 1, k % cols + 1
@@ -199,7 +206,7 @@ def group_rates(
         n = f"{groups[g].get('n', 0):,}"
         xs.append(
             bil(
-                f"{zh}<br>n={n}" + ("" if j else "<br>不判定"),
+                f"{zh}<br>n={n}" + ("" if j else "<br>未判定"),
                 f"{en}<br>n={n}" + ("" if j else "<br>not judged"),
             )
         )
@@ -267,7 +274,7 @@ def intersection_heatmap(
             elif not g.get("judged", True) or v is None or not top:
                 zr.append(None)
                 n = f"{g.get('n', 0):,}"
-                tr.append(bil(f"不判定<br>n={n}", f"not judged<br>n={n}"))
+                tr.append(bil(f"未判定<br>n={n}", f"not judged<br>n={n}"))
                 small_x.append(x)
                 small_y.append(y)
             else:
@@ -425,13 +432,16 @@ def reliability(quality: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
-def psi_ranking(drift: Mapping[str, Any], top: int = 15) -> go.Figure:
-    """Per-feature PSI against the reference period, largest first, coloured by status."""
+def psi_ranking(
+    drift: Mapping[str, Any], top: int = 15, labels: Mapping[str, Any] | None = None
+) -> go.Figure:
+    """Per-feature PSI against the reference period, largest first, coloured by status; features by their
+    display names (``labels``)."""
     items = sorted(drift.get("columns", {}).items(), key=lambda kv: -(kv[1].get("psi") or 0))[:top]
     items = items[::-1]
     fig = go.Figure(
         go.Bar(
-            y=[k for k, _ in items],
+            y=[_col(k, labels) for k, _ in items],
             x=[v.get("psi") for _, v in items],
             orientation="h",
             marker_color=[STATUS_COLOURS[v.get("status", "not_assessed")] for _, v in items],
@@ -449,14 +459,16 @@ def psi_ranking(drift: Mapping[str, Any], top: int = 15) -> go.Figure:
     return fig
 
 
-def importance_bars(importance: Mapping[str, Any], top: int = 12) -> go.Figure:
+def importance_bars(
+    importance: Mapping[str, Any], top: int = 12, labels: Mapping[str, Any] | None = None
+) -> go.Figure:
     """Global feature importance (``explainability.importance`` of results.json)."""
     items = sorted(importance.get("importances", []), key=lambda d: -abs(d.get("importance") or 0))[:top][
         ::-1
     ]
     fig = go.Figure(
         go.Bar(
-            y=[d["feature"] for d in items],
+            y=[_col(d["feature"], labels) for d in items],
             x=[d.get("share") or d.get("importance") for d in items],
             orientation="h",
             marker_color="#2b5c8a",
@@ -474,12 +486,14 @@ def importance_bars(importance: Mapping[str, Any], top: int = 12) -> go.Figure:
     return fig
 
 
-def reason_codes(reasons: Mapping[str, Any], top: int = 10) -> go.Figure:
+def reason_codes(
+    reasons: Mapping[str, Any], top: int = 10, labels: Mapping[str, Any] | None = None
+) -> go.Figure:
     """How often each feature is among the top reasons of an adverse decision."""
     items = sorted(reasons.get("reasons", []), key=lambda d: -(d.get("share") or 0))[:top][::-1]
     fig = go.Figure(
         go.Bar(
-            y=[d["feature"] for d in items],
+            y=[_col(d["feature"], labels) for d in items],
             x=[d.get("share") for d in items],
             orientation="h",
             marker_color="#5e3c99",
@@ -496,8 +510,9 @@ def reason_codes(reasons: Mapping[str, Any], top: int = 10) -> go.Figure:
     return fig
 
 
-def proxy_heatmap(proxy: Mapping[str, Any]) -> go.Figure:
-    """Cramér's V of every feature (rows) against every protected attribute (columns)."""
+def proxy_heatmap(proxy: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> go.Figure:
+    """Cramér's V of every feature (rows) against every protected attribute (columns), each named by its
+    display names (``labels``)."""
     prot = proxy.get("protected", {})
     attrs = list(prot)
     feats = sorted({f for a in prot.values() for f in a.get("features", {})})
@@ -505,8 +520,8 @@ def proxy_heatmap(proxy: Mapping[str, Any]) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=attrs,
-            y=feats,
+            x=[_col(a, labels) for a in attrs],
+            y=[_col(f, labels) for f in feats],
             zmin=0,
             zmax=1,
             colorscale="Oranges",

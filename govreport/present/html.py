@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core.expectations import signature
+from ..core.labels import relabel
 from ..core.status import CONTEXT_ONLY, DIMENSIONS, Status, roll_up
 from .charts import badge
 from .i18n import DIMENSION_LABELS, STATUS_LABELS, article, bi, pair, t, tr
@@ -22,7 +23,8 @@ from .notes import note_html, note_texts
 from .numbers import fmt_number, fmt_share, fmt_time, threshold_text
 from .numbers import fmt_value as _fmt_value
 from .review_base import lang_switch
-from .validation import validation_links
+from .validation import sentence, validation_links
+from .withheld import withheld_reason, withheld_value
 
 __all__ = [
     "cover",
@@ -69,19 +71,20 @@ def _rule(ind: Mapping[str, Any]) -> str:
     return pair(threshold_text(th, u, "zh-TW", i), threshold_text(th, u, "en", i))
 
 
-def _line(ind: Mapping[str, Any]) -> str:
+def _line(ind: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
     """ "label: value (threshold)" in each language's punctuation."""
     th = ind.get("threshold") or {}
     u, i = ind.get("unit", ""), ind.get("id", "")
     rule_zh = threshold_text(th, u, "zh-TW", i) if th.get("green") is not None else th.get("rule", "—")
     rule_en = threshold_text(th, u, "en", i) if th.get("green") is not None else th.get("rule", "—")
-    zh = f"{ind.get('label_zh') or i}：{fmt_value(ind)}（{rule_zh}）"
-    en = f"{ind.get('label_en') or i}: {fmt_value(ind, 'en')} ({rule_en})"
+    lz, le = relabel(ind, labels)
+    zh = f"{lz}：{fmt_value(ind)}（{rule_zh}）"
+    en = f"{le}: {fmt_value(ind, 'en')} ({rule_en})"
     return pair(zh, en)
 
 
-def _label(ind: Mapping[str, Any]) -> str:
-    return pair(ind.get("label_zh") or ind["id"], ind.get("label_en") or ind["id"])
+def _label(ind: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
+    return pair(*relabel(ind, labels))
 
 
 def _art(n: Any) -> str:
@@ -164,9 +167,14 @@ def indicator_table(
         context = (
             f" <span class='gr-muted'>{tr('report.context_only')}</span>" if ind["id"] in CONTEXT_ONLY else ""
         )
+        value, status = _value(ind), badge(ind["status"])
+        held = (ind.get("details") or {}).get("withheld")
+        if held:  # withheld for a small group: its value, "not judged", and which group fell short
+            why = withheld_reason((ind.get("details") or {}).get("attribute", ""), held, results)
+            value, status = withheld_value(held), f"{status}<br><span class='gr-muted'>{why}</span>"
         rows.append(
-            f"<tr><td>{_label(ind)}{context}</td><td class='num'>{_value(ind)}</td>"
-            f"<td>{badge(ind['status'])}</td>"
+            f"<tr><td>{_label(ind, results.get('labels'))}{context}</td><td class='num'>{value}</td>"
+            f"<td>{status}</td>"
             f"<td>{_rule(ind)}</td><td>{_art(ind.get('article'))}</td></tr>"
         )
     head = _head("indicator", "value", "status", "rule", "article")
@@ -241,7 +249,8 @@ def changes(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> s
         ind = units[c["id"]]
         vb = {**ind, "value": c["value_before"]}
         rows.append(
-            f"<tr><td>{_label(c)}</td><td>{before} {_value(vb)}</td><td>{badge(c['now'])} {_value(ind)}</td>"
+            f"<tr><td>{_label(c, current.get('labels'))}</td><td>{before} {_value(vb)}</td>"
+            f"<td>{badge(c['now'])} {_value(ind)}</td>"
             f"<td>{arrow} {tr('change.' + c['change'])}</td></tr>"
         )
     rest = len(all_changes) - len(shown)
@@ -274,7 +283,7 @@ def decisions(results: Mapping[str, Any]) -> str:
         red = any(i["status"] == "red" for i in inds)
         worst_red |= red
         inds = sorted(inds, key=lambda i: (i["status"] != "red", i["id"]))
-        listed = "".join(f"<li>{badge(i['status'])} {_line(i)}</li>" for i in inds[:5])
+        listed = "".join(f"<li>{badge(i['status'])} {_line(i, results.get('labels'))}</li>" for i in inds[:5])
         more = bi("report.decision.more", tag="li", n=len(inds) - 5) if len(inds) > 5 else ""
         items.append(
             f"<li>{badge('red' if red else 'amber')} <b>{pair(*DIMENSION_LABELS.get(d, (d, d)))}</b>"
@@ -286,16 +295,20 @@ def decisions(results: Mapping[str, Any]) -> str:
 
 
 def fairness_sentence(
-    name: str | tuple[str, str], attr: Mapping[str, Any], labels: Mapping[str, Any] | None = None
+    name: str | tuple[str, str],
+    attr: Mapping[str, Any],
+    labels: Mapping[str, Any] | None = None,
+    results: Mapping[str, Any] | None = None,
 ) -> str:
     """One plain-language sentence per attribute on its disparate-impact ratio, naming the groups that set it
     (highest and lowest approval rate, each with its n) and the groups left out (too few rows to judge)."""
-    from .labels import attr_name, group_name
+    from .labels import attr_name, group_name, sort_groups
 
     column = name if isinstance(name, str) else None
     zname, ename = attr_name(column, labels) if column else name
     value = attr.get("disparate_impact_ratio")
     status = (attr.get("status") or {}).get("disparate_impact_ratio", "not_assessed")
+    held = (attr.get("withheld") or {}).get("disparate_impact_ratio")
     text_value = fmt_number(value) if value is not None else "—"
     zh = t("fairness.di", attr=zname, value=text_value, status=STATUS_LABELS[status][0])
     en = t("fairness.di", "en", attr=ename, value=text_value, status_en=STATUS_LABELS[status][1])
@@ -315,13 +328,16 @@ def fairness_sentence(
                 f"lowest, {le} (n={lo.get('n', 0):,}, {fmt_share(lo.get('selection_rate'))}).",
             )
         )
-    left = [(g, x) for g, x in groups.items() if not x.get("judged", True)]
+    left = [(g, groups[g]) for g in sort_groups(groups) if not groups[g].get("judged", True)]
     if left:
         lz = "、".join(f"{group_name(column or '', g, labels)[0]}（n={x.get('n', 0):,}）" for g, x in left)
         le = ", ".join(f"{group_name(column or '', g, labels)[1]} (n={x.get('n', 0):,})" for g, x in left)
         parts.append(pair(f"未納入判定（樣本太少）：{lz}。", f"Left out (too few rows to judge): {le}."))
     reason = (attr.get("reasons") or {}).get("disparate_impact_ratio")
     extra = f"<br><span class='gr-muted'>{note_html(reason)}</span>" if reason else ""
+    if held:  # the computed value, not judged, and the group that fell short
+        why = withheld_reason(column or "", held, results if results is not None else {"labels": labels})
+        extra = f"<br>{withheld_value(held)} <span class='gr-muted'>{why}</span>"
     basis = f"<br><span class='gr-muted'>{' '.join(parts)}</span>" if parts else ""
     return f"<p>{badge(status)} {pair(zh, en)}{basis}{extra}</p>"
 
@@ -389,8 +405,10 @@ def data_quality_table(results: Mapping[str, Any]) -> str:
                 f"<td>{badge(info.get('status', 'not_assessed'))}</td><td>{rule}</td></tr>"
             )
         failed = [x for x in r["expectations"] if not x["success"]]
-        fail_rows = "".join(  # named by suite index and arguments; examples of unexpected values only
-            f"<tr><td><code>{e(signature(x))}</code></td>"
+        cl = r.get("column_labels") or {}
+        fail_rows = "".join(  # a sentence naming columns by their labels, the suite signature beneath
+            f"<tr><td>{pair(sentence(x, 'zh-TW', cl), sentence(x, 'en', cl))}"
+            f"<br><code class='gr-muted'>{e(signature(x))}</code></td>"
             f"<td class='num'>{e(fmt_number(x.get('unexpected_count')))}</td>"
             f"<td>{e(_unexpected_examples(x))}</td></tr>"
             for x in failed

@@ -13,11 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..core.status import DIMENSIONS
-from . import plotly_lite as go  # plotly's JSON as dicts: the review's kernel never imports plotly
-from .charts import STATUS_COLOURS
 from .i18n import DIMENSION_LABELS, MESSAGES, fmt_date
 from .notes import note_html
-from .numbers import fmt_number, fmt_time
+from .numbers import fmt_time
 from .review_base import (
     CHANGE_TEXT,
     STATUS_TEXT,
@@ -35,6 +33,7 @@ from .review_base import (
     value_pair,
     value_text,
 )
+from .review_changes import changes, fig_status_history, sparkline, trends_table
 from .review_sections import (
     appendix,
     articles,
@@ -285,7 +284,7 @@ def basis(r: Mapping[str, Any]) -> str:
                 )
             for i in inds:
                 body.append(
-                    f"<td>{_ind_label(i)}"
+                    f"<td class='gr-ind'>{_ind_label(i)}"
                     + (f" {badge(i['status'])}" if info.get("reason") else "")
                     + f"</td><td class='num'>{value_pair(i)}</td><td>{rule_pair(i)}</td>"
                     f"<td>{_art(int(i['article'])) if i.get('article') else '—'}</td></tr>"
@@ -318,7 +317,8 @@ def top_risks(r: Mapping[str, Any]) -> str:
     if not r["top_risks"]:
         return out + L("review.risks.none", tag="p")
     rows = "".join(
-        f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td><td>{_ind_label(x)}</td>"
+        f"<tr><td>{badge(x['status'])}</td><td class='gr-name'>{_name(x)}</td>"
+        f"<td class='gr-ind'>{_ind_label(x)}</td>"
         f"<td class='num'>{value_pair(x)}</td>"
         f"<td>{rule_pair(x) if x['id'] != 'run' else e(x['rule'])}</td></tr>"
         for x in r["top_risks"]
@@ -354,6 +354,16 @@ def decision_kwargs(d: Mapping[str, Any], systems: Mapping[str, Mapping[str, Any
         )
     if "due" in d:
         kw["due"] = (fmt_date(d["due"]), fmt_date(d["due"], "en"))
+    if "indicators" in d:  # the indicators behind a problem, two named with their values, then a count
+        s = systems.get(d.get("system", ""), {})
+        by_id = {i["id"]: i for i in s.get("indicators", [])}
+        inds = [by_id[x] for x in d["indicators"] if x in by_id]
+        zh = "、".join(f"{i['label_zh']} {value_text(i)}" for i in inds[:2])
+        en = "; ".join(f"{i['label_en']} {value_text(i, 'en')}" for i in inds[:2])
+        if len(inds) > 2:
+            zh += MESSAGES["review.decision.more"][0].format(n=len(inds) - 2)
+            en += MESSAGES["review.decision.more"][1].format(n=len(inds) - 2)
+        kw["what"] = (zh or "—", en or "—")
     for k in ("reason", "finding", "days", "problems"):
         if k in d:
             kw[k] = d[k]
@@ -366,118 +376,12 @@ def decisions(r: Mapping[str, Any]) -> str:
         return out + f"<div class='gr-callout gr-green'>{L('review.decisions.none')}</div>"
     systems = {s["id"]: s for s in r["systems"]}
     items = [f"<li>{L(d['key'], **decision_kwargs(d, systems))}</li>" for d in r["decisions"]]
-    return out + f"<div class='gr-callout gr-red'><ol>{''.join(items)}</ol></div>"
-
-
-def _item_label(c: Mapping[str, Any], systems: Mapping[str, Any]) -> str:
-    if c["kind"] == "article":
-        n = int(c["key"])
-        return _art(n) + " " + L(f"review.art.{n}")
-    s = systems.get(c["key"], {"id": c["key"]})
-    return _name(s) + " · " + _pair(*DIMENSION_LABELS[c["item"]])
-
-
-def changes(r: Mapping[str, Any]) -> str:
-    out = _h2("review.section.changes", "changes")
-    if not r["previous_period"]:
-        return out + f"<div class='gr-callout'>{L('review.changes.none')}</div>"
-    cs = r["changes"]
-    n = {k: sum(1 for c in cs if c["change"] == k) for k in CHANGE_TEXT}
-    out += L(
-        "review.changes.lead",
-        tag="p",
-        previous=r["previous_period"],
-        worsened=n["worsened"],
-        improved=n["improved"],
-        new=n["new"],
+    lead = (  # the response asked for, once above the one-line problems
+        L("review.decisions.problems_lead", tag="p")
+        if any(d["key"] == "review.decision.problem" for d in r["decisions"])
+        else ""
     )
-    systems = {s["id"]: s for s in r["systems"]}
-    shown = [c for c in cs if c["change"] != "same"]
-    order = {"worsened": 0, "new": 1, "improved": 2}
-    rows = "".join(
-        f"<tr data-change='{c['change']}'><td>{_item_label(c, systems)}</td>"
-        f"<td>{badge(c['before']) if c['before'] else '—'}</td><td>{badge(c['now'])}</td>"
-        f"<td>{_pair(*CHANGE_TEXT[c['change']])}</td></tr>"
-        for c in sorted(shown, key=lambda c: order[c["change"]])
-    )
-    head = (
-        f"<tr><th>{L('review.col.item')}</th><th>{L('review.col.before')} {e(r['previous_period'])}</th>"
-        f"<th>{L('review.col.now')} {e(r['period'])}</th><th>{L('review.col.change')}</th></tr>"
-    )
-    table = f"<table id='gr-changes'>{head}{rows}</table>" if shown else ""
-    return out + table + L("review.changes.unchanged", tag="p", n=n["same"])
-
-
-def sparkline(points: Sequence[Sequence[Any]], width: int = 120, height: int = 28) -> str:
-    """An inline SVG sparkline of (period, value, status) points; the last point marked with its status."""
-    vals = [(i, p[1]) for i, p in enumerate(points) if p[1] is not None]
-    if not vals:
-        return "—"
-    lo, hi = min(v for _, v in vals), max(v for _, v in vals)
-    span = (hi - lo) or 1.0
-    n = max(len(points) - 1, 1)
-
-    def xy(i: int, v: float) -> tuple[float, float]:
-        return 4 + (width - 8) * i / n, height - 4 - (height - 8) * (v - lo) / span
-
-    path = " ".join(
-        f"{'M' if k == 0 else 'L'}{x:.1f},{y:.1f}" for k, (x, y) in enumerate(xy(i, v) for i, v in vals)
-    )
-    li, lv = vals[-1]
-    lx, ly = xy(li, lv)
-    colour = STATUS_COLOURS.get(points[li][2] or "not_assessed", STATUS_COLOURS["not_assessed"])
-    title = " · ".join(f"{p[0]}: {fmt_number(p[1])}" for p in points if p[1] is not None)
-    return (
-        f'<svg class="gr-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{e(title)}</title><path d='{path}' fill='none' stroke='#52606d' stroke-width='1.5'/>"
-        f"<circle cx='{lx:.1f}' cy='{ly:.1f}' r='3.5' fill='{colour}'/></svg>"
-    )
-
-
-def trends_table(r: Mapping[str, Any]) -> str:
-    out = f"<h3>{L('review.section.trends')}</h3>" + L("review.trends.lead", tag="p")
-    systems = {s["id"]: s for s in r["systems"]}
-    labels = {(s["id"], i["id"]): i for s in r["systems"] for i in s["indicators"]}
-    rows = []
-    for sid, series in r["trends"].items():
-        s = systems.get(sid, {"id": sid})
-        for iid, pts in series.items():
-            i = labels.get((sid, iid), {"id": iid, "label_zh": iid, "label_en": iid})
-            last = pts[-1]
-            rows.append(
-                f"<tr><td>{_name(s)}</td><td>{_ind_label(i)}</td><td>{sparkline(pts)}</td>"
-                f"<td class='num'>{fmt_number(last[1])}</td><td>{badge(last[2] or 'not_assessed')}</td>"
-                f"<td class='gr-muted'>{e(pts[0][0])}–{e(last[0])}</td></tr>"
-            )
-    if not rows:
-        return out
-    head = (
-        f"<tr><th>{L('review.col.system')}</th><th>{L('review.col.indicator')}</th><th></th>"
-        f"<th class='num'>{L('review.col.now')}</th><th>{L('review.col.status')}</th><th></th></tr>"
-    )
-    return out + f"<table id='gr-trends'>{head}{''.join(rows)}</table>"
-
-
-def fig_status_history(r: Mapping[str, Any]) -> go.Figure:
-    hist = r["status_history"]
-    periods = [h["period"] for h in hist]
-    fig = go.Figure()
-    for st in ("red", "failed", "amber", "green", "not_assessed"):
-        zh, en = STATUS_TEXT[st]
-        fig.add_bar(
-            x=periods,
-            y=[h[st] for h in hist],
-            name=f"{zh} {en}",
-            marker={
-                "color": STATUS_COLOURS.get(st, "#374151"),
-                "pattern": {"shape": {"red": "x", "amber": "/", "failed": "+"}.get(st, "")},
-            },
-        )
-    zh, en = MESSAGES["review.trends.history"]
-    fig.update_layout(
-        barmode="stack", title={"text": f"{zh} · {en}"}, height=320, yaxis={"title": {"text": "格數 cells"}}
-    )
-    return fig
+    return out + f"<div class='gr-callout gr-red'>{lead}<ol>{''.join(items)}</ol></div>"
 
 
 def inventory_changes(r: Mapping[str, Any]) -> str:

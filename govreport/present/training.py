@@ -11,8 +11,10 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.labels import relabel
 from .charts import badge
 from .i18n import bi, fmt_date, fmt_pct, pair, t, tr
+from .labels import attr_name, group_name
 from .notes import note_texts
 
 __all__ = ["audit", "sentence", "summary"]
@@ -29,9 +31,19 @@ def _base(iid: str) -> str:
     return parts[1] if len(parts) > 1 else iid
 
 
-def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
-    """The plain sentence of one ``training.*`` indicator in ``lang``."""
+def sentence(ind: Mapping[str, Any], lang: str = "zh-TW", labels: Mapping[str, Any] | None = None) -> str:
+    """The plain sentence of one ``training.*`` indicator in ``lang``; attributes, groups and features by
+    the names results.json's ``labels`` gives them (issue 17)."""
     base, d, status = _base(ind["id"]), ind.get("details") or {}, ind["status"]
+    ix = 0 if lang == "zh-TW" else 1
+    col = str(d.get("attribute") or "")
+
+    def attr(c: Any) -> Any:
+        return attr_name(str(c), labels)[ix] if c is not None else c
+
+    def group(g: Any) -> Any:
+        return group_name(col, g, labels)[ix] if g is not None else g
+
     if status == "not_assessed" or ind.get("value") is None:
         note = note_texts(ind["note"])[0 if lang == "zh-TW" else 1] if ind.get("note") else ""
         reason = note or ("—" if lang == "zh-TW" else "no figure")
@@ -44,18 +56,18 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
         kw = {"fav": fmt_pct(d.get("favourable_share")), "minority": fmt_pct(v)}
     elif base == "label_rate_by_group":
         kw = {
-            "attr": d.get("attribute"),
-            "lo": d.get("min_group"),
-            "hi": d.get("max_group"),
+            "attr": attr(d.get("attribute")),
+            "lo": group(d.get("min_group")),
+            "hi": group(d.get("max_group")),
             "ratio": _num(v),
         }
     elif base == "differential_missingness":
         kw = {
-            "attr": d.get("attribute"),
-            "feature": d.get("feature"),
+            "attr": attr(d.get("attribute")),
+            "feature": attr(d.get("feature")),
             "gap": fmt_pct(v),
-            "hi": d.get("high_group"),
-            "lo": d.get("low_group"),
+            "hi": group(d.get("high_group")),
+            "lo": group(d.get("low_group")),
             "hs": fmt_pct(d.get("high_share")),
             "ls": fmt_pct(d.get("low_share")),
         }
@@ -63,13 +75,13 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
         flagged = d.get("flagged") or {}
         kw = {
             "auc": _num(max((f.get("auc") or 0 for f in flagged.values()), default=v) if flagged else v, 3),
-            "feature": d.get("feature"),
-            "features": ", ".join(flagged) or d.get("feature"),
+            "feature": attr(d.get("feature")),
+            "features": ", ".join(attr(f) for f in flagged) or attr(d.get("feature")),
         }
     elif base == "group_coverage":
         kw = {
-            "attr": d.get("attribute"),
-            "group": d.get("group"),
+            "attr": attr(d.get("attribute")),
+            "group": group(d.get("group")),
             "ratio": _num(v),
             "ss": fmt_pct(d.get("share_scoring")),
             "st": fmt_pct(d.get("share_training")),
@@ -95,11 +107,11 @@ def sentence(ind: Mapping[str, Any], lang: str = "zh-TW") -> str:
     return t(key, lang, **kw)
 
 
-def _line(ind: Mapping[str, Any]) -> str:
+def _line(ind: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> str:
     # one language at a time: the page shows the reader's span only
     return (
-        f"<li>{badge(ind['status'])} <b>{pair(ind['label_zh'], ind['label_en'])}</b> "
-        f"{pair(sentence(ind), sentence(ind, 'en'))}</li>"
+        f"<li>{badge(ind['status'])} <b>{pair(*relabel(ind, labels))}</b> "
+        f"{pair(sentence(ind, labels=labels), sentence(ind, 'en', labels))}</li>"
     )
 
 
@@ -145,7 +157,9 @@ def audit(results: Mapping[str, Any]) -> str:
         ("training.per_period", [i for i in inds if _base(i["id"]) not in _PER_VERSION]),
     ):
         out.append(f"<h3>{tr(key)}</h3>")
-        out.append("<ul class='gr-training'>" + "".join(_line(i) for i in group) + "</ul>")
+        out.append(
+            "<ul class='gr-training'>" + "".join(_line(i, results.get("labels")) for i in group) + "</ul>"
+        )
     shown = {k: v for k, v in examples.items() if v}
     if shown:
         out.append(f"<h3>{tr('training.examples')}</h3>")
@@ -165,7 +179,7 @@ def summary(results: Mapping[str, Any]) -> str:
     return (
         bi("training.summary.lead")
         + "<ul class='gr-training'>"
-        + "".join(_line(i) for i in inds)
+        + "".join(_line(i, results.get("labels")) for i in inds)
         + "</ul>"
         + (bi("training.summary.green", n=rest) if rest else "")
     )

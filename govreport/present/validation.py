@@ -99,15 +99,42 @@ def _long(v: Any) -> str:
     return format_value(v, limit=400)
 
 
-def sentence(entry: Mapping[str, Any], lang: str = "zh-TW", labels: Mapping[str, str] | None = None) -> str:
-    """The expectation as a sentence in ``lang`` (plain text; the caller escapes it)."""
+def _label_of(labels: Mapping[str, Any], name: Any, lang: str) -> str | None:
+    entry = labels.get(str(name))
+    if isinstance(entry, str):  # a bare display name
+        return entry if lang == "zh-TW" else None
+    lab = (entry or {}).get("label")
+    return lab["zh" if lang == "zh-TW" else "en"] if lab else None
+
+
+def _value_set(labels: Mapping[str, Any], name: Any, codes: Any, lang: str) -> Any:
+    """A value set with each labelled code named: ``男 (1)``, ``女 (2)`` (issue 17)."""
+    entry = labels.get(str(name))
+    values = (entry or {}).get("values") if isinstance(entry, Mapping) else None
+    if not values or not isinstance(codes, list | tuple):
+        return codes
+    out = []
+    for c in codes:
+        key = str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)
+        v = values.get(key)
+        out.append(f"{v['zh' if lang == 'zh-TW' else 'en']} ({c})" if v else c)
+    return out
+
+
+def sentence(entry: Mapping[str, Any], lang: str = "zh-TW", labels: Mapping[str, Any] | None = None) -> str:
+    """The expectation as a sentence in ``lang`` (plain text; the caller escapes it). ``labels`` is the
+    contract's ``columns:`` (``{col: {label: {zh, en}, values: {code: {zh, en}}}}``): a labelled column reads
+    "性別（SEX）" / "Sex (SEX)", a labelled code "男 (1)"."""
     kw = dict(entry.get("kwargs") or {})
     typ = str(entry.get("type", ""))
     labels = labels or {}
     sep = t("val.and", lang)
 
     def col(name: Any) -> str:
-        return str(labels.get(str(name), name)) if lang == "zh-TW" else str(name)
+        text = _label_of(labels, name, lang)
+        if not text:
+            return str(name)
+        return f"{text}（{name}）" if lang == "zh-TW" else f"{text} ({name})"
 
     cols = kw.get("column_list") if typ != "expect_table_columns_to_match_ordered_list" else None
     c = col(kw["column"]) if isinstance(kw.get("column"), str) else sep.join(map(col, cols or [])) or "—"
@@ -139,7 +166,9 @@ def sentence(entry: Mapping[str, Any], lang: str = "zh-TW", labels: Mapping[str,
         text = t("val.s.length_equal", lang, col=c, value=_num(kw.get("value")))
     elif typ in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"):
         key = "val.s.in_set" if "_not_" not in typ else "val.s.not_in_set"
-        text = t(key, lang, col=c, values=_long(kw.get("value_set")))
+        text = t(
+            key, lang, col=c, values=_long(_value_set(labels, kw.get("column"), kw.get("value_set"), lang))
+        )
     elif typ == "expect_column_values_to_match_regex":
         text = t("val.s.regex", lang, col=c, regex=kw.get("regex"))
     elif typ == "expect_column_values_to_not_match_regex":
@@ -230,7 +259,7 @@ def _observed(v: Any) -> str:
 def _expectation(
     entry: Mapping[str, Any],
     lang: str,
-    labels: Mapping[str, str],
+    labels: Mapping[str, Any],
     period: str,
     history: Sequence[tuple[str, Mapping[str, Any]]],
 ) -> str:

@@ -217,6 +217,8 @@ def _risks_and_decisions(w: DocxWriter, r: Mapping[str, Any]) -> None:
         return
     systems = {s["id"]: s for s in r["systems"]}
     items = [w.t(d["key"], **decision_kwargs(d, systems)) for d in r["decisions"]]
+    if any(d["key"] == "review.decision.problem" for d in r["decisions"]):
+        w.para(w.t("review.decisions.problems_lead"))
     w.bullets(items, numbered=True)
 
 

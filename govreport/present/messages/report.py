@@ -44,3 +44,21 @@ MESSAGES = {
     ),
     "report.examples.none": ("本期無違規範例。", "No failing turns this period."),
 }
+
+# issue 17b
+MESSAGES.update(
+    {
+        "fairness.not_judged": ("未判定", "not judged"),
+        "fairness.withheld.n": (
+            "{group}僅 {count} 筆；至少需 {need} 筆",
+            "{group}: only {count} cases; at least {need} needed",
+        ),
+        "fairness.withheld.outcome": (
+            "{group}：實際結果為「{outcome}」者僅 {count} 筆；至少需 {need} 筆",
+            "{group}: only {count} cases with actual outcome “{outcome}”; at least {need} needed",
+        ),
+        "fairness.withheld.favourable": ("有利", "favourable"),
+        "fairness.withheld.unfavourable": ("不利", "unfavourable"),
+        "fairness.withheld.lead": ("未判定（樣本太少）：", "Not judged (too few cases): "),
+    }
+)

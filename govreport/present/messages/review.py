@@ -253,3 +253,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.art.14": ("委外作業", "Outsourcing"),
     "review.art.15": ("內部控制與稽核", "Internal control and audit"),
 }
+
+# issue 17b
+MESSAGES.update(
+    {
+        "review.decision.problem": ("{name} · {dims}：紅燈（{what}）", "{name} · {dims}: red ({what})"),
+        "review.decisions.problems_lead": (
+            "下列紅燈項目（每一系統與構面一列）請決定處置方式：調整模型或門檻、暫停使用，或接受風險並說明理由。",
+            "For each red item below (one line per system and dimension), decide the response: adjust the "
+            "model or thresholds, suspend it, or accept the risk with reasons.",
+        ),
+        "review.decision.more": (" 等另 {n} 項", " and {n} more"),
+        "review.moves.title": ("關鍵指標變動", "Key indicators that moved"),
+        "review.moves.crossed": ("跨越燈號", "crossed a status line"),
+        "review.moves.moved": ("變動逾綠燈門檻之 {pct}", "moved by more than {pct} of its green line"),
+        "review.moves.steady": (
+            "另有 {n} 項關鍵指標持平（燈號未變，變動未超過綠燈門檻之 {pct}）。",
+            "{n} more key indicators held steady (same status, moved by no more than {pct} of their green "
+            "line).",
+        ),
+        "review.trends.band": (
+            "每列依其數值自訂尺度；虛線為綠燈門檻，紅色區為紅燈範圍。",
+            "Each row has its own scale; the dotted line is the green line, the red band the red range.",
+        ),
+    }
+)

@@ -440,3 +440,35 @@ def test_a_dimension_with_a_failed_expectation_is_never_green():
     )
     assert "outside the suite's tolerance" in dims["completeness"]["note"]
     assert ind["validity"].status.value == "not_assessed"
+
+
+def test_scaffold_proposes_labels_for_a_few_integer_codes_on_the_uci_set(credit_csv, tmp_path):
+    """Issue 17: columns with a few integer codes (SEX 1–2, EDUCATION 0–6, MARRIAGE 0–3, DEFAULT 0–1) get a
+    `columns:` block of placeholder names, commented so the data engineer fills them in; `lint` warns until
+    they do; the filled-in names reach the validation result. AGE (56 values), LIMIT_BAL, the ID key and
+    PAY_0 (11 codes, not an Art. 6 attribute) get none."""
+    import yaml
+
+    from govreport.contracts import lint, load_contract
+
+    r = _cli("scaffold", str(credit_csv), "--name", "uci", "-w", str(tmp_path), "--sample", "2000")
+    assert r.exit_code == 0, r.output
+    path = tmp_path / "data_contracts" / "uci.contract.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "FILL IN each name in Chinese and English" in text
+    cols = load_contract(path).contract.columns
+    assert set(cols) == {"SEX", "EDUCATION", "MARRIAGE", "DEFAULT"}
+    assert list(cols["EDUCATION"].values) == ["0", "1", "2", "3", "4", "5", "6"]
+    assert (cols["SEX"].label.zh, cols["SEX"].label.en) == ("性別", "Sex")  # a name to start from (Art. 6)
+    assert cols["EDUCATION"].label.zh == "EDUCATION" and cols["MARRIAGE"].values["3"].en == "3"
+    warned = {i.field for i in lint(tmp_path / "data_contracts", root=tmp_path) if "placeholder" in i.message}
+    assert warned == {"columns.SEX", "columns.EDUCATION", "columns.MARRIAGE", "columns.DEFAULT"}
+    # the data engineer fills in SEX: lint stops warning about it, and validation carries the names
+    data = yaml.safe_load(text)
+    data["columns"]["SEX"]["values"] = {1: {"zh": "男", "en": "Male"}, 2: {"zh": "女", "en": "Female"}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    warned = {i.field for i in lint(tmp_path / "data_contracts", root=tmp_path) if "placeholder" in i.message}
+    assert "columns.SEX" not in warned and "columns.EDUCATION" in warned
+    v = _cli("validate", "uci", "-w", str(tmp_path), "--json")
+    assert v.exit_code == 0, v.output
+    assert json.loads(v.stdout)["column_labels"]["SEX"]["values"]["2"] == {"zh": "女", "en": "Female"}
