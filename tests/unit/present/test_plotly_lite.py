@@ -182,7 +182,7 @@ def test_kernels_take_the_workers_compressed_plotly_js(tmp_path, monkeypatch: py
 def test_the_review_figures_equal_plotlys_and_draw_in_the_word_export(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from govreport.present import review, review_sections
+    from govreport.present import review, review_changes, review_sections
     from govreport.publish.docx_writer import _plotly, one_language
 
     counts = (
@@ -222,7 +222,7 @@ def test_the_review_figures_equal_plotlys_and_draw_in_the_word_export(
         ],
     }
     lite = [review.fig_status_history(r), review.fig_findings(r)]
-    monkeypatch.setattr(review, "go", pgo)
+    monkeypatch.setattr(review_changes, "go", pgo)
     monkeypatch.setattr(review_sections, "go", pgo)
     real = [review.fig_status_history(r), review.fig_findings(r)]
     for a, b, name in zip(lite, real, ("status history", "findings"), strict=True):
