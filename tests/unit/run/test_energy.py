@@ -103,8 +103,8 @@ print(json.dumps({{"wall": time.perf_counter() - t0, **m.result}}))
 
 
 def test_a_fresh_worker_reuses_the_cached_hardware_probe(tmp_path):
-    """A fresh worker process (as in a run) probes the hardware once, then reads the cache. What start + stop
-    cost is a figure for bench/bench_demo.py (a timed bound here failed on a loaded machine, not on the code)."""
+    """A fresh worker process (as in a run) probes the hardware once, then reads the cache. What start and
+    stop cost is a figure for the bench (a timed bound here failed on a loaded machine, not on the code)."""
     env = {**os.environ, "GOVREPORT_CACHE_DIR": str(tmp_path / "cache")}
     prime = subprocess.run(
         [sys.executable, "-c", OVERHEAD.format(sleep=0.1)],
