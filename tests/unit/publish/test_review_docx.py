@@ -8,7 +8,9 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -191,11 +193,12 @@ def test_a_recorded_signoff_appears_in_the_word_edition_with_its_time(demo_works
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "角色" and len(t.columns) == 5)
     row = [c.text for c in table.rows[1].cells]
     assert row[:3] == ["風險管理單位", "風險長 林美華", "同意提報委員會"], row
-    assert (
-        row[3] == signoff.finished_at.replace("T", " ")[:16]
-        and row[4].startswith("v")
-        and "失效" not in row[4]
-    )
+    # the time in the workspace's zone (the demo's is Asia/Taipei), not the recorded UTC
+    utc = datetime.fromisoformat(signoff.finished_at.replace("Z", "+00:00"))
+    utc = utc if utc.tzinfo else utc.replace(tzinfo=UTC)
+    taipei = utc.astimezone(ZoneInfo("Asia/Taipei")).strftime("%Y-%m-%d %H:%M")
+    assert row[3] == f"{taipei}（台北時間）", row[3]
+    assert row[4].startswith("v") and "失效" not in row[4]
     # the cover names the chain head and key the review was built on
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "證據鏈頭：序號" in text and "簽章金鑰指紋：" in text
