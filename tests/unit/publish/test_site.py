@@ -389,7 +389,7 @@ def test_pdf_of_each_review_has_the_chinese_text(demo_site, tmp_path):
     out = tmp_path / "published"
     res = build_site(ws, out, pdf=True)
     # 4 reviews × (Chinese, English), then every other report in both languages too (issue 17)
-    assert sum(len(v) for v in res.pdfs.values()) == 8 + 4 * 6 * 2
+    assert len(res.pdfs) == 8 + 4 * 6 * 2 and all(p.is_file() for p in res.pdfs)
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
     q3 = soup.select_one("div[data-review='2026Q3']")
     hrefs = [a["href"] for a in q3.select("a[href$='.pdf']")]
