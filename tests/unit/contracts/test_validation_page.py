@@ -127,7 +127,7 @@ def test_sentences_and_signatures_of_common_expectations():
         "kwargs": {"column": "AGE", "min_value": 20},
     }
     assert signature(e) == "#3 expect_column_values_to_be_between(AGE, 20)"
-    assert sentence(e, "zh-TW", {"AGE": "年齡"}) == "年齡 不小於 20"
+    assert sentence(e, "zh-TW", {"AGE": "年齡"}) == "年齡（AGE） 不小於 20"
     assert sentence(e, "en", {"AGE": "年齡"}) == "AGE at least 20"
     u = {"index": 0, "type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": ["A", "B"]}}
     assert signature(u) == "#0 expect_compound_columns_to_be_unique(A, B)"
