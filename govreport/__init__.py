@@ -20,9 +20,10 @@ The public API is ``__all__`` (docs/python-api.md): every function that works on
 :mod:`errors`                the error tree (every message names the file, the field and the fix)
 ===========================  ===========================================================================
 
-The run, review, site and assessment functions are imported on first use (``govreport.run_period`` loads
-the runner then), so ``import govreport`` and the command line start without pandas' and Plotly's import
-time; Great Expectations, nbconvert and Papermill are imported only by the functions that need them.
+The run, review, site and assessment functions and :class:`Workspace` are imported on first use
+(``govreport.run_period`` loads the runner then), so ``import govreport`` and the command line start without
+pandas' and Plotly's import time, and the kernel that presents precomputed results without pydantic's;
+Great Expectations, nbconvert and Papermill are imported only by the functions that need them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from .core.status import (
 )
 from .core.version import __version__
 from .errors import GovreportError
-from .workspace.config import Workspace, find_workspace
 
 if TYPE_CHECKING:  # the lazily imported names, for type checkers and IDEs
     from .assessments.model_risk import assess_frames
@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the lazily imported names, for type checkers and IDEs
     from .evidence.store import EvidenceStore
     from .publish.site import build_site
     from .run.runner import run_period, run_portfolio
+    from .workspace.config import Workspace, find_workspace
 
 _compat.install()  # old module paths (govreport.notebook, govreport.charts, …) keep working, with a warning
 
@@ -62,8 +63,11 @@ _warnings.filterwarnings(
     "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
 )
 
-#: Public names imported on first use → the module that defines them.
+#: Public names imported on first use → the module that defines them. ``Workspace`` too: the kernel that
+#: presents precomputed results (govreport.run.presenting) starts without pydantic and YAML.
 _LAZY = {
+    "Workspace": "govreport.workspace.config",
+    "find_workspace": "govreport.workspace.config",
     "run_period": "govreport.run.runner",
     "run_portfolio": "govreport.run.runner",
     "build_review": "govreport.assessments.review",

@@ -56,10 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..core.yamlio import format_validation_error, load_yaml
 from ..errors import ConfigError, DataError
-
-#: the kinds of example turns a genai review shows (here, not in genai_checks, so the presenting kernel can
-#: name them without importing pandas)
-EXAMPLE_KINDS = ("pii_leak", "no_disclosure", "no_alternative", "prohibited", "ungrounded", "refusal")
+from .genai_kinds import EXAMPLE_KINDS  # re-exported: the kinds of example turns a review shows
 
 __all__ = [
     "EXAMPLE_KINDS",

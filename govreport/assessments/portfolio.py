@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..workspace.config import Workspace
 from .registry import Presented
 
-__all__ = ["assess_review", "assess_sustainability", "default_period"]
+__all__ = ["assess_review", "assess_sustainability", "default_period", "view_of"]
 
 
 def _read(path: Any) -> dict[str, Any]:
@@ -43,6 +43,18 @@ def assess_review(ctx: Any) -> Presented:
     review = build_review(ctx.ws, ctx.period.label)
     paths = export(review, ctx.output_dir, ctx.ws)
     return Presented(review, paths, _read(paths["results"]))
+
+
+def view_of(template: str, presented: Any, ws: Workspace) -> Any:
+    """What a portfolio template's cells present, as plain data the kernel unpickles without pandas,
+    pydantic or the evidence store: the sustainability report's
+    :class:`~govreport.assessments.sustainability_view.SustainabilityView`; the review as
+    ``{"review": review.to_dict(), "links": report_links(review, ws)}``."""
+    if hasattr(presented, "view"):  # a sustainability report (of this template or a copy of it)
+        return presented.view()
+    from .review import report_links
+
+    return {"review": presented.to_dict(), "links": report_links(presented, ws)}
 
 
 def default_period(ws: Workspace, template: str) -> str:

@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..workspace.templates import derived_from
-
 if TYPE_CHECKING:  # annotations only
     from ..core.status import Indicator
 
@@ -151,6 +149,8 @@ def computation_name(template: str, path: Path | None = None) -> str | None:
     name = template.removesuffix(".ipynb")
     if name in COMPUTATIONS:
         return name
+    from ..workspace.templates import derived_from  # lazy: pydantic models; the presenting kernel has none
+
     origin = derived_from(path)
     return origin if origin in COMPUTATIONS else None
 

@@ -72,6 +72,7 @@ from .sustainability_indicators import (
     indicator_values,
     reviews,
 )
+from .sustainability_view import SustainabilityView, plain
 
 __all__ = [
     "GridFactor",
@@ -357,6 +358,84 @@ class SustainabilityReport:
         results["dimensions"].update(dims)
         write_results(paths["results"], results)
         return paths
+
+    def view(self) -> SustainabilityView:
+        """What the template presents, as plain data (:mod:`.sustainability_view`): the figures' series
+        summed here as they always were, so the presenting kernel needs no pandas."""
+        q = self.quarterly()
+        by_system = []
+        for sid in sorted(q["system_id"].unique()) if len(q) else []:
+            d = (
+                q[q["system_id"] == sid]
+                .groupby("quarter")["kgco2e"]
+                .sum()
+                .reindex(self.quarters, fill_value=0)
+            )
+            by_system.append((sid, list(d.values)))
+        lf = self.data.lines_frame()
+        years = (
+            {x: sorted({int(y) for y in lf.loc[lf["quarter"] == x, "factor_year"]}) for x in self.quarters}
+            if len(lf)
+            else {}
+        )
+        by_source = []
+        for src in ("measured", "declared", "estimated"):
+            d = (
+                q[q["source"] == src].groupby("quarter")["kwh"].sum().reindex(self.quarters, fill_value=0)
+                if len(q)
+                else None
+            )
+            if d is not None and d.any():
+                by_source.append((src, list(d.values)))
+        df = self.intensity_by_quarter()
+        scopes = (
+            (["portfolio"] + sorted(s for s in df["scope"].unique() if s != "portfolio")) if len(df) else []
+        )
+        intensity = []
+        for scope in scopes:
+            d = df[df["scope"] == scope]
+            if len(d):
+                intensity.append((scope, list(d["quarter"]), list(d["intensity_g_per_1k"])))
+        inc = self.inclusion_by_quarter()
+        inclusion = [
+            (sid, ind, list(d["quarter"]), list(d["rate"]), d["band"].iloc[-1])
+            for (sid, ind), d in (inc.groupby(["system_id", "indicator"]) if len(inc) else [])
+        ]
+        lines = self.lines()
+        declared = lines[lines["source"] != "measured"] if len(lines) else lines
+        keys = ("system_id", "period", "activity", "source", "kwh", "pue", "kgco2e", "basis")
+        s = self.data.settings
+        return SustainabilityView(
+            **plain(
+                {
+                    "period": self.period.label,
+                    "quarters": list(self.quarters),
+                    "generated_at": self.generated_at,
+                    "ws_name": tuple(self.data.ws_name),
+                    "timezone": getattr(self.data, "timezone", None),
+                    "systems": {
+                        sid: {"name_zh": x.name_zh, "name_en": x.name_en, "in_inventory": x.in_inventory}
+                        for sid, x in self.data.systems.items()
+                    },
+                    "status": self.overall()[0],
+                    "rows": self.rows,
+                    "factors": self.factors_used(),
+                    "reviews": self.reviews(),
+                    "host_pue": s.host_pue,
+                    "host_pue_source": s.host_pue_source,
+                    "intensity_target": s.targets.portfolio.intensity_g_per_1k,
+                    "methods": self.measurement_methods(),
+                    "cross_check": self.cross_check(),
+                    "notes": self.notes(),
+                    "declared": [{k: getattr(x, k) for k in keys} for x in declared.itertuples()],
+                    "emissions_by_system": by_system,
+                    "factor_years": years,
+                    "energy_by_source": by_source,
+                    "intensity": intensity,
+                    "inclusion": inclusion,
+                }
+            )
+        )
 
     def overall(self) -> tuple[str, dict[str, str]]:
         """(overall status, status per dimension) over every assessed row of the period, all scopes."""

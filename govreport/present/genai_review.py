@@ -9,7 +9,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from ..assessments.genai_rules import EXAMPLE_KINDS  # not genai_checks: that one imports pandas (issue 22)
+from ..assessments.genai_kinds import EXAMPLE_KINDS  # names only: no pandas, no pydantic (issue 22)
 from .charts import badge
 from .html import quoted_lang
 from .i18n import fmt_date, pair, t

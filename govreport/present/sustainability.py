@@ -1,7 +1,10 @@
-"""The sustainability report's HTML pieces and Plotly figures, from a
-:class:`~govreport.assessments.sustainability.SustainabilityReport` only (the template calls them).
+"""The sustainability report's HTML pieces and Plotly figures, from its plain view
+(:class:`~govreport.assessments.sustainability_view.SustainabilityView`; the template calls them with
+``ctx.view``). Each also takes the :class:`~govreport.assessments.sustainability.SustainabilityReport`
+itself (a template written for it), presenting its view.
 
-Contract: formats what the report holds; computes nothing and reads no file.
+Contract: formats what the report holds; computes nothing and reads no file. Imports neither pandas nor
+plotly (figures are :mod:`.plotly_lite` dicts): the kernel that presents starts light (issue 22).
 """
 
 from __future__ import annotations
@@ -11,15 +14,25 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..assessments.sustainability import SustainabilityReport
+from ..assessments.sustainability_view import SustainabilityView
+from . import plotly_lite as go  # plotly's JSON as dicts: the sustainability kernel never imports plotly
 from .charts import badge, bil
 from .i18n import pair, t, tr
 from .messages.terms import gri
 from .notes import note_html
 from .numbers import fmt_change, fmt_number, fmt_share, fmt_time, fmt_value
 from .review_base import lang_switch
+
+if TYPE_CHECKING:  # annotations only: the report's module imports pandas
+    from ..assessments.sustainability import SustainabilityReport
+
+
+def _v(rep: SustainabilityReport | SustainabilityView | SustainabilityView) -> SustainabilityView:
+    """The view a function presents: ``rep`` itself, or a report's view."""
+    return rep if isinstance(rep, SustainabilityView) else rep.view()
+
 
 # ==================================================================================================
 # HTML and figures for the template
@@ -56,17 +69,18 @@ def _change(r: Mapping[str, Any]) -> str:
     return _e(zh) if zh == en else pair(zh, en)
 
 
-def html_cover(rep: SustainabilityReport, tz: str | None = None) -> str:
+def html_cover(rep: SustainabilityReport | SustainabilityView, tz: str | None = None) -> str:
     """Title, organisation, period, the report's overall status (the worst assessed row of any scope; not
     assessed when none was) and when it was made, in the workspace's time zone."""
-    zh, en = rep.data.ws_name
-    tz = tz or getattr(rep.data, "timezone", None)  # the workspace's (a report pickled before it: Taipei)
-    status = rep.overall()[0]
+    rep = _v(rep)
+    zh, en = rep.ws_name
+    tz = tz or rep.timezone  # the workspace's (a report pickled before it: Taipei)
+    status = rep.status
     rows = [
         ("機構", "Organisation", pair(zh, en)),
-        ("報告期間", "Period", _e(rep.period.label)),
+        ("報告期間", "Period", _e(rep.period)),
         ("趨勢期間", "Trend", _e(f"{rep.quarters[0]} – {rep.quarters[-1]}" if rep.quarters else "—")),
-        ("系統數", "Systems", _e(str(sum(1 for s in rep.data.systems.values() if s.in_inventory)))),
+        ("系統數", "Systems", _e(str(sum(1 for s in rep.systems.values() if s["in_inventory"])))),
         ("整體狀態", "Overall status", badge(status)),
         (
             "產製時間",
@@ -78,11 +92,11 @@ def html_cover(rep: SustainabilityReport, tz: str | None = None) -> str:
     return f"{lang_switch()}<h1>{tr('report.sustainability.title')}</h1><dl class='gr-cover'>{dl}</dl>"
 
 
-def factor_note(rep: SustainabilityReport) -> str:
+def factor_note(rep: SustainabilityReport | SustainabilityView) -> str:
     """The grid factor(s) behind this period's emissions, short enough to stand next to each figure:
     factor year, value and source, and the fallback when the energy year has none yet."""
     parts_zh, parts_en = [], []
-    for f in rep.factors_used():
+    for f in _v(rep).factors:
         src = str(f["source"]).split(";")[0]  # "2025 factor 0.467 kgCO2e/kWh, <publisher> (<English>)"
         publisher = src.split(", ", 1)[1].split(" (")[0] if ", " in src else ""
         fb_zh = f"；{f['energy_year']} 年尚無公告，採最近之前年度" if f["fallback"] else ""
@@ -124,7 +138,8 @@ def _source(f: Mapping[str, Any]) -> str:
     return pair(zh, _english(src))
 
 
-def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") -> str:
+def html_indicator_table(rep: SustainabilityReport | SustainabilityView, scope: str = "portfolio") -> str:
+    rep = _v(rep)
     rows = [r for r in rep.rows if r["scope"] == scope]
     if not rows:
         return f"<p>{pair(t('sust.none'), t('sust.none', 'en'))}</p>"
@@ -141,7 +156,7 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     )
     prev = rows[0]["previous_period"]
     head = (
-        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period.label)}</th>"
+        f"<tr><th>{pair('指標', 'Indicator')}</th><th class='num'>{_e(rep.period)}</th>"
         f"<th class='num'>{pair('上期', 'Previous')} {_e(prev)}</th>"
         f"<th class='num'>{pair('變化', 'Change')}</th><th class='num'>{pair('目標', 'Target')}</th>"
         f"<th>{pair('狀態', 'Status')}</th><th>GRI</th></tr>"
@@ -149,10 +164,11 @@ def html_indicator_table(rep: SustainabilityReport, scope: str = "portfolio") ->
     return f"<table>{head}{body}</table>"
 
 
-def html_systems_table(rep: SustainabilityReport) -> str:
+def html_systems_table(rep: SustainabilityReport | SustainabilityView) -> str:
+    rep = _v(rep)
     keys = ("energy_kwh", "emissions_kgco2e", "predictions", "intensity_g_per_1k")
     body = []
-    for sid, info in rep.data.systems.items():
+    for sid, info in rep.systems.items():
         vals = {r["indicator"]: r for r in rep.rows if r["scope"] == sid}
         if not vals:
             continue
@@ -162,7 +178,7 @@ def html_systems_table(rep: SustainabilityReport) -> str:
         )
         tgt = vals.get("intensity_g_per_1k", {}).get("target")
         body.append(
-            f"<tr><td class='gr-name'>{pair(info.name_zh, info.name_en)}</td>"
+            f"<tr><td class='gr-name'>{pair(info['name_zh'], info['name_en'])}</td>"
             f"{cells}<td class='num'>{_e(fmt(tgt))}</td></tr>"
         )
     if not body:
@@ -176,8 +192,8 @@ def html_systems_table(rep: SustainabilityReport) -> str:
     return f"<table>{head}{''.join(body)}</table>{factor_note(rep)}"
 
 
-def html_inclusion(rep: SustainabilityReport) -> str:
-    rows = [r for r in rep.rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
+def html_inclusion(rep: SustainabilityReport | SustainabilityView) -> str:
+    rows = [r for r in _v(rep).rows if r["indicator"] in ("young_approval_rate", "elderly_approval_rate")]
     if not rows:
         return f"<p>{pair(t('sust.inclusion.none'), t('sust.inclusion.none', 'en'))}</p>"
     body = "".join(
@@ -218,9 +234,15 @@ def _gri(text: str) -> str:
     return _e(en) if zh == en else pair(zh, en)
 
 
-def _system(rep: SustainabilityReport, sid: str) -> str:
-    info = rep.data.systems.get(sid)
-    return pair(info.name_zh, info.name_en) if info is not None else _e(sid)
+def _system(rep: SustainabilityView, sid: str) -> str:
+    info = rep.systems.get(sid)
+    return pair(info["name_zh"], info["name_en"]) if info is not None else _e(sid)
+
+
+def _name(rep: SustainabilityView, sid: str) -> str:
+    """A system's name in both languages, for a chart's legend; its id when the inventory has it not."""
+    info = rep.systems.get(sid)
+    return bil(info["name_zh"], info["name_en"]) if info is not None else sid
 
 
 def _ratio(x: float | None) -> str:
@@ -237,8 +259,9 @@ def _review_result(r: Mapping[str, Any]) -> str:
     return pair("尚未到期", "not yet due") if not r["due"] else pair("✗ 逾期", "✗ overdue")
 
 
-def html_governance(rep: SustainabilityReport) -> str:
-    rv = rep.reviews()
+def html_governance(rep: SustainabilityReport | SustainabilityView) -> str:
+    rep = _v(rep)
+    rv = rep.reviews
     body = "".join(
         f"<tr><td class='gr-name'>{_system(rep, r['system_id'])}</td><td>"
         f"{tr('tier.' + r['tier']) if r['tier'] in TIERS else _e(r['tier'])}</td>"
@@ -284,9 +307,10 @@ def html_governance(rep: SustainabilityReport) -> str:
     return table + training
 
 
-def html_methods(rep: SustainabilityReport) -> str:
+def html_methods(rep: SustainabilityReport | SustainabilityView) -> str:
+    rep = _v(rep)
     parts = []
-    fu = rep.factors_used()
+    fu = rep.factors
     if fu:
         body = "".join(
             f"<tr><td>{f['energy_year']}</td><td>{f['factor_year']}{' *' if f['fallback'] else ''}</td>"
@@ -308,21 +332,20 @@ def html_methods(rep: SustainabilityReport) -> str:
                 else ""
             )
         )
-    s = rep.data.settings
     parts.append(
         "<p>"
         + pair(
-            f"PUE（govreport 執行主機）：{s.host_pue:g}（{s.host_pue_source}）；"
+            f"PUE（govreport 執行主機）：{rep.host_pue:g}（{rep.host_pue_source}）；"
             "各系統申報數據適用其自身 PUE。",
-            f"PUE of the machine running govreport: {s.host_pue:g} ({s.host_pue_source}); each system's own "
-            "PUE applies to its declared figures.",
+            f"PUE of the machine running govreport: {rep.host_pue:g} ({rep.host_pue_source}); each "
+            "system's own PUE applies to its declared figures.",
         )
         + "</p>"
     )
-    for m in rep.measurement_methods():
+    for m in rep.methods:
         label = m["method"] or f"not measured: {m['reason']}"
         parts.append(f"<p class='gr-en'>Measurement ({len(m['runs'])} run(s)): {_e(str(label))}</p>")
-    cc = rep.cross_check()
+    cc = rep.cross_check
     if cc:
         parts.append(
             f"<p><span class='gr-l-zh' lang='zh-TW'>CodeCarbon 交叉檢核：govreport "
@@ -335,17 +358,15 @@ def html_methods(rep: SustainabilityReport) -> str:
             f"kgCO2e ({fmt(cc['codecarbon_kg_per_kwh'])} kg/kWh from its own Taiwan energy mix). Only the "
             "MOEA figure is reported.</span></p>"
         )
-    lines = rep.lines()
-    dec = lines[lines["source"] != "measured"] if len(lines) else lines
-    if len(dec):
+    if rep.declared:
         body = "".join(
-            f"<tr><td class='gr-name'>{_system(rep, x.system_id)}</td><td>{_e(x.period)}</td>"
-            f"<td>{pair(*_ACTIVITY.get(x.activity, (x.activity, x.activity)))}</td>"
-            f"<td>{pair(*_SOURCE.get(x.source, (x.source, x.source)))}</td>"
-            f"<td class='num'>{_e(fmt(x.kwh))}</td>"
-            f"<td class='num'>{x.pue:g}</td><td class='num'>{_e(fmt(x.kgco2e))}</td>"
-            f"<td lang='{'zh-TW' if not str(x.basis).isascii() else 'en'}'>{_e(x.basis)}</td></tr>"
-            for x in dec.itertuples()
+            f"<tr><td class='gr-name'>{_system(rep, x['system_id'])}</td><td>{_e(x['period'])}</td>"
+            f"<td>{pair(*_ACTIVITY.get(x['activity'], (x['activity'], x['activity'])))}</td>"
+            f"<td>{pair(*_SOURCE.get(x['source'], (x['source'], x['source'])))}</td>"
+            f"<td class='num'>{_e(fmt(x['kwh']))}</td>"
+            f"<td class='num'>{x['pue']:g}</td><td class='num'>{_e(fmt(x['kgco2e']))}</td>"
+            f"<td lang='{'zh-TW' if not str(x['basis']).isascii() else 'en'}'>{_e(x['basis'])}</td></tr>"
+            for x in rep.declared
         )
         parts.append(
             f"<h3>{pair('申報與估算數據', 'Declared and estimated figures')}</h3>"
@@ -355,7 +376,7 @@ def html_methods(rep: SustainabilityReport) -> str:
             f"<th>{pair('依據', 'Basis')}</th></tr>"
             f"{body}</table>"
         )
-    notes = rep.notes()
+    notes = rep.notes
     if notes:
         parts.append(
             f"<h3>{pair('說明', 'Notes')}</h3><ul>" + "".join(note_html(n, "li") for n in notes) + "</ul>"
@@ -375,31 +396,22 @@ def _fig_title(zh: str, en: str) -> dict[str, Any]:
     return {"text": f"{zh}<br><span style='font-size:12px;color:#52606d'>{en}</span>"}
 
 
-def fig_trend_by_system(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    q = rep.quarterly()
+def fig_trend_by_system(rep: SustainabilityReport | SustainabilityView) -> go.Figure:
+    rep = _v(rep)
     fig = go.Figure()
-    for sid in sorted(q["system_id"].unique()) if len(q) else []:
-        d = q[q["system_id"] == sid].groupby("quarter")["kgco2e"].sum().reindex(rep.quarters, fill_value=0)
-        info = rep.data.systems.get(sid)
-        name = bil(info.name_zh, info.name_en) if info is not None else sid
+    for sid, values in rep.emissions_by_system:
         fig.add_trace(
             go.Bar(
                 x=rep.quarters,
-                y=list(d.values),
-                name=name,
+                y=values,
+                name=_name(rep, sid),
                 hovertemplate="%{x}: %{y:.4g} kgCO2e<extra>" + sid + "</extra>",
             )
         )
     # each quarter's emissions use the grid factor of its energy year: say which under each bar
-    lf = rep.data.lines_frame()
-    years = (
-        {q: sorted({int(y) for y in lf.loc[lf["quarter"] == q, "factor_year"]}) for q in rep.quarters}
-        if len(lf)
-        else {}
-    )
-    ticks = [f"{q}<br>{'/'.join(map(str, years.get(q, []))) or '—'} 係數 factor" for q in rep.quarters]
+    ticks = [
+        f"{q}<br>{'/'.join(map(str, rep.factor_years.get(q, []))) or '—'} 係數 factor" for q in rep.quarters
+    ]
     fig.update_layout(
         barmode="stack",
         title=_fig_title("各季溫室氣體排放（依系統）", "Emissions by quarter and system"),
@@ -410,24 +422,15 @@ def fig_trend_by_system(rep: SustainabilityReport) -> Any:
     return fig
 
 
-def fig_trend_by_source(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    q = rep.quarterly()
+def fig_trend_by_source(rep: SustainabilityReport | SustainabilityView) -> go.Figure:
+    rep = _v(rep)
     fig = go.Figure()
-    for src in ("measured", "declared", "estimated"):
-        d = (
-            q[q["source"] == src].groupby("quarter")["kwh"].sum().reindex(rep.quarters, fill_value=0)
-            if len(q)
-            else None
-        )
-        if d is None or not d.any():
-            continue
+    for src, values in rep.energy_by_source:
         label = {"measured": "量測 measured", "declared": "申報 declared", "estimated": "估算 estimated"}[src]
         fig.add_trace(
             go.Bar(
                 x=rep.quarters,
-                y=list(d.values),
+                y=values,
                 name=label,
                 marker_color=_SOURCE_COLOURS[src],
                 hovertemplate="%{x}: %{y:.4g} kWh<extra>" + label + "</extra>",
@@ -443,34 +446,21 @@ def fig_trend_by_source(rep: SustainabilityReport) -> Any:
     return fig
 
 
-def fig_intensity(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    df = rep.intensity_by_quarter()
+def fig_intensity(rep: SustainabilityReport | SustainabilityView) -> go.Figure:
+    rep = _v(rep)
     fig = go.Figure()
-    for scope in (
-        (["portfolio"] + sorted(s for s in df["scope"].unique() if s != "portfolio")) if len(df) else []
-    ):
-        d = df[df["scope"] == scope]
-        if not len(d):
-            continue
-        info = rep.data.systems.get(scope)
-        name = (
-            bil("整體", "portfolio")
-            if scope == "portfolio"
-            else (bil(info.name_zh, info.name_en) if info is not None else scope)
-        )
+    for scope, quarters, values in rep.intensity:
         fig.add_trace(
             go.Scatter(
-                x=d["quarter"],
-                y=d["intensity_g_per_1k"],
+                x=quarters,
+                y=values,
                 mode="lines+markers",
-                name=name,
+                name=bil("整體", "portfolio") if scope == "portfolio" else _name(rep, scope),
                 line={"width": 4 if scope == "portfolio" else 2},
                 hovertemplate="%{x}: %{y:.4g} gCO2e / 1,000<extra></extra>",
             )
         )
-    target = rep.data.settings.targets.portfolio.intensity_g_per_1k
+    target = rep.intensity_target
     if target is not None:
         fig.add_hline(
             y=target,
@@ -490,24 +480,19 @@ def fig_intensity(rep: SustainabilityReport) -> Any:
     return fig
 
 
-def fig_inclusion(rep: SustainabilityReport) -> Any:
-    import plotly.graph_objects as go
-
-    df = rep.inclusion_by_quarter()
+def fig_inclusion(rep: SustainabilityReport | SustainabilityView) -> go.Figure:
+    rep = _v(rep)
     fig = go.Figure()
-    for (sid, ind), d in df.groupby(["system_id", "indicator"]) if len(df) else []:
+    for sid, ind, quarters, rates, band in rep.inclusion:
         zh_who, en_who = ("年輕", "youngest") if ind == "young_approval_rate" else ("高齡", "oldest")
-        info = rep.data.systems.get(sid)
-        zh_sys, en_sys = (info.name_zh, info.name_en) if info is not None else (sid, sid)
+        info = rep.systems.get(sid)
+        zh_sys, en_sys = (info["name_zh"], info["name_en"]) if info is not None else (sid, sid)
         fig.add_trace(
             go.Scatter(
-                x=d["quarter"],
-                y=d["rate"],
+                x=quarters,
+                y=rates,
                 mode="lines+markers",
-                name=bil(
-                    f"{zh_sys} · {zh_who}（{d['band'].iloc[-1]}）",
-                    f"{en_sys} · {en_who} ({d['band'].iloc[-1]})",
-                ),
+                name=bil(f"{zh_sys} · {zh_who}（{band}）", f"{en_sys} · {en_who} ({band})"),
                 line={"dash": "dot" if ind == "young_approval_rate" else "solid"},
             )
         )

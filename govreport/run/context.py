@@ -32,20 +32,23 @@ from ..core.periods import Period, parse_period
 from ..core.results import build_results, write_results
 from ..core.status import PORTFOLIO_TEMPLATES, Indicator, RunStatus
 from ..errors import ContractError, DataError, InputError
-from ..workspace.config import Workspace, find_workspace
-from ..workspace.inventory import AISystem, Inventory
+from .presenting import (
+    COMPUTATION_KEY,
+    PRESENTED_FILE,
+    PresentingContext,
+    _load_kept,
+    open_presenting,
+    read_precomputed,
+)
 
-if TYPE_CHECKING:  # annotations only: pandas is imported where data is read
+if TYPE_CHECKING:  # annotations only: pandas is imported where data is read, pydantic where the workspace is
     import pandas as pd
 
     from ..assessments.registry import Computed, Presented
+    from ..workspace.config import Workspace
+    from ..workspace.inventory import AISystem
 
-__all__ = ["PortfolioContext", "TemplateContext", "open_context", "read_dataset"]
-
-#: the file beside a job's precomputed results.json holding what its template presents besides the results
-#: — a system's history and previous results, a portfolio template's report — written by the runner's worker
-#: just before the kernel starts and removed once the notebook has run
-PRESENTED_FILE = ".presented.pickle"
+__all__ = ["PortfolioContext", "PresentingContext", "TemplateContext", "open_context", "read_dataset"]
 
 
 def _kind(path: Path, fmt: str) -> str:
@@ -136,6 +139,21 @@ class _Context:
         path = self.ws.templates_dir / f"{self.template.removesuffix('.ipynb')}.ipynb"
         return path if path.is_file() else None
 
+    def _dump_kept(self, kept_in: dict[str, Any]) -> Path:
+        """Write :data:`PRESENTED_FILE`: ``kept``, this template's name and the computation the worker runs
+        for it — what a :class:`~govreport.run.presenting.PresentingContext` needs, no workspace."""
+        from ..assessments.registry import computation_name
+
+        kept = {
+            "template": self.template,
+            COMPUTATION_KEY: computation_name(self.template, self._template_file()),
+        }
+        kept |= kept_in
+        path = self.output_dir / PRESENTED_FILE
+        with path.open("wb") as f:
+            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+        return path
+
     def results(
         self,
         compute: Callable[[Any], Any],
@@ -152,24 +170,7 @@ class _Context:
         if precomputed is None:
             return self._keep(compute(self))
         path = Path(precomputed)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InputError(
-                f"cannot read the precomputed results ({type(e).__name__})",
-                file=path,
-                field="precomputed",
-                fix="leave `precomputed` as None to compute here",
-            ) from None
-        got = ((data.get("system") or {}).get("id"), data.get("period"), data.get("template"))
-        if got != self._identity():
-            raise InputError(
-                f"the precomputed results are for {'/'.join(map(str, got))}, "
-                f"not {'/'.join(self._identity())}",
-                file=path,
-                field="precomputed",
-                fix="leave `precomputed` as None to compute here",
-            )
+        data = read_precomputed(path, self._identity())
         self._take(path, data)
         return data
 
@@ -384,16 +385,14 @@ class TemplateContext(_Context):
         kernel reads the store itself)."""
         kept = _load_kept(path.with_name(PRESENTED_FILE), required=False)
         if isinstance(kept, dict):
-            self._kept = kept
+            self._kept = {k: v for k, v in kept.items() if k in ("history", "previous")}
         super()._take(path, data)
 
     def keep_presented(self) -> Path:
         """In the runner's worker, after :meth:`results`: read this job's history and previous results from
         the evidence store and leave them beside results.json (:data:`PRESENTED_FILE`), so the kernel that
         presents opens no store (the job's own record is appended only after its notebook has run)."""
-        return _dump_kept(
-            self.output_dir, {"history": self._history_rows(), "previous": self.previous_results()}
-        )
+        return self._dump_kept({"history": self._history_rows(), "previous": self.previous_results()})
 
 
 @dataclass
@@ -404,49 +403,39 @@ class PortfolioContext(_Context):
     :class:`govreport.assessments.registry.Presented`)."""
 
     presented: Any = field(default=None, kw_only=True)
+    _view: Any = field(default=None, kw_only=True, repr=False, compare=False)
     paths: dict[str, Path] = field(default_factory=dict, kw_only=True)
 
     def _identity(self) -> tuple[str, str, str]:
         return "portfolio", self.period.label, self.template
 
     def _keep(self, computed: Presented) -> dict[str, Any]:
-        self.presented, self.paths = computed.presented, computed.paths
+        self.presented, self.paths, self._view = computed.presented, computed.paths, None
         return computed.results
 
     def _take(self, path: Path, data: dict[str, Any]) -> None:
         """The worker left what the template presents beside the results (:meth:`keep_presented`)."""
-        self.presented, self.paths = _load_kept(path.with_name(PRESENTED_FILE), required=True)
+        kept = _load_kept(path.with_name(PRESENTED_FILE), required=True)
+        self.presented, self.paths = pickle.loads(kept["presented"]), kept["paths"]  # noqa: S301 - as _load_kept
+        self._view = kept.get("view")
         super()._take(path, data)
+
+    @property
+    def view(self) -> Any:
+        """What the template's cells present, as plain data (:func:`govreport.assessments.portfolio.view_of`):
+        the sustainability report's view; the review as a dict and its links to each report."""
+        if self._view is None:
+            from ..assessments.portfolio import view_of
+
+            self._view = view_of(self.template, self.presented, self.ws)
+        return self._view
 
     def keep_presented(self) -> Path:
         """In the runner's worker, after :meth:`results`: write what the template presents beside
-        results.json, for the kernel to take (:data:`PRESENTED_FILE`)."""
-        return _dump_kept(self.output_dir, (self.presented, self.paths))
-
-
-def _dump_kept(output_dir: Path, kept: object) -> Path:
-    path = output_dir / PRESENTED_FILE
-    with path.open("wb") as f:
-        pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _load_kept(path: Path, *, required: bool) -> Any:
-    """What the worker left for the kernel (:data:`PRESENTED_FILE`); None when absent and not required."""
-    if not required and not path.is_file():
-        return None
-    try:
-        # written by this job's worker into the job's private folder a moment ago (keep_presented):
-        # the same trust as the template and the workspace this kernel already runs
-        with path.open("rb") as f:
-            return pickle.load(f)  # noqa: S301
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as e:
-        raise InputError(
-            f"cannot read what the runner precomputed ({type(e).__name__})",
-            file=path,
-            field="precomputed",
-            fix="leave `precomputed` as None to compute here",
-        ) from None
+        results.json, for the kernel to take (:data:`PRESENTED_FILE`): its plain view, and the object
+        itself pickled apart (unpickled only by a template that asks for ``ctx.presented``)."""
+        blob = pickle.dumps(self.presented, protocol=pickle.HIGHEST_PROTOCOL)
+        return self._dump_kept({"presented": blob, "paths": self.paths, "view": self.view})
 
 
 def _latest_period_with_data(ws: Workspace, system: AISystem) -> Period:
@@ -479,6 +468,7 @@ def open_context(
     period: str | None,
     output_dir: str | Path | None,
     template: Literal["sustainability", "review"],
+    precomputed: None = None,
 ) -> PortfolioContext: ...
 
 
@@ -489,7 +479,8 @@ def open_context(
     period: str | None,
     output_dir: str | Path | None,
     template: str,
-) -> TemplateContext | PortfolioContext: ...
+    precomputed: str | Path | None = None,
+) -> TemplateContext | PortfolioContext | PresentingContext: ...
 
 
 def open_context(
@@ -498,10 +489,21 @@ def open_context(
     period: str | None,
     output_dir: str | Path | None,
     template: str,
-) -> TemplateContext | PortfolioContext:
+    precomputed: str | Path | None = None,
+) -> TemplateContext | PortfolioContext | PresentingContext:
     """Resolve a template's parameters (see the module docstring for the defaults): a
     :class:`PortfolioContext` for a portfolio template (``system_id`` is then ignored), else a
-    :class:`TemplateContext`."""
+    :class:`TemplateContext`. With ``precomputed`` (the runner's results.json, every other parameter
+    given), a :class:`~govreport.run.presenting.PresentingContext` over the files the runner's worker wrote,
+    which loads no workspace unless a cell asks for it."""
+    every = workspace and period and output_dir and (template in PORTFOLIO_TEMPLATES or system_id)
+    if precomputed is not None and every:
+        found = open_presenting(workspace, system_id, period, output_dir, template, precomputed, open_context)  # type: ignore[arg-type]
+        if found is not None:
+            return found
+    from ..workspace.config import Workspace, find_workspace  # lazy: pydantic, YAML
+    from ..workspace.inventory import Inventory
+
     root = Path(workspace) if workspace else find_workspace()
     ws = Workspace.load(root)
     if template in PORTFOLIO_TEMPLATES:

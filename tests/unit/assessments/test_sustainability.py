@@ -725,3 +725,63 @@ def test_spreadsheet_cell(value, cell):
     from govreport.core.exports import spreadsheet_cell
 
     assert spreadsheet_cell(value) == cell
+
+
+SUS_FIGURES = ("fig_trend_by_system", "fig_trend_by_source", "fig_intensity", "fig_inclusion")
+
+
+def test_the_view_presents_what_the_report_holds_without_pandas(ws, monkeypatch):
+    """The template presents ``rep.view()`` (plain data, issue 22): its figures' series are the report's
+    frames summed, every HTML piece is the report's, plotly accepts each figure and builds the same one,
+    and the view unpickles in a process without pandas or NumPy."""
+    import json
+    import pickle
+    import subprocess
+    import sys
+
+    import plotly.graph_objects as pgo
+    import plotly.io as pio
+
+    import govreport.present.sustainability as sus
+    from govreport.present import plotly_lite
+
+    rep = build_report(ws.root, "2026Q3")
+    view = rep.view()
+    q = rep.quarterly()
+    assert len(view.emissions_by_system) == q["system_id"].nunique() >= 2
+    for sid, ys in view.emissions_by_system:
+        for quarter, y in zip(rep.quarters, ys, strict=True):
+            mine = q[(q["system_id"] == sid) & (q["quarter"] == quarter)]
+            assert y == pytest.approx(mine["kgco2e"].sum())
+    assert [s for s, _ in view.energy_by_source] == ["measured", "declared", "estimated"]
+    for src, ys in view.energy_by_source:
+        assert sum(ys) == pytest.approx(q[q["source"] == src]["kwh"].sum())
+    inten = rep.intensity_by_quarter()
+    assert view.intensity[0][0] == "portfolio" and sum(len(x) for _, x, _ in view.intensity) == len(inten)
+    inc = rep.inclusion_by_quarter()
+    assert view.inclusion and sum(len(r) for *_, r, _ in view.inclusion) == len(inc)
+    for f in ("html_cover", "html_indicator_table", "html_systems_table", "html_inclusion"):
+        assert getattr(sus, f)(view) == getattr(sus, f)(rep)
+    assert sus.html_governance(view) == sus.html_governance(rep) and "overdue" in sus.html_governance(view)
+    assert sus.html_methods(view) == sus.html_methods(rep) and "0.467" in sus.html_methods(view)
+
+    def canonical(fig):
+        real = pgo.Figure(fig.to_dict() if isinstance(fig, plotly_lite.Figure) else fig)
+        return json.loads(pio.to_json(real))
+
+    lite = {f: getattr(sus, f)(view) for f in SUS_FIGURES}
+    monkeypatch.setattr(sus, "go", pgo)
+    for f in SUS_FIGURES:
+        real = getattr(sus, f)(view)
+        assert isinstance(real, pgo.Figure) and isinstance(lite[f], plotly_lite.Figure)
+        assert canonical(lite[f]) == canonical(real), f
+        assert real.data, f
+
+    code = (
+        "import pickle, sys; v = pickle.loads(sys.stdin.buffer.read()); "
+        "print(sorted(m for m in ('pandas', 'numpy', 'pydantic') if m in sys.modules), len(v.rows))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps(view), capture_output=True, check=True
+    )
+    assert run.stdout.decode().split() == ["[]", str(len(rep.rows))]
