@@ -46,9 +46,11 @@ READY_TIMEOUT = 60.0
 MAX_RESTARTS = 3
 
 #: environment variables that may differ between kernels of one zygote: read when a kernel runs, never
-#: when a module is imported (``JPY_PARENT_PID`` is read at import: the zygote gets the worker's, as every
-#: kernel of that worker does)
-_PER_KERNEL = ("JPY_SESSION_NAME", "PYTHONEXECUTABLE")
+#: when a module the zygote imports is imported (``JPY_PARENT_PID`` is read at import: the zygote gets the
+#: worker's, as every kernel of that worker does). The ``KMP_`` ones are set in the worker by threadpoolctl
+#: and scikit-learn when a computation first imports them; only Intel's OpenMP runtime reads them, when it
+#: loads — never in the zygote, which loads neither numpy nor scikit-learn.
+_PER_KERNEL = ("JPY_SESSION_NAME", "PYTHONEXECUTABLE", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK")
 
 
 def enabled() -> bool:
@@ -286,9 +288,13 @@ def _usable(env: dict[str, str]) -> Zygote | None:
     if _zygote is None or not enabled():
         return None
     if not _zygote.alive() or not _zygote.compatible(env):
-        if _restarts >= MAX_RESTARTS:
+        if _restarts >= MAX_RESTARTS or (_zygote.dead and _zygote.pid is None):  # or it never got ready
             stop_zygote()
             return None
+        if _zygote.alive():
+            ours, theirs = _comparable(env), _comparable(_zygote.env)
+            changed = sorted(k for k in ours.keys() | theirs.keys() if ours.get(k) != theirs.get(k))
+            print(f"kernel zygote restarted: the environment changed ({', '.join(changed)})", file=sys.stderr)
         _restarts += 1
         start_zygote({k: v for k, v in env.items() if k not in _PER_KERNEL})
         return None  # this kernel: Popen, while the new zygote imports

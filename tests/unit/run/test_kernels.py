@@ -179,3 +179,19 @@ def test_a_dead_zygote_is_bypassed_then_restarted(tmp_path, zygote):
     assert fresh is not None and fresh is not zygote and fresh.wait_ready()
     status, seen = _job(tmp_path, "forked-again", OBSERVE)
     assert status["status"] == "succeeded" and seen["ppid"] == fresh.pid
+
+
+def test_a_zygote_serves_only_the_environment_it_was_started_with(tmp_path, zygote, monkeypatch, capfd):
+    zygote = zygote()
+    monkeypatch.setenv("KMP_INIT_AT_FORK", "FALSE")  # set by scikit-learn in the worker: not a change
+    status, seen = _job(tmp_path, "same-env", OBSERVE)
+    assert status["status"] == "succeeded" and seen["ppid"] == zygote.pid
+    monkeypatch.setenv("GOVREPORT_TEST_SETTING", "changed")  # as PYTHONPATH, or a switch read on import
+    status, seen = _job(tmp_path, "new-env", OBSERVE)
+    assert status["status"] == "succeeded" and seen["ppid"] == os.getpid()  # Popen, for this job
+    assert "zygote restarted: the environment changed (GOVREPORT_TEST_SETTING)" in capfd.readouterr().err
+    fresh = kernels._zygote
+    assert fresh is not None and fresh is not zygote and fresh.wait_ready()
+    assert fresh.env["GOVREPORT_TEST_SETTING"] == "changed"
+    status, seen = _job(tmp_path, "forked-again", OBSERVE)
+    assert status["status"] == "succeeded" and seen["ppid"] == fresh.pid
