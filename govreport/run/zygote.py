@@ -63,7 +63,8 @@ PRELOAD = (
 #: never imported here: their state (numpy's global random generator) would be shared by every kernel
 FORBIDDEN = ("numpy", "pandas")
 
-_BASE_PATH = sys.path[1:]  # sys.path without the zygote's own first entry (python -m puts the folder there)
+#: sys.path without the entry ``python -m`` puts first (the folder; none under ``-P``/``PYTHONSAFEPATH``)
+_BASE_PATH = sys.path[:] if sys.flags.safe_path else sys.path[1:]
 
 
 def _preload() -> None:
@@ -109,7 +110,8 @@ def _child(req: dict[str, Any], out: int, err: int, closing: list[int], go: int,
         os.environ.update(req["env"])
         import runpy
 
-        sys.path[:] = [os.getcwd(), *_BASE_PATH]  # as `python -m` sets it; ipykernel_launcher removes it
+        first = [] if sys.flags.safe_path else [os.getcwd()]
+        sys.path[:] = [*first, *_BASE_PATH]  # as `python -m` sets it; ipykernel_launcher removes the folder
         sys.argv = ["-m", *req["argv"]]
         sys.orig_argv = [sys.executable, "-m", "ipykernel_launcher", *req["argv"]]  # as Popen's kernel
         runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
