@@ -16,7 +16,8 @@ A job, in the worker:
    to the kernel, which then only presents and opens no evidence store. If the computation raises,
    nothing is passed and the kernel computes itself, so the failure shows in the kept notebook exactly
    as without this step;
-2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems);
+2. the notebook, executed by Papermill in a fresh kernel (never reused: no state crosses systems), forked
+   from the worker's kernel zygote when the kernelspec runs this Python (:mod:`govreport.run.kernels`);
 3. the HTML report (nbconvert), for succeeded notebooks.
 
 Kept out of the runner's process so that heavy imports and a dying kernel never touch it; the runner kills
@@ -43,6 +44,7 @@ from ..assessments.registry import computation
 from ..core.proc import output_to
 from ..core.status import RunStatus
 from ..present.render import render_notebook, warm_renderer
+from . import kernels  # jupyter_client, which Papermill imports anyway
 from .context import PRESENTED_FILE, open_context
 from .energy import measure, warm_energy
 
@@ -130,9 +132,7 @@ def _start_kernel(spec: dict[str, Any]) -> Any:
     """The job's fresh kernel, started now — it boots while the worker computes the results — in the
     folder Papermill would start it in; None when it cannot be started here (Papermill then starts it)."""
     try:
-        from jupyter_client.manager import AsyncKernelManager
-
-        km = AsyncKernelManager(kernel_name=spec["kernel"])
+        km = kernels.kernel_manager(spec["kernel"])  # forked from the worker's zygote when it can be
         asyncio.run(km.start_kernel(cwd=spec["cwd"]))
     except Exception:  # noqa: BLE001 - Papermill starts it and reports the failure as the job's error
         return None
@@ -147,9 +147,10 @@ def _stop_kernel(km: Any) -> None:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its reaped children (the job's kernel, once shut down)."""
+    """CPU seconds of this process and its reaped children (the job's kernel, once shut down), with the
+    kernels forked by the zygote that ended (their CPU as the zygote reaped it; see run.kernels)."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system + t.children_user + t.children_system + kernels.forked_cpu()
 
 
 def _precompute(spec: dict[str, Any]) -> str | None:
@@ -308,6 +309,7 @@ def warm_up() -> dict[str, float]:
     step("great_expectations", gx)
     step("codecarbon", warm_energy)
     step("plotly_loader", _share_plotly_loader)
+    step("kernel_zygote", kernels.start_zygote)  # last: it forks kernels with the environment set above
     return spent
 
 
@@ -346,6 +348,7 @@ def serve(reply_fd: int) -> int:
         finally:
             _release_memory()
             os.write(reply_fd, b"done\n")
+    kernels.stop_zygote()  # reaped: its kernels' CPU reaches whoever measures this process tree
     return 0
 
 

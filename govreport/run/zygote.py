@@ -1,0 +1,266 @@
+"""The kernel zygote: a fork server that has imported what every presenting kernel imports, so that each
+notebook's fresh kernel starts as a copy of it instead of a new interpreter.
+
+``python -m govreport.run.zygote SOCKET_FD PARENT_PID`` is started once per worker
+(:mod:`govreport.run.kernels` is its client). It imports IPython, ipykernel (with zmq, tornado, jedi and its
+debugger) and the govreport modules the packaged templates import — but no pandas, numpy, plotly or Great
+Expectations, and it starts no thread, no event loop and no zmq context: a forked child inherits memory,
+never a running thread or an open socket. Then it answers requests on ``SOCKET_FD`` (a ``SOCK_SEQPACKET``
+socket; one JSON message per packet):
+
+* worker → zygote: ``{"argv": [...], "env": {...}, "cwd": "..."}`` with the worker's current stdout and
+  stderr attached (``SCM_RIGHTS``) — the arguments of ``ipykernel_launcher`` and the environment and folder
+  jupyter_client would have started the kernel with;
+* zygote → worker: ``{"ready": PID}`` once imported; ``{"started": PID}`` per request (``{"error": ...}``
+  when the fork failed); ``{"exited": PID, "code": C, "cpu": S}`` when a kernel ends — its exit code as
+  :attr:`subprocess.Popen.returncode` gives it and its CPU seconds (user + system, its reaped children
+  included) from ``os.wait4``, which the worker adds to the job's timings.
+
+Each child starts its own session (as jupyter_client's ``start_new_session``), dies with the zygote
+(``PR_SET_PDEATHSIG``; the zygote itself dies with its worker), takes the request's folder, environment,
+``sys.argv``, ``sys.path`` and standard streams (stdin from ``/dev/null``), and runs ``ipykernel_launcher``
+as ``python -m`` would; it never returns into the zygote's loop. Python's ``random`` reseeds itself in the
+child. What stays shared with the zygote: the hash seed of ``str`` (as with a fixed ``PYTHONHASHSEED``) and
+modules imported before the request — imported, never run by a notebook. The zygote exits when the worker
+closes the socket, after killing and reaping the kernels still running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+#: what a presenting kernel imports: ipykernel's start-up and the packaged templates' first cells
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.queues",
+    "tornado.platform.asyncio",
+    "IPython.display",
+    "govreport.present.charts",
+    "govreport.present.figures",
+    "govreport.present.html",
+    "govreport.present.training",
+    "govreport.present.genai_review",
+    "govreport.present.i18n",
+    "govreport.present.review",
+    "govreport.assessments.registry",
+    "govreport.run.context",
+)
+
+#: never imported here: their state (numpy's global random generator) would be shared by every kernel
+FORBIDDEN = ("numpy", "pandas")
+
+#: sys.path without the entry ``python -m`` puts first (the folder; none under ``-P``/``PYTHONSAFEPATH``)
+_BASE_PATH = sys.path[:] if sys.flags.safe_path else sys.path[1:]
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in PRELOAD:
+        with contextlib.suppress(Exception):  # a kernel that needs it imports it and reports the error
+            importlib.import_module(name)
+    leaked = [m for m in FORBIDDEN if m in sys.modules]
+    if leaked:  # a module above started importing them: better no zygote than a shared random state
+        raise SystemExit(f"govreport zygote: {', '.join(leaked)} imported while preloading")
+
+
+def _prctl_pdeathsig() -> None:
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _child(req: dict[str, Any], out: int, err: int, closing: list[int], go: int, zygote: int) -> None:
+    """In the forked child: become the kernel; never returns."""
+    code = 1
+    try:
+        os.setsid()
+        _prctl_pdeathsig()
+        if os.getppid() != zygote:  # the zygote died before the death signal was armed
+            os._exit(1)
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd in closing:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        for fd in {null, out, err} - {0, 1, 2}:
+            os.close(fd)
+        os.write(go, b"1")  # set up: the zygote may now tell the worker (its session is the kernel's pid)
+        os.close(go)
+        os.chdir(req["cwd"])
+        _title([sys.executable, "-m", "ipykernel_launcher", *req["argv"]])  # before environ changes
+        os.environ.clear()
+        os.environ.update(req["env"])
+        import runpy
+
+        first = [] if sys.flags.safe_path else [os.getcwd()]
+        sys.path[:] = [*first, *_BASE_PATH]  # as `python -m` sets it; ipykernel_launcher removes the folder
+        sys.argv = ["-m", *req["argv"]]
+        sys.orig_argv = [sys.executable, "-m", "ipykernel_launcher", *req["argv"]]  # as Popen's kernel
+        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code == 1 and not isinstance(e.code, int):
+            print(e.code, file=sys.stderr)  # as the interpreter prints sys.exit("message")
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        _finish(code)
+
+
+def _title(cmd: list[str]) -> None:
+    """The command line ``ps`` shows (``/proc/PID/cmdline``): the kernel's, as if Popen had started it."""
+    try:
+        import setproctitle  # a C extension; a dependency, but the kernel runs without it
+
+        setproctitle.setproctitle(" ".join(cmd))
+    except Exception:  # noqa: BLE001 - at least the short name (/proc/PID/comm)
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6").prctl(15, b"ipykernel", 0, 0, 0)  # PR_SET_NAME
+
+
+def _finish(code: int) -> None:
+    """What the interpreter does on exit (non-daemon threads joined, atexit handlers), then exit."""
+    with contextlib.suppress(BaseException):
+        import threading
+
+        threading._shutdown()  # type: ignore[attr-defined]
+    with contextlib.suppress(BaseException):
+        import atexit
+
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(code)
+
+
+class _Server:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.children: set[int] = set()
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler (not SIG_IGN, which loses rusage)
+        signal.set_wakeup_fd(self.wake_w)
+
+    def send(self, doc: dict[str, Any]) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.send(json.dumps(doc).encode())
+
+    def reap(self) -> None:
+        while self.children:
+            try:
+                pid, status, ru = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.children.clear()
+                return
+            if pid == 0:
+                return
+            self.children.discard(pid)
+            cpu = ru.ru_utime + ru.ru_stime
+            self.send({"exited": pid, "code": os.waitstatus_to_exitcode(status), "cpu": round(cpu, 6)})
+
+    def spawn(self, req: dict[str, Any], fds: list[int]) -> None:
+        if len(fds) != 2:
+            self.send({"error": "a request needs the kernel's stdout and stderr"})
+            return
+        go_r, go_w = os.pipe()
+        closing = [self.sock.fileno(), self.wake_r, self.wake_w, go_r]
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        try:
+            pid = os.fork()
+        except OSError as e:
+            os.close(go_r)
+            os.close(go_w)
+            self.send({"error": f"fork failed: {e}"})
+            return
+        if pid == 0:  # pragma: no cover - the child (tested through real kernels)
+            _child(req, fds[0], fds[1], closing, go_w, os.getppid())
+        os.close(go_w)
+        self.children.add(pid)
+        with contextlib.suppress(OSError):
+            select.select([go_r], [], [], 10.0)  # the child set up its session (or died: end of file)
+        os.close(go_r)
+        self.send({"started": pid})
+
+    def serve(self) -> None:
+        self.send({"ready": os.getpid()})
+        while True:
+            ready, _, _ = select.select([self.sock, self.wake_r], [], [])
+            if self.wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    while os.read(self.wake_r, 512):
+                        pass
+            self.reap()
+            if self.sock in ready:
+                try:
+                    msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 20, 2)
+                except OSError:
+                    msg, fds = b"", []
+                if not msg:
+                    break  # the worker closed the socket (or died)
+                try:
+                    self.spawn(json.loads(msg), fds)
+                finally:
+                    for fd in fds:
+                        os.close(fd)
+        self.stop()
+
+    def stop(self) -> None:
+        """The worker is done: end the kernels still running, reaped so that their CPU is counted."""
+        for pid in list(self.children):
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+        signal.set_wakeup_fd(-1)
+        while self.children:
+            try:
+                pid, status, ru = os.wait4(-1, 0)
+            except ChildProcessError:
+                break
+            self.children.discard(pid)
+            cpu = ru.ru_utime + ru.ru_stime
+            self.send({"exited": pid, "code": os.waitstatus_to_exitcode(status), "cpu": round(cpu, 6)})
+
+
+def main(argv: list[str]) -> int:
+    fd, parent = int(argv[0]), int(argv[1])
+    _prctl_pdeathsig()  # die with the worker: its process-group kill reaches this process too
+    if os.getppid() != parent:
+        return 1
+    sock = socket.socket(fileno=fd)
+    _preload()
+    import threading
+
+    if threading.active_count() != 1:  # nothing may run while forking
+        print("govreport zygote: a thread started while preloading", file=sys.stderr)
+        return 1
+    _Server(sock).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
