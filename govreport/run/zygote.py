@@ -56,8 +56,11 @@ PRELOAD = (
     "govreport.present.genai_review",
     "govreport.present.i18n",
     "govreport.present.review",
+    "govreport.present.sustainability",
     "govreport.assessments.registry",
+    "govreport.assessments.sustainability_view",
     "govreport.run.context",
+    "govreport.run.presenting",
 )
 
 #: never imported here: their state (numpy's global random generator) would be shared by every kernel
