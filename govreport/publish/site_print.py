@@ -29,8 +29,9 @@ from .site_plan import REVIEW, Entry
 
 __all__ = ["print_site", "PRINT_CONCURRENCY"]
 
-#: pages printed at once in the one browser (2 on two cores: bench/README.md, "one browser for every print")
-PRINT_CONCURRENCY = 2
+#: pages printed at once in the one browser: 1, as two at once gained nothing on two busy cores
+#: (bench/README.md, "Printing"); a bigger machine may raise it
+PRINT_CONCURRENCY = 1
 
 #: each page's time limit in seconds, from opening it to its PDF
 PAGE_TIMEOUT = 240
@@ -102,9 +103,10 @@ def print_site(
                             f"pdf.{lang}": p.relative_to(tmp).as_posix() for lang, p in made.items()
                         }
                         written.extend(out / p.relative_to(tmp) for p in made.values())
-                except BaseException:
+                except BaseException:  # an error or Ctrl-C: the prints still running end with the browser
                     for fut in futures:
                         fut.cancel()
+                    browser.close()
                     raise
         if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
             for i, (period, rec) in enumerate(reviews, 1):
