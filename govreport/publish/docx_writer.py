@@ -8,8 +8,6 @@ lays that out). python-docx is imported when a document is made, not when this m
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 from ..errors import GovreportError
 from ..present.i18n import MESSAGES, fmt_date
 from ..present.review import STATUS_TEXT
-from .pdf import CHROMIUM_FLAGS, find_chromium
+from .browser import Browser
 
 __all__ = ["DocxWriter", "chart_png", "one_language", "SYMBOLS", "CJK_FONT", "LATIN_FONT"]
 
@@ -201,41 +199,33 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
 
 # -- charts ------------------------------------------------------------------------------------------------
 def chart_png(
-    fig: Any, png: Path, *, width: int = 1000, height: int = 420, chromium: str | None = None
+    fig: Any,
+    png: Path,
+    *,
+    width: int = 1000,
+    height: int = 420,
+    chromium: str | None = None,
+    browser: Browser | None = None,
 ) -> Path | None:
-    """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: Plotly's JavaScript
-    embedded, no network). None when no Chromium is installed or it could not draw the page."""
-    try:
-        exe = chromium or find_chromium()
-    except GovreportError:
-        return None
+    """Draw the Plotly figure ``fig`` to ``png`` with headless Chromium (offline: plotly.js from the
+    installed plotly package, no network): in ``browser``'s chart canvas when given (one browser for a whole
+    publish, plotly.js loaded once), else in one started for this chart. None when no Chromium is installed
+    or it could not draw the chart."""
     fig = _plotly(fig)  # a copy: the layout is set for the picture only
     fig.update_layout(width=width, height=height, margin={"l": 60, "r": 20, "t": 50, "b": 50})
-    with tempfile.TemporaryDirectory(prefix="govreport-chart-") as tmp:
-        page = Path(tmp) / "chart.html"
-        page.write_text(
-            fig.to_html(
-                include_plotlyjs=True, full_html=True, config={"displayModeBar": False, "staticPlot": True}
-            ),
-            encoding="utf-8",
-        )
-        try:
-            subprocess.run(
-                [
-                    exe,
-                    *CHROMIUM_FLAGS,
-                    f"--user-data-dir={tmp}/profile",
-                    "--virtual-time-budget=5000",
-                    f"--window-size={width},{height}",
-                    f"--screenshot={png}",
-                    page.as_uri(),
-                ],
-                capture_output=True,
-                timeout=120,
-            )
-        except (subprocess.TimeoutExpired, OSError):
-            return None
-    return png if png.is_file() and png.stat().st_size > 0 else None
+    figure = fig.to_json()
+    try:
+        if browser is not None:
+            data = browser.plotly_png(figure, width=width, height=height)
+        else:
+            with Browser(chromium, timeout=120) as b:
+                data = b.plotly_png(figure, width=width, height=height)
+    except GovreportError:  # no Chromium, or it could not draw: the document says where the chart is
+        return None
+    if not data:
+        return None
+    png.write_bytes(data)
+    return png
 
 
 def _plotly(fig: Any) -> Any:

@@ -1,54 +1,35 @@
 """Print reports to PDF (A4) with headless Chromium — Debian's ``chromium`` package, no Python dependency.
 
-The reports are self-contained HTML whose charts are drawn by Plotly's embedded JavaScript, so the page is
-opened in a real browser with a virtual-time budget (the scripts run and the charts are drawn before the
-page is printed). The page size comes from the house style sheet (``@page { size: A4 }``, see
-``govreport/report.css``); headers and footers with the file path are turned off. The browser gets a
-throw-away profile and no network: a proxy that points nowhere and no host resolution, so a report can
-never fetch anything while it is printed.
+The reports are self-contained HTML whose charts are drawn by Plotly's embedded JavaScript, so each page is
+opened in a real browser (:class:`~govreport.publish.browser.Browser`, one per publish, driven over the
+DevTools protocol through a pipe) and printed once it has loaded and every chart is drawn. The page size
+comes from the house style sheet (``@page { size: A4 }``, see ``govreport/report.css``); no header or
+footer. The browser gets a throw-away profile and no network: a proxy that points nowhere and no host
+resolution, so a report can never fetch anything while it is printed.
 
-Every report is printed twice: Traditional Chinese (the default) and English (the ``#en`` switch).
+Every report is printed twice: Traditional Chinese (the default) and English (the ``#en`` switch). Pass
+``browser=`` to print many pages with one browser; without it each call starts (and ends) its own.
+A PDF is written whole or not at all (a ``.part`` file renamed into place).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import GovreportError
+from .browser import CHROMIUM_FLAGS, Browser, BrowserError, find_chromium
 
-__all__ = ["find_chromium", "print_pdf", "print_report", "print_review", "CHROMIUM_FLAGS"]
-
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--hide-scrollbars",
-    "--lang=zh-TW",
-)
+__all__ = ["find_chromium", "print_pdf", "print_report", "print_review", "CHROMIUM_FLAGS", "Browser"]
 
 
-def find_chromium() -> str:
-    """The Chromium executable, or a one-line error naming the fix."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        exe = shutil.which(name)
-        if exe:
-            return exe
-    raise GovreportError(
-        "--pdf needs headless Chromium, and no `chromium` is on the PATH",
-        field="--pdf",
-        fix="install it (`apt-get install chromium` on Debian/Ubuntu, plus "
-        "fonts-noto-cjk for the Chinese text) or publish without --pdf",
-    )
+@contextlib.contextmanager
+def _browser(browser: Browser | None, chromium: str | None, timeout: float) -> Iterator[Browser]:
+    if browser is not None:
+        yield browser
+    else:
+        with Browser(chromium, timeout=timeout) as b:
+            yield b
 
 
 def print_pdf(
@@ -59,57 +40,48 @@ def print_pdf(
     chromium: str | None = None,
     budget_ms: int = 15000,
     timeout: int = 240,
+    browser: Browser | None = None,
 ) -> Path:
-    """Print ``page`` (a local HTML file; ``fragment`` such as ``en`` is appended as ``#en``) to ``pdf``."""
-    exe = chromium or find_chromium()
+    """Print ``page`` (a local HTML file; ``fragment`` such as ``en`` is appended as ``#en``) to ``pdf``.
+
+    ``browser``: the running :class:`Browser` to print with (its own time limit applies); else one is
+    started for this page with ``timeout`` seconds. ``budget_ms`` is kept for callers of the one-shot
+    ``--virtual-time-budget`` print it replaced: the page is now awaited until its charts are drawn."""
+    del budget_ms
     pdf.parent.mkdir(parents=True, exist_ok=True)
     part = pdf.with_name(f".{pdf.name}.part")
     part.unlink(missing_ok=True)
-    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
-    with tempfile.TemporaryDirectory(prefix="govreport-chromium-") as profile:
-        try:
-            r = subprocess.run(
-                [
-                    exe,
-                    *CHROMIUM_FLAGS,
-                    f"--user-data-dir={profile}",
-                    f"--virtual-time-budget={budget_ms}",
-                    "--no-pdf-header-footer",
-                    f"--print-to-pdf={part}",
-                    url,
-                ],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            part.unlink(missing_ok=True)
-            raise GovreportError(
-                f"Chromium did not finish printing {page} within {timeout} s",
-                file=page,
-                fix="check that the machine is not overloaded, then publish again",
-            ) from None
-    if not part.is_file() or part.stat().st_size == 0 or part.read_bytes()[:5] != b"%PDF-":
-        tail = " ".join((r.stderr or "").strip().splitlines()[-2:])[:300]
-        part.unlink(missing_ok=True)
-        raise GovreportError(
-            f"Chromium could not print {page} to PDF (exit code {r.returncode}): {tail}",
+    with _browser(browser, chromium, timeout) as b:
+        data = b.pdf(page, fragment=fragment)
+    if data[:5] != b"%PDF-":
+        raise BrowserError(
+            f"Chromium could not print {page} to PDF (it returned no PDF)",
             file=page,
             fix="run `chromium --headless --print-to-pdf=x.pdf <report>` by hand to "
             "see why; publish without --pdf meanwhile",
         )
-    part.replace(pdf)
+    try:
+        part.write_bytes(data)
+        part.replace(pdf)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return pdf
 
 
-def print_report(page: Path, folder: Path, stem: str, *, chromium: str | None = None) -> dict[str, Path]:
+def print_report(
+    page: Path, folder: Path, stem: str, *, chromium: str | None = None, browser: Browser | None = None
+) -> dict[str, Path]:
     """The report ``page`` as ``<stem>.pdf`` (Chinese) and ``<stem>-en.pdf`` (English), in ``folder``."""
-    return {
-        "zh": print_pdf(page, folder / f"{stem}.pdf", chromium=chromium),
-        "en": print_pdf(page, folder / f"{stem}-en.pdf", fragment="en", chromium=chromium),
-    }
+    with _browser(browser, chromium, 240) as b:
+        return {
+            "zh": print_pdf(page, folder / f"{stem}.pdf", browser=b),
+            "en": print_pdf(page, folder / f"{stem}-en.pdf", fragment="en", browser=b),
+        }
 
 
-def print_review(page: Path, folder: Path, period: str, *, chromium: str | None = None) -> dict[str, Path]:
+def print_review(
+    page: Path, folder: Path, period: str, *, chromium: str | None = None, browser: Browser | None = None
+) -> dict[str, Path]:
     """The review ``page`` as ``review-<period>.pdf`` (Chinese) and ``review-<period>-en.pdf`` (English)."""
-    return print_report(page, folder, f"review-{period}", chromium=chromium)
+    return print_report(page, folder, f"review-{period}", chromium=chromium, browser=browser)

@@ -15,7 +15,8 @@ findings (with a chart), the article coverage and the appendix. Headings are Wor
 contents field works), every page carries the bank's name and the classification in its header and the page
 number in its footer, and East Asian text is set in a CJK font so it renders in Word and LibreOffice.
 
-Charts are Plotly figures drawn by headless Chromium (:mod:`govreport.publish.pdf`'s browser, offline) and
+Charts are Plotly figures drawn by headless Chromium (:class:`govreport.publish.browser.Browser`, offline:
+one per document, or the publish's one) and
 embedded as PNG images; without Chromium the document carries the tables and says where the charts are.
 
 This module reads the review and writes the file; the sections are laid out in :mod:`.review_docx_sections`,
@@ -24,6 +25,7 @@ through the Word vocabulary and chart drawing of :mod:`.docx_writer`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -32,8 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.status import RunStatus
-from ..errors import TamperedEvidence
+from ..errors import GovreportError, TamperedEvidence
 from ..present.review import fig_findings, fig_status_history
+from .browser import Browser
 from .docx_writer import CJK_FONT, SYMBOLS, DocxWriter, chart_png, one_language
 from .review_docx_sections import add_sections
 
@@ -55,6 +58,7 @@ def write_review_docx(
     charts: bool = True,
     chromium: str | None = None,
     html_report: str = "report.html",
+    browser: Browser | None = None,
 ) -> Path:
     """Write the review dict ``review`` (``review.json``) as an editable .docx in one language (``zh-TW`` or
     ``en``) to ``out``. ``signoffs`` are the recorded sign-offs to print (each with ``role``, ``name``,
@@ -67,19 +71,23 @@ def write_review_docx(
     r = review
     w = DocxWriter(lang)
     w.page_setup(w.pair(r["bank_zh"], r["bank_en"]), w.pair(*classification))
-    with tempfile.TemporaryDirectory(prefix="govreport-docx-") as tmp:
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="govreport-docx-") as tmp:
+        if charts and browser is None:  # one browser for this document's charts; none: tables only
+            with contextlib.suppress(GovreportError):
+                browser = stack.enter_context(Browser(chromium, timeout=120))
+        draw = charts and browser is not None
         history = findings = None
-        if charts and len(r["status_history"]) > 1:
+        if draw and len(r["status_history"]) > 1:
             history = chart_png(
-                one_language(fig_status_history(r), lang), Path(tmp) / "history.png", chromium=chromium
+                one_language(fig_status_history(r), lang), Path(tmp) / "history.png", browser=browser
             )
-        ff = fig_findings(r) if charts else None
+        ff = fig_findings(r) if draw else None
         if ff is not None:
             findings = chart_png(
                 one_language(ff, lang),
                 Path(tmp) / "findings.png",
                 height=max(260, 120 + 40 * len(r["findings"] or [])),
-                chromium=chromium,
+                browser=browser,
             )
         add_sections(
             w,
@@ -127,7 +135,13 @@ def read_review(ws: Workspace, rec: RunRecord) -> dict[str, Any]:
 
 
 def review_docx_for_run(
-    ws: Workspace, rec: RunRecord, out: Path, *, lang: str = "zh-TW", chromium: str | None = None
+    ws: Workspace,
+    rec: RunRecord,
+    out: Path,
+    *,
+    lang: str = "zh-TW",
+    chromium: str | None = None,
+    browser: Browser | None = None,
 ) -> Path:
     """The Word edition of review run ``rec`` in ``lang``, written to ``out``, with the workspace's
     classification, the sign-offs recorded so far and the chain head the review was built on."""
@@ -153,5 +167,6 @@ def review_docx_for_run(
         signoffs=signoffs,
         chain=chain,
         chromium=chromium,
+        browser=browser,
         html_report=(rec.outputs or {}).get("html", {}).get("path", "report.html"),
     )

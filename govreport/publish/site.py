@@ -19,7 +19,8 @@ file share or an intranet web server (relative links only, no external URL, CSS 
     template, plus every recorded file those reports link to. Each copy's SHA-256 is checked against the
     evidence store; a mismatch or a missing file refuses the whole build (:class:`TamperedEvidence`).
 ``pdf/review-<period>[-en].pdf``
-    with ``pdf=True``: each period's review printed to A4 by headless Chromium (:mod:`govreport.publish.pdf`);
+    with ``pdf=True``: each period's review printed to A4 by headless Chromium
+    (:mod:`govreport.publish.site_print`, one browser for the whole publish);
     every other report as ``pdf/<period>/<system>-<template>.pdf`` (Chinese) and ``…-en.pdf`` (English),
     linked beside it.
 ``site.json``
@@ -51,26 +52,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.status import PORTFOLIO
 from ..errors import EvidenceError, InputError, TamperedEvidence
 from ..evidence.queries import open_store
 from ..evidence.store import EvidenceStore, RunRecord
 from ..workspace.config import Workspace, as_workspace
-from .pdf import find_chromium, print_report, print_review
-from .review_docx import review_docx_for_run
-from .site_pages import _print_copy, _Renderer
+from .pdf import find_chromium
+from .site_pages import _print_copy as _print_copy  # re-exported: the sign-off tests print through it
+from .site_pages import _Renderer
 from .site_plan import (
     _GENERATOR,
     _HREF,
     _UNPUBLISHED,
     MANIFEST,
     MARKER,
-    REVIEW,
     Entry,
     SiteResult,
     default_out,
     plan_site,
 )
+from .site_print import print_site
 
 __all__ = ["build_site", "SiteResult", "Entry", "plan_site", "default_out", "MANIFEST", "MARKER"]
 
@@ -294,60 +294,9 @@ def build_site(
         for r in published:  # the data beside each report (results.json, exports); not notebooks or logs
             for name in sorted(set(r.outputs) - {"html", *_UNPUBLISHED}):
                 copier.copy(r, name)
-        pdfs: dict[str, dict[str, str]] = {}
-        written: list[Path] = []
-        if pdf and chromium:
-            reviews = [
-                (p, x.published)
-                for p, xs in plan.items()
-                for x in xs
-                if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None
-            ]
-            for i, (period, rec) in enumerate(reviews, 1):
-                progress(f"[{i}/{len(reviews)}] printing the {period} review to PDF …")
-                copy = _print_copy(tmp / links[rec.seq], records, period, ws.config.timezone)
-                try:
-                    made = print_review(copy, tmp / "pdf", period, chromium=chromium)
-                finally:
-                    copy.unlink(missing_ok=True)
-                pdfs[period] = {lang: p.relative_to(tmp).as_posix() for lang, p in made.items()}
-                written.extend(out / p.relative_to(tmp) for p in made.values())
-            others = [
-                (p, x.published)
-                for p, xs in plan.items()
-                for x in xs
-                if x.template != REVIEW and x.published is not None and x.published.seq in links
-            ]
-            for i, (period, rec) in enumerate(others, 1):  # every other report, in both languages
-                progress(f"[{i}/{len(others)}] printing {rec.system_id}/{rec.template} {period} to PDF …")
-                made = print_report(
-                    tmp / links[rec.seq],
-                    tmp / "pdf" / period,
-                    f"{rec.system_id.lstrip('_')}-{rec.template}",
-                    chromium=chromium,
-                )
-                pdfs[f"#{rec.seq}"] = {
-                    f"pdf.{lang}": p.relative_to(tmp).as_posix() for lang, p in made.items()
-                }
-                written.extend(out / p.relative_to(tmp) for p in made.values())
-        if docx:  # the review's editable Word edition, both languages (charts drawn when Chromium is there)
-            reviews = [
-                (p, x.published)
-                for p, xs in plan.items()
-                for x in xs
-                if x.system_id == PORTFOLIO and x.template == REVIEW and x.published is not None
-            ]
-            for i, (period, rec) in enumerate(reviews, 1):
-                progress(f"[{i}/{len(reviews)}] writing the {period} review as Word documents …")
-                made = {
-                    lang: review_docx_for_run(
-                        ws, rec, tmp / "docx" / f"review-{period}{suffix}.docx", lang=code, chromium=chromium
-                    )
-                    for lang, code, suffix in (("zh", "zh-TW", ""), ("en", "en", "-en"))
-                }
-                for lang, path in made.items():
-                    pdfs.setdefault(period, {})[f"docx.{lang}"] = path.relative_to(tmp).as_posix()
-                written.extend(out / p.relative_to(tmp) for p in made.values())
+        pdfs, written = print_site(
+            ws, plan, links, records, tmp, out, pdf=pdf, docx=docx, chromium=chromium, progress=progress
+        )
         progress("writing the index and the system pages …")
         r = _Renderer(ws, plan, links, pdfs, records)
         (tmp / "index.html").write_text(r.index((ws.config.name_zh, ws.config.name_en)), encoding="utf-8")
