@@ -153,6 +153,12 @@ class _Worker:
         lines = self.log.read_text(errors="replace").strip().splitlines()
         return lines[-1] if lines else ""
 
+    def end_input(self) -> None:
+        """Close the worker's standard input: it finishes its job, then exits (see :meth:`close`)."""
+        if self.proc is not None and self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+
     def close(self) -> None:
         """End the worker: it finishes when its standard input closes. Its log goes when empty."""
         self._reset()
@@ -203,6 +209,8 @@ class WorkerPool:
         """End every worker (each finishes when its standard input closes)."""
         with self._lock:
             workers, self._all, self._idle = self._all, [], []
+        for w in workers:  # all at once: each takes seconds to exit (its zygote, its kernels, CodeCarbon)
+            w.end_input()
         for w in workers:
             w.close()
 
