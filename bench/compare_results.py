@@ -1,11 +1,14 @@
 """Compare every results.json of two demo workspaces (main before issue 22, the branch after), ignoring
 times (also the data files' modification times), durations, versions and energy measurements (and the
-sustainability figures computed from them; their statuses are compared). Exit 1 on any other difference.
+sustainability figures computed from them; their statuses are compared) and the evidence records' sequence
+numbers (``seq``, "RUN_ID n" in notes: records are numbered in the order jobs finish, which two workers
+running side by side change from one run to the next). Exit 1 on any other difference.
 
     python bench/compare_results.py BEFORE_WS AFTER_WS
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,7 +33,9 @@ IGNORED_KEYS = {
     "validated_at",
     "gx_version",
     "energy",
+    "seq",  # the evidence record's number: the order jobs finished in
 }
+RUN_ID = re.compile(r"RUN_ID \d+")
 
 
 def scrub(x, path=""):
@@ -46,6 +51,8 @@ def scrub(x, path=""):
         }
     if isinstance(x, list):
         return [scrub(v, path) for v in x]
+    if isinstance(x, str):
+        return RUN_ID.sub("RUN_ID n", x)
     return x
 
 
