@@ -25,6 +25,13 @@ class History(list):  # type: ignore[type-arg]
 
     _frame: pd.DataFrame | None = None
 
+    @classmethod
+    def from_rows(cls, rows: Any) -> History:
+        """The rows the evidence store gave (each with its period's ``start``), oldest first, then by
+        indicator, reduced to :data:`HISTORY_COLUMNS`."""
+        ordered = sorted(rows, key=lambda r: (r["start"], r["indicator"]))
+        return cls({k: r[k] for k in HISTORY_COLUMNS} for r in ordered)
+
     def frame(self) -> pd.DataFrame:
         """The rows as a pandas DataFrame with columns period, indicator, value, status."""
         if self._frame is None:

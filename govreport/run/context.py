@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 from weakref import WeakValueDictionary
 
-from ..core.history import HISTORY_COLUMNS, History
+from ..core.history import History
 from ..core.periods import Period, parse_period
 from ..core.results import build_results, write_results
 from ..core.status import PORTFOLIO_TEMPLATES, Indicator, RunStatus
@@ -35,6 +35,7 @@ from ..errors import ContractError, DataError, InputError
 from .presenting import (
     COMPUTATION_KEY,
     PRESENTED_FILE,
+    SYSTEM_KEPT,
     PresentingContext,
     _load_kept,
     open_presenting,
@@ -302,9 +303,7 @@ class TemplateContext(_Context):
         (one per indicator and period), oldest first, up to but excluding this period. A list of rows, not a
         pandas DataFrame, so the kernel that presents does not import pandas; any DataFrame attribute still
         works on it (:class:`govreport.core.history.History`)."""
-        rows = self._kept["history"] if "history" in self._kept else self._history_rows()
-        ordered = sorted(rows, key=lambda r: (r["start"], r["indicator"]))
-        return History({k: r[k] for k in HISTORY_COLUMNS} for r in ordered)
+        return History.from_rows(self._kept["history"] if "history" in self._kept else self._history_rows())
 
     def _history_rows(self) -> list[dict[str, Any]]:
         from ..evidence.queries import open_store  # lazy: the kernel that presents starts light
@@ -385,7 +384,7 @@ class TemplateContext(_Context):
         kernel reads the store itself)."""
         kept = _load_kept(path.with_name(PRESENTED_FILE), required=False)
         if isinstance(kept, dict):
-            self._kept = {k: v for k, v in kept.items() if k in ("history", "previous")}
+            self._kept = {k: v for k, v in kept.items() if k in SYSTEM_KEPT}
         super()._take(path, data)
 
     def keep_presented(self) -> Path:

@@ -246,7 +246,6 @@ class ForkedKernel:
 
 _zygote: Zygote | None = None
 _restarts = 0
-_reaped_cpu = 0.0  # kernels' CPU of zygotes reaped by this process: in os.times() children since then
 
 
 def start_zygote(env: dict[str, str] | None = None) -> Zygote | None:
@@ -264,13 +263,12 @@ def start_zygote(env: dict[str, str] | None = None) -> Zygote | None:
 
 def stop_zygote() -> None:
     """End the zygote; its kernels' CPU is then in this process's children times."""
-    global _zygote, _reaped_cpu
+    global _zygote
     if _zygote is None:
         return
     z, _zygote = _zygote, None
     z.pump()
     z.close()
-    _reaped_cpu += z.cpu
 
 
 def forked_cpu() -> float:

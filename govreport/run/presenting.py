@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.history import HISTORY_COLUMNS, History
+from ..core.history import History
 from ..core.periods import Period, parse_period
 from ..core.status import PORTFOLIO_TEMPLATES
 from ..errors import InputError
@@ -37,6 +37,9 @@ __all__ = ["PRESENTED_FILE", "PresentingContext", "read_precomputed"]
 #: — a system's history and previous results, a portfolio template's report — written by the runner's worker
 #: just before the kernel starts and removed once the notebook has run
 PRESENTED_FILE = ".presented.pickle"
+
+#: what the worker keeps for a system template's kernel besides the results (TemplateContext.keep_presented)
+SYSTEM_KEPT = ("history", "previous")
 
 #: the key of :data:`~govreport.run.context.PRESENTED_FILE` naming the computation the worker ran
 COMPUTATION_KEY = "computation"
@@ -103,7 +106,7 @@ class PresentingContext:
                 self._workspace, self._system_id, self.period.label, self.output_dir, self.template
             )
             if not self.portfolio:
-                self._full._kept = {k: v for k, v in self._kept.items() if k in ("history", "previous")}
+                self._full._kept = {k: v for k, v in self._kept.items() if k in SYSTEM_KEPT}
             elif "presented" in self._kept:
                 self._full.presented, self._full.paths = self.presented, self.paths
                 self._full._view = self._kept.get("view")
@@ -130,8 +133,7 @@ class PresentingContext:
         """As :meth:`TemplateContext.history`, from the worker's rows."""
         if "history" not in self._kept:
             return self.full().history()  # type: ignore[union-attr]
-        ordered = sorted(self._kept["history"], key=lambda r: (r["start"], r["indicator"]))
-        return History({k: r[k] for k in HISTORY_COLUMNS} for r in ordered)
+        return History.from_rows(self._kept["history"])
 
     def previous_results(self) -> dict[str, Any] | None:
         """As :meth:`TemplateContext.previous_results`, from the worker's file."""
