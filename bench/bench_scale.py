@@ -220,7 +220,7 @@ def measure(
         proc = subprocess.Popen(
             cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=err, stdin=subprocess.DEVNULL
         )
-        peak = {"tree": 0, "proc": 0, "n": 0}
+        peak = {"tree": 0, "proc": 0, "n": 0, "pss": 0}
         cpu_of: dict[int, tuple[str, float]] = {}  # pid → (role, CPU seconds last seen)
         stop = threading.Event()
 
@@ -230,7 +230,8 @@ def measure(
             except psutil.NoSuchProcess:
                 return
             while not stop.is_set():
-                total = 0
+                total, pss = 0, 0
+                with_pss = peak["n"] % 4 == 0  # smaps_rollup walks page tables: every 4th sample
                 try:
                     procs = [root, *root.children(recursive=True)]
                 except psutil.NoSuchProcess:
@@ -239,11 +240,14 @@ def measure(
                     with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                         rss = p.memory_info().rss
                         total += rss
+                        if with_pss:
+                            pss += _pss(p.pid)
                         peak["proc"] = max(peak["proc"], rss)
                         t = p.cpu_times()
                         role = cpu_of[p.pid][0] if p.pid in cpu_of else _role(p, root)
                         cpu_of[p.pid] = (role, t.user + t.system)
                 peak["tree"] = max(peak["tree"], total)
+                peak["pss"] = max(peak["pss"], pss)
                 peak["n"] += 1
                 stop.wait(interval)
 
@@ -273,10 +277,26 @@ def measure(
         stderr,
         peak["n"],
         {
+            "peak_tree_pss_bytes": peak["pss"],
             "cpu_by_process_kind_s": {k: round(v, 3) for k, v in sorted(by_role.items())},
             "processes_by_kind": {k: sum(1 for r, _ in cpu_of.values() if r == k) for k in by_role},
         },
     )
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size (bytes): its private pages plus its share of the pages it shares
+    with others (a forked worker or kernel and the process it was forked from share their imported
+    modules' pages copy-on-write; libraries are mapped by all). Summed over a tree it counts each physical
+    page once — the sum of RSS counts a shared page once per process. 0 when unreadable."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _role(p: Any, root: Any) -> str:
@@ -286,6 +306,10 @@ def _role(p: Any, root: Any) -> str:
     cmd = " ".join(p.cmdline())
     if "govreport.run.worker" in cmd:
         return "worker"
+    if "govreport.run.forkserver" in cmd:
+        return "worker fork server"
+    if "govreport.run.zygote" in cmd:
+        return "kernel zygote"
     if "ipykernel" in cmd:
         return "kernel"
     return "other"
@@ -840,6 +864,7 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             {
                 "target": f"notebook overhead ≤ {TARGET_OVERHEAD_SHARE:.0%} of govreport's total",
+                "kind": "issue 8, superseded by issue 22's ≤ 30 %",
                 "ok": share <= TARGET_OVERHEAD_SHARE,
                 "measured": f"CPU {over:.1f} s of {total:.1f} s = {share:.0%} (everything but the "
                 f"computation and the evidence: CLI, workers' imports, kernels, Papermill, rendering, "
@@ -859,6 +884,9 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     out.append(
         {
             "target": f"peak memory < {TARGET_MEMORY_FACTOR:g}× the largest dataset in memory",
+            # issue 22 replaced it (unfair where the imports alone outweigh the data): the peak above the
+            # import baseline < 3× the dataset, measured by bench/bench_memory.py
+            "kind": "issue 8, superseded by bench_memory.py",
             "ok": gov["peak_process_rss_bytes"] < TARGET_MEMORY_FACTOR * size,
             "measured": f"largest process {gov['peak_process_rss_bytes'] / 2**20:,.0f} MiB = "
             f"{gov['peak_process_rss_bytes'] / size:.1f}× {size / 2**20:,.0f} MiB "
@@ -1180,7 +1208,9 @@ def report(r: dict[str, Any], tag: str) -> bool:
     (OUT / f"scale-{tag}.md").write_text(md, encoding="utf-8")
     print(f"wrote {OUT / f'scale-{tag}.json'} and .md")
     # a missed goal (issue 22) is reported with where the time goes; only musts decide the exit code
-    return all(t["ok"] for t in tl if t.get("kind") != "goal") and r.get("numbers", {}).get("equal", True)
+    return all(t["ok"] for t in tl if t.get("kind") in (None, "must")) and r.get("numbers", {}).get(
+        "equal", True
+    )
 
 
 def _scaling_main(args: argparse.Namespace) -> int:

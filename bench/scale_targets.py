@@ -5,7 +5,7 @@ missed.
 |---|---|--:|---|
 | 4 × 500,000 rows | ratio to the peer (the peer's wall / govreport's wall, same run) | ≥ 15× | must |
 | 4 × 500,000 rows | overhead: CPU outside the computation and the evidence, share of all | ≤ 30 % | must |
-| 4 × 500,000 rows | whole process tree's peak RSS | ≤ 1.2 GiB | goal |
+| 4 × 500,000 rows | whole process tree's peak memory (PSS; the RSS sum beside it) | ≤ 1.2 GiB | goal |
 | 10 × 1,000,000 rows | ratio to the peer | ≥ 30× | goal |
 
 The ratio and the overhead are bench_scale's own (``targets``: the peer's wall, scaled by N/K when it ran on
@@ -55,14 +55,20 @@ def issue22_targets(r: dict[str, Any], overhead: tuple[float, float, str] | None
                 }
             )
         elif key == "tree_peak":
-            peak = gov["peak_tree_rss_bytes"]
+            rss, pss = gov["peak_tree_rss_bytes"], gov.get("peak_tree_pss_bytes") or 0
+            peak = pss or rss  # PSS counts a page shared by forked processes once; the RSS sum, once each
             out.append(
                 {
                     "target": f"issue 22: whole process tree ≤ {target / GiB:.1f} GiB",
                     "kind": kind,
                     "ok": peak <= target,
-                    "measured": f"{peak / GiB:.2f} GiB (largest process "
-                    f"{gov['peak_process_rss_bytes'] / GiB:.2f} GiB, {gov.get('workers', 1)} worker(s))",
+                    "measured": (
+                        f"{pss / GiB:.2f} GiB PSS; sum of RSS {rss / GiB:.2f} GiB"
+                        if pss
+                        else f"{rss / GiB:.2f} GiB RSS"
+                    )
+                    + f" (largest process {gov['peak_process_rss_bytes'] / GiB:.2f} GiB, "
+                    f"{gov.get('workers', 1)} worker(s))",
                 }
             )
     return out
@@ -91,6 +97,12 @@ def where_time_goes(r: dict[str, Any]) -> list[str]:
         parts["workers besides computing and rendering (imports, Papermill/nbclient, CodeCarbon)"] = max(
             0.0, kinds["worker"] - compute - render
         )
+    if "worker fork server" in kinds:
+        parts["the workers' one warm-up (fork server: imports, a Great Expectations context)"] = kinds[
+            "worker fork server"
+        ]
+    if "kernel zygote" in kinds:
+        parts["kernel zygotes (ipykernel's imports, once per worker)"] = kinds["kernel zygote"]
     if "kernel" in kinds:
         parts[f"kernels ({len(ok)}: start, imports, presentation cells)"] = kinds["kernel"]
     if "cli" in kinds:
