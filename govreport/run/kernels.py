@@ -37,6 +37,8 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from ._forking import start_server
+
 #: set to ``0`` to start every kernel with ``Popen`` (a new interpreter), as jupyter_client does
 SWITCH = "GOVREPORT_FORK_KERNELS"
 
@@ -77,20 +79,8 @@ class Zygote:
         self.env = dict(os.environ if env is None else env)
         self.env.pop("PYTHONEXECUTABLE", None)  # as jupyter_client leaves it out of a kernel's environment
         self.env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client sets it for each kernel
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "govreport.run.zygote", str(theirs.fileno()), str(os.getpid())],
-                stdin=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),),
-                env=self.env,
-            )  # in the worker's process group: the runner's kill of that group ends it and its kernels
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.sock = ours
+        # in the worker's process group: the runner's kill of that group ends it and its kernels
+        self.proc, self.sock = start_server("govreport.run.zygote", env=self.env)
         self.pid: int | None = None  # set when it says it is ready
         self.dead = False
         self.exits: dict[int, tuple[int, float]] = {}  # kernel pid → (exit code, CPU s)

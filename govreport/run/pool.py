@@ -8,43 +8,201 @@ before the first job needs them: a worker warms up (imports Papermill, nbconvert
 scikit-learn and the computations, makes a Great Expectations context) while the runner still checks the
 templates and fingerprints the data.
 
+The warm-up is done once per pool: the first worker needed starts the worker fork server
+(:mod:`govreport.run.forkserver`), which warms up and forks every worker of the pool — also the one that
+replaces a worker killed on a timeout — so ``N`` slots cost one warm-up, not ``N``. On another system than
+Linux, with ``GOVREPORT_FORK_WORKERS=0``, or once the fork server failed, each worker is a new interpreter
+started with ``Popen`` that warms up itself; a job never fails because of the fork server.
+
 Contract: starts, feeds and stops worker processes; knows nothing of the evidence store.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from ..workspace.config import Workspace
+from ._forking import parent_death_signal, start_server
 
 #: seconds a fresh worker may take to warm up (imports, a Great Expectations context) before its first job
 WARM_UP_TIMEOUT = 600.0
 
+#: set to ``0`` to start every worker as a new interpreter that warms up itself (no fork server)
+SWITCH = "GOVREPORT_FORK_WORKERS"
+
+
+def forking_enabled() -> bool:
+    """Whether workers may be forked from a warm fork server here: Linux, and not switched off."""
+    return sys.platform.startswith("linux") and os.environ.get(SWITCH, "1").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+    )
+
 
 def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
-    """In the worker: die with the parent (Linux), so a SIGKILLed run leaves no orphan executing."""
+    """In the worker: its own session, and death with the parent (Linux), so a SIGKILLed run leaves no
+    orphan executing. Started from the main thread: the signal fires when the starting *thread* ends."""
     os.setsid()
-    with contextlib.suppress(Exception):  # not Linux: the worker just lacks the parent-death signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    parent_death_signal()
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _kill_group(proc: subprocess.Popen[bytes] | _Forked) -> None:
+    pid = proc.pid
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if pid is None:  # a fork the server never made: the stuck server goes (its workers die with it)
+            raise ProcessLookupError
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         proc.kill()
     proc.wait()
+
+
+def _worker_env(ws: Workspace, log: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "GOVREPORT_WORKSPACE": str(ws.root),
+        "PYTHONUNBUFFERED": "1",
+        "GOVREPORT_PROCESS_LOG": str(log),
+    }
+
+
+class _ForkServer:
+    """The pool's side of one ``python -m govreport.run.forkserver`` process (see that module): it warms up
+    once and forks the pool's workers. A reader thread takes its messages (forks made, workers ended)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.log = ws.state_dir / "logs" / f"forkserver-{uuid.uuid4().hex[:8]}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.proc, self.sock = start_server(
+                "govreport.run.forkserver",
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ws.root,
+                preexec_fn=_set_pdeathsig,  # noqa: PLW1509 - Linux only (forking_enabled)
+                env=_worker_env(ws, self.log),
+            )
+        self.cond = threading.Condition()
+        self.started: dict[int, int | None] = {}  # request id → pid (None: the fork failed)
+        self.exited: dict[int, int] = {}  # pid → exit code
+        self.dead = False
+        self._ids = 0
+        self._reader = threading.Thread(target=self._read, name="govreport-forkserver", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                msg = self.sock.recv(1 << 16)
+            except OSError:
+                msg = b""
+            if not msg:
+                with self.cond:
+                    self.dead = True
+                    self.cond.notify_all()
+                return
+            with contextlib.suppress(ValueError, TypeError):
+                doc = json.loads(msg)
+                with self.cond:
+                    if "started" in doc:
+                        self.started[doc["id"]] = int(doc["started"])
+                    elif "error" in doc and "id" in doc:
+                        self.started[doc["id"]] = None
+                    elif "exited" in doc:
+                        self.exited[int(doc["exited"])] = int(doc["code"])
+                    self.cond.notify_all()
+
+    def spawn(self, cwd: Path, env: dict[str, str], fds: list[int]) -> int:
+        """Ask for a worker with these standard input, reply pipe and log descriptors; its request id.
+        Raises OSError when the server is gone."""
+        with self.cond:
+            if self.dead:
+                raise OSError("the worker fork server has ended")
+            self._ids += 1
+            rid = self._ids
+        doc = {"id": rid, "cwd": str(cwd), "env": env}
+        socket.send_fds(self.sock, [json.dumps(doc).encode()], fds)
+        return rid
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+
+    def close(self) -> None:
+        """End the server once its workers are told to finish: it waits for them, reaped (their CPU is
+        then the runner's children's), and exits. Its log goes when empty."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        try:
+            self.proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+        self.sock.close()
+        self._reader.join(timeout=5)
+        if self.log.is_file() and self.log.stat().st_size == 0:
+            self.log.unlink()
+
+
+class _Forked:
+    """A worker forked by the pool's fork server: what :class:`_Worker` uses of ``Popen`` — ``pid``,
+    ``stdin``, ``poll``, ``wait``, ``kill``, ``returncode``. The pid is known once the server has forked
+    (None before); a worker whose server ended is dead too (it dies with its server)."""
+
+    def __init__(self, server: _ForkServer, rid: int, stdin: int) -> None:
+        self.server, self.rid = server, rid
+        self.stdin = os.fdopen(stdin, "wb")
+        self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int | None:
+        with self.server.cond:
+            return self.server.started.get(self.rid)
+
+    def _check(self) -> int | None:  # under the server's condition
+        srv = self.server
+        if self.returncode is None:
+            pid = srv.started.get(self.rid)
+            if pid is not None and pid in srv.exited:
+                self.returncode = srv.exited[pid]
+            elif (self.rid in srv.started and pid is None) or srv.dead:
+                self.returncode = -signal.SIGKILL  # never forked, or died with its server
+        return self.returncode
+
+    def poll(self) -> int | None:
+        with self.server.cond:
+            return self._check()
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.server.cond:
+            while self._check() is None:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise subprocess.TimeoutExpired(f"govreport worker {self.pid}", timeout or 0)
+                self.server.cond.wait(left)
+            return self.returncode  # type: ignore[return-value]
+
+    def kill(self) -> None:
+        pid = self.pid
+        if pid is None:
+            self.server.kill()  # stuck before forking this worker: the server goes (the pool falls back)
+            return
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 class _Worker:
@@ -54,9 +212,10 @@ class _Worker:
     every notebook still gets a fresh kernel. A job that exceeds its timeout, or a worker that dies, costs
     that job only: the worker's process group is killed and the next job starts a fresh worker."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, server: Callable[[], _ForkServer | None] | None = None) -> None:
         self.ws = ws
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.server = server  # the pool's fork server, when its workers are forked
+        self.proc: subprocess.Popen[bytes] | _Forked | None = None
         self.reply = -1
         self.log: Path | None = None
         self.ready = False  # the worker said "ready": warmed up, reading jobs
@@ -66,6 +225,9 @@ class _Worker:
         Java process) goes to its own log, ``.govreport/logs/worker-<id>.log`` (removed when empty)."""
         self.log = self.ws.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        srv = self.server() if self.server is not None else None
+        if srv is not None and self._fork(srv):
+            return
         read, write = os.pipe()
         try:
             with open(self.log, "ab") as log:
@@ -77,12 +239,7 @@ class _Worker:
                     pass_fds=(write,),
                     cwd=self.ws.root,
                     preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                    env={
-                        **os.environ,
-                        "GOVREPORT_WORKSPACE": str(self.ws.root),
-                        "PYTHONUNBUFFERED": "1",
-                        "GOVREPORT_PROCESS_LOG": str(self.log),
-                    },
+                    env=_worker_env(self.ws, self.log),
                 )
         except BaseException:
             os.close(read)
@@ -90,6 +247,25 @@ class _Worker:
         finally:
             os.close(write)
         self.reply = read
+
+    def _fork(self, srv: _ForkServer) -> bool:
+        """Have the fork server fork this worker; False when it is gone (then Popen)."""
+        assert self.log is not None
+        job_r, job_w = os.pipe()
+        read, write = os.pipe()
+        log = os.open(self.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            rid = srv.spawn(self.ws.root, _worker_env(self.ws, self.log), [job_r, write, log])
+        except OSError:
+            for fd in (job_w, read):
+                os.close(fd)
+            return False
+        finally:
+            for fd in (job_r, write, log):  # the worker's now (or nobody's)
+                os.close(fd)
+        self.proc = _Forked(srv, rid, job_w)
+        self.reply = read
+        return True
 
     def start(self) -> None:
         """Start the process now (it warms up at once), unless it is running."""
@@ -102,12 +278,13 @@ class _Worker:
         worker died, its exit code as text."""
         self.start()
         if not self.ready:  # warming up does not count against the job's timeout
-            ready, _, _ = select.select([self.reply], [], [], WARM_UP_TIMEOUT)
-            if not ready or not os.read(self.reply, 64):  # stuck, or died while warming up
-                if not ready and self.proc is not None:
-                    _kill_group(self.proc)
-                return str(self._reset())
-            self.ready = True
+            forked = isinstance(self.proc, _Forked)
+            failed = self._await_ready()
+            if failed is not None and forked:  # the fork server failed, not the job: once more (Popen
+                self.start()  # when the server is gone)
+                failed = self._await_ready()
+            if failed is not None:
+                return failed
         assert self.proc is not None and self.proc.stdin is not None
         try:
             self.proc.stdin.write(f"{spec_path}\n".encode())
@@ -126,6 +303,16 @@ class _Worker:
                 if os.read(self.reply, 64):  # "done\n", written once the job's status.json is in place
                     return "done"
                 return str(self._reset())  # end of file: the worker died during the job
+
+    def _await_ready(self) -> str | None:
+        """Wait for the worker's "ready"; None once it is, else what :meth:`run` returns (it was reset)."""
+        ready, _, _ = select.select([self.reply], [], [], WARM_UP_TIMEOUT)
+        if not ready or not os.read(self.reply, 64):  # stuck, or died while warming up
+            if not ready and self.proc is not None:
+                _kill_group(self.proc)
+            return str(self._reset())
+        self.ready = True
+        return None
 
     def _reset(self) -> int | None:
         """Forget the current process (reaped); its exit code."""
@@ -179,13 +366,38 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._server: _ForkServer | None = None
+        self._forking = forking_enabled()  # False once the fork server failed: Popen from then on
+
+    def _fork_server(self) -> _ForkServer | None:
+        """The pool's fork server, started on first use; None when workers are started with Popen."""
+        with self._lock:
+            if not self._forking:
+                return None
+            if self._server is not None and (self._server.dead or self._server.proc.poll() is not None):
+                self._server.close()
+                self._server, self._forking = None, False  # it died: Popen workers from now on
+                return None
+            if self._server is None:
+                if threading.current_thread() is not threading.main_thread():
+                    # PR_SET_PDEATHSIG fires when the *thread* that started a process ends: a server
+                    # started from a job's thread would die (and its workers with it) after the period
+                    return None
+                try:
+                    self._server = _ForkServer(self.ws)
+                except Exception:  # noqa: BLE001 - Popen workers then
+                    self._forking = False
+            return self._server
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self.ws, self._fork_server)
 
     def start(self, count: int | None = None) -> WorkerPool:
         """Have ``count`` (default: ``size``) workers running and idle."""
         with self._lock:
             missing = min(count or self.size, self.size) - len(self._all)
             for _ in range(max(0, missing)):
-                w = _Worker(self.ws)
+                w = self._new_worker()
                 self._all.append(w)
                 self._idle.append(w)
         for w in list(self._idle):
@@ -197,7 +409,7 @@ class WorkerPool:
         with self._lock:
             if self._idle:
                 return self._idle.pop(0)
-            w = _Worker(self.ws)
+            w = self._new_worker()
             self._all.append(w)
             return w
 
@@ -213,6 +425,10 @@ class WorkerPool:
             w.end_input()
         for w in workers:
             w.close()
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.close()  # after its workers: it reaps them, then exits
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -5,7 +5,9 @@ writes the line ``ready`` to file descriptor ``REPLY_FD``, then reads the paths 
 (``worker.json``), one per line, from its standard input; for each it writes the job's output to the job's
 ``worker.log``, writes ``status.json`` beside the outputs and then the line ``done`` to file descriptor
 ``REPLY_FD``. The runner keeps one such worker per parallel slot for a whole run, so Papermill, nbconvert,
-Great Expectations, scikit-learn and the metrics are imported once per slot, not once per system.
+Great Expectations, scikit-learn and the metrics are imported once per slot, not once per system — and on
+Linux once per command: the workers are forked from the warm fork server (:mod:`govreport.run.forkserver`),
+which calls :func:`serve` in each child with ``warmed=True``.
 
 A job, in the worker:
 
@@ -139,6 +141,37 @@ def _start_kernel(spec: dict[str, Any]) -> Any:
     return km
 
 
+def _ready_kernel(km: Any, timeout: float) -> Any:
+    """The kernel started for this job once it has answered ``kernel_info`` — or None when it died (or
+    stayed silent for ``timeout`` s) while booting, so that Papermill starts a fresh one itself, with
+    ``Popen``. A kernel that dies before its first reply (a port taken between the moment jupyter_client
+    chose it and the kernel's bind, say) is the machine's accident, not the job's: it must not fail the
+    job. Why it died is in the job's ``worker.log`` (the kernel's standard error, and the line below)."""
+
+    async def wait() -> None:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+        finally:
+            kc.stop_channels()
+
+    try:
+        asyncio.run(wait())
+    except Exception as e:  # noqa: BLE001 - RuntimeError (it died) or TimeoutError (silent)
+        code = getattr(getattr(km, "provisioner", None), "process", None)
+        code = code.poll() if code is not None else None
+        print(
+            f"the job's kernel did not start ({type(e).__name__}: {e}; exit code {code}):"
+            " Papermill starts another",
+            file=sys.stderr,
+            flush=True,
+        )
+        _stop_kernel(km)
+        return None
+    return km
+
+
 def _stop_kernel(km: Any) -> None:
     """Shut down a kernel that no notebook took over (the job failed before its notebook ran)."""
     with contextlib.suppress(Exception):
@@ -240,6 +273,8 @@ def _compute_and_present(
     else:
         _release_memory()  # a computation that failed here runs again in the kernel: not on top of this one
     lap("compute")
+    if km is not None:  # booted meanwhile; one that died while booting is replaced (see _ready_kernel)
+        km = _ready_kernel(km, 60)  # Papermill's start_timeout
     try:
         pm.execute_notebook(
             spec["template"],
@@ -278,12 +313,14 @@ def _compute_and_present(
     return done(RunStatus.SUCCEEDED)
 
 
-def warm_up() -> dict[str, float]:
+def warm_up(zygote: bool = True) -> dict[str, float]:
     """Before the first job (the runner starts its workers before it needs them): import and set up what
     jobs need — Papermill and its engine, nbconvert's HTML exporter, every packaged computation
     (pandas, scikit-learn, Great Expectations, the metrics), a first Great Expectations context and
-    CodeCarbon — so that no job pays for it. Seconds of CPU per step; a step that fails is left to the job
-    that needs it, which then reports the error."""
+    CodeCarbon — so that no job pays for it; then the kernel zygote, unless ``zygote`` is false (the
+    worker fork server, :mod:`govreport.run.forkserver`, warms up without it: each worker forked from it
+    starts its own). Seconds of CPU per step; a step that fails is left to the job that needs it, which
+    then reports the error."""
     spent: dict[str, float] = {}
 
     def step(name: str, fn: Callable[[], object]) -> None:
@@ -309,12 +346,15 @@ def warm_up() -> dict[str, float]:
     step("great_expectations", gx)
     step("codecarbon", warm_energy)
     step("plotly_loader", _share_plotly_loader)
-    step("kernel_zygote", kernels.start_zygote)  # last: it forks kernels with the environment set above
+    if zygote:
+        step("kernel_zygote", kernels.start_zygote)  # last: it forks kernels with the environment set above
     return spent
 
 
 def _share_plotly_loader() -> None:
-    """plotly.js compressed once per worker, for every kernel it starts (see charts.share_plotly_loader)."""
+    """plotly.js compressed once per worker — or once per fork server, for all its workers — for every
+    kernel it starts (see charts.share_plotly_loader). Removed at exit by the process that made it only:
+    a forked worker inherits the exit handler, and its siblings still read the file."""
     import atexit
     import shutil
     import tempfile
@@ -322,13 +362,25 @@ def _share_plotly_loader() -> None:
     from ..present.charts import share_plotly_loader
 
     folder = Path(tempfile.mkdtemp(prefix="govreport-worker-"))  # 0700: only this user reads it
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
     share_plotly_loader(folder)
 
 
-def serve(reply_fd: int) -> int:
-    """The long-lived worker's loop (see the module docstring); returns when standard input closes."""
-    spent = warm_up()
+def serve(reply_fd: int, warmed: bool = False) -> int:
+    """The long-lived worker's loop (see the module docstring); returns when standard input closes.
+    ``warmed``: forked from the warm fork server (:mod:`govreport.run.forkserver`), which warmed up
+    already — only the kernel zygote is started here."""
+    spent = {"kernel_zygote": 0.0} if warmed else warm_up()
+    if warmed:
+        t = _cpu()
+        kernels.start_zygote()
+        spent["kernel_zygote"] = round(_cpu() - t, 3)
     if os.environ.get("GOVREPORT_WORKER_TIMINGS"):
         print(f"worker {os.getpid()} warmed up: {json.dumps(spent)}", file=sys.stderr)
     os.write(reply_fd, b"ready\n")  # the runner starts a job's timeout clock from here

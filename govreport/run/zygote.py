@@ -28,14 +28,13 @@ closes the socket, after killing and reaping the kernels still running.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import json
 import os
 import select
-import signal
 import socket
 import sys
 from typing import Any
+
+from ._forking import Server, become_child, parent_death_signal, run_child, set_title
 
 #: what a presenting kernel imports: ipykernel's start-up and the packaged templates' first cells
 PRELOAD = (
@@ -81,24 +80,11 @@ def _preload() -> None:
         raise SystemExit(f"govreport zygote: {', '.join(leaked)} imported while preloading")
 
 
-def _prctl_pdeathsig() -> None:
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _child(req: dict[str, Any], out: int, err: int, closing: list[int], go: int, zygote: int) -> None:
     """In the forked child: become the kernel; never returns."""
-    code = 1
-    try:
-        os.setsid()
-        _prctl_pdeathsig()
-        if os.getppid() != zygote:  # the zygote died before the death signal was armed
-            os._exit(1)
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        for fd in closing:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+
+    def kernel() -> int:
+        become_child(closing, zygote)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(out, 1)
@@ -108,7 +94,7 @@ def _child(req: dict[str, Any], out: int, err: int, closing: list[int], go: int,
         os.write(go, b"1")  # set up: the zygote may now tell the worker (its session is the kernel's pid)
         os.close(go)
         os.chdir(req["cwd"])
-        _title([sys.executable, "-m", "ipykernel_launcher", *req["argv"]])  # before environ changes
+        set_title([sys.executable, "-m", "ipykernel_launcher", *req["argv"]], b"ipykernel")  # before environ
         os.environ.clear()
         os.environ.update(req["env"])
         import runpy
@@ -118,82 +104,21 @@ def _child(req: dict[str, Any], out: int, err: int, closing: list[int], go: int,
         sys.argv = ["-m", *req["argv"]]
         sys.orig_argv = [sys.executable, "-m", "ipykernel_launcher", *req["argv"]]  # as Popen's kernel
         runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        if code == 1 and not isinstance(e.code, int):
-            print(e.code, file=sys.stderr)  # as the interpreter prints sys.exit("message")
-    except BaseException:
-        import traceback
+        return 0
 
-        traceback.print_exc()
-    finally:
-        _finish(code)
+    run_child(kernel)
 
 
-def _title(cmd: list[str]) -> None:
-    """The command line ``ps`` shows (``/proc/PID/cmdline``): the kernel's, as if Popen had started it."""
-    try:
-        import setproctitle  # a C extension; a dependency, but the kernel runs without it
-
-        setproctitle.setproctitle(" ".join(cmd))
-    except Exception:  # noqa: BLE001 - at least the short name (/proc/PID/comm)
-        with contextlib.suppress(Exception):
-            ctypes.CDLL("libc.so.6").prctl(15, b"ipykernel", 0, 0, 0)  # PR_SET_NAME
-
-
-def _finish(code: int) -> None:
-    """What the interpreter does on exit (non-daemon threads joined, atexit handlers), then exit."""
-    with contextlib.suppress(BaseException):
-        import threading
-
-        threading._shutdown()  # type: ignore[attr-defined]
-    with contextlib.suppress(BaseException):
-        import atexit
-
-        atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BaseException):
-            stream.flush()
-    os._exit(code)
-
-
-class _Server:
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self.children: set[int] = set()
-        self.wake_r, self.wake_w = os.pipe()
-        os.set_blocking(self.wake_r, False)
-        os.set_blocking(self.wake_w, False)
-        signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler (not SIG_IGN, which loses rusage)
-        signal.set_wakeup_fd(self.wake_w)
-
-    def send(self, doc: dict[str, Any]) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.send(json.dumps(doc).encode())
-
-    def reap(self) -> None:
-        while self.children:
-            try:
-                pid, status, ru = os.wait4(-1, os.WNOHANG)
-            except ChildProcessError:
-                self.children.clear()
-                return
-            if pid == 0:
-                return
-            self.children.discard(pid)
-            cpu = ru.ru_utime + ru.ru_stime
-            self.send({"exited": pid, "code": os.waitstatus_to_exitcode(status), "cpu": round(cpu, 6)})
+class _Server(Server):
+    FDS = 2  # the kernel's stdout and stderr
 
     def spawn(self, req: dict[str, Any], fds: list[int]) -> None:
         if len(fds) != 2:
             self.send({"error": "a request needs the kernel's stdout and stderr"})
             return
         go_r, go_w = os.pipe()
-        closing = [self.sock.fileno(), self.wake_r, self.wake_w, go_r]
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        closing = [*self.closing, go_r]
+        self.flush()
         try:
             pid = os.fork()
         except OSError as e:
@@ -210,48 +135,12 @@ class _Server:
         os.close(go_r)
         self.send({"started": pid})
 
-    def serve(self) -> None:
-        self.send({"ready": os.getpid()})
-        while True:
-            ready, _, _ = select.select([self.sock, self.wake_r], [], [])
-            if self.wake_r in ready:
-                with contextlib.suppress(BlockingIOError):
-                    while os.read(self.wake_r, 512):
-                        pass
-            self.reap()
-            if self.sock in ready:
-                try:
-                    msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 20, 2)
-                except OSError:
-                    msg, fds = b"", []
-                if not msg:
-                    break  # the worker closed the socket (or died)
-                try:
-                    self.spawn(json.loads(msg), fds)
-                finally:
-                    for fd in fds:
-                        os.close(fd)
-        self.stop()
-
-    def stop(self) -> None:
-        """The worker is done: end the kernels still running, reaped so that their CPU is counted."""
-        for pid in list(self.children):
-            with contextlib.suppress(OSError):
-                os.killpg(pid, signal.SIGKILL)
-        signal.set_wakeup_fd(-1)
-        while self.children:
-            try:
-                pid, status, ru = os.wait4(-1, 0)
-            except ChildProcessError:
-                break
-            self.children.discard(pid)
-            cpu = ru.ru_utime + ru.ru_stime
-            self.send({"exited": pid, "code": os.waitstatus_to_exitcode(status), "cpu": round(cpu, 6)})
+    # stop: the worker is done — the kernels still running are killed and reaped, their CPU counted
 
 
 def main(argv: list[str]) -> int:
     fd, parent = int(argv[0]), int(argv[1])
-    _prctl_pdeathsig()  # die with the worker: its process-group kill reaches this process too
+    parent_death_signal()  # die with the worker: its process-group kill reaches this process too
     if os.getppid() != parent:
         return 1
     sock = socket.socket(fileno=fd)

@@ -195,3 +195,32 @@ def test_a_zygote_serves_only_the_environment_it_was_started_with(tmp_path, zygo
     assert fresh.env["GOVREPORT_TEST_SETTING"] == "changed"
     status, seen = _job(tmp_path, "forked-again", OBSERVE)
     assert status["status"] == "succeeded" and seen["ppid"] == fresh.pid
+
+
+def test_a_kernel_that_dies_while_booting_is_replaced_and_the_job_succeeds(
+    tmp_path, zygote, monkeypatch, capfd
+):
+    """The job's kernel boots while the worker computes; one that dies before its first reply (a port
+    taken under it, say) is the machine's accident: Papermill starts another, the job succeeds."""
+    zygote = zygote()
+    started = worker._start_kernel
+    killed = []
+
+    def start_then_die(spec):
+        km = started(spec)
+        assert km is not None and km.provisioner.forked
+        os.killpg(km.provisioner.pid, signal.SIGKILL)
+        killed.append(km.provisioner.pid)
+        return km
+
+    monkeypatch.setattr(worker, "_start_kernel", start_then_die)
+    status, seen = _job(tmp_path, "replaced", OBSERVE)
+    assert killed and status["status"] == "succeeded", status
+    assert seen["pid"] != killed[0] and seen["ppid"] == os.getpid()  # the replacement: Popen
+    err = capfd.readouterr().err
+    assert "the job's kernel did not start (RuntimeError: Kernel died before replying to kernel_info" in err
+    assert f"exit code -{signal.SIGKILL}" in err
+    assert zygote.alive()  # the zygote serves the next job
+    monkeypatch.setattr(worker, "_start_kernel", started)
+    status, seen = _job(tmp_path, "next", OBSERVE)
+    assert status["status"] == "succeeded" and seen["ppid"] == zygote.pid

@@ -1,0 +1,134 @@
+"""The worker fork server: one warm-up per command, and every worker forked from it.
+
+A worker's warm-up (:func:`govreport.run.worker.warm_up`: Papermill, nbconvert, every computation with
+pandas and scikit-learn, Great Expectations and a first context, CodeCarbon, plotly.js) costs about 8 s of
+CPU. Started as new interpreters, ``N`` workers pay it ``N`` times per command — twice on the 2-core bench,
+sixteen times on a 16-core server — and a worker replaced after a job's timeout pays it again.
+
+``python -m govreport.run.forkserver SOCKET_FD PARENT_PID`` is started once per
+:class:`~govreport.run.pool.WorkerPool` (its client is in :mod:`govreport.run.pool`). It warms up once,
+without the kernel zygote (each worker starts its own, after the fork: a worker's kernels are its own
+children), checks that no Python thread runs, then answers requests on ``SOCKET_FD`` (``SOCK_SEQPACKET``;
+one JSON message per packet):
+
+* pool → server: ``{"id": N, "cwd": "...", "env": {...}}`` with three descriptors attached
+  (``SCM_RIGHTS``): the worker's standard input (the read end of its job pipe), the write end of its reply
+  pipe and its log file (standard output and error);
+* server → pool: ``{"ready": PID}`` once warm; ``{"started": PID, "id": N}`` per request (``{"error": ...,
+  "id": N}`` when the fork failed); ``{"exited": PID, "code": C, "cpu": S}`` when a worker ends — its exit
+  code as :attr:`subprocess.Popen.returncode` gives it. The server reaps its workers with ``os.wait4``, so
+  their CPU reaches whoever reaps the server (the runner: ``RUSAGE_CHILDREN``). The loop is
+  :class:`govreport.run._forking.Server`, shared with the kernel zygote.
+
+A forked worker starts its own session (its process group is what the runner kills on a job timeout: the
+worker, its kernel zygote and its kernels), dies with the server (``PR_SET_PDEATHSIG``; the server dies with
+the runner), takes the request's folder, environment and descriptors, shows the command line of a worker
+started with ``Popen`` (``python -m govreport.run.worker --serve FD``), reseeds numpy's global random
+generator (Python's ``random`` reseeds itself), starts its kernel zygote and serves jobs exactly as a
+``Popen`` worker does (:func:`govreport.run.worker.serve`). Native threads of the warm server — OpenBLAS's
+pool, which numpy starts on import, and jemalloc's background thread, which pyarrow starts — register
+``pthread_atfork`` handlers and are re-created in the child; no Python thread, event loop, zmq context or
+open socket is inherited.
+
+When the socket closes (the pool is closing), the server waits for its workers — they end when their
+standard input closes — and kills those still running after :data:`GRACE` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from typing import Any
+
+from ._forking import Server, become_child, parent_death_signal, run_child, set_title
+
+#: seconds the server waits for its workers to finish once the pool has closed, before killing them
+GRACE = 60.0
+
+
+#: what the warm-up added to the environment (the plotly.js loader's path, scikit-learn's ``KMP_`` flags):
+#: kept in every worker, on top of the environment the pool asks for
+_WARM_ENV: dict[str, str] = {}
+
+
+def _child(req: dict[str, Any], fds: list[int], closing: list[int], server: int) -> None:
+    """In the forked child: become a worker; never returns."""
+
+    def worker() -> int:
+        become_child(closing, server)
+        stdin, reply, log = fds
+        os.dup2(stdin, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        for fd in {stdin, log} - {0, 1, 2}:
+            os.close(fd)
+        os.chdir(req["cwd"])
+        cmd = [sys.executable, "-m", "govreport.run.worker", "--serve", str(reply)]
+        set_title(cmd, b"govreport-wkr")  # a Popen worker's (benches and operators tell processes by it)
+        os.environ.clear()
+        os.environ.update(req["env"])
+        os.environ.update(_WARM_ENV)
+        if "numpy" in sys.modules:  # its global generator is not reseeded on fork, unlike `random`
+            import numpy
+
+            numpy.random.seed()
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the job paths, line by line
+        from .worker import serve
+
+        return serve(reply, warmed=True)
+
+    run_child(worker)
+
+
+class _Server(Server):
+    FDS = 3  # the worker's standard input, reply pipe and log
+
+    def spawn(self, req: dict[str, Any], fds: list[int]) -> None:
+        rid = req.get("id")
+        if len(fds) != 3:
+            self.send({"error": "a request needs the worker's stdin, reply pipe and log", "id": rid})
+            return
+        self.flush()
+        try:
+            pid = os.fork()
+        except OSError as e:
+            self.send({"error": f"fork failed: {e}", "id": rid})
+            return
+        if pid == 0:  # pragma: no cover - the child (tested through real workers)
+            _child(req, fds, self.closing, os.getppid())
+        self.children.add(pid)
+        self.send({"started": pid, "id": rid})
+
+    def stop(self) -> None:
+        """The pool is done: wait for the workers to finish (their stdin is closed), reaped so that their
+        CPU is counted; kill those still running after :data:`GRACE` seconds."""
+        self.wait_children(GRACE)
+        super().stop()
+
+
+def main(argv: list[str]) -> int:
+    fd, parent = int(argv[0]), int(argv[1])
+    parent_death_signal()  # die with the runner: its workers then die with this process
+    if os.getppid() != parent:
+        return 1
+    sock = socket.socket(fileno=fd)
+    from .worker import warm_up
+
+    before = dict(os.environ)
+    spent = warm_up(zygote=False)
+    _WARM_ENV.update({k: v for k, v in os.environ.items() if before.get(k) != v})
+    if os.environ.get("GOVREPORT_WORKER_TIMINGS"):
+        print(f"fork server {os.getpid()} warmed up: {json.dumps(spent)}", file=sys.stderr)
+    import threading
+
+    if threading.active_count() != 1:  # nothing may run while forking
+        print("govreport fork server: a thread started while warming up", file=sys.stderr)
+        return 1
+    _Server(sock).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

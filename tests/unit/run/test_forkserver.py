@@ -1,0 +1,124 @@
+"""One warm-up per pool: the workers are forked from the worker fork server (``govreport.run.forkserver``),
+each in its own session, with the environment the warm-up made; the pool falls back to ``Popen`` workers
+when the server dies or is switched off, and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import psutil
+import pytest
+
+from govreport.evidence.queries import open_store
+from govreport.run.pool import SWITCH, _Forked
+from govreport.run.runner import WorkerPool, run_period
+from tests.unit.run.test_runner import make_ws
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is Linux only"),
+]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_workers_are_forked_from_one_warm_server_and_nothing_remains(tmp_path, monkeypatch):
+    monkeypatch.delenv(SWITCH, raising=False)
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as the CLI sets it (debugpy's warning)
+    ws = make_ws(tmp_path, ["fork-a", "fork-b", "fork-c"], parallelism=2)
+    with WorkerPool(ws, 2).start() as pool:
+        summary = run_period(ws, "2026Q3", workers=pool)
+        assert not summary.failed
+        server = pool._server
+        assert server is not None
+        workers = [w.proc for w in pool._all]
+        assert all(isinstance(p, _Forked) for p in workers)
+        pids = [p.pid for p in workers]
+        assert len(set(pids)) == 2
+        for pid in pids:
+            proc = psutil.Process(pid)
+            assert proc.ppid() == server.proc.pid  # forked by the server, not started by the runner
+            assert os.getsid(pid) == pid and os.getpgid(pid) == pid  # its own session: killed as a group
+            assert "govreport.run.worker --serve" in " ".join(proc.cmdline())  # as a Popen worker shows
+            # the worker's environment, as the kernel zygote it started inherited it (/proc/PID/environ of
+            # the worker itself is the fork server's, from before the fork)
+            (zygote,) = [c for c in proc.children() if "govreport.run.zygote" in " ".join(c.cmdline())]
+            env = zygote.environ()
+            assert env["GOVREPORT_WORKSPACE"] == str(ws.root)
+            loader = env.get("GOVREPORT_PLOTLY_LOADER")  # made once by the server's warm-up, kept
+            assert loader and os.path.isfile(loader)
+        server_pid = server.proc.pid
+    recs = open_store(ws).records()
+    assert {r.summary["worker"]["pid"] for r in recs} <= set(pids)
+    assert all(r.summary["timings"]["start_cpu_s"] < 1.0 for r in recs)  # no job paid for a warm-up
+    assert all(_gone(pid) for pid in [*pids, server_pid])
+    assert os.path.exists(loader) is False  # removed once, by the server, after its workers ended
+    logs = list((ws.state_dir / "logs").glob("*.log"))
+    assert logs == []  # every worker's and the server's log was empty, and removed
+
+
+def test_a_fork_server_that_dies_costs_no_job(tmp_path, monkeypatch):
+    monkeypatch.delenv(SWITCH, raising=False)
+    ws = make_ws(tmp_path, ["srv-a", "srv-b"], parallelism=1)
+    with WorkerPool(ws, 1).start() as pool:
+        server = pool._server
+        assert server is not None
+        os.kill(server.proc.pid, signal.SIGKILL)  # while it warms up: the worker was never forked
+        summary = run_period(ws, "2026Q3", workers=pool)
+        assert not summary.failed, summary.results
+        (w,) = pool._all
+        assert not isinstance(w.proc, _Forked) and psutil.Process(w.proc.pid).ppid() == os.getpid()
+        assert pool._server is None  # Popen workers from now on
+
+
+def test_switched_off_workers_are_new_interpreters(tmp_path, monkeypatch):
+    monkeypatch.setenv(SWITCH, "0")
+    ws = make_ws(tmp_path, ["popen-a"], parallelism=1)
+    with WorkerPool(ws, 1).start() as pool:
+        assert not run_period(ws, "2026Q3", workers=pool).failed
+        (w,) = pool._all
+        assert pool._server is None and not isinstance(w.proc, _Forked)
+        assert psutil.Process(w.proc.pid).ppid() == os.getpid()
+
+
+def test_a_timed_out_forked_worker_is_killed_with_its_group_and_replaced_by_a_fork(tmp_path, monkeypatch):
+    monkeypatch.delenv(SWITCH, raising=False)
+    monkeypatch.setenv("PROBE_SLEEP", "120")
+    ws = make_ws(tmp_path, ["slow-one", "zz-after"], parallelism=1, notebook_timeout=20)
+    with WorkerPool(ws, 1).start() as pool:
+        started = time.monotonic()
+        by_id = {r.system_id: r for r in run_period(ws, "2026Q3", workers=pool).results}
+        assert time.monotonic() - started < 90
+        assert by_id["slow-one"].status == "failed" and "timed out" in by_id["slow-one"].error
+        assert by_id["zz-after"].status == "succeeded"
+        (w,) = pool._all
+        assert isinstance(w.proc, _Forked)  # the replacement was forked too: no second warm-up
+        assert psutil.Process(w.proc.pid).ppid() == pool._server.proc.pid
+    rec = next(r for r in open_store(ws).records() if r.system_id == "zz-after")
+    assert rec.summary["worker"]["job"] == 1 and rec.summary["timings"]["start_cpu_s"] < 1.0
+
+
+def test_a_fork_server_is_started_from_the_main_thread_only(tmp_path):
+    """PR_SET_PDEATHSIG fires when the thread that started a process ends: a server started from a job's
+    thread would die after that period. From another thread the pool starts Popen workers instead."""
+    import threading
+
+    ws = make_ws(tmp_path, ["one-a"], parallelism=1)
+    pool = WorkerPool(ws, 1)
+    got: list[object] = []
+    t = threading.Thread(target=lambda: got.append(pool._fork_server()))
+    t.start()
+    t.join()
+    try:
+        assert got == [None] and pool._server is None
+        assert pool._fork_server() is not None  # from the main thread: started
+    finally:
+        pool.close()
