@@ -31,8 +31,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from ..workspace.config import Workspace
 from ._forking import parent_death_signal, start_server
@@ -55,9 +57,30 @@ def forking_enabled() -> bool:
 
 def _set_pdeathsig() -> None:  # pragma: no cover - runs in the child
     """In the worker: its own session, and death with the parent (Linux), so a SIGKILLed run leaves no
-    orphan executing. Started from the main thread: the signal fires when the starting *thread* ends."""
+    orphan executing (started through :func:`_in_spawner`: the signal follows the starting thread)."""
     os.setsid()
     parent_death_signal()
+
+
+_T = TypeVar("_T")
+_spawner: ThreadPoolExecutor | None = None
+_spawner_lock = threading.Lock()
+_SPAWNER = "govreport-spawner"
+
+
+def _in_spawner(start: Callable[[], _T]) -> _T:
+    """``start()`` — which starts a process — in a thread that lives as long as this process: the main
+    thread, or one thread kept for it. Linux's ``PR_SET_PDEATHSIG`` fires when the *thread* that started a
+    process ends, not its process, and jobs run in threads that end with their period: a worker (re)started
+    from one of them would be killed with it, possibly just as the next period hands it a job."""
+    me = threading.current_thread()
+    if me is threading.main_thread() or me.name.startswith(_SPAWNER):
+        return start()
+    global _spawner
+    with _spawner_lock:
+        if _spawner is None:
+            _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_SPAWNER)
+    return _spawner.submit(start).result()
 
 
 def _kill_group(proc: subprocess.Popen[bytes] | _Forked) -> None:
@@ -88,13 +111,15 @@ class _ForkServer:
         self.log = ws.state_dir / "logs" / f"forkserver-{uuid.uuid4().hex[:8]}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.proc, self.sock = start_server(
-                "govreport.run.forkserver",
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ws.root,
-                preexec_fn=_set_pdeathsig,  # noqa: PLW1509 - Linux only (forking_enabled)
-                env=_worker_env(ws, self.log),
+            self.proc, self.sock = _in_spawner(
+                lambda: start_server(
+                    "govreport.run.forkserver",
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    cwd=ws.root,
+                    preexec_fn=_set_pdeathsig,  # noqa: PLW1509 - Linux only (forking_enabled)
+                    env=_worker_env(ws, self.log),
+                )
             )
         self.cond = threading.Condition()
         self.started: dict[int, int | None] = {}  # request id → pid (None: the fork failed)
@@ -223,23 +248,25 @@ class _Worker:
     def _start(self) -> None:
         """A fresh worker in the workspace folder; what it writes outside jobs (a start-up failure, Spark's
         Java process) goes to its own log, ``.govreport/logs/worker-<id>.log`` (removed when empty)."""
-        self.log = self.ws.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log_path = self.ws.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         srv = self.server() if self.server is not None else None
         if srv is not None and self._fork(srv):
             return
         read, write = os.pipe()
         try:
             with open(self.log, "ab") as log:
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "govreport.run.worker", "--serve", str(write)],
-                    stdin=subprocess.PIPE,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=(write,),
-                    cwd=self.ws.root,
-                    preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
-                    env=_worker_env(self.ws, self.log),
+                self.proc = _in_spawner(
+                    lambda: subprocess.Popen(
+                        [sys.executable, "-m", "govreport.run.worker", "--serve", str(write)],
+                        stdin=subprocess.PIPE,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        pass_fds=(write,),
+                        cwd=self.ws.root,
+                        preexec_fn=_set_pdeathsig if os.name == "posix" else None,  # noqa: PLW1509
+                        env=_worker_env(self.ws, log_path),
+                    )
                 )
         except BaseException:
             os.close(read)
@@ -379,10 +406,6 @@ class WorkerPool:
                 self._server, self._forking = None, False  # it died: Popen workers from now on
                 return None
             if self._server is None:
-                if threading.current_thread() is not threading.main_thread():
-                    # PR_SET_PDEATHSIG fires when the *thread* that started a process ends: a server
-                    # started from a job's thread would die (and its workers with it) after the period
-                    return None
                 try:
                     self._server = _ForkServer(self.ws)
                 except Exception:  # noqa: BLE001 - Popen workers then

@@ -141,35 +141,9 @@ def _start_kernel(spec: dict[str, Any]) -> Any:
     return km
 
 
-def _ready_kernel(km: Any, timeout: float) -> Any:
-    """The kernel started for this job once it has answered ``kernel_info`` — or None when it died (or
-    stayed silent for ``timeout`` s) while booting, so that Papermill starts a fresh one itself, with
-    ``Popen``. A kernel that dies before its first reply (a port taken between the moment jupyter_client
-    chose it and the kernel's bind, say) is the machine's accident, not the job's: it must not fail the
-    job. Why it died is in the job's ``worker.log`` (the kernel's standard error, and the line below)."""
-
-    async def wait() -> None:
-        kc = km.client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=timeout)
-        finally:
-            kc.stop_channels()
-
-    try:
-        asyncio.run(wait())
-    except Exception as e:  # noqa: BLE001 - RuntimeError (it died) or TimeoutError (silent)
-        code = getattr(getattr(km, "provisioner", None), "process", None)
-        code = code.poll() if code is not None else None
-        print(
-            f"the job's kernel did not start ({type(e).__name__}: {e}; exit code {code}):"
-            " Papermill starts another",
-            file=sys.stderr,
-            flush=True,
-        )
-        _stop_kernel(km)
-        return None
-    return km
+def _died_booting(e: BaseException) -> bool:
+    """Whether Papermill failed because the kernel died before it answered ``kernel_info`` (no cell ran)."""
+    return "before replying to kernel_info" in str(e)
 
 
 def _stop_kernel(km: Any) -> None:
@@ -273,9 +247,8 @@ def _compute_and_present(
     else:
         _release_memory()  # a computation that failed here runs again in the kernel: not on top of this one
     lap("compute")
-    if km is not None:  # booted meanwhile; one that died while booting is replaced (see _ready_kernel)
-        km = _ready_kernel(km, 60)  # Papermill's start_timeout
-    try:
+
+    def execute(kernel: Any) -> None:
         pm.execute_notebook(
             spec["template"],
             spec["output"],
@@ -285,8 +258,21 @@ def _compute_and_present(
             progress_bar=False,
             execution_timeout=spec["cell_timeout"],
             engine_name=_ENGINE,  # saves once, at the end (see _register_engine)
-            km=km,  # None: Papermill starts the kernel
+            km=kernel,  # None: Papermill starts the kernel
         )
+
+    try:
+        try:
+            execute(km)
+        except RuntimeError as e:
+            if km is None or isinstance(e, PapermillExecutionError) or not _died_booting(e):
+                raise  # (a cell's error is a RuntimeError too)
+            # no cell ran: a kernel that died before its first reply (a port taken between the moment
+            # jupyter_client chose it and the kernel's bind, say) is the machine's accident, not the job's
+            err = f"the job's kernel died before it answered ({e}): Papermill starts another"
+            print(err, file=sys.stderr, flush=True)
+            _stop_kernel(km)
+            execute(None)
     except PapermillExecutionError as e:
         return done(RunStatus.FAILED, f"cell {e.exec_count}: {e.ename}: {e.evalue}")
     except Exception as e:  # dead kernel, cell timeout, kernel start failure …

@@ -106,19 +106,31 @@ def test_a_timed_out_forked_worker_is_killed_with_its_group_and_replaced_by_a_fo
     assert rec.summary["worker"]["job"] == 1 and rec.summary["timings"]["start_cpu_s"] < 1.0
 
 
-def test_a_fork_server_is_started_from_the_main_thread_only(tmp_path):
-    """PR_SET_PDEATHSIG fires when the thread that started a process ends: a server started from a job's
-    thread would die after that period. From another thread the pool starts Popen workers instead."""
+@pytest.mark.parametrize("forked", [True, False], ids=["fork-server", "popen"])
+def test_a_worker_started_from_a_jobs_thread_outlives_that_thread(tmp_path, monkeypatch, forked):
+    """Linux's PR_SET_PDEATHSIG fires when the *thread* that started a process ends, and jobs run in
+    threads that end with their period: a worker (or the fork server) started from one of them — a worker
+    restarted after a timeout, or the Popen fallback — was killed with it, then handed the next period's
+    job. The pool starts processes from a thread that lives as long as the process."""
     import threading
 
+    monkeypatch.setenv(SWITCH, "1" if forked else "0")
     ws = make_ws(tmp_path, ["one-a"], parallelism=1)
     pool = WorkerPool(ws, 1)
-    got: list[object] = []
-    t = threading.Thread(target=lambda: got.append(pool._fork_server()))
-    t.start()
-    t.join()
     try:
-        assert got == [None] and pool._server is None
-        assert pool._fork_server() is not None  # from the main thread: started
+        t = threading.Thread(target=lambda: pool.acquire().start())  # as a job's thread (re)starting one
+        t.start()
+        t.join()
+        (w,) = pool._all
+        assert (pool._server is not None) is forked and isinstance(w.proc, _Forked) is forked
+        deadline = time.monotonic() + 60
+        while w.proc.pid is None and time.monotonic() < deadline:  # a fork is reported once made
+            time.sleep(0.05)
+        pid = w.proc.pid
+        time.sleep(1.5)  # a death signal sent when the thread ended would have landed by now
+        assert pid is not None and w.proc.poll() is None and not _gone(pid)
+        pool.release(w)
+        assert not run_period(ws, "2026Q3", workers=pool).failed
+        assert open_store(ws).records()[-1].summary["worker"]["pid"] == pid  # it served the job
     finally:
         pool.close()

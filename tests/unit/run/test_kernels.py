@@ -218,8 +218,7 @@ def test_a_kernel_that_dies_while_booting_is_replaced_and_the_job_succeeds(
     assert killed and status["status"] == "succeeded", status
     assert seen["pid"] != killed[0] and seen["ppid"] == os.getpid()  # the replacement: Popen
     err = capfd.readouterr().err
-    assert "the job's kernel did not start (RuntimeError: Kernel died before replying to kernel_info" in err
-    assert f"exit code -{signal.SIGKILL}" in err
+    assert "the job's kernel died before it answered (Kernel died before replying to kernel_info)" in err
     assert zygote.alive()  # the zygote serves the next job
     monkeypatch.setattr(worker, "_start_kernel", started)
     status, seen = _job(tmp_path, "next", OBSERVE)
