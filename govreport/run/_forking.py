@@ -7,11 +7,14 @@ server (:mod:`govreport.run.forkserver`) — and their clients' start.
   to :meth:`Server.spawn`; children reaped with ``os.wait4`` and reported as ``{"exited": PID, "code": C,
   "cpu": S}`` (exit code as :attr:`subprocess.Popen.returncode` gives it, CPU seconds of the child and its
   reaped children); on end of file (the client closed the socket, or died), :meth:`Server.stop`;
+* :func:`serve_main`: a server's ``main`` — death with its client, its own preparation (imports), then
+  the loop, refused if a thread runs (a fork copies no thread);
 * in a forked child: :func:`become_child` (its own session, death with the server, no inherited
   descriptor or signal set-up), :func:`set_title`, and :func:`run_child` (exit as the interpreter would).
 
-``PR_SET_PDEATHSIG`` fires when the *thread* that started a process ends, not its process: a server must be
-started from a thread that lives as long as it is needed (the main thread), and forks only from its own.
+``PR_SET_PDEATHSIG`` fires when the *thread* that started a process ends, not its process: a server is
+started from a thread that lives as long as its client (``govreport.run.pool._in_spawner``; a worker's
+main thread for its zygote), and forks only from its own single thread.
 
 Standard library only: the zygote imports this before it forks kernels, which must not inherit more.
 """
@@ -54,6 +57,25 @@ def start_server(module: str, **popen: Any) -> tuple[subprocess.Popen[bytes], so
     finally:
         theirs.close()
     return proc, ours
+
+
+def serve_main(argv: list[str], server: type[Server], prepare: Callable[[], object], name: str) -> int:
+    """``python -m MODULE SOCKET_FD PARENT_PID``: die with the client, ``prepare()`` (the imports every child
+    inherits), then serve on the socket until the client closes it. 1 when the client is already gone or
+    a thread started while preparing (a fork would not copy it)."""
+    fd, parent = int(argv[0]), int(argv[1])
+    parent_death_signal()
+    if os.getppid() != parent:
+        return 1
+    sock = socket.socket(fileno=fd)
+    prepare()
+    import threading
+
+    if threading.active_count() != 1:  # nothing may run while forking
+        print(f"govreport {name}: a thread started while preparing", file=sys.stderr)
+        return 1
+    server(sock).serve()
+    return 0
 
 
 def become_child(closing: list[int], server: int) -> None:

@@ -38,11 +38,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 from typing import Any
 
-from ._forking import Server, become_child, parent_death_signal, run_child, set_title
+from ._forking import Server, become_child, run_child, serve_main, set_title
 
 #: seconds the server waits for its workers to finish once the pool has closed, before killing them
 GRACE = 60.0
@@ -108,12 +107,8 @@ class _Server(Server):
         super().stop()
 
 
-def main(argv: list[str]) -> int:
-    fd, parent = int(argv[0]), int(argv[1])
-    parent_death_signal()  # die with the runner: its workers then die with this process
-    if os.getppid() != parent:
-        return 1
-    sock = socket.socket(fileno=fd)
+def _warm_up() -> None:
+    """The workers' warm-up, once, without the kernel zygote; what it added to the environment is kept."""
     from .worker import warm_up
 
     before = dict(os.environ)
@@ -121,13 +116,11 @@ def main(argv: list[str]) -> int:
     _WARM_ENV.update({k: v for k, v in os.environ.items() if before.get(k) != v})
     if os.environ.get("GOVREPORT_WORKER_TIMINGS"):
         print(f"fork server {os.getpid()} warmed up: {json.dumps(spent)}", file=sys.stderr)
-    import threading
 
-    if threading.active_count() != 1:  # nothing may run while forking
-        print("govreport fork server: a thread started while warming up", file=sys.stderr)
-        return 1
-    _Server(sock).serve()
-    return 0
+
+def main(argv: list[str]) -> int:
+    """Die with the runner (the workers then die with this process), warm up, serve."""
+    return serve_main(argv, _Server, _warm_up, "fork server")
 
 
 if __name__ == "__main__":

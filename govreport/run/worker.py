@@ -362,11 +362,12 @@ def serve(reply_fd: int, warmed: bool = False) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes.
     ``warmed``: forked from the warm fork server (:mod:`govreport.run.forkserver`), which warmed up
     already — only the kernel zygote is started here."""
-    spent = {"kernel_zygote": 0.0} if warmed else warm_up()
     if warmed:
         t = _cpu()
         kernels.start_zygote()
-        spent["kernel_zygote"] = round(_cpu() - t, 3)
+        spent = {"kernel_zygote": round(_cpu() - t, 3)}
+    else:
+        spent = warm_up()
     if os.environ.get("GOVREPORT_WORKER_TIMINGS"):
         print(f"worker {os.getpid()} warmed up: {json.dumps(spent)}", file=sys.stderr)
     os.write(reply_fd, b"ready\n")  # the runner starts a job's timeout clock from here

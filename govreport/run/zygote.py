@@ -30,11 +30,10 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import socket
 import sys
 from typing import Any
 
-from ._forking import Server, become_child, parent_death_signal, run_child, set_title
+from ._forking import Server, become_child, run_child, serve_main, set_title
 
 #: what a presenting kernel imports: ipykernel's start-up and the packaged templates' first cells
 PRELOAD = (
@@ -139,19 +138,8 @@ class _Server(Server):
 
 
 def main(argv: list[str]) -> int:
-    fd, parent = int(argv[0]), int(argv[1])
-    parent_death_signal()  # die with the worker: its process-group kill reaches this process too
-    if os.getppid() != parent:
-        return 1
-    sock = socket.socket(fileno=fd)
-    _preload()
-    import threading
-
-    if threading.active_count() != 1:  # nothing may run while forking
-        print("govreport zygote: a thread started while preloading", file=sys.stderr)
-        return 1
-    _Server(sock).serve()
-    return 0
+    """Die with the worker (its process-group kill reaches this process too), preload, serve."""
+    return serve_main(argv, _Server, _preload, "zygote")
 
 
 if __name__ == "__main__":
