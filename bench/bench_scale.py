@@ -244,7 +244,10 @@ def measure(
                             pss += _pss(p.pid)
                         peak["proc"] = max(peak["proc"], rss)
                         t = p.cpu_times()
-                        role = cpu_of[p.pid][0] if p.pid in cpu_of else _role(p, root)
+                        # a child just forked by a server shows the server's command line until it
+                        # sets its own title: those two kinds are looked at again on every sample
+                        known = cpu_of.get(p.pid, ("", 0.0))[0]
+                        role = known if known and known not in _FORKING else _role(p, root)
                         cpu_of[p.pid] = (role, t.user + t.system)
                 peak["tree"] = max(peak["tree"], total)
                 peak["pss"] = max(peak["pss"], pss)
@@ -297,6 +300,9 @@ def _pss(pid: int) -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+_FORKING = ("worker fork server", "kernel zygote")
 
 
 def _role(p: Any, root: Any) -> str:

@@ -234,12 +234,15 @@ def run(
     e.g. `--template data_quality` for the data contracts and the training-data audit alone.
     """
     from ..core.periods import parse_period
-    from ..run.runner import run_period
+    from ..run.pool import WorkerPool
 
     p = parse_period(period)
     ws = _ws(workspace)
     if template_names:
         _check_templates(ws, template_names, system_ids)
+    # the workers' one warm-up starts now, while the systems, their data and the templates are checked
+    pool = WorkerPool(ws, parallel or ws.config.run.parallelism).warm()
+    from ..run.runner import run_period
 
     def progress(msg: str) -> None:
         if not quiet or "✗" in msg:
@@ -254,11 +257,14 @@ def run(
             progress=progress,
             parallelism=parallel,
             missing="skip" if skip_missing else "error",
+            workers=pool,
         )
     except MissingData as e:
         for line in e.missing:
             _err(f"missing: {line}")
         raise
+    finally:
+        pool.close()
     ok = len(summary.results) - len(summary.failed)
     click.echo(f"{p.label}: {ok} succeeded, {len(summary.failed)} failed (batch {summary.batch_id})")
     for r in summary.results:

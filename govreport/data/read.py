@@ -16,13 +16,14 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.files import mask_url, sha256_file  # one implementation for evidence, data and contracts
 from ..errors import ContractError, DataError
 from .dataset import DatasetSource
+
+if TYPE_CHECKING:  # pandas (0.4 s) is imported by the functions that read: the runner hashes files only
+    import pandas as pd
 
 __all__ = [
     "fill_period",
@@ -97,8 +98,11 @@ def file_format(path: Path, src: DatasetSource | None = None) -> str:
 
 
 # -- Parquet ---------------------------------------------------------------------------------------------
-#: ``read_parquet(to_pandas_kwargs=…)`` exists from pandas 3.0 (the package supports pandas ≥ 2.2)
-_PANDAS_3 = int(pd.__version__.split(".", 1)[0]) >= 3
+def _pandas_3() -> bool:
+    """``read_parquet(to_pandas_kwargs=…)`` exists from pandas 3.0 (the package supports pandas ≥ 2.2)."""
+    import pandas as pd
+
+    return int(pd.__version__.split(".", 1)[0]) >= 3
 
 
 def release_arrow_memory() -> None:
@@ -119,7 +123,9 @@ def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     same — columns, dtypes, values, index, attrs — only held one block per column. Arrow's allocator
     (mimalloc/jemalloc) then keeps freed pages for the rest of the process, which pandas' own (malloc)
     allocations never reuse: ``release_unused()`` returns them."""
-    lower_peak = {"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}} if _PANDAS_3 else {}
+    import pandas as pd
+
+    lower_peak = {"to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}} if _pandas_3() else {}
     df = pd.read_parquet(path, columns=columns, **lower_peak)
     release_arrow_memory()
     return df
@@ -130,6 +136,7 @@ def frame_fingerprint(frames: pd.DataFrame | Iterable[pd.DataFrame]) -> tuple[st
     """``(sha256, rows)`` of a table's content, independent of row order: SHA-256 over the column names
     and the sorted 64-bit hashes of the rows (``pandas.util.hash_pandas_object``)."""
     import numpy as np
+    import pandas as pd
 
     parts: list[Any] = []
     columns: list[str] | None = None
@@ -307,6 +314,8 @@ def read_dataset(
     ``text_columns`` (personal-data columns) are read as text, so identifiers keep their leading zeros;
     ``columns`` reads only those columns.
     """
+    import pandas as pd
+
     path = Path(path)
     fmt = file_format(path, src)
     text_columns = list(text_columns)
@@ -525,11 +534,15 @@ class SqlTable:
         )
 
     def read(self, columns: list[str]) -> pd.DataFrame:
+        import pandas as pd
+
         return self._run(
             "read", lambda con, sa: pd.read_sql(sa.select(*[self._table.c[c] for c in columns]), con)
         )
 
     def fingerprint(self, chunksize: int = 200_000) -> tuple[str, int]:
+        import pandas as pd
+
         return self._run(
             "fingerprint",
             lambda con, sa: frame_fingerprint(pd.read_sql(sa.select(self._table), con, chunksize=chunksize)),

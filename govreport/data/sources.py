@@ -27,9 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.proc import output_to
 from ..errors import DataError, InputError
@@ -46,6 +44,9 @@ from .read import (
     sha256_file,
     sql_url,
 )
+
+if TYPE_CHECKING:  # read by the functions that read (the runner only hashes files)
+    import pandas as pd
 
 __all__ = [
     "Source",

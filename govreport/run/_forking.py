@@ -59,10 +59,14 @@ def start_server(module: str, **popen: Any) -> tuple[subprocess.Popen[bytes], so
     return proc, ours
 
 
-def serve_main(argv: list[str], server: type[Server], prepare: Callable[[], object], name: str) -> int:
+def serve_main(argv: list[str], server: type[Server], prepare: Callable[[], object], name: str) -> NoReturn:
     """``python -m MODULE SOCKET_FD PARENT_PID``: die with the client, ``prepare()`` (the imports every child
-    inherits), then serve on the socket until the client closes it. 1 when the client is already gone or
-    a thread started while preparing (a fork would not copy it)."""
+    inherits), then serve on the socket until the client closes it, then :func:`finish`. Exit status 1
+    when the client is already gone or a thread started while preparing (a fork would not copy it)."""
+    finish(_serve(argv, server, prepare, name))
+
+
+def _serve(argv: list[str], server: type[Server], prepare: Callable[[], object], name: str) -> int:
     fd, parent = int(argv[0]), int(argv[1])
     parent_death_signal()
     if os.getppid() != parent:
@@ -130,8 +134,10 @@ def run_child(body: Callable[[], int]) -> NoReturn:
 
 
 def finish(code: int) -> NoReturn:
-    """What the interpreter does on exit (non-daemon threads joined, atexit handlers), then exit: a forked
-    child never returns into its server's loop."""
+    """What the interpreter does on exit (non-daemon threads joined, atexit handlers, streams flushed), then
+    exit: a forked child never returns into its server's loop, and a long-lived process skips the teardown
+    of its modules — for a fork server that has imported Great Expectations, pandas and scikit-learn,
+    1.2 s of CPU on the path of every command's end (measured on the 2-core machine)."""
     with contextlib.suppress(BaseException):
         import threading
 
@@ -236,8 +242,11 @@ class Server:
     def stop(self) -> None:
         """Kill the children still running (each with its session) and reap them, reported."""
         for pid in list(self.children):
-            with contextlib.suppress(OSError):
+            try:
                 os.killpg(pid, signal.SIGKILL)
+            except OSError:  # not a session of its own (the fork server's kernel zygotes)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         signal.set_wakeup_fd(-1)
         while self.children:
             try:

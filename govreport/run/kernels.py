@@ -1,7 +1,9 @@
 """Forked kernels: every notebook still gets a fresh, isolated kernel process, without paying for a new
 interpreter and ipykernel's imports each time.
 
-A worker starts one :mod:`govreport.run.zygote` when it warms up (:func:`start_zygote`); the zygote has
+Each worker has one :mod:`govreport.run.zygote`: started by the worker fork server before it warms up, and
+handed to the worker it forks (:func:`adopt`), or started by the worker itself when it warms up
+(:func:`start_zygote`: a ``Popen`` worker, or one forked when the server had none left); the zygote has
 imported ipykernel, IPython and the presenting govreport modules and forks one child per kernel. The child
 is a new process in its own session, with the job's folder, environment and standard streams, running
 ``ipykernel_launcher`` as ``python -m`` would: nothing one notebook does (globals, patched modules,
@@ -10,14 +12,16 @@ environment, folder) reaches another, and each kernel has its own pid.
 :func:`kernel_manager` gives the job's ``AsyncKernelManager``; its provisioner (:class:`ForkProvisioner`, a
 jupyter_client ``LocalProvisioner``) asks the zygote instead of ``Popen`` only when the kernelspec runs this
 same Python with ``ipykernel_launcher``, on Linux, with ``GOVREPORT_FORK_KERNELS`` not ``0``. Any other
-kernelspec (a bank's own environment, another language), an environment the zygote was not started with,
-or a zygote that died: the ordinary ``Popen`` launch, automatically — a dead zygote is restarted for the
-next job, never fails this one.
+kernelspec (a bank's own environment, another language): the ordinary ``Popen`` launch. A zygote that died,
+or was started with another environment than the job's kernel has (but for :data:`_PER_KERNEL`), is
+restarted when the job starts (:func:`refresh`, from the worker's main thread), and the kernel comes from
+the new one; any failure of the zygote falls back to ``Popen`` — never fails the job.
 
 Accounting: a forked kernel is the zygote's child, so the worker's ``os.times()`` does not see it;
 :func:`forked_cpu` is the CPU of the forked kernels that ended (the zygote reaps them with ``os.wait4`` and
-reports it), which the worker adds to its job timings. Once a zygote is reaped, its kernels are in the
-worker's children times and leave :func:`forked_cpu` — nothing is counted twice, nothing lost.
+reports it), which the worker adds to its job timings. Once a zygote the worker started is reaped, its
+kernels are in the worker's children times and leave :func:`forked_cpu`; those of an adopted zygote (which
+the fork server reaps) stay in it — nothing is counted twice, nothing lost.
 """
 
 from __future__ import annotations
@@ -52,7 +56,20 @@ MAX_RESTARTS = 3
 #: worker's, as every kernel of that worker does). The ``KMP_`` ones are set in the worker by threadpoolctl
 #: and scikit-learn when a computation first imports them; only Intel's OpenMP runtime reads them, when it
 #: loads — never in the zygote, which loads neither numpy nor scikit-learn.
-_PER_KERNEL = ("JPY_SESSION_NAME", "PYTHONEXECUTABLE", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK")
+_PER_KERNEL = (
+    "JPY_SESSION_NAME",
+    "PYTHONEXECUTABLE",
+    "KMP_DUPLICATE_LIB_OK",
+    "KMP_INIT_AT_FORK",
+    # ipykernel reads it on import, and only whether it is set matters: a forked kernel's parent is its
+    # zygote, so ipykernel's parent poller always falls back to watching for init (ipykernel 6–7)
+    "JPY_PARENT_PID",
+    # the worker's own log (a Spark session's output; govreport.data.sources): read when a kernel runs it
+    "GOVREPORT_PROCESS_LOG",
+    # set by the warm-up, after the fork server started its zygotes; read by Great Expectations on import,
+    # which a zygote never imports (it imports numpy: FORBIDDEN in govreport.run.zygote)
+    "GX_ANALYTICS_ENABLED",
+)
 
 
 def enabled() -> bool:
@@ -73,13 +90,17 @@ class ZygoteError(Exception):
 
 
 class Zygote:
-    """The worker's side of one ``python -m govreport.run.zygote`` process."""
+    """The worker's side of one ``python -m govreport.run.zygote`` process — started by the worker, or by
+    the worker fork server before it forked the worker (:func:`adopt`; ``proc`` is then None: the server
+    reaps it)."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.env = dict(os.environ if env is None else env)
         self.env.pop("PYTHONEXECUTABLE", None)  # as jupyter_client leaves it out of a kernel's environment
         self.env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client sets it for each kernel
-        # in the worker's process group: the runner's kill of that group ends it and its kernels
+        # in the worker's process group: the runner's kill of that group ends it and its kernels (one the
+        # fork server started ends when the worker's end of its socket closes, with the worker)
+        self.proc: subprocess.Popen[bytes] | None
         self.proc, self.sock = start_server("govreport.run.zygote", env=self.env)
         self.pid: int | None = None  # set when it says it is ready
         self.dead = False
@@ -119,18 +140,23 @@ class Zygote:
                 pass
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
-        """Wait until the zygote has imported (at most ``timeout`` s); whether it is ready."""
-        with self._lock:
-            deadline = time.monotonic() + timeout
-            while self.pid is None and not self.dead:
+        """Wait until the zygote has imported (at most ``timeout`` s); whether it is ready. The lock is
+        held for one read at a time: a job's kernel waits here in its own thread (see
+        ``worker._start_kernel``) while the job's computation reads the zygote's reports for its timings."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if self.pid is not None or self.dead:
+                    return self.pid is not None and not self.dead
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                self._read(left)
-            return self.pid is not None and not self.dead
+                self._read(min(left, 0.05))
 
     def alive(self) -> bool:
-        if self.dead or self.proc.poll() is not None:
+        if self.proc is None:  # not this process's child: it has ended when its socket has
+            self.pump()
+        elif not self.dead and self.proc.poll() is not None:
             self.dead = True
         return not self.dead
 
@@ -163,14 +189,16 @@ class Zygote:
                     raise ZygoteError(str(doc["error"]))
 
     def close(self) -> None:
-        """End the zygote (it kills and reaps the kernels still running) and reap it."""
+        """End the zygote (it kills and reaps the kernels still running) and reap it — or, for one the fork
+        server started, leave it to the server to reap."""
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
         self.sock.close()
         self.dead = True
 
@@ -236,6 +264,21 @@ class ForkedKernel:
 
 _zygote: Zygote | None = None
 _restarts = 0
+_adopted_cpu = 0.0  # CPU of the kernels of closed zygotes this process did not reap (see adopt)
+
+
+def current() -> Zygote | None:
+    """This worker's zygote, if one was started or adopted."""
+    return _zygote
+
+
+def adopt(z: Zygote) -> None:
+    """In a worker forked by the fork server: ``z``, which the server started before forking it (so that
+    it had imported by the worker's first job), is this worker's zygote. The server reaps it: its kernels'
+    CPU stays in :func:`forked_cpu` after it is closed."""
+    global _zygote
+    z.proc = None  # the server's child, not this process's (its Popen would report it dead)
+    _zygote = z
 
 
 def start_zygote(env: dict[str, str] | None = None) -> Zygote | None:
@@ -253,29 +296,44 @@ def start_zygote(env: dict[str, str] | None = None) -> Zygote | None:
 
 def stop_zygote() -> None:
     """End the zygote; its kernels' CPU is then in this process's children times."""
-    global _zygote
+    global _zygote, _adopted_cpu
     if _zygote is None:
         return
     z, _zygote = _zygote, None
     z.pump()
     z.close()
+    if z.proc is None:  # reaped by the fork server: its kernels never reach this process's children times
+        _adopted_cpu += z.cpu
 
 
 def forked_cpu() -> float:
     """CPU seconds of the forked kernels that ended and are not yet in this process's children times."""
     if _zygote is None:
-        return 0.0
+        return _adopted_cpu
     _zygote.pump()
-    return _zygote.cpu
+    return _adopted_cpu + _zygote.cpu
+
+
+def refresh(extra: dict[str, str] | None = None) -> None:
+    """In the worker's main thread, before a job's kernel starts in a thread of its own: restart a zygote
+    that died, or one started with another environment than the kernel's (``os.environ`` with ``extra``,
+    the kernelspec's own variables), so that the kernel comes from the new one once it has imported. The
+    kernel's thread never starts a zygote: ``PR_SET_PDEATHSIG`` would kill it when that thread ends."""
+    env = {**os.environ, **(extra or {})}
+    env["JPY_PARENT_PID"] = str(os.getpid())
+    _usable(env)
 
 
 def _usable(env: dict[str, str]) -> Zygote | None:
     """The zygote for a kernel with environment ``env``, or None (Popen); restarts a dead one, and one
-    started with another environment, for the next kernel."""
+    started with another environment, for the next kernel — from the main thread only (see
+    :func:`refresh`; another thread gets None)."""
     global _restarts
     if _zygote is None or not enabled():
         return None
     if not _zygote.alive() or not _zygote.compatible(env):
+        if threading.current_thread() is not threading.main_thread():
+            return None  # Popen, without restarting it from this thread (see refresh)
         if _restarts >= MAX_RESTARTS or (_zygote.dead and _zygote.pid is None):  # or it never got ready
             stop_zygote()
             return None

@@ -36,6 +36,7 @@ import gc
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -130,15 +131,35 @@ def _register_engine() -> None:
     papermill_engines.register(_ENGINE, _SaveAtEnd)
 
 
-def _start_kernel(spec: dict[str, Any]) -> Any:
-    """The job's fresh kernel, started now — it boots while the worker computes the results — in the
-    folder Papermill would start it in; None when it cannot be started here (Papermill then starts it)."""
+def _start_kernel(spec: dict[str, Any]) -> Callable[[], Any]:
+    """Start the job's fresh kernel now, in a thread of its own — it boots while the worker computes the
+    results, and the computation does not wait for a zygote still importing (a worker's first job: 0.9–1.2 s
+    on the 2-core machine) — in the folder Papermill would start it in. Returns the function that waits
+    for it: the kernel manager, or None when it could not be started here (Papermill then starts it)."""
+    box: list[Any] = [None]
     try:
         km = kernels.kernel_manager(spec["kernel"])  # forked from the worker's zygote when it can be
-        asyncio.run(km.start_kernel(cwd=spec["cwd"]))
+        kernels.refresh(dict(km.kernel_spec.env or {}))  # a zygote restarts from this thread only
     except Exception:  # noqa: BLE001 - Papermill starts it and reports the failure as the job's error
-        return None
-    return km
+        km = None
+
+    def start() -> None:
+        if km is None:
+            return
+        try:
+            asyncio.run(km.start_kernel(cwd=spec["cwd"]))
+        except Exception:  # noqa: BLE001 - as above
+            return
+        box[0] = km
+
+    thread = threading.Thread(target=start, name="govreport-kernel-start", daemon=True)
+    thread.start()
+
+    def started() -> Any:
+        thread.join()
+        return box[0]
+
+    return started
 
 
 def _died_booting(e: BaseException) -> bool:
@@ -221,10 +242,11 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
 
     _register_engine()
     parameters = dict(spec["parameters"])
-    km = _start_kernel(spec)  # a fresh kernel per notebook, booting while the results are computed
+    kernel = _start_kernel(spec)  # a fresh kernel per notebook, booting while the results are computed
     try:
-        return _compute_and_present(spec, parameters, km, lap, done)
+        return _compute_and_present(spec, parameters, kernel, lap, done)
     finally:
+        km = kernel()
         if km is not None:
             _stop_kernel(km)  # only when the notebook never took it over
 
@@ -232,7 +254,7 @@ def run_job(spec: dict[str, Any], job_number: int = 1) -> int:
 def _compute_and_present(
     spec: dict[str, Any],
     parameters: dict[str, Any],
-    km: Any,
+    kernel: Callable[[], Any],
     lap: Callable[[str], None],
     done: Callable[..., int],
 ) -> int:
@@ -247,6 +269,7 @@ def _compute_and_present(
     else:
         _release_memory()  # a computation that failed here runs again in the kernel: not on top of this one
     lap("compute")
+    km = kernel()  # booted meanwhile (a zygote still importing: the wait is here, after the computation)
 
     def execute(kernel: Any) -> None:
         pm.execute_notebook(
@@ -320,6 +343,13 @@ def warm_up(zygote: bool = True) -> dict[str, float]:
 
         for c in COMPUTATIONS.values():
             c.function  # noqa: B018 - imports the computation's module
+        # imported by the explainability metrics when first called (metrics._explain): 0.46 s of a worker's
+        # first job, 0.26 s here, once per fork server
+        import sklearn.ensemble  # noqa: F401
+        import sklearn.linear_model  # noqa: F401
+        from joblib import cpu_count
+
+        cpu_count(only_physical_cores=True)  # scikit-learn's OpenMP threads: runs `lscpu` once, cached
 
     def gx() -> None:
         from ..contracts import gx_context
@@ -337,34 +367,52 @@ def warm_up(zygote: bool = True) -> dict[str, float]:
     return spent
 
 
+_loader: Path | None = None
+
+
+def plotly_loader_path() -> Path:
+    """Where this process shares plotly.js, compressed, with the kernels it starts (see
+    :func:`_share_plotly_loader`), named in the environment (``GOVREPORT_PLOTLY_LOADER``) from the first
+    call — the fork server names it before it starts its kernel zygotes, so that they have its workers'
+    environment, and writes it later. A private folder (0700), removed at exit by the process that made it
+    only: a forked worker inherits the exit handler, and its siblings still read the file."""
+    global _loader
+    if _loader is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        from ..present.charts import LOADER_ENV
+
+        folder = Path(tempfile.mkdtemp(prefix="govreport-worker-"))
+        owner = os.getpid()
+
+        def remove() -> None:
+            if os.getpid() == owner:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        atexit.register(remove)
+        _loader = folder / "plotly-loader.html"
+        os.environ[LOADER_ENV] = str(_loader)
+    return _loader
+
+
 def _share_plotly_loader() -> None:
     """plotly.js compressed once per worker — or once per fork server, for all its workers — for every
-    kernel it starts (see charts.share_plotly_loader). Removed at exit by the process that made it only:
-    a forked worker inherits the exit handler, and its siblings still read the file."""
-    import atexit
-    import shutil
-    import tempfile
-
+    kernel it starts (see charts.share_plotly_loader), at :func:`plotly_loader_path`."""
     from ..present.charts import share_plotly_loader
 
-    folder = Path(tempfile.mkdtemp(prefix="govreport-worker-"))  # 0700: only this user reads it
-    owner = os.getpid()
-
-    def remove() -> None:
-        if os.getpid() == owner:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    atexit.register(remove)
-    share_plotly_loader(folder)
+    share_plotly_loader(plotly_loader_path().parent)
 
 
 def serve(reply_fd: int, warmed: bool = False) -> int:
     """The long-lived worker's loop (see the module docstring); returns when standard input closes.
     ``warmed``: forked from the warm fork server (:mod:`govreport.run.forkserver`), which warmed up
-    already — only the kernel zygote is started here."""
+    already and started this worker's kernel zygote too (else it is started here)."""
     if warmed:
         t = _cpu()
-        kernels.start_zygote()
+        if kernels.current() is None:  # the server had none to hand over (a worker replaced, say)
+            kernels.start_zygote()
         spent = {"kernel_zygote": round(_cpu() - t, 3)}
     else:
         spent = warm_up()
@@ -399,5 +447,7 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-if __name__ == "__main__":
-    sys.exit(serve(int(sys.argv[2])))  # python -m govreport.run.worker --serve REPLY_FD
+if __name__ == "__main__":  # python -m govreport.run.worker --serve REPLY_FD
+    from ._forking import finish
+
+    finish(serve(int(sys.argv[2])))  # exit without tearing down the imports (see finish)

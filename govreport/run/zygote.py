@@ -31,7 +31,7 @@ import contextlib
 import os
 import select
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from ._forking import Server, become_child, run_child, serve_main, set_title
 
@@ -137,10 +137,10 @@ class _Server(Server):
     # stop: the worker is done — the kernels still running are killed and reaped, their CPU counted
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> NoReturn:
     """Die with the worker (its process-group kill reaches this process too), preload, serve."""
-    return serve_main(argv, _Server, _preload, "zygote")
+    serve_main(argv, _Server, _preload, "zygote")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

@@ -48,10 +48,19 @@ def test_workers_are_forked_from_one_warm_server_and_nothing_remains(tmp_path, m
             assert proc.ppid() == server.proc.pid  # forked by the server, not started by the runner
             assert os.getsid(pid) == pid and os.getpgid(pid) == pid  # its own session: killed as a group
             assert "govreport.run.worker --serve" in " ".join(proc.cmdline())  # as a Popen worker shows
-            # the worker's environment, as the kernel zygote it started inherited it (/proc/PID/environ of
-            # the worker itself is the fork server's, from before the fork)
-            (zygote,) = [c for c in proc.children() if "govreport.run.zygote" in " ".join(c.cmdline())]
-            env = zygote.environ()
+            assert not [c for c in proc.children() if "govreport.run.zygote" in " ".join(c.cmdline())]
+        # one kernel zygote per worker, started by the server before it warmed up and handed over: each
+        # forked and reaped kernels (the 3 jobs' kernels came from them, none from a zygote of its own)
+        zygotes = [
+            c
+            for c in psutil.Process(server.proc.pid).children()
+            if "govreport.run.zygote" in " ".join(c.cmdline())
+        ]
+        assert len(zygotes) == 2
+        for zygote in zygotes:
+            times = zygote.cpu_times()
+            assert times.children_user + times.children_system > 0
+            env = zygote.environ()  # the workers' environment but for what differs per kernel
             assert env["GOVREPORT_WORKSPACE"] == str(ws.root)
             loader = env.get("GOVREPORT_PLOTLY_LOADER")  # made once by the server's warm-up, kept
             assert loader and os.path.isfile(loader)
@@ -59,10 +68,23 @@ def test_workers_are_forked_from_one_warm_server_and_nothing_remains(tmp_path, m
     recs = open_store(ws).records()
     assert {r.summary["worker"]["pid"] for r in recs} <= set(pids)
     assert all(r.summary["timings"]["start_cpu_s"] < 1.0 for r in recs)  # no job paid for a warm-up
-    assert all(_gone(pid) for pid in [*pids, server_pid])
+    assert all(_gone(pid) for pid in [*pids, *(z.pid for z in zygotes), server_pid])
     assert os.path.exists(loader) is False  # removed once, by the server, after its workers ended
     logs = list((ws.state_dir / "logs").glob("*.log"))
     assert logs == []  # every worker's and the server's log was empty, and removed
+
+
+def test_a_warmed_pool_that_runs_nothing_kills_its_server_at_close(tmp_path, monkeypatch):
+    """``govreport run`` starts the warm-up before it knows its jobs; a command that then runs nothing (bad
+    input, nothing to run) is not held up by the rest of the warm-up."""
+    monkeypatch.delenv(SWITCH, raising=False)
+    ws = make_ws(tmp_path, ["idle-a"], parallelism=1)
+    pool = WorkerPool(ws, 1).warm()
+    server = pool._server
+    assert server is not None and pool._all == []  # warming up, no worker forked
+    pool.close()
+    assert server.proc.returncode == -signal.SIGKILL  # killed, not waited for
+    assert _gone(server.proc.pid)
 
 
 def test_a_fork_server_that_dies_costs_no_job(tmp_path, monkeypatch):
@@ -102,6 +124,13 @@ def test_a_timed_out_forked_worker_is_killed_with_its_group_and_replaced_by_a_fo
         (w,) = pool._all
         assert isinstance(w.proc, _Forked)  # the replacement was forked too: no second warm-up
         assert psutil.Process(w.proc.pid).ppid() == pool._server.proc.pid
+        # the killed worker's zygote (the server's child) ended with it, and the sleeping kernel with it
+        kernels = [
+            p
+            for p in psutil.Process(pool._server.proc.pid).children(recursive=True)
+            if not _gone(p.pid) and "ipykernel" in " ".join(p.cmdline())
+        ]
+        assert kernels == []
     rec = next(r for r in open_store(ws).records() if r.system_id == "zz-after")
     assert rec.summary["worker"]["job"] == 1 and rec.summary["timings"]["start_cpu_s"] < 1.0
 

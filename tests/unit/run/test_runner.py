@@ -183,6 +183,28 @@ def test_preflight_refuses_unknown_kernel_and_bad_template(tmp_path):
         run_period(ws2, "2026Q3")
 
 
+def test_the_kernel_is_found_in_jupyter_clients_own_folders_without_importing_ipython(tmp_path):
+    """jupyter_client's default search imports all of IPython for one folder; the pre-flight names the
+    same folders itself (with and without ``IPYTHONDIR``)."""
+    code = (
+        "import sys\n"
+        "from govreport.run.preflight import check_kernel, kernel_specs, kernel_runs_this_python\n"
+        "check_kernel('python3'); assert kernel_runs_this_python('python3')\n"
+        "print('IPython' in sys.modules)\n"
+        "from jupyter_client.kernelspec import KernelSpecManager\n"
+        "print(kernel_specs().kernel_dirs == KernelSpecManager().kernel_dirs)\n"
+    )
+    for env in ({}, {"IPYTHONDIR": str(tmp_path / "ipython")}):
+        r = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+        assert r.stdout.split() == ["False", "True"], r.stdout + r.stderr
+
+
 def test_cli_run_exit_codes_and_messages(tmp_path):
     ws = make_ws(tmp_path, ["ok-one", "fail-one"])
     proc = subprocess.run(
