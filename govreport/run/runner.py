@@ -163,7 +163,7 @@ def _run_jobs(
     store = store or open_store(ws)
     store.engine  # noqa: B018 - opens it now: an unreadable store is one line before anything starts
     batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    runner = _Runner(ws, store, p, batch_id, progress, pool)
+    runner = _Runner(ws, store, p, batch_id, progress, pool, slots)
     runner.recover_interrupted()  # earlier batches' killed runs: recorded and reported through progress
     results: list[JobResult] = []
     for sid, err in broken.items():
@@ -175,7 +175,8 @@ def _run_jobs(
     progress(f"running {total} notebook(s) for {p.label}, {slots} at a time")
     done = 0
     futures: list[Future[JobResult]] = []
-    with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="govreport-run") as threads:
+    # twice the slots: a job is recorded while the next one already runs on its worker (runner.slots)
+    with ThreadPoolExecutor(max_workers=2 * slots, thread_name_prefix="govreport-run") as threads:
         try:
             futures = [threads.submit(_execute, runner, job) for job in jobs]
             for fut in as_completed(futures):
@@ -184,6 +185,7 @@ def _run_jobs(
                 progress(f"[{done}/{total}] {_outcome(r, f'{r.system_id}/{r.template}')}")
                 results.append(r)
         finally:  # interrupted or done: no job starts any more, running ones finish (then the workers end)
+            runner.stopping.set()
             for f in futures:
                 f.cancel()
             wait(futures)

@@ -183,6 +183,25 @@ def test_preflight_refuses_unknown_kernel_and_bad_template(tmp_path):
         run_period(ws2, "2026Q3")
 
 
+def test_a_job_is_recorded_while_the_next_one_runs_on_its_worker(tmp_path, monkeypatch):
+    """A slot is held from a job's start until its worker is free, not while the job is recorded: with one
+    slot, the second job starts before the first one's record is made (made slow here by 2 s)."""
+    from govreport.run import execute
+
+    ws = make_ws(tmp_path, ["rec-a", "rec-b"], parallelism=1)
+    energy = execute.worker_energy
+
+    def slow(reported):
+        time.sleep(2.0)
+        return energy(reported)
+
+    monkeypatch.setattr(execute, "worker_energy", slow)
+    assert not run_period(ws, "2026Q3").failed
+    a, b = sorted(open_store(ws).records(), key=lambda r: r.started_at)
+    assert b.started_at < a.finished_at  # b ran on the worker while a was being recorded
+    assert a.summary["worker"]["pid"] == b.summary["worker"]["pid"]  # one slot: one worker, no second
+
+
 def test_the_kernel_is_found_in_jupyter_clients_own_folders_without_importing_ipython(tmp_path):
     """jupyter_client's default search imports all of IPython for one folder; the pre-flight names the
     same folders itself (with and without ``IPYTHONDIR``)."""
