@@ -65,7 +65,7 @@ def _assert_clean_failure(ws: Workspace, summary, store) -> None:
 def test_disk_full_mid_run_is_recorded_and_leaves_nothing(tmp_path, monkeypatch):
     ws = make_ws(tmp_path / "ws", ["only"])
 
-    def full(self, job, params, slot):  # the worker spec is written, then the disk fills while the notebook runs
+    def full(self, job, params, slot):  # the worker spec is written, then the disk fills as the notebook runs
         (job.staging / "notebook.ipynb").write_text("{ half", encoding="utf-8")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(job.staging / "report.html"))
 
