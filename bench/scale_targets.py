@@ -26,6 +26,14 @@ TARGETS: dict[tuple[int, int], list[tuple[str, float, str]]] = {
 }
 
 
+def _runs(gov: dict[str, Any]) -> str:
+    """``, the median of N runs: a, b, c s`` when govreport was timed more than once (--repeat)."""
+    walls = [x["wall_s"] for x in gov.get("repeats") or []]
+    if len(walls) < 2:
+        return ""
+    return f", the median of {len(walls)} runs: " + ", ".join(f"{w:.1f}" for w in walls) + " s"
+
+
 def issue22_targets(r: dict[str, Any], overhead: tuple[float, float, str] | None) -> list[dict[str, Any]]:
     """The targets of the table above that apply to this result (``overhead``: bench_scale.overhead_cpu)."""
     gov, out = r["govreport"], []
@@ -40,7 +48,7 @@ def issue22_targets(r: dict[str, Any], overhead: tuple[float, float, str] | None
                     "kind": kind,
                     "ok": ratio >= target,
                     "measured": f"{ratio:.1f}× (peer {r['peer']['wall_s'] * r['peer']['scale']:.1f} s / "
-                    f"govreport {gov['wall_s']:.1f} s wall, same run; load {load})",
+                    f"govreport {gov['wall_s']:.1f} s wall{_runs(gov)}, same run; load {load})",
                 }
             )
         elif key == "overhead" and overhead is not None:

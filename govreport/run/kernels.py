@@ -393,7 +393,9 @@ def kernel_manager(kernel_name: str) -> Any:
 
     from jupyter_client.manager import AsyncKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    from .preflight import kernel_specs  # jupyter_client's own folders, without importing IPython
+
+    km = AsyncKernelManager(kernel_name=kernel_name, kernel_spec_manager=kernel_specs())
     if _zygote is not None and enabled():
         km.kernel_id = str(uuid.uuid4())
         km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)

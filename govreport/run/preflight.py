@@ -26,7 +26,8 @@ INJECTED = ("workspace", "system_id", "period", "output_dir")
 def kernel_specs() -> Any:
     """jupyter_client's ``KernelSpecManager`` with the folders it searches by default — Jupyter's, then
     IPython's own ``kernels`` — named here: its default imports all of IPython to find IPython's folder,
-    0.3–0.6 s of the runner's CPU for a path (tests check the folders are the same)."""
+    0.3–0.6 s of CPU for a path, in the runner and in each worker's first job (tests check the folders are
+    the same)."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_core.paths import jupyter_path
 
