@@ -245,7 +245,7 @@ def measure(
                         peak["proc"] = max(peak["proc"], rss)
                         t = p.cpu_times()
                         # a child just forked by a server shows the server's command line until it
-                        # sets its own title: those two kinds are looked at again on every sample
+                        # sets its own title, one just started none until it runs: looked at again
                         known = cpu_of.get(p.pid, ("", 0.0))[0]
                         role = known if known and known not in _FORKING else _role(p, root)
                         cpu_of[p.pid] = (role, t.user + t.system)
@@ -302,7 +302,7 @@ def _pss(pid: int) -> int:
     return 0
 
 
-_FORKING = ("worker fork server", "kernel zygote")
+_FORKING = ("worker fork server", "kernel zygote", "other")
 
 
 def _role(p: Any, root: Any) -> str:
