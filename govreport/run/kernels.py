@@ -51,11 +51,11 @@ READY_TIMEOUT = 60.0
 #: how many times a worker restarts a zygote that died, before it starts every kernel with Popen
 MAX_RESTARTS = 3
 
-#: environment variables that may differ between kernels of one zygote: read when a kernel runs, never
-#: when a module the zygote imports is imported (``JPY_PARENT_PID`` is read at import: the zygote gets the
-#: worker's, as every kernel of that worker does). The ``KMP_`` ones are set in the worker by threadpoolctl
-#: and scikit-learn when a computation first imports them; only Intel's OpenMP runtime reads them, when it
-#: loads — never in the zygote, which loads neither numpy nor scikit-learn.
+#: environment variables that may differ between a zygote and the kernels it forks: read when a kernel
+#: runs, never when a module the zygote imports is imported (or, for ``JPY_PARENT_PID``, read then but only
+#: whether it is set matters). The ``KMP_`` ones are set in the worker by threadpoolctl and scikit-learn when
+#: a computation first imports them; only Intel's OpenMP runtime reads them, when it loads — never in the
+#: zygote, which loads neither numpy nor scikit-learn.
 _PER_KERNEL = (
     "JPY_SESSION_NAME",
     "PYTHONEXECUTABLE",
