@@ -176,12 +176,13 @@ class _ForkServer:
         Its log goes when empty."""
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        try:
-            if not self._ids:
-                raise subprocess.TimeoutExpired("govreport fork server", 0)
-            self.proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
+        if not self._ids:
             _kill_group(self.proc)
+        else:
+            try:
+                self.proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                _kill_group(self.proc)
         self.sock.close()
         self._reader.join(timeout=5)
         if self.log.is_file() and self.log.stat().st_size == 0:

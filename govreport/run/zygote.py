@@ -1,12 +1,12 @@
 """The kernel zygote: a fork server that has imported what every presenting kernel imports, so that each
 notebook's fresh kernel starts as a copy of it instead of a new interpreter.
 
-``python -m govreport.run.zygote SOCKET_FD PARENT_PID`` is started once per worker
-(:mod:`govreport.run.kernels` is its client). It imports IPython, ipykernel (with zmq, tornado, jedi and its
-debugger) and the govreport modules the packaged templates import — but no pandas, numpy, plotly or Great
-Expectations, and it starts no thread, no event loop and no zmq context: a forked child inherits memory,
-never a running thread or an open socket. Then it answers requests on ``SOCKET_FD`` (a ``SOCK_SEQPACKET``
-socket; one JSON message per packet):
+``python -m govreport.run.zygote SOCKET_FD PARENT_PID`` is started once per worker — by the worker fork
+server before it forks the worker, or by the worker itself (:mod:`govreport.run.kernels` is its client). It
+imports IPython, ipykernel (with zmq, tornado, jedi and its debugger) and the govreport modules the packaged
+templates import — but no pandas, numpy, plotly or Great Expectations, and it starts no thread, no event
+loop and no zmq context: a forked child inherits memory, never a running thread or an open socket. Then it
+answers requests on ``SOCKET_FD`` (a ``SOCK_SEQPACKET`` socket; one JSON message per packet):
 
 * worker → zygote: ``{"argv": [...], "env": {...}, "cwd": "..."}`` with the worker's current stdout and
   stderr attached (``SCM_RIGHTS``) — the arguments of ``ipykernel_launcher`` and the environment and folder
@@ -17,12 +17,12 @@ socket; one JSON message per packet):
   included) from ``os.wait4``, which the worker adds to the job's timings.
 
 Each child starts its own session (as jupyter_client's ``start_new_session``), dies with the zygote
-(``PR_SET_PDEATHSIG``; the zygote itself dies with its worker), takes the request's folder, environment,
-``sys.argv``, ``sys.path`` and standard streams (stdin from ``/dev/null``), and runs ``ipykernel_launcher``
-as ``python -m`` would; it never returns into the zygote's loop. Python's ``random`` reseeds itself in the
-child. What stays shared with the zygote: the hash seed of ``str`` (as with a fixed ``PYTHONHASHSEED``) and
-modules imported before the request — imported, never run by a notebook. The zygote exits when the worker
-closes the socket, after killing and reaping the kernels still running.
+(``PR_SET_PDEATHSIG``; the zygote dies with its starter and ends with its worker), takes the request's
+folder, environment, ``sys.argv``, ``sys.path`` and standard streams (stdin from ``/dev/null``), and runs
+``ipykernel_launcher`` as ``python -m`` would; it never returns into the zygote's loop. Python's ``random``
+reseeds itself in the child. What stays shared with the zygote: the hash seed of ``str`` (as with a fixed
+``PYTHONHASHSEED``) and modules imported before the request — imported, never run by a notebook. The zygote
+exits when the worker closes the socket, after killing and reaping the kernels still running.
 """
 
 from __future__ import annotations
@@ -138,7 +138,9 @@ class _Server(Server):
 
 
 def main(argv: list[str]) -> NoReturn:
-    """Die with the worker (its process-group kill reaches this process too), preload, serve."""
+    """Die with whoever started it — its worker (whose process-group kill reaches this process too), or the
+    fork server, which hands it to a worker: it then ends when that worker's end of the socket closes —,
+    preload, serve."""
     serve_main(argv, _Server, _preload, "zygote")
 
 
